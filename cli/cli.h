@@ -1,0 +1,36 @@
+/* The merit command: a thin layer over the engine and the report writers. */
+#ifndef MERIT_CLI_H
+#define MERIT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "merit/merit.h"
+
+/* Exit codes, documented in docs/cli.md. Their numbers never change. */
+enum {
+    EXIT_CLEAN = 0,
+    EXIT_INVALID = 1,
+    EXIT_USAGE = 2,
+    EXIT_IO = 3,
+    EXIT_REPLAY_DIVERGED = 4,
+};
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+int cmd_validate(int argc, char **argv);
+
+/* Prints every diagnostic of ctx to stderr, GCC style. */
+void cli_print_diags(const merit_ctx *ctx);
+/* The exit code for a run whose diagnostics are in ctx: I/O wins over
+ * limits, limits over invalid input. */
+int cli_exit_code(const merit_ctx *ctx, int rc);
+/* "merit: error: ..." on stderr, returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool cli_is_help(const char *arg);
+
+#endif

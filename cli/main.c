@@ -1,0 +1,98 @@
+/* merit: the command table and the helpers every command shares. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"validate", cmd_validate, "check a call folder or single files and print every problem"},
+};
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: merit <command> [options] [arguments]\n"
+                 "       merit --help | --version\n\n"
+                 "merit scores and ranks funding proposals against weighted rubrics,\n"
+                 "with exact arithmetic and an audit trail.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'merit <command> --help' describes a command. Exit codes: 0 clean,\n"
+                 "1 invalid input, 2 usage, 3 I/O error (docs/cli.md).\n");
+}
+
+bool cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("merit: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+void cli_print_diags(const merit_ctx *ctx)
+{
+    size_t n = merit_ctx_diag_count(ctx);
+    for (size_t i = 0; i < n; i++) {
+        char *line = merit_diag_format(merit_ctx_diag(ctx, i));
+        if (line == NULL) {
+            fputs("merit: error: out of memory\n", stderr);
+            continue;
+        }
+        fprintf(stderr, "%s\n", line);
+        free(line);
+    }
+}
+
+int cli_exit_code(const merit_ctx *ctx, int rc)
+{
+    bool io = rc == MERIT_EIO, invalid = rc == MERIT_EINVALID || rc == MERIT_ELIMIT;
+    size_t n = merit_ctx_diag_count(ctx);
+    for (size_t i = 0; i < n; i++) {
+        const merit_diag *d = merit_ctx_diag(ctx, i);
+        if (d->severity != MERIT_SEVERITY_ERROR)
+            continue;
+        if (d->kind == MERIT_DIAG_IO)
+            io = true;
+        else
+            invalid = true;
+    }
+    if (rc == MERIT_ENOMEM) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    if (io)
+        return EXIT_IO;
+    if (invalid || merit_ctx_error_count(ctx) > 0)
+        return EXIT_INVALID;
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (cli_is_help(name)) {
+        print_help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("merit %s\n", merit_version());
+        return EXIT_CLEAN;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
+}

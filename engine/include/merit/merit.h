@@ -1,0 +1,89 @@
+/*
+ * merit: proposal scoring and review engine. The public entry points.
+ *
+ * Ownership, once for every merit header:
+ *  - a pointer handed back through an `_out` parameter belongs to the caller,
+ *    who releases it with the matching `_free` function (`_free(NULL)` is a
+ *    no-op);
+ *  - a pointer returned directly (`merit_ctx_diag`, model fields) is borrowed
+ *    from the object it came from and lives as long as that object;
+ *  - the library never prints, never exits, and never modifies an input file.
+ *
+ * Errors: every function that can fail returns 0 or a negative merit_error.
+ * What went wrong, where, is appended to the context's diagnostics list, each
+ * item with file, line, column and message, so that all problems of a run are
+ * collected and not only the first.
+ */
+#ifndef MERIT_MERIT_H
+#define MERIT_MERIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Numbers never change: they are part of the library's contract. */
+typedef enum merit_error {
+    MERIT_OK = 0,
+    MERIT_EINVALID = -1, /* an input is invalid; see the diagnostics */
+    MERIT_EIO = -2,      /* a file could not be read or written */
+    MERIT_ENOMEM = -3,   /* out of memory */
+    MERIT_EUSAGE = -4,   /* the caller passed something meaningless */
+    MERIT_ELIMIT = -5,   /* an input exceeds a configured limit */
+} merit_error;
+
+typedef enum merit_severity {
+    MERIT_SEVERITY_ERROR = 0,
+    MERIT_SEVERITY_WARNING = 1,
+    MERIT_SEVERITY_NOTE = 2,
+} merit_severity;
+
+/* What kind of problem a diagnostic reports; it decides the exit code. */
+typedef enum merit_diag_kind {
+    MERIT_DIAG_INVALID = 0, /* the input itself is wrong */
+    MERIT_DIAG_IO = 1,      /* the input could not be read */
+    MERIT_DIAG_LIMIT = 2,   /* the input exceeds a limit */
+} merit_diag_kind;
+
+typedef struct merit_diag {
+    merit_severity severity;
+    merit_diag_kind kind;
+    const char *file; /* as the user named it; may be "" */
+    uint32_t line;    /* 1-based; 0 when unknown */
+    uint32_t column;  /* 1-based; 0 when unknown */
+    const char *message;
+} merit_diag;
+
+/* Limits on what an input may hold. Zero fields take the defaults. */
+typedef struct merit_limits {
+    uint64_t max_file_bytes; /* default 512 MiB */
+    uint32_t max_depth;      /* element nesting; default 64 */
+} merit_limits;
+
+typedef struct merit_ctx merit_ctx;
+
+/* Creates a context with default limits; NULL when out of memory. */
+merit_ctx *merit_ctx_new(void);
+void merit_ctx_free(merit_ctx *ctx);
+void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits);
+
+size_t merit_ctx_diag_count(const merit_ctx *ctx);
+/* Borrowed; valid until the context is freed or cleared. */
+const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index);
+/* Number of diagnostics of severity error. */
+size_t merit_ctx_error_count(const merit_ctx *ctx);
+void merit_ctx_clear_diags(merit_ctx *ctx);
+
+/* The diagnostic formatted GCC style: "file:line:col: error: message". The
+ * caller frees the string with free(); NULL when out of memory. */
+char *merit_diag_format(const merit_diag *diag);
+
+const char *merit_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

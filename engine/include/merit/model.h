@@ -1,0 +1,322 @@
+/*
+ * merit's input model: a call, its rubric, proposals, reviewers and reviews,
+ * as loaded and checked by merit_call_load(). Read-only for every caller:
+ * report writers and the CLI read these structures, only the loader fills
+ * them. Everything reachable from a merit_call belongs to it and is released
+ * by merit_call_free().
+ *
+ * Exactness: every number that takes part in scoring is exact. Rubric numbers
+ * are GMP rationals; money is an integer count of cents; a reviewer's score
+ * is an integer count of the rubric's scale steps above the scale minimum
+ * (value = scale_min + steps * scale_step), which is exact and compact.
+ *
+ * Order: proposals are sorted by id, reviewers by id, reviews by (proposal,
+ * reviewer), so that no output depends on the order of files or elements.
+ * Criteria keep the rubric's order.
+ */
+#ifndef MERIT_MODEL_H
+#define MERIT_MODEL_H
+
+#include <gmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "merit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A place in an input file, for diagnostics and reports. */
+typedef struct merit_loc {
+    const char *file; /* borrowed from the call's file list */
+    uint32_t line;
+    uint32_t column;
+} merit_loc;
+
+typedef enum merit_direction {
+    MERIT_HIGHER_IS_BETTER = 0,
+    MERIT_LOWER_IS_BETTER = 1,
+} merit_direction;
+
+typedef enum merit_method {
+    MERIT_METHOD_MEAN = 0,
+    MERIT_METHOD_MEDIAN = 1,
+    MERIT_METHOD_TRIMMED_MEAN = 2,
+    MERIT_METHOD_CONFIDENCE_WEIGHTED = 3,
+} merit_method;
+
+typedef enum merit_section {
+    MERIT_SECTION_PROBLEM = 0,
+    MERIT_SECTION_APPROACH,
+    MERIT_SECTION_MILESTONES,
+    MERIT_SECTION_MANAGEMENT,
+    MERIT_SECTION_DIFFUSION,
+    MERIT_SECTION_SME_INVOLVEMENT,
+    MERIT_SECTION_COUNT
+} merit_section;
+
+/* Facts derived from a proposal, for eligibility rules and tie-breaks. */
+typedef enum merit_fact {
+    MERIT_FACT_FEDERAL_SHARE = 0, /* federal / (federal + cash + in-kind) */
+    MERIT_FACT_COST_SHARE_RATIO,  /* (cash + in-kind) / federal */
+    MERIT_FACT_SME_SHARE,         /* SME organisations / all organisations */
+    MERIT_FACT_MILESTONES,        /* number of milestones */
+    MERIT_FACT_MONTHS,            /* project months */
+    MERIT_FACT_WORDS,             /* words in one section (needs a section) */
+    MERIT_FACT_FEDERAL_REQUEST,   /* total federal request, in currency units */
+    MERIT_FACT_TOTAL_COST,        /* federal + cash + in-kind */
+    MERIT_FACT_ORGANISATIONS,     /* number of organisations in the team */
+    MERIT_FACT_COUNT
+} merit_fact;
+
+typedef enum merit_op {
+    MERIT_OP_LT = 0,
+    MERIT_OP_LE,
+    MERIT_OP_EQ,
+    MERIT_OP_NE,
+    MERIT_OP_GE,
+    MERIT_OP_GT,
+} merit_op;
+
+typedef struct merit_level {
+    mpq_t score;
+    char *text;
+} merit_level;
+
+typedef struct merit_criterion {
+    char *id;
+    char *name;
+    char *guidance; /* may be NULL */
+    mpq_t weight;   /* > 0 */
+    bool has_threshold;
+    mpq_t threshold; /* on the scale; "at least" or, lower-is-better, "at most" */
+    merit_level *levels;
+    size_t level_count;
+    merit_loc loc;
+} merit_criterion;
+
+typedef enum merit_tiebreak_kind {
+    MERIT_TIEBREAK_CRITERION = 0,
+    MERIT_TIEBREAK_FACT = 1,
+} merit_tiebreak_kind;
+
+typedef struct merit_tiebreak {
+    merit_tiebreak_kind kind;
+    size_t criterion;      /* index into the rubric's criteria */
+    merit_fact fact;       /* for MERIT_TIEBREAK_FACT */
+    merit_section section; /* for MERIT_FACT_WORDS */
+    bool prefer_higher;    /* facts only; criteria follow the scale */
+} merit_tiebreak;
+
+typedef struct merit_textrule merit_textrule; /* compiled PCRE2 pattern */
+
+typedef struct merit_rule {
+    char *id;
+    char *message;
+    bool is_text;
+    /* fact rules: fact op value */
+    merit_fact fact;
+    merit_section section; /* MERIT_FACT_WORDS and text rules */
+    merit_op op;
+    mpq_t value;
+    /* text rules */
+    char *pattern;
+    bool each_milestone; /* apply to each milestone, not the whole section */
+    bool expect_match;   /* true: must match; false: must not match */
+    bool caseless;
+    merit_textrule *compiled;
+    merit_loc loc;
+} merit_rule;
+
+typedef struct merit_rubric {
+    char *id;
+    char *version;
+    char *title;
+    char *description; /* may be NULL */
+    char *source;      /* the file it came from, or "shipped:NAME" */
+    mpq_t scale_min;
+    mpq_t scale_max;
+    mpq_t scale_step;
+    int32_t scale_steps; /* (max - min) / step, a whole number */
+    merit_direction direction;
+    merit_criterion *criteria;
+    size_t criterion_count;
+    bool has_overall_threshold;
+    mpq_t overall_threshold;
+    merit_method method;
+    uint32_t min_reviewers;
+    bool has_disagreement_limit;
+    mpq_t disagreement_limit;
+    uint32_t trim_from;
+    bool skip_unaffordable;
+    merit_tiebreak *tiebreaks;
+    size_t tiebreak_count;
+    merit_rule *rules;
+    size_t rule_count;
+} merit_rubric;
+
+typedef enum merit_org_type {
+    MERIT_ORG_LARGE = 0,
+    MERIT_ORG_SME,
+    MERIT_ORG_ACADEMIC,
+    MERIT_ORG_GOVERNMENT,
+    MERIT_ORG_NONPROFIT,
+} merit_org_type;
+
+typedef enum merit_chain_role {
+    MERIT_CHAIN_RESEARCH = 0,
+    MERIT_CHAIN_MATERIAL_SUPPLIER,
+    MERIT_CHAIN_COMPONENT_SUPPLIER,
+    MERIT_CHAIN_EQUIPMENT_MAKER,
+    MERIT_CHAIN_SYSTEM_INTEGRATOR,
+    MERIT_CHAIN_END_USER,
+} merit_chain_role;
+
+typedef struct merit_org {
+    char *id;
+    char *name;
+    merit_org_type type;
+    uint32_t employees;
+    char location[8]; /* "US-OH", "DE" */
+    merit_chain_role chain;
+    bool lead;
+} merit_org;
+
+typedef struct merit_milestone {
+    char *id;
+    char due[11]; /* YYYY-MM-DD */
+    char *metric;
+    char *description;
+    merit_loc loc;
+} merit_milestone;
+
+/* Money in cents: exact, and enough for 92 quadrillion. */
+typedef struct merit_money {
+    int64_t federal;
+    int64_t cash;
+    int64_t in_kind;
+} merit_money;
+
+typedef struct merit_proposal {
+    char *id;
+    char *call_id;
+    char *title;
+    char *area;
+    uint32_t months;
+    merit_org *orgs;
+    size_t org_count;
+    size_t lead; /* index into orgs */
+    merit_milestone *milestones;
+    size_t milestone_count;
+    /* Section texts; MERIT_SECTION_MILESTONES holds the milestones' metrics
+     * and descriptions joined by newlines, for word counts and text rules. */
+    char *sections[MERIT_SECTION_COUNT];
+    merit_money *years;
+    size_t year_count;
+    merit_money total;
+    merit_loc loc;
+} merit_proposal;
+
+typedef struct merit_reviewer {
+    char *id;
+    char *name;
+    char *affiliation; /* may be NULL */
+    merit_loc loc;
+} merit_reviewer;
+
+#define MERIT_NO_SCORE INT32_MIN
+
+typedef struct merit_review {
+    size_t reviewer; /* index into call->reviewers */
+    size_t proposal; /* index into call->proposals */
+    uint8_t confidence;
+    /* One entry per rubric criterion, in rubric order. */
+    int32_t *steps;           /* MERIT_NO_SCORE where the reviewer abstained */
+    uint8_t *confidences;     /* per-score confidence (the review's, unless overridden) */
+    char **comments;          /* per-score comment, may be "" */
+    char **no_score_reasons;  /* NULL where scored */
+    merit_loc *score_locs;    /* where each score (or no-score) was written */
+    char *comment;            /* overall comment; may be NULL */
+    bool conflicted;          /* the programme office declared a conflict */
+    const char *conflict_reason; /* borrowed from the conflict, or NULL */
+    merit_loc loc;
+} merit_review;
+
+typedef struct merit_conflict {
+    size_t reviewer;
+    size_t proposal;
+    char *reason;
+    bool from_call; /* declared by the programme office in call.xml */
+    merit_loc loc;
+} merit_conflict;
+
+/* One input file, as read. Hashes for the audit trail come from here. */
+typedef struct merit_file {
+    char *path;     /* as the user can name it (CALLDIR/proposals/P01.xml) */
+    char *relpath;  /* relative to the call folder, or "shipped:NAME" */
+    uint64_t bytes; /* size */
+} merit_file;
+
+typedef struct merit_call {
+    char *id;
+    char *title;
+    char currency[4];
+    int64_t budget; /* cents available for awards */
+    char *dir;      /* the call folder as given */
+    merit_rubric *rubric;
+    merit_reviewer *reviewers;
+    size_t reviewer_count;
+    merit_proposal *proposals;
+    size_t proposal_count;
+    merit_review *reviews;
+    size_t review_count;
+    merit_conflict *conflicts;
+    size_t conflict_count;
+    merit_file *files;
+    size_t file_count;
+    merit_loc loc;
+} merit_call;
+
+/*
+ * Loads a call folder (CALLDIR/call.xml, CALLDIR/proposals/ *.xml,
+ * CALLDIR/reviews/ *.xml) or a call.xml path, and runs every check. On success
+ * (0) *call_out is the call, owned by the caller. On failure *call_out is
+ * NULL and the context holds every diagnostic of the run.
+ */
+int merit_call_load(merit_ctx *ctx, const char *path, merit_call **call_out);
+void merit_call_free(merit_call *call);
+
+/* Loads a rubric file on its own (schema and rubric checks). */
+int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **rubric_out);
+/* Loads a rubric shipped inside merit by name, e.g. "manufacturing-usa". */
+int merit_rubric_load_shipped(merit_ctx *ctx, const char *name, merit_rubric **rubric_out);
+void merit_rubric_free(merit_rubric *rubric);
+/* Names of the shipped rubrics, NULL-terminated; borrowed, static. */
+const char *const *merit_rubric_shipped_names(void);
+
+/*
+ * Checks one file on its own, whatever its kind (call, rubric, proposal or
+ * proposal bundle, sheet or sheet bundle, told apart by the root element):
+ * the schema and the checks that need no other file. Summary of what was
+ * found goes to *kind_out ("rubric", "proposal", ...; static), *count_out
+ * (records in the file). Returns 0 when clean.
+ */
+int merit_file_validate(merit_ctx *ctx, const char *path, const char **kind_out,
+                        size_t *count_out);
+
+/* Names for enums, as written in the XML formats. Static strings. */
+const char *merit_method_name(merit_method method);
+int merit_method_from_name(const char *name, merit_method *method_out);
+const char *merit_fact_name(merit_fact fact);
+const char *merit_section_name(merit_section section);
+const char *merit_op_name(merit_op op);
+const char *merit_org_type_name(merit_org_type type);
+const char *merit_chain_role_name(merit_chain_role role);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,808 @@
+/*
+ * Loading a whole call: call.xml, its rubric, proposals/ *.xml and
+ * reviews/ *.xml (single records or bundles), then the checks across files:
+ * unique ids, every reference resolved, every score on the scale and step,
+ * every criterion scored or explained, conflicts. All problems of a run are
+ * collected before giving up.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "merit/number.h"
+#include "proposal.h"
+#include "rubric.h"
+#include "sheet.h"
+#include "xml_input.h"
+
+struct raw_call_conflict {
+    char *reviewer;
+    char *proposal;
+    char *reason;
+    merit_loc loc;
+};
+
+/* Everything gathered while loading, before it is resolved into the call. */
+struct loader {
+    merit_ctx *ctx;
+    merit_call *call;
+    size_t file_cap;
+    size_t proposal_cap;
+    struct merit_raw_sheet *sheets;
+    size_t sheet_count;
+    size_t sheet_cap;
+    struct raw_call_conflict *call_conflicts;
+    size_t call_conflict_count;
+    bool failed; /* some input was invalid: keep checking, but fail at the end */
+};
+
+/* --- freeing -------------------------------------------------------------- */
+
+static void review_release(merit_review *r, size_t criteria)
+{
+    if (r->comments != NULL)
+        for (size_t i = 0; i < criteria; i++)
+            free(r->comments[i]);
+    if (r->no_score_reasons != NULL)
+        for (size_t i = 0; i < criteria; i++)
+            free(r->no_score_reasons[i]);
+    free(r->steps);
+    free(r->confidences);
+    free(r->comments);
+    free(r->no_score_reasons);
+    free(r->score_locs);
+    free(r->comment);
+}
+
+void merit_call_free(merit_call *c)
+{
+    if (c == NULL)
+        return;
+    size_t criteria = c->rubric != NULL ? c->rubric->criterion_count : 0;
+    for (size_t i = 0; i < c->review_count; i++)
+        review_release(&c->reviews[i], criteria);
+    free(c->reviews);
+    for (size_t i = 0; i < c->proposal_count; i++)
+        merit__proposal_release(&c->proposals[i]);
+    free(c->proposals);
+    for (size_t i = 0; i < c->reviewer_count; i++) {
+        free(c->reviewers[i].id);
+        free(c->reviewers[i].name);
+        free(c->reviewers[i].affiliation);
+    }
+    free(c->reviewers);
+    for (size_t i = 0; i < c->conflict_count; i++)
+        free(c->conflicts[i].reason);
+    free(c->conflicts);
+    merit_rubric_free(c->rubric);
+    for (size_t i = 0; i < c->file_count; i++) {
+        free(c->files[i].path);
+        free(c->files[i].relpath);
+    }
+    free(c->files);
+    free(c->id);
+    free(c->title);
+    free(c->dir);
+    free(c);
+}
+
+static void loader_release(struct loader *L)
+{
+    for (size_t i = 0; i < L->sheet_count; i++)
+        merit__sheet_release(&L->sheets[i]);
+    free(L->sheets);
+    for (size_t i = 0; i < L->call_conflict_count; i++) {
+        free(L->call_conflicts[i].reviewer);
+        free(L->call_conflicts[i].proposal);
+        free(L->call_conflicts[i].reason);
+    }
+    free(L->call_conflicts);
+}
+
+/* --- files ---------------------------------------------------------------- */
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    if (dl == 1 && dir[0] == '.')
+        return merit__strdup(name);
+    return merit__sprintf("%.*s/%s", (int)dl, dir, name);
+}
+
+/* Registers a file of the call; returns its stable display path. */
+static const char *add_file(struct loader *L, const char *path, const char *relpath)
+{
+    merit_call *c = L->call;
+    if (merit__grow((void **)&c->files, &L->file_cap, c->file_count, sizeof(*c->files)) != 0)
+        return NULL;
+    merit_file *f = &c->files[c->file_count];
+    f->path = merit__strdup(path);
+    f->relpath = merit__strdup(relpath);
+    f->bytes = 0;
+    if (f->path == NULL || f->relpath == NULL) {
+        free(f->path);
+        free(f->relpath);
+        return NULL;
+    }
+    c->file_count++;
+    return f->path;
+}
+
+/* Lists the *.xml names in dir, sorted bytewise so that the order of a
+ * directory listing never matters. Hidden files are skipped. */
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_xml(struct loader *L, const char *dir, const char *display, char ***names_out,
+                    size_t *count_out)
+{
+    *names_out = NULL;
+    *count_out = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        int e = errno;
+        if (e == ENOENT)
+            return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, display, 0, 0,
+                               "the call has no such folder");
+        if (e == ENOTDIR)
+            return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, display, 0, 0,
+                               "is a file, but a call keeps these in a folder");
+        return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, display, 0, 0,
+                           "cannot read folder: %s", strerror(e));
+    }
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *ent;
+    int rc = 0;
+    while ((ent = readdir(d)) != NULL) {
+        const char *n = ent->d_name;
+        size_t len = strlen(n);
+        if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0)
+            continue;
+        if (merit__grow((void **)&names, &cap, count, sizeof(*names)) != 0 ||
+            (names[count] = merit__strdup(n)) == NULL) {
+            rc = merit__oom(L->ctx);
+            break;
+        }
+        count++;
+    }
+    closedir(d);
+    if (rc != 0) {
+        for (size_t i = 0; i < count; i++)
+            free(names[i]);
+        free(names);
+        return rc;
+    }
+    if (count > 0)
+        qsort(names, count, sizeof(*names), compare_names);
+    *names_out = names;
+    *count_out = count;
+    return 0;
+}
+
+static void free_names(char **names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* --- call.xml ------------------------------------------------------------- */
+
+static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rubric_name,
+                         char **rubric_href, merit_loc *rubric_loc)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_call *c = L->call;
+    const xmlNode *root = xmlDocGetRootElement(doc->doc);
+    int rc = 0;
+    c->loc = merit__xml_loc(doc, root, NULL);
+    c->id = merit__strdup(merit__xml_attr(root, "id"));
+    c->title = merit__xml_text(merit__xml_child(root, "title"), true);
+    if (c->id == NULL || c->title == NULL)
+        return merit__oom(ctx);
+    snprintf(c->currency, sizeof(c->currency), "%s", merit__xml_attr(root, "currency"));
+    const xmlNode *budget = merit__xml_child(root, "budget");
+    if (merit_amount_parse(merit__xml_attr(budget, "available"), &c->budget) != 0)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, budget, "available"),
+                             "budget is not an amount");
+
+    const xmlNode *rubric = merit__xml_child(root, "rubric");
+    *rubric_loc = merit__xml_loc(doc, rubric, NULL);
+    const char *name = merit__xml_attr(rubric, "name");
+    const char *href = merit__xml_attr(rubric, "href");
+    if ((name == NULL) == (href == NULL))
+        rc = merit__error_at(ctx, *rubric_loc,
+                             "the rubric element needs exactly one of name= (a shipped rubric) "
+                             "and href= (a file)");
+    if (name != NULL && (*rubric_name = merit__strdup(name)) == NULL)
+        return merit__oom(ctx);
+    if (href != NULL && (*rubric_href = merit__strdup(href)) == NULL)
+        return merit__oom(ctx);
+
+    const xmlNode *panel = merit__xml_child(root, "panel");
+    size_t n = 0;
+    for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r;
+         r = merit__xml_next(r, "reviewer"))
+        n++;
+    c->reviewers = merit__calloc(n, sizeof(*c->reviewers));
+    if (c->reviewers == NULL)
+        return merit__oom(ctx);
+    for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r;
+         r = merit__xml_next(r, "reviewer")) {
+        merit_reviewer *rv = &c->reviewers[c->reviewer_count++];
+        rv->loc = merit__xml_loc(doc, r, NULL);
+        rv->id = merit__strdup(merit__xml_attr(r, "id"));
+        rv->name = merit__xml_text(merit__xml_child(r, "name"), true);
+        if (rv->id == NULL || rv->name == NULL)
+            return merit__oom(ctx);
+        const xmlNode *aff = merit__xml_child(r, "affiliation");
+        if (aff != NULL && (rv->affiliation = merit__xml_text(aff, true)) == NULL)
+            return merit__oom(ctx);
+        for (size_t k = 0; k + 1 < c->reviewer_count; k++)
+            if (strcmp(c->reviewers[k].id, rv->id) == 0) {
+                rc = merit__error_at(ctx, merit__xml_loc(doc, r, "id"),
+                                     "duplicate reviewer id '%s'", rv->id);
+                merit__note_at(ctx, c->reviewers[k].loc, "'%s' first defined here", rv->id);
+            }
+    }
+
+    const xmlNode *conflicts = merit__xml_child(root, "conflicts");
+    n = 0;
+    for (const xmlNode *k = merit__xml_child(conflicts, "conflict"); k;
+         k = merit__xml_next(k, "conflict"))
+        n++;
+    if (n > 0 && (L->call_conflicts = merit__calloc(n, sizeof(*L->call_conflicts))) == NULL)
+        return merit__oom(ctx);
+    for (const xmlNode *k = merit__xml_child(conflicts, "conflict"); k;
+         k = merit__xml_next(k, "conflict")) {
+        struct raw_call_conflict *cc = &L->call_conflicts[L->call_conflict_count++];
+        cc->loc = merit__xml_loc(doc, k, NULL);
+        cc->reviewer = merit__strdup(merit__xml_attr(k, "reviewer"));
+        cc->proposal = merit__strdup(merit__xml_attr(k, "proposal"));
+        cc->reason = merit__xml_text(k, true);
+        if (cc->reviewer == NULL || cc->proposal == NULL || cc->reason == NULL)
+            return merit__oom(ctx);
+    }
+    return rc;
+}
+
+/* --- proposals and sheets --------------------------------------------------- */
+
+static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
+{
+    merit_call *c = L->call;
+    if (merit__grow((void **)&c->proposals, &L->proposal_cap, c->proposal_count,
+                    sizeof(*c->proposals)) != 0)
+        return merit__oom(L->ctx);
+    merit_proposal *p = &c->proposals[c->proposal_count];
+    memset(p, 0, sizeof(*p));
+    int rc = merit__proposal_from_node(L->ctx, doc, node, p);
+    if (rc == MERIT_ENOMEM) {
+        merit__proposal_release(p);
+        return rc;
+    }
+    c->proposal_count++;
+    if (rc == 0 && c->id != NULL && strcmp(p->call_id, c->id) != 0)
+        rc = merit__error_at(L->ctx, merit__xml_loc(doc, node, "call"),
+                             "proposal '%s' is for call '%s', not '%s'", p->id, p->call_id,
+                             c->id);
+    return rc;
+}
+
+static int add_sheet(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
+{
+    if (merit__grow((void **)&L->sheets, &L->sheet_cap, L->sheet_count, sizeof(*L->sheets)) !=
+        0)
+        return merit__oom(L->ctx);
+    struct merit_raw_sheet *s = &L->sheets[L->sheet_count];
+    memset(s, 0, sizeof(*s));
+    int rc = merit__sheet_from_node(L->ctx, doc, node, s);
+    L->sheet_count++;
+    return rc;
+}
+
+typedef int (*record_fn)(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node);
+
+/* Loads every file of a folder holding records of one kind: a single record
+ * (<proposal>, <sheet>) or a bundle of them (<proposals>, <sheets>). */
+static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind,
+                       const char *record, const char *bundle, record_fn add)
+{
+    char *dir = path_join(L->call->dir, sub);
+    if (dir == NULL)
+        return merit__oom(L->ctx);
+    char **names;
+    size_t count;
+    int rc = list_xml(L, dir, dir, &names, &count);
+    if (rc != 0) {
+        free(dir);
+        return rc;
+    }
+    for (size_t i = 0; i < count && rc != MERIT_ENOMEM; i++) {
+        char *path = path_join(dir, names[i]);
+        char *rel = merit__sprintf("%s/%s", sub, names[i]);
+        const char *display = path && rel ? add_file(L, path, rel) : NULL;
+        free(path);
+        free(rel);
+        if (display == NULL) {
+            rc = merit__oom(L->ctx);
+            break;
+        }
+        struct merit_xml_doc doc;
+        int one = merit__xml_read_file(L->ctx, display, &doc);
+        if (one == 0) {
+            L->call->files[L->call->file_count - 1].bytes = doc.size;
+            one = merit__load_doc(L->ctx, &doc, kind);
+        }
+        if (one == 0) {
+            const xmlNode *root = xmlDocGetRootElement(doc.doc);
+            if (merit__xml_is(root, bundle)) {
+                for (const xmlNode *n = merit__xml_child(root, record); n && one != MERIT_ENOMEM;
+                     n = merit__xml_next(n, record)) {
+                    int r = add(L, &doc, n);
+                    if (r != 0)
+                        one = r;
+                }
+            } else {
+                one = add(L, &doc, root);
+            }
+        }
+        merit__xml_doc_release(&doc);
+        if (one != 0) {
+            L->failed = true;
+            if (one == MERIT_ENOMEM || one == MERIT_EIO || rc == 0)
+                rc = one;
+        }
+    }
+    if (count == 0)
+        merit__diag(L->ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_INVALID, dir, 0, 0,
+                    "no .xml files in this folder");
+    free_names(names, count);
+    free(dir);
+    return rc;
+}
+
+/* --- resolving ------------------------------------------------------------ */
+
+static int compare_proposals(const void *a, const void *b)
+{
+    return strcmp(((const merit_proposal *)a)->id, ((const merit_proposal *)b)->id);
+}
+
+static int compare_reviewers(const void *a, const void *b)
+{
+    return strcmp(((const merit_reviewer *)a)->id, ((const merit_reviewer *)b)->id);
+}
+
+static int compare_reviews(const void *a, const void *b)
+{
+    const merit_review *x = a, *y = b;
+    if (x->proposal != y->proposal)
+        return x->proposal < y->proposal ? -1 : 1;
+    if (x->reviewer != y->reviewer)
+        return x->reviewer < y->reviewer ? -1 : 1;
+    return 0;
+}
+
+static ssize_t find_proposal(const merit_call *c, const char *id)
+{
+    size_t lo = 0, hi = c->proposal_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = strcmp(c->proposals[mid].id, id);
+        if (cmp == 0)
+            return (ssize_t)mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static ssize_t find_reviewer(const merit_call *c, const char *id)
+{
+    size_t lo = 0, hi = c->reviewer_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = strcmp(c->reviewers[mid].id, id);
+        if (cmp == 0)
+            return (ssize_t)mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Sorts proposals by id and reports duplicates (which would make every
+ * reference ambiguous). */
+static int check_proposal_ids(struct loader *L)
+{
+    merit_call *c = L->call;
+    int rc = 0;
+    if (c->proposal_count > 1)
+        qsort(c->proposals, c->proposal_count, sizeof(*c->proposals), compare_proposals);
+    for (size_t i = 1; i < c->proposal_count; i++)
+        if (strcmp(c->proposals[i - 1].id, c->proposals[i].id) == 0) {
+            /* report the later one in file order, with a note at the other */
+            const merit_proposal *a = &c->proposals[i - 1], *b = &c->proposals[i];
+            rc = merit__error_at(L->ctx, b->loc, "duplicate proposal id '%s'", b->id);
+            merit__note_at(L->ctx, a->loc, "'%s' also defined here", a->id);
+        }
+    if (c->reviewer_count > 1)
+        qsort(c->reviewers, c->reviewer_count, sizeof(*c->reviewers), compare_reviewers);
+    return rc;
+}
+
+static int add_conflict(struct loader *L, size_t *cap, size_t reviewer, size_t proposal,
+                        const char *reason, bool from_call, merit_loc loc)
+{
+    merit_call *c = L->call;
+    if (merit__grow((void **)&c->conflicts, cap, c->conflict_count, sizeof(*c->conflicts)) != 0)
+        return merit__oom(L->ctx);
+    merit_conflict *k = &c->conflicts[c->conflict_count];
+    k->reason = merit__strdup(reason);
+    if (k->reason == NULL)
+        return merit__oom(L->ctx);
+    k->reviewer = reviewer;
+    k->proposal = proposal;
+    k->from_call = from_call;
+    k->loc = loc;
+    c->conflict_count++;
+    return 0;
+}
+
+static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, size_t reviewer,
+                          const struct merit_raw_review *rr, merit_review *out)
+{
+    merit_ctx *ctx = L->ctx;
+    const merit_rubric *rb = L->call->rubric;
+    size_t nc = rb->criterion_count;
+    int rc = 0;
+    ssize_t p = find_proposal(L->call, rr->proposal);
+    if (p < 0)
+        return merit__error_at(ctx, rr->proposal_loc,
+                               "reviewer '%s' reviews proposal '%s', which is not in the call",
+                               s->reviewer, rr->proposal);
+    out->reviewer = reviewer;
+    out->proposal = (size_t)p;
+    out->confidence = rr->confidence;
+    out->loc = rr->loc;
+    out->steps = merit__malloc(nc * sizeof(*out->steps));
+    out->confidences = merit__calloc(nc, sizeof(*out->confidences));
+    out->comments = merit__calloc(nc, sizeof(*out->comments));
+    out->no_score_reasons = merit__calloc(nc, sizeof(*out->no_score_reasons));
+    out->score_locs = merit__calloc(nc, sizeof(*out->score_locs));
+    if (rr->comment != NULL)
+        out->comment = merit__strdup(rr->comment);
+    if (out->steps == NULL || out->confidences == NULL || out->comments == NULL ||
+        out->no_score_reasons == NULL || out->score_locs == NULL ||
+        (rr->comment != NULL && out->comment == NULL))
+        return merit__oom(ctx);
+    bool *seen = merit__calloc(nc, sizeof(bool));
+    if (seen == NULL)
+        return merit__oom(ctx);
+    mpq_t value;
+    mpq_init(value);
+    for (size_t i = 0; i < rr->score_count; i++) {
+        const struct merit_raw_score *sc = &rr->scores[i];
+        ssize_t ci = merit__rubric_criterion_index(rb, sc->criterion);
+        if (ci < 0) {
+            rc = merit__error_at(ctx, sc->criterion_loc,
+                                 "unknown criterion '%s' (rubric '%s' has none of that id)",
+                                 sc->criterion, rb->id);
+            continue;
+        }
+        if (seen[ci])
+            continue; /* reported by the sheet loader */
+        seen[ci] = true;
+        out->score_locs[ci] = sc->value != NULL ? sc->value_loc : sc->loc;
+        if (sc->value == NULL) {
+            out->steps[ci] = MERIT_NO_SCORE;
+            out->no_score_reasons[ci] = merit__strdup(sc->comment);
+            if (out->no_score_reasons[ci] == NULL) {
+                rc = merit__oom(ctx);
+                break;
+            }
+            continue;
+        }
+        int32_t steps = 0;
+        if (merit_decimal_parse(sc->value, value) != 0) {
+            rc = merit__error_at(ctx, sc->value_loc, "score '%s' is not a number", sc->value);
+            continue;
+        }
+        if (mpq_cmp(value, rb->scale_min) < 0 || mpq_cmp(value, rb->scale_max) > 0) {
+            char *smin = merit_exact_string(rb->scale_min);
+            char *smax = merit_exact_string(rb->scale_max);
+            rc = merit__error_at(ctx, sc->value_loc,
+                                 "score %s for criterion '%s' is off the scale %s to %s",
+                                 sc->value, sc->criterion, smin ? smin : "?", smax ? smax : "?");
+            free(smin);
+            free(smax);
+            continue;
+        }
+        if (!merit__rubric_on_scale(rb, value, &steps)) {
+            char *sstep = merit_exact_string(rb->scale_step);
+            rc = merit__error_at(ctx, sc->value_loc,
+                                 "score %s for criterion '%s' is not on a step of %s", sc->value,
+                                 sc->criterion, sstep ? sstep : "?");
+            free(sstep);
+            continue;
+        }
+        out->steps[ci] = steps;
+        out->confidences[ci] = sc->confidence ? sc->confidence : rr->confidence;
+        out->comments[ci] = merit__strdup(sc->comment);
+        if (out->comments[ci] == NULL) {
+            rc = merit__oom(ctx);
+            break;
+        }
+    }
+    mpq_clear(value);
+    if (rc != MERIT_ENOMEM)
+        for (size_t ci = 0; ci < nc; ci++)
+            if (!seen[ci]) {
+                out->steps[ci] = MERIT_NO_SCORE;
+                rc = merit__error_at(ctx, rr->loc,
+                                     "review of proposal '%s' by '%s' neither scores criterion "
+                                     "'%s' nor gives a reason (<no-score>)",
+                                     rr->proposal, s->reviewer, rb->criteria[ci].id);
+            }
+    free(seen);
+    return rc;
+}
+
+static int resolve_sheets(struct loader *L)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_call *c = L->call;
+    int rc = 0;
+    size_t total = 0;
+    for (size_t i = 0; i < L->sheet_count; i++)
+        total += L->sheets[i].review_count;
+    c->reviews = merit__calloc(total, sizeof(*c->reviews));
+    if (c->reviews == NULL)
+        return merit__oom(ctx);
+    size_t conflict_cap = 0;
+    ssize_t *sheet_of = merit__malloc((c->reviewer_count + 1) * sizeof(*sheet_of));
+    if (sheet_of == NULL)
+        return merit__oom(ctx);
+    for (size_t i = 0; i < c->reviewer_count; i++)
+        sheet_of[i] = -1;
+
+    for (size_t si = 0; si < L->sheet_count; si++) {
+        const struct merit_raw_sheet *s = &L->sheets[si];
+        if (s->reviewer == NULL)
+            continue;
+        if (strcmp(s->call, c->id) != 0) {
+            rc = merit__error_at(ctx, s->call_loc, "sheet of '%s' is for call '%s', not '%s'",
+                                 s->reviewer, s->call, c->id);
+            continue;
+        }
+        ssize_t rv = find_reviewer(c, s->reviewer);
+        if (rv < 0) {
+            rc = merit__error_at(ctx, s->reviewer_loc,
+                                 "reviewer '%s' is not on the call's panel", s->reviewer);
+            continue;
+        }
+        if (sheet_of[rv] >= 0) {
+            rc = merit__error_at(ctx, s->reviewer_loc, "a second sheet for reviewer '%s'",
+                                 s->reviewer);
+            merit__note_at(ctx, L->sheets[sheet_of[rv]].loc, "first sheet here");
+            continue;
+        }
+        sheet_of[rv] = (ssize_t)si;
+        for (size_t k = 0; k < s->conflict_count; k++) {
+            const struct merit_raw_conflict *rk = &s->conflicts[k];
+            ssize_t p = find_proposal(c, rk->proposal);
+            if (p < 0) {
+                rc = merit__error_at(ctx, rk->loc,
+                                     "conflict with proposal '%s', which is not in the call",
+                                     rk->proposal);
+                continue;
+            }
+            int one = add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, rk->reason, false,
+                                   rk->loc);
+            if (one != 0) {
+                free(sheet_of);
+                return one;
+            }
+        }
+        for (size_t k = 0; k < s->review_count; k++) {
+            merit_review *r = &c->reviews[c->review_count];
+            int one = resolve_review(L, s, (size_t)rv, &s->reviews[k], r);
+            if (r->steps != NULL)
+                c->review_count++; /* resolved far enough to own memory */
+            if (one == MERIT_ENOMEM) {
+                free(sheet_of);
+                return one;
+            }
+            if (one != 0)
+                rc = one;
+        }
+    }
+    free(sheet_of);
+
+    for (size_t i = 0; i < L->call_conflict_count; i++) {
+        const struct raw_call_conflict *k = &L->call_conflicts[i];
+        ssize_t rv = find_reviewer(c, k->reviewer);
+        ssize_t p = find_proposal(c, k->proposal);
+        if (rv < 0) {
+            rc = merit__error_at(ctx, k->loc, "conflict names reviewer '%s', who is not on the "
+                                              "panel",
+                                 k->reviewer);
+            continue;
+        }
+        if (p < 0) {
+            rc = merit__error_at(ctx, k->loc,
+                                 "conflict names proposal '%s', which is not in the call",
+                                 k->proposal);
+            continue;
+        }
+        int one = add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, k->reason, true, k->loc);
+        if (one != 0)
+            return one;
+    }
+    if (c->review_count > 1)
+        qsort(c->reviews, c->review_count, sizeof(*c->reviews), compare_reviews);
+    /* a conflict the programme office declared excludes the review */
+    for (size_t i = 0; i < c->conflict_count; i++) {
+        const merit_conflict *k = &c->conflicts[i];
+        if (!k->from_call)
+            continue;
+        for (size_t r = 0; r < c->review_count; r++)
+            if (c->reviews[r].proposal == k->proposal && c->reviews[r].reviewer == k->reviewer) {
+                c->reviews[r].conflicted = true;
+                c->reviews[r].conflict_reason = k->reason;
+            }
+    }
+    return rc;
+}
+
+/* --- entry point ----------------------------------------------------------- */
+
+static int load_rubric(struct loader *L, const char *name, const char *href, merit_loc loc)
+{
+    merit_ctx *ctx = L->ctx;
+    if (name != NULL) {
+        if (merit__shipped_rubric(name) == NULL) {
+            char list[512] = "";
+            size_t o = 0;
+            for (const char *const *n = merit_rubric_shipped_names(); *n; n++)
+                o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s",
+                                      o ? ", " : "", *n);
+            return merit__error_at(ctx, loc, "no shipped rubric named '%s' (shipped: %s)", name,
+                                   list);
+        }
+        char *rel = merit__sprintf("shipped:%s", name);
+        const char *display = rel ? add_file(L, rel, rel) : NULL;
+        free(rel);
+        if (display == NULL)
+            return merit__oom(ctx);
+        return merit_rubric_load_shipped(ctx, name, &L->call->rubric);
+    }
+    char *path = href[0] == '/' ? merit__strdup(href) : path_join(L->call->dir, href);
+    const char *display = path ? add_file(L, path, href) : NULL;
+    free(path);
+    if (display == NULL)
+        return merit__oom(ctx);
+    return merit_rubric_load_file(ctx, display, &L->call->rubric);
+}
+
+int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
+{
+    *out = NULL;
+    struct loader L = {0};
+    L.ctx = ctx;
+    L.call = merit__calloc(1, sizeof(*L.call));
+    if (L.call == NULL)
+        return merit__oom(ctx);
+    merit_call *c = L.call;
+    int rc = 0;
+    char *rubric_name = NULL, *rubric_href = NULL;
+    merit_loc rubric_loc = {0};
+
+    struct stat st = {0};
+    char *call_path;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        c->dir = merit__strdup(path);
+        call_path = path_join(path, "call.xml");
+    } else {
+        const char *slash = strrchr(path, '/');
+        c->dir = slash ? merit__strndup(path, (size_t)(slash - path) + (slash == path))
+                       : merit__strdup(".");
+        call_path = merit__strdup(path);
+    }
+    const char *display = c->dir && call_path ? add_file(&L, call_path, "call.xml") : NULL;
+    free(call_path);
+    if (display == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    struct merit_xml_doc doc;
+    if (S_ISDIR(st.st_mode) && stat(display, &st) != 0 && errno == ENOENT) {
+        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, c->dir, 0, 0,
+                         "not a call folder: it has no call.xml");
+        goto done;
+    }
+    rc = merit__xml_read_file(ctx, display, &doc);
+    if (rc == 0) {
+        c->files[0].bytes = doc.size;
+        rc = merit__load_doc(ctx, &doc, MERIT_SCHEMA_CALL);
+        if (rc == 0)
+            rc = load_call_doc(&L, &doc, &rubric_name, &rubric_href, &rubric_loc);
+    }
+    merit__xml_doc_release(&doc);
+    if (rc != 0 && (c->id == NULL || rc == MERIT_ENOMEM))
+        goto done; /* without a call there is nothing to check against */
+    L.failed = rc != 0;
+
+    if (rubric_name != NULL || rubric_href != NULL) {
+        int one = load_rubric(&L, rubric_name, rubric_href, rubric_loc);
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            goto done;
+        }
+        if (one != 0) {
+            rc = one;
+            L.failed = true;
+        }
+    }
+    int one = load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, "proposal", "proposals",
+                          add_proposal);
+    if (one == MERIT_ENOMEM) {
+        rc = one;
+        goto done;
+    }
+    if (one != 0) {
+        L.failed = true;
+        rc = rc ? rc : one;
+    }
+    one = load_folder(&L, "reviews", MERIT_SCHEMA_SHEET, "sheet", "sheets", add_sheet);
+    if (one == MERIT_ENOMEM) {
+        rc = one;
+        goto done;
+    }
+    if (one != 0) {
+        L.failed = true;
+        rc = rc ? rc : one;
+    }
+    one = check_proposal_ids(&L);
+    if (one != 0) {
+        L.failed = true;
+        rc = rc ? rc : one;
+    }
+    /* scores can only be checked against a rubric that loaded */
+    if (c->rubric != NULL) {
+        one = resolve_sheets(&L);
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            goto done;
+        }
+        if (one != 0) {
+            L.failed = true;
+            rc = rc ? rc : one;
+        }
+    }
+    if (L.failed && rc == 0)
+        rc = MERIT_EINVALID;
+done:
+    free(rubric_name);
+    free(rubric_href);
+    loader_release(&L);
+    if (rc != 0) {
+        merit_call_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}

@@ -1,0 +1,290 @@
+/* The context: limits and the diagnostics list of a run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "schema.h"
+
+merit_ctx *merit_ctx_new(void)
+{
+    merit_ctx *ctx = merit__calloc(1, sizeof(*ctx));
+    if (ctx == NULL)
+        return NULL;
+    ctx->limits.max_file_bytes = MERIT_DEFAULT_MAX_FILE_BYTES;
+    ctx->limits.max_depth = MERIT_DEFAULT_MAX_DEPTH;
+    return ctx;
+}
+
+void merit_ctx_clear_diags(merit_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    for (size_t i = 0; i < ctx->diag_count; i++) {
+        free(ctx->diags[i].file);
+        free(ctx->diags[i].message);
+    }
+    ctx->diag_count = 0;
+    ctx->error_count = 0;
+    ctx->out_of_memory = false;
+}
+
+void merit_ctx_free(merit_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    merit_ctx_clear_diags(ctx);
+    free(ctx->diags);
+    merit__schemas_free(ctx->schemas);
+    free(ctx);
+}
+
+void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
+{
+    ctx->limits.max_file_bytes =
+        limits->max_file_bytes ? limits->max_file_bytes : MERIT_DEFAULT_MAX_FILE_BYTES;
+    ctx->limits.max_depth = limits->max_depth ? limits->max_depth : MERIT_DEFAULT_MAX_DEPTH;
+}
+
+size_t merit_ctx_diag_count(const merit_ctx *ctx)
+{
+    return ctx->diag_count;
+}
+
+const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index)
+{
+    return index < ctx->diag_count ? &ctx->diags[index].diag : NULL;
+}
+
+size_t merit_ctx_error_count(const merit_ctx *ctx)
+{
+    return ctx->error_count + (ctx->out_of_memory ? 1 : 0);
+}
+
+int merit__oom(merit_ctx *ctx)
+{
+    ctx->out_of_memory = true;
+    return MERIT_ENOMEM;
+}
+
+/* Makes a message safe to print on a terminal: control characters and bytes
+ * that are not valid UTF-8 become \xNN, and a quoted value longer than
+ * MAX_QUOTED bytes keeps its start and end around "...". Returns a malloc'd
+ * string. */
+#define MAX_QUOTED 60
+
+static size_t utf8_sequence_length(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (n > avail)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong and surrogate forms */
+    if (c == 0xE0 && s[1] < 0xA0)
+        return 0;
+    if (c == 0xED && s[1] >= 0xA0)
+        return 0;
+    if (c == 0xF0 && s[1] < 0x90)
+        return 0;
+    if (c == 0xF4 && s[1] >= 0x90)
+        return 0;
+    return n;
+}
+
+static char *sanitize_message(const char *raw)
+{
+    size_t len = strlen(raw);
+    while (len > 0 && (raw[len - 1] == '\n' || raw[len - 1] == ' '))
+        len--;
+    /* worst case every byte becomes \xNN */
+    char *out = merit__malloc(len * 4 + 1);
+    if (out == NULL)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t o = 0;
+    size_t i = 0;
+    bool truncated = false;
+    while (i < len) {
+        if (s[i] == '\'') {
+            /* find the closing quote and shorten a long value */
+            const char *close = memchr(raw + i + 1, '\'', len - i - 1);
+            if (close == NULL && len - i - 1 > MAX_QUOTED) {
+                /* libxml2 cut the message inside a long value: end it */
+                size_t head = MAX_QUOTED / 2;
+                while (head > 0 && (s[i + 1 + head] & 0xC0) == 0x80)
+                    head--;
+                len = i + 1 + head;
+                close = NULL;
+                /* fall through to copy the head, then add the ellipsis */
+                truncated = true;
+            }
+            if (close != NULL) {
+                size_t inner = (size_t)(close - (raw + i + 1));
+                if (inner > MAX_QUOTED) {
+                    size_t keep = MAX_QUOTED / 2 - 2;
+                    /* back off to UTF-8 boundaries */
+                    size_t head = keep;
+                    while (head > 0 && (s[i + 1 + head] & 0xC0) == 0x80)
+                        head--;
+                    size_t tail_start = i + 1 + inner - keep;
+                    while (tail_start < i + 1 + inner && (s[tail_start] & 0xC0) == 0x80)
+                        tail_start++;
+                    char *seg = merit__malloc(head + (i + 1 + inner - tail_start) + 8);
+                    if (seg == NULL) {
+                        free(out);
+                        return NULL;
+                    }
+                    size_t sl = 0;
+                    memcpy(seg + sl, raw + i + 1, head);
+                    sl += head;
+                    memcpy(seg + sl, "...", 3);
+                    sl += 3;
+                    memcpy(seg + sl, raw + tail_start, i + 1 + inner - tail_start);
+                    sl += i + 1 + inner - tail_start;
+                    seg[sl] = '\0';
+                    char *inner_clean = sanitize_message(seg);
+                    free(seg);
+                    if (inner_clean == NULL) {
+                        free(out);
+                        return NULL;
+                    }
+                    size_t il = strlen(inner_clean);
+                    char *bigger = merit__realloc(out, len * 4 + il + 4);
+                    if (bigger == NULL) {
+                        free(inner_clean);
+                        free(out);
+                        return NULL;
+                    }
+                    out = bigger;
+                    out[o++] = '\'';
+                    memcpy(out + o, inner_clean, il);
+                    o += il;
+                    out[o++] = '\'';
+                    free(inner_clean);
+                    i += inner + 2;
+                    continue;
+                }
+            }
+        }
+        size_t n = utf8_sequence_length(s + i, len - i);
+        if (n == 1 && (s[i] < 0x20 || s[i] == 0x7F)) {
+            if (s[i] == '\n' || s[i] == '\t') {
+                out[o++] = ' ';
+            } else {
+                snprintf(out + o, 5, "\\x%02X", s[i]);
+                o += 4;
+            }
+            i++;
+        } else if (n == 0) {
+            snprintf(out + o, 5, "\\x%02X", s[i]);
+            o += 4;
+            i++;
+        } else {
+            memcpy(out + o, s + i, n);
+            o += n;
+            i += n;
+        }
+    }
+    if (truncated) {
+        memcpy(out + o, "...'", 4);
+        o += 4;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, const char *file,
+                 uint32_t line, uint32_t column, const char *fmt, va_list ap)
+{
+    int result = MERIT_OK;
+    if (severity == MERIT_SEVERITY_ERROR) {
+        ctx->error_count++;
+        result = kind == MERIT_DIAG_IO      ? MERIT_EIO
+                 : kind == MERIT_DIAG_LIMIT ? MERIT_ELIMIT
+                                            : MERIT_EINVALID;
+    }
+    char stack[512];
+    va_list copy;
+    va_copy(copy, ap);
+    int need = vsnprintf(stack, sizeof(stack), fmt, copy);
+    va_end(copy);
+    char *raw = stack;
+    if (need < 0)
+        need = 0;
+    if ((size_t)need >= sizeof(stack)) {
+        raw = merit__malloc((size_t)need + 1);
+        if (raw == NULL)
+            goto oom;
+        vsnprintf(raw, (size_t)need + 1, fmt, ap);
+    }
+    char *message = sanitize_message(raw);
+    if (raw != stack)
+        free(raw);
+    if (message == NULL)
+        goto oom;
+    char *file_copy = merit__strdup(file != NULL ? file : "");
+    if (file_copy == NULL) {
+        free(message);
+        goto oom;
+    }
+    if (merit__grow((void **)&ctx->diags, &ctx->diag_cap, ctx->diag_count, sizeof(*ctx->diags)) !=
+        0) {
+        free(message);
+        free(file_copy);
+        goto oom;
+    }
+    struct merit_diag_item *item = &ctx->diags[ctx->diag_count++];
+    item->file = file_copy;
+    item->message = message;
+    item->diag.severity = severity;
+    item->diag.kind = kind;
+    item->diag.file = file_copy;
+    item->diag.line = line;
+    item->diag.column = column;
+    item->diag.message = message;
+    return result;
+oom:
+    ctx->out_of_memory = true;
+    return severity == MERIT_SEVERITY_ERROR ? result : MERIT_OK;
+}
+
+int merit__diag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, const char *file,
+                uint32_t line, uint32_t column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = merit__vdiag(ctx, severity, kind, file, line, column, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+char *merit_diag_format(const merit_diag *d)
+{
+    static const char *const names[] = {"error", "warning", "note"};
+    const char *sev = names[d->severity <= MERIT_SEVERITY_NOTE ? d->severity : 0];
+    if (d->file == NULL || d->file[0] == '\0')
+        return merit__sprintf("merit: %s: %s", sev, d->message);
+    if (d->line == 0)
+        return merit__sprintf("%s: %s: %s", d->file, sev, d->message);
+    if (d->column == 0)
+        return merit__sprintf("%s:%u: %s: %s", d->file, d->line, sev, d->message);
+    return merit__sprintf("%s:%u:%u: %s: %s", d->file, d->line, d->column, sev, d->message);
+}
+
+const char *merit_version(void)
+{
+    return MERIT_VERSION;
+}

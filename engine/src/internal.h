@@ -1,0 +1,80 @@
+/*
+ * Internal to the engine: the context, diagnostics and allocation helpers
+ * shared by every module. Not installed; tests include it to reach internal
+ * functions.
+ */
+#ifndef MERIT_INTERNAL_H
+#define MERIT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "merit/merit.h"
+#include "merit/model.h"
+
+struct merit_diag_item {
+    merit_diag diag;
+    char *file;    /* owned copy behind diag.file */
+    char *message; /* owned copy behind diag.message */
+};
+
+struct merit_ctx {
+    struct merit_diag_item *diags;
+    size_t diag_count;
+    size_t diag_cap;
+    size_t error_count;
+    merit_limits limits;
+    bool out_of_memory; /* a diagnostic could not be recorded */
+    struct merit_schemas *schemas; /* compiled on first use */
+};
+
+#define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)
+#define MERIT_DEFAULT_MAX_DEPTH 64u
+
+/* Appends a diagnostic. file may be NULL. The message is printf-formatted;
+ * it is made printable and long quoted values are shortened. Returns the
+ * merit_error that matches kind for severity error (MERIT_EINVALID,
+ * MERIT_EIO, MERIT_ELIMIT), or 0 for warnings and notes, so that callers can
+ * write `return merit__diag(...)`. */
+int merit__diag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, const char *file,
+                uint32_t line, uint32_t column, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, const char *file,
+                 uint32_t line, uint32_t column, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+/* Shorthands for the common cases. */
+#define merit__error_at(ctx, loc, ...)                                                            \
+    merit__diag((ctx), MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, (loc).file, (loc).line,        \
+                (loc).column, __VA_ARGS__)
+#define merit__note_at(ctx, loc, ...)                                                             \
+    merit__diag((ctx), MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, (loc).file, (loc).line,         \
+                (loc).column, __VA_ARGS__)
+
+/* Records that memory ran out and returns MERIT_ENOMEM. */
+int merit__oom(merit_ctx *ctx);
+
+/* Allocation. Every engine allocation goes through these so that the tests
+ * can fail the n-th one (merit__alloc_fail_at). They never abort. */
+void *merit__malloc(size_t size);
+void *merit__calloc(size_t count, size_t size);
+void *merit__realloc(void *ptr, size_t size);
+/* Grows an array of count elements to room for at least count+1. */
+int merit__grow(void **array, size_t *cap, size_t count, size_t elem_size);
+char *merit__strdup(const char *s);
+char *merit__strndup(const char *s, size_t n);
+char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Name lookups (names.c): the enum value, or -1 for an unknown name. */
+int merit__fact_from_name(const char *name);
+int merit__section_from_name(const char *name);
+int merit__op_from_name(const char *name);
+int merit__org_type_from_name(const char *name);
+int merit__chain_role_from_name(const char *name);
+
+/* Test hook: the n-th allocation from now fails (0: none). */
+void merit__alloc_fail_at(uint64_t n);
+
+#endif

@@ -1,0 +1,94 @@
+/* Names of merit's enumerations, exactly as the XML formats spell them. */
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const method_names[] = {"mean", "median", "trimmed-mean",
+                                           "confidence-weighted"};
+static const char *const fact_names[] = {
+    "federal-share", "cost-share-ratio", "sme-share",   "milestones",   "months",
+    "words",         "federal-request",  "total-cost", "organisations"};
+static const char *const section_names[] = {"problem",    "approach",  "milestones",
+                                            "management", "diffusion", "sme-involvement"};
+static const char *const op_names[] = {"lt", "le", "eq", "ne", "ge", "gt"};
+static const char *const org_type_names[] = {"large", "sme", "academic", "government",
+                                             "nonprofit"};
+static const char *const chain_names[] = {"research",          "material-supplier",
+                                          "component-supplier", "equipment-maker",
+                                          "system-integrator", "end-user"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int lookup(const char *const *names, size_t count, const char *name)
+{
+    if (name == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *merit_method_name(merit_method m)
+{
+    return (size_t)m < COUNT(method_names) ? method_names[m] : "?";
+}
+
+int merit_method_from_name(const char *name, merit_method *out)
+{
+    int i = lookup(method_names, COUNT(method_names), name);
+    if (i < 0)
+        return MERIT_EUSAGE;
+    *out = (merit_method)i;
+    return 0;
+}
+
+const char *merit_fact_name(merit_fact f)
+{
+    return (size_t)f < COUNT(fact_names) ? fact_names[f] : "?";
+}
+
+const char *merit_section_name(merit_section s)
+{
+    return (size_t)s < COUNT(section_names) ? section_names[s] : "?";
+}
+
+const char *merit_op_name(merit_op op)
+{
+    return (size_t)op < COUNT(op_names) ? op_names[op] : "?";
+}
+
+const char *merit_org_type_name(merit_org_type t)
+{
+    return (size_t)t < COUNT(org_type_names) ? org_type_names[t] : "?";
+}
+
+const char *merit_chain_role_name(merit_chain_role r)
+{
+    return (size_t)r < COUNT(chain_names) ? chain_names[r] : "?";
+}
+
+int merit__fact_from_name(const char *name)
+{
+    return lookup(fact_names, COUNT(fact_names), name);
+}
+
+int merit__section_from_name(const char *name)
+{
+    return lookup(section_names, COUNT(section_names), name);
+}
+
+int merit__op_from_name(const char *name)
+{
+    return lookup(op_names, COUNT(op_names), name);
+}
+
+int merit__org_type_from_name(const char *name)
+{
+    return lookup(org_type_names, COUNT(org_type_names), name);
+}
+
+int merit__chain_role_from_name(const char *name)
+{
+    return lookup(chain_names, COUNT(chain_names), name);
+}

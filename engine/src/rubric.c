@@ -1,0 +1,553 @@
+/* Rubric loading and checks: weights, scale, thresholds, tie-breaks, rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "merit/number.h"
+#include "rubric.h"
+#include "textrule.h"
+#include "xml_input.h"
+
+static void criterion_release(merit_criterion *c)
+{
+    free(c->id);
+    free(c->name);
+    free(c->guidance);
+    mpq_clear(c->weight);
+    mpq_clear(c->threshold);
+    for (size_t i = 0; i < c->level_count; i++) {
+        mpq_clear(c->levels[i].score);
+        free(c->levels[i].text);
+    }
+    free(c->levels);
+}
+
+static void rule_release(merit_rule *r)
+{
+    free(r->id);
+    free(r->message);
+    free(r->pattern);
+    mpq_clear(r->value);
+    merit__textrule_free(r->compiled);
+}
+
+void merit_rubric_free(merit_rubric *r)
+{
+    if (r == NULL)
+        return;
+    free(r->id);
+    free(r->version);
+    free(r->title);
+    free(r->description);
+    free(r->source);
+    mpq_clears(r->scale_min, r->scale_max, r->scale_step, r->overall_threshold,
+               r->disagreement_limit, NULL);
+    for (size_t i = 0; i < r->criterion_count; i++)
+        criterion_release(&r->criteria[i]);
+    free(r->criteria);
+    free(r->tiebreaks);
+    for (size_t i = 0; i < r->rule_count; i++)
+        rule_release(&r->rules[i]);
+    free(r->rules);
+    free(r);
+}
+
+static merit_rubric *rubric_new(void)
+{
+    merit_rubric *r = merit__calloc(1, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    mpq_inits(r->scale_min, r->scale_max, r->scale_step, r->overall_threshold,
+              r->disagreement_limit, NULL);
+    return r;
+}
+
+/* Counts the element children called name. */
+static size_t count_children(const xmlNode *parent, const char *name)
+{
+    size_t n = 0;
+    for (const xmlNode *c = merit__xml_child(parent, name); c; c = merit__xml_next(c, name))
+        n++;
+    return n;
+}
+
+/* Reads a decimal attribute the schema has already checked. */
+static int attr_decimal(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                        const char *attr, mpq_t out)
+{
+    if (merit_decimal_parse(merit__xml_attr(node, attr), out) != 0) {
+        merit_loc loc = merit__xml_loc(doc, node, attr);
+        return merit__error_at(ctx, loc, "'%s' is not a decimal number", attr);
+    }
+    return 0;
+}
+
+bool merit__rubric_on_scale(const merit_rubric *r, const mpq_t value, int32_t *steps_out)
+{
+    if (mpq_cmp(value, r->scale_min) < 0 || mpq_cmp(value, r->scale_max) > 0)
+        return false;
+    mpq_t k;
+    mpq_init(k);
+    mpq_sub(k, value, r->scale_min);
+    mpq_div(k, k, r->scale_step);
+    bool whole = mpz_cmp_ui(mpq_denref(k), 1) == 0;
+    if (whole && steps_out != NULL)
+        *steps_out = (int32_t)mpz_get_si(mpq_numref(k));
+    mpq_clear(k);
+    return whole;
+}
+
+void merit__rubric_step_value(const merit_rubric *r, int32_t steps, mpq_t out)
+{
+    mpq_set_si(out, steps, 1);
+    mpq_mul(out, out, r->scale_step);
+    mpq_add(out, out, r->scale_min);
+}
+
+ssize_t merit__rubric_criterion_index(const merit_rubric *r, const char *id)
+{
+    for (size_t i = 0; i < r->criterion_count; i++)
+        if (strcmp(r->criteria[i].id, id) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+static int load_scale(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *scale,
+                      merit_rubric *r)
+{
+    int rc = 0;
+    if (attr_decimal(ctx, doc, scale, "min", r->scale_min) ||
+        attr_decimal(ctx, doc, scale, "max", r->scale_max) ||
+        attr_decimal(ctx, doc, scale, "step", r->scale_step))
+        return MERIT_EINVALID;
+    const char *dir = merit__xml_attr(scale, "direction");
+    r->direction = dir && strcmp(dir, "lower-is-better") == 0 ? MERIT_LOWER_IS_BETTER
+                                                               : MERIT_HIGHER_IS_BETTER;
+    merit_loc loc = merit__xml_loc(doc, scale, NULL);
+    if (mpq_cmp(r->scale_min, r->scale_max) >= 0)
+        return merit__error_at(ctx, loc, "scale minimum must be below its maximum");
+    if (mpq_sgn(r->scale_step) <= 0)
+        return merit__error_at(ctx, merit__xml_loc(doc, scale, "step"),
+                               "scale step must be positive");
+    mpq_t span;
+    mpq_init(span);
+    mpq_sub(span, r->scale_max, r->scale_min);
+    mpq_div(span, span, r->scale_step);
+    if (mpz_cmp_ui(mpq_denref(span), 1) != 0)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, scale, "step"),
+                             "scale step does not divide the range from minimum to maximum");
+    else if (mpz_cmp_ui(mpq_numref(span), 1000000) > 0)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, scale, "step"),
+                             "scale has more than 1,000,000 steps");
+    else
+        r->scale_steps = (int32_t)mpz_get_si(mpq_numref(span));
+    mpq_clear(span);
+    return rc;
+}
+
+static int load_criterion(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                          merit_rubric *r, merit_criterion *c)
+{
+    int rc = 0;
+    c->loc = merit__xml_loc(doc, node, NULL);
+    c->id = merit__strdup(merit__xml_attr(node, "id"));
+    c->name = merit__xml_text(merit__xml_child(node, "name"), true);
+    if (c->id == NULL || c->name == NULL)
+        return merit__oom(ctx);
+    const xmlNode *g = merit__xml_child(node, "guidance");
+    if (g != NULL && (c->guidance = merit__xml_text(g, false)) == NULL)
+        return merit__oom(ctx);
+    if (attr_decimal(ctx, doc, node, "weight", c->weight))
+        return MERIT_EINVALID;
+    if (mpq_sgn(c->weight) <= 0)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "weight"),
+                             "criterion '%s' has weight %s; weights must be positive", c->id,
+                             merit__xml_attr(node, "weight"));
+    if (merit__xml_attr(node, "threshold") != NULL) {
+        c->has_threshold = true;
+        if (attr_decimal(ctx, doc, node, "threshold", c->threshold))
+            return MERIT_EINVALID;
+        if (mpq_cmp(c->threshold, r->scale_min) < 0 || mpq_cmp(c->threshold, r->scale_max) > 0)
+            rc = merit__error_at(ctx, merit__xml_loc(doc, node, "threshold"),
+                                 "threshold %s of criterion '%s' is outside the scale",
+                                 merit__xml_attr(node, "threshold"), c->id);
+    }
+    const xmlNode *levels = merit__xml_child(node, "levels");
+    size_t n = count_children(levels, "level");
+    if (n > 0) {
+        c->levels = merit__calloc(n, sizeof(*c->levels));
+        if (c->levels == NULL)
+            return merit__oom(ctx);
+        for (const xmlNode *l = merit__xml_child(levels, "level"); l;
+             l = merit__xml_next(l, "level")) {
+            merit_level *lv = &c->levels[c->level_count++];
+            mpq_init(lv->score);
+            if ((lv->text = merit__xml_text(l, true)) == NULL)
+                return merit__oom(ctx);
+            if (attr_decimal(ctx, doc, l, "score", lv->score))
+                return MERIT_EINVALID;
+            if (r->scale_steps > 0 && !merit__rubric_on_scale(r, lv->score, NULL))
+                rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
+                                     "level score %s of criterion '%s' is not on the scale",
+                                     merit__xml_attr(l, "score"), c->id);
+            for (size_t k = 0; k + 1 < c->level_count; k++)
+                if (mpq_equal(c->levels[k].score, lv->score))
+                    rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
+                                         "criterion '%s' describes level %s twice", c->id,
+                                         merit__xml_attr(l, "score"));
+        }
+    }
+    return rc;
+}
+
+static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *tb,
+                          merit_rubric *r)
+{
+    int rc = 0;
+    size_t n = 0;
+    for (const xmlNode *c = merit__xml_child(tb, NULL); c; c = merit__xml_next(c, NULL))
+        n++;
+    if (n == 0)
+        return 0;
+    r->tiebreaks = merit__calloc(n, sizeof(*r->tiebreaks));
+    if (r->tiebreaks == NULL)
+        return merit__oom(ctx);
+    for (const xmlNode *c = merit__xml_child(tb, NULL); c; c = merit__xml_next(c, NULL)) {
+        merit_tiebreak *t = &r->tiebreaks[r->tiebreak_count];
+        const char *ref = merit__xml_attr(c, "ref");
+        merit_loc loc = merit__xml_loc(doc, c, "ref");
+        if (merit__xml_is(c, "criterion")) {
+            ssize_t i = merit__rubric_criterion_index(r, ref);
+            if (i < 0) {
+                rc = merit__error_at(ctx, loc, "tie-break names unknown criterion '%s'", ref);
+                continue;
+            }
+            t->kind = MERIT_TIEBREAK_CRITERION;
+            t->criterion = (size_t)i;
+        } else {
+            t->kind = MERIT_TIEBREAK_FACT;
+            t->fact = (merit_fact)merit__fact_from_name(ref);
+            t->prefer_higher = strcmp(merit__xml_attr(c, "prefer"), "higher") == 0;
+            const char *section = merit__xml_attr(c, "section");
+            if (t->fact == MERIT_FACT_WORDS) {
+                if (section == NULL) {
+                    rc = merit__error_at(ctx, loc, "tie-break on fact 'words' needs a section");
+                    continue;
+                }
+                t->section = (merit_section)merit__section_from_name(section);
+            } else if (section != NULL) {
+                rc = merit__error_at(ctx, merit__xml_loc(doc, c, "section"),
+                                     "only the fact 'words' takes a section");
+                continue;
+            }
+        }
+        for (size_t k = 0; k < r->tiebreak_count; k++) {
+            const merit_tiebreak *o = &r->tiebreaks[k];
+            if (o->kind == t->kind &&
+                (t->kind == MERIT_TIEBREAK_CRITERION
+                     ? o->criterion == t->criterion
+                     : (o->fact == t->fact && o->section == t->section))) {
+                rc = merit__error_at(ctx, loc, "tie-break names '%s' twice", ref);
+                break;
+            }
+        }
+        r->tiebreak_count++;
+    }
+    return rc;
+}
+
+static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                     merit_rubric *r, merit_rule *rule)
+{
+    int rc = 0;
+    rule->loc = merit__xml_loc(doc, node, NULL);
+    rule->id = merit__strdup(merit__xml_attr(node, "id"));
+    rule->message = merit__xml_text(merit__xml_child(node, "message"), true);
+    if (rule->id == NULL || rule->message == NULL)
+        return merit__oom(ctx);
+    for (size_t k = 0; k < r->rule_count; k++)
+        if (strcmp(r->rules[k].id, rule->id) == 0)
+            rc = merit__error_at(ctx, merit__xml_loc(doc, node, "id"),
+                                 "duplicate eligibility rule id '%s'", rule->id);
+    const char *section = merit__xml_attr(node, "section");
+    if (merit__xml_is(node, "fact-rule")) {
+        rule->fact = (merit_fact)merit__fact_from_name(merit__xml_attr(node, "fact"));
+        rule->op = (merit_op)merit__op_from_name(merit__xml_attr(node, "op"));
+        if (attr_decimal(ctx, doc, node, "value", rule->value))
+            return MERIT_EINVALID;
+        if (rule->fact == MERIT_FACT_WORDS) {
+            if (section == NULL)
+                rc = merit__error_at(ctx, merit__xml_loc(doc, node, "fact"),
+                                     "rule '%s': the fact 'words' needs a section", rule->id);
+            else
+                rule->section = (merit_section)merit__section_from_name(section);
+        } else if (section != NULL) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, node, "section"),
+                                 "rule '%s': only the fact 'words' takes a section", rule->id);
+        }
+        return rc;
+    }
+    rule->is_text = true;
+    rule->section = (merit_section)merit__section_from_name(section);
+    const char *scope = merit__xml_attr(node, "scope");
+    rule->each_milestone = scope != NULL && strcmp(scope, "each-milestone") == 0;
+    const char *expect = merit__xml_attr(node, "expect");
+    rule->expect_match = expect == NULL || strcmp(expect, "match") == 0;
+    const char *caseless = merit__xml_attr(node, "caseless");
+    rule->caseless = caseless != NULL && (strcmp(caseless, "true") == 0 || strcmp(caseless, "1") == 0);
+    if (rule->each_milestone && rule->section != MERIT_SECTION_MILESTONES)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "scope"),
+                             "rule '%s': scope 'each-milestone' needs section 'milestones'",
+                             rule->id);
+    const xmlNode *pattern = merit__xml_child(node, "pattern");
+    /* the pattern is taken exactly as written: white space is significant */
+    xmlChar *text = xmlNodeGetContent(pattern);
+    if (text == NULL)
+        return merit__oom(ctx);
+    rule->pattern = merit__strdup((const char *)text);
+    xmlFree(text);
+    if (rule->pattern == NULL)
+        return merit__oom(ctx);
+    int crc = merit__textrule_compile(ctx, rule, merit__xml_loc(doc, pattern, NULL));
+    return crc ? crc : rc;
+}
+
+static int load_rules(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *el,
+                      merit_rubric *r)
+{
+    int rc = 0;
+    size_t n = 0;
+    for (const xmlNode *c = merit__xml_child(el, NULL); c; c = merit__xml_next(c, NULL))
+        n++;
+    if (n == 0)
+        return 0;
+    r->rules = merit__calloc(n, sizeof(*r->rules));
+    if (r->rules == NULL)
+        return merit__oom(ctx);
+    for (const xmlNode *c = merit__xml_child(el, NULL); c; c = merit__xml_next(c, NULL)) {
+        merit_rule *rule = &r->rules[r->rule_count];
+        mpq_init(rule->value);
+        int one = load_rule(ctx, doc, c, r, rule);
+        r->rule_count++;
+        if (one == MERIT_ENOMEM)
+            return one;
+        if (one != 0)
+            rc = one;
+    }
+    return rc;
+}
+
+/* The range of totals a reviewer can give: sum of weights times min, max. */
+static void total_range(const merit_rubric *r, mpq_t lo, mpq_t hi)
+{
+    mpq_t sum;
+    mpq_init(sum);
+    for (size_t i = 0; i < r->criterion_count; i++)
+        mpq_add(sum, sum, r->criteria[i].weight);
+    mpq_mul(lo, sum, r->scale_min);
+    mpq_mul(hi, sum, r->scale_max);
+    mpq_clear(sum);
+}
+
+int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                           merit_rubric **out)
+{
+    *out = NULL;
+    const xmlNode *root = xmlDocGetRootElement(doc->doc);
+    merit_rubric *r = rubric_new();
+    if (r == NULL)
+        return merit__oom(ctx);
+    int rc = 0;
+    r->source = merit__strdup(source);
+    /* every location in the rubric names its own copy of the source */
+    if (r->source != NULL)
+        doc->path = r->source;
+    r->id = merit__strdup(merit__xml_attr(root, "id"));
+    r->version = merit__strdup(merit__xml_attr(root, "version"));
+    r->title = merit__xml_text(merit__xml_child(root, "title"), true);
+    if (r->source == NULL || r->id == NULL || r->version == NULL || r->title == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    const xmlNode *d = merit__xml_child(root, "description");
+    if (d != NULL && (r->description = merit__xml_text(d, false)) == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    if (load_scale(ctx, doc, merit__xml_child(root, "scale"), r) != 0)
+        rc = MERIT_EINVALID;
+
+    const xmlNode *criteria = merit__xml_child(root, "criteria");
+    size_t n = count_children(criteria, "criterion");
+    r->criteria = merit__calloc(n, sizeof(*r->criteria));
+    if (r->criteria == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    for (const xmlNode *c = merit__xml_child(criteria, "criterion"); c;
+         c = merit__xml_next(c, "criterion")) {
+        merit_criterion *cr = &r->criteria[r->criterion_count];
+        mpq_inits(cr->weight, cr->threshold, NULL);
+        r->criterion_count++;
+        int one = load_criterion(ctx, doc, c, r, cr);
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            goto done;
+        }
+        if (one != 0)
+            rc = one;
+        if (cr->id != NULL) {
+            ssize_t first = merit__rubric_criterion_index(r, cr->id);
+            if (first >= 0 && (size_t)first + 1 < r->criterion_count) {
+                rc = merit__error_at(ctx, merit__xml_loc(doc, c, "id"),
+                                     "duplicate criterion id '%s'", cr->id);
+                merit__note_at(ctx, r->criteria[first].loc, "'%s' first defined here", cr->id);
+            }
+        }
+    }
+
+    const xmlNode *overall = merit__xml_child(root, "overall");
+    if (overall != NULL && merit__xml_attr(overall, "threshold") != NULL) {
+        r->has_overall_threshold = true;
+        if (attr_decimal(ctx, doc, overall, "threshold", r->overall_threshold)) {
+            rc = MERIT_EINVALID;
+        } else {
+            mpq_t lo, hi;
+            mpq_inits(lo, hi, NULL);
+            total_range(r, lo, hi);
+            if (mpq_cmp(r->overall_threshold, lo) < 0 || mpq_cmp(r->overall_threshold, hi) > 0) {
+                char *slo = merit_exact_string(lo), *shi = merit_exact_string(hi);
+                rc = merit__error_at(ctx, merit__xml_loc(doc, overall, "threshold"),
+                                     "overall threshold %s is outside the possible totals %s to %s",
+                                     merit__xml_attr(overall, "threshold"), slo ? slo : "?",
+                                     shi ? shi : "?");
+                free(slo);
+                free(shi);
+            }
+            mpq_clears(lo, hi, NULL);
+        }
+    }
+
+    const xmlNode *agg = merit__xml_child(root, "aggregation");
+    merit_method_from_name(merit__xml_attr(agg, "method"), &r->method);
+    const char *s = merit__xml_attr(agg, "min-reviewers");
+    r->min_reviewers = s ? (uint32_t)strtoul(s, NULL, 10) : 1;
+    s = merit__xml_attr(agg, "trim-from");
+    r->trim_from = s ? (uint32_t)strtoul(s, NULL, 10) : 3;
+    if (r->min_reviewers == 0 || r->min_reviewers > 1000)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, agg, "min-reviewers"),
+                             "min-reviewers must be between 1 and 1000");
+    if (r->trim_from < 3 || r->trim_from > 1000)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, agg, "trim-from"),
+                             "trim-from must be between 3 and 1000: dropping the highest and "
+                             "lowest score must leave at least one");
+    if (merit__xml_attr(agg, "disagreement-limit") != NULL) {
+        r->has_disagreement_limit = true;
+        if (attr_decimal(ctx, doc, agg, "disagreement-limit", r->disagreement_limit))
+            rc = MERIT_EINVALID;
+        else if (mpq_sgn(r->disagreement_limit) < 0)
+            rc = merit__error_at(ctx, merit__xml_loc(doc, agg, "disagreement-limit"),
+                                 "disagreement-limit must not be negative");
+    }
+    const xmlNode *funding = merit__xml_child(root, "funding");
+    s = merit__xml_attr(funding, "skip-unaffordable");
+    r->skip_unaffordable = s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+
+    int trc = load_tiebreaks(ctx, doc, merit__xml_child(root, "tie-break"), r);
+    if (trc == MERIT_ENOMEM) {
+        rc = trc;
+        goto done;
+    }
+    if (trc)
+        rc = trc;
+    int lrc = load_rules(ctx, doc, merit__xml_child(root, "eligibility"), r);
+    if (lrc == MERIT_ENOMEM) {
+        rc = lrc;
+        goto done;
+    }
+    if (lrc)
+        rc = lrc;
+done:
+    if (rc != 0) {
+        merit_rubric_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind)
+{
+    int rc = merit__xml_parse(ctx, doc);
+    if (rc != 0)
+        return rc;
+    const xmlNode *root = xmlDocGetRootElement(doc->doc);
+    const char *want = merit__schema_name(kind);
+    if (root == NULL || root->ns == NULL ||
+        strcmp((const char *)root->ns->href, MERIT_NAMESPACE) != 0) {
+        merit_loc loc = merit__xml_loc(doc, root, NULL);
+        return merit__error_at(ctx, loc,
+                               "root element is not in merit's namespace '" MERIT_NAMESPACE
+                               "' (expected a %s)",
+                               want);
+    }
+    return merit__xml_validate(ctx, doc, kind);
+}
+
+static int rubric_load(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                       merit_rubric **out)
+{
+    int rc = merit__load_doc(ctx, doc, MERIT_SCHEMA_RUBRIC);
+    if (rc == 0)
+        rc = merit__rubric_from_doc(ctx, doc, source, out);
+    return rc;
+}
+
+int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **out)
+{
+    *out = NULL;
+    struct merit_xml_doc doc;
+    int rc = merit__xml_read_file(ctx, path, &doc);
+    if (rc == 0)
+        rc = rubric_load(ctx, &doc, path, out);
+    merit__xml_doc_release(&doc);
+    return rc;
+}
+
+const struct merit_embedded_file *merit__shipped_rubric(const char *name)
+{
+    for (const struct merit_embedded_file *f = merit_embedded_rubrics; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+int merit_rubric_load_shipped(merit_ctx *ctx, const char *name, merit_rubric **out)
+{
+    *out = NULL;
+    const struct merit_embedded_file *f = merit__shipped_rubric(name);
+    if (f == NULL)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, "", 0, 0,
+                           "no shipped rubric named '%s'", name);
+    char *source = merit__sprintf("shipped:%s", name);
+    if (source == NULL)
+        return merit__oom(ctx);
+    struct merit_xml_doc doc;
+    int rc = merit__xml_set_bytes(ctx, source, f->bytes, f->size, &doc);
+    if (rc == 0)
+        rc = rubric_load(ctx, &doc, source, out);
+    merit__xml_doc_release(&doc);
+    free(source);
+    return rc;
+}
+
+const char *const *merit_rubric_shipped_names(void)
+{
+    static const char *names[64];
+    size_t n = 0;
+    for (const struct merit_embedded_file *f = merit_embedded_rubrics; f->name && n < 63; f++)
+        names[n++] = f->name;
+    names[n] = NULL;
+    return names;
+}

@@ -1,0 +1,27 @@
+/* Rubric loading (rubric.c) and helpers other modules share. */
+#ifndef MERIT_RUBRIC_H
+#define MERIT_RUBRIC_H
+
+#include <sys/types.h>
+
+#include "embedded.h"
+#include "internal.h"
+#include "xml_input.h"
+
+/* Parses and validates doc against kind's schema, after checking that the
+ * root element is in merit's namespace. */
+int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind);
+
+/* Builds a rubric from a validated document; locations name `source`. */
+int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                           merit_rubric **out);
+
+/* True when value lies on the scale and on its step; *steps_out (optional)
+ * gets (value - min) / step. */
+bool merit__rubric_on_scale(const merit_rubric *r, const mpq_t value, int32_t *steps_out);
+/* out = min + steps * step */
+void merit__rubric_step_value(const merit_rubric *r, int32_t steps, mpq_t out);
+ssize_t merit__rubric_criterion_index(const merit_rubric *r, const char *id);
+const struct merit_embedded_file *merit__shipped_rubric(const char *name);
+
+#endif

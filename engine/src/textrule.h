@@ -1,0 +1,32 @@
+/*
+ * Text rules: PCRE2 patterns from a rubric, compiled once (JIT where the
+ * platform has it) and matched with limits so that a hostile pattern ends in
+ * a diagnostic, never a hang. Patterns are compiled with UTF, UCP and
+ * MULTILINE (^ and $ match at line ends), and CASELESS when the rule asks.
+ */
+#ifndef MERIT_TEXTRULE_H
+#define MERIT_TEXTRULE_H
+
+#include "internal.h"
+
+/* Compiles rule->pattern into rule->compiled; a bad pattern is reported at
+ * loc with PCRE2's message and the offset in the pattern. */
+int merit__textrule_compile(merit_ctx *ctx, merit_rule *rule, merit_loc loc);
+void merit__textrule_free(merit_textrule *compiled);
+
+typedef enum merit_match_result {
+    MERIT_MATCH_NO = 0,
+    MERIT_MATCH_YES = 1,
+    MERIT_MATCH_LIMIT = 2, /* the match limit was hit: undecided */
+    MERIT_MATCH_ERROR = 3,
+} merit_match_result;
+
+/* Matches subject (valid UTF-8, as every libxml2 text is) against the rule. */
+merit_match_result merit__textrule_match(const merit_textrule *compiled, const char *subject,
+                                         size_t length);
+
+/* Match limits; the defaults suit sections of up to 100,000 characters. */
+#define MERIT_MATCH_LIMIT_DEFAULT 10000000u
+#define MERIT_HEAP_LIMIT_KIB_DEFAULT 65536u
+
+#endif

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages merit needs to build and test, and nothing
+# else. Idempotent: when every package is present it only runs dpkg-query and
+# returns in well under a second. Needs root (or sudo) only when something is
+# missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libxml2-dev libxml2-utils
+  libpcre2-dev
+  libgmp-dev
+  libjansson-dev
+  libssl-dev
+  libcmocka-dev
+  clang
+  valgrind
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
