@@ -117,8 +117,12 @@ static char *sanitize_message(const char *raw)
     size_t o = 0;
     size_t i = 0;
     bool truncated = false;
+    bool in_quote = false;
     while (i < len) {
-        if (s[i] == '\'') {
+        if (s[i] == '\'' && in_quote) {
+            in_quote = false;
+        } else if (s[i] == '\'') {
+            in_quote = true;
             /* find the closing quote and shorten a long value */
             const char *close = memchr(raw + i + 1, '\'', len - i - 1);
             if (close == NULL && len - i - 1 > MAX_QUOTED) {
@@ -175,6 +179,7 @@ static char *sanitize_message(const char *raw)
                     out[o++] = '\'';
                     free(inner_clean);
                     i += inner + 2;
+                    in_quote = false;
                     continue;
                 }
             }
