@@ -23,6 +23,16 @@ typedef struct cli_command {
 } cli_command;
 
 int cmd_validate(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+
+/* Writes a report through writer(out, arg) into path atomically. Returns an
+ * exit code; on failure the diagnostic is printed and path is untouched. */
+typedef int (*cli_writer)(FILE *out, const void *arg);
+int cli_write_atomic(const char *path, cli_writer writer, const void *arg);
+
+/* Parses a whole non-negative number into *out; false if it is not one or is
+ * larger than max. */
+bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out);
 
 /* Prints every diagnostic of ctx to stderr, GCC style. */
 void cli_print_diags(const merit_ctx *ctx);

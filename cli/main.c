@@ -8,6 +8,7 @@
 
 static const cli_command commands[] = {
     {"validate", cmd_validate, "check a call folder or single files and print every problem"},
+    {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
 };
 
 static void print_help(FILE *out)
@@ -20,6 +21,22 @@ static void print_help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'merit <command> --help' describes a command. Exit codes: 0 clean,\n"
                  "1 invalid input, 2 usage, 3 I/O error (docs/cli.md).\n");
+}
+
+bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)
+{
+    if (text == NULL || *text < '0' || *text > '9')
+        return false;
+    unsigned long v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        if (v > (max - (unsigned long)(*p - '0')) / 10)
+            return false;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    *out = v;
+    return true;
 }
 
 bool cli_is_help(const char *arg)

@@ -1,0 +1,137 @@
+/* merit rank CALLDIR [--method M] [--format F] [-o FILE] [--places N] [--detail] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: merit rank CALLDIR [options]\n\n"
+            "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
+            "with the rubric's tie-breaks, draws the funding line against the budget and\n"
+            "writes a report. Nothing is written unless every input is valid.\n\n"
+            "options:\n"
+            "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+            "                 mean, median, trimmed-mean, confidence-weighted\n"
+            "  --format F     text (default), csv or json\n"
+            "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
+            "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
+            "                 to even and only for display\n"
+            "  --detail       csv: one row per proposal x reviewer x criterion\n\n"
+            "Colour is used on a terminal unless NO_COLOR is set.\n"
+            "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
+}
+
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+struct job {
+    const merit_result *result;
+    merit_report_options options;
+    enum format format;
+};
+
+static int write_report(FILE *out, const void *arg)
+{
+    const struct job *job = arg;
+    switch (job->format) {
+    case FORMAT_CSV:
+        return merit_report_csv(out, job->result, &job->options);
+    case FORMAT_JSON:
+        return merit_report_json(out, job->result, &job->options);
+    case FORMAT_TEXT:
+        break;
+    }
+    return merit_report_text(out, job->result, &job->options);
+}
+
+int cmd_rank(int argc, char **argv)
+{
+    const char *calldir = NULL, *output = NULL;
+    struct job job = {0};
+    job.options.places = 2;
+    merit_rank_options ropt = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (cli_is_help(a)) {
+            help(stdout);
+            return EXIT_CLEAN;
+        } else if (strcmp(a, "--method") == 0) {
+            if (value == NULL || merit_method_from_name(value, &ropt.method) != 0)
+                return cli_usage_error("rank: --method takes mean, median, trimmed-mean or "
+                                       "confidence-weighted");
+            ropt.override_method = true;
+            i++;
+        } else if (strcmp(a, "--format") == 0) {
+            if (value != NULL && strcmp(value, "text") == 0)
+                job.format = FORMAT_TEXT;
+            else if (value != NULL && strcmp(value, "csv") == 0)
+                job.format = FORMAT_CSV;
+            else if (value != NULL && strcmp(value, "json") == 0)
+                job.format = FORMAT_JSON;
+            else
+                return cli_usage_error("rank: --format takes text, csv or json");
+            i++;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (value == NULL)
+                return cli_usage_error("rank: %s needs a file name", a);
+            output = value;
+            i++;
+        } else if (strcmp(a, "--places") == 0) {
+            unsigned long n;
+            if (!cli_parse_uint(value, 12, &n))
+                return cli_usage_error("rank: --places takes a whole number from 0 to 12");
+            job.options.places = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--detail") == 0) {
+            job.options.detail = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("rank: unknown option '%s'", a);
+        } else if (calldir == NULL) {
+            calldir = a;
+        } else {
+            return cli_usage_error("rank: one call folder at a time ('%s' and '%s')", calldir, a);
+        }
+    }
+    if (calldir == NULL) {
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    if (job.options.detail && job.format != FORMAT_CSV)
+        return cli_usage_error("rank: --detail goes with --format csv");
+    const char *no_color = getenv("NO_COLOR");
+    job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&
+                        (no_color == NULL || no_color[0] == '\0');
+
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    merit_call *call = NULL;
+    merit_result *result = NULL;
+    int rc = merit_call_load(ctx, calldir, &call);
+    if (rc == 0)
+        rc = merit_call_rank(ctx, call, &ropt, &result);
+    cli_print_diags(ctx);
+    int code = cli_exit_code(ctx, rc);
+    if (code == EXIT_CLEAN) {
+        job.result = result;
+        if (output != NULL) {
+            code = cli_write_atomic(output, write_report, &job);
+        } else if (write_report(stdout, &job) != 0 || fflush(stdout) != 0) {
+            fputs("merit: error: cannot write the report to standard output\n", stderr);
+            code = EXIT_IO;
+        }
+    }
+    merit_result_free(result);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    return code;
+}

@@ -1,0 +1,152 @@
+/*
+ * merit's result model: a ranked call. The single source every report, the
+ * audit trail and `merit explain` read. Produced by merit_call_rank() from a
+ * loaded call; read-only for callers; everything reachable from a
+ * merit_result belongs to it and is released by merit_result_free(). The
+ * result borrows the call it was computed from: free the result first.
+ *
+ * Every number is exact (GMP rationals, or integer cents for money). Nothing
+ * here is rounded: rounding happens only when a report shows a number
+ * (merit_format_decimal, half to even).
+ */
+#ifndef MERIT_RESULT_H
+#define MERIT_RESULT_H
+
+#include <gmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "merit.h"
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum merit_status {
+    MERIT_STATUS_FUNDED = 0,
+    MERIT_STATUS_RESERVE,              /* passes everything; the budget ran out */
+    MERIT_STATUS_BELOW_THRESHOLD,      /* a criterion or the total misses its threshold */
+    MERIT_STATUS_INELIGIBLE,           /* an eligibility rule failed */
+    MERIT_STATUS_INSUFFICIENT_REVIEWS, /* fewer counted reviews than the minimum */
+} merit_status;
+
+/* How one review was treated. */
+typedef struct merit_review_result {
+    bool counted;         /* false: excluded (conflict) */
+    bool complete;        /* every criterion scored: `total` is defined */
+    mpq_t total;          /* the reviewer's weighted total: sum weight * score */
+} merit_review_result;
+
+/* One criterion of one proposal, aggregated across its counted reviews. */
+typedef struct merit_criterion_result {
+    size_t count;        /* counted scores (no-scores and exclusions left out) */
+    bool has_value;      /* count > 0 */
+    mpq_t value;         /* the aggregate, on the rubric's scale */
+    size_t trimmed;      /* trimmed-mean: scores dropped (0 or 2) */
+    mpq_t weight_sum;    /* confidence-weighted: sum of confidences; else count */
+    bool below_threshold;
+} merit_criterion_result;
+
+/* One eligibility rule applied to one proposal. */
+typedef struct merit_rule_result {
+    bool passed;
+    /* fact rules: the proposal's fact value, compared with rule->value */
+    mpq_t actual;
+    /* text rules, each-milestone scope: the first milestone that failed, or
+     * SIZE_MAX */
+    size_t failed_milestone;
+} merit_rule_result;
+
+/* What decided the order of a ranked proposal against the one just above. */
+typedef enum merit_decider_kind {
+    MERIT_DECIDED_FIRST = 0,  /* top of the list: nothing above */
+    MERIT_DECIDED_TOTAL,      /* the totals differ */
+    MERIT_DECIDED_TIEBREAK,   /* equal totals; tie-break `decider_index` decided */
+    MERIT_DECIDED_TIED,       /* equal on every rule: a shared rank */
+} merit_decider_kind;
+
+typedef struct merit_proposal_result {
+    size_t proposal; /* index into call->proposals */
+    merit_status status;
+    size_t reviews_counted;
+    size_t reviews_excluded;
+    merit_criterion_result *criteria; /* one per rubric criterion */
+    bool has_total;
+    mpq_t total; /* sum over criteria of weight * aggregate */
+    bool total_below_threshold;
+    /* the range of complete reviewers' totals, when at least two */
+    bool has_spread;
+    mpq_t spread;
+    bool disagreement; /* spread above the rubric's limit: a flag, not a status */
+    /* derived facts; words[] has the words of each section */
+    mpq_t facts[MERIT_FACT_COUNT];
+    uint64_t words[MERIT_SECTION_COUNT];
+    merit_rule_result *rules; /* one per rubric rule */
+    bool eligible;
+    /* ranking: only proposals that pass everything but the budget */
+    size_t rank;      /* 1-based competition rank ("1224"); 0 when unranked */
+    bool rank_shared; /* another proposal has the same rank */
+    merit_decider_kind decided_by;
+    size_t decider_index; /* tie-break index for MERIT_DECIDED_TIEBREAK */
+    /* the funding walk */
+    int64_t cumulative; /* cents awarded up to and including this one, if funded */
+    bool tie_at_line;   /* a shared rank the remaining budget could not fund whole */
+} merit_proposal_result;
+
+/* One step of the funding walk, in ranked order. */
+typedef enum merit_walk_action {
+    MERIT_WALK_FUNDED = 0,
+    MERIT_WALK_DOES_NOT_FIT, /* the request exceeds what remains */
+    MERIT_WALK_AFTER_LINE,   /* the walk stopped at an earlier proposal */
+    MERIT_WALK_TIE_AT_LINE,  /* a shared rank that cannot be funded whole */
+} merit_walk_action;
+
+typedef struct merit_walk_step {
+    size_t result;        /* index into result->proposals */
+    int64_t request;      /* cents */
+    int64_t remaining;    /* cents left before this step */
+    merit_walk_action action;
+} merit_walk_step;
+
+typedef struct merit_rank_options {
+    bool override_method; /* use `method` instead of the rubric's */
+    merit_method method;
+} merit_rank_options;
+
+typedef struct merit_result {
+    const merit_call *call; /* borrowed */
+    merit_method method;
+    merit_proposal_result *proposals; /* parallel to call->proposals */
+    size_t proposal_count;
+    /* every proposal in report order: ranked ones by rank (ties by id), then
+     * the rest by status, then id. Indices into proposals. */
+    size_t *order;
+    size_t ranked_count; /* the first ranked_count entries of order are ranked */
+    merit_review_result *reviews; /* parallel to call->reviews */
+    size_t review_count;
+    merit_walk_step *walk;
+    size_t walk_count;
+    int64_t awarded;   /* cents */
+    int64_t remaining; /* cents */
+    size_t funded_count;
+} merit_result;
+
+/* Scores, checks and ranks a loaded call. Returns 0 and *result_out, owned
+ * by the caller, or a negative merit_error with diagnostics (e.g. a text
+ * rule that hit the match limit). */
+int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_options *options,
+                    merit_result **result_out);
+void merit_result_free(merit_result *result);
+
+const char *merit_status_name(merit_status status);
+
+/* The shown value of a score: scale_min + steps * scale_step. */
+void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * Facts derived from a proposal (federal share, cost-share ratio, SME share,
+ * milestones, months, words per section, ...) and the eligibility rules that
+ * test them. Every fact is exact: money ratios are rationals of cents.
+ */
+#ifndef MERIT_FACTS_H
+#define MERIT_FACTS_H
+
+#include "internal.h"
+#include "merit/result.h"
+
+/* Words: maximal runs of characters that are not white space (space, tab,
+ * CR, LF, form feed, vertical tab, or U+00A0). */
+uint64_t merit__count_words(const char *text);
+
+/* facts[] must be initialised; words[] gets each section's word count. */
+void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT],
+                          uint64_t words[MERIT_SECTION_COUNT]);
+
+/* The value of one fact (for rules and tie-breaks): facts[fact], or, for
+ * MERIT_FACT_WORDS, the words of `section`. */
+void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_section section,
+                       mpq_t out);
+
+/* Applies one rule; out->actual must be initialised. A text rule whose
+ * pattern hits the match limit is reported as an error diagnostic at the
+ * rule and returns MERIT_ELIMIT. */
+int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, const merit_proposal *p,
+                      const merit_proposal_result *pr, merit_rule_result *out);
+
+/* True when `cmp` (the sign of actual - value) satisfies op. */
+bool merit__op_holds(merit_op op, int cmp);
+
+#endif

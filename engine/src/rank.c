@@ -1,0 +1,458 @@
+/*
+ * Scoring and ranking a call: reviews counted or excluded, per-criterion
+ * aggregates, totals, thresholds, eligibility, the ranking with its
+ * tie-breaks, and the funding walk. The maths is written up, with worked
+ * examples, in docs/scoring.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "facts.h"
+#include "internal.h"
+#include "merit/result.h"
+#include "rubric.h"
+
+const char *merit_status_name(merit_status s)
+{
+    static const char *const names[] = {"funded", "reserve", "below-threshold", "ineligible",
+                                        "insufficient-reviews"};
+    return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out)
+{
+    merit__rubric_step_value(rubric, steps, out);
+}
+
+static void proposal_result_release(merit_proposal_result *pr, const merit_rubric *rb)
+{
+    if (pr->criteria != NULL) {
+        for (size_t c = 0; c < rb->criterion_count; c++)
+            mpq_clears(pr->criteria[c].value, pr->criteria[c].weight_sum, NULL);
+        free(pr->criteria);
+    }
+    if (pr->rules != NULL) {
+        for (size_t r = 0; r < rb->rule_count; r++)
+            mpq_clear(pr->rules[r].actual);
+        free(pr->rules);
+    }
+    mpq_clears(pr->total, pr->spread, NULL);
+    for (int f = 0; f < MERIT_FACT_COUNT; f++)
+        mpq_clear(pr->facts[f]);
+}
+
+void merit_result_free(merit_result *res)
+{
+    if (res == NULL)
+        return;
+    const merit_rubric *rb = res->call->rubric;
+    if (res->proposals != NULL)
+        for (size_t i = 0; i < res->proposal_count; i++)
+            proposal_result_release(&res->proposals[i], rb);
+    free(res->proposals);
+    for (size_t i = 0; i < res->review_count; i++)
+        mpq_clear(res->reviews[i].total);
+    free(res->reviews);
+    free(res->order);
+    free(res->walk);
+    free(res);
+}
+
+/* Better-first comparison under the rubric's direction: negative when a is
+ * better than b. */
+static int better_first(const merit_rubric *rb, const mpq_t a, const mpq_t b)
+{
+    int c = mpq_cmp(a, b);
+    c = (c > 0) - (c < 0);
+    return rb->direction == MERIT_HIGHER_IS_BETTER ? -c : c;
+}
+
+/* True when value meets a threshold: at least it, or, lower-is-better, at
+ * most it. */
+static bool meets(const merit_rubric *rb, const mpq_t value, const mpq_t threshold)
+{
+    int c = mpq_cmp(value, threshold);
+    return rb->direction == MERIT_HIGHER_IS_BETTER ? c >= 0 : c <= 0;
+}
+
+struct rank_state {
+    const merit_call *call;
+    const merit_rubric *rb;
+    merit_result *res;
+    mpq_t tmp_a, tmp_b;
+};
+
+/* The ranking order without the final id key: <0 when a ranks above b, 0 on
+ * a tie that survives every rule. *decider gets what decided. */
+static int compare_ranked(struct rank_state *st, const merit_proposal_result *a,
+                          const merit_proposal_result *b, merit_decider_kind *kind,
+                          size_t *index)
+{
+    const merit_rubric *rb = st->rb;
+    int c = better_first(rb, a->total, b->total);
+    if (c != 0) {
+        *kind = MERIT_DECIDED_TOTAL;
+        return c;
+    }
+    for (size_t t = 0; t < rb->tiebreak_count; t++) {
+        const merit_tiebreak *tb = &rb->tiebreaks[t];
+        if (tb->kind == MERIT_TIEBREAK_CRITERION) {
+            c = better_first(rb, a->criteria[tb->criterion].value,
+                             b->criteria[tb->criterion].value);
+        } else {
+            merit__fact_value(a, tb->fact, tb->section, st->tmp_a);
+            merit__fact_value(b, tb->fact, tb->section, st->tmp_b);
+            c = mpq_cmp(st->tmp_a, st->tmp_b);
+            c = (c > 0) - (c < 0);
+            if (tb->prefer_higher)
+                c = -c;
+        }
+        if (c != 0) {
+            *kind = MERIT_DECIDED_TIEBREAK;
+            *index = t;
+            return c;
+        }
+    }
+    *kind = MERIT_DECIDED_TIED;
+    return 0;
+}
+
+/* A stable merge sort of indices with a context, since C17's qsort has none.
+ * O(n log n) time, n extra indices of memory. */
+typedef int (*index_cmp)(struct rank_state *st, size_t a, size_t b);
+
+static int sort_indices(size_t *idx, size_t n, index_cmp cmp, struct rank_state *st)
+{
+    if (n < 2)
+        return 0;
+    size_t *tmp = merit__malloc(n * sizeof(*tmp));
+    if (tmp == NULL)
+        return MERIT_ENOMEM;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = cmp(st, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+            while (i < mid)
+                tmp[o++] = idx[i++];
+            while (j < hi)
+                tmp[o++] = idx[j++];
+        }
+        memcpy(idx, tmp, n * sizeof(*idx));
+    }
+    free(tmp);
+    return 0;
+}
+
+static int cmp_ranked_then_id(struct rank_state *st, size_t a, size_t b)
+{
+    merit_decider_kind kind;
+    size_t index;
+    int c = compare_ranked(st, &st->res->proposals[a], &st->res->proposals[b], &kind, &index);
+    if (c != 0)
+        return c;
+    /* display order inside a shared rank; it decides nothing */
+    return strcmp(st->call->proposals[a].id, st->call->proposals[b].id);
+}
+
+static int cmp_unranked(struct rank_state *st, size_t a, size_t b)
+{
+    const merit_proposal_result *x = &st->res->proposals[a], *y = &st->res->proposals[b];
+    if (x->status != y->status)
+        return x->status < y->status ? -1 : 1;
+    if (x->has_total && y->has_total) {
+        int c = better_first(st->rb, x->total, y->total);
+        if (c != 0)
+            return c;
+    } else if (x->has_total != y->has_total) {
+        return x->has_total ? -1 : 1;
+    }
+    return strcmp(st->call->proposals[a].id, st->call->proposals[b].id);
+}
+
+static void review_totals(const merit_call *call, merit_result *res)
+{
+    const merit_rubric *rb = call->rubric;
+    mpq_t value;
+    mpq_init(value);
+    for (size_t i = 0; i < call->review_count; i++) {
+        const merit_review *rv = &call->reviews[i];
+        merit_review_result *rr = &res->reviews[i];
+        rr->counted = !rv->conflicted;
+        rr->complete = true;
+        for (size_t c = 0; c < rb->criterion_count; c++) {
+            if (rv->steps[c] == MERIT_NO_SCORE) {
+                rr->complete = false;
+                continue;
+            }
+            merit__rubric_step_value(rb, rv->steps[c], value);
+            mpq_mul(value, value, rb->criteria[c].weight);
+            mpq_add(rr->total, rr->total, value);
+        }
+    }
+    mpq_clear(value);
+}
+
+/* Aggregates, totals, thresholds and disagreement of one proposal, whose
+ * reviews are call->reviews[first..last). */
+static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t first,
+                          size_t last, int32_t *steps, uint8_t *conf)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    for (size_t r = first; r < last; r++) {
+        if (res->reviews[r].counted)
+            pr->reviews_counted++;
+        else
+            pr->reviews_excluded++;
+    }
+    bool all = true;
+    mpq_t agg, term;
+    mpq_inits(agg, term, NULL);
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        merit_criterion_result *cr = &pr->criteria[c];
+        size_t n = 0;
+        for (size_t r = first; r < last; r++) {
+            const merit_review *rv = &call->reviews[r];
+            if (!res->reviews[r].counted || rv->steps[c] == MERIT_NO_SCORE)
+                continue;
+            steps[n] = rv->steps[c];
+            conf[n] = rv->confidences[c];
+            n++;
+        }
+        cr->count = n;
+        if (n == 0) {
+            all = false;
+            continue;
+        }
+        cr->has_value = true;
+        merit__aggregate_steps(res->method, steps, conf, n, rb->trim_from, agg, &cr->trimmed,
+                               cr->weight_sum);
+        /* back onto the scale: min + aggregate * step */
+        mpq_mul(cr->value, agg, rb->scale_step);
+        mpq_add(cr->value, cr->value, rb->scale_min);
+        if (rb->criteria[c].has_threshold)
+            cr->below_threshold = !meets(rb, cr->value, rb->criteria[c].threshold);
+        mpq_mul(term, cr->value, rb->criteria[c].weight);
+        mpq_add(pr->total, pr->total, term);
+    }
+    pr->has_total = all;
+    if (!all)
+        mpq_set_ui(pr->total, 0, 1);
+    if (all && rb->has_overall_threshold)
+        pr->total_below_threshold = !meets(rb, pr->total, rb->overall_threshold);
+
+    /* disagreement: the range of complete, counted reviewers' totals */
+    size_t complete = 0;
+    for (size_t r = first; r < last; r++) {
+        const merit_review_result *rr = &res->reviews[r];
+        if (!rr->counted || !rr->complete)
+            continue;
+        if (complete == 0) {
+            mpq_set(agg, rr->total);  /* min */
+            mpq_set(term, rr->total); /* max */
+        } else {
+            if (mpq_cmp(rr->total, agg) < 0)
+                mpq_set(agg, rr->total);
+            if (mpq_cmp(rr->total, term) > 0)
+                mpq_set(term, rr->total);
+        }
+        complete++;
+    }
+    if (complete >= 2) {
+        pr->has_spread = true;
+        mpq_sub(pr->spread, term, agg);
+        pr->disagreement = rb->has_disagreement_limit && mpq_cmp(pr->spread, rb->disagreement_limit) > 0;
+    }
+    mpq_clears(agg, term, NULL);
+    return 0;
+}
+
+static merit_status status_before_budget(const merit_rubric *rb, const merit_proposal_result *pr)
+{
+    if (!pr->eligible)
+        return MERIT_STATUS_INELIGIBLE;
+    if (pr->reviews_counted < rb->min_reviewers || !pr->has_total)
+        return MERIT_STATUS_INSUFFICIENT_REVIEWS;
+    bool below = pr->total_below_threshold;
+    for (size_t c = 0; c < rb->criterion_count; c++)
+        below = below || pr->criteria[c].below_threshold;
+    return below ? MERIT_STATUS_BELOW_THRESHOLD : MERIT_STATUS_RESERVE;
+}
+
+/* Walks the ranked list, a shared rank at a time, awarding while the
+ * requests fit the budget. See docs/scoring.md, "The funding line". */
+static void funding_walk(merit_result *res)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    int64_t remaining = call->budget;
+    bool stopped = false;
+    size_t i = 0;
+    while (i < res->ranked_count) {
+        size_t j = i + 1;
+        while (j < res->ranked_count && res->proposals[res->order[j]].decided_by == MERIT_DECIDED_TIED)
+            j++;
+        /* the group order[i..j) shares one rank */
+        int64_t group = 0;
+        for (size_t k = i; k < j; k++)
+            group += call->proposals[res->proposals[res->order[k]].proposal].total.federal;
+        bool fits = !stopped && group <= remaining;
+        for (size_t k = i; k < j; k++) {
+            merit_proposal_result *pr = &res->proposals[res->order[k]];
+            merit_walk_step *step = &res->walk[res->walk_count++];
+            step->result = res->order[k];
+            step->request = call->proposals[pr->proposal].total.federal;
+            step->remaining = remaining;
+            if (fits) {
+                step->action = MERIT_WALK_FUNDED;
+                remaining -= step->request;
+                res->awarded += step->request;
+                pr->cumulative = res->awarded;
+                pr->status = MERIT_STATUS_FUNDED;
+                res->funded_count++;
+            } else {
+                pr->status = MERIT_STATUS_RESERVE;
+                if (stopped)
+                    step->action = MERIT_WALK_AFTER_LINE;
+                else if (j - i > 1) {
+                    step->action = MERIT_WALK_TIE_AT_LINE;
+                    pr->tie_at_line = true;
+                } else
+                    step->action = MERIT_WALK_DOES_NOT_FIT;
+            }
+        }
+        if (!fits && !stopped && !rb->skip_unaffordable)
+            stopped = true;
+        i = j;
+    }
+    res->remaining = remaining;
+}
+
+int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_options *options,
+                    merit_result **out)
+{
+    *out = NULL;
+    const merit_rubric *rb = call->rubric;
+    merit_result *res = merit__calloc(1, sizeof(*res));
+    if (res == NULL)
+        return merit__oom(ctx);
+    res->call = call;
+    res->method = options != NULL && options->override_method ? options->method : rb->method;
+    int rc = 0;
+    int32_t *steps = NULL;
+    uint8_t *conf = NULL;
+    struct rank_state st;
+    st.call = call;
+    st.rb = rb;
+    st.res = res;
+    mpq_inits(st.tmp_a, st.tmp_b, NULL);
+
+    res->proposals = merit__calloc(call->proposal_count, sizeof(*res->proposals));
+    res->reviews = merit__calloc(call->review_count, sizeof(*res->reviews));
+    res->order = merit__calloc(call->proposal_count, sizeof(*res->order));
+    res->walk = merit__calloc(call->proposal_count, sizeof(*res->walk));
+    steps = merit__calloc(call->review_count, sizeof(*steps));
+    conf = merit__calloc(call->review_count, sizeof(*conf));
+    if (res->proposals == NULL || res->reviews == NULL || res->order == NULL ||
+        res->walk == NULL || steps == NULL || conf == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    for (size_t i = 0; i < call->review_count; i++)
+        mpq_init(res->reviews[i].total);
+    res->review_count = call->review_count;
+    review_totals(call, res);
+
+    size_t r = 0;
+    for (size_t i = 0; i < call->proposal_count; i++) {
+        merit_proposal_result *pr = &res->proposals[i];
+        pr->proposal = i;
+        mpq_inits(pr->total, pr->spread, NULL);
+        for (int f = 0; f < MERIT_FACT_COUNT; f++)
+            mpq_init(pr->facts[f]);
+        res->proposal_count = i + 1; /* initialised so far, for merit_result_free */
+        pr->criteria = merit__calloc(rb->criterion_count, sizeof(*pr->criteria));
+        if (pr->criteria == NULL) {
+            rc = merit__oom(ctx);
+            goto done;
+        }
+        for (size_t c = 0; c < rb->criterion_count; c++)
+            mpq_inits(pr->criteria[c].value, pr->criteria[c].weight_sum, NULL);
+        if (rb->rule_count > 0) {
+            pr->rules = merit__calloc(rb->rule_count, sizeof(*pr->rules));
+            if (pr->rules == NULL) {
+                rc = merit__oom(ctx);
+                goto done;
+            }
+            for (size_t k = 0; k < rb->rule_count; k++)
+                mpq_init(pr->rules[k].actual);
+        }
+        size_t first = r;
+        while (r < call->review_count && call->reviews[r].proposal == i)
+            r++;
+        score_proposal(res, pr, first, r, steps, conf);
+
+        const merit_proposal *p = &call->proposals[i];
+        merit__facts_compute(p, pr->facts, pr->words);
+        pr->eligible = true;
+        for (size_t k = 0; k < rb->rule_count; k++) {
+            int one = merit__rule_apply(ctx, &rb->rules[k], p, pr, &pr->rules[k]);
+            if (one == MERIT_ENOMEM) {
+                rc = one;
+                goto done;
+            }
+            if (one != 0)
+                rc = one;
+            pr->eligible = pr->eligible && pr->rules[k].passed;
+        }
+        pr->status = status_before_budget(rb, pr);
+    }
+    if (rc != 0)
+        goto done;
+
+    /* rank what passes everything but the budget */
+    size_t ranked = 0, unranked = call->proposal_count;
+    for (size_t i = 0; i < call->proposal_count; i++) {
+        if (res->proposals[i].status == MERIT_STATUS_RESERVE)
+            res->order[ranked++] = i;
+        else
+            res->order[--unranked] = i;
+    }
+    res->ranked_count = ranked;
+    if (sort_indices(res->order, ranked, cmp_ranked_then_id, &st) != 0 ||
+        sort_indices(res->order + ranked, call->proposal_count - ranked, cmp_unranked, &st) != 0) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    for (size_t k = 0; k < ranked; k++) {
+        merit_proposal_result *pr = &res->proposals[res->order[k]];
+        if (k == 0) {
+            pr->decided_by = MERIT_DECIDED_FIRST;
+            pr->rank = 1;
+            continue;
+        }
+        merit_proposal_result *above = &res->proposals[res->order[k - 1]];
+        compare_ranked(&st, above, pr, &pr->decided_by, &pr->decider_index);
+        if (pr->decided_by == MERIT_DECIDED_TIED) {
+            pr->rank = above->rank;
+            pr->rank_shared = above->rank_shared = true;
+        } else {
+            pr->rank = k + 1;
+        }
+    }
+    funding_walk(res);
+done:
+    free(steps);
+    free(conf);
+    mpq_clears(st.tmp_a, st.tmp_b, NULL);
+    if (rc != 0) {
+        merit_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return 0;
+}

@@ -1,0 +1,356 @@
+/*
+ * The CSV report (RFC 4180: CRLF line ends, fields quoted only when they hold
+ * a comma, a quote, CR or LF, quotes doubled; UTF-8 without a BOM).
+ *
+ * Two shapes. The default is one row per proposal in report order, with
+ * every shown number rounded and, beside the total and each criterion, the
+ * exact value as a fraction, so a spreadsheet can check the rounding. With
+ * --detail it is one row per proposal x review x criterion holding the raw
+ * inputs, for pivot tables and for checking the engine by hand.
+ *
+ * Money is written as a plain decimal with two places and no separators
+ * ("1500000.00"): spreadsheets read that as a number in every locale that
+ * uses a point, and a thousands separator would be read as a field break.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* One output stream and whether anything has gone wrong. A failed
+ * allocation writes an empty field and sets `failed`, so that the writer can
+ * go on without checking every cell and report -1 at the end. */
+struct csv {
+    FILE *out;
+    size_t column; /* fields written on the current row */
+    bool failed;
+};
+
+static void csv_field(struct csv *c, const char *s)
+{
+    if (s == NULL) {
+        c->failed = true;
+        s = "";
+    }
+    if (c->column++ > 0)
+        fputc(',', c->out);
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, c->out);
+        return;
+    }
+    fputc('"', c->out);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', c->out);
+        fputc(*p, c->out);
+    }
+    fputc('"', c->out);
+}
+
+/* A field from a malloc'd string, which it frees (NULL: out of memory). */
+static void csv_owned(struct csv *c, char *s)
+{
+    csv_field(c, s);
+    free(s);
+}
+
+static void csv_bool(struct csv *c, bool b)
+{
+    csv_field(c, b ? "yes" : "no");
+}
+
+static void csv_size(struct csv *c, size_t n)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%zu", n);
+    csv_field(c, buf);
+}
+
+static void csv_end(struct csv *c)
+{
+    fputs("\r\n", c->out);
+    c->column = 0;
+}
+
+/* Money from cents as "-1234567.89": two places, no separators. */
+static void money_plain(char buf[32], int64_t cents)
+{
+    /* unsigned, to survive INT64_MIN */
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    snprintf(buf, 32, "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
+             (unsigned)(mag % 100));
+}
+
+static void csv_money(struct csv *c, int64_t cents)
+{
+    char buf[32];
+    money_plain(buf, cents);
+    csv_field(c, buf);
+}
+
+/* A growing string for the reason column. */
+struct str {
+    char *s;
+    size_t len, cap;
+    bool failed;
+};
+
+static void str_add(struct str *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void str_add(struct str *b, const char *f, ...)
+{
+    if (b->failed)
+        return;
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    size_t need = b->len + (size_t)n + 1;
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < need)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (s == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, f);
+    vsnprintf(b->s + b->len, b->cap - b->len, f, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Hands over the string (NULL when anything failed). */
+static char *str_take(struct str *b)
+{
+    if (b->failed) {
+        free(b->s);
+        return NULL;
+    }
+    return b->s != NULL ? b->s : strdup("");
+}
+
+static const char *op_symbol(merit_op op)
+{
+    static const char *const symbols[] = {"<", "<=", "=", "!=", ">=", ">"};
+    return (size_t)op < sizeof(symbols) / sizeof(symbols[0]) ? symbols[op] : "?";
+}
+
+/*
+ * Why a proposal is not ranked, in one line: every check it failed, in the
+ * order the engine applies them (eligibility, reviews, thresholds), joined
+ * with "; ". Empty for a ranked proposal. The wording follows the terminal
+ * report, with the measured value added where the terminal report leaves it
+ * out for width.
+ */
+static char *reason(const merit_result *res, const merit_proposal_result *pr, unsigned places)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    const merit_proposal *p = &call->proposals[pr->proposal];
+    const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
+    struct str b = {0};
+    if (pr->status == MERIT_STATUS_FUNDED || pr->status == MERIT_STATUS_RESERVE)
+        return strdup("");
+
+    for (size_t k = 0; k < rb->rule_count; k++) {
+        const merit_rule *rule = &rb->rules[k];
+        const merit_rule_result *rr = &pr->rules[k];
+        if (rr->passed)
+            continue;
+        str_add(&b, "%s%s: %s", b.len ? "; " : "", rule->id, rule->message);
+        if (rule->is_text) {
+            if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
+                str_add(&b, " (milestone %s)", p->milestones[rr->failed_milestone].id);
+            continue;
+        }
+        char *actual = merit_exact_string(rr->actual);
+        char *value = merit_exact_string(rule->value);
+        if (actual == NULL || value == NULL)
+            b.failed = true;
+        else if (rule->fact == MERIT_FACT_WORDS)
+            str_add(&b, " (words in %s: %s, needs %s %s)", merit_section_name(rule->section),
+                    actual, op_symbol(rule->op), value);
+        else
+            str_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
+                    op_symbol(rule->op), value);
+        free(actual);
+        free(value);
+    }
+    if (pr->reviews_counted < rb->min_reviewers)
+        str_add(&b, "%s%zu counted review%s, %u needed", b.len ? "; " : "", pr->reviews_counted,
+                pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
+    else
+        for (size_t c = 0; c < rb->criterion_count; c++)
+            if (!pr->criteria[c].has_value)
+                str_add(&b, "%sno reviewer scored '%s'", b.len ? "; " : "", rb->criteria[c].id);
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        if (!pr->criteria[c].has_value || !pr->criteria[c].below_threshold)
+            continue;
+        char *v = merit_decimal_string(pr->criteria[c].value, places);
+        char *t = merit_exact_string(rb->criteria[c].threshold);
+        if (v == NULL || t == NULL)
+            b.failed = true;
+        else
+            str_add(&b, "%s%s %s %s %s", b.len ? "; " : "", rb->criteria[c].id, v, cmp, t);
+        free(v);
+        free(t);
+    }
+    if (pr->has_total && pr->total_below_threshold) {
+        char *v = merit_decimal_string(pr->total, places);
+        char *t = merit_exact_string(rb->overall_threshold);
+        if (v == NULL || t == NULL)
+            b.failed = true;
+        else
+            str_add(&b, "%stotal %s %s %s", b.len ? "; " : "", v, cmp, t);
+        free(v);
+        free(t);
+    }
+    return str_take(&b);
+}
+
+static void write_summary(struct csv *c, const merit_result *res, unsigned places)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    static const char *const head[] = {"rank",  "id",     "title",  "area",       "lead",
+                                       "lead_type", "status", "reason", "total", "total_exact"};
+    static const char *const tail[] = {"reviews_counted",  "reviews_excluded", "disagreement",
+                                       "spread",           "federal_request",  "cost_share_ratio",
+                                       "federal_share",    "sme_share",        "cumulative_awarded",
+                                       "tie_at_line"};
+    for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+        csv_field(c, head[i]);
+    for (size_t k = 0; k < rb->criterion_count; k++) {
+        struct str name = {0};
+        csv_field(c, rb->criteria[k].id);
+        str_add(&name, "%s_exact", rb->criteria[k].id);
+        csv_owned(c, str_take(&name));
+    }
+    for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+        csv_field(c, tail[i]);
+    csv_end(c);
+
+    for (size_t k = 0; k < res->proposal_count; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        const merit_proposal *p = &call->proposals[pr->proposal];
+        const merit_org *lead = &p->orgs[p->lead];
+        if (k < res->ranked_count) {
+            char rank[32];
+            snprintf(rank, sizeof(rank), "%zu%s", pr->rank, pr->rank_shared ? "=" : "");
+            csv_field(c, rank);
+        } else {
+            csv_field(c, "");
+        }
+        csv_field(c, p->id);
+        csv_field(c, p->title);
+        csv_field(c, p->area);
+        csv_field(c, lead->name);
+        csv_field(c, merit_org_type_name(lead->type));
+        csv_field(c, merit_status_name(pr->status));
+        csv_owned(c, reason(res, pr, places));
+        if (pr->has_total) {
+            csv_owned(c, merit_decimal_string(pr->total, places));
+            csv_owned(c, merit_fraction_string(pr->total));
+        } else {
+            csv_field(c, "");
+            csv_field(c, "");
+        }
+        for (size_t j = 0; j < rb->criterion_count; j++) {
+            const merit_criterion_result *cr = &pr->criteria[j];
+            if (cr->has_value) {
+                csv_owned(c, merit_decimal_string(cr->value, places));
+                csv_owned(c, merit_fraction_string(cr->value));
+            } else {
+                csv_field(c, "");
+                csv_field(c, "");
+            }
+        }
+        csv_size(c, pr->reviews_counted);
+        csv_size(c, pr->reviews_excluded);
+        csv_bool(c, pr->disagreement);
+        if (pr->has_spread)
+            csv_owned(c, merit_decimal_string(pr->spread, places));
+        else
+            csv_field(c, "");
+        csv_money(c, p->total.federal);
+        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_COST_SHARE_RATIO], places));
+        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_FEDERAL_SHARE], places));
+        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_SME_SHARE], places));
+        if (pr->status == MERIT_STATUS_FUNDED)
+            csv_money(c, pr->cumulative);
+        else
+            csv_field(c, "");
+        csv_bool(c, pr->tie_at_line);
+        csv_end(c);
+    }
+}
+
+/* One row per proposal x review x criterion, in the call's order: proposals
+ * by id, then reviewers by id (the order of call->reviews), then criteria in
+ * rubric order. Raw values only: nothing here is aggregated or rounded. */
+static void write_detail(struct csv *c, const merit_result *res)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    static const char *const head[] = {
+        "proposal",        "reviewer", "reviewer_name", "criterion",       "weight",
+        "score",           "no_score_reason", "confidence", "counted", "excluded_reason",
+        "comment",         "review_comment"};
+    for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+        csv_field(c, head[i]);
+    csv_end(c);
+
+    mpq_t score;
+    mpq_init(score);
+    for (size_t i = 0; i < call->review_count; i++) {
+        const merit_review *rv = &call->reviews[i];
+        const merit_reviewer *who = &call->reviewers[rv->reviewer];
+        bool counted = res->reviews[i].counted;
+        for (size_t k = 0; k < rb->criterion_count; k++) {
+            csv_field(c, call->proposals[rv->proposal].id);
+            csv_field(c, who->id);
+            csv_field(c, who->name);
+            csv_field(c, rb->criteria[k].id);
+            csv_owned(c, merit_exact_string(rb->criteria[k].weight));
+            if (rv->steps[k] == MERIT_NO_SCORE) {
+                csv_field(c, "");
+                csv_field(c, rv->no_score_reasons[k] ? rv->no_score_reasons[k] : "");
+            } else {
+                merit_score_value(rb, rv->steps[k], score);
+                csv_owned(c, merit_exact_string(score));
+                csv_field(c, "");
+            }
+            csv_size(c, rv->confidences[k]);
+            csv_bool(c, counted);
+            if (counted)
+                csv_field(c, "");
+            else
+                csv_field(c, rv->conflict_reason ? rv->conflict_reason : "conflict");
+            csv_field(c, rv->comments[k] ? rv->comments[k] : "");
+            csv_field(c, rv->comment ? rv->comment : "");
+            csv_end(c);
+        }
+    }
+    mpq_clear(score);
+}
+
+int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt)
+{
+    struct csv c = {.out = out};
+    unsigned places = opt ? opt->places : 2;
+    if (opt != NULL && opt->detail)
+        write_detail(&c, res);
+    else
+        write_summary(&c, res, places);
+    return c.failed || ferror(out) ? -1 : 0;
+}

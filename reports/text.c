@@ -1,0 +1,409 @@
+/* The terminal report: an aligned table with the funding line drawn, then
+ * the proposals that were not ranked and the reviews that were excluded. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define MAX_COLUMNS 80
+#define TITLE_WIDTH 30
+#define LEAD_WIDTH 24
+
+struct cell {
+    char *text;
+};
+
+struct table {
+    size_t columns;
+    size_t rows;
+    size_t cap;
+    char **cells; /* rows * columns, owned */
+    bool *right;  /* right-aligned columns */
+    const char **row_colour;
+};
+
+/* Display width: code points (merit's texts are UTF-8). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+/* A copy cut to at most max code points, ending in "…" when cut. */
+static char *shorten(const char *s, size_t max)
+{
+    if (width(s) <= max)
+        return strdup(s);
+    size_t bytes = 0, w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (p[bytes] && w < max - 1) {
+        bytes++;
+        while ((p[bytes] & 0xC0) == 0x80)
+            bytes++;
+        w++;
+    }
+    /* drop a trailing space before the ellipsis */
+    while (bytes > 0 && s[bytes - 1] == ' ')
+        bytes--;
+    char *out = malloc(bytes + 4);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, s, bytes);
+    memcpy(out + bytes, "\xE2\x80\xA6", 4);
+    return out;
+}
+
+static int table_add_row(struct table *t, const char *colour)
+{
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        char **cells = realloc(t->cells, cap * t->columns * sizeof(*cells));
+        if (cells == NULL)
+            return -1;
+        t->cells = cells;
+        const char **colours = realloc(t->row_colour, cap * sizeof(*colours));
+        if (colours == NULL)
+            return -1;
+        t->row_colour = colours;
+        t->cap = cap;
+    }
+    memset(&t->cells[t->rows * t->columns], 0, t->columns * sizeof(char *));
+    t->row_colour[t->rows] = colour;
+    t->rows++;
+    return 0;
+}
+
+/* Sets a cell of the last row; takes ownership of text (NULL: out of memory). */
+static int table_set(struct table *t, size_t col, char *text)
+{
+    if (text == NULL)
+        return -1;
+    t->cells[(t->rows - 1) * t->columns + col] = text;
+    return 0;
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->rows * t->columns; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t->right);
+    free(t->row_colour);
+}
+
+static char *fmt_decimal(const mpq_t v, unsigned places)
+{
+    return merit_decimal_string(v, places);
+}
+
+static char *fmt_money(int64_t cents)
+{
+    char buf[48];
+    merit_format_money(buf, sizeof(buf), cents);
+    return strdup(buf);
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    char *s = NULL;
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, f);
+        vsnprintf(s, (size_t)n + 1, f, ap);
+        va_end(ap);
+    }
+    return s;
+}
+
+static void put_padded(FILE *out, const char *s, size_t w, bool right)
+{
+    size_t sw = width(s);
+    if (right)
+        for (size_t i = sw; i < w; i++)
+            fputc(' ', out);
+    fputs(s, out);
+    if (!right)
+        for (size_t i = sw; i < w; i++)
+            fputc(' ', out);
+}
+
+/* Prints rows [from, to) of the table with widths computed over all rows. */
+static void table_print_rows(FILE *out, const struct table *t, const size_t *w, size_t from,
+                             size_t to, bool color)
+{
+    for (size_t r = from; r < to; r++) {
+        const char *colour = color ? t->row_colour[r] : NULL;
+        if (colour)
+            fputs(colour, out);
+        /* trailing empty cells are not padded */
+        size_t last = t->columns;
+        while (last > 0 && (t->cells[r * t->columns + last - 1] == NULL ||
+                            t->cells[r * t->columns + last - 1][0] == '\0'))
+            last--;
+        for (size_t c = 0; c < last; c++) {
+            const char *s = t->cells[r * t->columns + c];
+            if (c > 0)
+                fputs("  ", out);
+            put_padded(out, s ? s : "", c + 1 == last && !t->right[c] ? 0 : w[c], t->right[c]);
+        }
+        if (colour)
+            fputs("\x1b[0m", out);
+        fputc('\n', out);
+    }
+}
+
+static const char *status_colour(merit_status s)
+{
+    switch (s) {
+    case MERIT_STATUS_FUNDED:
+        return "\x1b[32m";
+    case MERIT_STATUS_RESERVE:
+        return "\x1b[33m";
+    default:
+        return "\x1b[2m";
+    }
+}
+
+/* Why an unranked proposal was not ranked, in one line. */
+static char *reason(const merit_result *res, const merit_proposal_result *pr, unsigned places)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
+    switch (pr->status) {
+    case MERIT_STATUS_INELIGIBLE:
+        for (size_t k = 0; k < rb->rule_count; k++)
+            if (!pr->rules[k].passed)
+                return fmt("%s: %s", rb->rules[k].id, rb->rules[k].message);
+        return strdup("ineligible");
+    case MERIT_STATUS_INSUFFICIENT_REVIEWS:
+        if (pr->reviews_counted < rb->min_reviewers)
+            return fmt("%zu counted review%s, %u needed", pr->reviews_counted,
+                       pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
+        for (size_t c = 0; c < rb->criterion_count; c++)
+            if (!pr->criteria[c].has_value)
+                return fmt("no reviewer scored '%s'", rb->criteria[c].id);
+        return strdup("insufficient reviews");
+    case MERIT_STATUS_BELOW_THRESHOLD: {
+        char buf[512] = "";
+        size_t o = 0;
+        for (size_t c = 0; c < rb->criterion_count; c++) {
+            if (!pr->criteria[c].below_threshold)
+                continue;
+            char *v = fmt_decimal(pr->criteria[c].value, places);
+            char *t = merit_exact_string(rb->criteria[c].threshold);
+            o += (size_t)snprintf(buf + o, o < sizeof(buf) ? sizeof(buf) - o : 0, "%s%s %s %s %s",
+                                  o ? "; " : "", rb->criteria[c].id, v ? v : "?", cmp,
+                                  t ? t : "?");
+            free(v);
+            free(t);
+        }
+        if (pr->total_below_threshold) {
+            char *v = fmt_decimal(pr->total, places);
+            char *t = merit_exact_string(rb->overall_threshold);
+            o += (size_t)snprintf(buf + o, o < sizeof(buf) ? sizeof(buf) - o : 0,
+                                  "%stotal %s %s %s", o ? "; " : "", v ? v : "?", cmp,
+                                  t ? t : "?");
+            free(v);
+            free(t);
+        }
+        return strdup(buf);
+    }
+    default:
+        return strdup("");
+    }
+}
+
+int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    unsigned places = opt ? opt->places : 2;
+    bool color = opt && opt->color;
+    size_t nc = rb->criterion_count;
+    int rc = 0;
+
+    char budget[48], awarded[48], left[48];
+    merit_format_money(budget, sizeof(budget), call->budget);
+    merit_format_money(awarded, sizeof(awarded), res->awarded);
+    merit_format_money(left, sizeof(left), res->remaining);
+    size_t excluded = 0;
+    for (size_t i = 0; i < call->review_count; i++)
+        excluded += !res->reviews[i].counted;
+
+    fprintf(out, "%s%s%s  %s\n", color ? "\x1b[1m" : "", call->id, color ? "\x1b[0m" : "",
+            call->title);
+    fprintf(out,
+            "rubric %s %s (%s) | method %s | budget %s %s | %zu proposals, %zu reviewers, "
+            "%zu reviews (%zu excluded)\n\n",
+            rb->id, rb->version,
+            rb->direction == MERIT_HIGHER_IS_BETTER ? "higher is better" : "lower is better",
+            merit_method_name(res->method), call->currency, budget, call->proposal_count,
+            call->reviewer_count, call->review_count, excluded);
+
+    /* columns: rank id title lead total criteria... reviews status flags cumulative */
+    struct table t = {0};
+    t.columns = 5 + nc + 4;
+    t.right = calloc(t.columns, sizeof(bool));
+    if (t.right == NULL)
+        return -1;
+    t.right[0] = true;
+    for (size_t c = 4; c < 5 + nc + 1; c++)
+        t.right[c] = true;
+    t.right[t.columns - 1] = true;
+    size_t col_status = 5 + nc + 1, col_flags = col_status + 1, col_cum = col_flags + 1;
+
+    if (table_add_row(&t, color ? "\x1b[1m" : NULL) != 0)
+        goto oom;
+    rc |= table_set(&t, 0, strdup("rank"));
+    rc |= table_set(&t, 1, strdup("id"));
+    rc |= table_set(&t, 2, strdup("title"));
+    rc |= table_set(&t, 3, strdup("lead"));
+    rc |= table_set(&t, 4, strdup("total"));
+    for (size_t c = 0; c < nc; c++)
+        rc |= table_set(&t, 5 + c, strdup(rb->criteria[c].id));
+    rc |= table_set(&t, 5 + nc, strdup("rev"));
+    rc |= table_set(&t, col_status, strdup("status"));
+    rc |= table_set(&t, col_flags, strdup("flags"));
+    rc |= table_set(&t, col_cum, strdup("cumulative"));
+
+    size_t line_after = 0; /* table row after which the funding line is drawn */
+    bool any_disagreement = false;
+    for (size_t k = 0; k < call->proposal_count && rc == 0; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        const merit_proposal *p = &call->proposals[pr->proposal];
+        if (table_add_row(&t, color ? status_colour(pr->status) : NULL) != 0)
+            goto oom;
+        if (k < res->ranked_count)
+            rc |= table_set(&t, 0, fmt("%zu%s", pr->rank, pr->rank_shared ? "=" : ""));
+        else
+            rc |= table_set(&t, 0, strdup("-"));
+        rc |= table_set(&t, 1, strdup(p->id));
+        rc |= table_set(&t, 2, shorten(p->title, TITLE_WIDTH));
+        rc |= table_set(&t, 3, shorten(p->orgs[p->lead].name, LEAD_WIDTH));
+        rc |= table_set(&t, 4, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
+        for (size_t c = 0; c < nc; c++)
+            rc |= table_set(&t, 5 + c,
+                            pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
+                                                      : strdup("-"));
+        rc |= table_set(&t, 5 + nc,
+                        pr->reviews_excluded ? fmt("%zu+%zux", pr->reviews_counted,
+                                                   pr->reviews_excluded)
+                                             : fmt("%zu", pr->reviews_counted));
+        rc |= table_set(&t, col_status, strdup(merit_status_name(pr->status)));
+        char flags[8] = "";
+        if (pr->disagreement) {
+            strcat(flags, "D");
+            any_disagreement = true;
+        }
+        if (pr->tie_at_line)
+            strcat(flags, "T");
+        rc |= table_set(&t, col_flags, strdup(flags));
+        rc |= table_set(&t, col_cum,
+                        pr->status == MERIT_STATUS_FUNDED ? fmt_money(pr->cumulative) : strdup(""));
+        if (pr->status == MERIT_STATUS_FUNDED)
+            line_after = t.rows;
+    }
+    if (rc != 0)
+        goto oom;
+
+    size_t *w = calloc(t.columns, sizeof(size_t));
+    if (w == NULL)
+        goto oom;
+    for (size_t r = 0; r < t.rows; r++)
+        for (size_t c = 0; c < t.columns; c++) {
+            const char *s = t.cells[r * t.columns + c];
+            size_t sw = s ? width(s) : 0;
+            if (sw > w[c])
+                w[c] = sw;
+        }
+    size_t ranked_rows = 1 + res->ranked_count;
+    if (line_after == 0)
+        line_after = 1; /* nothing funded: the line sits under the header */
+    table_print_rows(out, &t, w, 0, line_after, color);
+    size_t total_width = 0;
+    for (size_t c = 0; c < t.columns; c++)
+        total_width += w[c] + (c ? 2 : 0);
+    char label[160];
+    snprintf(label, sizeof(label), " funding line: %s %s awarded to %zu, %s left ", call->currency,
+             awarded, res->funded_count, left);
+    size_t lw = width(label);
+    size_t dashes = total_width > lw + 4 ? total_width - lw - 4 : 4;
+    fputs(color ? "\x1b[1m" : "", out);
+    fputs("----", out);
+    fputs(label, out);
+    for (size_t i = 0; i < dashes; i++)
+        fputc('-', out);
+    fputs(color ? "\x1b[0m\n" : "\n", out);
+    table_print_rows(out, &t, w, line_after, ranked_rows, color);
+    free(w);
+
+    /* not ranked, with the reason */
+    if (res->ranked_count < call->proposal_count) {
+        fprintf(out, "\nNot ranked:\n");
+        for (size_t k = res->ranked_count; k < call->proposal_count; k++) {
+            const merit_proposal_result *pr = &res->proposals[res->order[k]];
+            char *why = reason(res, pr, places);
+            char *total = pr->has_total ? fmt_decimal(pr->total, places) : strdup("-");
+            fprintf(out, "  %-*s  %-20s  total %s  %s\n", 8, call->proposals[pr->proposal].id,
+                    merit_status_name(pr->status), total ? total : "?", why ? why : "?");
+            free(why);
+            free(total);
+        }
+    }
+
+    if (excluded > 0) {
+        fprintf(out, "\nExcluded reviews:\n");
+        for (size_t i = 0; i < call->review_count; i++) {
+            if (res->reviews[i].counted)
+                continue;
+            const merit_review *rv = &call->reviews[i];
+            fprintf(out, "  %s by %s (%s): conflict declared by the programme office: %s\n",
+                    call->proposals[rv->proposal].id, call->reviewers[rv->reviewer].id,
+                    call->reviewers[rv->reviewer].name,
+                    rv->conflict_reason ? rv->conflict_reason : "");
+        }
+    }
+    bool any_declared = false;
+    for (size_t i = 0; i < call->conflict_count; i++)
+        any_declared = any_declared || !call->conflicts[i].from_call;
+    if (any_declared) {
+        fprintf(out, "\nConflicts declared by reviewers (no review submitted):\n");
+        for (size_t i = 0; i < call->conflict_count; i++) {
+            const merit_conflict *k = &call->conflicts[i];
+            if (k->from_call)
+                continue;
+            fprintf(out, "  %s and %s: %s\n", call->proposals[k->proposal].id,
+                    call->reviewers[k->reviewer].id, k->reason);
+        }
+    }
+
+    fputc('\n', out);
+    if (any_disagreement) {
+        char *lim = merit_exact_string(rb->disagreement_limit);
+        fprintf(out, "D: reviewers disagree: their totals span more than %s.\n", lim ? lim : "?");
+        free(lim);
+    }
+    for (size_t k = 0; k < res->ranked_count; k++)
+        if (res->proposals[res->order[k]].tie_at_line) {
+            fprintf(out, "T: a shared rank at the funding line that the budget cannot fund whole; "
+                         "merit does not break it.\n");
+            break;
+        }
+    fprintf(out, "rev: counted reviews (+N x: excluded). Ties share a rank (3=).\n");
+    char note[200];
+    merit_report_rounding_note(note, sizeof(note), places);
+    fprintf(out, "%s\n", note);
+    table_free(&t);
+    return ferror(out) ? -1 : 0;
+oom:
+    table_free(&t);
+    return -1;
+}

@@ -1,0 +1,692 @@
+/*
+ * Scoring and ranking, hand-computed. Each case builds a small call folder in
+ * a temporary directory, ranks it, and checks exact values against
+ * arithmetic written out beside the assertion.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "merit/model.h"
+#include "merit/number.h"
+#include "merit/result.h"
+
+/* --- building a call ------------------------------------------------------ */
+
+struct tcall {
+    char dir[64];
+    merit_ctx *ctx;
+    merit_call *call;
+    merit_result *res;
+};
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *xfmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *xfmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+static void tc_begin(struct tcall *t)
+{
+    memset(t, 0, sizeof(*t));
+    strcpy(t->dir, "/tmp/merit-rank-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    char sub[128];
+    snprintf(sub, sizeof(sub), "%s/proposals", t->dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(sub, sizeof(sub), "%s/reviews", t->dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+}
+
+/* A rubric: scale attributes, criteria elements, then whatever follows the
+ * criteria (overall, aggregation, funding, tie-break, eligibility). */
+static void tc_rubric(struct tcall *t, const char *scale, const char *criteria, const char *rest)
+{
+    char *x = xfmt("<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title>"
+                   "<scale %s/><criteria>%s</criteria>%s</rubric>\n",
+                   scale, criteria, rest);
+    write_file(t->dir, "rubric.xml", x);
+    free(x);
+}
+
+/* A call with budget (currency units), reviewers r1..rN, optional
+ * call-level conflicts. */
+static void tc_call(struct tcall *t, const char *budget, int reviewers, const char *conflicts)
+{
+    char panel[2048] = "";
+    for (int i = 1; i <= reviewers; i++) {
+        size_t o = strlen(panel);
+        snprintf(panel + o, sizeof(panel) - o, "<reviewer id=\"r%d\"><name>R%d</name></reviewer>",
+                 i, i);
+    }
+    char *x = xfmt("<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
+                   "<budget available=\"%s\"/><rubric href=\"rubric.xml\"/><panel>%s</panel>%s"
+                   "</call>\n",
+                   budget, panel, conflicts ? conflicts : "");
+    write_file(t->dir, "call.xml", x);
+    free(x);
+}
+
+/* A 12-month proposal with one budget year; smes of its orgs are SMEs, the
+ * rest large firms. milestones: 2 with numbers. */
+static void tc_proposal(struct tcall *t, const char *id, const char *federal, const char *cash,
+                        const char *in_kind, int smes, int large)
+{
+    char orgs[4096] = "";
+    for (int i = 0; i < smes + large; i++) {
+        size_t o = strlen(orgs);
+        snprintf(orgs + o, sizeof(orgs) - o,
+                 "<organisation id=\"o%d\" lead=\"%s\" type=\"%s\" employees=\"%d\" "
+                 "location=\"US-OH\" supply-chain=\"research\"><name>Org %d</name></organisation>",
+                 i, i == 0 ? "true" : "false", i < smes ? "sme" : "large", i < smes ? 50 : 5000,
+                 i);
+    }
+    char *x = xfmt(
+        "<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"C\" months=\"12\"><title>Title of %s"
+        "</title><area>a</area><team>%s</team><sections><problem>p</problem><approach>a b c"
+        "</approach><milestones><milestone id=\"m1\" due=\"2027-01-01\"><metric>10 parts"
+        "</metric><description>d</description></milestone><milestone id=\"m2\" "
+        "due=\"2027-06-01\"><metric>20 parts</metric><description>d</description></milestone>"
+        "</milestones><management>m</management><diffusion>d</diffusion><sme-involvement>s"
+        "</sme-involvement></sections><budget><year number=\"1\" federal=\"%s\" cash=\"%s\" "
+        "in-kind=\"%s\"/><total federal=\"%s\" cash=\"%s\" in-kind=\"%s\"/></budget></proposal>\n",
+        id, id, orgs, federal, cash, in_kind, federal, cash, in_kind);
+    char name[64];
+    snprintf(name, sizeof(name), "proposals/%s.xml", id);
+    write_file(t->dir, name, x);
+    free(x);
+}
+
+/* A review: "P1", confidence, and "a=7 b=8 c=-" (- is a no-score). */
+static char *tc_review(const char *proposal, int confidence, const char *scores)
+{
+    char body[4096] = "";
+    char *copy = strdup(scores);
+    for (char *save = NULL, *tok = strtok_r(copy, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        size_t o = strlen(body);
+        if (strcmp(eq + 1, "-") == 0)
+            snprintf(body + o, sizeof(body) - o, "<no-score criterion=\"%s\">n/a</no-score>", tok);
+        else if (strchr(eq + 1, '@') != NULL) {
+            /* value@confidence */
+            char *at = strchr(eq + 1, '@');
+            *at = '\0';
+            snprintf(body + o, sizeof(body) - o,
+                     "<score criterion=\"%s\" value=\"%s\" confidence=\"%s\">c</score>", tok,
+                     eq + 1, at + 1);
+        } else
+            snprintf(body + o, sizeof(body) - o, "<score criterion=\"%s\" value=\"%s\">c</score>",
+                     tok, eq + 1);
+    }
+    free(copy);
+    return xfmt("<review proposal=\"%s\" confidence=\"%d\">%s</review>", proposal, confidence,
+                body);
+}
+
+/* A sheet for reviewer rN holding the given reviews (NULL-terminated,
+ * freed here). */
+static void tc_sheet(struct tcall *t, int reviewer, ...)
+{
+    char body[16384] = "";
+    va_list ap;
+    va_start(ap, reviewer);
+    for (char *r = va_arg(ap, char *); r != NULL; r = va_arg(ap, char *)) {
+        strncat(body, r, sizeof(body) - strlen(body) - 1);
+        free(r);
+    }
+    va_end(ap);
+    char *x = xfmt("<sheet xmlns=\"urn:merit:1\" reviewer=\"r%d\" call=\"C\">%s</sheet>\n",
+                   reviewer, body);
+    char name[64];
+    snprintf(name, sizeof(name), "reviews/r%d.xml", reviewer);
+    write_file(t->dir, name, x);
+    free(x);
+}
+
+static void print_diags(const merit_ctx *ctx)
+{
+    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
+        char *s = merit_diag_format(merit_ctx_diag(ctx, i));
+        fprintf(stderr, "%s\n", s);
+        free(s);
+    }
+}
+
+static void tc_rank_with(struct tcall *t, const merit_rank_options *opt)
+{
+    t->ctx = merit_ctx_new();
+    assert_non_null(t->ctx);
+    int rc = merit_call_load(t->ctx, t->dir, &t->call);
+    if (rc != 0)
+        print_diags(t->ctx);
+    assert_int_equal(rc, 0);
+    rc = merit_call_rank(t->ctx, t->call, opt, &t->res);
+    if (rc != 0)
+        print_diags(t->ctx);
+    assert_int_equal(rc, 0);
+}
+
+static void tc_rank(struct tcall *t)
+{
+    tc_rank_with(t, NULL);
+}
+
+static void tc_end(struct tcall *t)
+{
+    merit_result_free(t->res);
+    merit_call_free(t->call);
+    merit_ctx_free(t->ctx);
+    char *cmd = xfmt("rm -rf '%s'", t->dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
+static const merit_proposal_result *result_of(const struct tcall *t, const char *id)
+{
+    for (size_t i = 0; i < t->call->proposal_count; i++)
+        if (strcmp(t->call->proposals[i].id, id) == 0)
+            return &t->res->proposals[i];
+    fail_msg("no proposal %s", id);
+    return NULL;
+}
+
+/* Asserts that q equals the fraction written as text ("22/3", "5"). */
+static void assert_exact(const mpq_t q, const char *expected)
+{
+    char *s = merit_fraction_string(q);
+    if (strcmp(s, expected) != 0)
+        fail_msg("exact value %s, expected %s", s, expected);
+    free(s);
+}
+
+static size_t position_of(const struct tcall *t, const char *id)
+{
+    for (size_t k = 0; k < t->call->proposal_count; k++)
+        if (strcmp(t->call->proposals[t->res->proposals[t->res->order[k]].proposal].id, id) == 0)
+            return k;
+    fail_msg("no proposal %s", id);
+    return SIZE_MAX;
+}
+
+#define SCALE_0_10 "min=\"0\" max=\"10\" step=\"0.5\""
+#define TWO_CRITERIA                                                                               \
+    "<criterion id=\"a\" weight=\"1\"><name>A</name></criterion>"                                  \
+    "<criterion id=\"b\" weight=\"2\"><name>B</name></criterion>"
+
+/* --- the methods ------------------------------------------------------------ */
+
+static void test_mean_weighted_total(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 3, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=7 b=8"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 3, "a=6.5 b=9"), NULL);
+    tc_sheet(&t, 3, tc_review("P1", 3, "a=8 b=5.5"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p = result_of(&t, "P1");
+    /* a: (7 + 6.5 + 8) / 3 = 21.5 / 3 = 43/6
+     * b: (8 + 9 + 5.5) / 3 = 22.5 / 3 = 15/2
+     * total: 1 * 43/6 + 2 * 15/2 = 43/6 + 90/6 = 133/6 */
+    assert_exact(p->criteria[0].value, "43/6");
+    assert_exact(p->criteria[1].value, "15/2");
+    assert_exact(p->total, "133/6");
+    /* reviewer totals: 7+16 = 23, 6.5+18 = 24.5, 8+11 = 19; spread 24.5-19 = 11/2 */
+    assert_exact(p->spread, "11/2");
+    assert_int_equal(p->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(p->rank, 1);
+    tc_end(&t);
+}
+
+static void test_median_even_count(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"median\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 4, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=2 b=1"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 3, "a=9 b=10"), NULL);
+    tc_sheet(&t, 3, tc_review("P1", 3, "a=4 b=1"), NULL);
+    tc_sheet(&t, 4, tc_review("P1", 3, "a=6.5 b=3"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p = result_of(&t, "P1");
+    /* a sorted 2, 4, 6.5, 9: median (4 + 6.5) / 2 = 21/4
+     * b sorted 1, 1, 3, 10: median (1 + 3) / 2 = 2
+     * total 21/4 + 2 * 2 = 37/4 */
+    assert_exact(p->criteria[0].value, "21/4");
+    assert_exact(p->criteria[1].value, "2");
+    assert_exact(p->total, "37/4");
+    tc_end(&t);
+}
+
+static void test_trimmed_mean_boundary(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"trimmed-mean\" min-reviewers=\"1\" trim-from=\"4\"/>");
+    tc_call(&t, "1000000", 4, NULL);
+    tc_proposal(&t, "P3", "100", "100", "0", 1, 0); /* 3 scores: below trim-from */
+    tc_proposal(&t, "P4", "100", "100", "0", 1, 0); /* 4 scores: trimmed */
+    tc_sheet(&t, 1, tc_review("P3", 3, "a=0 b=10"), tc_review("P4", 3, "a=0 b=10"), NULL);
+    tc_sheet(&t, 2, tc_review("P3", 3, "a=5 b=5"), tc_review("P4", 3, "a=5 b=5"), NULL);
+    tc_sheet(&t, 3, tc_review("P3", 3, "a=10 b=6"), tc_review("P4", 3, "a=10 b=6"), NULL);
+    tc_sheet(&t, 4, tc_review("P4", 3, "a=6 b=0"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p3 = result_of(&t, "P3");
+    const merit_proposal_result *p4 = result_of(&t, "P4");
+    /* P3, 3 scores < trim-from 4, plain mean: a (0+5+10)/3 = 5, b (10+5+6)/3 = 7 */
+    assert_int_equal(p3->criteria[0].trimmed, 0);
+    assert_exact(p3->criteria[0].value, "5");
+    assert_exact(p3->criteria[1].value, "7");
+    /* P4, 4 scores: a 0,5,6,10 -> drop 0 and 10 -> (5+6)/2 = 11/2;
+     *               b 0,5,6,10 -> (5+6)/2 = 11/2; total 11/2 + 2*11/2 = 33/2 */
+    assert_int_equal(p4->criteria[0].trimmed, 2);
+    assert_exact(p4->criteria[0].value, "11/2");
+    assert_exact(p4->criteria[1].value, "11/2");
+    assert_exact(p4->total, "33/2");
+    tc_end(&t);
+}
+
+static void test_confidence_weighted(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"confidence-weighted\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 2, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    /* r1 confidence 5; r2 confidence 1 but 4 on criterion b */
+    tc_sheet(&t, 1, tc_review("P1", 5, "a=8 b=6"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 1, "a=4 b=9@4"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p = result_of(&t, "P1");
+    /* a: (5*8 + 1*4) / (5+1) = 44/6 = 22/3
+     * b: (5*6 + 4*9) / (5+4) = 66/9 = 22/3
+     * total: 22/3 + 2 * 22/3 = 22 */
+    assert_exact(p->criteria[0].value, "22/3");
+    assert_exact(p->criteria[0].weight_sum, "6");
+    assert_exact(p->criteria[1].value, "22/3");
+    assert_exact(p->criteria[1].weight_sum, "9");
+    assert_exact(p->total, "22");
+    tc_end(&t);
+}
+
+static void test_method_override(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 3, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=1 b=1"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 3, "a=2 b=2"), NULL);
+    tc_sheet(&t, 3, tc_review("P1", 3, "a=9 b=9"), NULL);
+    merit_rank_options opt = {true, MERIT_METHOD_MEDIAN};
+    tc_rank_with(&t, &opt);
+    /* median of 1, 2, 9 is 2 (the mean would be 4); total 2 + 2*2 = 6 */
+    assert_int_equal(t.res->method, MERIT_METHOD_MEDIAN);
+    assert_exact(result_of(&t, "P1")->total, "6");
+    tc_end(&t);
+}
+
+/* --- exactness ----------------------------------------------------------------- */
+
+/* Weights 0.1, 0.2, 0.3: P1 scores 1 on a and b (total 0.1 + 0.2), P2 scores
+ * 1 on c (total 0.3). In binary floating point 0.1 + 0.2 = 0.30000000000000004
+ * > 0.3 and P1 would rank alone above P2; exactly, both are 3/10 and share
+ * the rank (no tie-break in this rubric). */
+static void test_point_one_plus_point_two_ties(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10,
+              "<criterion id=\"a\" weight=\"0.1\"><name>A</name></criterion>"
+              "<criterion id=\"b\" weight=\"0.2\"><name>B</name></criterion>"
+              "<criterion id=\"c\" weight=\"0.3\"><name>C</name></criterion>",
+              "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 1, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_proposal(&t, "P2", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=1 b=1 c=0"), tc_review("P2", 3, "a=0 b=0 c=1"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p1 = result_of(&t, "P1"), *p2 = result_of(&t, "P2");
+    assert_exact(p1->total, "3/10");
+    assert_exact(p2->total, "3/10");
+    assert_int_equal(p1->rank, 1);
+    assert_int_equal(p2->rank, 1);
+    assert_true(p1->rank_shared && p2->rank_shared);
+    assert_int_equal(p2->decided_by, MERIT_DECIDED_TIED);
+    tc_end(&t);
+}
+
+/* --- scales, thresholds, conflicts, reviewers ------------------------------------- */
+
+static void test_lower_is_better(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, "min=\"1\" max=\"9\" step=\"1\" direction=\"lower-is-better\"",
+              "<criterion id=\"a\" weight=\"0.5\" threshold=\"4\"><name>A</name></criterion>"
+              "<criterion id=\"b\" weight=\"0.5\"><name>B</name></criterion>",
+              "<overall threshold=\"5\"/><aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 1, NULL);
+    tc_proposal(&t, "GOOD", "100", "100", "0", 1, 0);
+    tc_proposal(&t, "OKAY", "100", "100", "0", 1, 0);
+    tc_proposal(&t, "BADA", "100", "100", "0", 1, 0);
+    tc_proposal(&t, "BADT", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("GOOD", 3, "a=1 b=2"), tc_review("OKAY", 3, "a=3 b=4"),
+             tc_review("BADA", 3, "a=5 b=1"), tc_review("BADT", 3, "a=4 b=7"), NULL);
+    tc_rank(&t);
+    /* totals: GOOD 0.5+1 = 3/2; OKAY 1.5+2 = 7/2; BADA 2.5+0.5 = 3 but a = 5
+     * is above its threshold 4 ("at most" on a lower-is-better scale);
+     * BADT 2+3.5 = 11/2 above the overall threshold 5. Lower ranks first. */
+    assert_exact(result_of(&t, "GOOD")->total, "3/2");
+    assert_int_equal(result_of(&t, "GOOD")->rank, 1);
+    assert_int_equal(result_of(&t, "OKAY")->rank, 2);
+    assert_int_equal(result_of(&t, "BADA")->status, MERIT_STATUS_BELOW_THRESHOLD);
+    assert_true(result_of(&t, "BADA")->criteria[0].below_threshold);
+    assert_int_equal(result_of(&t, "BADT")->status, MERIT_STATUS_BELOW_THRESHOLD);
+    assert_true(result_of(&t, "BADT")->total_below_threshold);
+    assert_int_equal(t.res->ranked_count, 2);
+    tc_end(&t);
+}
+
+static void test_every_reviewer_conflicted(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000000", 2,
+            "<conflicts><conflict reviewer=\"r1\" proposal=\"P1\">x</conflict>"
+            "<conflict reviewer=\"r2\" proposal=\"P1\">y</conflict></conflicts>");
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=9 b=9"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 3, "a=9 b=9"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p = result_of(&t, "P1");
+    assert_int_equal(p->reviews_counted, 0);
+    assert_int_equal(p->reviews_excluded, 2);
+    assert_false(t.res->reviews[0].counted);
+    assert_false(t.res->reviews[1].counted);
+    assert_false(p->has_total);
+    assert_int_equal(p->status, MERIT_STATUS_INSUFFICIENT_REVIEWS);
+    assert_int_equal(p->rank, 0);
+    tc_end(&t);
+}
+
+static void test_single_reviewer_and_minimum(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"2\"/>");
+    tc_call(&t, "1000000", 2, NULL);
+    tc_proposal(&t, "ONE", "100", "100", "0", 1, 0);
+    tc_proposal(&t, "TWO", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("ONE", 3, "a=10 b=10"), tc_review("TWO", 3, "a=1 b=1"), NULL);
+    tc_sheet(&t, 2, tc_review("TWO", 3, "a=2 b=2"), NULL);
+    tc_rank(&t);
+    /* ONE has a total from its single review (10 + 20 = 30) but needs 2 */
+    const merit_proposal_result *one = result_of(&t, "ONE");
+    assert_true(one->has_total);
+    assert_exact(one->total, "30");
+    assert_int_equal(one->status, MERIT_STATUS_INSUFFICIENT_REVIEWS);
+    assert_false(one->has_spread);
+    /* TWO: a (1+2)/2 = 3/2, b 3/2, total 3/2 + 3 = 9/2 */
+    assert_exact(result_of(&t, "TWO")->total, "9/2");
+    assert_int_equal(result_of(&t, "TWO")->status, MERIT_STATUS_FUNDED);
+    tc_end(&t);
+}
+
+static void test_no_score_leaves_criterion_to_others(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"2\"/>");
+    tc_call(&t, "1000000", 2, NULL);
+    tc_proposal(&t, "P1", "100", "100", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=4 b=-"), NULL);
+    tc_sheet(&t, 2, tc_review("P1", 3, "a=6 b=7"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *p = result_of(&t, "P1");
+    /* a: (4+6)/2 = 5 from 2 scores; b: 7 from r2 alone; total 5 + 14 = 19.
+     * r1's review is incomplete: no reviewer total, so no spread. */
+    assert_int_equal(p->criteria[1].count, 1);
+    assert_exact(p->total, "19");
+    assert_false(t.res->reviews[0].complete);
+    assert_false(p->has_spread);
+    tc_end(&t);
+}
+
+/* --- eligibility ------------------------------------------------------------------ */
+
+static void test_federal_share_exactly_half_passes(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"mean\" min-reviewers=\"1\"/><eligibility>"
+              "<fact-rule id=\"fs\" fact=\"federal-share\" op=\"le\" value=\"0.5\">"
+              "<message>at most half</message></fact-rule></eligibility>");
+    tc_call(&t, "1000000", 1, NULL);
+    tc_proposal(&t, "HALF", "500.01", "300.01", "200", 1, 0); /* 50001/100002 = 1/2 */
+    tc_proposal(&t, "OVER", "500.01", "300", "200", 1, 0);    /* 50001/100001 > 1/2 */
+    tc_sheet(&t, 1, tc_review("HALF", 3, "a=5 b=5"), tc_review("OVER", 3, "a=9 b=9"), NULL);
+    tc_rank(&t);
+    const merit_proposal_result *half = result_of(&t, "HALF"), *over = result_of(&t, "OVER");
+    assert_exact(half->facts[MERIT_FACT_FEDERAL_SHARE], "1/2");
+    assert_true(half->eligible);
+    assert_exact(over->facts[MERIT_FACT_FEDERAL_SHARE], "50001/100001");
+    assert_false(over->eligible);
+    assert_false(over->rules[0].passed);
+    assert_int_equal(over->status, MERIT_STATUS_INELIGIBLE);
+    tc_end(&t);
+}
+
+/* --- tie-breaks ----------------------------------------------------------------------- */
+
+static void test_tiebreak_criterion_then_fact(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"mean\" min-reviewers=\"1\"/><tie-break>"
+              "<criterion ref=\"b\"/><fact ref=\"sme-share\" prefer=\"higher\"/></tie-break>");
+    tc_call(&t, "1000000", 1, NULL);
+    /* all totals 24: X a=8 b=8; Y a=6 b=9; Z a=6 b=9 with more SMEs; W as Z */
+    tc_proposal(&t, "X", "100", "100", "0", 1, 1);
+    tc_proposal(&t, "Y", "100", "100", "0", 1, 1); /* sme-share 1/2 */
+    tc_proposal(&t, "Z", "100", "100", "0", 2, 1); /* sme-share 2/3 */
+    tc_proposal(&t, "W", "100", "100", "0", 2, 1); /* same as Z: a shared rank */
+    tc_sheet(&t, 1, tc_review("X", 3, "a=8 b=8"), tc_review("Y", 3, "a=6 b=9"),
+             tc_review("Z", 3, "a=6 b=9"), tc_review("W", 3, "a=6 b=9"), NULL);
+    tc_rank(&t);
+    /* b decides Y, Z, W (9) above X (8); sme-share decides Z, W (2/3) above
+     * Y (1/2); Z and W are tied on everything: rank 1=, shown by id (W, Z). */
+    assert_int_equal(position_of(&t, "W"), 0);
+    assert_int_equal(position_of(&t, "Z"), 1);
+    assert_int_equal(position_of(&t, "Y"), 2);
+    assert_int_equal(position_of(&t, "X"), 3);
+    assert_int_equal(result_of(&t, "W")->rank, 1);
+    assert_int_equal(result_of(&t, "Z")->rank, 1);
+    assert_int_equal(result_of(&t, "Z")->decided_by, MERIT_DECIDED_TIED);
+    assert_int_equal(result_of(&t, "Y")->rank, 3);
+    assert_int_equal(result_of(&t, "Y")->decided_by, MERIT_DECIDED_TIEBREAK);
+    assert_int_equal(result_of(&t, "Y")->decider_index, 1); /* sme-share */
+    assert_int_equal(result_of(&t, "X")->rank, 4);
+    assert_int_equal(result_of(&t, "X")->decider_index, 0); /* criterion b */
+    tc_end(&t);
+}
+
+/* --- the funding line ------------------------------------------------------------------- */
+
+static void test_budget_exactly_exhausted(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000.50", 1, NULL);
+    tc_proposal(&t, "A", "600.25", "700", "0", 1, 0);
+    tc_proposal(&t, "B", "400.25", "500", "0", 1, 0);
+    tc_proposal(&t, "C", "0.01", "1", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("A", 3, "a=9 b=9"), tc_review("B", 3, "a=8 b=8"),
+             tc_review("C", 3, "a=7 b=7"), NULL);
+    tc_rank(&t);
+    /* 600.25 + 400.25 = 1000.50: the budget is used to the cent; C does not
+     * fit (0.01 > 0) and is reserve. */
+    assert_int_equal(result_of(&t, "A")->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(result_of(&t, "B")->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(result_of(&t, "B")->cumulative, 100050);
+    assert_int_equal(t.res->remaining, 0);
+    assert_int_equal(result_of(&t, "C")->status, MERIT_STATUS_RESERVE);
+    assert_int_equal(t.res->walk[2].action, MERIT_WALK_DOES_NOT_FIT);
+    tc_end(&t);
+}
+
+static void test_walk_stops_or_skips(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip <= 1; skip++) {
+        struct tcall t;
+        tc_begin(&t);
+        char rest[256];
+        snprintf(rest, sizeof(rest),
+                 "<aggregation method=\"mean\" min-reviewers=\"1\"/><funding "
+                 "skip-unaffordable=\"%s\"/>",
+                 skip ? "true" : "false");
+        tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, rest);
+        tc_call(&t, "1000", 1, NULL);
+        tc_proposal(&t, "A", "600", "600", "0", 1, 0);
+        tc_proposal(&t, "B", "500", "500", "0", 1, 0); /* does not fit: 400 left */
+        tc_proposal(&t, "C", "300", "300", "0", 1, 0); /* would fit */
+        tc_sheet(&t, 1, tc_review("A", 3, "a=9 b=9"), tc_review("B", 3, "a=8 b=8"),
+                 tc_review("C", 3, "a=7 b=7"), NULL);
+        tc_rank(&t);
+        assert_int_equal(result_of(&t, "B")->status, MERIT_STATUS_RESERVE);
+        assert_int_equal(t.res->walk[1].action, MERIT_WALK_DOES_NOT_FIT);
+        if (skip) {
+            assert_int_equal(result_of(&t, "C")->status, MERIT_STATUS_FUNDED);
+            assert_int_equal(t.res->remaining, 10000); /* 1000 - 600 - 300 = 100 */
+        } else {
+            assert_int_equal(result_of(&t, "C")->status, MERIT_STATUS_RESERVE);
+            assert_int_equal(t.res->walk[2].action, MERIT_WALK_AFTER_LINE);
+            assert_int_equal(t.res->remaining, 40000);
+        }
+        tc_end(&t);
+    }
+}
+
+static void test_tie_at_the_line(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000", 1, NULL);
+    tc_proposal(&t, "A", "500", "500", "0", 1, 0);
+    tc_proposal(&t, "B", "300", "300", "0", 1, 0); /* B and C tie: 600 > 500 left */
+    tc_proposal(&t, "C", "300", "300", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("A", 3, "a=9 b=9"), tc_review("B", 3, "a=8 b=8"),
+             tc_review("C", 3, "a=8 b=8"), NULL);
+    tc_rank(&t);
+    /* each alone would fit, together they do not: merit funds neither and
+     * says so, rather than let the file order or the id choose */
+    assert_int_equal(result_of(&t, "A")->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(result_of(&t, "B")->rank, 2);
+    assert_int_equal(result_of(&t, "C")->rank, 2);
+    assert_true(result_of(&t, "B")->tie_at_line);
+    assert_true(result_of(&t, "C")->tie_at_line);
+    assert_int_equal(result_of(&t, "B")->status, MERIT_STATUS_RESERVE);
+    assert_int_equal(t.res->walk[1].action, MERIT_WALK_TIE_AT_LINE);
+    assert_int_equal(t.res->walk[2].action, MERIT_WALK_TIE_AT_LINE);
+    assert_int_equal(t.res->remaining, 50000);
+    tc_end(&t);
+}
+
+static void test_tie_that_fits_is_funded_whole(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    tc_call(&t, "1000", 1, NULL);
+    tc_proposal(&t, "B", "500", "500", "0", 1, 0);
+    tc_proposal(&t, "C", "500", "500", "0", 1, 0);
+    tc_sheet(&t, 1, tc_review("B", 3, "a=8 b=8"), tc_review("C", 3, "a=8 b=8"), NULL);
+    tc_rank(&t);
+    assert_int_equal(result_of(&t, "B")->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(result_of(&t, "C")->status, MERIT_STATUS_FUNDED);
+    assert_false(result_of(&t, "C")->tie_at_line);
+    assert_int_equal(t.res->remaining, 0);
+    tc_end(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mean_weighted_total),
+        cmocka_unit_test(test_median_even_count),
+        cmocka_unit_test(test_trimmed_mean_boundary),
+        cmocka_unit_test(test_confidence_weighted),
+        cmocka_unit_test(test_method_override),
+        cmocka_unit_test(test_point_one_plus_point_two_ties),
+        cmocka_unit_test(test_lower_is_better),
+        cmocka_unit_test(test_every_reviewer_conflicted),
+        cmocka_unit_test(test_single_reviewer_and_minimum),
+        cmocka_unit_test(test_no_score_leaves_criterion_to_others),
+        cmocka_unit_test(test_federal_share_exactly_half_passes),
+        cmocka_unit_test(test_tiebreak_criterion_then_fact),
+        cmocka_unit_test(test_budget_exactly_exhausted),
+        cmocka_unit_test(test_walk_stops_or_skips),
+        cmocka_unit_test(test_tie_at_the_line),
+        cmocka_unit_test(test_tie_that_fits_is_funded_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
