@@ -21,6 +21,9 @@ build: configure
 demo: build
 	@echo "== merit validate proposals/mfg-2026"
 	@$(BUILD)/merit validate proposals/mfg-2026
+	@echo
+	@echo "== merit rank proposals/mfg-2026"
+	@$(BUILD)/merit rank proposals/mfg-2026
 
 test: build
 	@cd $(BUILD) && LC_ALL=C ctest --output-on-failure -j $(JOBS)

@@ -222,11 +222,11 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
-    static const char *const head[] = {"rank",  "id",     "title",  "area",       "lead",
+    static const char *const head[] = {"rank",      "id",     "title",  "area",  "lead",
                                        "lead_type", "status", "reason", "total", "total_exact"};
-    static const char *const tail[] = {"reviews_counted",  "reviews_excluded", "disagreement",
-                                       "spread",           "federal_request",  "cost_share_ratio",
-                                       "federal_share",    "sme_share",        "cumulative_awarded",
+    static const char *const tail[] = {"reviews_counted", "reviews_excluded", "disagreement",
+                                       "spread",          "federal_request",  "cost_share_ratio",
+                                       "federal_share",   "sme_share",        "cumulative_awarded",
                                        "tie_at_line"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
@@ -302,10 +302,10 @@ static void write_detail(struct csv *c, const merit_result *res)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
-    static const char *const head[] = {
-        "proposal",        "reviewer", "reviewer_name", "criterion",       "weight",
-        "score",           "no_score_reason", "confidence", "counted", "excluded_reason",
-        "comment",         "review_comment"};
+    static const char *const head[] = {"proposal",        "reviewer",   "reviewer_name",
+                                       "criterion",       "weight",     "score",
+                                       "no_score_reason", "confidence", "counted",
+                                       "excluded_reason", "comment",    "review_comment"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
     csv_end(c);
@@ -330,7 +330,11 @@ static void write_detail(struct csv *c, const merit_result *res)
                 csv_owned(c, merit_exact_string(score));
                 csv_field(c, "");
             }
-            csv_size(c, rv->confidences[k]);
+            /* a no-score carries no confidence (the model holds 0 there) */
+            if (rv->steps[k] == MERIT_NO_SCORE)
+                csv_field(c, "");
+            else
+                csv_size(c, rv->confidences[k]);
             csv_bool(c, counted);
             if (counted)
                 csv_field(c, "");

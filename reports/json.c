@@ -1,9 +1,532 @@
-/* placeholder while the json writer is written; never committed */
+/*
+ * The JSON report: the whole result model as one document with a stable,
+ * versioned schema, documented key by key in docs/report-json.md. Keys are
+ * written in a fixed order and arrays follow the model's orders, so the same
+ * result always gives the same bytes.
+ *
+ * Every number that comes from scoring is an object {"exact": "127/6",
+ * "shown": "21.17"}: the exact rational, and the value rounded half to even
+ * as the other reports show it. Rubric parameters are exact decimal strings
+ * as written in the rubric ("0.5"); counts are JSON integers; money is a
+ * string with two places and no separators ("1500000.00"). No JSON number
+ * ever carries a fraction, so no reader can turn one into a binary float.
+ *
+ * The tree is built with jansson, then dumped once. Building goes on after a
+ * failed allocation (jansson's *_set_new and *_append_new release the value
+ * and return -1 when anything is NULL); `ok` records it and the writer
+ * returns -1 without writing anything.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "report.h"
+
+#define FORMAT_VERSION 1
+
+struct jw {
+    const merit_result *res;
+    const merit_call *call;
+    const merit_rubric *rb;
+    unsigned places;
+    bool ok;
+    mpq_t tmp;
+};
+
+static void set(struct jw *w, json_t *obj, const char *key, json_t *value)
+{
+    if (json_object_set_new(obj, key, value) != 0)
+        w->ok = false;
+}
+
+static void append(struct jw *w, json_t *array, json_t *value)
+{
+    if (json_array_append_new(array, value) != 0)
+        w->ok = false;
+}
+
+/* A JSON string, or null for a NULL pointer. */
+static json_t *str_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+/* A JSON string from a malloc'd string, which it frees (NULL stays NULL, an
+ * out-of-memory that set() then records). */
+static json_t *str_owned(char *s)
+{
+    json_t *j = s != NULL ? json_string(s) : NULL;
+    free(s);
+    return j;
+}
+
+static json_t *size_json(size_t n)
+{
+    return json_integer((json_int_t)n);
+}
+
+/* Money from cents as "-1234567.89": two places, no separators. */
+static json_t *money(int64_t cents)
+{
+    char buf[32];
+    /* unsigned, to survive INT64_MIN */
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    snprintf(buf, sizeof(buf), "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
+             (unsigned)(mag % 100));
+    return json_string(buf);
+}
+
+/* A rubric parameter: the exact decimal as written ("0.5"). */
+static json_t *exact(const mpq_t v)
+{
+    return str_owned(merit_exact_string(v));
+}
+
+/* A number from scoring: {"exact": "a/b", "shown": "1.23"}. */
+static json_t *number(struct jw *w, const mpq_t v)
+{
+    json_t *o = json_object();
+    set(w, o, "exact", str_owned(merit_fraction_string(v)));
+    set(w, o, "shown", str_owned(merit_decimal_string(v, w->places)));
+    return o;
+}
+
+static const char *direction_name(merit_direction d)
+{
+    return d == MERIT_HIGHER_IS_BETTER ? "higher-is-better" : "lower-is-better";
+}
+
+/* A tie-break in words: "criterion approach", "fact sme-share (higher)",
+ * "fact words of approach (lower)". */
+static json_t *tiebreak_description(const merit_rubric *rb, const merit_tiebreak *tb)
+{
+    char buf[256];
+    if (tb->kind == MERIT_TIEBREAK_CRITERION)
+        snprintf(buf, sizeof(buf), "criterion %s", rb->criteria[tb->criterion].id);
+    else if (tb->fact == MERIT_FACT_WORDS)
+        snprintf(buf, sizeof(buf), "fact words of %s (%s)", merit_section_name(tb->section),
+                 tb->prefer_higher ? "higher" : "lower");
+    else
+        snprintf(buf, sizeof(buf), "fact %s (%s)", merit_fact_name(tb->fact),
+                 tb->prefer_higher ? "higher" : "lower");
+    return json_string(buf);
+}
+
+static json_t *call_json(struct jw *w)
+{
+    const merit_call *call = w->call;
+    json_t *o = json_object();
+    set(w, o, "id", json_string(call->id));
+    set(w, o, "title", json_string(call->title));
+    set(w, o, "currency", json_string(call->currency));
+    set(w, o, "budget", money(call->budget));
+    return o;
+}
+
+static json_t *rule_json(struct jw *w, const merit_rule *rule)
+{
+    json_t *o = json_object();
+    set(w, o, "id", json_string(rule->id));
+    set(w, o, "kind", json_string(rule->is_text ? "text" : "fact"));
+    set(w, o, "message", json_string(rule->message));
+    bool has_section = rule->is_text || rule->fact == MERIT_FACT_WORDS;
+    set(w, o, "fact", rule->is_text ? json_null() : json_string(merit_fact_name(rule->fact)));
+    set(w, o, "section",
+        has_section ? json_string(merit_section_name(rule->section)) : json_null());
+    set(w, o, "op", rule->is_text ? json_null() : json_string(merit_op_name(rule->op)));
+    set(w, o, "value", rule->is_text ? json_null() : exact(rule->value));
+    set(w, o, "pattern", rule->is_text ? json_string(rule->pattern) : json_null());
+    set(w, o, "scope",
+        rule->is_text ? json_string(rule->each_milestone ? "each-milestone" : "section")
+                      : json_null());
+    set(w, o, "expect",
+        rule->is_text ? json_string(rule->expect_match ? "match" : "no-match") : json_null());
+    set(w, o, "caseless", rule->is_text ? json_boolean(rule->caseless) : json_null());
+    return o;
+}
+
+static json_t *rubric_json(struct jw *w)
+{
+    const merit_rubric *rb = w->rb;
+    json_t *o = json_object();
+    set(w, o, "id", json_string(rb->id));
+    set(w, o, "version", json_string(rb->version));
+    set(w, o, "title", json_string(rb->title));
+    json_t *scale = json_object();
+    set(w, scale, "min", exact(rb->scale_min));
+    set(w, scale, "max", exact(rb->scale_max));
+    set(w, scale, "step", exact(rb->scale_step));
+    set(w, scale, "direction", json_string(direction_name(rb->direction)));
+    set(w, o, "scale", scale);
+    set(w, o, "method", json_string(merit_method_name(w->res->method)));
+    set(w, o, "min_reviewers", json_integer(rb->min_reviewers));
+    set(w, o, "disagreement_limit",
+        rb->has_disagreement_limit ? exact(rb->disagreement_limit) : json_null());
+    json_t *criteria = json_array();
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        const merit_criterion *cr = &rb->criteria[c];
+        json_t *one = json_object();
+        set(w, one, "id", json_string(cr->id));
+        set(w, one, "name", json_string(cr->name));
+        set(w, one, "weight", exact(cr->weight));
+        set(w, one, "threshold", cr->has_threshold ? exact(cr->threshold) : json_null());
+        append(w, criteria, one);
+    }
+    set(w, o, "criteria", criteria);
+    set(w, o, "overall_threshold",
+        rb->has_overall_threshold ? exact(rb->overall_threshold) : json_null());
+    /* added beyond the minimum: what decided_by.tiebreak and
+     * eligibility[].rule refer to */
+    set(w, o, "trim_from", json_integer(rb->trim_from));
+    set(w, o, "skip_unaffordable", json_boolean(rb->skip_unaffordable));
+    json_t *tiebreaks = json_array();
+    for (size_t t = 0; t < rb->tiebreak_count; t++) {
+        const merit_tiebreak *tb = &rb->tiebreaks[t];
+        bool fact = tb->kind == MERIT_TIEBREAK_FACT;
+        json_t *one = json_object();
+        set(w, one, "kind", json_string(fact ? "fact" : "criterion"));
+        set(w, one, "criterion", fact ? json_null() : json_string(rb->criteria[tb->criterion].id));
+        set(w, one, "fact", fact ? json_string(merit_fact_name(tb->fact)) : json_null());
+        set(w, one, "section",
+            fact && tb->fact == MERIT_FACT_WORDS ? json_string(merit_section_name(tb->section))
+                                                 : json_null());
+        set(w, one, "prefer",
+            fact ? json_string(tb->prefer_higher ? "higher" : "lower") : json_null());
+        set(w, one, "description", tiebreak_description(rb, tb));
+        append(w, tiebreaks, one);
+    }
+    set(w, o, "tie_breaks", tiebreaks);
+    json_t *rules = json_array();
+    for (size_t k = 0; k < rb->rule_count; k++)
+        append(w, rules, rule_json(w, &rb->rules[k]));
+    set(w, o, "rules", rules);
+    return o;
+}
+
+static json_t *rounding_json(struct jw *w)
+{
+    char note[256];
+    merit_report_rounding_note(note, sizeof(note), w->places);
+    json_t *o = json_object();
+    set(w, o, "rule", json_string("half-to-even"));
+    set(w, o, "places", json_integer(w->places));
+    set(w, o, "note", json_string(note));
+    return o;
+}
+
+static json_t *summary_json(struct jw *w)
+{
+    const merit_result *res = w->res;
+    size_t excluded = 0;
+    for (size_t i = 0; i < res->review_count; i++)
+        excluded += !res->reviews[i].counted;
+    json_t *o = json_object();
+    set(w, o, "proposals", size_json(res->proposal_count));
+    set(w, o, "ranked", size_json(res->ranked_count));
+    set(w, o, "funded", size_json(res->funded_count));
+    set(w, o, "awarded", money(res->awarded));
+    set(w, o, "remaining", money(res->remaining));
+    set(w, o, "reviews", size_json(res->review_count));
+    set(w, o, "reviews_excluded", size_json(excluded));
+    set(w, o, "reviewers", size_json(w->call->reviewer_count));
+    return o;
+}
+
+/* Every check a proposal failed, in the order the engine applies them:
+ * eligibility rules, reviews, criterion thresholds, the overall threshold.
+ * Empty for a ranked proposal. */
+static json_t *reasons_json(struct jw *w, const merit_proposal_result *pr)
+{
+    const merit_rubric *rb = w->rb;
+    const merit_proposal *p = &w->call->proposals[pr->proposal];
+    json_t *a = json_array();
+    for (size_t k = 0; k < rb->rule_count; k++) {
+        const merit_rule *rule = &rb->rules[k];
+        const merit_rule_result *rr = &pr->rules[k];
+        if (rr->passed)
+            continue;
+        json_t *o = json_object();
+        set(w, o, "kind", json_string("rule"));
+        set(w, o, "rule", json_string(rule->id));
+        set(w, o, "message", json_string(rule->message));
+        set(w, o, "actual", rule->is_text ? json_null() : number(w, rr->actual));
+        bool milestone = rule->is_text && rr->failed_milestone != SIZE_MAX &&
+                         rr->failed_milestone < p->milestone_count;
+        set(w, o, "failed_milestone",
+            milestone ? json_string(p->milestones[rr->failed_milestone].id) : json_null());
+        append(w, a, o);
+    }
+    if (pr->reviews_counted < rb->min_reviewers) {
+        json_t *o = json_object();
+        set(w, o, "kind", json_string("insufficient-reviews"));
+        set(w, o, "counted", size_json(pr->reviews_counted));
+        set(w, o, "needed", json_integer(rb->min_reviewers));
+        append(w, a, o);
+    } else {
+        for (size_t c = 0; c < rb->criterion_count; c++) {
+            if (pr->criteria[c].has_value)
+                continue;
+            json_t *o = json_object();
+            set(w, o, "kind", json_string("criterion-not-scored"));
+            set(w, o, "criterion", json_string(rb->criteria[c].id));
+            append(w, a, o);
+        }
+    }
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        const merit_criterion_result *cr = &pr->criteria[c];
+        if (!cr->has_value || !cr->below_threshold)
+            continue;
+        json_t *o = json_object();
+        set(w, o, "kind", json_string("criterion-below-threshold"));
+        set(w, o, "criterion", json_string(rb->criteria[c].id));
+        set(w, o, "value", number(w, cr->value));
+        set(w, o, "threshold", exact(rb->criteria[c].threshold));
+        append(w, a, o);
+    }
+    if (pr->has_total && pr->total_below_threshold) {
+        json_t *o = json_object();
+        set(w, o, "kind", json_string("total-below-threshold"));
+        set(w, o, "value", number(w, pr->total));
+        set(w, o, "threshold", exact(rb->overall_threshold));
+        append(w, a, o);
+    }
+    return a;
+}
+
+static json_t *decided_by_json(struct jw *w, const merit_proposal_result *pr, bool ranked)
+{
+    if (!ranked)
+        return json_null();
+    static const char *const kinds[] = {"first", "total", "tie-break", "tied"};
+    const char *kind =
+        (size_t)pr->decided_by < sizeof(kinds) / sizeof(kinds[0]) ? kinds[pr->decided_by] : "?";
+    bool tiebreak =
+        pr->decided_by == MERIT_DECIDED_TIEBREAK && pr->decider_index < w->rb->tiebreak_count;
+    json_t *o = json_object();
+    set(w, o, "kind", json_string(kind));
+    set(w, o, "tiebreak", tiebreak ? size_json(pr->decider_index) : json_null());
+    set(w, o, "description",
+        tiebreak ? tiebreak_description(w->rb, &w->rb->tiebreaks[pr->decider_index]) : json_null());
+    return o;
+}
+
+static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool ranked)
+{
+    const merit_call *call = w->call;
+    const merit_rubric *rb = w->rb;
+    const merit_proposal *p = &call->proposals[pr->proposal];
+    const merit_org *lead = &p->orgs[p->lead];
+    json_t *o = json_object();
+    set(w, o, "id", json_string(p->id));
+    set(w, o, "title", json_string(p->title));
+    set(w, o, "area", json_string(p->area));
+    json_t *lj = json_object();
+    set(w, lj, "id", json_string(lead->id));
+    set(w, lj, "name", json_string(lead->name));
+    set(w, lj, "type", json_string(merit_org_type_name(lead->type)));
+    set(w, o, "lead", lj);
+    set(w, o, "rank", ranked ? size_json(pr->rank) : json_null());
+    set(w, o, "rank_shared", json_boolean(ranked && pr->rank_shared));
+    set(w, o, "status", json_string(merit_status_name(pr->status)));
+    set(w, o, "reasons", reasons_json(w, pr));
+    set(w, o, "total", pr->has_total ? number(w, pr->total) : json_null());
+
+    json_t *criteria = json_array();
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        const merit_criterion_result *cr = &pr->criteria[c];
+        json_t *one = json_object();
+        set(w, one, "id", json_string(rb->criteria[c].id));
+        if (cr->has_value) {
+            set(w, one, "exact", str_owned(merit_fraction_string(cr->value)));
+            set(w, one, "shown", str_owned(merit_decimal_string(cr->value, w->places)));
+        } else {
+            set(w, one, "exact", json_null());
+            set(w, one, "shown", json_null());
+        }
+        set(w, one, "count", size_json(cr->count));
+        set(w, one, "trimmed", size_json(cr->trimmed));
+        set(w, one, "below_threshold", json_boolean(cr->has_value && cr->below_threshold));
+        append(w, criteria, one);
+    }
+    set(w, o, "criteria", criteria);
+    set(w, o, "reviews_counted", size_json(pr->reviews_counted));
+    set(w, o, "reviews_excluded", size_json(pr->reviews_excluded));
+    set(w, o, "disagreement", json_boolean(pr->disagreement));
+    set(w, o, "spread", pr->has_spread ? number(w, pr->spread) : json_null());
+
+    /* facts by their rubric names; "words" is per section, below */
+    json_t *facts = json_object();
+    for (int f = 0; f < MERIT_FACT_COUNT; f++)
+        if (f != MERIT_FACT_WORDS)
+            set(w, facts, merit_fact_name((merit_fact)f), number(w, pr->facts[f]));
+    set(w, o, "facts", facts);
+    json_t *words = json_object();
+    for (int s = 0; s < MERIT_SECTION_COUNT; s++)
+        set(w, words, merit_section_name((merit_section)s), json_integer((json_int_t)pr->words[s]));
+    set(w, o, "words", words);
+
+    json_t *rules = json_array();
+    for (size_t k = 0; k < rb->rule_count; k++) {
+        const merit_rule *rule = &rb->rules[k];
+        const merit_rule_result *rr = &pr->rules[k];
+        json_t *one = json_object();
+        set(w, one, "rule", json_string(rule->id));
+        set(w, one, "passed", json_boolean(rr->passed));
+        set(w, one, "actual", rule->is_text ? json_null() : number(w, rr->actual));
+        bool milestone = rule->is_text && rr->failed_milestone != SIZE_MAX &&
+                         rr->failed_milestone < p->milestone_count;
+        set(w, one, "failed_milestone",
+            milestone ? json_string(p->milestones[rr->failed_milestone].id) : json_null());
+        append(w, rules, one);
+    }
+    set(w, o, "eligibility", rules);
+    set(w, o, "decided_by", decided_by_json(w, pr, ranked));
+    set(w, o, "cumulative",
+        pr->status == MERIT_STATUS_FUNDED ? money(pr->cumulative) : json_null());
+    set(w, o, "tie_at_line", json_boolean(pr->tie_at_line));
+    return o;
+}
+
+static json_t *review_json(struct jw *w, size_t i)
+{
+    const merit_call *call = w->call;
+    const merit_rubric *rb = w->rb;
+    const merit_review *rv = &call->reviews[i];
+    const merit_review_result *rr = &w->res->reviews[i];
+    json_t *o = json_object();
+    set(w, o, "proposal", json_string(call->proposals[rv->proposal].id));
+    set(w, o, "reviewer", json_string(call->reviewers[rv->reviewer].id));
+    set(w, o, "confidence", json_integer(rv->confidence));
+    set(w, o, "counted", json_boolean(rr->counted));
+    set(w, o, "excluded_reason",
+        rr->counted ? json_null()
+                    : json_string(rv->conflict_reason ? rv->conflict_reason : "conflict"));
+    set(w, o, "total", rr->complete ? number(w, rr->total) : json_null());
+    json_t *scores = json_array();
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        json_t *one = json_object();
+        set(w, one, "criterion", json_string(rb->criteria[c].id));
+        if (rv->steps[c] == MERIT_NO_SCORE) {
+            set(w, one, "value", json_null());
+        } else {
+            merit_score_value(rb, rv->steps[c], w->tmp);
+            set(w, one, "value", exact(w->tmp));
+        }
+        set(w, one, "no_score_reason", str_or_null(rv->no_score_reasons[c]));
+        /* a no-score carries no confidence (the model holds 0 there) */
+        set(w, one, "confidence",
+            rv->steps[c] == MERIT_NO_SCORE ? json_null() : json_integer(rv->confidences[c]));
+        set(w, one, "comment", json_string(rv->comments[c] ? rv->comments[c] : ""));
+        append(w, scores, one);
+    }
+    set(w, o, "scores", scores);
+    set(w, o, "comment", str_or_null(rv->comment));
+    return o;
+}
+
+static json_t *walk_json(struct jw *w)
+{
+    static const char *const actions[] = {"funded", "does-not-fit", "after-line", "tie-at-line"};
+    const merit_result *res = w->res;
+    json_t *a = json_array();
+    for (size_t i = 0; i < res->walk_count; i++) {
+        const merit_walk_step *step = &res->walk[i];
+        const merit_proposal_result *pr = &res->proposals[step->result];
+        json_t *o = json_object();
+        set(w, o, "proposal", json_string(w->call->proposals[pr->proposal].id));
+        set(w, o, "request", money(step->request));
+        set(w, o, "remaining_before", money(step->remaining));
+        set(w, o, "action",
+            json_string((size_t)step->action < sizeof(actions) / sizeof(actions[0])
+                            ? actions[step->action]
+                            : "?"));
+        append(w, a, o);
+    }
+    return a;
+}
+
+/* Conflicts sorted by proposal, reviewer, then who declared them (reviewer
+ * first), so the output does not depend on the order the loader met them. */
+struct conflict_key {
+    size_t proposal, reviewer;
+    bool from_call;
+    size_t index;
+};
+
+static int compare_conflicts(const void *pa, const void *pb)
+{
+    const struct conflict_key *a = pa, *b = pb;
+    if (a->proposal != b->proposal)
+        return a->proposal < b->proposal ? -1 : 1;
+    if (a->reviewer != b->reviewer)
+        return a->reviewer < b->reviewer ? -1 : 1;
+    if (a->from_call != b->from_call)
+        return a->from_call ? 1 : -1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static json_t *conflicts_json(struct jw *w)
+{
+    const merit_call *call = w->call;
+    json_t *a = json_array();
+    if (call->conflict_count == 0)
+        return a;
+    struct conflict_key *keys = calloc(call->conflict_count, sizeof(*keys));
+    if (keys == NULL) {
+        json_decref(a);
+        return NULL;
+    }
+    for (size_t i = 0; i < call->conflict_count; i++)
+        keys[i] = (struct conflict_key){call->conflicts[i].proposal, call->conflicts[i].reviewer,
+                                        call->conflicts[i].from_call, i};
+    qsort(keys, call->conflict_count, sizeof(*keys), compare_conflicts);
+    for (size_t i = 0; i < call->conflict_count; i++) {
+        const merit_conflict *k = &call->conflicts[keys[i].index];
+        json_t *o = json_object();
+        set(w, o, "reviewer", json_string(call->reviewers[k->reviewer].id));
+        set(w, o, "proposal", json_string(call->proposals[k->proposal].id));
+        set(w, o, "reason", json_string(k->reason));
+        set(w, o, "declared_by", json_string(k->from_call ? "programme" : "reviewer"));
+        append(w, a, o);
+    }
+    free(keys);
+    return a;
+}
+
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt)
 {
-    (void)out;
-    (void)res;
-    (void)opt;
-    return -1;
+    struct jw w = {.res = res,
+                   .call = res->call,
+                   .rb = res->call->rubric,
+                   .places = opt ? opt->places : 2,
+                   .ok = true};
+    mpq_init(w.tmp);
+    json_t *root = json_object();
+    set(&w, root, "format", json_string("merit-ranking"));
+    set(&w, root, "version", json_integer(FORMAT_VERSION));
+    set(&w, root, "call", call_json(&w));
+    set(&w, root, "rubric", rubric_json(&w));
+    set(&w, root, "rounding", rounding_json(&w));
+    set(&w, root, "summary", summary_json(&w));
+    json_t *ranking = json_array();
+    for (size_t k = 0; k < res->proposal_count; k++)
+        append(&w, ranking,
+               proposal_json(&w, &res->proposals[res->order[k]], k < res->ranked_count));
+    set(&w, root, "ranking", ranking);
+    json_t *reviews = json_array();
+    for (size_t i = 0; i < res->review_count; i++)
+        append(&w, reviews, review_json(&w, i));
+    set(&w, root, "reviews", reviews);
+    set(&w, root, "funding_walk", walk_json(&w));
+    set(&w, root, "conflicts", conflicts_json(&w));
+    mpq_clear(w.tmp);
+
+    int rc = -1;
+    if (w.ok && root != NULL && json_dumpf(root, out, JSON_PRESERVE_ORDER | JSON_INDENT(2)) == 0 &&
+        fputc('\n', out) != EOF)
+        rc = 0;
+    json_decref(root);
+    return rc == 0 && !ferror(out) ? 0 : -1;
 }

@@ -343,19 +343,21 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         fputc('-', out);
     fputs(color ? "\x1b[0m\n" : "\n", out);
     table_print_rows(out, &t, w, line_after, ranked_rows, color);
+    if (ranked_rows < t.rows) {
+        fprintf(out, "%snot ranked:%s\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
+        table_print_rows(out, &t, w, ranked_rows, t.rows, color);
+    }
     free(w);
 
     /* not ranked, with the reason */
     if (res->ranked_count < call->proposal_count) {
-        fprintf(out, "\nNot ranked:\n");
+        fprintf(out, "\nWhy not ranked:\n");
         for (size_t k = res->ranked_count; k < call->proposal_count; k++) {
             const merit_proposal_result *pr = &res->proposals[res->order[k]];
             char *why = reason(res, pr, places);
-            char *total = pr->has_total ? fmt_decimal(pr->total, places) : strdup("-");
-            fprintf(out, "  %-*s  %-20s  total %s  %s\n", 8, call->proposals[pr->proposal].id,
-                    merit_status_name(pr->status), total ? total : "?", why ? why : "?");
+            fprintf(out, "  %s  %s: %s\n", call->proposals[pr->proposal].id,
+                    merit_status_name(pr->status), why ? why : "?");
             free(why);
-            free(total);
         }
     }
 

@@ -1,0 +1,449 @@
+/*
+ * Proposals (proposal.c) through merit_file_validate(): the checks the
+ * schema cannot make (one lead, SME sizes, unique ids, budget years and
+ * totals, a federal request) and duplicate ids in a bundle, each with its
+ * exact diagnostic, line and column.
+ */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "merit/model.h"
+#include "proposal.h"
+
+/* A valid proposal; each test changes one thing. The line numbers on the
+ * left are the ones diagnostics must name. */
+static const char base_proposal[] =
+    /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    /*  2 */ "<proposal xmlns=\"urn:merit:1\" id=\"P01\" call=\"C1\" months=\"24\">\n"
+    /*  3 */ "  <title>Test</title>\n"
+    /*  4 */ "  <area>Testing</area>\n"
+    /*  5 */ "  <team>\n"
+    /*  6 */ "    <organisation id=\"acme\" lead=\"true\" type=\"sme\" employees=\"50\" "
+             "location=\"US-OH\" supply-chain=\"end-user\">\n"
+    /*  7 */ "      <name>Acme</name>\n"
+    /*  8 */ "    </organisation>\n"
+    /*  9 */ "    <organisation id=\"uni\" type=\"academic\" employees=\"3000\" "
+             "location=\"US-MI\" supply-chain=\"research\">\n"
+    /* 10 */ "      <name>Uni</name>\n"
+    /* 11 */ "    </organisation>\n"
+    /* 12 */ "  </team>\n"
+    /* 13 */ "  <sections>\n"
+    /* 14 */ "    <problem>A problem.</problem>\n"
+    /* 15 */ "    <approach>An approach.</approach>\n"
+    /* 16 */ "    <milestones>\n"
+    /* 17 */ "      <milestone id=\"M1\" due=\"2027-01-31\"><metric>yield 90%</metric>"
+             "<description>First.</description></milestone>\n"
+    /* 18 */ "      <milestone id=\"M2\" due=\"2027-12-31\"><metric>rate 5/h</metric>"
+             "<description>Second.</description></milestone>\n"
+    /* 19 */ "    </milestones>\n"
+    /* 20 */ "    <management>Managed.</management>\n"
+    /* 21 */ "    <diffusion>We disseminate.</diffusion>\n"
+    /* 22 */ "    <sme-involvement>SMEs.</sme-involvement>\n"
+    /* 23 */ "  </sections>\n"
+    /* 24 */ "  <budget>\n"
+    /* 25 */ "    <year number=\"1\" federal=\"100.50\" cash=\"50\" in-kind=\"50\"/>\n"
+    /* 26 */ "    <year number=\"2\" federal=\"99.50\" cash=\"50\" in-kind=\"50\"/>\n"
+    /* 27 */ "    <total federal=\"200\" cash=\"100\" in-kind=\"100\"/>\n"
+    /* 28 */ "  </budget>\n"
+    /* 29 */ "</proposal>\n";
+
+static int validate(struct t_scratch *s, const char *xml, const char **kind, size_t *count)
+{
+    t_write(s->dir, "proposal.xml", xml);
+    return merit_file_validate(s->ctx, "proposal.xml", kind, count);
+}
+
+/* Validates base_proposal with (from, to) edits applied. */
+#define validate_edited(s, ...) validate_edited_(s, t_edit(base_proposal, __VA_ARGS__))
+static int validate_edited_(struct t_scratch *s, char *xml)
+{
+    const char *kind = NULL;
+    size_t count = 99;
+    int rc = validate(s, xml, &kind, &count);
+    free(xml);
+    assert_string_equal(kind, "proposal");
+    assert_int_equal(count, 1);
+    return rc;
+}
+
+static void base_proposal_is_valid(void **state)
+{
+    struct t_scratch *s = *state;
+    const char *kind = NULL;
+    size_t count = 0;
+    assert_int_equal(validate(s, base_proposal, &kind, &count), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_string_equal(kind, "proposal");
+    assert_int_equal(count, 1);
+}
+
+static void boolean_and_boundary_values_are_valid(void **state)
+{
+    struct t_scratch *s = *state;
+    /* lead="1" is an xs:boolean true; 499 employees is still an SME; a
+     * large firm of exactly 500 is large; 13 months need 2 budget years */
+    assert_int_equal(validate_edited(s, "lead=\"true\"", "lead=\"1\"", "employees=\"50\"",
+                                     "employees=\"499\"", "type=\"academic\" employees=\"3000\"",
+                                     "type=\"large\" employees=\"500\"", "months=\"24\"",
+                                     "months=\"13\""),
+                     0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
+static void two_leads(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "id=\"uni\" type", "id=\"uni\" lead=\"true\" type"),
+                     MERIT_EINVALID);
+    /* col 28: "    <organisation id=\"uni\" " is 27 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 9, 28,
+                                   "proposal 'P01' has more than one lead organisation"));
+}
+
+static void no_lead(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, " lead=\"true\"", ""), MERIT_EINVALID);
+    /* reported at <team> */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 5, 3,
+                                   "proposal 'P01' names no lead organisation (lead=\"true\")"));
+}
+
+static void lead_false_is_no_lead(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "lead=\"true\"", "lead=\"false\""), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 5, 3,
+                                   "proposal 'P01' names no lead organisation (lead=\"true\")"));
+}
+
+/* FIXME(engine bug, proposal.c load_team): xs:boolean collapses white space,
+ * so the schema accepts lead=" true ", but the loader compares the raw text
+ * with "true" and "1" and then reports "names no lead organisation
+ * (lead=\"true\")" for a proposal whose lead is plainly marked. The same
+ * comparison is made for caseless= in rubric.c and skip-unaffordable=.
+ * Disabled in the case list. */
+T_DISABLED static void lead_with_spaces_is_a_lead(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "lead=\"true\"", "lead=\" true \""), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
+static void sme_with_500_employees(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "employees=\"50\"", "employees=\"500\""),
+                     MERIT_EINVALID);
+    /* col 52: "    <organisation id=\"acme\" lead=\"true\" type=\"sme\" " is 51
+     * bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 6, 52,
+                                   "organisation 'acme' is typed sme but has 500 employees; an "
+                                   "SME has fewer than 500"));
+}
+
+static void large_with_10_employees(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "type=\"academic\" employees=\"3000\"",
+                                     "type=\"large\" employees=\"10\""),
+                     MERIT_EINVALID);
+    /* col 41: "    <organisation id=\"uni\" type=\"large\" " is 40 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 9, 41,
+                                   "organisation 'uni' is typed large but has 10 employees; a "
+                                   "firm with fewer than 500 is an sme"));
+}
+
+static void duplicate_organisation_id(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "id=\"uni\"", "id=\"acme\""), MERIT_EINVALID);
+    /* col 19: "    <organisation " is 18 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 9, 19,
+                                   "duplicate organisation id 'acme' in proposal 'P01'"));
+}
+
+static void duplicate_milestone_id(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "id=\"M2\"", "id=\"M1\""), MERIT_EINVALID);
+    /* col 18: "      <milestone " is 17 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 18, 18,
+                                   "duplicate milestone id 'M1' in proposal 'P01'"));
+}
+
+static void totals_do_not_add_up(void **state)
+{
+    struct t_scratch *s = *state;
+    /* years: federal 100.50 + 99.50 = 200.00, cash 50 + 50 = 100.00 */
+    assert_int_equal(validate_edited(s, "<total federal=\"200\" cash=\"100\"",
+                                     "<total federal=\"200.01\" cash=\"1000\""),
+                     MERIT_EINVALID);
+    /* "    <total " is 11 bytes; "federal=\"200.01\" " 17 more */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 27, 12,
+                           "budget total federal of proposal 'P01' is 200.01 but its years add "
+                           "up to 200.00"),
+                   T_ERROR("proposal.xml", 27, 29,
+                           "budget total cash of proposal 'P01' is 1,000.00 but its years add up "
+                           "to 100.00"));
+}
+
+static void wrong_number_of_years(void **state)
+{
+    struct t_scratch *s = *state;
+    /* 36 months: (36 + 11) / 12 = 3 years; the budget has 2 */
+    assert_int_equal(validate_edited(s, "months=\"24\"", "months=\"36\""), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 24, 3,
+                                   "proposal 'P01' runs 36 months, so its budget needs 3 years, "
+                                   "not 2"));
+}
+
+static void one_year_too_many(void **state)
+{
+    struct t_scratch *s = *state;
+    /* 25 months: (25 + 11) / 12 = 3 years */
+    assert_int_equal(validate_edited(s, "months=\"24\"", "months=\"25\""), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 24, 3,
+                                   "proposal 'P01' runs 25 months, so its budget needs 3 years, "
+                                   "not 2"));
+}
+
+/* FIXME(engine message, proposal.c load_budget): for a project of 12 months
+ * or less the message reads "needs 1 years, not 2". Disabled in the case
+ * list; the expected text is the grammatical one. */
+T_DISABLED static void one_year_message_is_singular(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "months=\"24\"", "months=\"12\""), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 24, 3,
+                                   "proposal 'P01' runs 12 months, so its budget needs 1 year, "
+                                   "not 2"));
+}
+
+static void year_numbered_twice(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "<year number=\"2\"", "<year number=\"1\""),
+                     MERIT_EINVALID);
+    /* col 11: "    <year " is 10 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 26, 11,
+                                   "budget year 1 of proposal 'P01' is given twice"));
+}
+
+static void year_out_of_range(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "<year number=\"2\"", "<year number=\"3\""),
+                     MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 26, 11,
+                                   "budget year 3 of proposal 'P01': years must be numbered 1 to "
+                                   "2"));
+}
+
+static void zero_federal_request(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "federal=\"100.50\"", "federal=\"0\"", "federal=\"99.50\"",
+                                     "federal=\"0.00\"", "<total federal=\"200\"",
+                                     "<total federal=\"0\""),
+                     MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 27, 12, "proposal 'P01' requests no federal money"));
+}
+
+static void schema_error_names_attribute(void **state)
+{
+    struct t_scratch *s = *state;
+    /* three decimal places is not an amount: the schema says so, at the
+     * attribute */
+    char *xml = t_replace(base_proposal, "cash=\"50\" in-kind=\"50\"/>\n    <year number=\"2\"",
+                          "cash=\"50.125\" in-kind=\"50\"/>\n    <year number=\"2\"");
+    const char *kind = NULL;
+    size_t count = 99;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    free(xml);
+    /* the kind is known from the root; records are counted only once the
+     * schema passes */
+    assert_string_equal(kind, "proposal");
+    assert_int_equal(count, 0);
+    /* "    <year number=\"1\" federal=\"100.50\" " is 38 bytes */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 25, 39,
+                           "element 'year', attribute 'cash': [facet 'pattern'] The value "
+                           "'50.125' is not accepted by the pattern '[0-9]{1,15}(\\.[0-9]{1,2})?'"),
+                   T_ERROR("proposal.xml", 25, 39,
+                           "element 'year', attribute 'cash': '50.125' is not a valid value of "
+                           "the atomic type 'amount'"));
+}
+
+static void every_problem_is_reported(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, "employees=\"50\"", "employees=\"900\"", "id=\"M2\"",
+                                     "id=\"M1\"", "id=\"uni\"", "id=\"acme\""),
+                     MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 6, 52,
+                           "organisation 'acme' is typed sme but has 900 employees; an SME has "
+                           "fewer than 500"),
+                   T_ERROR("proposal.xml", 9, 19,
+                           "duplicate organisation id 'acme' in proposal 'P01'"),
+                   T_ERROR("proposal.xml", 18, 18,
+                           "duplicate milestone id 'M1' in proposal 'P01'"));
+}
+
+/* --- bundles ---------------------------------------------------------------- */
+
+/* base_proposal's element with its id replaced, without the XML declaration
+ * and namespace (the bundle declares it). */
+static char *bundle_member(const char *id)
+{
+    char *p = t_edit(base_proposal, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "",
+                     " xmlns=\"urn:merit:1\"", "", "id=\"P01\"", id);
+    return p;
+}
+
+static void bundle_counts_records(void **state)
+{
+    struct t_scratch *s = *state;
+    char *a = bundle_member("id=\"P01\"");
+    char *b = bundle_member("id=\"P02\"");
+    size_t size = strlen(a) + strlen(b) + 200;
+    char *xml = malloc(size);
+    assert_non_null(xml);
+    snprintf(xml, size,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s"
+             "</proposals>\n",
+             a, b);
+    const char *kind = NULL;
+    size_t count = 0;
+    assert_int_equal(validate(s, xml, &kind, &count), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_string_equal(kind, "proposal bundle");
+    assert_int_equal(count, 2);
+    free(a);
+    free(b);
+    free(xml);
+}
+
+static void bundle_with_duplicate_proposal_id(void **state)
+{
+    struct t_scratch *s = *state;
+    char *a = bundle_member("id=\"P01\"");
+    char *b = bundle_member("id=\"P02\"");
+    char *c = bundle_member("id=\"P01\"");
+    size_t size = strlen(a) * 3 + 200;
+    char *xml = malloc(size);
+    assert_non_null(xml);
+    /* line 1 declaration, 2 <proposals>, then 28 lines per proposal: the
+     * third starts on line 2 + 28 + 28 + 1 = 59 */
+    snprintf(xml, size,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<proposals xmlns=\"urn:merit:1\">\n"
+             "%s%s%s</proposals>\n",
+             a, b, c);
+    const char *kind = NULL;
+    size_t count = 0;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    assert_string_equal(kind, "proposal bundle");
+    assert_int_equal(count, 3);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 59, 1, "duplicate proposal id 'P01'"));
+    free(a);
+    free(b);
+    free(c);
+    free(xml);
+}
+
+static void empty_bundle_is_valid(void **state)
+{
+    struct t_scratch *s = *state;
+    const char *kind = NULL;
+    size_t count = 99;
+    assert_int_equal(validate(s, "<proposals xmlns=\"urn:merit:1\"/>\n", &kind, &count), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_string_equal(kind, "proposal bundle");
+    assert_int_equal(count, 0);
+}
+
+/* --- the loaded model ------------------------------------------------------- */
+
+static void proposal_model_fields(void **state)
+{
+    struct t_scratch *s = *state;
+    /* merit__proposal_from_node on the parsed base proposal */
+    t_write(s->dir, "proposal.xml", base_proposal);
+    struct merit_xml_doc doc;
+    assert_int_equal(merit__xml_read_file(s->ctx, "proposal.xml", &doc), 0);
+    assert_int_equal(merit__xml_parse(s->ctx, &doc), 0);
+    assert_int_equal(merit__xml_validate(s->ctx, &doc, MERIT_SCHEMA_PROPOSAL), 0);
+    merit_proposal p;
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(merit__proposal_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), &p),
+                     0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_string_equal(p.id, "P01");
+    assert_string_equal(p.call_id, "C1");
+    assert_int_equal(p.months, 24);
+    assert_int_equal(p.org_count, 2);
+    assert_int_equal(p.lead, 0);
+    assert_true(p.orgs[0].lead);
+    assert_int_equal(p.orgs[0].type, MERIT_ORG_SME);
+    assert_int_equal(p.orgs[0].employees, 50);
+    assert_string_equal(p.orgs[0].location, "US-OH");
+    assert_int_equal(p.orgs[0].chain, MERIT_CHAIN_END_USER);
+    assert_int_equal(p.orgs[1].type, MERIT_ORG_ACADEMIC);
+    assert_int_equal(p.orgs[1].chain, MERIT_CHAIN_RESEARCH);
+    assert_int_equal(p.milestone_count, 2);
+    assert_string_equal(p.milestones[1].id, "M2");
+    assert_string_equal(p.milestones[1].due, "2027-12-31");
+    assert_int_equal(p.milestones[1].loc.line, 18);
+    assert_string_equal(p.sections[MERIT_SECTION_APPROACH], "An approach.");
+    assert_string_equal(p.sections[MERIT_SECTION_MILESTONES],
+                        "yield 90%\nFirst.\nrate 5/h\nSecond.\n");
+    assert_int_equal(p.year_count, 2);
+    assert_int_equal(p.years[0].federal, 10050); /* 100.50 in cents */
+    assert_int_equal(p.years[1].federal, 9950);
+    assert_int_equal(p.total.federal, 20000);
+    assert_int_equal(p.total.cash, 10000);
+    assert_int_equal(p.total.in_kind, 10000);
+    assert_int_equal(p.loc.line, 2);
+    assert_int_equal(p.loc.column, 1);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
+    const struct CMUnitTest tests[] = {
+        T(base_proposal_is_valid),
+        T(boolean_and_boundary_values_are_valid),
+        T(two_leads),
+        T(no_lead),
+        T(lead_false_is_no_lead),
+        /* FIXME(engine bug): lead=" true " passes the schema but is not a
+         * lead; see the comment above the test.
+         * T(lead_with_spaces_is_a_lead), */
+        T(sme_with_500_employees),
+        T(large_with_10_employees),
+        T(duplicate_organisation_id),
+        T(duplicate_milestone_id),
+        T(totals_do_not_add_up),
+        T(wrong_number_of_years),
+        T(one_year_too_many),
+        /* FIXME(engine message): "needs 1 years"; see the comment above.
+         * T(one_year_message_is_singular), */
+        T(year_numbered_twice),
+        T(year_out_of_range),
+        T(zero_federal_request),
+        T(schema_error_names_attribute),
+        T(every_problem_is_reported),
+        T(bundle_counts_records),
+        T(bundle_with_duplicate_proposal_id),
+        T(empty_bundle_is_valid),
+        T(proposal_model_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
