@@ -1,0 +1,582 @@
+/*
+ * The CSV and JSON report writers, on a tiny call written into a scratch
+ * folder: ranked with the engine, written to a memory stream, and checked
+ * byte for byte where the format matters (quoting, line ends, exact values)
+ * and by parsing the JSON back with jansson.
+ *
+ * The call: budget 1,000,000; scale 0..10 in steps of 0.5; criteria quality
+ * (weight 2, threshold 5) and impact (weight 1); overall threshold 12; mean;
+ * at least 2 reviewers; disagreement limit 3; tie-breaks quality, then SME
+ * share (higher). Six proposals:
+ *   P1  title 'Fast, "cheap" widgets', three reviews: ranked 2=, spread 3.5
+ *   P2  federal share 3/4: ineligible
+ *   P3  r3's review excluded by a programme-office conflict, r2 leaves impact
+ *       unscored: ranked 1, funded
+ *   P4  quality 4 < 5: below threshold
+ *   P5  P1's scores reshuffled among the reviewers: tied with P1 on everything,
+ *       so P1 and P5 share rank 2, which the 400,000 left cannot fund whole
+ *   P6  a milestone without a number: ineligible (text rule)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "internal.h" /* merit__alloc_fail_at */
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+#include "support.h"
+
+static const char rubric_xml[] =
+    "<rubric xmlns=\"urn:merit:1\" id=\"tiny\" version=\"1\">\n"
+    "  <title>Tiny rubric</title>\n"
+    "  <scale min=\"0\" max=\"10\" step=\"0.5\"/>\n"
+    "  <criteria>\n"
+    "    <criterion id=\"quality\" weight=\"2\" threshold=\"5\"><name>Quality</name></criterion>\n"
+    "    <criterion id=\"impact\" weight=\"1\"><name>Impact</name></criterion>\n"
+    "  </criteria>\n"
+    "  <overall threshold=\"12\"/>\n"
+    "  <aggregation method=\"mean\" min-reviewers=\"2\" disagreement-limit=\"3\"/>\n"
+    "  <tie-break><criterion ref=\"quality\"/><fact ref=\"sme-share\" prefer=\"higher\"/>"
+    "</tie-break>\n"
+    "  <eligibility>\n"
+    "    <fact-rule id=\"federal-share\" fact=\"federal-share\" op=\"le\" value=\"0.5\">\n"
+    "      <message>federal funds may be at most half of the cost</message>\n"
+    "    </fact-rule>\n"
+    "    <text-rule id=\"numbers\" section=\"milestones\" scope=\"each-milestone\">\n"
+    "      <pattern>\\d</pattern><message>every milestone needs a number</message>\n"
+    "    </text-rule>\n"
+    "  </eligibility>\n"
+    "</rubric>\n";
+
+static const char call_xml[] =
+    "<call xmlns=\"urn:merit:1\" id=\"T-1\" currency=\"USD\">\n"
+    "  <title>Tiny test call</title>\n"
+    "  <budget available=\"1000000\"/>\n"
+    "  <rubric href=\"rubric.xml\"/>\n"
+    "  <panel>\n"
+    "    <reviewer id=\"r1\"><name>Ann One</name></reviewer>\n"
+    "    <reviewer id=\"r2\"><name>Bob Two</name></reviewer>\n"
+    "    <reviewer id=\"r3\"><name>Cy Three</name></reviewer>\n"
+    "  </panel>\n"
+    "  <conflicts><conflict reviewer=\"r3\" proposal=\"P3\">works for the lead</conflict>"
+    "</conflicts>\n"
+    "</call>\n";
+
+static const char sheet_r1[] =
+    "<sheet xmlns=\"urn:merit:1\" reviewer=\"r1\" call=\"T-1\">\n"
+    "  <review proposal=\"P1\" confidence=\"4\">\n"
+    "    <score criterion=\"quality\" value=\"7\">Solid, but \"cheap\" is a stretch</score>\n"
+    "    <score criterion=\"impact\" value=\"8\"/>\n"
+    "    <comment>Good.\nSecond line.</comment>\n"
+    "  </review>\n"
+    "  <review proposal=\"P2\" confidence=\"3\"><score criterion=\"quality\" value=\"6\"/>"
+    "<score criterion=\"impact\" value=\"6\"/></review>\n"
+    "  <review proposal=\"P3\" confidence=\"5\"><score criterion=\"quality\" value=\"9\"/>"
+    "<score criterion=\"impact\" value=\"9\"/></review>\n"
+    "  <review proposal=\"P4\" confidence=\"3\"><score criterion=\"quality\" value=\"4\"/>"
+    "<score criterion=\"impact\" value=\"10\"/></review>\n"
+    "  <review proposal=\"P5\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+    "<score criterion=\"impact\" value=\"6.5\"/></review>\n"
+    "  <review proposal=\"P6\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+    "<score criterion=\"impact\" value=\"8\"/></review>\n"
+    "</sheet>\n";
+
+static const char sheet_r2[] =
+    "<sheet xmlns=\"urn:merit:1\" reviewer=\"r2\" call=\"T-1\">\n"
+    "  <review proposal=\"P1\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+    "<score criterion=\"impact\" value=\"6.5\" confidence=\"1\"/></review>\n"
+    "  <review proposal=\"P2\" confidence=\"3\"><score criterion=\"quality\" value=\"6\"/>"
+    "<score criterion=\"impact\" value=\"6\"/></review>\n"
+    "  <review proposal=\"P3\" confidence=\"4\"><score criterion=\"quality\" value=\"9\"/>"
+    "<no-score criterion=\"impact\">outside my field</no-score></review>\n"
+    "  <review proposal=\"P4\" confidence=\"3\"><score criterion=\"quality\" value=\"4\"/>"
+    "<score criterion=\"impact\" value=\"10\"/></review>\n"
+    "  <review proposal=\"P5\" confidence=\"3\"><score criterion=\"quality\" value=\"6\"/>"
+    "<score criterion=\"impact\" value=\"7\"/></review>\n"
+    "  <review proposal=\"P6\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+    "<score criterion=\"impact\" value=\"8\"/></review>\n"
+    "</sheet>\n";
+
+static const char sheet_r3[] =
+    "<sheet xmlns=\"urn:merit:1\" reviewer=\"r3\" call=\"T-1\">\n"
+    "  <conflicts><conflict proposal=\"P4\">my former student</conflict></conflicts>\n"
+    "  <review proposal=\"P1\" confidence=\"2\"><score criterion=\"quality\" value=\"6\"/>"
+    "<score criterion=\"impact\" value=\"7\"/></review>\n"
+    "  <review proposal=\"P3\" confidence=\"2\"><score criterion=\"quality\" value=\"2\"/>"
+    "<score criterion=\"impact\" value=\"2\"/></review>\n"
+    "  <review proposal=\"P5\" confidence=\"3\"><score criterion=\"quality\" value=\"7\"/>"
+    "<score criterion=\"impact\" value=\"8\"/></review>\n"
+    "</sheet>\n";
+
+/* A 12-month proposal of two organisations (the lead of lead_type, and a
+ * large firm), one milestone, and one budget year. */
+static void write_proposal(const char *dir, const char *id, const char *title, const char *federal,
+                           const char *cash, const char *metric, const char *lead_type)
+{
+    char text[4096], rel[64];
+    snprintf(text, sizeof(text),
+             "<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"T-1\" months=\"12\">\n"
+             "  <title>%s</title><area>Testing</area>\n"
+             "  <team>\n"
+             "    <organisation id=\"lead\" lead=\"true\" type=\"%s\" employees=\"%s\" "
+             "location=\"US-OH\" supply-chain=\"research\"><name>Lead of %s, Inc.</name>"
+             "</organisation>\n"
+             "    <organisation id=\"other\" type=\"large\" employees=\"1000\" location=\"US-OH\" "
+             "supply-chain=\"end-user\"><name>Other Corp</name></organisation>\n"
+             "  </team>\n"
+             "  <sections><problem>A problem.</problem><approach>An approach in five words."
+             "</approach><milestones><milestone id=\"M1\" due=\"2027-01-31\"><metric>%s</metric>"
+             "<description>Measured.</description></milestone></milestones><management>Managed."
+             "</management><diffusion>Diffused.</diffusion><sme-involvement>Some."
+             "</sme-involvement></sections>\n"
+             "  <budget><year number=\"1\" federal=\"%s\" cash=\"%s\" in-kind=\"0\"/>"
+             "<total federal=\"%s\" cash=\"%s\" in-kind=\"0\"/></budget>\n"
+             "</proposal>\n",
+             id, title, lead_type, strcmp(lead_type, "sme") == 0 ? "10" : "900", id, metric,
+             federal, cash, federal, cash);
+    snprintf(rel, sizeof(rel), "proposals/%s.xml", id);
+    t_write(dir, rel, text);
+}
+
+struct fixture {
+    char *dir;
+    merit_ctx *ctx;
+    merit_call *call;
+    merit_result *res;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->dir = t_tempdir();
+    t_write(f->dir, "rubric.xml", rubric_xml);
+    t_write(f->dir, "call.xml", call_xml);
+    write_proposal(f->dir, "P1", "Fast, &quot;cheap&quot; widgets", "500000", "500000",
+                   "10 widgets", "sme");
+    write_proposal(f->dir, "P2", "Too federal", "300000", "100000", "5 things", "sme");
+    write_proposal(f->dir, "P3", "Best one", "600000", "600000", "3 parts", "large");
+    write_proposal(f->dir, "P4", "Weak quality", "100000", "100000", "2 gadgets", "sme");
+    write_proposal(f->dir, "P5", "Twin of P1", "500000", "500000", "7 widgets", "sme");
+    write_proposal(f->dir, "P6", "No number", "100000", "100000", "some gadgets", "sme");
+    t_write(f->dir, "reviews/r1.xml", sheet_r1);
+    t_write(f->dir, "reviews/r2.xml", sheet_r2);
+    t_write(f->dir, "reviews/r3.xml", sheet_r3);
+    f->ctx = merit_ctx_new();
+    assert_non_null(f->ctx);
+    if (merit_call_load(f->ctx, f->dir, &f->call) != 0) {
+        t_print_diags(f->ctx);
+        fail();
+    }
+    assert_int_equal(merit_call_rank(f->ctx, f->call, NULL, &f->res), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    merit_result_free(f->res);
+    merit_call_free(f->call);
+    merit_ctx_free(f->ctx);
+    t_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+typedef int (*writer)(FILE *, const merit_result *, const merit_report_options *);
+
+/* The whole report as a NUL-terminated string; *size_out its size. */
+static char *render(writer w, const merit_result *res, bool detail, size_t *size_out)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    assert_non_null(out);
+    merit_report_options opt = {.places = 2, .detail = detail};
+    assert_int_equal(w(out, res, &opt), 0);
+    assert_int_equal(fclose(out), 0);
+    if (size_out != NULL)
+        *size_out = size;
+    return buf;
+}
+
+/* Line n (0-based) of a CRLF text, without its CRLF; the test fails when
+ * there is no such line. */
+static char *crlf_line(const char *text, size_t n)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        p = strstr(p, "\r\n");
+        assert_non_null(p);
+        p += 2;
+    }
+    const char *end = strstr(p, "\r\n");
+    assert_non_null(end);
+    return strndup(p, (size_t)(end - p));
+}
+
+/* Every LF of the text is part of a CRLF, except those inside quoted fields;
+ * returns the number of records. */
+static size_t count_records(const char *text)
+{
+    size_t records = 0;
+    bool quoted = false;
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '\n' && !quoted) {
+            assert_true(p > text && p[-1] == '\r');
+            records++;
+        }
+    }
+    assert_false(quoted);
+    return records;
+}
+
+static void test_csv_summary(void **state)
+{
+    struct fixture *f = *state;
+    size_t size;
+    char *csv = render(merit_report_csv, f->res, false, &size);
+    assert_int_equal(strlen(csv), size);
+    /* no BOM, CRLF after every record, header + six proposals */
+    assert_int_not_equal((unsigned char)csv[0], 0xEF);
+    assert_int_equal(count_records(csv), 7);
+    assert_string_equal(csv + size - 2, "\r\n");
+
+    char *line = crlf_line(csv, 0);
+    assert_string_equal(line, "rank,id,title,area,lead,lead_type,status,reason,total,total_exact,"
+                              "quality,quality_exact,impact,impact_exact,reviews_counted,"
+                              "reviews_excluded,disagreement,spread,federal_request,"
+                              "cost_share_ratio,federal_share,sme_share,cumulative_awarded,"
+                              "tie_at_line");
+    free(line);
+
+    /* P3 ranks first: quality (9+9)/2 = 9 (r3 excluded), impact 9 (r2 gave
+     * no score), total 2*9 + 9 = 27; funded, 600000 of 1000000. */
+    line = crlf_line(csv, 1);
+    assert_string_equal(line, "1,P3,Best one,Testing,\"Lead of P3, Inc.\",large,funded,,27.00,27,"
+                              "9.00,9,9.00,9,2,1,no,,600000.00,1.00,0.50,0.00,600000.00,no");
+    free(line);
+
+    /* P1, by hand:
+     *   quality (7 + 8 + 6) / 3 = 7
+     *   impact  (8 + 6.5 + 7) / 3 = 21.5 / 3 = 43/6 = 7.1666... -> 7.17
+     *   total   2 * 7 + 1 * 43/6 = 84/6 + 43/6 = 127/6 = 21.1666... -> 21.17
+     * reviewers' totals 2*7+8 = 22, 2*8+6.5 = 22.5, 2*6+7 = 19: spread 3.5 > 3.
+     * Tied with P5 on total, quality and SME share (1/2): rank 2=, and the
+     * pair (1000000) does not fit the 400000 left: tie at the line.
+     * The title is quoted, its quotes doubled. */
+    line = crlf_line(csv, 2);
+    assert_string_equal(line, "2=,P1,\"Fast, \"\"cheap\"\" widgets\",Testing,\"Lead of P1, Inc.\","
+                              "sme,reserve,,21.17,127/6,7.00,7,7.17,43/6,3,0,yes,3.50,500000.00,"
+                              "1.00,0.50,0.50,,yes");
+    free(line);
+    line = crlf_line(csv, 3);
+    assert_true(strncmp(line, "2=,P5,", 6) == 0);
+    free(line);
+
+    /* unranked: by status, then total: P4 below threshold, P6 (24) and P2
+     * (18) ineligible. P2's federal share 300000 / 400000 = 3/4. */
+    line = crlf_line(csv, 4);
+    assert_true(strncmp(line,
+                        ",P4,Weak quality,Testing,\"Lead of P4, Inc.\",sme,below-threshold,"
+                        "quality 4.00 < 5,18.00,18,",
+                        strlen(",P4,Weak quality,Testing,\"Lead of P4, Inc.\",sme,"
+                               "below-threshold,quality 4.00 < 5,18.00,18,")) == 0);
+    free(line);
+    line = crlf_line(csv, 5);
+    assert_non_null(strstr(line, ",P6,No number,"));
+    assert_non_null(
+        strstr(line, ",ineligible,numbers: every milestone needs a number (milestone M1),24.00,"));
+    free(line);
+    line = crlf_line(csv, 6);
+    assert_non_null(strstr(line, ",ineligible,\"federal-share: federal funds may be at most half "
+                                 "of the cost (federal-share 0.75, needs <= 0.5)\",18.00,18,"));
+    free(line);
+    free(csv);
+}
+
+static void test_csv_detail(void **state)
+{
+    struct fixture *f = *state;
+    char *csv = render(merit_report_csv, f->res, true, NULL);
+    /* header + 15 reviews x 2 criteria */
+    assert_int_equal(count_records(csv), 31);
+    char *line = crlf_line(csv, 0);
+    assert_string_equal(line, "proposal,reviewer,reviewer_name,criterion,weight,score,"
+                              "no_score_reason,confidence,counted,excluded_reason,comment,"
+                              "review_comment");
+    free(line);
+    /* a score comment with a comma and quotes; an overall comment with a
+     * line break, kept inside the quoted field */
+    assert_non_null(strstr(csv, "\r\nP1,r1,Ann One,quality,2,7,,4,yes,,\"Solid, but \"\"cheap\"\" "
+                                "is a stretch\",\"Good.\nSecond line.\"\r\n"));
+    /* a per-score confidence, and an exact half-step score */
+    assert_non_null(strstr(csv, "\r\nP1,r2,Bob Two,impact,1,6.5,,1,yes,,,\r\n"));
+    /* a no-score: no value, no confidence */
+    assert_non_null(strstr(csv, "\r\nP3,r2,Bob Two,impact,1,,outside my field,,yes,,,\r\n"));
+    /* an excluded review */
+    assert_non_null(strstr(csv, "\r\nP3,r3,Cy Three,quality,2,2,,2,no,works for the lead,,\r\n"));
+    free(csv);
+}
+
+static json_t *get(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (v == NULL)
+        print_error("missing key '%s'\n", key);
+    assert_non_null(v);
+    return v;
+}
+
+static const char *get_str(json_t *obj, const char *key)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_string(v));
+    return json_string_value(v);
+}
+
+static json_int_t get_int(json_t *obj, const char *key)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_integer(v));
+    return json_integer_value(v);
+}
+
+/* The ranking entry of proposal id. */
+static json_t *entry(json_t *root, const char *id)
+{
+    json_t *ranking = get(root, "ranking"), *e;
+    size_t i;
+    json_array_foreach(ranking, i, e)
+    {
+        if (strcmp(get_str(e, "id"), id) == 0)
+            return e;
+    }
+    fail_msg("no ranking entry for '%s'", id);
+    return NULL;
+}
+
+static void test_json(void **state)
+{
+    struct fixture *f = *state;
+    size_t size;
+    char *text = render(merit_report_json, f->res, false, &size);
+    assert_true(size > 2 && text[size - 1] == '\n' && text[size - 2] == '}');
+
+    /* top-level keys, in this order */
+    static const char *const keys[] = {
+        "\"format\"",  "\"version\"", "\"call\"",    "\"rubric\"",       "\"rounding\"",
+        "\"summary\"", "\"ranking\"", "\"reviews\"", "\"funding_walk\"", "\"conflicts\""};
+    const char *at = text;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "\n  %s: ", keys[i]);
+        const char *p = strstr(text, want);
+        assert_non_null(p);
+        assert_true(p > at);
+        at = p;
+    }
+
+    json_error_t error;
+    json_t *root = json_loads(text, 0, &error);
+    if (root == NULL)
+        fail_msg("json_loads: line %d: %s", error.line, error.text);
+    assert_string_equal(get_str(root, "format"), "merit-ranking");
+    assert_int_equal(get_int(root, "version"), 1);
+    json_t *call = get(root, "call");
+    assert_string_equal(get_str(call, "id"), "T-1");
+    assert_string_equal(get_str(call, "currency"), "USD");
+    assert_string_equal(get_str(call, "budget"), "1000000.00");
+
+    json_t *rubric = get(root, "rubric");
+    assert_string_equal(get_str(rubric, "method"), "mean");
+    assert_string_equal(get_str(get(rubric, "scale"), "step"), "0.5");
+    json_t *crit = json_array_get(get(rubric, "criteria"), 0);
+    assert_string_equal(get_str(crit, "id"), "quality");
+    assert_string_equal(get_str(crit, "weight"), "2");
+    assert_string_equal(get_str(crit, "threshold"), "5");
+    assert_true(json_is_null(get(json_array_get(get(rubric, "criteria"), 1), "threshold")));
+    assert_string_equal(get_str(rubric, "overall_threshold"), "12");
+
+    json_t *rounding = get(root, "rounding");
+    assert_string_equal(get_str(rounding, "rule"), "half-to-even");
+    assert_int_equal(get_int(rounding, "places"), 2);
+
+    json_t *summary = get(root, "summary");
+    assert_int_equal(get_int(summary, "proposals"), 6);
+    assert_int_equal(get_int(summary, "ranked"), 3);
+    assert_int_equal(get_int(summary, "funded"), 1);
+    assert_string_equal(get_str(summary, "awarded"), "600000.00");
+    assert_string_equal(get_str(summary, "remaining"), "400000.00");
+    assert_int_equal(get_int(summary, "reviews"), 15);
+    assert_int_equal(get_int(summary, "reviews_excluded"), 1);
+
+    /* report order */
+    static const char *const order[] = {"P3", "P1", "P5", "P4", "P6", "P2"};
+    json_t *ranking = get(root, "ranking");
+    assert_int_equal(json_array_size(ranking), 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(get_str(json_array_get(ranking, i), "id"), order[i]);
+
+    /* P1: 127/6, worked out in test_csv_summary */
+    json_t *p1 = entry(root, "P1");
+    assert_string_equal(get_str(p1, "title"), "Fast, \"cheap\" widgets");
+    assert_int_equal(get_int(p1, "rank"), 2);
+    assert_true(json_is_true(get(p1, "rank_shared")));
+    assert_string_equal(get_str(p1, "status"), "reserve");
+    assert_int_equal(json_array_size(get(p1, "reasons")), 0);
+    assert_string_equal(get_str(get(p1, "total"), "exact"), "127/6");
+    assert_string_equal(get_str(get(p1, "total"), "shown"), "21.17");
+    json_t *impact = json_array_get(get(p1, "criteria"), 1);
+    assert_string_equal(get_str(impact, "id"), "impact");
+    assert_string_equal(get_str(impact, "exact"), "43/6");
+    assert_string_equal(get_str(impact, "shown"), "7.17");
+    assert_int_equal(get_int(impact, "count"), 3);
+    assert_true(json_is_true(get(p1, "disagreement")));
+    assert_string_equal(get_str(get(p1, "spread"), "exact"), "7/2");
+    assert_string_equal(get_str(get(get(p1, "facts"), "sme-share"), "exact"), "1/2");
+    assert_int_equal(get_int(get(p1, "words"), "approach"), 5);
+    assert_string_equal(get_str(get(p1, "decided_by"), "kind"), "total");
+    assert_true(json_is_null(get(p1, "cumulative")));
+    assert_true(json_is_true(get(p1, "tie_at_line")));
+    assert_string_equal(get_str(get(entry(root, "P5"), "decided_by"), "kind"), "tied");
+
+    json_t *p3 = entry(root, "P3");
+    assert_int_equal(get_int(p3, "rank"), 1);
+    assert_string_equal(get_str(p3, "cumulative"), "600000.00");
+    assert_int_equal(get_int(p3, "reviews_excluded"), 1);
+    assert_true(json_is_null(get(p3, "spread")));
+
+    /* P2: a failed fact rule, with its value 300000 / 400000 = 3/4 */
+    json_t *p2 = entry(root, "P2");
+    assert_true(json_is_null(get(p2, "rank")));
+    assert_true(json_is_null(get(p2, "decided_by")));
+    json_t *why = json_array_get(get(p2, "reasons"), 0);
+    assert_string_equal(get_str(why, "kind"), "rule");
+    assert_string_equal(get_str(why, "rule"), "federal-share");
+    assert_string_equal(get_str(get(why, "actual"), "exact"), "3/4");
+    /* P6: a failed text rule names the milestone */
+    why = json_array_get(get(entry(root, "P6"), "reasons"), 0);
+    assert_string_equal(get_str(why, "rule"), "numbers");
+    assert_string_equal(get_str(why, "failed_milestone"), "M1");
+    /* P4: quality 4 below 5 */
+    why = json_array_get(get(entry(root, "P4"), "reasons"), 0);
+    assert_string_equal(get_str(why, "kind"), "criterion-below-threshold");
+    assert_string_equal(get_str(get(why, "value"), "exact"), "4");
+    assert_string_equal(get_str(why, "threshold"), "5");
+
+    /* reviews, in (proposal, reviewer) order */
+    json_t *reviews = get(root, "reviews");
+    assert_int_equal(json_array_size(reviews), 15);
+    json_t *rv = json_array_get(reviews, 1); /* P1 by r2: 2*8 + 6.5 = 45/2 */
+    assert_string_equal(get_str(rv, "proposal"), "P1");
+    assert_string_equal(get_str(rv, "reviewer"), "r2");
+    assert_string_equal(get_str(get(rv, "total"), "exact"), "45/2");
+    assert_string_equal(get_str(json_array_get(get(rv, "scores"), 1), "value"), "6.5");
+    assert_int_equal(get_int(json_array_get(get(rv, "scores"), 1), "confidence"), 1);
+    rv = json_array_get(reviews, 6); /* P3 by r2: impact not scored */
+    assert_string_equal(get_str(rv, "proposal"), "P3");
+    assert_string_equal(get_str(rv, "reviewer"), "r2");
+    assert_true(json_is_null(get(rv, "total")));
+    json_t *ns = json_array_get(get(rv, "scores"), 1);
+    assert_true(json_is_null(get(ns, "value")));
+    assert_string_equal(get_str(ns, "no_score_reason"), "outside my field");
+    rv = json_array_get(reviews, 7); /* P3 by r3: excluded */
+    assert_string_equal(get_str(rv, "reviewer"), "r3");
+    assert_true(json_is_false(get(rv, "counted")));
+    assert_string_equal(get_str(rv, "excluded_reason"), "works for the lead");
+
+    json_t *walk = get(root, "funding_walk");
+    assert_int_equal(json_array_size(walk), 3);
+    assert_string_equal(get_str(json_array_get(walk, 0), "action"), "funded");
+    assert_string_equal(get_str(json_array_get(walk, 1), "action"), "tie-at-line");
+    assert_string_equal(get_str(json_array_get(walk, 1), "remaining_before"), "400000.00");
+
+    json_t *conflicts = get(root, "conflicts");
+    assert_int_equal(json_array_size(conflicts), 2);
+    assert_string_equal(get_str(json_array_get(conflicts, 0), "declared_by"), "programme");
+    assert_string_equal(get_str(json_array_get(conflicts, 1), "proposal"), "P4");
+    assert_string_equal(get_str(json_array_get(conflicts, 1), "declared_by"), "reviewer");
+
+    json_decref(root);
+    free(text);
+}
+
+/* The same result writes the same bytes. */
+static void test_deterministic(void **state)
+{
+    struct fixture *f = *state;
+    writer writers[] = {merit_report_csv, merit_report_json};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n1, n2;
+        char *a = render(writers[i], f->res, false, &n1);
+        char *b = render(writers[i], f->res, false, &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(a, b, n1);
+        free(a);
+        free(b);
+    }
+}
+
+/* A stream that cannot be written: both writers return -1. */
+static void test_write_error(void **state)
+{
+    struct fixture *f = *state;
+    merit_report_options opt = {.places = 2};
+    FILE *out = fopen("/dev/null", "r");
+    assert_non_null(out);
+    assert_int_equal(merit_report_csv(out, f->res, &opt), -1);
+    clearerr(out);
+    assert_int_equal(merit_report_json(out, f->res, &opt), -1);
+    fclose(out);
+}
+
+/* Each engine allocation the writers make (the number strings) fails in
+ * turn: the writer returns -1, and nothing leaks or crashes. A run that
+ * returns 0 never reached the failing allocation: the loop is done. */
+static void test_out_of_memory(void **state)
+{
+    struct fixture *f = *state;
+    writer writers[] = {merit_report_csv, merit_report_csv, merit_report_json};
+    for (size_t i = 0; i < 3; i++) {
+        merit_report_options opt = {.places = 2, .detail = i == 1};
+        uint64_t n;
+        for (n = 1; n < 100000; n++) {
+            char *buf = NULL;
+            size_t size = 0;
+            FILE *out = open_memstream(&buf, &size);
+            assert_non_null(out);
+            merit__alloc_fail_at(n);
+            int rc = writers[i](out, f->res, &opt);
+            merit__alloc_fail_at(0);
+            fclose(out);
+            free(buf);
+            if (rc == 0)
+                break;
+            assert_int_equal(rc, -1);
+        }
+        assert_true(n > 1 && n < 100000);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_summary), cmocka_unit_test(test_csv_detail),
+        cmocka_unit_test(test_json),        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_write_error), cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
