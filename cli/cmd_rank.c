@@ -11,21 +11,20 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: merit rank CALLDIR [options]\n\n"
-            "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
-            "with the rubric's tie-breaks, draws the funding line against the budget and\n"
-            "writes a report. Nothing is written unless every input is valid.\n\n"
-            "options:\n"
-            "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-            "                 mean, median, trimmed-mean, confidence-weighted\n"
-            "  --format F     text (default), csv or json\n"
-            "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
-            "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
-            "                 to even and only for display\n"
-            "  --detail       csv: one row per proposal x reviewer x criterion\n\n"
-            "Colour is used on a terminal unless NO_COLOR is set.\n"
-            "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
+    fprintf(out, "usage: merit rank CALLDIR [options]\n\n"
+                 "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
+                 "with the rubric's tie-breaks, draws the funding line against the budget and\n"
+                 "writes a report. Nothing is written unless every input is valid.\n\n"
+                 "options:\n"
+                 "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+                 "                 mean, median, trimmed-mean, confidence-weighted\n"
+                 "  --format F     text (default), csv or json\n"
+                 "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
+                 "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
+                 "                 to even and only for display\n"
+                 "  --detail       csv: one row per proposal x reviewer x criterion\n\n"
+                 "Colour is used on a terminal unless NO_COLOR is set.\n"
+                 "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };

@@ -8,14 +8,13 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: merit validate CALLDIR|FILE...\n\n"
-            "Checks a call folder (call.xml, its rubric, proposals/*.xml, reviews/*.xml)\n"
-            "or single files (a rubric, a proposal or bundle, a score sheet or bundle)\n"
-            "against merit's schemas and rules, and prints every problem found as\n"
-            "FILE:LINE:COLUMN: error: MESSAGE on standard error. Inputs are never\n"
-            "modified.\n\n"
-            "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
+    fprintf(out, "usage: merit validate CALLDIR|FILE...\n\n"
+                 "Checks a call folder (call.xml, its rubric, proposals/*.xml, reviews/*.xml)\n"
+                 "or single files (a rubric, a proposal or bundle, a score sheet or bundle)\n"
+                 "against merit's schemas and rules, and prints every problem found as\n"
+                 "FILE:LINE:COLUMN: error: MESSAGE on standard error. Inputs are never\n"
+                 "modified.\n\n"
+                 "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 static int count_excluded(const merit_call *call)

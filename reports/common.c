@@ -1,5 +1,9 @@
 /* What the report writers share. */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -9,4 +13,152 @@ void merit_report_rounding_note(char *buf, size_t size, unsigned places)
              "Numbers are shown rounded half to even to %u decimal place%s; ranks, thresholds "
              "and statuses use the exact values.",
              places, places == 1 ? "" : "s");
+}
+
+void merit_report_money_plain(char *buf, size_t size, int64_t cents)
+{
+    /* unsigned, to survive INT64_MIN */
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    snprintf(buf, size, "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
+             (unsigned)(mag % 100));
+}
+
+/* A growing string for the reason column. */
+struct str {
+    char *s;
+    size_t len, cap;
+    bool failed;
+};
+
+static void str_add(struct str *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void str_add(struct str *b, const char *f, ...)
+{
+    if (b->failed)
+        return;
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    size_t need = b->len + (size_t)n + 1;
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < need)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (s == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, f);
+    vsnprintf(b->s + b->len, b->cap - b->len, f, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Hands over the string (NULL when anything failed). */
+static char *str_take(struct str *b)
+{
+    if (b->failed) {
+        free(b->s);
+        return NULL;
+    }
+    return b->s != NULL ? b->s : strdup("");
+}
+
+static const char *op_symbol(merit_op op)
+{
+    static const char *const symbols[] = {"<", "<=", "=", "!=", ">=", ">"};
+    return (size_t)op < sizeof(symbols) / sizeof(symbols[0]) ? symbols[op] : "?";
+}
+
+/*
+ * Why a proposal is not ranked, in one line: every check it failed, in the
+ * order the engine applies them (eligibility, reviews, thresholds), joined
+ * with "; ". Empty for a ranked proposal. The wording follows the terminal
+ * report, with the measured value added where the terminal report leaves it
+ * out for width.
+ */
+char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr, unsigned places)
+{
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    const merit_proposal *p = &call->proposals[pr->proposal];
+    const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
+    struct str b = {0};
+    if (pr->status == MERIT_STATUS_FUNDED || pr->status == MERIT_STATUS_RESERVE)
+        return strdup("");
+
+    for (size_t k = 0; k < rb->rule_count; k++) {
+        const merit_rule *rule = &rb->rules[k];
+        const merit_rule_result *rr = &pr->rules[k];
+        if (rr->passed)
+            continue;
+        str_add(&b, "%s%s: %s", b.len ? "; " : "", rule->id, rule->message);
+        if (rule->is_text) {
+            if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
+                str_add(&b, " (milestone %s)", p->milestones[rr->failed_milestone].id);
+            continue;
+        }
+        char *actual = merit_exact_string(rr->actual);
+        char *value = merit_exact_string(rule->value);
+        if (actual == NULL || value == NULL)
+            b.failed = true;
+        else if (rule->fact == MERIT_FACT_WORDS)
+            str_add(&b, " (words in %s: %s, needs %s %s)", merit_section_name(rule->section),
+                    actual, op_symbol(rule->op), value);
+        else
+            str_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
+                    op_symbol(rule->op), value);
+        free(actual);
+        free(value);
+    }
+    if (pr->reviews_counted < rb->min_reviewers)
+        str_add(&b, "%s%zu counted review%s, %u needed", b.len ? "; " : "", pr->reviews_counted,
+                pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
+    else
+        for (size_t c = 0; c < rb->criterion_count; c++)
+            if (!pr->criteria[c].has_value)
+                str_add(&b, "%sno reviewer scored '%s'", b.len ? "; " : "", rb->criteria[c].id);
+    for (size_t c = 0; c < rb->criterion_count; c++) {
+        if (!pr->criteria[c].has_value || !pr->criteria[c].below_threshold)
+            continue;
+        char *v = merit_decimal_string(pr->criteria[c].value, places);
+        char *t = merit_exact_string(rb->criteria[c].threshold);
+        if (v == NULL || t == NULL)
+            b.failed = true;
+        else
+            str_add(&b, "%s%s %s %s %s", b.len ? "; " : "", rb->criteria[c].id, v, cmp, t);
+        free(v);
+        free(t);
+    }
+    if (pr->has_total && pr->total_below_threshold) {
+        char *v = merit_decimal_string(pr->total, places);
+        char *t = merit_exact_string(rb->overall_threshold);
+        if (v == NULL || t == NULL)
+            b.failed = true;
+        else
+            str_add(&b, "%stotal %s %s %s", b.len ? "; " : "", v, cmp, t);
+        free(v);
+        free(t);
+    }
+    return str_take(&b);
+}
+
+void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb, const merit_tiebreak *tb)
+{
+    if (tb->kind == MERIT_TIEBREAK_CRITERION)
+        snprintf(buf, size, "criterion %s", rb->criteria[tb->criterion].id);
+    else if (tb->fact == MERIT_FACT_WORDS)
+        snprintf(buf, size, "fact words of %s (%s)", merit_section_name(tb->section),
+                 tb->prefer_higher ? "higher" : "lower");
+    else
+        snprintf(buf, size, "fact %s (%s)", merit_fact_name(tb->fact),
+                 tb->prefer_higher ? "higher" : "lower");
 }

@@ -74,148 +74,11 @@ static void csv_end(struct csv *c)
     c->column = 0;
 }
 
-/* Money from cents as "-1234567.89": two places, no separators. */
-static void money_plain(char buf[32], int64_t cents)
-{
-    /* unsigned, to survive INT64_MIN */
-    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, 32, "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
-             (unsigned)(mag % 100));
-}
-
 static void csv_money(struct csv *c, int64_t cents)
 {
     char buf[32];
-    money_plain(buf, cents);
+    merit_report_money_plain(buf, sizeof(buf), cents);
     csv_field(c, buf);
-}
-
-/* A growing string for the reason column. */
-struct str {
-    char *s;
-    size_t len, cap;
-    bool failed;
-};
-
-static void str_add(struct str *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void str_add(struct str *b, const char *f, ...)
-{
-    if (b->failed)
-        return;
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = true;
-        return;
-    }
-    size_t need = b->len + (size_t)n + 1;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < need)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (s == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, f);
-    vsnprintf(b->s + b->len, b->cap - b->len, f, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-/* Hands over the string (NULL when anything failed). */
-static char *str_take(struct str *b)
-{
-    if (b->failed) {
-        free(b->s);
-        return NULL;
-    }
-    return b->s != NULL ? b->s : strdup("");
-}
-
-static const char *op_symbol(merit_op op)
-{
-    static const char *const symbols[] = {"<", "<=", "=", "!=", ">=", ">"};
-    return (size_t)op < sizeof(symbols) / sizeof(symbols[0]) ? symbols[op] : "?";
-}
-
-/*
- * Why a proposal is not ranked, in one line: every check it failed, in the
- * order the engine applies them (eligibility, reviews, thresholds), joined
- * with "; ". Empty for a ranked proposal. The wording follows the terminal
- * report, with the measured value added where the terminal report leaves it
- * out for width.
- */
-static char *reason(const merit_result *res, const merit_proposal_result *pr, unsigned places)
-{
-    const merit_call *call = res->call;
-    const merit_rubric *rb = call->rubric;
-    const merit_proposal *p = &call->proposals[pr->proposal];
-    const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
-    struct str b = {0};
-    if (pr->status == MERIT_STATUS_FUNDED || pr->status == MERIT_STATUS_RESERVE)
-        return strdup("");
-
-    for (size_t k = 0; k < rb->rule_count; k++) {
-        const merit_rule *rule = &rb->rules[k];
-        const merit_rule_result *rr = &pr->rules[k];
-        if (rr->passed)
-            continue;
-        str_add(&b, "%s%s: %s", b.len ? "; " : "", rule->id, rule->message);
-        if (rule->is_text) {
-            if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
-                str_add(&b, " (milestone %s)", p->milestones[rr->failed_milestone].id);
-            continue;
-        }
-        char *actual = merit_exact_string(rr->actual);
-        char *value = merit_exact_string(rule->value);
-        if (actual == NULL || value == NULL)
-            b.failed = true;
-        else if (rule->fact == MERIT_FACT_WORDS)
-            str_add(&b, " (words in %s: %s, needs %s %s)", merit_section_name(rule->section),
-                    actual, op_symbol(rule->op), value);
-        else
-            str_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
-                    op_symbol(rule->op), value);
-        free(actual);
-        free(value);
-    }
-    if (pr->reviews_counted < rb->min_reviewers)
-        str_add(&b, "%s%zu counted review%s, %u needed", b.len ? "; " : "", pr->reviews_counted,
-                pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
-    else
-        for (size_t c = 0; c < rb->criterion_count; c++)
-            if (!pr->criteria[c].has_value)
-                str_add(&b, "%sno reviewer scored '%s'", b.len ? "; " : "", rb->criteria[c].id);
-    for (size_t c = 0; c < rb->criterion_count; c++) {
-        if (!pr->criteria[c].has_value || !pr->criteria[c].below_threshold)
-            continue;
-        char *v = merit_decimal_string(pr->criteria[c].value, places);
-        char *t = merit_exact_string(rb->criteria[c].threshold);
-        if (v == NULL || t == NULL)
-            b.failed = true;
-        else
-            str_add(&b, "%s%s %s %s %s", b.len ? "; " : "", rb->criteria[c].id, v, cmp, t);
-        free(v);
-        free(t);
-    }
-    if (pr->has_total && pr->total_below_threshold) {
-        char *v = merit_decimal_string(pr->total, places);
-        char *t = merit_exact_string(rb->overall_threshold);
-        if (v == NULL || t == NULL)
-            b.failed = true;
-        else
-            str_add(&b, "%stotal %s %s %s", b.len ? "; " : "", v, cmp, t);
-        free(v);
-        free(t);
-    }
-    return str_take(&b);
 }
 
 static void write_summary(struct csv *c, const merit_result *res, unsigned places)
@@ -231,10 +94,10 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
     for (size_t k = 0; k < rb->criterion_count; k++) {
-        struct str name = {0};
+        char name[80];
         csv_field(c, rb->criteria[k].id);
-        str_add(&name, "%s_exact", rb->criteria[k].id);
-        csv_owned(c, str_take(&name));
+        snprintf(name, sizeof(name), "%s_exact", rb->criteria[k].id);
+        csv_field(c, name);
     }
     for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
         csv_field(c, tail[i]);
@@ -257,7 +120,7 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         csv_field(c, lead->name);
         csv_field(c, merit_org_type_name(lead->type));
         csv_field(c, merit_status_name(pr->status));
-        csv_owned(c, reason(res, pr, places));
+        csv_owned(c, merit_report_reason(res, pr, places));
         if (pr->has_total) {
             csv_owned(c, merit_decimal_string(pr->total, places));
             csv_owned(c, merit_fraction_string(pr->total));

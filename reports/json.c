@@ -71,10 +71,7 @@ static json_t *size_json(size_t n)
 static json_t *money(int64_t cents)
 {
     char buf[32];
-    /* unsigned, to survive INT64_MIN */
-    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, sizeof(buf), "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
-             (unsigned)(mag % 100));
+    merit_report_money_plain(buf, sizeof(buf), cents);
     return json_string(buf);
 }
 
@@ -93,24 +90,10 @@ static json_t *number(struct jw *w, const mpq_t v)
     return o;
 }
 
-static const char *direction_name(merit_direction d)
-{
-    return d == MERIT_HIGHER_IS_BETTER ? "higher-is-better" : "lower-is-better";
-}
-
-/* A tie-break in words: "criterion approach", "fact sme-share (higher)",
- * "fact words of approach (lower)". */
 static json_t *tiebreak_description(const merit_rubric *rb, const merit_tiebreak *tb)
 {
     char buf[256];
-    if (tb->kind == MERIT_TIEBREAK_CRITERION)
-        snprintf(buf, sizeof(buf), "criterion %s", rb->criteria[tb->criterion].id);
-    else if (tb->fact == MERIT_FACT_WORDS)
-        snprintf(buf, sizeof(buf), "fact words of %s (%s)", merit_section_name(tb->section),
-                 tb->prefer_higher ? "higher" : "lower");
-    else
-        snprintf(buf, sizeof(buf), "fact %s (%s)", merit_fact_name(tb->fact),
-                 tb->prefer_higher ? "higher" : "lower");
+    merit_report_tiebreak(buf, sizeof(buf), rb, tb);
     return json_string(buf);
 }
 
@@ -158,7 +141,7 @@ static json_t *rubric_json(struct jw *w)
     set(w, scale, "min", exact(rb->scale_min));
     set(w, scale, "max", exact(rb->scale_max));
     set(w, scale, "step", exact(rb->scale_step));
-    set(w, scale, "direction", json_string(direction_name(rb->direction)));
+    set(w, scale, "direction", json_string(merit_direction_name(rb->direction)));
     set(w, o, "scale", scale);
     set(w, o, "method", json_string(merit_method_name(w->res->method)));
     set(w, o, "min_reviewers", json_integer(rb->min_reviewers));
@@ -219,9 +202,6 @@ static json_t *rounding_json(struct jw *w)
 static json_t *summary_json(struct jw *w)
 {
     const merit_result *res = w->res;
-    size_t excluded = 0;
-    for (size_t i = 0; i < res->review_count; i++)
-        excluded += !res->reviews[i].counted;
     json_t *o = json_object();
     set(w, o, "proposals", size_json(res->proposal_count));
     set(w, o, "ranked", size_json(res->ranked_count));
@@ -229,7 +209,7 @@ static json_t *summary_json(struct jw *w)
     set(w, o, "awarded", money(res->awarded));
     set(w, o, "remaining", money(res->remaining));
     set(w, o, "reviews", size_json(res->review_count));
-    set(w, o, "reviews_excluded", size_json(excluded));
+    set(w, o, "reviews_excluded", size_json(res->reviews_excluded));
     set(w, o, "reviewers", size_json(w->call->reviewer_count));
     return o;
 }
@@ -299,9 +279,7 @@ static json_t *decided_by_json(struct jw *w, const merit_proposal_result *pr, bo
 {
     if (!ranked)
         return json_null();
-    static const char *const kinds[] = {"first", "total", "tie-break", "tied"};
-    const char *kind =
-        (size_t)pr->decided_by < sizeof(kinds) / sizeof(kinds[0]) ? kinds[pr->decided_by] : "?";
+    const char *kind = merit_decider_name(pr->decided_by);
     bool tiebreak =
         pr->decided_by == MERIT_DECIDED_TIEBREAK && pr->decider_index < w->rb->tiebreak_count;
     json_t *o = json_object();
@@ -428,7 +406,6 @@ static json_t *review_json(struct jw *w, size_t i)
 
 static json_t *walk_json(struct jw *w)
 {
-    static const char *const actions[] = {"funded", "does-not-fit", "after-line", "tie-at-line"};
     const merit_result *res = w->res;
     json_t *a = json_array();
     for (size_t i = 0; i < res->walk_count; i++) {
@@ -438,52 +415,19 @@ static json_t *walk_json(struct jw *w)
         set(w, o, "proposal", json_string(w->call->proposals[pr->proposal].id));
         set(w, o, "request", money(step->request));
         set(w, o, "remaining_before", money(step->remaining));
-        set(w, o, "action",
-            json_string((size_t)step->action < sizeof(actions) / sizeof(actions[0])
-                            ? actions[step->action]
-                            : "?"));
+        set(w, o, "action", json_string(merit_walk_action_name(step->action)));
         append(w, a, o);
     }
     return a;
-}
-
-/* Conflicts sorted by proposal, reviewer, then who declared them (reviewer
- * first), so the output does not depend on the order the loader met them. */
-struct conflict_key {
-    size_t proposal, reviewer;
-    bool from_call;
-    size_t index;
-};
-
-static int compare_conflicts(const void *pa, const void *pb)
-{
-    const struct conflict_key *a = pa, *b = pb;
-    if (a->proposal != b->proposal)
-        return a->proposal < b->proposal ? -1 : 1;
-    if (a->reviewer != b->reviewer)
-        return a->reviewer < b->reviewer ? -1 : 1;
-    if (a->from_call != b->from_call)
-        return a->from_call ? 1 : -1;
-    return a->index < b->index ? -1 : a->index > b->index;
 }
 
 static json_t *conflicts_json(struct jw *w)
 {
     const merit_call *call = w->call;
     json_t *a = json_array();
-    if (call->conflict_count == 0)
-        return a;
-    struct conflict_key *keys = calloc(call->conflict_count, sizeof(*keys));
-    if (keys == NULL) {
-        json_decref(a);
-        return NULL;
-    }
-    for (size_t i = 0; i < call->conflict_count; i++)
-        keys[i] = (struct conflict_key){call->conflicts[i].proposal, call->conflicts[i].reviewer,
-                                        call->conflicts[i].from_call, i};
-    qsort(keys, call->conflict_count, sizeof(*keys), compare_conflicts);
+    /* the loader keeps conflicts in a fixed order (model.h) */
     for (size_t i = 0; i < call->conflict_count; i++) {
-        const merit_conflict *k = &call->conflicts[keys[i].index];
+        const merit_conflict *k = &call->conflicts[i];
         json_t *o = json_object();
         set(w, o, "reviewer", json_string(call->reviewers[k->reviewer].id));
         set(w, o, "proposal", json_string(call->proposals[k->proposal].id));
@@ -491,7 +435,6 @@ static json_t *conflicts_json(struct jw *w)
         set(w, o, "declared_by", json_string(k->from_call ? "programme" : "reviewer"));
         append(w, a, o);
     }
-    free(keys);
     return a;
 }
 

@@ -29,4 +29,17 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
  * values." Static storage is not used: writes into buf. */
 void merit_report_rounding_note(char *buf, size_t size, unsigned places);
 
+/* Money from cents as "-1234567.89": two places, no separators (CSV, JSON). */
+void merit_report_money_plain(char *buf, size_t size, int64_t cents);
+
+/* Why a proposal is not ranked, in one line: every check it failed, in the
+ * order the engine applies them (eligibility, reviews, thresholds), joined
+ * with "; ". "" for a ranked proposal. Malloc'd; NULL when out of memory. */
+char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr,
+                          unsigned places);
+
+/* A tie-break in words: "criterion approach", "fact sme-share (higher)". */
+void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
+                           const merit_tiebreak *tb);
+
 #endif

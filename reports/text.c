@@ -171,56 +171,6 @@ static const char *status_colour(merit_status s)
     }
 }
 
-/* Why an unranked proposal was not ranked, in one line. */
-static char *reason(const merit_result *res, const merit_proposal_result *pr, unsigned places)
-{
-    const merit_call *call = res->call;
-    const merit_rubric *rb = call->rubric;
-    const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
-    switch (pr->status) {
-    case MERIT_STATUS_INELIGIBLE:
-        for (size_t k = 0; k < rb->rule_count; k++)
-            if (!pr->rules[k].passed)
-                return fmt("%s: %s", rb->rules[k].id, rb->rules[k].message);
-        return strdup("ineligible");
-    case MERIT_STATUS_INSUFFICIENT_REVIEWS:
-        if (pr->reviews_counted < rb->min_reviewers)
-            return fmt("%zu counted review%s, %u needed", pr->reviews_counted,
-                       pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
-        for (size_t c = 0; c < rb->criterion_count; c++)
-            if (!pr->criteria[c].has_value)
-                return fmt("no reviewer scored '%s'", rb->criteria[c].id);
-        return strdup("insufficient reviews");
-    case MERIT_STATUS_BELOW_THRESHOLD: {
-        char buf[512] = "";
-        size_t o = 0;
-        for (size_t c = 0; c < rb->criterion_count; c++) {
-            if (!pr->criteria[c].below_threshold)
-                continue;
-            char *v = fmt_decimal(pr->criteria[c].value, places);
-            char *t = merit_exact_string(rb->criteria[c].threshold);
-            o += (size_t)snprintf(buf + o, o < sizeof(buf) ? sizeof(buf) - o : 0, "%s%s %s %s %s",
-                                  o ? "; " : "", rb->criteria[c].id, v ? v : "?", cmp,
-                                  t ? t : "?");
-            free(v);
-            free(t);
-        }
-        if (pr->total_below_threshold) {
-            char *v = fmt_decimal(pr->total, places);
-            char *t = merit_exact_string(rb->overall_threshold);
-            o += (size_t)snprintf(buf + o, o < sizeof(buf) ? sizeof(buf) - o : 0,
-                                  "%stotal %s %s %s", o ? "; " : "", v ? v : "?", cmp,
-                                  t ? t : "?");
-            free(v);
-            free(t);
-        }
-        return strdup(buf);
-    }
-    default:
-        return strdup("");
-    }
-}
-
 int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt)
 {
     const merit_call *call = res->call;
@@ -234,9 +184,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     merit_format_money(budget, sizeof(budget), call->budget);
     merit_format_money(awarded, sizeof(awarded), res->awarded);
     merit_format_money(left, sizeof(left), res->remaining);
-    size_t excluded = 0;
-    for (size_t i = 0; i < call->review_count; i++)
-        excluded += !res->reviews[i].counted;
+    size_t excluded = res->reviews_excluded;
 
     fprintf(out, "%s%s%s  %s\n", color ? "\x1b[1m" : "", call->id, color ? "\x1b[0m" : "",
             call->title);
@@ -294,9 +242,9 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
                             pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
                                                       : strdup("-"));
         rc |= table_set(&t, 5 + nc,
-                        pr->reviews_excluded ? fmt("%zu+%zux", pr->reviews_counted,
-                                                   pr->reviews_excluded)
-                                             : fmt("%zu", pr->reviews_counted));
+                        pr->reviews_excluded
+                            ? fmt("%zu+%zux", pr->reviews_counted, pr->reviews_excluded)
+                            : fmt("%zu", pr->reviews_counted));
         rc |= table_set(&t, col_status, strdup(merit_status_name(pr->status)));
         char flags[8] = "";
         if (pr->disagreement) {
@@ -354,7 +302,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         fprintf(out, "\nWhy not ranked:\n");
         for (size_t k = res->ranked_count; k < call->proposal_count; k++) {
             const merit_proposal_result *pr = &res->proposals[res->order[k]];
-            char *why = reason(res, pr, places);
+            char *why = merit_report_reason(res, pr, places);
             fprintf(out, "  %s  %s: %s\n", call->proposals[pr->proposal].id,
                     merit_status_name(pr->status), why ? why : "?");
             free(why);

@@ -83,8 +83,8 @@ static void check(const struct golden *g)
             fputs(got, f);
             fclose(f);
         }
-        fail_msg("%s differs from the golden file at line %zu; the actual output is in %s",
-                 g->file, line, actual);
+        fail_msg("%s differs from the golden file at line %zu; the actual output is in %s", g->file,
+                 line, actual);
     }
     free(got);
     free(want);
@@ -115,8 +115,7 @@ static void test_csv(void **state)
 static void test_csv_detail(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-detail.csv", merit_report_csv, true, 2, false,
-                       MERIT_METHOD_MEAN};
+    struct golden g = {"mfg-2026-detail.csv", merit_report_csv, true, 2, false, MERIT_METHOD_MEAN};
     check(&g);
 }
 
@@ -130,8 +129,8 @@ static void test_json(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text),      cmocka_unit_test(test_text_median_three_places),
-        cmocka_unit_test(test_csv),       cmocka_unit_test(test_csv_detail),
+        cmocka_unit_test(test_text), cmocka_unit_test(test_text_median_three_places),
+        cmocka_unit_test(test_csv),  cmocka_unit_test(test_csv_detail),
         cmocka_unit_test(test_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

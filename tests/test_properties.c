@@ -93,9 +93,9 @@ static void generate(struct gen *g, uint64_t seed)
 }
 
 struct layout {
-    bool bundles;        /* one bundle per kind, elements reversed */
-    const char *scale;   /* multiplier of weights and threshold, as decimal text */
-    bool twice;          /* every review again, by a twin reviewer */
+    bool bundles;      /* one bundle per kind, elements reversed */
+    const char *scale; /* multiplier of weights and threshold, as decimal text */
+    bool twice;        /* every review again, by a twin reviewer */
     const char *method;
 };
 
@@ -112,7 +112,8 @@ static char *scaled(const char *value, const char *factor)
     return s;
 }
 
-static void append(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char **buf, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void append(char **buf, size_t *len, const char *fmt, ...)
 {
     va_list ap;
@@ -186,8 +187,9 @@ static void write_call(const char *dir, const struct gen *g, const struct layout
     /* rubric */
     char *x = NULL;
     size_t n = 0;
-    append(&x, &n, "<rubric xmlns=\"urn:merit:1\" id=\"prop\" version=\"1\"><title>t</title>"
-                   "<scale min=\"0\" max=\"10\" step=\"0.5\"/><criteria>");
+    append(&x, &n,
+           "<rubric xmlns=\"urn:merit:1\" id=\"prop\" version=\"1\"><title>t</title>"
+           "<scale min=\"0\" max=\"10\" step=\"0.5\"/><criteria>");
     for (int c = 0; c < CRITERIA; c++) {
         char *w = scaled(weights[c], L->scale);
         append(&x, &n, "<criterion id=\"%s\" weight=\"%s\"%s><name>%s</name></criterion>",
@@ -195,12 +197,13 @@ static void write_call(const char *dir, const struct gen *g, const struct layout
         free(w);
     }
     char *threshold = scaled("22", L->scale);
-    append(&x, &n,
-           "</criteria><overall threshold=\"%s\"/><aggregation method=\"%s\" min-reviewers=\"1\" "
-           "disagreement-limit=\"100\"/><tie-break><criterion ref=\"c2\"/><fact ref=\"sme-share\" "
-           "prefer=\"higher\"/></tie-break><eligibility><fact-rule id=\"fs\" fact=\"federal-share\" "
-           "op=\"le\" value=\"0.5\"><message>half</message></fact-rule></eligibility></rubric>\n",
-           threshold, L->method);
+    append(
+        &x, &n,
+        "</criteria><overall threshold=\"%s\"/><aggregation method=\"%s\" min-reviewers=\"1\" "
+        "disagreement-limit=\"100\"/><tie-break><criterion ref=\"c2\"/><fact ref=\"sme-share\" "
+        "prefer=\"higher\"/></tie-break><eligibility><fact-rule id=\"fs\" fact=\"federal-share\" "
+        "op=\"le\" value=\"0.5\"><message>half</message></fact-rule></eligibility></rubric>\n",
+        threshold, L->method);
     free(threshold);
     t_write(dir, "rubric.xml", x);
     free(x);
@@ -208,8 +211,9 @@ static void write_call(const char *dir, const struct gen *g, const struct layout
     /* call: panel (reversed in the bundle layout) and one conflict per twin */
     x = NULL;
     n = 0;
-    append(&x, &n, "<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
-                   "<budget available=\"2500000\"/><rubric href=\"rubric.xml\"/><panel>");
+    append(&x, &n,
+           "<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
+           "<budget available=\"2500000\"/><rubric href=\"rubric.xml\"/><panel>");
     for (int k = 0; k < members; k++) {
         int m = L->bundles ? members - 1 - k : k;
         append(&x, &n, "<reviewer id=\"r%d%s\"><name>Reviewer %d</name></reviewer>", m % REVIEWERS,

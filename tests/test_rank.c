@@ -106,8 +106,7 @@ static void tc_proposal(struct tcall *t, const char *id, const char *federal, co
         snprintf(orgs + o, sizeof(orgs) - o,
                  "<organisation id=\"o%d\" lead=\"%s\" type=\"%s\" employees=\"%d\" "
                  "location=\"US-OH\" supply-chain=\"research\"><name>Org %d</name></organisation>",
-                 i, i == 0 ? "true" : "false", i < smes ? "sme" : "large", i < smes ? 50 : 5000,
-                 i);
+                 i, i == 0 ? "true" : "false", i < smes ? "sme" : "large", i < smes ? 50 : 5000, i);
     }
     char *x = xfmt(
         "<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"C\" months=\"12\"><title>Title of %s"

@@ -79,8 +79,9 @@ static void test_p10_means_total_rounding(void **state)
     const struct {
         const char *id, *exact, *shown;
     } rows[] = {
-        {"problem", "57/8", "7.12"},   {"approach", "55/8", "6.88"}, {"milestones", "27/4", "6.75"},
-        {"management", "27/4", "6.75"}, {"cost", "53/8", "6.62"},     {"sme", "13/2", "6.50"},
+        {"problem", "57/8", "7.12"},    {"approach", "55/8", "6.88"},
+        {"milestones", "27/4", "6.75"}, {"management", "27/4", "6.75"},
+        {"cost", "53/8", "6.62"},       {"sme", "13/2", "6.50"},
         {"diffusion", "27/4", "6.75"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -91,7 +92,8 @@ static void test_p10_means_total_rounding(void **state)
     expect_exact(p->total, "541/8");
     expect_shown(p->total, "67.62");
     /* reviewer totals: r1 83.75, r2 56.5, r3 62, r5 68.25 */
-    const char *const totals[][2] = {{"r1", "335/4"}, {"r2", "113/2"}, {"r3", "62"}, {"r5", "273/4"}};
+    const char *const totals[][2] = {
+        {"r1", "335/4"}, {"r2", "113/2"}, {"r3", "62"}, {"r5", "273/4"}};
     size_t found = 0;
     for (size_t r = 0; r < call->review_count; r++) {
         const merit_review *rv = &call->reviews[r];

@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-static uint64_t fail_at;   /* 0: never */
+static uint64_t fail_at; /* 0: never */
 static uint64_t allocations;
 
 void merit__alloc_fail_at(uint64_t n)

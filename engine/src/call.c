@@ -292,15 +292,13 @@ static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNo
     c->proposal_count++;
     if (rc == 0 && c->id != NULL && strcmp(p->call_id, c->id) != 0)
         rc = merit__error_at(L->ctx, merit__xml_loc(doc, node, "call"),
-                             "proposal '%s' is for call '%s', not '%s'", p->id, p->call_id,
-                             c->id);
+                             "proposal '%s' is for call '%s', not '%s'", p->id, p->call_id, c->id);
     return rc;
 }
 
 static int add_sheet(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
 {
-    if (merit__grow((void **)&L->sheets, &L->sheet_cap, L->sheet_count, sizeof(*L->sheets)) !=
-        0)
+    if (merit__grow((void **)&L->sheets, &L->sheet_cap, L->sheet_count, sizeof(*L->sheets)) != 0)
         return merit__oom(L->ctx);
     struct merit_raw_sheet *s = &L->sheets[L->sheet_count];
     memset(s, 0, sizeof(*s));
@@ -390,6 +388,18 @@ static int compare_reviews(const void *a, const void *b)
     if (x->reviewer != y->reviewer)
         return x->reviewer < y->reviewer ? -1 : 1;
     return 0;
+}
+
+/* Conflicts by proposal, reviewer, then who declared them (the reviewer
+ * first), so that no output depends on where they were written. */
+static int compare_conflicts(const void *a, const void *b)
+{
+    const merit_conflict *x = a, *y = b;
+    if (x->proposal != y->proposal)
+        return x->proposal < y->proposal ? -1 : 1;
+    if (x->reviewer != y->reviewer)
+        return x->reviewer < y->reviewer ? -1 : 1;
+    return (int)x->from_call - (int)y->from_call;
 }
 
 static ssize_t find_proposal(const merit_call *c, const char *id)
@@ -525,8 +535,8 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
             char *smin = merit_exact_string(rb->scale_min);
             char *smax = merit_exact_string(rb->scale_max);
             rc = merit__error_at(ctx, sc->value_loc,
-                                 "score %s for criterion '%s' is off the scale %s to %s",
-                                 sc->value, sc->criterion, smin ? smin : "?", smax ? smax : "?");
+                                 "score %s for criterion '%s' is off the scale %s to %s", sc->value,
+                                 sc->criterion, smin ? smin : "?", smax ? smax : "?");
             free(smin);
             free(smax);
             continue;
@@ -590,8 +600,8 @@ static int resolve_sheets(struct loader *L)
         }
         ssize_t rv = find_reviewer(c, s->reviewer);
         if (rv < 0) {
-            rc = merit__error_at(ctx, s->reviewer_loc,
-                                 "reviewer '%s' is not on the call's panel", s->reviewer);
+            rc = merit__error_at(ctx, s->reviewer_loc, "reviewer '%s' is not on the call's panel",
+                                 s->reviewer);
             continue;
         }
         if (sheet_of[rv] >= 0) {
@@ -610,8 +620,8 @@ static int resolve_sheets(struct loader *L)
                                      rk->proposal);
                 continue;
             }
-            int one = add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, rk->reason, false,
-                                   rk->loc);
+            int one =
+                add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, rk->reason, false, rk->loc);
             if (one != 0) {
                 free(sheet_of);
                 return one;
@@ -637,15 +647,15 @@ static int resolve_sheets(struct loader *L)
         ssize_t rv = find_reviewer(c, k->reviewer);
         ssize_t p = find_proposal(c, k->proposal);
         if (rv < 0) {
-            rc = merit__error_at(ctx, k->loc, "conflict names reviewer '%s', who is not on the "
-                                              "panel",
+            rc = merit__error_at(ctx, k->loc,
+                                 "conflict names reviewer '%s', who is not on the "
+                                 "panel",
                                  k->reviewer);
             continue;
         }
         if (p < 0) {
-            rc = merit__error_at(ctx, k->loc,
-                                 "conflict names proposal '%s', which is not in the call",
-                                 k->proposal);
+            rc = merit__error_at(
+                ctx, k->loc, "conflict names proposal '%s', which is not in the call", k->proposal);
             continue;
         }
         int one = add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, k->reason, true, k->loc);
@@ -654,6 +664,8 @@ static int resolve_sheets(struct loader *L)
     }
     if (c->review_count > 1)
         qsort(c->reviews, c->review_count, sizeof(*c->reviews), compare_reviews);
+    if (c->conflict_count > 1)
+        qsort(c->conflicts, c->conflict_count, sizeof(*c->conflicts), compare_conflicts);
     /* a conflict the programme office declared excludes the review */
     for (size_t i = 0; i < c->conflict_count; i++) {
         const merit_conflict *k = &c->conflicts[i];
@@ -757,8 +769,8 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
             L.failed = true;
         }
     }
-    int one = load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, "proposal", "proposals",
-                          add_proposal);
+    int one =
+        load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, "proposal", "proposals", add_proposal);
     if (one == MERIT_ENOMEM) {
         rc = one;
         goto done;

@@ -11,8 +11,8 @@ uint64_t merit__count_words(const char *text)
     uint64_t words = 0;
     bool in_word = false;
     for (const unsigned char *p = (const unsigned char *)text; p != NULL && *p; p++) {
-        bool space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
-                     *p == '\v';
+        bool space =
+            *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v';
         if (p[0] == 0xC2 && p[1] == 0xA0) { /* no-break space */
             space = true;
             p++;
@@ -119,8 +119,9 @@ static int text_passes(merit_ctx *ctx, const merit_rule *rule, const merit_propo
                            "catastrophically)",
                            rule->id, where, p->id);
     if (m == MERIT_MATCH_ERROR)
-        return merit__error_at(ctx, rule->loc, "text rule '%s' failed to run on %s of proposal '%s'",
-                               rule->id, where, p->id);
+        return merit__error_at(ctx, rule->loc,
+                               "text rule '%s' failed to run on %s of proposal '%s'", rule->id,
+                               where, p->id);
     bool matched = m == MERIT_MATCH_YES;
     return matched == rule->expect_match ? 1 : 0;
 }

@@ -26,7 +26,7 @@ struct merit_ctx {
     size_t diag_cap;
     size_t error_count;
     merit_limits limits;
-    bool out_of_memory; /* a diagnostic could not be recorded */
+    bool out_of_memory;            /* a diagnostic could not be recorded */
     struct merit_schemas *schemas; /* compiled on first use */
 };
 
@@ -46,11 +46,11 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
     __attribute__((format(printf, 7, 0)));
 
 /* Shorthands for the common cases. */
-#define merit__error_at(ctx, loc, ...)                                                            \
-    merit__diag((ctx), MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, (loc).file, (loc).line,        \
+#define merit__error_at(ctx, loc, ...)                                                             \
+    merit__diag((ctx), MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, (loc).file, (loc).line,           \
                 (loc).column, __VA_ARGS__)
-#define merit__note_at(ctx, loc, ...)                                                             \
-    merit__diag((ctx), MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, (loc).file, (loc).line,         \
+#define merit__note_at(ctx, loc, ...)                                                              \
+    merit__diag((ctx), MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, (loc).file, (loc).line,            \
                 (loc).column, __VA_ARGS__)
 
 /* Records that memory ran out and returns MERIT_ENOMEM. */

@@ -3,19 +3,17 @@
 
 #include "internal.h"
 
-static const char *const method_names[] = {"mean", "median", "trimmed-mean",
-                                           "confidence-weighted"};
-static const char *const fact_names[] = {
-    "federal-share", "cost-share-ratio", "sme-share",   "milestones",   "months",
-    "words",         "federal-request",  "total-cost", "organisations"};
+static const char *const method_names[] = {"mean", "median", "trimmed-mean", "confidence-weighted"};
+static const char *const fact_names[] = {"federal-share",   "cost-share-ratio", "sme-share",
+                                         "milestones",      "months",           "words",
+                                         "federal-request", "total-cost",       "organisations"};
 static const char *const section_names[] = {"problem",    "approach",  "milestones",
                                             "management", "diffusion", "sme-involvement"};
 static const char *const op_names[] = {"lt", "le", "eq", "ne", "ge", "gt"};
-static const char *const org_type_names[] = {"large", "sme", "academic", "government",
-                                             "nonprofit"};
-static const char *const chain_names[] = {"research",          "material-supplier",
+static const char *const org_type_names[] = {"large", "sme", "academic", "government", "nonprofit"};
+static const char *const chain_names[] = {"research",           "material-supplier",
                                           "component-supplier", "equipment-maker",
-                                          "system-integrator", "end-user"};
+                                          "system-integrator",  "end-user"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

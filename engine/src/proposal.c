@@ -58,7 +58,8 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
         const char *lead = merit__xml_attr(o, "lead");
         org->lead = lead != NULL && (strcmp(lead, "true") == 0 || strcmp(lead, "1") == 0);
         org->type = (merit_org_type)merit__org_type_from_name(merit__xml_attr(o, "type"));
-        org->chain = (merit_chain_role)merit__chain_role_from_name(merit__xml_attr(o, "supply-chain"));
+        org->chain =
+            (merit_chain_role)merit__chain_role_from_name(merit__xml_attr(o, "supply-chain"));
         org->employees = (uint32_t)strtoul(merit__xml_attr(o, "employees"), NULL, 10);
         const char *where = merit__xml_attr(o, "location");
         snprintf(org->location, sizeof(org->location), "%s", where);
@@ -117,8 +118,7 @@ static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         for (size_t k = 0; k + 1 < p->milestone_count; k++)
             if (strcmp(p->milestones[k].id, mi->id) == 0)
                 rc = merit__error_at(ctx, merit__xml_loc(doc, m, "id"),
-                                     "duplicate milestone id '%s' in proposal '%s'", mi->id,
-                                     p->id);
+                                     "duplicate milestone id '%s' in proposal '%s'", mi->id, p->id);
     }
     char *text = merit__malloc(text_len + 1);
     if (text == NULL)
@@ -174,8 +174,7 @@ static int load_budget(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode 
         }
         if (seen[number - 1]) {
             rc = merit__error_at(ctx, merit__xml_loc(doc, y, "number"),
-                                 "budget year %lu of proposal '%s' is given twice", number,
-                                 p->id);
+                                 "budget year %lu of proposal '%s' is given twice", number, p->id);
             continue;
         }
         seen[number - 1] = true;

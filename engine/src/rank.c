@@ -20,6 +20,23 @@ const char *merit_status_name(merit_status s)
     return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
+const char *merit_walk_action_name(merit_walk_action a)
+{
+    static const char *const names[] = {"funded", "does-not-fit", "after-line", "tie-at-line"};
+    return (size_t)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
+}
+
+const char *merit_decider_name(merit_decider_kind k)
+{
+    static const char *const names[] = {"first", "total", "tie-break", "tied"};
+    return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+const char *merit_direction_name(merit_direction d)
+{
+    return d == MERIT_LOWER_IS_BETTER ? "lower-is-better" : "higher-is-better";
+}
+
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out)
 {
     merit__rubric_step_value(rubric, steps, out);
@@ -86,8 +103,7 @@ struct rank_state {
 /* The ranking order without the final id key: <0 when a ranks above b, 0 on
  * a tie that survives every rule. *decider gets what decided. */
 static int compare_ranked(struct rank_state *st, const merit_proposal_result *a,
-                          const merit_proposal_result *b, merit_decider_kind *kind,
-                          size_t *index)
+                          const merit_proposal_result *b, merit_decider_kind *kind, size_t *index)
 {
     const merit_rubric *rb = st->rb;
     int c = better_first(rb, a->total, b->total);
@@ -182,6 +198,7 @@ static void review_totals(const merit_call *call, merit_result *res)
         const merit_review *rv = &call->reviews[i];
         merit_review_result *rr = &res->reviews[i];
         rr->counted = !rv->conflicted;
+        res->reviews_excluded += !rr->counted;
         rr->complete = true;
         for (size_t c = 0; c < rb->criterion_count; c++) {
             if (rv->steps[c] == MERIT_NO_SCORE) {
@@ -192,14 +209,16 @@ static void review_totals(const merit_call *call, merit_result *res)
             mpq_mul(value, value, rb->criteria[c].weight);
             mpq_add(rr->total, rr->total, value);
         }
+        if (!rr->complete)
+            mpq_set_ui(rr->total, 0, 1);
     }
     mpq_clear(value);
 }
 
 /* Aggregates, totals, thresholds and disagreement of one proposal, whose
  * reviews are call->reviews[first..last). */
-static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t first,
-                          size_t last, int32_t *steps, uint8_t *conf)
+static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t first, size_t last,
+                          int32_t *steps, uint8_t *conf)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
@@ -265,7 +284,8 @@ static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t f
     if (complete >= 2) {
         pr->has_spread = true;
         mpq_sub(pr->spread, term, agg);
-        pr->disagreement = rb->has_disagreement_limit && mpq_cmp(pr->spread, rb->disagreement_limit) > 0;
+        pr->disagreement =
+            rb->has_disagreement_limit && mpq_cmp(pr->spread, rb->disagreement_limit) > 0;
     }
     mpq_clears(agg, term, NULL);
     return 0;
@@ -294,7 +314,8 @@ static void funding_walk(merit_result *res)
     size_t i = 0;
     while (i < res->ranked_count) {
         size_t j = i + 1;
-        while (j < res->ranked_count && res->proposals[res->order[j]].decided_by == MERIT_DECIDED_TIED)
+        while (j < res->ranked_count &&
+               res->proposals[res->order[j]].decided_by == MERIT_DECIDED_TIED)
             j++;
         /* the group order[i..j) shares one rank */
         int64_t group = 0;
@@ -357,8 +378,8 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
     res->walk = merit__calloc(call->proposal_count, sizeof(*res->walk));
     steps = merit__calloc(call->review_count, sizeof(*steps));
     conf = merit__calloc(call->review_count, sizeof(*conf));
-    if (res->proposals == NULL || res->reviews == NULL || res->order == NULL ||
-        res->walk == NULL || steps == NULL || conf == NULL) {
+    if (res->proposals == NULL || res->reviews == NULL || res->order == NULL || res->walk == NULL ||
+        steps == NULL || conf == NULL) {
         rc = merit__oom(ctx);
         goto done;
     }

@@ -122,8 +122,8 @@ static int load_scale(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *
         attr_decimal(ctx, doc, scale, "step", r->scale_step))
         return MERIT_EINVALID;
     const char *dir = merit__xml_attr(scale, "direction");
-    r->direction = dir && strcmp(dir, "lower-is-better") == 0 ? MERIT_LOWER_IS_BETTER
-                                                               : MERIT_HIGHER_IS_BETTER;
+    r->direction =
+        dir && strcmp(dir, "lower-is-better") == 0 ? MERIT_LOWER_IS_BETTER : MERIT_HIGHER_IS_BETTER;
     merit_loc loc = merit__xml_loc(doc, scale, NULL);
     if (mpq_cmp(r->scale_min, r->scale_max) >= 0)
         return merit__error_at(ctx, loc, "scale minimum must be below its maximum");
@@ -244,10 +244,9 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
         }
         for (size_t k = 0; k < r->tiebreak_count; k++) {
             const merit_tiebreak *o = &r->tiebreaks[k];
-            if (o->kind == t->kind &&
-                (t->kind == MERIT_TIEBREAK_CRITERION
-                     ? o->criterion == t->criterion
-                     : (o->fact == t->fact && o->section == t->section))) {
+            if (o->kind == t->kind && (t->kind == MERIT_TIEBREAK_CRITERION
+                                           ? o->criterion == t->criterion
+                                           : (o->fact == t->fact && o->section == t->section))) {
                 rc = merit__error_at(ctx, loc, "tie-break names '%s' twice", ref);
                 break;
             }
@@ -295,7 +294,8 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
     const char *expect = merit__xml_attr(node, "expect");
     rule->expect_match = expect == NULL || strcmp(expect, "match") == 0;
     const char *caseless = merit__xml_attr(node, "caseless");
-    rule->caseless = caseless != NULL && (strcmp(caseless, "true") == 0 || strcmp(caseless, "1") == 0);
+    rule->caseless =
+        caseless != NULL && (strcmp(caseless, "true") == 0 || strcmp(caseless, "1") == 0);
     if (rule->each_milestone && rule->section != MERIT_SECTION_MILESTONES)
         rc = merit__error_at(ctx, merit__xml_loc(doc, node, "scope"),
                              "rule '%s': scope 'each-milestone' needs section 'milestones'",
@@ -313,8 +313,7 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
     return crc ? crc : rc;
 }
 
-static int load_rules(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *el,
-                      merit_rubric *r)
+static int load_rules(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *el, merit_rubric *r)
 {
     int rc = 0;
     size_t n = 0;
@@ -487,10 +486,9 @@ int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind
     if (root == NULL || root->ns == NULL ||
         strcmp((const char *)root->ns->href, MERIT_NAMESPACE) != 0) {
         merit_loc loc = merit__xml_loc(doc, root, NULL);
-        return merit__error_at(ctx, loc,
-                               "root element is not in merit's namespace '" MERIT_NAMESPACE
-                               "' (expected a %s)",
-                               want);
+        return merit__error_at(
+            ctx, loc,
+            "root element is not in merit's namespace '" MERIT_NAMESPACE "' (expected a %s)", want);
     }
     return merit__xml_validate(ctx, doc, kind);
 }

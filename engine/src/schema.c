@@ -10,8 +10,7 @@ struct merit_schemas {
     xmlSchemaPtr compiled[MERIT_SCHEMA_COUNT];
 };
 
-static const char *const schema_names[MERIT_SCHEMA_COUNT] = {"call", "rubric", "proposal",
-                                                             "sheet"};
+static const char *const schema_names[MERIT_SCHEMA_COUNT] = {"call", "rubric", "proposal", "sheet"};
 
 const char *merit__schema_name(merit_schema_kind kind)
 {
@@ -47,8 +46,8 @@ xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind)
                     "internal error: no built-in schema '%s'", schema_names[kind]);
         return NULL;
     }
-    xmlSchemaParserCtxtPtr pctx = xmlSchemaNewMemParserCtxt((const char *)file->bytes,
-                                                            (int)file->size);
+    xmlSchemaParserCtxtPtr pctx =
+        xmlSchemaNewMemParserCtxt((const char *)file->bytes, (int)file->size);
     if (pctx == NULL) {
         merit__oom(ctx);
         return NULL;

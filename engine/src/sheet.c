@@ -114,8 +114,7 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
     n = count_children(node, "review");
     if (n > 0 && (sheet->reviews = merit__calloc(n, sizeof(*sheet->reviews))) == NULL)
         return merit__oom(ctx);
-    for (const xmlNode *c = merit__xml_child(node, "review"); c;
-         c = merit__xml_next(c, "review")) {
+    for (const xmlNode *c = merit__xml_child(node, "review"); c; c = merit__xml_next(c, "review")) {
         struct merit_raw_review *r = &sheet->reviews[sheet->review_count++];
         int one = load_review(ctx, doc, c, sheet, r);
         if (one == MERIT_ENOMEM)
@@ -125,8 +124,8 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         for (size_t k = 0; k + 1 < sheet->review_count; k++)
             if (strcmp(sheet->reviews[k].proposal, r->proposal) == 0) {
                 rc = merit__error_at(ctx, r->proposal_loc,
-                                     "reviewer '%s' reviews proposal '%s' twice",
-                                     sheet->reviewer, r->proposal);
+                                     "reviewer '%s' reviews proposal '%s' twice", sheet->reviewer,
+                                     r->proposal);
                 merit__note_at(ctx, sheet->reviews[k].loc, "first reviewed here");
             }
         for (size_t k = 0; k < sheet->conflict_count; k++)

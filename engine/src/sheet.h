@@ -13,8 +13,8 @@
 
 struct merit_raw_score {
     char *criterion;
-    char *value;      /* decimal text; NULL for a no-score */
-    char *comment;    /* score comment, or the no-score's reason */
+    char *value;        /* decimal text; NULL for a no-score */
+    char *comment;      /* score comment, or the no-score's reason */
     uint8_t confidence; /* 0: the review's */
     merit_loc loc;
     merit_loc value_loc;

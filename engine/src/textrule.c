@@ -59,8 +59,8 @@ int merit__textrule_compile(merit_ctx *ctx, merit_rule *rule, merit_loc loc)
 merit_match_result merit__textrule_match(const merit_textrule *t, const char *subject,
                                          size_t length)
 {
-    int rc = pcre2_match(t->code, (PCRE2_SPTR)subject, length, 0, PCRE2_NO_UTF_CHECK, t->data,
-                         t->mctx);
+    int rc =
+        pcre2_match(t->code, (PCRE2_SPTR)subject, length, 0, PCRE2_NO_UTF_CHECK, t->data, t->mctx);
     if (rc >= 0)
         return MERIT_MATCH_YES;
     if (rc == PCRE2_ERROR_NOMATCH)

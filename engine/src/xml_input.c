@@ -51,8 +51,8 @@ void merit__xml_doc_release(struct merit_xml_doc *doc)
     memset(doc, 0, sizeof(*doc));
 }
 
-int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
-                         size_t size, struct merit_xml_doc *doc)
+int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                         struct merit_xml_doc *doc)
 {
     memset(doc, 0, sizeof(*doc));
     doc->path = path;
@@ -76,8 +76,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
         if (e == ENOENT)
             return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
                                "no such file");
-        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
-                           "cannot open: %s", strerror(e));
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "cannot open: %s",
+                           strerror(e));
     }
     struct stat st;
     int rc = 0;
@@ -139,8 +139,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
-                             "read error: %s", strerror(errno));
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "read error: %s",
+                             strerror(errno));
             goto done;
         }
         if (n == 0)
@@ -150,8 +150,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     doc->bytes[got] = '\0';
     doc->size = got;
     if (got == 0)
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
-                         "file is empty");
+        rc =
+            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0, "file is empty");
 done:
     close(fd);
     if (rc != 0) {
@@ -363,8 +363,8 @@ static void parse_error(void *user, xmlErrorPtr err)
         return;
     /* After the DOCTYPE is refused, the parser's follow-up complaints add
      * nothing. */
-    merit_severity sev = err->level == XML_ERR_WARNING ? MERIT_SEVERITY_WARNING
-                                                       : MERIT_SEVERITY_ERROR;
+    merit_severity sev =
+        err->level == XML_ERR_WARNING ? MERIT_SEVERITY_WARNING : MERIT_SEVERITY_ERROR;
     if (sev == MERIT_SEVERITY_ERROR)
         st->errors = true;
     char *msg = tidy_message(err->message ? err->message : "malformed XML");
@@ -423,8 +423,8 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
     /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
      * docs/robustness.md. */
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
-    doc->doc = xmlCtxtReadMemory(ctxt, (const char *)doc->bytes, (int)doc->size, doc->path,
-                                 NULL, options);
+    doc->doc =
+        xmlCtxtReadMemory(ctxt, (const char *)doc->bytes, (int)doc->size, doc->path, NULL, options);
     bool well_formed = ctxt->wellFormed && !st.doctype_seen;
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(ctxt);

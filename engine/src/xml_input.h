@@ -16,7 +16,7 @@
 
 struct merit_xml_doc {
     xmlDocPtr doc;
-    const char *path;    /* display path; borrowed from the caller */
+    const char *path;     /* display path; borrowed from the caller */
     unsigned char *bytes; /* the file's exact bytes, owned */
     size_t size;
     uint32_t *line_starts; /* offsets of line starts, built on first use */
@@ -32,8 +32,8 @@ unsigned long merit__xml_denied_loads(void);
 /* Reads path (size-capped, regular files only) into doc->bytes. */
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc);
 /* Takes bytes the caller already has (copied). */
-int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
-                         size_t size, struct merit_xml_doc *doc);
+int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                         struct merit_xml_doc *doc);
 /* Parses doc->bytes into doc->doc. */
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc);
 /* Validates the parsed document against a schema. */

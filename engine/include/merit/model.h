@@ -11,7 +11,8 @@
  * (value = scale_min + steps * scale_step), which is exact and compact.
  *
  * Order: proposals are sorted by id, reviewers by id, reviews by (proposal,
- * reviewer), so that no output depends on the order of files or elements.
+ * reviewer), conflicts by (proposal, reviewer, reviewer-declared first), so
+ * that no output depends on the order of files or elements.
  * Criteria keep the rubric's order.
  */
 #ifndef MERIT_MODEL_H
@@ -233,13 +234,14 @@ typedef struct merit_review {
     size_t proposal; /* index into call->proposals */
     uint8_t confidence;
     /* One entry per rubric criterion, in rubric order. */
-    int32_t *steps;           /* MERIT_NO_SCORE where the reviewer abstained */
-    uint8_t *confidences;     /* per-score confidence (the review's, unless overridden) */
-    char **comments;          /* per-score comment, may be "" */
-    char **no_score_reasons;  /* NULL where scored */
-    merit_loc *score_locs;    /* where each score (or no-score) was written */
-    char *comment;            /* overall comment; may be NULL */
-    bool conflicted;          /* the programme office declared a conflict */
+    int32_t *steps;              /* MERIT_NO_SCORE where the reviewer abstained */
+    uint8_t *confidences;        /* per-score confidence (the review's, unless overridden);
+                                    0 for a no-score */
+    char **comments;             /* per-score comment, may be "" */
+    char **no_score_reasons;     /* NULL where scored */
+    merit_loc *score_locs;       /* where each score (or no-score) was written */
+    char *comment;               /* overall comment; may be NULL */
+    bool conflicted;             /* the programme office declared a conflict */
     const char *conflict_reason; /* borrowed from the conflict, or NULL */
     merit_loc loc;
 } merit_review;
@@ -303,8 +305,7 @@ const char *const *merit_rubric_shipped_names(void);
  * found goes to *kind_out ("rubric", "proposal", ...; static), *count_out
  * (records in the file). Returns 0 when clean.
  */
-int merit_file_validate(merit_ctx *ctx, const char *path, const char **kind_out,
-                        size_t *count_out);
+int merit_file_validate(merit_ctx *ctx, const char *path, const char **kind_out, size_t *count_out);
 
 /* Names for enums, as written in the XML formats. Static strings. */
 const char *merit_method_name(merit_method method);

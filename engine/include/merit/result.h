@@ -34,18 +34,19 @@ typedef enum merit_status {
 
 /* How one review was treated. */
 typedef struct merit_review_result {
-    bool counted;         /* false: excluded (conflict) */
-    bool complete;        /* every criterion scored: `total` is defined */
-    mpq_t total;          /* the reviewer's weighted total: sum weight * score */
+    bool counted;  /* false: excluded (conflict) */
+    bool complete; /* every criterion scored: `total` is defined */
+    mpq_t total;   /* the reviewer's weighted total: sum weight * score; 0 when
+                      the review is not complete */
 } merit_review_result;
 
 /* One criterion of one proposal, aggregated across its counted reviews. */
 typedef struct merit_criterion_result {
-    size_t count;        /* counted scores (no-scores and exclusions left out) */
-    bool has_value;      /* count > 0 */
-    mpq_t value;         /* the aggregate, on the rubric's scale */
-    size_t trimmed;      /* trimmed-mean: scores dropped (0 or 2) */
-    mpq_t weight_sum;    /* confidence-weighted: sum of confidences; else count */
+    size_t count;     /* counted scores (no-scores and exclusions left out) */
+    bool has_value;   /* count > 0 */
+    mpq_t value;      /* the aggregate, on the rubric's scale */
+    size_t trimmed;   /* trimmed-mean: scores dropped (0 or 2) */
+    mpq_t weight_sum; /* confidence-weighted: sum of confidences; else count */
     bool below_threshold;
 } merit_criterion_result;
 
@@ -61,10 +62,10 @@ typedef struct merit_rule_result {
 
 /* What decided the order of a ranked proposal against the one just above. */
 typedef enum merit_decider_kind {
-    MERIT_DECIDED_FIRST = 0,  /* top of the list: nothing above */
-    MERIT_DECIDED_TOTAL,      /* the totals differ */
-    MERIT_DECIDED_TIEBREAK,   /* equal totals; tie-break `decider_index` decided */
-    MERIT_DECIDED_TIED,       /* equal on every rule: a shared rank */
+    MERIT_DECIDED_FIRST = 0, /* top of the list: nothing above */
+    MERIT_DECIDED_TOTAL,     /* the totals differ */
+    MERIT_DECIDED_TIEBREAK,  /* equal totals; tie-break `decider_index` decided */
+    MERIT_DECIDED_TIED,      /* equal on every rule: a shared rank */
 } merit_decider_kind;
 
 typedef struct merit_proposal_result {
@@ -80,12 +81,14 @@ typedef struct merit_proposal_result {
     bool has_spread;
     mpq_t spread;
     bool disagreement; /* spread above the rubric's limit: a flag, not a status */
-    /* derived facts; words[] has the words of each section */
+    /* derived facts; words[] has the words of each section, and
+     * facts[MERIT_FACT_WORDS] is unused (0): words are per section */
     mpq_t facts[MERIT_FACT_COUNT];
     uint64_t words[MERIT_SECTION_COUNT];
     merit_rule_result *rules; /* one per rubric rule */
     bool eligible;
-    /* ranking: only proposals that pass everything but the budget */
+    /* ranking: only proposals that pass everything but the budget; the four
+     * fields below mean nothing for an unranked proposal (rank 0) */
     size_t rank;      /* 1-based competition rank ("1224"); 0 when unranked */
     bool rank_shared; /* another proposal has the same rank */
     merit_decider_kind decided_by;
@@ -104,9 +107,9 @@ typedef enum merit_walk_action {
 } merit_walk_action;
 
 typedef struct merit_walk_step {
-    size_t result;        /* index into result->proposals */
-    int64_t request;      /* cents */
-    int64_t remaining;    /* cents left before this step */
+    size_t result;     /* index into result->proposals */
+    int64_t request;   /* cents */
+    int64_t remaining; /* cents left before this step */
     merit_walk_action action;
 } merit_walk_step;
 
@@ -123,9 +126,10 @@ typedef struct merit_result {
     /* every proposal in report order: ranked ones by rank (ties by id), then
      * the rest by status, then id. Indices into proposals. */
     size_t *order;
-    size_t ranked_count; /* the first ranked_count entries of order are ranked */
+    size_t ranked_count;          /* the first ranked_count entries of order are ranked */
     merit_review_result *reviews; /* parallel to call->reviews */
     size_t review_count;
+    size_t reviews_excluded; /* reviews not counted (conflicts) */
     merit_walk_step *walk;
     size_t walk_count;
     int64_t awarded;   /* cents */
@@ -140,7 +144,11 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
                     merit_result **result_out);
 void merit_result_free(merit_result *result);
 
+/* Names as every report writes them. Static strings. */
 const char *merit_status_name(merit_status status);
+const char *merit_walk_action_name(merit_walk_action action); /* "does-not-fit" */
+const char *merit_decider_name(merit_decider_kind kind);      /* "tie-break" */
+const char *merit_direction_name(merit_direction direction);  /* "lower-is-better" */
 
 /* The shown value of a score: scale_min + steps * scale_step. */
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
