@@ -24,6 +24,7 @@ typedef struct cli_command {
 
 int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* Writes a report through writer(out, arg) into path atomically. Returns an
  * exit code; on failure the diagnostic is printed and path is untouched. */
@@ -36,8 +37,8 @@ bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out);
 
 /* Prints every diagnostic of ctx to stderr, GCC style. */
 void cli_print_diags(const merit_ctx *ctx);
-/* The exit code for a run whose diagnostics are in ctx: I/O wins over
- * limits, limits over invalid input. */
+/* The exit code for a run whose diagnostics are in ctx: a replay that
+ * diverged wins, then I/O, then invalid input (limits included). */
 int cli_exit_code(const merit_ctx *ctx, int rc);
 /* "merit: error: ..." on stderr, returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
 static const cli_command commands[] = {
     {"validate", cmd_validate, "check a call folder or single files and print every problem"},
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
+    {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
 };
 
 static void print_help(FILE *out)
@@ -20,7 +21,7 @@ static void print_help(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'merit <command> --help' describes a command. Exit codes: 0 clean,\n"
-                 "1 invalid input, 2 usage, 3 I/O error (docs/cli.md).\n");
+                 "1 invalid input, 2 usage, 3 I/O error, 4 replay diverged (docs/cli.md).\n");
 }
 
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)
@@ -72,6 +73,7 @@ void cli_print_diags(const merit_ctx *ctx)
 int cli_exit_code(const merit_ctx *ctx, int rc)
 {
     bool io = rc == MERIT_EIO, invalid = rc == MERIT_EINVALID || rc == MERIT_ELIMIT;
+    bool diverged = rc == MERIT_EDIVERGED;
     size_t n = merit_ctx_diag_count(ctx);
     for (size_t i = 0; i < n; i++) {
         const merit_diag *d = merit_ctx_diag(ctx, i);
@@ -79,6 +81,8 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
             continue;
         if (d->kind == MERIT_DIAG_IO)
             io = true;
+        else if (d->kind == MERIT_DIAG_DIVERGED)
+            diverged = true;
         else
             invalid = true;
     }
@@ -86,6 +90,8 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
+    if (diverged)
+        return EXIT_REPLAY_DIVERGED;
     if (io)
         return EXIT_IO;
     if (invalid || merit_ctx_error_count(ctx) > 0)

@@ -214,9 +214,8 @@ void t_expect_diags_(const merit_ctx *ctx, const struct t_diag *want, size_t cou
     print_error("%s:%d: diagnostics differ\n  expected (%zu):\n", file, line, count);
     for (size_t i = 0; i < count; i++)
         print_error("  %c %s:%u:%u: %s: %s\n",
-                    i < n && same_diag(merit_ctx_diag(ctx, i), &want[i]) ? ' ' : '-',
-                    want[i].file, want[i].line, want[i].column, severity_name(want[i].severity),
-                    want[i].message);
+                    i < n && same_diag(merit_ctx_diag(ctx, i), &want[i]) ? ' ' : '-', want[i].file,
+                    want[i].line, want[i].column, severity_name(want[i].severity), want[i].message);
     print_error("  actual (%zu):\n", n);
     for (size_t i = 0; i < n; i++) {
         const merit_diag *d = merit_ctx_diag(ctx, i);

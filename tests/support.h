@@ -55,18 +55,26 @@ struct t_diag {
     uint32_t column;
     const char *message;
 };
-#define T_ERROR(file, line, column, message) {MERIT_SEVERITY_ERROR, file, line, column, message}
-#define T_WARNING(file, line, column, message)                                                    \
-    {MERIT_SEVERITY_WARNING, file, line, column, message}
-#define T_NOTE(file, line, column, message) {MERIT_SEVERITY_NOTE, file, line, column, message}
+#define T_ERROR(file, line, column, message)                                                       \
+    {                                                                                              \
+        MERIT_SEVERITY_ERROR, file, line, column, message                                          \
+    }
+#define T_WARNING(file, line, column, message)                                                     \
+    {                                                                                              \
+        MERIT_SEVERITY_WARNING, file, line, column, message                                        \
+    }
+#define T_NOTE(file, line, column, message)                                                        \
+    {                                                                                              \
+        MERIT_SEVERITY_NOTE, file, line, column, message                                           \
+    }
 
 /* Checks that the context holds exactly these diagnostics, in this order:
  * severity, file, line, column and message each compared through
  * merit_ctx_diag(). On a difference, both lists are printed. */
-#define T_EXPECT_DIAGS(ctx, ...)                                                                 \
-    do {                                                                                         \
-        const struct t_diag t_want_[] = {__VA_ARGS__};                                           \
-        t_expect_diags_(ctx, t_want_, sizeof(t_want_) / sizeof(t_want_[0]), __FILE__, __LINE__); \
+#define T_EXPECT_DIAGS(ctx, ...)                                                                   \
+    do {                                                                                           \
+        const struct t_diag t_want_[] = {__VA_ARGS__};                                             \
+        t_expect_diags_(ctx, t_want_, sizeof(t_want_) / sizeof(t_want_[0]), __FILE__, __LINE__);   \
     } while (0)
 /* Checks that the context holds no diagnostics at all. */
 #define T_EXPECT_NO_DIAGS(ctx) t_expect_diags_(ctx, NULL, 0, __FILE__, __LINE__)

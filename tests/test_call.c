@@ -18,6 +18,7 @@
 
 /* --- building a call -------------------------------------------------------- */
 
+/* clang-format off */
 static const char call_xml[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<call xmlns=\"urn:merit:1\" id=\"C1\" currency=\"EUR\">\n"
@@ -26,14 +27,15 @@ static const char call_xml[] =
     /*  5 */ "  <rubric name=\"horizon-europe\"/>\n"
     /*  6 */ "  <panel>\n"
     /*  7 */ "    <reviewer id=\"R2\"><name>Two</name></reviewer>\n"
-    /*  8 */ "    <reviewer id=\"R1\"><name>One</name><affiliation>Uni</affiliation></reviewer>\n"
+    /*  8 */ "    <reviewer "
+             "id=\"R1\"><name>One</name><affiliation>Uni</affiliation></reviewer>\n"
     /*  9 */ "    <reviewer id=\"R3\"><name>Three</name></reviewer>\n"
     /* 10 */ "  </panel>\n"
     /* 11 */ "</call>\n";
+/* clang-format on */
 
 /* One <proposal> element, 7 lines, the root on its first line. */
-static char *proposal_element(const char *id, const char *call, const char *federal,
-                              bool with_ns)
+static char *proposal_element(const char *id, const char *call, const char *federal, bool with_ns)
 {
     char *p = NULL;
     size_t size = 2048;
@@ -68,6 +70,7 @@ static void write_proposal(const char *rel, const char *id, const char *call)
     free(text);
 }
 
+/* clang-format off */
 static const char r1_xml[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"R1\" call=\"C1\">\n"
@@ -82,7 +85,9 @@ static const char r1_xml[] =
     /* 11 */ "    <no-score criterion=\"impact\">Outside my field.</no-score>\n"
     /* 12 */ "  </review>\n"
     /* 13 */ "</sheet>\n";
+/* clang-format on */
 
+/* clang-format off */
 static const char r2_xml[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"R2\" call=\"C1\">\n"
@@ -93,8 +98,10 @@ static const char r2_xml[] =
     /*  7 */ "    <comment>Fine.</comment>\n"
     /*  8 */ "  </review>\n"
     /*  9 */ "</sheet>\n";
+/* clang-format on */
 
 /* R3 reviews nothing and declares two conflicts. */
+/* clang-format off */
 static const char r3_xml[] =
     /* 1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /* 2 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"R3\" call=\"C1\">\n"
@@ -103,6 +110,7 @@ static const char r3_xml[] =
     /* 5 */ "    <conflict proposal=\"P02\">Same building.</conflict>\n"
     /* 6 */ "  </conflicts>\n"
     /* 7 */ "</sheet>\n";
+/* clang-format on */
 
 /* The valid call "call/": three proposals in two files (P03 and P02 in a
  * bundle that sorts first, P01 alone), three sheets. */
@@ -114,8 +122,9 @@ static void write_valid_call(void)
     size_t size = strlen(p3) + strlen(p2) + 128;
     char *bundle = malloc(size);
     assert_non_null(bundle);
-    snprintf(bundle, size, "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s</proposals>\n",
-            p3, p2);
+    snprintf(bundle, size,
+             "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s</proposals>\n", p3,
+             p2);
     t_write(".", "call/proposals/a-bundle.xml", bundle);
     free(p3);
     free(p2);
@@ -199,11 +208,11 @@ static void valid_call_loads(void **state)
      * implementation */
     const merit_review *a = &c->reviews[0]; /* P01 by R1 */
     assert_int_equal(a->confidence, 3);
-    assert_int_equal(a->steps[0], 5);  /* 2.5 / 0.5 */
+    assert_int_equal(a->steps[0], 5); /* 2.5 / 0.5 */
     assert_int_equal(a->steps[1], MERIT_NO_SCORE);
     assert_string_equal(a->no_score_reasons[1], "Outside my field.");
     assert_null(a->no_score_reasons[0]);
-    assert_int_equal(a->steps[2], 10); /* 5 / 0.5 */
+    assert_int_equal(a->steps[2], 10);      /* 5 / 0.5 */
     assert_int_equal(a->confidences[0], 3); /* the review's */
     assert_int_equal(a->confidences[2], 5); /* the score's own */
     assert_false(a->conflicted);
@@ -213,8 +222,8 @@ static void valid_call_loads(void **state)
     assert_int_equal(a->score_locs[0].column, 35); /* value= of the excellence score */
 
     const merit_review *b = &c->reviews[2]; /* P02 by R1 */
-    assert_int_equal(b->steps[0], 9); /* 4.5 / 0.5 */
-    assert_int_equal(b->steps[1], 6); /* 3 / 0.5 */
+    assert_int_equal(b->steps[0], 9);       /* 4.5 / 0.5 */
+    assert_int_equal(b->steps[1], 6);       /* 3 / 0.5 */
     assert_int_equal(b->steps[2], 0);
     assert_string_equal(b->comments[0], "Strong.");
     assert_string_equal(b->comments[1], "");
@@ -270,11 +279,12 @@ static void call_conflict_marks_review(void **state)
 {
     struct t_scratch *s = *state;
     write_valid_call();
-    char *xml = t_replace(call_xml, "  </panel>\n",
-                          "  </panel>\n"
-                          "  <conflicts>\n"
-                          "    <conflict reviewer=\"R2\" proposal=\"P01\">Same employer.</conflict>\n"
-                          "  </conflicts>\n");
+    char *xml =
+        t_replace(call_xml, "  </panel>\n",
+                  "  </panel>\n"
+                  "  <conflicts>\n"
+                  "    <conflict reviewer=\"R2\" proposal=\"P01\">Same employer.</conflict>\n"
+                  "  </conflicts>\n");
     t_write(".", "call/call.xml", xml);
     free(xml);
     merit_call *c = load(s, "call", 0);
@@ -391,16 +401,17 @@ static void sheet_of_reviewer_not_on_panel(void **state)
     rewrite("call/reviews/R9.xml", r3_xml, "reviewer=\"R3\"", "reviewer=\"R9\"");
     load(s, "call", MERIT_EINVALID);
     /* col 28: "<sheet xmlns=\"urn:merit:1\" " is 27 bytes */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews/R9.xml", 2, 28,
-                                   "reviewer 'R9' is not on the call's panel"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("call/reviews/R9.xml", 2, 28, "reviewer 'R9' is not on the call's panel"));
 }
 
 static void second_sheet_of_a_reviewer(void **state)
 {
     struct t_scratch *s = *state;
     write_valid_call();
-    t_write(".", "call/reviews/R2-again.xml",
-            "<?xml version=\"1.0\"?>\n<sheet xmlns=\"urn:merit:1\" reviewer=\"R2\" call=\"C1\"/>\n");
+    t_write(
+        ".", "call/reviews/R2-again.xml",
+        "<?xml version=\"1.0\"?>\n<sheet xmlns=\"urn:merit:1\" reviewer=\"R2\" call=\"C1\"/>\n");
     load(s, "call", MERIT_EINVALID);
     /* files are read in name order: R1, R2-again, R2, R3 */
     T_EXPECT_DIAGS(s->ctx,
@@ -415,8 +426,8 @@ static void sheet_for_another_call(void **state)
     rewrite("call/reviews/R3.xml", r3_xml, "call=\"C1\"", "call=\"C2\"");
     load(s, "call", MERIT_EINVALID);
     /* col 42: "<sheet xmlns=\"urn:merit:1\" reviewer=\"R3\" " is 41 bytes */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews/R3.xml", 2, 42,
-                                   "sheet of 'R3' is for call 'C2', not 'C1'"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("call/reviews/R3.xml", 2, 42, "sheet of 'R3' is for call 'C2', not 'C1'"));
 }
 
 static void review_of_proposal_not_in_call(void **state)
@@ -455,11 +466,10 @@ static void call_conflict_with_unknown_names(void **state)
     t_write(".", "call/call.xml", xml);
     free(xml);
     load(s, "call", MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("call/call.xml", 12, 5,
-                           "conflict names reviewer 'R7', who is not on the panel"),
-                   T_ERROR("call/call.xml", 13, 5,
-                           "conflict names proposal 'P07', which is not in the call"));
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("call/call.xml", 12, 5, "conflict names reviewer 'R7', who is not on the panel"),
+        T_ERROR("call/call.xml", 13, 5, "conflict names proposal 'P07', which is not in the call"));
 }
 
 static void proposal_for_another_call(void **state)
@@ -578,7 +588,8 @@ static void errors_in_many_files_are_all_reported(void **state)
 
 /* --- order does not matter -------------------------------------------------- */
 
-static void append(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char **buf, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void append(char **buf, size_t *len, const char *fmt, ...)
 {
@@ -613,10 +624,10 @@ static char *dump_call(const merit_call *c, bool sort_conflicts)
                c->reviewers[i].affiliation ? c->reviewers[i].affiliation : "-");
     for (size_t i = 0; i < c->proposal_count; i++) {
         const merit_proposal *p = &c->proposals[i];
-        append(&out, &len, "proposal %s call %s '%s' %u months, %zu orgs, lead %s, %lld/%lld/%lld\n",
-               p->id, p->call_id, p->title, p->months, p->org_count, p->orgs[p->lead].id,
-               (long long)p->total.federal, (long long)p->total.cash,
-               (long long)p->total.in_kind);
+        append(&out, &len,
+               "proposal %s call %s '%s' %u months, %zu orgs, lead %s, %lld/%lld/%lld\n", p->id,
+               p->call_id, p->title, p->months, p->org_count, p->orgs[p->lead].id,
+               (long long)p->total.federal, (long long)p->total.cash, (long long)p->total.in_kind);
     }
     size_t nc = c->rubric->criterion_count;
     for (size_t i = 0; i < c->review_count; i++) {
@@ -636,9 +647,8 @@ static char *dump_call(const merit_call *c, bool sort_conflicts)
         size_t l = 0;
         lines[i] = NULL;
         append(&lines[i], &l, "conflict %s with %s '%s' from call %d\n",
-               c->reviewers[c->conflicts[i].reviewer].id,
-               c->proposals[c->conflicts[i].proposal].id, c->conflicts[i].reason,
-               c->conflicts[i].from_call);
+               c->reviewers[c->conflicts[i].reviewer].id, c->proposals[c->conflicts[i].proposal].id,
+               c->conflicts[i].reason, c->conflicts[i].from_call);
     }
     if (sort_conflicts && c->conflict_count > 1)
         qsort(lines, c->conflict_count, sizeof(*lines), compare_strings);
@@ -732,12 +742,9 @@ static void order_of_files_and_elements_does_not_matter(void **state)
     merit_call_free(b);
 }
 
-/* FIXME(engine, call.c resolve_sheets): proposals, reviewers and reviews are
- * sorted, but conflicts stay in the order their files and elements were
- * read, so anything that lists c->conflicts (an audit trail, a report)
- * depends on the order of files and elements, against the promise at the
- * top of model.h. Disabled in the case list. */
-T_DISABLED static void conflicts_are_in_a_fixed_order(void **state)
+/* Conflicts too keep a fixed order, whatever the order of files and
+ * elements (they were once left in reading order). */
+static void conflicts_are_in_a_fixed_order(void **state)
 {
     struct t_scratch *s = *state;
     write_valid_call();
@@ -783,9 +790,7 @@ int main(void)
         T(directory_where_a_file_is_expected),
         T(errors_in_many_files_are_all_reported),
         T(order_of_files_and_elements_does_not_matter),
-        /* FIXME(engine): conflicts keep the order of files and elements;
-         * see the comment above the test.
-         * T(conflicts_are_in_a_fixed_order), */
+        T(conflicts_are_in_a_fixed_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,8 +49,8 @@ static void expect_not_decimal_(const char *text, const char *file, int line)
     bool zero = mpq_sgn(got) == 0;
     mpq_clear(got);
     if (rc != -1 || !zero) {
-        print_error("%s:%d: merit_decimal_parse(\"%s\") = %d (zero: %d); expected -1 and 0\n",
-                    file, line, text ? text : "(null)", rc, zero);
+        print_error("%s:%d: merit_decimal_parse(\"%s\") = %d (zero: %d); expected -1 and 0\n", file,
+                    line, text ? text : "(null)", rc, zero);
         _fail(file, line);
     }
 }
@@ -60,11 +60,11 @@ static void decimal_parse_accepts_plain_decimals(void **state)
     (void)state;
     expect_decimal("1", "1");
     expect_decimal("0", "0");
-    expect_decimal("-0", "0");     /* no negative zero in rationals */
-    expect_decimal("007", "7");    /* leading zeros are only digits */
-    expect_decimal("-0.5", "-1/2"); /* -5/10 = -1/2 */
-    expect_decimal("+2.50", "5/2"); /* 250/100 = 5/2 */
-    expect_decimal("0.1", "1/10");  /* exact, unlike the double 0.1 */
+    expect_decimal("-0", "0");          /* no negative zero in rationals */
+    expect_decimal("007", "7");         /* leading zeros are only digits */
+    expect_decimal("-0.5", "-1/2");     /* -5/10 = -1/2 */
+    expect_decimal("+2.50", "5/2");     /* 250/100 = 5/2 */
+    expect_decimal("0.1", "1/10");      /* exact, unlike the double 0.1 */
     expect_decimal("2.345", "469/200"); /* 2345/1000, gcd 5: 469/200 */
     expect_decimal("-10.000", "-10");   /* -10000/1000 */
 }
@@ -128,8 +128,8 @@ static void expect_amount_(const char *text, int64_t cents, const char *file, in
     int64_t got = -12345;
     int rc = merit_amount_parse(text, &got);
     if (rc != 0 || got != cents) {
-        print_error("%s:%d: merit_amount_parse(\"%s\") = %d, %lld; expected 0, %lld\n", file,
-                    line, text, rc, (long long)got, (long long)cents);
+        print_error("%s:%d: merit_amount_parse(\"%s\") = %d, %lld; expected 0, %lld\n", file, line,
+                    text, rc, (long long)got, (long long)cents);
         _fail(file, line);
     }
 }
@@ -150,10 +150,10 @@ static void amount_parse_gives_cents(void **state)
 {
     (void)state;
     expect_amount("0", 0);
-    expect_amount("12", 1200);      /* 12 * 100 */
-    expect_amount("12.3", 1230);    /* 12 * 100 + 30: one decimal is tenths */
-    expect_amount("12.34", 1234);   /* 12 * 100 + 34 */
-    expect_amount("0.05", 5);       /* 0 * 100 + 5 */
+    expect_amount("12", 1200);    /* 12 * 100 */
+    expect_amount("12.3", 1230);  /* 12 * 100 + 30: one decimal is tenths */
+    expect_amount("12.34", 1234); /* 12 * 100 + 34 */
+    expect_amount("0.05", 5);     /* 0 * 100 + 5 */
     expect_amount("1000000", 100000000);
     /* 16 digits: 9999999999999999 * 100 + 99 = 999999999999999999, below
      * INT64_MAX = 9223372036854775807 */
@@ -214,7 +214,8 @@ static void cents_to_mpq_is_exact(void **state)
 
 /* --- merit_format_decimal (half to even) ---------------------------------- */
 
-#define expect_format(fraction, places, text) expect_format_(fraction, places, text, __FILE__, __LINE__)
+#define expect_format(fraction, places, text)                                                      \
+    expect_format_(fraction, places, text, __FILE__, __LINE__)
 static void expect_format_(const char *fraction, unsigned places, const char *text,
                            const char *file, int line)
 {
@@ -372,14 +373,14 @@ static void expect_exact_(const char *fraction, const char *text, const char *fi
 static void exact_string_prefers_a_finite_decimal(void **state)
 {
     (void)state;
-    expect_exact("1/3", "1/3");       /* 3 is neither 2 nor 5: no finite decimal */
+    expect_exact("1/3", "1/3"); /* 3 is neither 2 nor 5: no finite decimal */
     expect_exact("-1/3", "-1/3");
-    expect_exact("1/6", "1/6");       /* 6 = 2 * 3 */
-    expect_exact("1/2", "0.5");       /* 2^1: one place */
-    expect_exact("10", "10");         /* denominator 1: no places */
-    expect_exact("-17/8", "-2.125");  /* 8 = 2^3: three places, 17/8 = 2.125 */
-    expect_exact("3/10", "0.3");      /* 10 = 2 * 5: one place */
-    expect_exact("1/20", "0.05");     /* 20 = 2^2 * 5: two places */
+    expect_exact("1/6", "1/6");      /* 6 = 2 * 3 */
+    expect_exact("1/2", "0.5");      /* 2^1: one place */
+    expect_exact("10", "10");        /* denominator 1: no places */
+    expect_exact("-17/8", "-2.125"); /* 8 = 2^3: three places, 17/8 = 2.125 */
+    expect_exact("3/10", "0.3");     /* 10 = 2 * 5: one place */
+    expect_exact("1/20", "0.05");    /* 20 = 2^2 * 5: two places */
     expect_exact("0", "0");
     expect_exact("15", "15");
     /* 2^30: 30 places, the most a decimal may have; 1/2^30 =
@@ -399,12 +400,9 @@ static void fraction_string_is_canonical(void **state)
         const char *in;
         const char *out;
     } cases[] = {
-        {"6/4", "3/2"},  /* gcd 2 */
+        {"6/4", "3/2"},   /* gcd 2 */
         {"-2/-4", "1/2"}, /* signs cancel, gcd 2 */
-        {"10", "10"},
-        {"0", "0"},
-        {"-7/3", "-7/3"},
-        {"1/3", "1/3"},
+        {"10", "10"},     {"0", "0"}, {"-7/3", "-7/3"}, {"1/3", "1/3"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         set_q(q, cases[i].in);
@@ -425,8 +423,8 @@ static void expect_money_(int64_t cents, const char *text, const char *file, int
     memset(buf, 'X', sizeof(buf));
     int n = merit_format_money(buf, sizeof(buf), cents);
     if (n != (int)strlen(text) || strcmp(buf, text) != 0) {
-        print_error("%s:%d: merit_format_money(%lld) = \"%s\" (%d); expected \"%s\"\n", file,
-                    line, (long long)cents, buf, n, text);
+        print_error("%s:%d: merit_format_money(%lld) = \"%s\" (%d); expected \"%s\"\n", file, line,
+                    (long long)cents, buf, n, text);
         _fail(file, line);
     }
 }
@@ -439,8 +437,8 @@ static void money_has_thousands_separators(void **state)
     expect_money(-5, "-0.05");
     expect_money(-123456789, "-1,234,567.89");
     expect_money(0, "0.00");
-    expect_money(99999, "999.99");       /* three digits: no separator */
-    expect_money(100000, "1,000.00");    /* four digits: one */
+    expect_money(99999, "999.99");    /* three digits: no separator */
+    expect_money(100000, "1,000.00"); /* four digits: one */
     expect_money(100000000, "1,000,000.00");
     /* INT64_MAX = 9223372036854775807 cents */
     expect_money(INT64_MAX, "92,233,720,368,547,758.07");

@@ -14,6 +14,7 @@
 
 /* A valid proposal; each test changes one thing. The line numbers on the
  * left are the ones diagnostics must name. */
+/* clang-format off */
 static const char base_proposal[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<proposal xmlns=\"urn:merit:1\" id=\"P01\" call=\"C1\" months=\"24\">\n"
@@ -48,6 +49,7 @@ static const char base_proposal[] =
     /* 27 */ "    <total federal=\"200\" cash=\"100\" in-kind=\"100\"/>\n"
     /* 28 */ "  </budget>\n"
     /* 29 */ "</proposal>\n";
+/* clang-format on */
 
 static int validate(struct t_scratch *s, const char *xml, const char **kind, size_t *count)
 {
@@ -135,8 +137,7 @@ T_DISABLED static void lead_with_spaces_is_a_lead(void **state)
 static void sme_with_500_employees(void **state)
 {
     struct t_scratch *s = *state;
-    assert_int_equal(validate_edited(s, "employees=\"50\"", "employees=\"500\""),
-                     MERIT_EINVALID);
+    assert_int_equal(validate_edited(s, "employees=\"50\"", "employees=\"500\""), MERIT_EINVALID);
     /* col 52: "    <organisation id=\"acme\" lead=\"true\" type=\"sme\" " is 51
      * bytes */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 6, 52,
@@ -170,8 +171,8 @@ static void duplicate_milestone_id(void **state)
     struct t_scratch *s = *state;
     assert_int_equal(validate_edited(s, "id=\"M2\"", "id=\"M1\""), MERIT_EINVALID);
     /* col 18: "      <milestone " is 17 bytes */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 18, 18,
-                                   "duplicate milestone id 'M1' in proposal 'P01'"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("proposal.xml", 18, 18, "duplicate milestone id 'M1' in proposal 'P01'"));
 }
 
 static void totals_do_not_add_up(void **state)
@@ -229,8 +230,8 @@ static void year_numbered_twice(void **state)
     assert_int_equal(validate_edited(s, "<year number=\"2\"", "<year number=\"1\""),
                      MERIT_EINVALID);
     /* col 11: "    <year " is 10 bytes */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 26, 11,
-                                   "budget year 1 of proposal 'P01' is given twice"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("proposal.xml", 26, 11, "budget year 1 of proposal 'P01' is given twice"));
 }
 
 static void year_out_of_range(void **state)
@@ -270,10 +271,10 @@ static void schema_error_names_attribute(void **state)
     assert_string_equal(kind, "proposal");
     assert_int_equal(count, 0);
     /* "    <year number=\"1\" federal=\"100.50\" " is 38 bytes */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("proposal.xml", 25, 39,
-                           "element 'year', attribute 'cash': [facet 'pattern'] The value "
-                           "'50.125' is not accepted by the pattern '[0-9]{1,15}(\\.[0-9]{1,2})?'"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("proposal.xml", 25, 39,
+                        "element 'year', attribute 'cash': [facet 'pattern'] The value "
+                        "'50.125' is not accepted by the pattern '[0-9]{1,15}(\\.[0-9]{1,2})?'"));
 }
 
 static void every_problem_is_reported(void **state)
@@ -282,14 +283,13 @@ static void every_problem_is_reported(void **state)
     assert_int_equal(validate_edited(s, "employees=\"50\"", "employees=\"900\"", "id=\"M2\"",
                                      "id=\"M1\"", "id=\"uni\"", "id=\"acme\""),
                      MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("proposal.xml", 6, 52,
-                           "organisation 'acme' is typed sme but has 900 employees; an SME has "
-                           "fewer than 500"),
-                   T_ERROR("proposal.xml", 9, 19,
-                           "duplicate organisation id 'acme' in proposal 'P01'"),
-                   T_ERROR("proposal.xml", 18, 18,
-                           "duplicate milestone id 'M1' in proposal 'P01'"));
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("proposal.xml", 6, 52,
+                "organisation 'acme' is typed sme but has 900 employees; an SME has "
+                "fewer than 500"),
+        T_ERROR("proposal.xml", 9, 19, "duplicate organisation id 'acme' in proposal 'P01'"),
+        T_ERROR("proposal.xml", 18, 18, "duplicate milestone id 'M1' in proposal 'P01'"));
 }
 
 /* --- bundles ---------------------------------------------------------------- */
@@ -377,8 +377,7 @@ static void proposal_model_fields(void **state)
     assert_int_equal(merit__xml_validate(s->ctx, &doc, MERIT_SCHEMA_PROPOSAL), 0);
     merit_proposal p;
     memset(&p, 0, sizeof(p));
-    assert_int_equal(merit__proposal_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), &p),
-                     0);
+    assert_int_equal(merit__proposal_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), &p), 0);
     T_EXPECT_NO_DIAGS(s->ctx);
     assert_string_equal(p.id, "P01");
     assert_string_equal(p.call_id, "C1");

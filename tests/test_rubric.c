@@ -302,6 +302,7 @@ static void scale_helpers(void **state)
 /* A valid rubric; each error test changes one thing. Line numbers on the
  * left are the ones the diagnostics must name. Weights 1 + 2 = 3 on a 0-10
  * scale: totals run from 0 to 30. */
+/* clang-format off */
 static const char base_rubric[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<rubric xmlns=\"urn:merit:1\" id=\"small\" version=\"1\">\n"
@@ -309,7 +310,8 @@ static const char base_rubric[] =
     /*  4 */ "  <scale min=\"0\" max=\"10\" step=\"1\"/>\n"
     /*  5 */ "  <criteria>\n"
     /*  6 */ "    <criterion id=\"a\" weight=\"1\"><name>A</name></criterion>\n"
-    /*  7 */ "    <criterion id=\"b\" weight=\"2\" threshold=\"5\"><name>B</name></criterion>\n"
+    /*  7 */ "    <criterion id=\"b\" weight=\"2\" "
+             "threshold=\"5\"><name>B</name></criterion>\n"
     /*  8 */ "  </criteria>\n"
     /*  9 */ "  <overall threshold=\"12\"/>\n"
     /* 10 */ "  <aggregation method=\"mean\"/>\n"
@@ -323,6 +325,7 @@ static const char base_rubric[] =
              "<message>a number</message></text-rule>\n"
     /* 17 */ "  </eligibility>\n"
     /* 18 */ "</rubric>\n";
+/* clang-format on */
 
 /* Writes rubric.xml and loads it; returns the merit_error. */
 static int load_text(struct t_scratch *s, const char *xml)
@@ -381,9 +384,8 @@ static void weight_zero(void **state)
     assert_int_equal(load_edited(s, "id=\"a\" weight=\"1\"", "id=\"a\" weight=\"0\""),
                      MERIT_EINVALID);
     /* col 23: 4 spaces, "<criterion" (10), " id=\"a\"" (7), a space */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 6, 23,
-                           "criterion 'a' has weight 0; weights must be positive"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 6, 23,
+                                   "criterion 'a' has weight 0; weights must be positive"));
 }
 
 static void weight_negative(void **state)
@@ -394,9 +396,8 @@ static void weight_negative(void **state)
     assert_int_equal(load_edited(s, "id=\"a\" weight=\"1\"", "id=\"a\" weight=\"-1.5\"",
                                  "  <overall threshold=\"12\"/>\n", ""),
                      MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 6, 23,
-                           "criterion 'a' has weight -1.5; weights must be positive"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 6, 23,
+                                   "criterion 'a' has weight -1.5; weights must be positive"));
 }
 
 static void step_does_not_divide_range(void **state)
@@ -404,9 +405,8 @@ static void step_does_not_divide_range(void **state)
     struct t_scratch *s = *state;
     assert_int_equal(load_edited(s, "step=\"1\"", "step=\"3\""), MERIT_EINVALID);
     /* col 27: "  <scale min=\"0\" max=\"10\" " is 26 bytes */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 4, 27,
-                           "scale step does not divide the range from minimum to maximum"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 4, 27,
+                                   "scale step does not divide the range from minimum to maximum"));
 }
 
 static void scale_min_not_below_max(void **state)
@@ -415,8 +415,7 @@ static void scale_min_not_below_max(void **state)
     assert_int_equal(load_edited(s, "min=\"0\" max=\"10\"", "min=\"10\" max=\"10\"",
                                  " threshold=\"5\"", "", "  <overall threshold=\"12\"/>\n", ""),
                      MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 4, 3, "scale minimum must be below its maximum"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 4, 3, "scale minimum must be below its maximum"));
 }
 
 static void scale_step_zero(void **state)
@@ -439,8 +438,8 @@ static void threshold_outside_scale(void **state)
     struct t_scratch *s = *state;
     assert_int_equal(load_edited(s, "threshold=\"5\"", "threshold=\"11\""), MERIT_EINVALID);
     /* col 34: 22 bytes up to weight, "weight=\"2\"" (10), a space */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 7, 34,
-                                   "threshold 11 of criterion 'b' is outside the scale"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("rubric.xml", 7, 34, "threshold 11 of criterion 'b' is outside the scale"));
 }
 
 static void duplicate_criterion_id(void **state)
@@ -461,16 +460,16 @@ static void level_off_scale_and_twice(void **state)
     struct t_scratch *s = *state;
     assert_int_equal(load_edited(s, "<name>A</name></criterion>\n",
                                  "<name>A</name><levels>\n"                  /* 6 */
-                                 "      <level score=\"2\">two</level>\n"     /* 7 */
-                                 "      <level score=\"2.5\">half</level>\n"  /* 8 */
-                                 "      <level score=\"2\">again</level>\n"   /* 9 */
+                                 "      <level score=\"2\">two</level>\n"    /* 7 */
+                                 "      <level score=\"2.5\">half</level>\n" /* 8 */
+                                 "      <level score=\"2\">again</level>\n"  /* 9 */
                                  "    </levels></criterion>\n"),             /* 10 */
                      MERIT_EINVALID);
     /* 2.5 is not on a step of 1; col 14 after "      <level " */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 8, 14,
-                           "level score 2.5 of criterion 'a' is not on the scale"),
-                   T_ERROR("rubric.xml", 9, 14, "criterion 'a' describes level 2 twice"));
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("rubric.xml", 8, 14, "level score 2.5 of criterion 'a' is not on the scale"),
+        T_ERROR("rubric.xml", 9, 14, "criterion 'a' describes level 2 twice"));
 }
 
 static void unknown_tiebreak_criterion(void **state)
@@ -479,8 +478,7 @@ static void unknown_tiebreak_criterion(void **state)
     assert_int_equal(load_edited(s, "<criterion ref=\"b\"/>", "<criterion ref=\"zz\"/>"),
                      MERIT_EINVALID);
     /* col 16: 4 spaces, "<criterion" (10), a space */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 12, 16, "tie-break names unknown criterion 'zz'"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 12, 16, "tie-break names unknown criterion 'zz'"));
 }
 
 static void tiebreak_twice(void **state)
@@ -495,8 +493,9 @@ static void tiebreak_twice(void **state)
 static void tiebreak_words_without_section(void **state)
 {
     struct t_scratch *s = *state;
-    assert_int_equal(load_edited(s, "<criterion ref=\"b\"/>", "<fact ref=\"words\" prefer=\"lower\"/>"),
-                     MERIT_EINVALID);
+    assert_int_equal(
+        load_edited(s, "<criterion ref=\"b\"/>", "<fact ref=\"words\" prefer=\"lower\"/>"),
+        MERIT_EINVALID);
     /* col 11: 4 spaces, "<fact" (5), a space */
     T_EXPECT_DIAGS(s->ctx,
                    T_ERROR("rubric.xml", 12, 11, "tie-break on fact 'words' needs a section"));
@@ -509,8 +508,7 @@ static void tiebreak_section_on_other_fact(void **state)
                                  "<fact ref=\"months\" section=\"approach\" prefer=\"lower\"/>"),
                      MERIT_EINVALID);
     /* col 24: "    <fact ref=\"months\" " is 23 bytes */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 12, 24, "only the fact 'words' takes a section"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 12, 24, "only the fact 'words' takes a section"));
 }
 
 static void bad_pcre2_pattern(void **state)
@@ -545,8 +543,8 @@ static void fact_words_without_section(void **state)
                                  "fact=\"words\" op=\"le\" value=\"3000\""),
                      MERIT_EINVALID);
     /* col 27: "    <fact-rule id=\"short\" " is 26 bytes */
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 15, 27,
-                                   "rule 'short': the fact 'words' needs a section"));
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("rubric.xml", 15, 27, "rule 'short': the fact 'words' needs a section"));
 }
 
 static void fact_section_on_other_fact(void **state)
@@ -562,9 +560,9 @@ static void fact_section_on_other_fact(void **state)
 static void each_milestone_on_other_section(void **state)
 {
     struct t_scratch *s = *state;
-    assert_int_equal(load_edited(s, "section=\"approach\">",
-                                 "section=\"approach\" scope=\"each-milestone\">"),
-                     MERIT_EINVALID);
+    assert_int_equal(
+        load_edited(s, "section=\"approach\">", "section=\"approach\" scope=\"each-milestone\">"),
+        MERIT_EINVALID);
     /* col 46: "    <text-rule id=\"digit\" section=\"approach\" " is 45 bytes */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 16, 46,
                                    "rule 'digit': scope 'each-milestone' needs section "
@@ -577,8 +575,7 @@ static void duplicate_rule_id(void **state)
     assert_int_equal(load_edited(s, "text-rule id=\"digit\"", "text-rule id=\"short\""),
                      MERIT_EINVALID);
     /* col 16: "    <text-rule " is 15 bytes */
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("rubric.xml", 16, 16, "duplicate eligibility rule id 'short'"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 16, 16, "duplicate eligibility rule id 'short'"));
 }
 
 static void overall_threshold_outside_totals(void **state)
@@ -633,6 +630,28 @@ static void schema_error_names_line(void **state)
                                    "is ( name )"));
 }
 
+/* FIXME(engine bug, rubric.c load_rule and merit__rubric_from_doc):
+ * xs:boolean collapses white space, so the schema accepts caseless=" true "
+ * and skip-unaffordable=" true ", but the loader compares the raw text with
+ * "true" and "1" and silently reads both as false: no diagnostic, and the
+ * rule then matches case-sensitively. Disabled in the case list. */
+T_DISABLED static void booleans_with_spaces_are_true(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml =
+        t_edit(base_rubric, "section=\"approach\">", "section=\"approach\" caseless=\" true \">",
+               "  <aggregation method=\"mean\"/>\n",
+               "  <aggregation method=\"mean\"/>\n  <funding skip-unaffordable=\" true \"/>\n");
+    t_write(s->dir, "rubric.xml", xml);
+    free(xml);
+    merit_rubric *r = NULL;
+    assert_int_equal(merit_rubric_load_file(s->ctx, "rubric.xml", &r), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_true(r->rules[1].caseless);
+    assert_true(r->skip_unaffordable);
+    merit_rubric_free(r);
+}
+
 static void every_error_is_collected(void **state)
 {
     struct t_scratch *s = *state;
@@ -680,6 +699,9 @@ int main(void)
         T(aggregation_limits),
         T(schema_error_names_line),
         T(every_error_is_collected),
+        /* FIXME(engine bug): caseless=" true " and skip-unaffordable=" true "
+         * pass the schema but are read as false; see the comment above.
+         * T(booleans_with_spaces_are_true), */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "sheet.h"
 
 /* A valid sheet; each test changes one thing. */
+/* clang-format off */
 static const char base_sheet[] =
     /*  1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     /*  2 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"R1\" call=\"C1\">\n"
@@ -29,6 +30,7 @@ static const char base_sheet[] =
     /* 15 */ "    <comment>Overall fine.</comment>\n"
     /* 16 */ "  </review>\n"
     /* 17 */ "</sheet>\n";
+/* clang-format on */
 
 static int validate(struct t_scratch *s, const char *xml, const char **kind, size_t *count)
 {
@@ -99,8 +101,9 @@ static void proposal_reviewed_twice(void **state)
 static void review_after_declared_conflict(void **state)
 {
     struct t_scratch *s = *state;
-    assert_int_equal(validate_edited(s, "<conflict proposal=\"P03\">", "<conflict proposal=\"P02\">"),
-                     MERIT_EINVALID);
+    assert_int_equal(
+        validate_edited(s, "<conflict proposal=\"P03\">", "<conflict proposal=\"P02\">"),
+        MERIT_EINVALID);
     /* the note names the conflict's proposal= attribute: col 15 after
      * "    <conflict " */
     T_EXPECT_DIAGS(s->ctx,
@@ -124,27 +127,29 @@ static void sheet_without_reviews_is_valid(void **state)
     assert_int_equal(count, 1);
 }
 
+/* clang-format off */
+static const char sheets_bundle[] =
+    /*  1 */ "<?xml version=\"1.0\"?>\n"
+    /*  2 */ "<sheets xmlns=\"urn:merit:1\">\n"
+    /*  3 */ "  <sheet reviewer=\"R1\" call=\"C1\"/>\n"
+    /*  4 */ "  <sheet reviewer=\"R2\" call=\"C1\">\n"
+    /*  5 */ "    <review proposal=\"P01\" confidence=\"2\">\n"
+    /*  6 */ "      <score criterion=\"a\" value=\"1\"/>\n"
+    /*  7 */ "    </review>\n"
+    /*  8 */ "    <review proposal=\"P01\" confidence=\"2\">\n"
+    /*  9 */ "      <score criterion=\"a\" value=\"1\"/>\n"
+    /* 10 */ "    </review>\n"
+    /* 11 */ "  </sheet>\n"
+    /* 12 */ "</sheets>\n";
+/* clang-format on */
+
 static void bundle_of_sheets(void **state)
 {
     struct t_scratch *s = *state;
     const char *kind = NULL;
     size_t count = 0;
     /* the second sheet reviews P01 twice: found inside the bundle too */
-    assert_int_equal(validate(s,
-                              /* 1 */ "<?xml version=\"1.0\"?>\n"
-                              /* 2 */ "<sheets xmlns=\"urn:merit:1\">\n"
-                              /* 3 */ "  <sheet reviewer=\"R1\" call=\"C1\"/>\n"
-                              /* 4 */ "  <sheet reviewer=\"R2\" call=\"C1\">\n"
-                              /* 5 */ "    <review proposal=\"P01\" confidence=\"2\">\n"
-                              /* 6 */ "      <score criterion=\"a\" value=\"1\"/>\n"
-                              /* 7 */ "    </review>\n"
-                              /* 8 */ "    <review proposal=\"P01\" confidence=\"2\">\n"
-                              /* 9 */ "      <score criterion=\"a\" value=\"1\"/>\n"
-                              /* 10 */ "    </review>\n"
-                              /* 11 */ "  </sheet>\n"
-                              /* 12 */ "</sheets>\n",
-                              &kind, &count),
-                     MERIT_EINVALID);
+    assert_int_equal(validate(s, sheets_bundle, &kind, &count), MERIT_EINVALID);
     assert_string_equal(kind, "score-sheet bundle");
     assert_int_equal(count, 2);
     T_EXPECT_DIAGS(s->ctx,
@@ -218,10 +223,10 @@ T_DISABLED static void same_line_elements_have_their_own_columns(void **state)
                               "</review></sheet>\n",
                               &kind, &count),
                      MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("sheet.xml", 2, 129,
-                           "reviewer 'R1' scores criterion 'a' of proposal 'P01' twice"),
-                   T_NOTE("sheet.xml", 2, 90, "first scored here"));
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("sheet.xml", 2, 129, "reviewer 'R1' scores criterion 'a' of proposal 'P01' twice"),
+        T_NOTE("sheet.xml", 2, 90, "first scored here"));
 }
 
 static void wrong_root_element(void **state)

@@ -38,24 +38,27 @@ static int validate(struct t_scratch *s, const char *name)
 
 /* --- DOCTYPE and external entities ----------------------------------------- */
 
+/* clang-format off */
+static const char xxe_xml[] =
+    /* 1 */ "<?xml version=\"1.0\"?>\n"
+    /* 2 */ "<!DOCTYPE sheet [\n"
+    /* 3 */ "  <!ENTITY xxe SYSTEM \"secret.txt\">\n"
+    /* 4 */ "]>\n"
+    /* 5 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"&xxe;\" call=\"C1\"/>\n";
+/* clang-format on */
+
 static void external_entity_is_never_loaded(void **state)
 {
     struct t_scratch *s = *state;
     t_write(s->dir, "secret.txt", secret_txt);
-    t_write(s->dir, "xxe.xml",
-            /* 1 */ "<?xml version=\"1.0\"?>\n"
-            /* 2 */ "<!DOCTYPE sheet [\n"
-            /* 3 */ "  <!ENTITY xxe SYSTEM \"secret.txt\">\n"
-            /* 4 */ "]>\n"
-            /* 5 */ "<sheet xmlns=\"urn:merit:1\" reviewer=\"&xxe;\" call=\"C1\"/>\n");
+    t_write(s->dir, "xxe.xml", xxe_xml);
     unsigned long before = merit__xml_denied_loads();
     assert_int_equal(validate(s, "xxe.xml"), MERIT_EINVALID);
     /* refused at the DOCTYPE: the loader was not even asked */
     assert_int_equal(merit__xml_denied_loads(), before);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("xxe.xml", 2, 1,
-                           "document type declarations (DOCTYPE) are not allowed in merit "
-                           "files"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("xxe.xml", 2, 1,
+                                   "document type declarations (DOCTYPE) are not allowed in merit "
+                                   "files"));
     expect_marker_absent(s->ctx);
 }
 
@@ -71,10 +74,9 @@ static void external_parameter_entity_is_never_loaded(void **state)
     unsigned long before = merit__xml_denied_loads();
     assert_int_equal(validate(s, "pe.xml"), MERIT_EINVALID);
     assert_int_equal(merit__xml_denied_loads(), before);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("pe.xml", 3, 1,
-                           "document type declarations (DOCTYPE) are not allowed in merit "
-                           "files"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("pe.xml", 3, 1,
+                                   "document type declarations (DOCTYPE) are not allowed in merit "
+                                   "files"));
     expect_marker_absent(s->ctx);
 }
 
@@ -89,10 +91,9 @@ static void external_dtd_is_never_loaded(void **state)
     unsigned long before = merit__xml_denied_loads();
     assert_int_equal(validate(s, "dtd.xml"), MERIT_EINVALID);
     assert_int_equal(merit__xml_denied_loads(), before);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("dtd.xml", 2, 1,
-                           "document type declarations (DOCTYPE) are not allowed in merit "
-                           "files"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("dtd.xml", 2, 1,
+                                   "document type declarations (DOCTYPE) are not allowed in merit "
+                                   "files"));
     expect_marker_absent(s->ctx);
 }
 
@@ -114,10 +115,9 @@ static void entity_bomb_is_refused_before_expansion(void **state)
              "]>\n<sheet xmlns=\"urn:merit:1\" reviewer=\"&l10;\" call=\"C1\"/>\n");
     t_write(s->dir, "bomb.xml", xml);
     assert_int_equal(validate(s, "bomb.xml"), MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("bomb.xml", 2, 1,
-                           "document type declarations (DOCTYPE) are not allowed in merit "
-                           "files"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("bomb.xml", 2, 1,
+                                   "document type declarations (DOCTYPE) are not allowed in merit "
+                                   "files"));
 }
 
 static void deny_loader_is_installed(void **state)
@@ -216,8 +216,8 @@ T_DISABLED static void size_limit_message_names_no_missing_option(void **state)
     merit_limits limits = {.max_file_bytes = 74, .max_depth = 0};
     merit_ctx_set_limits(s->ctx, &limits);
     assert_int_equal(validate(s, "sheet.xml"), MERIT_ELIMIT);
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("sheet.xml", 0, 0,
-                                   "file is 75 bytes, more than the limit of 74"));
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("sheet.xml", 0, 0, "file is 75 bytes, more than the limit of 74"));
 }
 
 static void depth_limit(void **state)
@@ -237,8 +237,7 @@ static void depth_limit(void **state)
     limits.max_depth = 2;
     merit_ctx_set_limits(s->ctx, &limits);
     assert_int_equal(validate(s, "sheet.xml"), MERIT_ELIMIT);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("sheet.xml", 4, 5, "elements are nested deeper than 2 levels"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("sheet.xml", 4, 5, "elements are nested deeper than 2 levels"));
     assert_int_equal(merit_ctx_diag(s->ctx, 0)->kind, MERIT_DIAG_LIMIT);
 }
 

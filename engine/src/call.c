@@ -133,6 +133,19 @@ static const char *add_file(struct loader *L, const char *path, const char *relp
     return f->path;
 }
 
+/* Records the size and SHA-256 of the bytes just read for the last file
+ * registered, for the audit trail. */
+static int record_bytes(struct loader *L, const unsigned char *bytes, size_t size)
+{
+    merit_file *f = &L->call->files[L->call->file_count - 1];
+    f->bytes = size;
+    if (merit_sha256(bytes, size, f->sha256) != 0)
+        return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, f->path, 0, 0,
+                           "cannot compute the SHA-256 of this file");
+    f->hashed = true;
+    return 0;
+}
+
 /* Lists the *.xml names in dir, sorted bytewise so that the order of a
  * directory listing never matters. Hidden files are skipped. */
 static int compare_names(const void *a, const void *b)
@@ -336,10 +349,10 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         }
         struct merit_xml_doc doc;
         int one = merit__xml_read_file(L->ctx, display, &doc);
-        if (one == 0) {
-            L->call->files[L->call->file_count - 1].bytes = doc.size;
+        if (one == 0)
+            one = record_bytes(L, doc.bytes, doc.size);
+        if (one == 0)
             one = merit__load_doc(L->ctx, &doc, kind);
-        }
         if (one == 0) {
             const xmlNode *root = xmlDocGetRootElement(doc.doc);
             if (merit__xml_is(root, bundle)) {
@@ -700,14 +713,23 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
         free(rel);
         if (display == NULL)
             return merit__oom(ctx);
-        return merit_rubric_load_shipped(ctx, name, &L->call->rubric);
+        const struct merit_embedded_file *f = merit__shipped_rubric(name);
+        int rc = record_bytes(L, f->bytes, f->size);
+        return rc ? rc : merit_rubric_load_shipped(ctx, name, &L->call->rubric);
     }
     char *path = href[0] == '/' ? merit__strdup(href) : path_join(L->call->dir, href);
     const char *display = path ? add_file(L, path, href) : NULL;
     free(path);
     if (display == NULL)
         return merit__oom(ctx);
-    return merit_rubric_load_file(ctx, display, &L->call->rubric);
+    struct merit_xml_doc doc;
+    int rc = merit__xml_read_file(ctx, display, &doc);
+    if (rc == 0)
+        rc = record_bytes(L, doc.bytes, doc.size);
+    if (rc == 0)
+        rc = merit__rubric_load_doc(ctx, &doc, display, &L->call->rubric);
+    merit__xml_doc_release(&doc);
+    return rc;
 }
 
 int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
@@ -747,8 +769,9 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         goto done;
     }
     rc = merit__xml_read_file(ctx, display, &doc);
+    if (rc == 0)
+        rc = record_bytes(&L, doc.bytes, doc.size);
     if (rc == 0) {
-        c->files[0].bytes = doc.size;
         rc = merit__load_doc(ctx, &doc, MERIT_SCHEMA_CALL);
         if (rc == 0)
             rc = load_call_doc(&L, &doc, &rubric_name, &rubric_href, &rubric_loc);

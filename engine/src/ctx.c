@@ -217,9 +217,10 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
     int result = MERIT_OK;
     if (severity == MERIT_SEVERITY_ERROR) {
         ctx->error_count++;
-        result = kind == MERIT_DIAG_IO      ? MERIT_EIO
-                 : kind == MERIT_DIAG_LIMIT ? MERIT_ELIMIT
-                                            : MERIT_EINVALID;
+        result = kind == MERIT_DIAG_IO         ? MERIT_EIO
+                 : kind == MERIT_DIAG_LIMIT    ? MERIT_ELIMIT
+                 : kind == MERIT_DIAG_DIVERGED ? MERIT_EDIVERGED
+                                               : MERIT_EINVALID;
     }
     char stack[512];
     va_list copy;
@@ -292,4 +293,9 @@ char *merit_diag_format(const merit_diag *d)
 const char *merit_version(void)
 {
     return MERIT_VERSION;
+}
+
+const char *merit_build_id(void)
+{
+    return MERIT_BUILD_ID;
 }

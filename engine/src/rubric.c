@@ -493,7 +493,7 @@ int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind
     return merit__xml_validate(ctx, doc, kind);
 }
 
-static int rubric_load(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+int merit__rubric_load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
                        merit_rubric **out)
 {
     int rc = merit__load_doc(ctx, doc, MERIT_SCHEMA_RUBRIC);
@@ -508,7 +508,7 @@ int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **out)
     struct merit_xml_doc doc;
     int rc = merit__xml_read_file(ctx, path, &doc);
     if (rc == 0)
-        rc = rubric_load(ctx, &doc, path, out);
+        rc = merit__rubric_load_doc(ctx, &doc, path, out);
     merit__xml_doc_release(&doc);
     return rc;
 }
@@ -534,7 +534,7 @@ int merit_rubric_load_shipped(merit_ctx *ctx, const char *name, merit_rubric **o
     struct merit_xml_doc doc;
     int rc = merit__xml_set_bytes(ctx, source, f->bytes, f->size, &doc);
     if (rc == 0)
-        rc = rubric_load(ctx, &doc, source, out);
+        rc = merit__rubric_load_doc(ctx, &doc, source, out);
     merit__xml_doc_release(&doc);
     free(source);
     return rc;

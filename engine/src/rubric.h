@@ -16,6 +16,10 @@ int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind
 int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
                            merit_rubric **out);
 
+/* Parses, validates and builds a rubric from bytes already read into doc. */
+int merit__rubric_load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                           merit_rubric **out);
+
 /* True when value lies on the scale and on its step; *steps_out (optional)
  * gets (value - min) / step. */
 bool merit__rubric_on_scale(const merit_rubric *r, const mpq_t value, int32_t *steps_out);

@@ -32,6 +32,7 @@ typedef enum merit_error {
     MERIT_ENOMEM = -3,   /* out of memory */
     MERIT_EUSAGE = -4,   /* the caller passed something meaningless */
     MERIT_ELIMIT = -5,   /* an input exceeds a configured limit */
+    MERIT_EDIVERGED = -6, /* a replay does not reproduce its audit trail */
 } merit_error;
 
 typedef enum merit_severity {
@@ -45,6 +46,7 @@ typedef enum merit_diag_kind {
     MERIT_DIAG_INVALID = 0, /* the input itself is wrong */
     MERIT_DIAG_IO = 1,      /* the input could not be read */
     MERIT_DIAG_LIMIT = 2,   /* the input exceeds a limit */
+    MERIT_DIAG_DIVERGED = 3, /* a replay found a difference with the trail */
 } merit_diag_kind;
 
 typedef struct merit_diag {
@@ -81,6 +83,13 @@ void merit_ctx_clear_diags(merit_ctx *ctx);
 char *merit_diag_format(const merit_diag *diag);
 
 const char *merit_version(void);
+/* SHA-256 of bytes (OpenSSL's libcrypto). Returns 0, or -1 on failure. */
+int merit_sha256(const void *bytes, size_t size, unsigned char digest[32]);
+/* The lowercase hex of a digest into hex[65]. */
+void merit_hex(const unsigned char digest[32], char hex[65]);
+
+/* The source commit merit was built from ("unknown" outside git). */
+const char *merit_build_id(void);
 
 #ifdef __cplusplus
 }

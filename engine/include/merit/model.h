@@ -259,6 +259,8 @@ typedef struct merit_file {
     char *path;     /* as the user can name it (CALLDIR/proposals/P01.xml) */
     char *relpath;  /* relative to the call folder, or "shipped:NAME" */
     uint64_t bytes; /* size */
+    bool hashed;    /* the file was read: sha256 holds its digest */
+    unsigned char sha256[32];
 } merit_file;
 
 typedef struct merit_call {
