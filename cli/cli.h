@@ -24,6 +24,7 @@ typedef struct cli_command {
 
 int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 
 /* Writes a report through writer(out, arg) into path atomically. Returns an

@@ -206,20 +206,20 @@ int cmd_rank(int argc, char **argv)
         if (code == EXIT_CLEAN && audit != NULL) {
             /* the command as typed, with the program named "merit" whatever
              * path ran it, so that trails compare across builds */
-            char **command = calloc((size_t)argc + 1, sizeof(char *));
+            const char **command = calloc((size_t)argc + 1, sizeof(char *));
             if (command == NULL) {
                 free(data);
                 code = EXIT_IO;
                 goto done;
             }
-            command[0] = (char *)(uintptr_t) "merit";
+            command[0] = "merit";
             for (int i = 0; i < argc; i++)
                 command[i + 1] = argv[i];
             merit_audit_info info = {argc + 1, command, audit_time(), job.options.places,
                                      ropt.override_method, &report, 1};
             struct audit_job aj = {ctx, result, &info, ""};
             code = cli_write_atomic(audit, write_audit, &aj);
-            free(command);
+            free((void *)command);
             if (code == EXIT_CLEAN)
                 fprintf(stderr, "merit: audit trail written to %s; its closing line hashes to %s\n",
                         audit, aj.final_hex);

@@ -9,6 +9,7 @@
 static const cli_command commands[] = {
     {"validate", cmd_validate, "check a call folder or single files and print every problem"},
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
+    {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
 };
 

@@ -24,6 +24,21 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
 int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
 
+/*
+ * `merit explain`: one proposal of the result written out for a person to
+ * check: header, reviews, each criterion's arithmetic, the total,
+ * eligibility, disagreement, rank and what placed it, the funding line.
+ * proposal_index indexes res->proposals (parallel to the call's proposals).
+ * Returns -1 on a bad index, out of memory or a write error.
+ */
+int merit_report_explain(FILE *out, const merit_result *res, size_t proposal_index,
+                         const merit_report_options *opt);
+/* Why one of two proposals ranks above the other: both standings, the first
+ * difference that decided (status, total, or the first tie-break that
+ * differs) and a table of weighted contributions. The indices must differ. */
+int merit_report_explain_against(FILE *out, const merit_result *res, size_t proposal_index,
+                                 size_t other_index, const merit_report_options *opt);
+
 /* The sentence every report prints about rounding, e.g. "Numbers are shown
  * rounded half to even to 2 decimal places; ranks and statuses use exact
  * values." Static storage is not used: writes into buf. */

@@ -15,6 +15,7 @@ packages=(
   libcmocka-dev
   clang
   valgrind
+  locales tzdata
 )
 
 missing=()

@@ -38,7 +38,7 @@ typedef struct merit_audit_report {
 
 typedef struct merit_audit_info {
     int argc;
-    char *const *argv;        /* the command line, recorded as given */
+    const char *const *argv;  /* the command line, recorded as given */
     long long time;           /* seconds since the epoch, recorded in UTC */
     unsigned places;          /* decimal places shown */
     bool method_overridden;   /* the method came from the command line */

@@ -1,0 +1,121 @@
+/* merit explain CALLDIR PROPOSAL-ID [--against OTHER-ID] [--method M] [--places N] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: merit explain CALLDIR PROPOSAL-ID [options]\n\n"
+                 "Explains one proposal of the ranked call: its reviews, each criterion's\n"
+                 "aggregate with the arithmetic written out, the total, thresholds,\n"
+                 "eligibility, disagreement, its rank and what placed it there, and where\n"
+                 "the funding line fell for it.\n\n"
+                 "options:\n"
+                 "  --against ID   explain instead why one of the two proposals ranks above\n"
+                 "                 the other, with their weighted contributions side by side\n"
+                 "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+                 "                 mean, median, trimmed-mean, confidence-weighted\n"
+                 "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
+                 "                 to even and only for display\n\n"
+                 "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
+                 "3 I/O error\n");
+}
+
+/* Index of the proposal with this id, or SIZE_MAX. */
+static size_t find_proposal(const merit_call *call, const char *id)
+{
+    for (size_t i = 0; i < call->proposal_count; i++)
+        if (strcmp(call->proposals[i].id, id) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    const char *calldir = NULL, *id = NULL, *against = NULL;
+    merit_report_options opt = {0};
+    opt.places = 2;
+    merit_rank_options ropt = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (cli_is_help(a)) {
+            help(stdout);
+            return EXIT_CLEAN;
+        } else if (strcmp(a, "--against") == 0) {
+            if (value == NULL)
+                return cli_usage_error("explain: --against needs a proposal id");
+            against = value;
+            i++;
+        } else if (strcmp(a, "--method") == 0) {
+            if (value == NULL || merit_method_from_name(value, &ropt.method) != 0)
+                return cli_usage_error("explain: --method takes mean, median, trimmed-mean or "
+                                       "confidence-weighted");
+            ropt.override_method = true;
+            i++;
+        } else if (strcmp(a, "--places") == 0) {
+            unsigned long n;
+            if (!cli_parse_uint(value, 12, &n))
+                return cli_usage_error("explain: --places takes a whole number from 0 to 12");
+            opt.places = (unsigned)n;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("explain: unknown option '%s'", a);
+        } else if (calldir == NULL) {
+            calldir = a;
+        } else if (id == NULL) {
+            id = a;
+        } else {
+            return cli_usage_error("explain: one proposal at a time ('%s' and '%s'); use "
+                                   "--against to compare two",
+                                   id, a);
+        }
+    }
+    if (calldir == NULL || id == NULL) {
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    if (against != NULL && strcmp(against, id) == 0)
+        return cli_usage_error("explain: --against names the proposal being explained ('%s')",
+                               id);
+
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    merit_call *call = NULL;
+    merit_result *result = NULL;
+    int rc = merit_call_load(ctx, calldir, &call);
+    if (rc == 0)
+        rc = merit_call_rank(ctx, call, &ropt, &result);
+    cli_print_diags(ctx);
+    int code = cli_exit_code(ctx, rc);
+    if (code == EXIT_CLEAN) {
+        size_t index = find_proposal(call, id);
+        size_t other = against != NULL ? find_proposal(call, against) : SIZE_MAX;
+        const char *missing = index == SIZE_MAX ? id : against != NULL && other == SIZE_MAX ? against : NULL;
+        int werr = 0;
+        if (missing != NULL) {
+            fprintf(stderr, "merit: error: no proposal '%s' in call '%s'\n", missing, call->id);
+            code = EXIT_INVALID;
+        } else if (against != NULL) {
+            werr = merit_report_explain_against(stdout, result, index, other, &opt);
+        } else {
+            werr = merit_report_explain(stdout, result, index, &opt);
+        }
+        if (code == EXIT_CLEAN && (werr != 0 || fflush(stdout) != 0)) {
+            fputs("merit: error: cannot write the explanation to standard output\n", stderr);
+            code = EXIT_IO;
+        }
+    }
+    merit_result_free(result);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    return code;
+}

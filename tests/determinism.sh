@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Byte-identical reports and audit trails, whatever the run:
+#   determinism.sh MERIT [OTHER-MERIT...]
+# For each merit binary given (builds with other compilers or optimisation
+# levels), ranks the example call in every format with an audit trail, under
+# several conditions, and compares every output with the first run's:
+#   - the same run repeated;
+#   - the call's files created in the opposite order;
+#   - LC_ALL set to a locale with a decimal comma (de_DE.UTF-8, generated
+#     here with localedef);
+#   - TZ set far from UTC (Pacific/Kiritimati, UTC+14).
+# The trails' recorded time is pinned with SOURCE_DATE_EPOCH.
+set -euo pipefail
+[ $# -ge 1 ] || { echo "usage: $0 MERIT [OTHER-MERIT...]" >&2; exit 2; }
+src=$(cd "$(dirname "$0")/.." && pwd)
+binaries=()
+for m in "$@"; do binaries+=("$(realpath "$m")"); done
+set -- "${binaries[@]}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1800000000
+unset NO_COLOR
+
+# a locale with a decimal comma, private to this run
+mkdir -p "$work/locale"
+localedef -i de_DE -f UTF-8 "$work/locale/de_DE.UTF-8" 2>/dev/null || true
+decimal=$(LOCPATH="$work/locale" LC_ALL=de_DE.UTF-8 locale decimal_point 2>/dev/null || true)
+if [ "$decimal" != "," ]; then
+  echo "determinism: cannot make a locale with a decimal comma (localedef; package locales)" >&2
+  exit 1
+fi
+[ -e /usr/share/zoneinfo/Pacific/Kiritimati ] || {
+  echo "determinism: no time zone Pacific/Kiritimati (package tzdata)" >&2; exit 1; }
+
+# the example call as-is, and the same files created in the opposite order
+cp -r "$src/proposals/mfg-2026" "$work/forward"
+mkdir -p "$work/reverse/proposals" "$work/reverse/reviews"
+for f in $(cd "$work/forward" && find . -type f | sort -r); do
+  cp "$work/forward/$f" "$work/reverse/$f"
+done
+
+passed=0
+failed=0
+# run NAME MERIT CALLCOPY [VAR=VALUE...]: every output into $work/out/NAME
+run() {
+  local name=$1 merit=$2 copy=$3
+  shift 3
+  local dir="$work/run"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp -r "$work/$copy" "$dir/call"
+  (
+    cd "$dir"
+    for format in text csv json; do
+      env "$@" "$merit" rank call --format "$format" -o "report.$format" \
+        --audit "audit.$format.jsonl" 2>/dev/null
+    done
+    env "$@" "$merit" rank call --format csv --detail -o report.detail.csv 2>/dev/null
+    env "$@" "$merit" rank call --method median --places 4 2>/dev/null > report.median.txt
+  )
+  mkdir -p "$work/out/$name"
+  cp "$dir"/report.* "$dir"/audit.* "$work/out/$name/"
+}
+
+check() {
+  local name=$1
+  if diff -r "$work/out/base" "$work/out/$name" >/dev/null; then
+    passed=$((passed + 1))
+    echo "determinism: $name: identical"
+  else
+    failed=$((failed + 1))
+    echo "determinism: $name: DIFFERS from the first run" >&2
+    diff -r "$work/out/base" "$work/out/$name" | head -20 >&2
+  fi
+}
+
+first=$1
+run base "$first" forward
+i=0
+for merit in "$@"; do
+  i=$((i + 1))
+  tag="build$i"
+  run "$tag-repeat" "$merit" forward
+  check "$tag-repeat"
+  run "$tag-reverse-order" "$merit" reverse
+  check "$tag-reverse-order"
+  run "$tag-decimal-comma" "$merit" forward LOCPATH="$work/locale" LC_ALL=de_DE.UTF-8
+  check "$tag-decimal-comma"
+  run "$tag-tz" "$merit" forward TZ=Pacific/Kiritimati
+  check "$tag-tz"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
