@@ -341,6 +341,17 @@ static const char *tiebreak_name(struct ex *x, size_t t)
     return keep(x, strdup(buf));
 }
 
+/* A tie-break by the name of what it compares: "approach", "sme-share". */
+static const char *tiebreak_short(struct ex *x, size_t t)
+{
+    const merit_tiebreak *tb = &x->rb->tiebreaks[t];
+    if (tb->kind == MERIT_TIEBREAK_CRITERION)
+        return x->rb->criteria[tb->criterion].id;
+    if (tb->fact == MERIT_FACT_WORDS)
+        return sfmt(x, "words of %s", merit_section_name(tb->section));
+    return merit_fact_name(tb->fact);
+}
+
 static const char *status_words(merit_status s)
 {
     switch (s) {
@@ -767,18 +778,17 @@ static void section_disagreement(struct ex *x, const merit_proposal_result *pr)
         if (hi == SIZE_MAX || mpq_cmp(rr->total, x->res->reviews[hi].total) > 0)
             hi = i;
     }
-    add(x, "Disagreement: spread %s, from %s's total %s to %s's %s", n_brief(x, pr->spread),
-        call->reviewers[call->reviews[lo].reviewer].id, n_brief(x, x->res->reviews[lo].total),
-        call->reviewers[call->reviews[hi].reviewer].id, n_brief(x, x->res->reviews[hi].total));
-    end_line(x, 2);
+    add(x, "Disagreement: spread %s", n_brief(x, pr->spread));
     if (!rb->has_disagreement_limit)
-        add(x, "  the rubric sets no disagreement limit");
+        add(x, "; the rubric sets no limit");
     else if (pr->disagreement)
-        add(x, "  %s > limit %s: flagged D", n_brief(x, pr->spread),
-            n_exact(x, rb->disagreement_limit));
+        add(x, " > limit %s: flagged D", n_exact(x, rb->disagreement_limit));
     else
-        add(x, "  %s <= limit %s: not flagged", n_brief(x, pr->spread),
-            n_exact(x, rb->disagreement_limit));
+        add(x, " <= limit %s: not flagged", n_exact(x, rb->disagreement_limit));
+    end_line(x, 2);
+    add(x, "  highest total %s %s, lowest %s %s", call->reviewers[call->reviews[hi].reviewer].id,
+        n_brief(x, x->res->reviews[hi].total), call->reviewers[call->reviews[lo].reviewer].id,
+        n_brief(x, x->res->reviews[lo].total));
     end_line(x, 4);
 }
 
@@ -816,9 +826,9 @@ static void add_decision(struct ex *x, size_t upper, size_t lower, merit_decider
             n_brief(x, a->total));
         for (size_t t = 0; t < x->rb->tiebreak_count; t++) {
             tiebreak_value(a, &x->rb->tiebreaks[t], va);
-            add(x, ", %s %s", tiebreak_name(x, t), n_brief(x, va));
+            add(x, ", %s %s", tiebreak_short(x, t), n_brief(x, va));
         }
-        add(x, x->rb->tiebreak_count ? ", each)" : ")");
+        add(x, x->rb->tiebreak_count ? " each)" : ")");
         break;
     }
     mpq_clears(va, vb, NULL);
@@ -943,11 +953,13 @@ static void section_funding(struct ex *x, size_t index)
                 res->walk[s].action == MERIT_WALK_TIE_AT_LINE)
                 stop = &res->walk[s];
         if (stop != NULL)
-            add(x, "  the walk stopped above it, at %s (rank" GLUE "%s), which did not fit the "
-                   "%s %s remaining. ",
+            add(x, "  the walk stopped above it at %s (rank" GLUE "%s), which did not fit the "
+                   "%s %s remaining, ",
                 pid(x, stop->result), rank_text(x, &res->proposals[stop->result]), cur,
                 money(x, stop->remaining));
-        add(x, "Request %s %s.", cur, money(x, st->request));
+        else
+            add(x, "  the walk stopped above it, ");
+        add(x, "so %s (request %s) was not reached.", pid(x, index), money(x, st->request));
         break;
     }
     }
