@@ -840,7 +840,8 @@ static void section_rank(struct ex *x, size_t index)
     const merit_proposal_result *pr = &res->proposals[index];
     fputc('\n', x->out);
     if (pr->rank == 0) {
-        add(x, "Rank: not ranked, %s", merit_status_name(pr->status));
+        add(x, "Rank: not ranked (%s); only proposals that pass every check are ranked",
+            status_words(pr->status));
         end_line(x, 2);
         return;
     }
@@ -1132,7 +1133,7 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
         end_line(&x, 2);
         add_standing(&x, proposal_index, idw);
         add_standing(&x, other_index, idw);
-        add(&x, "  ");
+        add(&x, kind == MERIT_DECIDED_TIED ? "  " : "  decided ");
         add_decision(&x, upper, lower, kind, tb);
         end_line(&x, 4);
     } else if (a->rank > 0 || b->rank > 0) {
@@ -1144,8 +1145,8 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
         add_standing(&x, proposal_index, idw);
         add_standing(&x, other_index, idw);
         char *why = merit_report_reason(res, &res->proposals[unranked], x.places);
-        add(&x, "  the status decides: %s is %s: %s", pid(&x, unranked),
-            merit_status_name(res->proposals[unranked].status), keep(&x, why));
+        add(&x, "  decided by the status: %s is not ranked (%s): %s", pid(&x, unranked),
+            status_words(res->proposals[unranked].status), keep(&x, why));
         end_line(&x, 4);
     } else {
         add(&x, "%s against %s: neither is ranked", ida, idb);
@@ -1155,8 +1156,8 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
         for (int i = 0; i < 2; i++) {
             size_t idx = i == 0 ? proposal_index : other_index;
             char *why = merit_report_reason(res, &res->proposals[idx], x.places);
-            add(&x, "  %s is %s: %s", pid(&x, idx), merit_status_name(res->proposals[idx].status),
-                keep(&x, why));
+            add(&x, "  %s is not ranked (%s): %s", pid(&x, idx),
+                status_words(res->proposals[idx].status), keep(&x, why));
             end_line(&x, 4);
         }
     }
