@@ -81,8 +81,7 @@ int cmd_explain(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (against != NULL && strcmp(against, id) == 0)
-        return cli_usage_error("explain: --against names the proposal being explained ('%s')",
-                               id);
+        return cli_usage_error("explain: --against names the proposal being explained ('%s')", id);
 
     merit_ctx *ctx = merit_ctx_new();
     if (ctx == NULL) {
@@ -99,7 +98,11 @@ int cmd_explain(int argc, char **argv)
     if (code == EXIT_CLEAN) {
         size_t index = find_proposal(call, id);
         size_t other = against != NULL ? find_proposal(call, against) : SIZE_MAX;
-        const char *missing = index == SIZE_MAX ? id : against != NULL && other == SIZE_MAX ? against : NULL;
+        const char *missing = NULL;
+        if (index == SIZE_MAX)
+            missing = id;
+        else if (against != NULL && other == SIZE_MAX)
+            missing = against;
         int werr = 0;
         if (missing != NULL) {
             fprintf(stderr, "merit: error: no proposal '%s' in call '%s'\n", missing, call->id);

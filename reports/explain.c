@@ -25,6 +25,7 @@
 #include "report.h"
 
 #define WRAP_COLUMN 80
+#define QUOTE_WIDTH 40 /* a quoted input text is cut to this many columns */
 /* A space the line wrapper never breaks at, printed as a space: it keeps
  * "841/12 (70.08)" and "rank 6" whole. */
 #define GLUE "\x1f"
@@ -158,15 +159,15 @@ static const char *n_brief(struct ex *x, const mpq_t v)
 static const char *n_chain(struct ex *x, const mpq_t v)
 {
     const char *frac = n_frac(x, v), *exact = n_exact(x, v);
-    const char *s = strcmp(frac, exact) == 0 ? frac : sfmt(x, "%s = %s", frac, exact);
-    return rounded(x, v) ? sfmt(x, "%s -> shown %s", s, n_shown(x, v)) : s;
+    const char *s = strcmp(frac, exact) == 0 ? frac : sfmt(x, "%s =" GLUE "%s", frac, exact);
+    return rounded(x, v) ? sfmt(x, "%s ->" GLUE "shown" GLUE "%s", s, n_shown(x, v)) : s;
 }
 
 /* As n_chain, starting from the exact decimal: "6.5", "6.125 -> shown 6.12". */
 static const char *n_chain_decimal(struct ex *x, const mpq_t v)
 {
     const char *exact = n_exact(x, v);
-    return rounded(x, v) ? sfmt(x, "%s -> shown %s", exact, n_shown(x, v)) : exact;
+    return rounded(x, v) ? sfmt(x, "%s ->" GLUE "shown" GLUE "%s", exact, n_shown(x, v)) : exact;
 }
 
 static const char *op_symbol(merit_op op)
@@ -190,6 +191,28 @@ static size_t width(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         w += (*p & 0xC0) != 0x80;
     return w;
+}
+
+/* A copy cut to at most max code points, ending in "..." when cut. */
+static const char *shorten(struct ex *x, const char *s, size_t max)
+{
+    if (width(s) <= max)
+        return s;
+    size_t bytes = 0, w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (p[bytes] && w < max - 3) {
+        bytes++;
+        while ((p[bytes] & 0xC0) == 0x80)
+            bytes++;
+        w++;
+    }
+    /* end at a word when one ends in the second half */
+    size_t cut = bytes;
+    while (cut > bytes / 2 && s[cut] != ' ')
+        cut--;
+    if (s[cut] == ' ')
+        bytes = cut;
+    return sfmt(x, "%.*s...", (int)bytes, s);
 }
 
 static void add(struct ex *x, const char *f, ...) __attribute__((format(printf, 2, 3)));
@@ -238,50 +261,74 @@ static void put_glued(FILE *out, const char *s, size_t n)
         fputc(s[i] == GLUE[0] ? ' ' : s[i], out);
 }
 
+/* How good a break the space at p[i] makes. In a formula, best before "="
+ * or "->", then before "/" or after ":" or ",", so that a wrapped line of
+ * arithmetic breaks between steps and not inside one; in prose every space
+ * is as good as another. */
+static int break_quality(const char *p, size_t i, bool formula)
+{
+    if (!formula)
+        return 1;
+    char prev = i > 0 ? p[i - 1] : '\0', next = p[i + 1];
+    if (next == '=' || (next == '-' && p[i + 2] == '>'))
+        return 3;
+    if (next == '/' || prev == ':' || prev == ',')
+        return 2;
+    return 1;
+}
+
 /*
  * Prints the line built so far, wrapped at spaces to WRAP_COLUMN columns;
- * continuation lines start with `indent` spaces. A word longer than a line
- * is not cut. Spaces of the line's own indentation are never break points.
+ * continuation lines start with `indent` spaces. Prose fills each line;
+ * a formula breaks at the best place in the second half of the line (see
+ * break_quality). A word longer than a line is not cut. Spaces of the
+ * line's own indentation are never break points.
  */
-static void end_line(struct ex *x, size_t indent)
+static void wrap_line(struct ex *x, size_t indent, bool formula)
 {
     if (x->failed || x->line == NULL) {
         x->line_len = 0;
         return;
     }
-    const char *s = x->line;
+    const char *p = x->line;
     size_t lead = 0;
-    while (s[lead] == ' ')
+    while (p[lead] == ' ')
         lead++;
-    size_t start_col = 0; /* columns already used by the continuation indent */
-    const char *p = s;
-    bool first = true;
+    size_t start_col = 0; /* columns already taken by the continuation indent */
     for (;;) {
-        /* find the last space at which the rest still fits */
-        size_t col = start_col, brk = 0, i = 0;
-        bool found = false;
-        for (i = 0; p[i]; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                col++;
-            if (p[i] == ' ' && (!first || i > lead) && col <= WRAP_COLUMN + 1) {
-                brk = i;
-                found = true;
-            }
-            if (col > WRAP_COLUMN && found)
-                break;
-        }
-        if (p[i] == '\0' || !found) {
+        if (start_col + width(p) <= WRAP_COLUMN) {
             put_glued(x->out, p, strlen(p));
             fputc('\n', x->out);
             break;
         }
-        /* drop every space at the break */
-        size_t end = brk;
-        while (end > 0 && p[end - 1] == ' ')
-            end--;
-        put_glued(x->out, p, end);
+        size_t min_col =
+            start_col < WRAP_COLUMN ? start_col + (WRAP_COLUMN - start_col) / 2 : start_col;
+        size_t col = start_col, best = SIZE_MAX;
+        int best_q = -1;
+        for (size_t i = 0; p[i]; i++) {
+            if (p[i] == ' ' && i >= lead && (i == 0 || p[i - 1] != ' ')) {
+                if (col > WRAP_COLUMN) {
+                    if (best == SIZE_MAX)
+                        best = i; /* nothing fits: the first space after */
+                    break;
+                }
+                int q = col < min_col ? 0 : break_quality(p, i, formula);
+                if (q >= best_q) {
+                    best = i;
+                    best_q = q;
+                }
+            }
+            if ((p[i] & 0xC0) != 0x80)
+                col++;
+        }
+        if (best == SIZE_MAX) {
+            put_glued(x->out, p, strlen(p));
+            fputc('\n', x->out);
+            break;
+        }
+        put_glued(x->out, p, best);
         fputc('\n', x->out);
-        p += brk;
+        p += best;
         while (*p == ' ')
             p++;
         if (*p == '\0')
@@ -289,10 +336,20 @@ static void end_line(struct ex *x, size_t indent)
         for (size_t k = 0; k < indent; k++)
             fputc(' ', x->out);
         start_col = indent;
-        first = false;
+        lead = 0;
     }
     x->line_len = 0;
     x->line[0] = '\0';
+}
+
+static void end_line(struct ex *x, size_t indent)
+{
+    wrap_line(x, indent, false);
+}
+
+static void end_formula(struct ex *x, size_t indent)
+{
+    wrap_line(x, indent, true);
 }
 
 /* --- what the model holds, looked up ------------------------------------- */
@@ -383,6 +440,8 @@ static void section_header(struct ex *x, const merit_proposal_result *pr)
         method);
     if (x->res->method != x->rb->method)
         add(x, " (the rubric's is %s)", merit_method_name(x->rb->method));
+    if (x->rb->direction == MERIT_LOWER_IS_BETTER)
+        add(x, "; lower is better");
     end_line(x, 14);
     add(x, "  lead        %s (%s)", lead->name, merit_org_type_name(lead->type));
     end_line(x, 14);
@@ -401,7 +460,7 @@ static void section_header(struct ex *x, const merit_proposal_result *pr)
         if (pr->status == MERIT_STATUS_RESERVE && pr->tie_at_line)
             add(x, ": a tie at the funding line (T)");
         else if (pr->status == MERIT_STATUS_RESERVE)
-            add(x, ": passes every check; the budget did not reach it");
+            add(x, ": passes every check, but the budget ran out");
     } else {
         char *why = merit_report_reason(x->res, pr, x->places);
         add(x, ", not ranked: %s", keep(x, why));
@@ -468,8 +527,8 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         const merit_conflict *k = &call->conflicts[i];
         if (k->proposal != pr->proposal || k->from_call)
             continue;
-        add(x, "  %s (%s) declared a conflict and did not review: %s", call->reviewers[k->reviewer].id,
-            call->reviewers[k->reviewer].name, k->reason);
+        add(x, "  %s (%s) declared a conflict and did not review: %s",
+            call->reviewers[k->reviewer].id, call->reviewers[k->reviewer].name, k->reason);
         end_line(x, 4);
     }
 }
@@ -488,8 +547,8 @@ static int cmp_steps(const void *a, const void *b)
 }
 
 /* Writes the scale values of steps[from..to), joined by sep. */
-static void add_joined(struct ex *x, const int32_t *steps, size_t from, size_t to,
-                       const char *sep, mpq_t tmp)
+static void add_joined(struct ex *x, const int32_t *steps, size_t from, size_t to, const char *sep,
+                       mpq_t tmp)
 {
     for (size_t i = from; i < to; i++) {
         merit_score_value(x->rb, steps[i], tmp);
@@ -514,6 +573,13 @@ static void sum_values(struct ex *x, const int32_t *steps, size_t from, size_t t
     }
 }
 
+/* " = SUM / N = chain": the division that gives the aggregate, glued so that
+ * a wrapped line breaks only before an "=" */
+static void add_division(struct ex *x, const mpq_t sum, const char *divisor, const mpq_t value)
+{
+    add(x, " =" GLUE "%s" GLUE "/" GLUE "%s = %s", n_exact(x, sum), divisor, n_chain(x, value));
+}
+
 /* One criterion's aggregation, written out as a person would check it. */
 static void add_arithmetic(struct ex *x, const merit_criterion_result *cr, struct scores *sc)
 {
@@ -529,21 +595,18 @@ static void add_arithmetic(struct ex *x, const merit_criterion_result *cr, struc
         add(x, "mean of ");
         add_values(x, sc->steps, 0, n, tmp);
         sum_values(x, sc->steps, 0, n, sum, tmp);
-        add(x, " = %s / %zu = %s", n_exact(x, sum), n, n_chain(x, cr->value));
+        add_division(x, sum, sfmt(x, "%zu", n), cr->value);
         break;
     case MERIT_METHOD_MEDIAN:
         qsort(sc->steps, n, sizeof(*sc->steps), cmp_steps);
+        add(x, "median of ");
+        add_values(x, sc->steps, 0, n, tmp);
         if (n % 2 == 1) {
-            add(x, "median of ");
-            add_values(x, sc->steps, 0, n, tmp);
             add(x, " (sorted): the middle one, %s", n_chain_decimal(x, cr->value));
         } else {
-            add(x, "median of ");
-            add_values(x, sc->steps, 0, n, tmp);
-            sum_values(x, sc->steps, n / 2 - 1, n / 2 + 1, sum, tmp);
-            add(x, " (sorted): the middle two, (");
-            add_joined(x, sc->steps, n / 2 - 1, n / 2 + 1, " + ", tmp);
-            add(x, ") / 2 = %s / 2 = %s", n_exact(x, sum), n_chain(x, cr->value));
+            add(x, " (sorted): (");
+            add_joined(x, sc->steps, n / 2 - 1, n / 2 + 1, GLUE "+" GLUE, tmp);
+            add(x, ")" GLUE "/" GLUE "2 = %s", n_chain(x, cr->value));
         }
         break;
     case MERIT_METHOD_TRIMMED_MEAN:
@@ -551,40 +614,43 @@ static void add_arithmetic(struct ex *x, const merit_criterion_result *cr, struc
         add(x, "trimmed mean of ");
         add_values(x, sc->steps, 0, n, tmp);
         if (cr->trimmed == 2 && n >= 3) {
-            add(x, " (sorted), dropping ");
+            add(x, " (sorted) without ");
             add_values(x, sc->steps, 0, 1, tmp);
             add(x, " and ");
             add_values(x, sc->steps, n - 1, n, tmp);
             sum_values(x, sc->steps, 1, n - 1, sum, tmp);
-            add(x, ": mean of ");
-            add_values(x, sc->steps, 1, n - 1, tmp);
-            add(x, " = %s / %zu = %s", n_exact(x, sum), n - 2, n_chain(x, cr->value));
+            add(x, ": (");
+            add_joined(x, sc->steps, 1, n - 1, " + ", tmp);
+            add(x, ")" GLUE "/" GLUE "%zu", n - 2);
+            add_division(x, sum, sfmt(x, "%zu", n - 2), cr->value);
         } else {
             sum_values(x, sc->steps, 0, n, sum, tmp);
-            add(x, " (sorted; fewer than %u scores, none dropped) = %s / %zu = %s",
-                x->rb->trim_from < 3 ? 3 : x->rb->trim_from, n_exact(x, sum), n,
-                n_chain(x, cr->value));
+            add(x, " (fewer than %u scores: none dropped)",
+                x->rb->trim_from < 3 ? 3 : x->rb->trim_from);
+            add_division(x, sum, sfmt(x, "%zu", n), cr->value);
         }
         break;
-    case MERIT_METHOD_CONFIDENCE_WEIGHTED:
+    case MERIT_METHOD_CONFIDENCE_WEIGHTED: {
+        /* confidence times score, summed: the numerator of the quotient */
+        mpq_t c;
+        mpq_init(c);
         add(x, "confidence-weighted (");
         mpq_set_ui(sum, 0, 1);
         for (size_t i = 0; i < n; i++) {
             merit_score_value(x->rb, sc->steps[i], tmp);
             add(x, "%s%u*%s", i ? " + " : "", (unsigned)sc->conf[i], n_exact(x, tmp));
-            mpq_t c;
-            mpq_init(c);
             mpq_set_ui(c, sc->conf[i], 1);
             mpq_mul(tmp, tmp, c);
             mpq_add(sum, sum, tmp);
-            mpq_clear(c);
         }
         add(x, ") / (");
         for (size_t i = 0; i < n; i++)
             add(x, "%s%u", i ? " + " : "", (unsigned)sc->conf[i]);
-        add(x, ") = %s / %s = %s", n_exact(x, sum), n_exact(x, cr->weight_sum),
-            n_chain(x, cr->value));
+        add(x, ")");
+        add_division(x, sum, n_exact(x, cr->weight_sum), cr->value);
+        mpq_clear(c);
         break;
+    }
     }
     mpq_clears(sum, tmp, NULL);
 }
@@ -641,14 +707,13 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
             add(x, "no counted score: no aggregate");
         else
             add_arithmetic(x, cr, &sc);
-        end_line(x, 2 + labelw);
+        end_formula(x, 2 + labelw);
         for (size_t i = 0; i < call->review_count; i++) {
             const merit_review *rv = &call->reviews[i];
             if (rv->proposal != pr->proposal || !x->res->reviews[i].counted ||
                 rv->steps[c] != MERIT_NO_SCORE)
                 continue;
-            add(x, "%*sno score from %s", (int)(2 + labelw), "",
-                call->reviewers[rv->reviewer].id);
+            add(x, "%*sno score from %s", (int)(2 + labelw), "", call->reviewers[rv->reviewer].id);
             if (rv->no_score_reasons != NULL && rv->no_score_reasons[c] != NULL &&
                 rv->no_score_reasons[c][0] != '\0')
                 add(x, ": %s", rv->no_score_reasons[c]);
@@ -681,8 +746,8 @@ static void section_total(struct ex *x, const merit_proposal_result *pr)
     size_t col = strlen(head);
     add(x, "%s", head);
     for (size_t c = 0; c < rb->criterion_count; c++) {
-        const char *term = sfmt(x, "%s*%s", n_exact(x, rb->criteria[c].weight),
-                                n_frac(x, pr->criteria[c].value));
+        const char *term =
+            sfmt(x, "%s*%s", n_exact(x, rb->criteria[c].weight), n_frac(x, pr->criteria[c].value));
         size_t w = width(term) + (c ? 3 : 0);
         if (c > 0 && col + w > WRAP_COLUMN) {
             end_line(x, 0);
@@ -716,7 +781,9 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
     size_t failed = 0;
     for (size_t k = 0; k < rb->rule_count; k++)
         failed += !pr->rules[k].passed;
-    if (failed == 0)
+    if (rb->rule_count == 1)
+        add(x, "Eligibility: the rule is %s", failed ? "failed" : "met");
+    else if (failed == 0)
         add(x, "Eligibility: all %zu rules met", rb->rule_count);
     else
         add(x, "Eligibility: %zu of %zu rules failed", failed, rb->rule_count);
@@ -734,7 +801,9 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
             if (rr->passed)
                 add(x, ": met");
             else if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
-                add(x, ": failed at milestone %s: %s", p->milestones[rr->failed_milestone].id,
+                add(x, ": failed at milestone %s (\"%s\"): %s",
+                    p->milestones[rr->failed_milestone].id,
+                    shorten(x, p->milestones[rr->failed_milestone].metric, QUOTE_WIDTH),
                     rule->message);
             else
                 add(x, ": failed: %s", rule->message);
@@ -786,9 +855,12 @@ static void section_disagreement(struct ex *x, const merit_proposal_result *pr)
     else
         add(x, " <= limit %s: not flagged", n_exact(x, rb->disagreement_limit));
     end_line(x, 2);
-    add(x, "  highest total %s %s, lowest %s %s", call->reviewers[call->reviews[hi].reviewer].id,
-        n_brief(x, x->res->reviews[hi].total), call->reviewers[call->reviews[lo].reviewer].id,
-        n_brief(x, x->res->reviews[lo].total));
+    if (mpq_equal(x->res->reviews[lo].total, x->res->reviews[hi].total))
+        add(x, "  every complete counted review totals %s", n_brief(x, x->res->reviews[lo].total));
+    else
+        add(x, "  highest total %s %s, lowest %s %s",
+            call->reviewers[call->reviews[hi].reviewer].id, n_brief(x, x->res->reviews[hi].total),
+            call->reviewers[call->reviews[lo].reviewer].id, n_brief(x, x->res->reviews[lo].total));
     end_line(x, 4);
 }
 
@@ -807,15 +879,16 @@ static void add_decision(struct ex *x, size_t upper, size_t lower, merit_decider
         add(x, "nothing above: the top of the ranking");
         break;
     case MERIT_DECIDED_TOTAL:
-        add(x, "by the total: %s %s vs %s %s", pid(x, upper), n_brief(x, a->total), pid(x, lower),
-            n_brief(x, b->total));
+        add(x, "by the total%s: %s %s vs %s %s",
+            x->rb->direction == MERIT_LOWER_IS_BETTER ? " (lower is better)" : "", pid(x, upper),
+            n_brief(x, a->total), pid(x, lower), n_brief(x, b->total));
         break;
     case MERIT_DECIDED_TIEBREAK:
         tiebreak_value(a, &x->rb->tiebreaks[index], va);
         tiebreak_value(b, &x->rb->tiebreaks[index], vb);
         add(x, "by tie-break %zu, %s: %s %s vs %s %s; equal total %s", index + 1,
-            tiebreak_name(x, index), pid(x, upper), n_brief(x, va), pid(x, lower),
-            n_brief(x, vb), n_brief(x, a->total));
+            tiebreak_name(x, index), pid(x, upper), n_brief(x, va), pid(x, lower), n_brief(x, vb),
+            n_brief(x, a->total));
         for (size_t t = 0; t < index; t++) {
             tiebreak_value(a, &x->rb->tiebreaks[t], va);
             add(x, ", equal tie-break %zu, %s %s", t + 1, tiebreak_name(x, t), n_brief(x, va));
@@ -916,8 +989,9 @@ static void section_funding(struct ex *x, size_t index)
         add(x, "Funding line: funded");
         end_line(x, 2);
         if (last - first > 1)
-            add(x, "  shared rank %s (%s) requests %s %s together against %s remaining: it fits, "
-                   "funded whole.",
+            add(x,
+                "  shared rank %s (%s) requests %s %s together against %s remaining: it fits, "
+                "funded whole.",
                 rank_text(x, pr), members, cur, money(x, group), money(x, group_remaining));
         else
             add(x, "  request %s %s against %s remaining: it fits.", cur, money(x, st->request),
@@ -954,8 +1028,9 @@ static void section_funding(struct ex *x, size_t index)
                 res->walk[s].action == MERIT_WALK_TIE_AT_LINE)
                 stop = &res->walk[s];
         if (stop != NULL)
-            add(x, "  the walk stopped above it at %s (rank" GLUE "%s), which did not fit the "
-                   "%s %s remaining, ",
+            add(x,
+                "  the walk stopped above it at %s (rank" GLUE "%s), which did not fit the "
+                "%s %s remaining, ",
                 pid(x, stop->result), rank_text(x, &res->proposals[stop->result]), cur,
                 money(x, stop->remaining));
         else
@@ -1128,8 +1203,7 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
         if (kind == MERIT_DECIDED_TIED)
             add(&x, "%s against %s: they share rank %s", ida, idb, rank_text(&x, a));
         else
-            add(&x, "%s against %s: %s ranks above %s", ida, idb, pid(&x, upper),
-                pid(&x, lower));
+            add(&x, "%s against %s: %s ranks above %s", ida, idb, pid(&x, upper), pid(&x, lower));
         end_line(&x, 2);
         add_standing(&x, proposal_index, idw);
         add_standing(&x, other_index, idw);
@@ -1139,8 +1213,8 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
     } else if (a->rank > 0 || b->rank > 0) {
         size_t ranked = a->rank > 0 ? proposal_index : other_index;
         size_t unranked = a->rank > 0 ? other_index : proposal_index;
-        add(&x, "%s against %s: %s ranks above %s, which is not ranked", ida, idb,
-            pid(&x, ranked), pid(&x, unranked));
+        add(&x, "%s against %s: %s ranks above %s, which is not ranked", ida, idb, pid(&x, ranked),
+            pid(&x, unranked));
         end_line(&x, 2);
         add_standing(&x, proposal_index, idw);
         add_standing(&x, other_index, idw);
