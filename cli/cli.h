@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "merit/merit.h"
+#include "merit/result.h"
 
 /* Exit codes, documented in docs/cli.md. Their numbers never change. */
 enum {
@@ -31,6 +32,28 @@ int cmd_replay(int argc, char **argv);
  * exit code; on failure the diagnostic is printed and path is untouched. */
 typedef int (*cli_writer)(FILE *out, const void *arg);
 int cli_write_atomic(const char *path, cli_writer writer, const void *arg);
+
+/* What a ranking command produced and where it goes. */
+typedef struct cli_output {
+    const char *data; /* the rendered report */
+    size_t size;
+    const char *output; /* file, or NULL for standard output */
+    const char *format; /* recorded in the trail: "text", "json", "explain", ... */
+    const char *audit;  /* trail file, or NULL */
+    int argc;           /* the command's arguments (argv[0] is the command name) */
+    char **argv;
+    unsigned places;
+    bool method_overridden;
+} cli_output;
+
+/* Writes the report, then the audit trail if asked. Returns an exit code;
+ * diagnostics are printed. */
+int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *out);
+
+/* Renders into memory first, so that nothing partial is ever written. *data_out
+ * is malloc'd. Returns an exit code. */
+typedef int (*cli_renderer)(FILE *out, const void *arg);
+int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *size_out);
 
 /* Parses a whole non-negative number into *out; false if it is not one or is
  * larger than max. */

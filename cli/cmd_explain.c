@@ -21,7 +21,9 @@ static void help(FILE *out)
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted\n"
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
-                 "                 to even and only for display\n\n"
+                 "                 to even and only for display\n"
+                 "  --audit FILE   also write the audit trail of the ranking behind the\n"
+                 "                 explanation (docs/audit.md)\n\n"
                  "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
                  "3 I/O error\n");
 }
@@ -35,9 +37,23 @@ static size_t find_proposal(const merit_call *call, const char *id)
     return SIZE_MAX;
 }
 
+struct explain_job {
+    const merit_result *result;
+    size_t index, other; /* other: SIZE_MAX without --against */
+    const merit_report_options *options;
+};
+
+static int render(FILE *out, const void *arg)
+{
+    const struct explain_job *j = arg;
+    if (j->other != SIZE_MAX)
+        return merit_report_explain_against(out, j->result, j->index, j->other, j->options);
+    return merit_report_explain(out, j->result, j->index, j->options);
+}
+
 int cmd_explain(int argc, char **argv)
 {
-    const char *calldir = NULL, *id = NULL, *against = NULL;
+    const char *calldir = NULL, *id = NULL, *against = NULL, *audit = NULL;
     merit_report_options opt = {0};
     opt.places = 2;
     merit_rank_options ropt = {0};
@@ -57,6 +73,11 @@ int cmd_explain(int argc, char **argv)
                 return cli_usage_error("explain: --method takes mean, median, trimmed-mean or "
                                        "confidence-weighted");
             ropt.override_method = true;
+            i++;
+        } else if (strcmp(a, "--audit") == 0) {
+            if (value == NULL)
+                return cli_usage_error("explain: --audit needs a file name");
+            audit = value;
             i++;
         } else if (strcmp(a, "--places") == 0) {
             unsigned long n;
@@ -103,18 +124,20 @@ int cmd_explain(int argc, char **argv)
             missing = id;
         else if (against != NULL && other == SIZE_MAX)
             missing = against;
-        int werr = 0;
         if (missing != NULL) {
             fprintf(stderr, "merit: error: no proposal '%s' in call '%s'\n", missing, call->id);
             code = EXIT_INVALID;
-        } else if (against != NULL) {
-            werr = merit_report_explain_against(stdout, result, index, other, &opt);
         } else {
-            werr = merit_report_explain(stdout, result, index, &opt);
-        }
-        if (code == EXIT_CLEAN && (werr != 0 || fflush(stdout) != 0)) {
-            fputs("merit: error: cannot write the explanation to standard output\n", stderr);
-            code = EXIT_IO;
+            struct explain_job job = {result, index, other, &opt};
+            char *data;
+            size_t size;
+            code = cli_render(render, &job, &data, &size);
+            if (code == EXIT_CLEAN) {
+                cli_output out = {data, size, NULL,       "explain",           audit,
+                                  argc, argv, opt.places, ropt.override_method};
+                code = cli_emit(ctx, result, &out);
+            }
+            free(data);
         }
     }
     merit_result_free(result);

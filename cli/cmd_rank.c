@@ -1,9 +1,7 @@
 /* merit rank CALLDIR [--method M] [--format F] [-o FILE] [--places N] [--detail] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,8 +24,8 @@ static void help(FILE *out)
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
                  "                 to even and only for display\n"
                  "  --detail       csv: one row per proposal x reviewer x criterion\n"
-            "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
-            "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n"
+                 "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
+                 "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n"
                  "Colour is used on a terminal unless NO_COLOR is set.\n"
                  "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
@@ -40,30 +38,6 @@ struct job {
     enum format format;
 };
 
-struct bytes {
-    const char *data;
-    size_t size;
-};
-
-static int write_bytes(FILE *out, const void *arg)
-{
-    const struct bytes *b = arg;
-    return fwrite(b->data, 1, b->size, out) == b->size ? 0 : -1;
-}
-
-struct audit_job {
-    merit_ctx *ctx;
-    const merit_result *result;
-    const merit_audit_info *info;
-    char final_hex[65];
-};
-
-static int write_audit(FILE *out, const void *arg)
-{
-    struct audit_job *job = (struct audit_job *)(uintptr_t)arg;
-    return merit_audit_write(job->ctx, job->result, job->info, out, job->final_hex);
-}
-
 static const char *format_name(const struct job *job)
 {
     switch (job->format) {
@@ -75,17 +49,6 @@ static const char *format_name(const struct job *job)
         break;
     }
     return "text";
-}
-
-/* The time an audit trail records: SOURCE_DATE_EPOCH when set (for
- * reproducible trails), else now. */
-static long long audit_time(void)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    unsigned long v;
-    if (epoch != NULL && cli_parse_uint(epoch, 253402300799ul, &v))
-        return (long long)v;
-    return (long long)time(NULL);
 }
 
 static int write_report(FILE *out, const void *arg)
@@ -180,53 +143,25 @@ int cmd_rank(int argc, char **argv)
     int code = cli_exit_code(ctx, rc);
     if (code == EXIT_CLEAN) {
         job.result = result;
-        /* render first: the audit trail records the report's hash, and a
-         * failure leaves no partial output anywhere */
-        char *data = NULL;
-        size_t size = 0;
-        FILE *mem = open_memstream(&data, &size);
-        if (mem == NULL || write_report(mem, &job) != 0 || fclose(mem) != 0) {
-            fputs("merit: error: out of memory while writing the report\n", stderr);
-            code = EXIT_IO;
-            mem = NULL;
-        }
-        struct bytes bytes = {data, size};
-        merit_audit_report report = {output != NULL ? output : "-", format_name(&job), {0}};
-        if (code == EXIT_CLEAN && audit != NULL && merit_sha256(data, size, report.sha256) != 0) {
-            fputs("merit: error: cannot hash the report\n", stderr);
-            code = EXIT_IO;
-        }
-        if (code == EXIT_CLEAN && output != NULL) {
-            code = cli_write_atomic(output, write_bytes, &bytes);
-        } else if (code == EXIT_CLEAN &&
-                   (fwrite(data, 1, size, stdout) != size || fflush(stdout) != 0)) {
-            fputs("merit: error: cannot write the report to standard output\n", stderr);
-            code = EXIT_IO;
-        }
-        if (code == EXIT_CLEAN && audit != NULL) {
-            /* the command as typed, with the program named "merit" whatever
-             * path ran it, so that trails compare across builds */
-            const char **command = calloc((size_t)argc + 1, sizeof(char *));
-            if (command == NULL) {
-                free(data);
-                code = EXIT_IO;
-                goto done;
-            }
-            command[0] = "merit";
-            for (int i = 0; i < argc; i++)
-                command[i + 1] = argv[i];
-            merit_audit_info info = {argc + 1, command, audit_time(), job.options.places,
-                                     ropt.override_method, &report, 1};
-            struct audit_job aj = {ctx, result, &info, ""};
-            code = cli_write_atomic(audit, write_audit, &aj);
-            free((void *)command);
-            if (code == EXIT_CLEAN)
-                fprintf(stderr, "merit: audit trail written to %s; its closing line hashes to %s\n",
-                        audit, aj.final_hex);
+        /* render first: the trail records the report's hash, and a failure
+         * leaves no partial output anywhere */
+        char *data;
+        size_t size;
+        code = cli_render(write_report, &job, &data, &size);
+        if (code == EXIT_CLEAN) {
+            cli_output out = {data,
+                              size,
+                              output,
+                              format_name(&job),
+                              audit,
+                              argc,
+                              argv,
+                              job.options.places,
+                              ropt.override_method};
+            code = cli_emit(ctx, result, &out);
         }
         free(data);
     }
-done:
     merit_result_free(result);
     merit_call_free(call);
     merit_ctx_free(ctx);

@@ -7,16 +7,15 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: merit replay AUDITFILE [CALLDIR]\n\n"
-            "Checks an audit trail written by 'merit rank --audit': that no line of it was\n"
-            "edited, removed or reordered (each line records the hash of the one before),\n"
-            "that every input file is unchanged (a changed, missing or extra file is named\n"
-            "with both hashes), and that re-running the whole calculation with the recorded\n"
-            "options reproduces every step. CALLDIR defaults to the folder the trail\n"
-            "records. Reports the trail lists are re-hashed when they are found.\n\n"
-            "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
-            "step, the recorded and the recomputed value), 1 invalid input, 2 usage, 3 I/O\n");
+    fprintf(out, "usage: merit replay AUDITFILE [CALLDIR]\n\n"
+                 "Checks an audit trail written by 'merit rank --audit': that no line of it was\n"
+                 "edited, removed or reordered (each line records the hash of the one before),\n"
+                 "that every input file is unchanged (a changed, missing or extra file is named\n"
+                 "with both hashes), and that re-running the whole calculation with the recorded\n"
+                 "options reproduces every step. CALLDIR defaults to the folder the trail\n"
+                 "records. Reports the trail lists are re-hashed when they are found.\n\n"
+                 "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
+                 "step, the recorded and the recomputed value), 1 invalid input, 2 usage, 3 I/O\n");
 }
 
 int cmd_replay(int argc, char **argv)
