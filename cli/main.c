@@ -87,7 +87,7 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
         else
             invalid = true;
     }
-    if (rc == MERIT_ENOMEM) {
+    if (rc == MERIT_ENOMEM || merit_ctx_out_of_memory(ctx)) {
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }

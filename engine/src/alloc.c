@@ -15,11 +15,34 @@ void merit__alloc_fail_at(uint64_t n)
     allocations = 0;
 }
 
+uint64_t merit__alloc_count(void)
+{
+    return allocations;
+}
+
 static bool should_fail(void)
 {
-    if (fail_at == 0)
-        return false;
-    return ++allocations == fail_at;
+    return ++allocations == fail_at && fail_at != 0;
+}
+
+void *merit__hook_malloc(size_t size)
+{
+    return merit__malloc(size);
+}
+
+void *merit__hook_realloc(void *ptr, size_t size)
+{
+    return merit__realloc(ptr, size);
+}
+
+void merit__hook_free(void *ptr)
+{
+    free(ptr);
+}
+
+char *merit__hook_strdup(const char *s)
+{
+    return merit__strdup(s);
 }
 
 void *merit__malloc(size_t size)

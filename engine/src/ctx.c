@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "schema.h"
 
 merit_ctx *merit_ctx_new(void)
 {
@@ -35,7 +34,6 @@ void merit_ctx_free(merit_ctx *ctx)
         return;
     merit_ctx_clear_diags(ctx);
     free(ctx->diags);
-    merit__schemas_free(ctx->schemas);
     free(ctx);
 }
 
@@ -54,6 +52,11 @@ size_t merit_ctx_diag_count(const merit_ctx *ctx)
 const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index)
 {
     return index < ctx->diag_count ? &ctx->diags[index].diag : NULL;
+}
+
+bool merit_ctx_out_of_memory(const merit_ctx *ctx)
+{
+    return ctx->out_of_memory;
 }
 
 size_t merit_ctx_error_count(const merit_ctx *ctx)

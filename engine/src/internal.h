@@ -27,7 +27,6 @@ struct merit_ctx {
     size_t error_count;
     merit_limits limits;
     bool out_of_memory;            /* a diagnostic could not be recorded */
-    struct merit_schemas *schemas; /* compiled on first use */
 };
 
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)
@@ -74,7 +73,15 @@ int merit__op_from_name(const char *name);
 int merit__org_type_from_name(const char *name);
 int merit__chain_role_from_name(const char *name);
 
-/* Test hook: the n-th allocation from now fails (0: none). */
+/* Test hook: the n-th allocation from now fails (0: none), and the count of
+ * allocations since then. The merit__hook_ functions have the signatures
+ * libxml2's xmlMemSetup and jansson's json_set_alloc_funcs take, so that a
+ * test can fail their allocations in turn too. */
 void merit__alloc_fail_at(uint64_t n);
+uint64_t merit__alloc_count(void);
+void *merit__hook_malloc(size_t size);
+void *merit__hook_realloc(void *ptr, size_t size);
+void merit__hook_free(void *ptr);
+char *merit__hook_strdup(const char *s);
 
 #endif

@@ -6,9 +6,12 @@
 #include "schema.h"
 #include "xml_input.h"
 
-struct merit_schemas {
-    xmlSchemaPtr compiled[MERIT_SCHEMA_COUNT];
-};
+/* Compiled once per process, on first use, and kept until it exits: the
+ * schemas never change, compiling them costs more than validating a small
+ * file, and libxml2 2.9 cannot always free a schema whose compilation ran
+ * out of memory (docs/robustness.md). The first use must happen on one
+ * thread before any other starts (merit's loaders are single-threaded). */
+static xmlSchemaPtr compiled[MERIT_SCHEMA_COUNT];
 
 static const char *const schema_names[MERIT_SCHEMA_COUNT] = {"call", "rubric", "proposal", "sheet"};
 
@@ -20,6 +23,10 @@ const char *merit__schema_name(merit_schema_kind kind)
 static void schema_error(void *data, xmlErrorPtr err)
 {
     merit_ctx *ctx = data;
+    if (err != NULL && err->code == XML_ERR_NO_MEMORY) {
+        merit__oom(ctx);
+        return;
+    }
     merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, "", 0, 0,
                 "internal error: built-in schema does not compile: %s",
                 err && err->message ? err->message : "unknown");
@@ -27,15 +34,8 @@ static void schema_error(void *data, xmlErrorPtr err)
 
 xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind)
 {
-    if (ctx->schemas == NULL) {
-        ctx->schemas = merit__calloc(1, sizeof(*ctx->schemas));
-        if (ctx->schemas == NULL) {
-            merit__oom(ctx);
-            return NULL;
-        }
-    }
-    if (ctx->schemas->compiled[kind] != NULL)
-        return ctx->schemas->compiled[kind];
+    if (compiled[kind] != NULL)
+        return compiled[kind];
     merit__xml_global_init();
     const struct merit_embedded_file *file = NULL;
     for (const struct merit_embedded_file *f = merit_embedded_schemas; f->name != NULL; f++)
@@ -53,17 +53,16 @@ xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind)
         return NULL;
     }
     xmlSchemaSetParserStructuredErrors(pctx, schema_error, ctx);
-    ctx->schemas->compiled[kind] = xmlSchemaParse(pctx);
+    size_t errors = merit_ctx_error_count(ctx);
+    compiled[kind] = xmlSchemaParse(pctx);
     xmlSchemaFreeParserCtxt(pctx);
-    return ctx->schemas->compiled[kind];
-}
-
-void merit__schemas_free(struct merit_schemas *schemas)
-{
-    if (schemas == NULL)
-        return;
-    for (int i = 0; i < MERIT_SCHEMA_COUNT; i++)
-        if (schemas->compiled[i] != NULL)
-            xmlSchemaFree(schemas->compiled[i]);
-    free(schemas);
+    if (compiled[kind] != NULL && merit_ctx_error_count(ctx) != errors) {
+        /* compiled despite an error (memory ran out inside libxml2): the
+         * schema may be inconsistent, and freeing it may not be safe */
+        compiled[kind] = NULL;
+    }
+    if (compiled[kind] == NULL && !merit_ctx_out_of_memory(ctx) &&
+        merit_ctx_error_count(ctx) == errors)
+        merit__oom(ctx); /* libxml2 failed without saying why: memory */
+    return compiled[kind];
 }

@@ -1,4 +1,4 @@
-/* The compiled-in XML schemas, compiled once per context on first use. */
+/* The compiled-in XML schemas, compiled once per process on first use. */
 #ifndef MERIT_SCHEMA_H
 #define MERIT_SCHEMA_H
 
@@ -16,9 +16,9 @@ typedef enum merit_schema_kind {
 
 #define MERIT_NAMESPACE "urn:merit:1"
 
-/* Borrowed from the context; NULL (with a diagnostic) on failure. */
+/* Compiled once per process and kept; NULL (with a diagnostic on ctx, or
+ * its out-of-memory flag) on failure. */
 xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind);
-void merit__schemas_free(struct merit_schemas *schemas);
 const char *merit__schema_name(merit_schema_kind kind);
 
 #endif

@@ -26,6 +26,15 @@ static xmlParserInputPtr deny_external_entity(const char *url, const char *id,
     return NULL;
 }
 
+/* libxml2's generic handler prints to stderr; merit never prints: every
+ * message that matters reaches a structured handler and becomes a
+ * diagnostic. */
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 void merit__xml_global_init(void)
 {
     if (initialised)
@@ -33,6 +42,7 @@ void merit__xml_global_init(void)
     initialised = true;
     xmlInitParser();
     xmlSetExternalEntityLoader(deny_external_entity);
+    xmlSetGenericErrorFunc(NULL, silent);
 }
 
 unsigned long merit__xml_denied_loads(void)
@@ -361,6 +371,11 @@ static void parse_error(void *user, xmlErrorPtr err)
     struct parse_state *st = user;
     if (err == NULL || st->doctype_seen)
         return;
+    if (err->code == XML_ERR_NO_MEMORY) {
+        merit__oom(st->ctx);
+        st->errors = true;
+        return;
+    }
     /* After the DOCTYPE is refused, the parser's follow-up complaints add
      * nothing. */
     merit_severity sev =
@@ -436,6 +451,13 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
         st.errors = true;
     }
     if (!well_formed || st.errors || doc->doc == NULL) {
+        if (ctx->out_of_memory) {
+            if (doc->doc != NULL) {
+                xmlFreeDoc(doc->doc);
+                doc->doc = NULL;
+            }
+            return MERIT_ENOMEM;
+        }
         if (!st.errors)
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, doc->path, 0, 0,
                         "not well-formed XML");
@@ -463,6 +485,10 @@ static void validity_error(void *user, xmlErrorPtr err)
     struct validate_state *st = user;
     if (err == NULL)
         return;
+    if (err->code == XML_ERR_NO_MEMORY) {
+        merit__oom(st->ctx);
+        return;
+    }
     char *msg = tidy_message(err->message ? err->message : "invalid");
     if (msg == NULL) {
         merit__oom(st->ctx);
@@ -494,7 +520,7 @@ int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_
 {
     xmlSchemaPtr schema = merit__schema_get(ctx, kind);
     if (schema == NULL)
-        return MERIT_EINVALID;
+        return ctx->out_of_memory ? MERIT_ENOMEM : MERIT_EINVALID;
     xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
     if (vctx == NULL)
         return merit__oom(ctx);
@@ -505,6 +531,8 @@ int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_
     xmlSchemaFreeValidCtxt(vctx);
     if (r == 0)
         return 0;
+    if (ctx->out_of_memory)
+        return MERIT_ENOMEM;
     if (ctx->error_count == before)
         merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, doc->path, 0, 0,
                     "does not match the %s schema", merit__schema_name(kind));

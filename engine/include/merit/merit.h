@@ -17,6 +17,7 @@
 #ifndef MERIT_MERIT_H
 #define MERIT_MERIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,9 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits);
 size_t merit_ctx_diag_count(const merit_ctx *ctx);
 /* Borrowed; valid until the context is freed or cleared. */
 const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index);
+/* True when memory ran out during the run (then the run failed, whatever
+ * else the diagnostics say). */
+bool merit_ctx_out_of_memory(const merit_ctx *ctx);
 /* Number of diagnostics of severity error. */
 size_t merit_ctx_error_count(const merit_ctx *ctx);
 void merit_ctx_clear_diags(merit_ctx *ctx);

@@ -1,0 +1,89 @@
+/*
+ * What merit's fuzz harnesses (tests/fuzz/fuzz_*.c) share. Each harness
+ * defines LLVMFuzzerTestOneInput and is linked either with libFuzzer
+ * (-fsanitize=fuzzer, MERIT_FUZZ=ON) or with driver.c, a main() that replays
+ * files and folders so that every ordinary build runs the seed corpus and the
+ * crash reproducers as tests.
+ *
+ * The harnesses reach the engine only through the paths a user's files take:
+ * the bytes are written to a scratch folder made once per process (removed
+ * at exit) and handed to the public loaders by path. Everything an iteration
+ * allocates is freed before it returns, so that leak detection stays clean.
+ *
+ * Besides crashes, sanitizer reports and hangs, the harnesses abort on a
+ * broken contract (fuzz_check): a call that fails must say why in an error
+ * diagnostic, one that succeeds must have none, and every message must be
+ * printable UTF-8 and name a line inside the file it blames.
+ */
+#ifndef MERIT_FUZZ_H
+#define MERIT_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "merit/merit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The process's scratch folder, made on first use with mkdtemp under $TMPDIR
+ * (or /tmp) and removed when the process exits. */
+const char *fuzz_dir(void);
+/* fuzz_dir() + "/" + rel; malloc'd. Aborts when out of memory. */
+char *fuzz_path(const char *rel);
+/* Writes bytes to fuzz_dir()/rel, making the folders on the way; aborts on
+ * failure (the harness, not the engine, is broken then). */
+void fuzz_write(const char *rel, const void *bytes, size_t size);
+/* Removes fuzz_dir()/rel and everything under it (symlinks not followed). */
+void fuzz_remove(const char *rel);
+
+/* Reads a whole file (tests and set-up only); NULL when unreadable. */
+unsigned char *fuzz_read(const char *path, size_t *size_out);
+
+/*
+ * Checks the engine's contract after a call that returned rc: rc is 0 or a
+ * merit_error; rc != 0 comes with at least one error diagnostic (or is
+ * MERIT_ENOMEM), rc == 0 with none; every diagnostic formats, and its message
+ * is printable, valid UTF-8; a diagnostic that names a file in the scratch
+ * folder points at a line the file has. Aborts, printing the diagnostics,
+ * when the contract is broken.
+ */
+void fuzz_check(const merit_ctx *ctx, int rc, const char *what);
+
+/* Aborts with a message: a harness-detected defect. */
+void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* A stream into memory (open_memstream) and its release; the writers under
+ * test see an ordinary FILE. */
+struct fuzz_sink {
+    FILE *out;
+    char *buf;
+    size_t size;
+};
+void fuzz_sink_open(struct fuzz_sink *sink);
+/* Closes the stream; returns the number of bytes written. */
+size_t fuzz_sink_close(struct fuzz_sink *sink);
+
+/* --- whole calls (fuzz_calls.c) --------------------------------------- */
+
+/* Copies the example call (proposals/mfg-2026: call.xml, proposals/, reviews/)
+ * to fuzz_dir()/rel; aborts when it is missing. */
+void fuzz_copy_example(const char *rel);
+
+/*
+ * Loads the call folder dir (checked with fuzz_check) and, when it loads,
+ * ranks it with its rubric's method and then with each method in turn,
+ * checks the result's invariants (the funding walk adds up, ranks ascend),
+ * renders every report to memory (text, CSV, CSV detail, JSON parsed back,
+ * explain for every proposal and against its neighbour), writes the audit
+ * trail and replays it against dir, which must reproduce it. Returns
+ * merit_call_load's result.
+ */
+int fuzz_call_everything(const char *dir);
+
+/* With a pristine copy of the example call at fuzz_dir()/example, writes
+ * bytes to example/rel, runs fuzz_call_everything on it, and restores the
+ * example. The first use also checks that the example itself loads. */
+void fuzz_example_call_with(const char *rel, const void *bytes, size_t size);
+
+#endif

@@ -1,0 +1,274 @@
+/* Whole calls for the fuzz harnesses: see fuzz.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fuzz.h"
+#include "merit/audit.h"
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+
+#ifndef MERIT_EXAMPLE_DIR
+#error "MERIT_EXAMPLE_DIR must name proposals/mfg-2026 of the source tree"
+#endif
+
+static char *join(const char *a, const char *b)
+{
+    size_t len = strlen(a) + strlen(b) + 2;
+    char *p = malloc(len);
+    if (p == NULL)
+        fuzz_fail("out of memory");
+    snprintf(p, len, "%s/%s", a, b);
+    return p;
+}
+
+static void copy_file(const char *from, const char *to_rel)
+{
+    size_t size = 0;
+    unsigned char *bytes = fuzz_read(from, &size);
+    if (bytes == NULL)
+        fuzz_fail("cannot read '%s': %s", from, strerror(errno));
+    fuzz_write(to_rel, bytes, size);
+    free(bytes);
+}
+
+void fuzz_copy_example(const char *rel)
+{
+    char *from = join(MERIT_EXAMPLE_DIR, "call.xml");
+    char *to = join(rel, "call.xml");
+    copy_file(from, to);
+    free(from);
+    free(to);
+    static const char *const subs[] = {"proposals", "reviews"};
+    for (int s = 0; s < 2; s++) {
+        char *dir = join(MERIT_EXAMPLE_DIR, subs[s]);
+        DIR *d = opendir(dir);
+        if (d == NULL)
+            fuzz_fail("cannot open '%s': %s", dir, strerror(errno));
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char *src = join(dir, e->d_name);
+            char *sub = join(rel, subs[s]);
+            char *dst = join(sub, e->d_name);
+            copy_file(src, dst);
+            free(src);
+            free(sub);
+            free(dst);
+        }
+        closedir(d);
+        free(dir);
+    }
+}
+
+/* The result's invariants: every proposal once in the order, ranked ones
+ * first with ascending ranks, the funding walk adding up to the award. */
+static void check_result(const merit_result *res)
+{
+    const merit_call *call = res->call;
+    size_t n = res->proposal_count;
+    if (n != call->proposal_count || res->ranked_count > n)
+        fuzz_fail("result of %zu proposals (%zu ranked) for a call of %zu", n, res->ranked_count,
+                  call->proposal_count);
+    bool *seen = calloc(n ? n : 1, 1);
+    if (seen == NULL)
+        fuzz_fail("out of memory");
+    size_t funded = 0;
+    int64_t awarded = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = res->order[k];
+        if (i >= n || seen[i])
+            fuzz_fail("order[%zu] = %zu repeats or is out of range", k, i);
+        seen[i] = true;
+        const merit_proposal_result *pr = &res->proposals[i];
+        bool ranked = k < res->ranked_count;
+        bool passes = pr->status == MERIT_STATUS_FUNDED || pr->status == MERIT_STATUS_RESERVE;
+        if (ranked != (pr->rank != 0) || ranked != passes)
+            fuzz_fail("proposal %zu: rank %zu, status %d, at %zu of %zu ranked", i, pr->rank,
+                      (int)pr->status, k, res->ranked_count);
+        if (ranked && (pr->rank > k + 1 ||
+                       (k > 0 && pr->rank < res->proposals[res->order[k - 1]].rank)))
+            fuzz_fail("rank %zu at place %zu of the order", pr->rank, k + 1);
+        if (pr->status == MERIT_STATUS_FUNDED) {
+            funded++;
+            awarded += call->proposals[i].total.federal;
+        }
+    }
+    free(seen);
+    int64_t walked = 0;
+    for (size_t w = 0; w < res->walk_count; w++)
+        if (res->walk[w].action == MERIT_WALK_FUNDED)
+            walked += res->walk[w].request;
+    if (funded != res->funded_count || awarded != res->awarded || walked != res->awarded ||
+        res->awarded < 0 || res->remaining < 0 || res->awarded + res->remaining != call->budget)
+        fuzz_fail("the funding does not add up: %zu/%zu funded, awarded %lld/%lld/%lld, "
+                  "remaining %lld, budget %lld",
+                  funded, res->funded_count, (long long)awarded, (long long)walked,
+                  (long long)res->awarded, (long long)res->remaining, (long long)call->budget);
+}
+
+/* Renders every report of res to memory; a writer that fails on a memory
+ * stream, or JSON that does not parse back, is a defect. */
+static void render_all(const merit_result *res, unsigned places)
+{
+    merit_report_options opt = {places, false, false};
+    struct fuzz_sink sink;
+
+    fuzz_sink_open(&sink);
+    if (merit_report_text(sink.out, res, &opt) != 0)
+        fuzz_fail("merit_report_text failed");
+    fuzz_sink_close(&sink);
+
+    fuzz_sink_open(&sink);
+    if (merit_report_csv(sink.out, res, &opt) != 0)
+        fuzz_fail("merit_report_csv failed");
+    fuzz_sink_close(&sink);
+
+    opt.detail = true;
+    fuzz_sink_open(&sink);
+    if (merit_report_csv(sink.out, res, &opt) != 0)
+        fuzz_fail("merit_report_csv (detail) failed");
+    fuzz_sink_close(&sink);
+    opt.detail = false;
+
+    fuzz_sink_open(&sink);
+    if (merit_report_json(sink.out, res, &opt) != 0)
+        fuzz_fail("merit_report_json failed");
+    fflush(sink.out);
+    json_error_t err;
+    json_t *parsed = json_loadb(sink.buf, sink.size, 0, &err);
+    if (parsed == NULL)
+        fuzz_fail("the JSON report does not parse: %s at line %d", err.text, err.line);
+    json_decref(parsed);
+    fuzz_sink_close(&sink);
+
+    for (size_t i = 0; i < res->proposal_count; i++) {
+        fuzz_sink_open(&sink);
+        if (merit_report_explain(sink.out, res, i, &opt) != 0)
+            fuzz_fail("merit_report_explain failed for proposal %zu", i);
+        if (res->proposal_count > 1 &&
+            merit_report_explain_against(sink.out, res, i, (i + 1) % res->proposal_count, &opt) !=
+                0)
+            fuzz_fail("merit_report_explain_against failed for proposal %zu", i);
+        fuzz_sink_close(&sink);
+    }
+}
+
+/* Writes the trail of res and replays it against dir: it must reproduce. */
+static void audit_and_replay(const merit_result *res, const char *dir)
+{
+    static char *trail;
+    if (trail == NULL)
+        trail = fuzz_path("out/trail.jsonl");
+    const char *argv[] = {"merit", "rank", dir, "--audit", trail};
+    merit_audit_report report = {"-", "text", {0}};
+    merit_audit_info info = {5, argv, 0, 2, false, &report, 1};
+    char final_hex[65];
+
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    struct fuzz_sink sink;
+    fuzz_sink_open(&sink);
+    int rc = merit_audit_write(ctx, res, &info, sink.out, final_hex);
+    fuzz_check(ctx, rc, "merit_audit_write");
+    fflush(sink.out);
+    if (rc == 0)
+        fuzz_write("out/trail.jsonl", sink.buf, sink.size);
+    fuzz_sink_close(&sink);
+    merit_ctx_free(ctx);
+    if (rc != 0)
+        return;
+
+    ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    merit_replay_summary summary;
+    rc = merit_replay(ctx, trail, dir, &summary);
+    fuzz_check(ctx, rc, "merit_replay");
+    if (rc != 0) {
+        for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
+            char *s = merit_diag_format(merit_ctx_diag(ctx, i));
+            fprintf(stderr, "  %s\n", s ? s : "?");
+            free(s);
+        }
+        fuzz_fail("the trail of a ranked call does not replay (%d)", rc);
+    }
+    if (summary.inputs != res->call->file_count)
+        fuzz_fail("replay checked %zu inputs of %zu", summary.inputs, res->call->file_count);
+    merit_ctx_free(ctx);
+    fuzz_remove("out");
+}
+
+int fuzz_call_everything(const char *dir)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    merit_call *call = NULL;
+    int rc = merit_call_load(ctx, dir, &call);
+    fuzz_check(ctx, rc, "merit_call_load");
+    if ((rc == 0) != (call != NULL))
+        fuzz_fail("merit_call_load returned %d with call %p", rc, (void *)call);
+    if (rc == 0) {
+        merit_ctx_clear_diags(ctx);
+        merit_result *res = NULL;
+        int rrc = merit_call_rank(ctx, call, NULL, &res);
+        fuzz_check(ctx, rrc, "merit_call_rank");
+        if (rrc == 0) {
+            check_result(res);
+            render_all(res, 2);
+            audit_and_replay(res, dir);
+            merit_result_free(res);
+            /* every method, with other places */
+            static const merit_method methods[] = {MERIT_METHOD_MEAN, MERIT_METHOD_MEDIAN,
+                                                   MERIT_METHOD_TRIMMED_MEAN,
+                                                   MERIT_METHOD_CONFIDENCE_WEIGHTED};
+            for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+                merit_ctx_clear_diags(ctx);
+                merit_rank_options opt = {true, methods[m]};
+                res = NULL;
+                rrc = merit_call_rank(ctx, call, &opt, &res);
+                fuzz_check(ctx, rrc, "merit_call_rank (method)");
+                if (rrc != 0)
+                    fuzz_fail("ranking fails with method %d only", (int)methods[m]);
+                check_result(res);
+                render_all(res, (unsigned)(m * 3));
+                merit_result_free(res);
+            }
+        }
+    }
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    return rc;
+}
+
+void fuzz_example_call_with(const char *rel, const void *bytes, size_t size)
+{
+    static char *dir;
+    if (dir == NULL) {
+        fuzz_copy_example("example");
+        dir = fuzz_path("example");
+        if (fuzz_call_everything(dir) != 0)
+            fuzz_fail("the example call does not load");
+    }
+    char *target = join("example", rel);
+    char *path = fuzz_path(target);
+    size_t old_size = 0;
+    unsigned char *old = fuzz_read(path, &old_size);
+    fuzz_write(target, bytes, size);
+    fuzz_call_everything(dir);
+    if (old != NULL)
+        fuzz_write(target, old, old_size);
+    else
+        fuzz_remove(target);
+    free(old);
+    free(path);
+    free(target);
+}

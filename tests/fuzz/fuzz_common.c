@@ -1,0 +1,300 @@
+/* Helpers shared by the fuzz harnesses: see fuzz.h. */
+#include "fuzz.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void fuzz_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+static char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xsprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (need < 0)
+        fuzz_fail("vsnprintf failed");
+    char *p = malloc((size_t)need + 1);
+    if (p == NULL)
+        fuzz_fail("out of memory");
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)need + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+static char *scratch;
+
+static void rmtree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d != NULL) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char *child = xsprintf("%s/%s", path, e->d_name);
+                rmtree(child);
+                free(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void remove_scratch(void)
+{
+    if (scratch == NULL)
+        return;
+    rmtree(scratch);
+    free(scratch);
+    scratch = NULL;
+}
+
+const char *fuzz_dir(void)
+{
+    if (scratch != NULL)
+        return scratch;
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || base[0] == '\0')
+        base = "/tmp";
+    char *templ = xsprintf("%s/merit-fuzz-XXXXXX", base);
+    if (mkdtemp(templ) == NULL)
+        fuzz_fail("mkdtemp(%s): %s", templ, strerror(errno));
+    scratch = templ;
+    atexit(remove_scratch);
+    return scratch;
+}
+
+char *fuzz_path(const char *rel)
+{
+    return xsprintf("%s/%s", fuzz_dir(), rel);
+}
+
+void fuzz_write(const char *rel, const void *bytes, size_t size)
+{
+    char *path = fuzz_path(rel);
+    /* make the folders on the way */
+    for (char *slash = strchr(path + strlen(fuzz_dir()) + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            fuzz_fail("mkdir(%s): %s", path, strerror(errno));
+        *slash = '/';
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        fuzz_fail("open(%s): %s", path, strerror(errno));
+    const unsigned char *p = bytes;
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            fuzz_fail("write(%s): %s", path, strerror(errno));
+        p += n;
+        size -= (size_t)n;
+    }
+    if (close(fd) != 0)
+        fuzz_fail("close(%s): %s", path, strerror(errno));
+    free(path);
+}
+
+void fuzz_remove(const char *rel)
+{
+    char *path = fuzz_path(rel);
+    rmtree(path);
+    free(path);
+}
+
+unsigned char *fuzz_read(const char *path, size_t *size_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, size = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf != NULL) {
+        size += fread(buf + size, 1, cap - size, f);
+        if (size < cap)
+            break;
+        unsigned char *bigger = realloc(buf, cap * 2);
+        if (bigger == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return NULL;
+    }
+    *size_out = size;
+    return buf;
+}
+
+/* The length of the valid UTF-8 sequence at s (at most avail bytes), or 0. */
+static size_t utf8_length(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (n > avail)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
+        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* Lines as an XML parser counts them: LF, CR LF and a lone CR each end one. */
+static uint32_t count_lines(const unsigned char *bytes, size_t size)
+{
+    uint32_t lines = 1;
+    for (size_t i = 0; i < size; i++) {
+        if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == size || bytes[i + 1] != '\n')))
+            lines++;
+    }
+    return lines;
+}
+
+static void dump_diags(const merit_ctx *ctx)
+{
+    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
+        char *s = merit_diag_format(merit_ctx_diag(ctx, i));
+        fprintf(stderr, "  %s\n", s ? s : "(out of memory)");
+        free(s);
+    }
+}
+
+static void broken(const merit_ctx *ctx, const char *what, const char *why, size_t index)
+{
+    fprintf(stderr, "fuzz: %s: broken contract: %s (diagnostic %zu); diagnostics:\n", what, why,
+            index);
+    dump_diags(ctx);
+    abort();
+}
+
+/* The lines of a file in the scratch folder; 0 when it cannot be read (then
+ * nothing is checked). One fuzz_check remembers the last file it read in
+ * *cache (files change between iterations, so nothing is kept longer). */
+struct lines_cache {
+    char *path;
+    uint32_t lines;
+};
+
+static uint32_t lines_of(const char *path, struct lines_cache *cache)
+{
+    if (cache->path != NULL && strcmp(cache->path, path) == 0)
+        return cache->lines;
+    free(cache->path);
+    cache->path = NULL;
+    size_t size = 0;
+    unsigned char *bytes = fuzz_read(path, &size);
+    if (bytes == NULL)
+        return 0;
+    cache->lines = count_lines(bytes, size);
+    free(bytes);
+    cache->path = strdup(path);
+    return cache->lines;
+}
+
+void fuzz_check(const merit_ctx *ctx, int rc, const char *what)
+{
+    size_t errors = merit_ctx_error_count(ctx);
+    if (rc > 0 || rc < MERIT_EDIVERGED)
+        broken(ctx, what, "returned a value that is no merit_error", (size_t)rc);
+    if (rc == 0 && errors != 0)
+        broken(ctx, what, "succeeded with error diagnostics", errors);
+    if (rc != 0 && rc != MERIT_ENOMEM && errors == 0)
+        broken(ctx, what, "failed without an error diagnostic", 0);
+    const char *dir = fuzz_dir();
+    size_t dir_len = strlen(dir);
+    struct lines_cache cache = {NULL, 0};
+    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
+        const merit_diag *d = merit_ctx_diag(ctx, i);
+        if (d == NULL || d->file == NULL || d->message == NULL || d->message[0] == '\0')
+            broken(ctx, what, "a diagnostic without file or message", i);
+        if ((unsigned)d->severity > MERIT_SEVERITY_NOTE || (unsigned)d->kind > MERIT_DIAG_DIVERGED)
+            broken(ctx, what, "a diagnostic of no known severity or kind", i);
+        char *s = merit_diag_format(d);
+        if (s == NULL)
+            fuzz_fail("%s: out of memory formatting a diagnostic", what);
+        free(s);
+        const unsigned char *m = (const unsigned char *)d->message;
+        for (size_t k = 0, len = strlen(d->message); k < len;) {
+            size_t n = utf8_length(m + k, len - k);
+            if (n == 0)
+                broken(ctx, what, "a message that is not valid UTF-8", i);
+            if (n == 1 && (m[k] < 0x20 || m[k] == 0x7F))
+                broken(ctx, what, "a message with a control character", i);
+            k += n;
+        }
+        if (d->line > 0 && strncmp(d->file, dir, dir_len) == 0 && d->file[dir_len] == '/') {
+            uint32_t lines = lines_of(d->file, &cache);
+            if (lines > 0 && d->line > lines)
+                broken(ctx, what, "a line beyond the end of the file", i);
+        }
+    }
+    free(cache.path);
+}
+
+void fuzz_sink_open(struct fuzz_sink *sink)
+{
+    sink->buf = NULL;
+    sink->size = 0;
+    sink->out = open_memstream(&sink->buf, &sink->size);
+    if (sink->out == NULL)
+        fuzz_fail("open_memstream: %s", strerror(errno));
+}
+
+size_t fuzz_sink_close(struct fuzz_sink *sink)
+{
+    if (fclose(sink->out) != 0)
+        fuzz_fail("closing a memory stream: %s", strerror(errno));
+    size_t size = sink->size;
+    free(sink->buf);
+    sink->buf = NULL;
+    sink->out = NULL;
+    return size;
+}

@@ -1,0 +1,118 @@
+/*
+ * Allocation-failure torture, as curl's test suite does it: a whole ranking
+ * of the example call (load, rank, every report, the audit trail) is run
+ * once to count its allocations, then again with the 1st, 2nd, 3rd, ...
+ * allocation failing: merit's own, libxml2's and jansson's all go through
+ * the counting hook. Every run must end cleanly: either an error code with a
+ * diagnostic, or, if the failure was absorbed, exactly the output of the
+ * faultless run. Leaks and crashes are caught by the sanitizer build and by
+ * valgrind in CI.
+ *
+ * MERIT_TORTURE_STRIDE=k tries every k-th allocation only (default: every
+ * allocation up to 3000, then a stride that keeps the run to about 3000).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libxml/xmlmemory.h>
+
+#include "support.h"
+
+#include "internal.h"
+#include "merit/audit.h"
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+
+struct output {
+    char *text;
+    size_t size;
+};
+
+static uint64_t current_failure;
+
+/* One whole run; *out gets the concatenated outputs when it succeeds. */
+static int run_once(struct output *out)
+{
+    out->text = NULL;
+    out->size = 0;
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        return MERIT_ENOMEM;
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    int rc = merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call);
+    if (rc == 0)
+        rc = merit_call_rank(ctx, call, NULL, &res);
+    if (rc == 0) {
+        FILE *f = open_memstream(&out->text, &out->size);
+        assert_non_null(f);
+        merit_report_options opt = {2, false, false};
+        const char *argv[] = {"merit", "rank"};
+        merit_audit_info info = {2, argv, 0, 2, false, NULL, 0};
+        if (merit_report_text(f, res, &opt) != 0 || merit_report_json(f, res, &opt) != 0 ||
+            merit_report_csv(f, res, &opt) != 0)
+            rc = MERIT_ENOMEM;
+        if (rc == 0)
+            rc = merit_audit_write(ctx, res, &info, f, NULL);
+        fclose(f);
+    } else if (merit_ctx_diag_count(ctx) == 0 && !merit_ctx_out_of_memory(ctx)) {
+        fail_msg("allocation %llu: error %d without a diagnostic",
+                 (unsigned long long)current_failure, rc);
+    }
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    return rc;
+}
+
+static void test_every_allocation_fails_cleanly(void **state)
+{
+    (void)state;
+    struct output clean;
+    merit__alloc_fail_at(0);
+    assert_int_equal(run_once(&clean), 0);
+    uint64_t total = merit__alloc_count();
+    assert_true(total > 100);
+
+    uint64_t stride = total > 3000 ? total / 3000 : 1;
+    const char *env = getenv("MERIT_TORTURE_STRIDE");
+    if (env != NULL && atoi(env) > 0)
+        stride = (uint64_t)atoi(env);
+    uint64_t failed = 0, absorbed = 0;
+    for (uint64_t n = 1; n <= total; n += stride) {
+        merit__alloc_fail_at(n);
+        current_failure = n;
+        struct output got;
+        int rc = run_once(&got);
+        merit__alloc_fail_at(0);
+        if (rc == 0) {
+            /* the failure was absorbed: the output must not have changed */
+            if (got.size != clean.size || memcmp(got.text, clean.text, clean.size) != 0)
+                fail_msg("allocation %llu failed silently and changed the output",
+                         (unsigned long long)n);
+            absorbed++;
+        } else {
+            failed++;
+        }
+        free(got.text);
+    }
+    fprintf(stderr, "torture: %llu allocations, %llu tried: %llu ended in an error, %llu absorbed\n",
+            (unsigned long long)total, (unsigned long long)(failed + absorbed),
+            (unsigned long long)failed, (unsigned long long)absorbed);
+    assert_true(failed > 0);
+    free(clean.text);
+}
+
+int main(void)
+{
+    /* libxml2 and jansson allocate through the counting hook */
+    xmlMemSetup(merit__hook_free, merit__hook_malloc, merit__hook_realloc, merit__hook_strdup);
+    json_set_alloc_funcs(merit__hook_malloc, merit__hook_free);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_allocation_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
