@@ -303,8 +303,12 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         for (size_t k = res->ranked_count; k < call->proposal_count; k++) {
             const merit_proposal_result *pr = &res->proposals[res->order[k]];
             char *why = merit_report_reason(res, pr, places);
+            if (why == NULL) {
+                table_free(&t);
+                return -1;
+            }
             fprintf(out, "  %s  %s: %s\n", call->proposals[pr->proposal].id,
-                    merit_status_name(pr->status), why ? why : "?");
+                    merit_status_name(pr->status), why);
             free(why);
         }
     }
@@ -338,7 +342,11 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     fputc('\n', out);
     if (any_disagreement) {
         char *lim = merit_exact_string(rb->disagreement_limit);
-        fprintf(out, "D: reviewers disagree: their totals span more than %s.\n", lim ? lim : "?");
+        if (lim == NULL) {
+            table_free(&t);
+            return -1;
+        }
+        fprintf(out, "D: reviewers disagree: their totals span more than %s.\n", lim);
         free(lim);
     }
     for (size_t k = 0; k < res->ranked_count; k++)

@@ -13,7 +13,7 @@ packages=(
   libjansson-dev
   libssl-dev
   libcmocka-dev
-  clang
+  clang libclang-rt-14-dev
   valgrind
   locales tzdata
 )

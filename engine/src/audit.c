@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,8 +82,8 @@ static json_t *money(struct builder *b, int64_t cents)
 {
     char buf[32];
     uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, sizeof(buf), "%s%llu.%02u", cents < 0 ? "-" : "",
-             (unsigned long long)(mag / 100), (unsigned)(mag % 100));
+    snprintf(buf, sizeof(buf), "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
+             (unsigned)(mag % 100));
     return str(b, buf);
 }
 
@@ -191,8 +192,8 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
         set(b, o, "scores", scores);
         set(b, o, "count", integer(b, (long long)cr->count));
         set(b, o, "trimmed", integer(b, (long long)cr->trimmed));
-        set(b, o, "divisor", cr->has_value ? owned(b, merit_fraction_string(cr->weight_sum))
-                                           : json_null());
+        set(b, o, "divisor",
+            cr->has_value ? owned(b, merit_fraction_string(cr->weight_sum)) : json_null());
         set(b, o, "value", cr->has_value ? number(b, cr->value) : json_null());
     }
     json_t *o = record(b, "total");
@@ -263,7 +264,8 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
     o = record(b, "disagreement");
     set(b, o, "proposal", str(b, id));
     set(b, o, "spread", pr->has_spread ? number(b, pr->spread) : json_null());
-    set(b, o, "limit", rb->has_disagreement_limit ? decimal(b, rb->disagreement_limit) : json_null());
+    set(b, o, "limit",
+        rb->has_disagreement_limit ? decimal(b, rb->disagreement_limit) : json_null());
     set(b, o, "flag", json_boolean(pr->disagreement));
     mpq_clear(score);
 }
@@ -375,6 +377,27 @@ static int build_records(merit_ctx *ctx, const merit_result *res, const merit_au
 
 /* --- writing ------------------------------------------------------------ */
 
+/* JSON text of v, or NULL. Dumped in two passes into a buffer of the exact
+ * size: jansson 2.14's json_dumps ignores a failure to write an object key
+ * when its buffer cannot grow, and would drop the key silently (found by
+ * tests/test_torture.c); counting first and writing into a buffer that is
+ * large enough leaves nothing to fail in the writing. */
+static char *dump_json(json_t *v, size_t flags)
+{
+    size_t size = json_dumpb(v, NULL, 0, flags);
+    if (size == 0)
+        return NULL;
+    char *text = merit__malloc(size + 1);
+    if (text == NULL)
+        return NULL;
+    if (json_dumpb(v, text, size, flags) != size) {
+        free(text);
+        return NULL;
+    }
+    text[size] = '\0';
+    return text;
+}
+
 /* One line: {"seq": n, ...record..., "prev": hex}. Malloc'd text. */
 static char *chain_line(json_t *rec, size_t seq, const char *prev)
 {
@@ -389,7 +412,7 @@ static char *chain_line(json_t *rec, size_t seq, const char *prev)
         bad |= json_object_set(line, key, value);
     }
     bad |= json_object_set_new(line, "prev", json_string(prev));
-    char *text = bad ? NULL : json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = bad ? NULL : dump_json(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(line);
     return text;
 }
@@ -546,8 +569,9 @@ static int check_chain(merit_ctx *ctx, const struct trail *t)
         }
         if (recorded == NULL || strcmp(recorded, prev) != 0) {
             if (i == 0)
-                return diverged(ctx, t->path, 1, "the chain breaks here: the first record does "
-                                                 "not start the chain");
+                return diverged(ctx, t->path, 1,
+                                "the chain breaks here: the first record does "
+                                "not start the chain");
             return diverged(ctx, t->path, i,
                             "the chain breaks here: line %zu was edited (it no longer hashes to "
                             "the value line %zu records)",
@@ -701,8 +725,8 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, 
 /* A short description of a step: "aggregate (proposal P03, criterion approach)". */
 static void describe(const json_t *rec, char *buf, size_t size)
 {
-    static const char *const keys[] = {"proposal", "reviewer", "criterion", "subject", "rule",
-                                       "above",    "below"};
+    static const char *const keys[] = {"proposal", "reviewer", "criterion", "subject",
+                                       "rule",     "above",    "below"};
     size_t o = (size_t)snprintf(buf, size, "%s", rec_type(rec));
     const char *sep = " (";
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && o < size; k++) {
@@ -726,7 +750,8 @@ static char *show(const json_t *v)
         return merit__strdup(json_string_value(exact));
     if (json_is_string(v))
         return merit__strdup(json_string_value(v));
-    char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    char *s =
+        dump_json((json_t *)(uintptr_t)v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     return s ? s : merit__strdup("?");
 }
 
@@ -739,8 +764,8 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, size_t line, json
     describe(recorded, was, sizeof(was));
     if (strcmp(rec_type(recorded), rec_type(fresh)) != 0 || strcmp(was, what) != 0)
         return diverged(ctx, t->path, line,
-                        "step %zu diverged: the trail records %s here, the recomputation %s",
-                        line, was, what);
+                        "step %zu diverged: the trail records %s here, the recomputation %s", line,
+                        was, what);
     const char *key;
     json_t *value;
     json_object_foreach(fresh, key, value)
@@ -749,9 +774,9 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, size_t line, json
         if (old != NULL && json_equal(old, value))
             continue;
         char *a = show(old), *b = show(value);
-        int rc = diverged(ctx, t->path, line,
-                          "step %zu, %s, diverged: recorded %s %s, recomputed %s", line, what, key,
-                          a ? a : "?", b ? b : "?");
+        int rc =
+            diverged(ctx, t->path, line, "step %zu, %s, diverged: recorded %s %s, recomputed %s",
+                     line, what, key, a ? a : "?", b ? b : "?");
         free(a);
         free(b);
         return rc;
@@ -896,9 +921,9 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
         while (f < n && !is_step(rec_type(json_array_get(fresh, f))))
             f++;
         if (f == n) {
-            steps_rc = diverged(ctx, trail_path, i + 1,
-                                "step %zu, %s: the recomputation has no such step", i + 1,
-                                rec_type(rec));
+            steps_rc =
+                diverged(ctx, trail_path, i + 1, "step %zu, %s: the recomputation has no such step",
+                         i + 1, rec_type(rec));
             break;
         }
         steps_rc = compare_step(ctx, &t, i + 1, rec, json_array_get(fresh, f));

@@ -547,6 +547,8 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
         if (mpq_cmp(value, rb->scale_min) < 0 || mpq_cmp(value, rb->scale_max) > 0) {
             char *smin = merit_exact_string(rb->scale_min);
             char *smax = merit_exact_string(rb->scale_max);
+            if (smin == NULL || smax == NULL)
+                merit__oom(ctx);
             rc = merit__error_at(ctx, sc->value_loc,
                                  "score %s for criterion '%s' is off the scale %s to %s", sc->value,
                                  sc->criterion, smin ? smin : "?", smax ? smax : "?");
@@ -556,6 +558,8 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
         }
         if (!merit__rubric_on_scale(rb, value, &steps)) {
             char *sstep = merit_exact_string(rb->scale_step);
+            if (sstep == NULL)
+                merit__oom(ctx);
             rc = merit__error_at(ctx, sc->value_loc,
                                  "score %s for criterion '%s' is not on a step of %s", sc->value,
                                  sc->criterion, sstep ? sstep : "?");

@@ -26,7 +26,7 @@ struct merit_ctx {
     size_t diag_cap;
     size_t error_count;
     merit_limits limits;
-    bool out_of_memory;            /* a diagnostic could not be recorded */
+    bool out_of_memory; /* a diagnostic could not be recorded */
 };
 
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)

@@ -417,6 +417,8 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
             total_range(r, lo, hi);
             if (mpq_cmp(r->overall_threshold, lo) < 0 || mpq_cmp(r->overall_threshold, hi) > 0) {
                 char *slo = merit_exact_string(lo), *shi = merit_exact_string(hi);
+                if (slo == NULL || shi == NULL)
+                    merit__oom(ctx);
                 rc = merit__error_at(ctx, merit__xml_loc(doc, overall, "threshold"),
                                      "overall threshold %s is outside the possible totals %s to %s",
                                      merit__xml_attr(overall, "threshold"), slo ? slo : "?",
@@ -494,7 +496,7 @@ int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind
 }
 
 int merit__rubric_load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
-                       merit_rubric **out)
+                           merit_rubric **out)
 {
     int rc = merit__load_doc(ctx, doc, MERIT_SCHEMA_RUBRIC);
     if (rc == 0)

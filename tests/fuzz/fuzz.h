@@ -50,6 +50,9 @@ unsigned char *fuzz_read(const char *path, size_t *size_out);
  */
 void fuzz_check(const merit_ctx *ctx, int rc, const char *what);
 
+/* Prints every diagnostic of ctx on standard error. */
+void fuzz_print_diags(const merit_ctx *ctx);
+
 /* Aborts with a message: a harness-detected defect. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -67,8 +70,10 @@ size_t fuzz_sink_close(struct fuzz_sink *sink);
 /* --- whole calls (fuzz_calls.c) --------------------------------------- */
 
 /* Copies the example call (proposals/mfg-2026: call.xml, proposals/, reviews/)
- * to fuzz_dir()/rel; aborts when it is missing. */
-void fuzz_copy_example(const char *rel);
+ * to fuzz_dir()/rel; aborts when it is missing. When keep is not 0, only
+ * proposals P01 to P<keep> are copied, and the sheets without the reviews
+ * and conflicts of the others (a smaller call, a smaller trail). */
+void fuzz_copy_example(const char *rel, int keep);
 
 /*
  * Loads the call folder dir (checked with fuzz_check) and, when it loads,

@@ -37,7 +37,77 @@ static void copy_file(const char *from, const char *to_rel)
     free(bytes);
 }
 
-void fuzz_copy_example(const char *rel)
+/* The number in a proposal id "Pnn"; 0 when it is no such id. */
+static int proposal_number(const char *id)
+{
+    if (id[0] != 'P' || id[1] < '0' || id[1] > '9' || id[2] < '0' || id[2] > '9' || id[3] != '"')
+        return 0;
+    return (id[1] - '0') * 10 + (id[2] - '0');
+}
+
+/* Drops from a sheet of the example every line range from "<review
+ * proposal=\"Pnn\"" to "</review>" and every "<conflict proposal=\"Pnn\""
+ * line whose nn is above keep. The example's sheets put each on lines of
+ * their own. */
+static void copy_sheet(const char *from, const char *to_rel, int keep)
+{
+    size_t size = 0;
+    unsigned char *bytes = fuzz_read(from, &size);
+    if (bytes == NULL)
+        fuzz_fail("cannot read '%s': %s", from, strerror(errno));
+    char *text = malloc(size + 1);
+    char *out = malloc(size + 1);
+    if (text == NULL || out == NULL)
+        fuzz_fail("out of memory");
+    memcpy(text, bytes, size);
+    text[size] = '\0';
+    free(bytes);
+    size_t o = 0;
+    bool skipping = false;
+    for (char *line = text; *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+        const char *review = strstr(line, "<review proposal=\"");
+        const char *conflict = strstr(line, "<conflict proposal=\"");
+        bool drop = skipping;
+        if (review != NULL && review < line + len &&
+            proposal_number(review + strlen("<review proposal=\"")) > keep)
+            drop = skipping = true;
+        if (conflict != NULL && conflict < line + len &&
+            proposal_number(conflict + strlen("<conflict proposal=\"")) > keep)
+            drop = true;
+        const char *end = strstr(line, "</review>");
+        if (skipping && end != NULL && end < line + len)
+            skipping = false;
+        if (!drop) {
+            memcpy(out + o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    out[o] = '\0';
+    /* a <conflicts> element left empty goes too (the schema wants one) */
+    char *open_tag = strstr(out, "<conflicts>");
+    if (open_tag != NULL) {
+        char *after = open_tag + strlen("<conflicts>");
+        after += strspn(after, " \n");
+        if (strncmp(after, "</conflicts>", strlen("</conflicts>")) == 0) {
+            char *cut = open_tag;
+            while (cut > out && cut[-1] == ' ')
+                cut--;
+            char *to = after + strlen("</conflicts>");
+            if (*to == '\n')
+                to++;
+            memmove(cut, to, strlen(to) + 1);
+            o = strlen(out);
+        }
+    }
+    fuzz_write(to_rel, out, o);
+    free(text);
+    free(out);
+}
+
+void fuzz_copy_example(const char *rel, int keep)
 {
     char *from = join(MERIT_EXAMPLE_DIR, "call.xml");
     char *to = join(rel, "call.xml");
@@ -57,7 +127,12 @@ void fuzz_copy_example(const char *rel)
             char *src = join(dir, e->d_name);
             char *sub = join(rel, subs[s]);
             char *dst = join(sub, e->d_name);
-            copy_file(src, dst);
+            if (keep == 0)
+                copy_file(src, dst);
+            else if (s == 1)
+                copy_sheet(src, dst, keep);
+            else if (proposal_number(e->d_name) == 0 || proposal_number(e->d_name) <= keep)
+                copy_file(src, dst);
             free(src);
             free(sub);
             free(dst);
@@ -193,11 +268,7 @@ static void audit_and_replay(const merit_result *res, const char *dir)
     rc = merit_replay(ctx, trail, dir, &summary);
     fuzz_check(ctx, rc, "merit_replay");
     if (rc != 0) {
-        for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
-            char *s = merit_diag_format(merit_ctx_diag(ctx, i));
-            fprintf(stderr, "  %s\n", s ? s : "?");
-            free(s);
-        }
+        fuzz_print_diags(ctx);
         fuzz_fail("the trail of a ranked call does not replay (%d)", rc);
     }
     if (summary.inputs != res->call->file_count)
@@ -253,7 +324,7 @@ void fuzz_example_call_with(const char *rel, const void *bytes, size_t size)
 {
     static char *dir;
     if (dir == NULL) {
-        fuzz_copy_example("example");
+        fuzz_copy_example("example", 0);
         dir = fuzz_path("example");
         if (fuzz_call_everything(dir) != 0)
             fuzz_fail("the example call does not load");

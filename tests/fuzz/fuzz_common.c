@@ -106,6 +106,9 @@ void fuzz_write(const char *rel, const void *bytes, size_t size)
             fuzz_fail("mkdir(%s): %s", path, strerror(errno));
         *slash = '/';
     }
+    /* a new file rather than a truncated one: ext4 flushes a file truncated
+     * and rewritten to disk when it is closed, which would slow every run */
+    unlink(path);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         fuzz_fail("open(%s): %s", path, strerror(errno));
@@ -198,7 +201,7 @@ static uint32_t count_lines(const unsigned char *bytes, size_t size)
     return lines;
 }
 
-static void dump_diags(const merit_ctx *ctx)
+void fuzz_print_diags(const merit_ctx *ctx)
 {
     for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
         char *s = merit_diag_format(merit_ctx_diag(ctx, i));
@@ -211,7 +214,7 @@ static void broken(const merit_ctx *ctx, const char *what, const char *why, size
 {
     fprintf(stderr, "fuzz: %s: broken contract: %s (diagnostic %zu); diagnostics:\n", what, why,
             index);
-    dump_diags(ctx);
+    fuzz_print_diags(ctx);
     abort();
 }
 
@@ -241,6 +244,13 @@ static uint32_t lines_of(const char *path, struct lines_cache *cache)
 
 void fuzz_check(const merit_ctx *ctx, int rc, const char *what)
 {
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("MERIT_FUZZ_VERBOSE") != NULL;
+    if (verbose) {
+        fprintf(stderr, "fuzz: %s returned %d\n", what, rc);
+        fuzz_print_diags(ctx);
+    }
     size_t errors = merit_ctx_error_count(ctx);
     if (rc > 0 || rc < MERIT_EDIVERGED)
         broken(ctx, what, "returned a value that is no merit_error", (size_t)rc);

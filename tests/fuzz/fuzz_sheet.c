@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "merit/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
