@@ -291,28 +291,28 @@ static void call_without_reviews_survives_every_failed_allocation(void **state)
     sweep(load_call, "call", false);
 }
 
-/* FIXME(engine bug, call.c resolve_review / resolve_sheets): when the
+/* Regression test for a fixed bug (call.c resolve_review / resolve_sheets): when the
  * allocation of out->steps fails but the four arrays allocated after it
  * (confidences, comments, no_score_reasons, score_locs) do not,
  * resolve_sheets does not count the review (it checks r->steps != NULL),
  * so merit_call_free never frees those arrays: a leak of 4 blocks per
  * review on the out-of-memory path. Shows under the ASan build (the
- * LeakSanitizer report at exit). Disabled in the case list. */
-T_DISABLED static void call_with_reviews_survives_every_failed_allocation(void **state)
+ * LeakSanitizer report at exit). */
+static void call_with_reviews_survives_every_failed_allocation(void **state)
 {
     struct t_scratch *s = *state;
     write_call(s->dir, true);
     sweep(load_call, "call", false);
 }
 
-/* FIXME(engine bug, xml_input.c merit__xml_validate): when the context's
+/* Regression test for a fixed bug (xml_input.c merit__xml_validate): when the context's
  * schema table cannot be allocated, merit__schema_get records the lack of
  * memory but merit__xml_validate returns MERIT_EINVALID, so the caller (and
  * `merit validate`, exit 1) reports an invalid input with no diagnostic at
  * all instead of running out of memory (exit 3, "out of memory"). For a
  * valid proposal this happens when the 3rd engine allocation fails.
- * Disabled in the case list. */
-T_DISABLED static void out_of_memory_is_reported_as_such(void **state)
+ * */
+static void out_of_memory_is_reported_as_such(void **state)
 {
     struct t_scratch *s = *state;
     t_write(s->dir, "proposal.xml", proposal_xml);
@@ -328,12 +328,8 @@ int main(void)
         T(files_survive_every_failed_allocation),
         T(shipped_rubrics_survive_every_failed_allocation),
         T(call_without_reviews_survives_every_failed_allocation),
-        /* FIXME(engine bug): leak when a review's steps array cannot be
-         * allocated; see the comment above the test.
-         * T(call_with_reviews_survives_every_failed_allocation), */
-        /* FIXME(engine bug): out of memory reported as invalid input with
-         * no diagnostic; see the comment above the test.
-         * T(out_of_memory_is_reported_as_such), */
+        T(call_with_reviews_survives_every_failed_allocation),
+        T(out_of_memory_is_reported_as_such),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,11 +284,11 @@ static void test_forged_chain(void **state)
     write_lines(lines, n);
     free_lines(lines, n);
     assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
-    expect_diag(f->ctx, "trail.jsonl", (uint32_t)(i + 1),
-                "step");
+    expect_diag(f->ctx, "trail.jsonl", (uint32_t)(i + 1), "step");
     char want[160];
-    snprintf(want, sizeof(want), "step %zu, total (proposal P10), diverged: recorded value 551/8, "
-                                 "recomputed 541/8",
+    snprintf(want, sizeof(want),
+             "step %zu, total (proposal P10), diverged: recorded value 551/8, "
+             "recomputed 541/8",
              i + 1);
     expect_diag(f->ctx, "trail.jsonl", (uint32_t)(i + 1), want);
 }

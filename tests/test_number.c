@@ -181,12 +181,12 @@ static void amount_parse_rejects_bad_amounts(void **state)
     expect_not_amount("100000000000000000000");
 }
 
-/* FIXME(engine bug, number.c merit_amount_parse): the header promises -1 only
+/* Regression test for a fixed bug (number.c merit_amount_parse): the header promises -1 only
  * for "not an amount, or more than INT64_MAX cents", but any text with more
  * than 16 integer digits is refused, so INT64_MAX cents itself and "1"
  * written with leading zeros are rejected. Unreachable through the schemas
- * (they allow 15 digits), hence low severity. Disabled in the case list. */
-T_DISABLED static void amount_parse_accepts_up_to_int64_max(void **state)
+ * (they allow 15 digits), hence low severity. */
+static void amount_parse_accepts_up_to_int64_max(void **state)
 {
     (void)state;
     /* INT64_MAX = 9223372036854775807 cents = 92233720368547758.07 */
@@ -464,9 +464,7 @@ int main(void)
         cmocka_unit_test(decimal_parse_rejects_everything_else),
         cmocka_unit_test(amount_parse_gives_cents),
         cmocka_unit_test(amount_parse_rejects_bad_amounts),
-        /* FIXME(engine bug): amounts of 17+ digits refused even when they fit
-         * in int64 cents; see the comment above the test.
-         * cmocka_unit_test(amount_parse_accepts_up_to_int64_max), */
+        cmocka_unit_test(amount_parse_accepts_up_to_int64_max),
         cmocka_unit_test(cents_to_mpq_is_exact),
         cmocka_unit_test(format_rounds_half_to_even),
         cmocka_unit_test(format_zero_places),

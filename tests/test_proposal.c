@@ -121,13 +121,13 @@ static void lead_false_is_no_lead(void **state)
                                    "proposal 'P01' names no lead organisation (lead=\"true\")"));
 }
 
-/* FIXME(engine bug, proposal.c load_team): xs:boolean collapses white space,
+/* Regression test for a fixed bug (proposal.c load_team): xs:boolean collapses white space,
  * so the schema accepts lead=" true ", but the loader compares the raw text
  * with "true" and "1" and then reports "names no lead organisation
  * (lead=\"true\")" for a proposal whose lead is plainly marked. The same
  * comparison is made for caseless= in rubric.c and skip-unaffordable=.
- * Disabled in the case list. */
-T_DISABLED static void lead_with_spaces_is_a_lead(void **state)
+ * */
+static void lead_with_spaces_is_a_lead(void **state)
 {
     struct t_scratch *s = *state;
     assert_int_equal(validate_edited(s, "lead=\"true\"", "lead=\" true \""), 0);
@@ -212,10 +212,10 @@ static void one_year_too_many(void **state)
                                    "not 2"));
 }
 
-/* FIXME(engine message, proposal.c load_budget): for a project of 12 months
+/* Regression test for a fixed message (proposal.c load_budget): for a project of 12 months
  * or less the message reads "needs 1 years, not 2". Disabled in the case
  * list; the expected text is the grammatical one. */
-T_DISABLED static void one_year_message_is_singular(void **state)
+static void one_year_message_is_singular(void **state)
 {
     struct t_scratch *s = *state;
     assert_int_equal(validate_edited(s, "months=\"24\"", "months=\"12\""), MERIT_EINVALID);
@@ -419,9 +419,7 @@ int main(void)
         T(two_leads),
         T(no_lead),
         T(lead_false_is_no_lead),
-        /* FIXME(engine bug): lead=" true " passes the schema but is not a
-         * lead; see the comment above the test.
-         * T(lead_with_spaces_is_a_lead), */
+        T(lead_with_spaces_is_a_lead),
         T(sme_with_500_employees),
         T(large_with_10_employees),
         T(duplicate_organisation_id),
@@ -429,8 +427,7 @@ int main(void)
         T(totals_do_not_add_up),
         T(wrong_number_of_years),
         T(one_year_too_many),
-        /* FIXME(engine message): "needs 1 years"; see the comment above.
-         * T(one_year_message_is_singular), */
+        T(one_year_message_is_singular),
         T(year_numbered_twice),
         T(year_out_of_range),
         T(zero_federal_request),

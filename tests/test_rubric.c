@@ -630,12 +630,12 @@ static void schema_error_names_line(void **state)
                                    "is ( name )"));
 }
 
-/* FIXME(engine bug, rubric.c load_rule and merit__rubric_from_doc):
+/* Regression test for a fixed bug (rubric.c load_rule and merit__rubric_from_doc):
  * xs:boolean collapses white space, so the schema accepts caseless=" true "
  * and skip-unaffordable=" true ", but the loader compares the raw text with
  * "true" and "1" and silently reads both as false: no diagnostic, and the
- * rule then matches case-sensitively. Disabled in the case list. */
-T_DISABLED static void booleans_with_spaces_are_true(void **state)
+ * rule then matches case-sensitively. */
+static void booleans_with_spaces_are_true(void **state)
 {
     struct t_scratch *s = *state;
     char *xml =
@@ -699,9 +699,7 @@ int main(void)
         T(aggregation_limits),
         T(schema_error_names_line),
         T(every_error_is_collected),
-        /* FIXME(engine bug): caseless=" true " and skip-unaffordable=" true "
-         * pass the schema but are read as false; see the comment above.
-         * T(booleans_with_spaces_are_true), */
+        T(booleans_with_spaces_are_true),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

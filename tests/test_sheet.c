@@ -199,13 +199,13 @@ static void raw_sheet_fields(void **state)
     merit__xml_doc_release(&doc);
 }
 
-/* FIXME(engine bug, xml_input.c merit__xml_loc): an element's column is
+/* Regression test for a fixed bug (xml_input.c merit__xml_loc): an element's column is
  * found by searching backwards from the end of the line for "<name", so
  * when two elements of the same name share a line every diagnostic names
  * the last one. Any minified file is affected: here the duplicate score is
  * reported at the third <score> (col 161) and the note at the third too
- * (col 154) instead of cols 129 and 90. Disabled in the case list. */
-T_DISABLED static void same_line_elements_have_their_own_columns(void **state)
+ * (col 154) instead of cols 129 and 90. */
+static void same_line_elements_have_their_own_columns(void **state)
 {
     struct t_scratch *s = *state;
     const char *kind = NULL;
@@ -255,9 +255,7 @@ int main(void)
         T(sheet_without_reviews_is_valid),
         T(bundle_of_sheets),
         T(raw_sheet_fields),
-        /* FIXME(engine bug): columns of same-named elements on one line all
-         * name the last one; see the comment above the test.
-         * T(same_line_elements_have_their_own_columns), */
+        T(same_line_elements_have_their_own_columns),
         T(wrong_root_element),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,17 +197,16 @@ static void size_limit(void **state)
     merit_ctx_set_limits(s->ctx, &limits);
     assert_int_equal(validate(s, "sheet.xml"), MERIT_ELIMIT);
     T_EXPECT_DIAGS(s->ctx, T_ERROR("sheet.xml", 0, 0,
-                                   "file is 75 bytes, more than the limit of 74 "
-                                   "(--max-file-size)"));
+                                   "file is 75 bytes, more than the file-size limit of 74"));
     assert_int_equal(merit_ctx_diag(s->ctx, 0)->kind, MERIT_DIAG_LIMIT);
 }
 
-/* FIXME(engine message, xml_input.c merit__xml_read_file): the size-limit
+/* Regression test for a fixed message (xml_input.c merit__xml_read_file): the size-limit
  * message tells the user to use "--max-file-size", an option no merit
  * command has (docs/cli.md lists none; `merit validate --max-file-size`
  * is a usage error). The library should not name CLI options at all.
- * Disabled in the case list; the expected text drops the option. */
-T_DISABLED static void size_limit_message_names_no_missing_option(void **state)
+ * */
+static void size_limit_message_names_no_missing_option(void **state)
 {
     struct t_scratch *s = *state;
     t_write(s->dir, "sheet.xml",
@@ -216,8 +215,8 @@ T_DISABLED static void size_limit_message_names_no_missing_option(void **state)
     merit_limits limits = {.max_file_bytes = 74, .max_depth = 0};
     merit_ctx_set_limits(s->ctx, &limits);
     assert_int_equal(validate(s, "sheet.xml"), MERIT_ELIMIT);
-    T_EXPECT_DIAGS(s->ctx,
-                   T_ERROR("sheet.xml", 0, 0, "file is 75 bytes, more than the limit of 74"));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("sheet.xml", 0, 0,
+                                   "file is 75 bytes, more than the file-size limit of 74"));
 }
 
 static void depth_limit(void **state)
@@ -357,9 +356,7 @@ int main(void)
         T(fifo_is_refused_without_hanging),
         T(gzip_file_is_not_decompressed),
         T(size_limit),
-        /* FIXME(engine message): names a CLI option that does not exist;
-         * see the comment above the test.
-         * T(size_limit_message_names_no_missing_option), */
+        T(size_limit_message_names_no_missing_option),
         T(depth_limit),
         T(empty_and_missing_files),
         T(directory_is_refused),

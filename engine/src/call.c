@@ -647,8 +647,9 @@ static int resolve_sheets(struct loader *L)
         for (size_t k = 0; k < s->review_count; k++) {
             merit_review *r = &c->reviews[c->review_count];
             int one = resolve_review(L, s, (size_t)rv, &s->reviews[k], r);
-            if (r->steps != NULL)
-                c->review_count++; /* resolved far enough to own memory */
+            /* counted whatever happened, so that merit_call_free releases
+             * what it holds; a call with a failed review is never returned */
+            c->review_count++;
             if (one == MERIT_ENOMEM) {
                 free(sheet_of);
                 return one;

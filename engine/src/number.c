@@ -56,11 +56,14 @@ int merit_amount_parse(const char *text, int64_t *cents_out)
     if (text == NULL)
         return -1;
     size_t int_digits = strspn(text, "0123456789");
-    if (int_digits == 0 || int_digits > 16)
+    if (int_digits == 0)
         return -1;
     int64_t units = 0;
-    for (size_t i = 0; i < int_digits; i++)
+    for (size_t i = 0; i < int_digits; i++) {
+        if (units > (INT64_MAX - (text[i] - '0')) / 10)
+            return -1;
         units = units * 10 + (text[i] - '0');
+    }
     int64_t cents = 0;
     const char *rest = text + int_digits;
     if (*rest == '.') {

@@ -55,8 +55,7 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
         org->name = merit__xml_text(merit__xml_child(o, "name"), true);
         if (org->id == NULL || org->name == NULL)
             return merit__oom(ctx);
-        const char *lead = merit__xml_attr(o, "lead");
-        org->lead = lead != NULL && (strcmp(lead, "true") == 0 || strcmp(lead, "1") == 0);
+        org->lead = merit__xml_bool(o, "lead");
         org->type = (merit_org_type)merit__org_type_from_name(merit__xml_attr(o, "type"));
         org->chain =
             (merit_chain_role)merit__chain_role_from_name(merit__xml_attr(o, "supply-chain"));
@@ -188,9 +187,9 @@ static int load_budget(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode 
     size_t expected_years = (p->months + 11) / 12;
     if (n != expected_years)
         rc = merit__error_at(ctx, merit__xml_loc(doc, budget, NULL),
-                             "proposal '%s' runs %u months, so its budget needs %zu years, not "
+                             "proposal '%s' runs %u months, so its budget needs %zu year%s, not "
                              "%zu",
-                             p->id, p->months, expected_years, n);
+                             p->id, p->months, expected_years, expected_years == 1 ? "" : "s", n);
     const xmlNode *total = merit__xml_child(budget, "total");
     if (money_from_node(ctx, doc, total, &p->total) != 0)
         return MERIT_EINVALID;

@@ -293,9 +293,7 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
     rule->each_milestone = scope != NULL && strcmp(scope, "each-milestone") == 0;
     const char *expect = merit__xml_attr(node, "expect");
     rule->expect_match = expect == NULL || strcmp(expect, "match") == 0;
-    const char *caseless = merit__xml_attr(node, "caseless");
-    rule->caseless =
-        caseless != NULL && (strcmp(caseless, "true") == 0 || strcmp(caseless, "1") == 0);
+    rule->caseless = merit__xml_bool(node, "caseless");
     if (rule->each_milestone && rule->section != MERIT_SECTION_MILESTONES)
         rc = merit__error_at(ctx, merit__xml_loc(doc, node, "scope"),
                              "rule '%s': scope 'each-milestone' needs section 'milestones'",
@@ -452,8 +450,7 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
                                  "disagreement-limit must not be negative");
     }
     const xmlNode *funding = merit__xml_child(root, "funding");
-    s = merit__xml_attr(funding, "skip-unaffordable");
-    r->skip_unaffordable = s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+    r->skip_unaffordable = merit__xml_bool(funding, "skip-unaffordable");
 
     int trc = load_tiebreaks(ctx, doc, merit__xml_child(root, "tie-break"), r);
     if (trc == MERIT_ENOMEM) {

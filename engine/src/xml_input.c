@@ -1,11 +1,13 @@
 /* Hardened XML reading: see xml_input.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -108,7 +110,7 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     }
     if ((uint64_t)st.st_size > ctx->limits.max_file_bytes) {
         rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
-                         "file is %llu bytes, more than the limit of %llu (--max-file-size)",
+                         "file is %llu bytes, more than the file-size limit of %llu",
                          (unsigned long long)st.st_size,
                          (unsigned long long)ctx->limits.max_file_bytes);
         goto done;
@@ -225,37 +227,45 @@ merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const c
     if (node == NULL)
         return loc;
     long line = xmlGetLineNo(node);
-    if (line <= 0)
+    if (line > 0)
+        loc.line = (uint32_t)line;
+    if (build_line_index(doc) != 0)
         return loc;
-    loc.line = (uint32_t)line;
-    if (build_line_index(doc) != 0 || (size_t)line > doc->line_count)
-        return loc;
-    /* libxml2 records the line where the start tag ends: search backwards
-     * from the end of that line for "<name" or "<prefix:name". */
-    size_t end = (size_t)line < doc->line_count ? doc->line_starts[line] : doc->size;
-    size_t floor_line = line > 200 ? (size_t)line - 200 : 1;
-    size_t floor = doc->line_starts[floor_line - 1];
     const char *name = (const char *)node->name;
     size_t nlen = strlen(name);
     size_t found = SIZE_MAX;
-    for (size_t i = end; i-- > floor;) {
-        if (doc->bytes[i] != '<')
-            continue;
-        size_t p = i + 1;
-        /* optional prefix */
-        size_t q = p;
-        while (q < doc->size && !is_name_end(doc->bytes[q]) && doc->bytes[q] != ':')
-            q++;
-        if (q < doc->size && doc->bytes[q] == ':')
-            p = q + 1;
-        if (p + nlen < doc->size && memcmp(doc->bytes + p, name, nlen) == 0 &&
-            is_name_end(doc->bytes[p + nlen])) {
-            found = i;
-            break;
+    if (node->type == XML_ELEMENT_NODE && node->_private != NULL) {
+        /* the parser recorded where this start tag begins */
+        found = (size_t)(uintptr_t)node->_private - 1;
+    } else if (line > 0 && (size_t)line <= doc->line_count) {
+        /* no record: search backwards from the end of the line libxml2
+         * gives for "<name" or "<prefix:name" */
+        size_t end = (size_t)line < doc->line_count ? doc->line_starts[line] : doc->size;
+        size_t floor_line = line > 200 ? (size_t)line - 200 : 1;
+        size_t floor = doc->line_starts[floor_line - 1];
+        for (size_t i = end; i-- > floor;) {
+            if (doc->bytes[i] != '<')
+                continue;
+            size_t p = i + 1;
+            size_t q = p;
+            while (q < doc->size && !is_name_end(doc->bytes[q]) && doc->bytes[q] != ':')
+                q++;
+            if (q < doc->size && doc->bytes[q] == ':')
+                p = q + 1;
+            if (p + nlen < doc->size && memcmp(doc->bytes + p, name, nlen) == 0 &&
+                is_name_end(doc->bytes[p + nlen])) {
+                found = i;
+                break;
+            }
         }
     }
-    if (found == SIZE_MAX)
+    if (found == SIZE_MAX || found >= doc->size)
         return loc;
+    /* skip "<" and the qualified name */
+    nlen = 1;
+    while (found + nlen < doc->size && !is_name_end(doc->bytes[found + nlen]))
+        nlen++;
+    nlen--;
     size_t at = found;
     if (attr != NULL) {
         size_t alen = strlen(attr);
@@ -326,6 +336,29 @@ static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *ext
                     "document type declarations (DOCTYPE) are not allowed in merit files");
     st->errors = true;
     xmlStopParser(ctxt);
+}
+
+/* Records where each element's start tag begins, in node->_private (offset
+ * + 1), so that diagnostics point at the element itself even when several of
+ * the same name share a line. At this call the parser has read the start
+ * tag's attributes; the nearest "<" before its position opens the tag, since
+ * an attribute value cannot hold a raw "<". */
+static void start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = user;
+    xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    struct parse_state *st = ctxt->_private;
+    long consumed = xmlByteConsumed(ctxt);
+    if (ctxt->node == NULL || consumed <= 0 || (size_t)consumed > st->doc->size)
+        return;
+    size_t i = (size_t)consumed;
+    while (i > 0 && st->doc->bytes[i - 1] != '<')
+        i--;
+    if (i > 0)
+        ctxt->node->_private = (void *)(uintptr_t)i; /* offset of '<' plus one */
 }
 
 /* Rewrites libxml2 messages that name libxml2 options or namespace URIs.
@@ -433,6 +466,7 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
     struct parse_state st = {ctx, doc, false, false};
     ctxt->_private = &st;
     ctxt->sax->internalSubset = doctype_rejected;
+    ctxt->sax->startElementNs = start_element;
     ctxt->sax->externalSubset = NULL;
     xmlSetStructuredErrorFunc(&st, parse_error);
     /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
@@ -585,6 +619,19 @@ const char *merit__xml_attr(const xmlNode *node, const char *name)
 static bool is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool merit__xml_bool(const xmlNode *node, const char *name)
+{
+    const char *v = merit__xml_attr(node, name);
+    if (v == NULL)
+        return false;
+    while (is_space((unsigned char)*v))
+        v++;
+    size_t n = strlen(v);
+    while (n > 0 && is_space((unsigned char)v[n - 1]))
+        n--;
+    return (n == 4 && memcmp(v, "true", 4) == 0) || (n == 1 && v[0] == '1');
 }
 
 char *merit__xml_text(const xmlNode *node, bool collapse)

@@ -50,6 +50,9 @@ bool merit__xml_is(const xmlNode *node, const char *name);
 const xmlNode *merit__xml_child(const xmlNode *node, const char *name);
 const xmlNode *merit__xml_next(const xmlNode *node, const char *name);
 const char *merit__xml_attr(const xmlNode *node, const char *name);
+/* An xs:boolean attribute's value (white space collapsed, as the schema
+ * reads it): true for "true" or "1"; false when absent. */
+bool merit__xml_bool(const xmlNode *node, const char *name);
 /* The element's text with leading and trailing white space removed, and, when
  * collapse is set, inner runs of white space made one space. Malloc'd; NULL
  * when out of memory. */
