@@ -489,6 +489,16 @@ int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind
             ctx, loc,
             "root element is not in merit's namespace '" MERIT_NAMESPACE "' (expected a %s)", want);
     }
+    /* the kinds of root each place takes: a record, or a bundle of them */
+    static const char *const bundles[MERIT_SCHEMA_COUNT] = {NULL, NULL, "proposals", "sheets"};
+    static const char *const what[MERIT_SCHEMA_COUNT] = {"a <call>", "a <rubric>",
+                                                         "a <proposal> or <proposals> bundle",
+                                                         "a <sheet> or <sheets> bundle"};
+    const char *name = (const char *)root->name;
+    if (strcmp(name, want) != 0 && (bundles[kind] == NULL || strcmp(name, bundles[kind]) != 0))
+        return merit__error_at(ctx, merit__xml_loc(doc, root, NULL),
+                               "a <%s> cannot stand here: this file must hold %s", name,
+                               what[kind]);
     return merit__xml_validate(ctx, doc, kind);
 }
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,17 +125,19 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     size_t got = 0;
     for (;;) {
         if (got == cap) {
-            /* the file grew since fstat: read one more byte to know */
-            if (cap >= ctx->limits.max_file_bytes) {
-                char probe;
-                ssize_t n = read(fd, &probe, 1);
-                if (n > 0) {
-                    rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
-                                     "file grew past the limit of %llu bytes while read",
-                                     (unsigned long long)ctx->limits.max_file_bytes);
-                    goto done;
-                }
+            /* all fstat promised is read: one byte more tells whether the
+             * file grew meanwhile, without growing the buffer for nothing */
+            unsigned char probe;
+            ssize_t extra = read(fd, &probe, 1);
+            if (extra < 0 && errno == EINTR)
+                continue;
+            if (extra <= 0)
                 break;
+            if (cap >= ctx->limits.max_file_bytes) {
+                rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                                 "file grew past the file-size limit of %llu bytes while read",
+                                 (unsigned long long)ctx->limits.max_file_bytes);
+                goto done;
             }
             size_t new_cap = cap * 2 + 4096;
             if (new_cap > ctx->limits.max_file_bytes)
@@ -146,6 +149,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
             }
             doc->bytes = p;
             cap = new_cap;
+            doc->bytes[got++] = probe;
+            continue;
         }
         ssize_t n = read(fd, doc->bytes + got, cap - got);
         if (n < 0) {
@@ -366,14 +371,16 @@ static void start_element(void *user, const xmlChar *localname, const xmlChar *p
 static char *tidy_message(const char *msg)
 {
     if (strstr(msg, "Excessive depth in document") != NULL)
-        return merit__strdup("elements are nested deeper than 256 levels");
+        return merit__strdup("elements are nested deeper than libxml2's 256 levels (merit's "
+                             "depth limit is lower still)");
     if (strstr(msg, "Detected an entity reference loop") != NULL ||
         strstr(msg, "entity amplification") != NULL)
         return merit__strdup("entity expansion is not allowed");
     const char *bytes = strstr(msg, "Bytes: ");
     if (strstr(msg, "not proper UTF-8") != NULL && bytes != NULL) {
-        size_t n = strcspn(bytes + 7, "\n");
-        return merit__sprintf("invalid UTF-8 (bytes %.*s); merit files must be UTF-8", (int)n,
+        /* libxml2 lists the bad byte and the three after it */
+        size_t n = strcspn(bytes + 7, " \n");
+        return merit__sprintf("invalid UTF-8 (byte %.*s); merit files must be UTF-8", (int)n,
                               bytes + 7);
     }
     /* drop "{urn:merit:1}" and make the first letter lowercase */
@@ -457,6 +464,12 @@ static int check_depth(merit_ctx *ctx, struct merit_xml_doc *doc)
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
 {
     merit__xml_global_init();
+    if (doc->size >= 2 && ((doc->bytes[0] == 0xFE && doc->bytes[1] == 0xFF) ||
+                           (doc->bytes[0] == 0xFF && doc->bytes[1] == 0xFE) ||
+                           (doc->size >= 4 && doc->bytes[0] == 0 && doc->bytes[1] == 0))) {
+        merit_loc loc = {doc->path, 1, 1};
+        return merit__error_at(ctx, loc, "the file is UTF-16 or UTF-32; merit files must be UTF-8");
+    }
     if (doc->size > (size_t)INT32_MAX)
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, 0, 0,
                            "file is larger than 2 GiB");
@@ -499,6 +512,15 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
             xmlFreeDoc(doc->doc);
             doc->doc = NULL;
         }
+        return MERIT_EINVALID;
+    }
+    const char *enc = (const char *)doc->doc->encoding;
+    if (enc != NULL && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
+        merit_loc loc = {doc->path, 1, 1};
+        merit__error_at(ctx, loc, "the file declares encoding '%s'; merit files must be UTF-8",
+                        enc);
+        xmlFreeDoc(doc->doc);
+        doc->doc = NULL;
         return MERIT_EINVALID;
     }
     int rc = check_depth(ctx, doc);
