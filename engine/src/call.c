@@ -37,6 +37,8 @@ struct loader {
     struct raw_call_conflict *call_conflicts;
     size_t call_conflict_count;
     bool failed; /* some input was invalid: keep checking, but fail at the end */
+    bool proposals_incomplete; /* a proposal file did not load: references to
+                                  proposals cannot all be checked */
 };
 
 /* --- freeing -------------------------------------------------------------- */
@@ -369,6 +371,8 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         merit__xml_doc_release(&doc);
         if (one != 0) {
             L->failed = true;
+            if (kind == MERIT_SCHEMA_PROPOSAL)
+                L->proposals_incomplete = true;
             if (one == MERIT_ENOMEM || one == MERIT_EIO || rc == 0)
                 rc = one;
         }
@@ -383,9 +387,17 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
 
 /* --- resolving ------------------------------------------------------------ */
 
+/* By id, then (for duplicates, which are reported) by where they stand,
+ * so that the order never depends on the sort's stability. */
 static int compare_proposals(const void *a, const void *b)
 {
-    return strcmp(((const merit_proposal *)a)->id, ((const merit_proposal *)b)->id);
+    const merit_proposal *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c == 0)
+        c = strcmp(x->loc.file, y->loc.file);
+    if (c == 0)
+        c = (x->loc.line > y->loc.line) - (x->loc.line < y->loc.line);
+    return c;
 }
 
 static int compare_reviewers(const void *a, const void *b)
@@ -493,6 +505,8 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     size_t nc = rb->criterion_count;
     int rc = 0;
     ssize_t p = find_proposal(L->call, rr->proposal);
+    if (p < 0 && L->proposals_incomplete)
+        return MERIT_EINVALID; /* it may be in a file that did not load */
     if (p < 0)
         return merit__error_at(ctx, rr->proposal_loc,
                                "reviewer '%s' reviews proposal '%s', which is not in the call",
@@ -631,6 +645,10 @@ static int resolve_sheets(struct loader *L)
         for (size_t k = 0; k < s->conflict_count; k++) {
             const struct merit_raw_conflict *rk = &s->conflicts[k];
             ssize_t p = find_proposal(c, rk->proposal);
+            if (p < 0 && L->proposals_incomplete) {
+                rc = MERIT_EINVALID;
+                continue;
+            }
             if (p < 0) {
                 rc = merit__error_at(ctx, rk->loc,
                                      "conflict with proposal '%s', which is not in the call",
@@ -669,6 +687,10 @@ static int resolve_sheets(struct loader *L)
                                  "conflict names reviewer '%s', who is not on the "
                                  "panel",
                                  k->reviewer);
+            continue;
+        }
+        if (p < 0 && L->proposals_incomplete) {
+            rc = MERIT_EINVALID;
             continue;
         }
         if (p < 0) {
@@ -722,13 +744,26 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
         int rc = record_bytes(L, f->bytes, f->size);
         return rc ? rc : merit_rubric_load_shipped(ctx, name, &L->call->rubric);
     }
-    char *path = href[0] == '/' ? merit__strdup(href) : path_join(L->call->dir, href);
+    /* a call is self-contained: its rubric lies inside its folder, so that
+     * the folder alone can be replayed, and a call cannot make merit read
+     * any other file on the machine */
+    bool outside = href[0] == '/';
+    for (const char *p = href; *p && !outside; p = strchr(p, '/') ? strchr(p, '/') + 1 : "")
+        outside = strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
+    if (outside)
+        return merit__error_at(ctx, loc,
+                               "rubric '%s' lies outside the call folder: name a file inside it "
+                               "(a relative path without '..') or a shipped rubric",
+                               href);
+    char *path = path_join(L->call->dir, href);
     const char *display = path ? add_file(L, path, href) : NULL;
     free(path);
     if (display == NULL)
         return merit__oom(ctx);
     struct merit_xml_doc doc;
     int rc = merit__xml_read_file(ctx, display, &doc);
+    if (rc != 0 && rc != MERIT_ENOMEM)
+        merit__note_at(ctx, loc, "the call names its rubric here");
     if (rc == 0)
         rc = record_bytes(L, doc.bytes, doc.size);
     if (rc == 0)
