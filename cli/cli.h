@@ -44,6 +44,7 @@ typedef struct cli_output {
     char **argv;
     unsigned places;
     bool method_overridden;
+    bool keep_going;
 } cli_output;
 
 /* Writes the report, then the audit trail if asked. Returns an exit code;

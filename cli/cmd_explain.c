@@ -133,8 +133,14 @@ int cmd_explain(int argc, char **argv)
             size_t size;
             code = cli_render(render, &job, &data, &size);
             if (code == EXIT_CLEAN) {
-                cli_output out = {data, size, NULL,       "explain",           audit,
-                                  argc, argv, opt.places, ropt.override_method};
+                cli_output out = {.data = data,
+                                  .size = size,
+                                  .format = "explain",
+                                  .audit = audit,
+                                  .argc = argc,
+                                  .argv = argv,
+                                  .places = opt.places,
+                                  .method_overridden = ropt.override_method};
                 code = cli_emit(ctx, result, &out);
             }
             free(data);

@@ -24,6 +24,9 @@ static void help(FILE *out)
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
                  "                 to even and only for display\n"
                  "  --detail       csv: one row per proposal x reviewer x criterion\n"
+                 "  --keep-going   rank what is valid of a call with invalid inputs; every\n"
+                 "                 rejected file, proposal, sheet or review is listed at the top\n"
+                 "                 of the report and in the audit trail, and the exit status is 1\n"
                  "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
                  "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n"
                  "Colour is used on a terminal unless NO_COLOR is set.\n"
@@ -68,6 +71,7 @@ static int write_report(FILE *out, const void *arg)
 int cmd_rank(int argc, char **argv)
 {
     const char *calldir = NULL, *output = NULL, *audit = NULL;
+    bool keep_going = false;
     struct job job = {0};
     job.options.places = 2;
     merit_rank_options ropt = {0};
@@ -111,6 +115,8 @@ int cmd_rank(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--detail") == 0) {
             job.options.detail = true;
+        } else if (strcmp(a, "--keep-going") == 0) {
+            keep_going = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("rank: unknown option '%s'", a);
         } else if (calldir == NULL) {
@@ -136,11 +142,19 @@ int cmd_rank(int argc, char **argv)
     }
     merit_call *call = NULL;
     merit_result *result = NULL;
+    merit_ctx_set_keep_going(ctx, keep_going);
     int rc = merit_call_load(ctx, calldir, &call);
+    size_t load_diags = merit_ctx_diag_count(ctx);
     if (rc == 0)
         rc = merit_call_rank(ctx, call, &ropt, &result);
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);
+    /* with --keep-going, what the loader rejected is listed in the reports:
+     * they are written, and the exit status still says inputs were invalid */
+    bool partial = keep_going && rc == 0 && call->rejected_count > 0 &&
+                   merit_ctx_diag_count(ctx) == load_diags;
+    if (partial && code == EXIT_INVALID)
+        code = EXIT_CLEAN;
     if (code == EXIT_CLEAN) {
         job.result = result;
         /* render first: the trail records the report's hash, and a failure
@@ -149,18 +163,25 @@ int cmd_rank(int argc, char **argv)
         size_t size;
         code = cli_render(write_report, &job, &data, &size);
         if (code == EXIT_CLEAN) {
-            cli_output out = {data,
-                              size,
-                              output,
-                              format_name(&job),
-                              audit,
-                              argc,
-                              argv,
-                              job.options.places,
-                              ropt.override_method};
+            cli_output out = {.data = data,
+                              .size = size,
+                              .output = output,
+                              .format = format_name(&job),
+                              .audit = audit,
+                              .argc = argc,
+                              .argv = argv,
+                              .places = job.options.places,
+                              .method_overridden = ropt.override_method,
+                              .keep_going = keep_going};
             code = cli_emit(ctx, result, &out);
         }
         free(data);
+    }
+    if (partial && code == EXIT_CLEAN) {
+        fprintf(stderr, "merit: %zu input%s rejected (--keep-going): the ranking leaves %s out\n",
+                call->rejected_count, call->rejected_count == 1 ? "" : "s",
+                call->rejected_count == 1 ? "it" : "them");
+        code = EXIT_INVALID;
     }
     merit_result_free(result);
     merit_call_free(call);

@@ -73,8 +73,14 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
     command[0] = "merit";
     for (int i = 0; i < o->argc; i++)
         command[i + 1] = o->argv[i];
-    merit_audit_info info = {o->argc + 1, command, audit_time(), o->places, o->method_overridden,
-                             &report,     1};
+    merit_audit_info info = {.argc = o->argc + 1,
+                             .argv = command,
+                             .time = audit_time(),
+                             .places = o->places,
+                             .method_overridden = o->method_overridden,
+                             .keep_going = o->keep_going,
+                             .reports = &report,
+                             .report_count = 1};
     struct audit_job job = {ctx, result, &info, ""};
     int code = cli_write_atomic(o->audit, write_audit, &job);
     free((void *)command);

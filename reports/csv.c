@@ -103,6 +103,24 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         csv_field(c, tail[i]);
     csv_end(c);
 
+    /* proposals that --keep-going rejected come first, status "rejected" */
+    size_t columns =
+        sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count + sizeof(tail) / sizeof(tail[0]);
+    for (size_t i = 0; i < call->rejected_count; i++) {
+        const merit_rejected *r = &call->rejected[i];
+        if (r->kind != MERIT_REJECTED_PROPOSAL)
+            continue;
+        csv_field(c, "");
+        csv_field(c, r->what);
+        for (size_t f = 2; f < 6; f++)
+            csv_field(c, "");
+        csv_field(c, "rejected");
+        csv_field(c, r->reason);
+        for (size_t f = 8; f < columns; f++)
+            csv_field(c, "");
+        csv_end(c);
+    }
+
     for (size_t k = 0; k < res->proposal_count; k++) {
         const merit_proposal_result *pr = &res->proposals[res->order[k]];
         const merit_proposal *p = &call->proposals[pr->proposal];

@@ -421,6 +421,24 @@ static json_t *walk_json(struct jw *w)
     return a;
 }
 
+/* What --keep-going left out, first thing after the summary. */
+static json_t *rejected_json(struct jw *w)
+{
+    const merit_call *call = w->call;
+    json_t *a = json_array();
+    for (size_t i = 0; i < call->rejected_count; i++) {
+        const merit_rejected *r = &call->rejected[i];
+        json_t *o = json_object();
+        set(w, o, "kind", json_string(merit_rejected_kind_name(r->kind)));
+        set(w, o, "what", json_string(r->what));
+        set(w, o, "file", str_or_null(r->loc.file));
+        set(w, o, "line", r->loc.line ? json_integer(r->loc.line) : json_null());
+        set(w, o, "reason", json_string(r->reason));
+        append(w, a, o);
+    }
+    return a;
+}
+
 static json_t *conflicts_json(struct jw *w)
 {
     const merit_call *call = w->call;
@@ -453,6 +471,7 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
     set(&w, root, "rubric", rubric_json(&w));
     set(&w, root, "rounding", rounding_json(&w));
     set(&w, root, "summary", summary_json(&w));
+    set(&w, root, "rejected", rejected_json(&w));
     json_t *ranking = json_array();
     for (size_t k = 0; k < res->proposal_count; k++)
         append(&w, ranking,

@@ -195,6 +195,19 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
             rb->direction == MERIT_HIGHER_IS_BETTER ? "higher is better" : "lower is better",
             merit_method_name(res->method), call->currency, budget, call->proposal_count,
             call->reviewer_count, call->review_count, excluded);
+    if (call->rejected_count > 0) {
+        fprintf(out, "%sREJECTED (--keep-going): %zu input%s left out of this ranking%s\n",
+                color ? "\x1b[1;31m" : "", call->rejected_count,
+                call->rejected_count == 1 ? "" : "s", color ? "\x1b[0m" : "");
+        for (size_t i = 0; i < call->rejected_count; i++) {
+            const merit_rejected *r = &call->rejected[i];
+            fprintf(out, "  %-8s %s", merit_rejected_kind_name(r->kind), r->what);
+            if (r->loc.file != NULL && r->loc.line > 0)
+                fprintf(out, " (%s:%u)", r->loc.file, r->loc.line);
+            fprintf(out, ": %s\n", r->reason);
+        }
+        fputc('\n', out);
+    }
 
     /* columns: rank id title lead total criteria... reviews status flags cumulative */
     struct table t = {0};

@@ -46,7 +46,7 @@ static int setup(void **state)
     if (merit_call_load(ctx, "call", &call) != 0 || merit_call_rank(ctx, call, NULL, &res) != 0)
         return -1;
     const char *argv[] = {"merit", "rank", "call", "--audit", "trail.jsonl"};
-    merit_audit_info info = {5, argv, 1800000000, 2, false, NULL, 0};
+    merit_audit_info info = {.argc = 5, .argv = argv, .time = 1800000000, .places = 2};
     FILE *out = fopen("trail.jsonl", "w");
     int rc = merit_audit_write(ctx, res, &info, out, NULL);
     fclose(out);

@@ -55,7 +55,7 @@ static int run_once(struct output *out)
         assert_non_null(f);
         merit_report_options opt = {2, false, false};
         const char *argv[] = {"merit", "rank"};
-        merit_audit_info info = {2, argv, 0, 2, false, NULL, 0};
+        merit_audit_info info = {.argc = 2, .argv = argv, .places = 2};
         if (merit_report_text(f, res, &opt) != 0 || merit_report_json(f, res, &opt) != 0 ||
             merit_report_csv(f, res, &opt) != 0)
             rc = MERIT_ENOMEM;

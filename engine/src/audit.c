@@ -123,6 +123,7 @@ static void header(struct builder *b, const merit_audit_info *info)
     set(b, opt, "method", str(b, merit_method_name(b->res->method)));
     set(b, opt, "method_from", str(b, info->method_overridden ? "command-line" : "rubric"));
     set(b, opt, "places", integer(b, info->places));
+    set(b, opt, "keep_going", json_boolean(info->keep_going));
     set(b, o, "options", opt);
     json_t *call = checked(b, json_object());
     set(b, call, "id", str(b, b->call->id));
@@ -147,6 +148,20 @@ static void inputs(struct builder *b)
         merit_hex(f->sha256, hex);
         set(b, o, "sha256", str(b, f->hashed ? hex : ""));
         set(b, o, "bytes", integer(b, (long long)f->bytes));
+    }
+}
+
+/* What --keep-going left out: nothing is dropped silently. */
+static void rejected(struct builder *b)
+{
+    for (size_t i = 0; i < b->call->rejected_count; i++) {
+        const merit_rejected *r = &b->call->rejected[i];
+        json_t *o = record(b, "rejected");
+        set(b, o, "kind", str(b, merit_rejected_kind_name(r->kind)));
+        set(b, o, "what", str(b, r->what));
+        set(b, o, "file", str(b, r->loc.file));
+        set(b, o, "line", integer(b, r->loc.line));
+        set(b, o, "reason", str(b, r->reason));
     }
 }
 
@@ -358,6 +373,7 @@ static int build_records(merit_ctx *ctx, const merit_result *res, const merit_au
         return merit__oom(ctx);
     header(&b, info);
     inputs(&b);
+    rejected(&b);
     size_t r = 0;
     for (size_t i = 0; i < b.call->proposal_count && !b.failed; i++) {
         size_t first = r;
@@ -896,18 +912,37 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
         rc = diverged(ctx, trail_path, 1, "unknown method '%s' in the header", method);
         goto done;
     }
-    rc = merit_call_load(ctx, dir, &call);
+    /* the recomputation has a context of its own: with keep-going, the
+     * problems it meets again are steps to compare (the "rejected"
+     * records), not problems of the replay */
+    bool keep_going = json_is_true(json_object_get(options, "keep_going"));
+    merit_ctx *sub = merit_ctx_new();
+    if (sub == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    merit_ctx_set_keep_going(sub, keep_going);
+    rc = merit_call_load(sub, dir, &call);
     if (rc == 0)
-        rc = merit_call_rank(ctx, call, &ropt, &res);
+        rc = merit_call_rank(sub, call, &ropt, &res);
     if (rc != 0) {
+        for (size_t i = 0; i < merit_ctx_diag_count(sub); i++) {
+            const merit_diag *d = merit_ctx_diag(sub, i);
+            merit__diag(ctx, d->severity, d->kind, d->file, d->line, d->column, "%s", d->message);
+        }
+        if (merit_ctx_out_of_memory(sub))
+            merit__oom(ctx);
+        merit_ctx_free(sub);
         if (rc != MERIT_ENOMEM)
             rc = diverged(ctx, trail_path, 0,
                           "the call cannot be recomputed from the inputs as they are now");
         goto done;
     }
+    merit_ctx_free(sub);
     merit_audit_info info = {0};
     info.places = (unsigned)json_integer_value(places);
     info.method_overridden = true;
+    info.keep_going = keep_going;
     rc = build_records(ctx, res, &info, &fresh);
     if (rc != 0)
         goto done;

@@ -36,12 +36,21 @@ struct loader {
     size_t sheet_cap;
     struct raw_call_conflict *call_conflicts;
     size_t call_conflict_count;
-    bool failed; /* some input was invalid: keep checking, but fail at the end */
+    bool failed;               /* some input was invalid: keep checking, but fail at the end */
+    bool call_failed;          /* call.xml itself is invalid: nothing can be kept */
     bool proposals_incomplete; /* a proposal file did not load: references to
                                   proposals cannot all be checked */
+    size_t rejected_cap;
+    char **rejected_ids; /* ids of rejected proposals, to explain their reviews */
+    size_t rejected_id_count, rejected_id_cap;
 };
 
 /* --- freeing -------------------------------------------------------------- */
+
+static size_t rb_criteria(const merit_call *c)
+{
+    return c->rubric != NULL ? c->rubric->criterion_count : 0;
+}
 
 static void review_release(merit_review *r, size_t criteria)
 {
@@ -85,6 +94,11 @@ void merit_call_free(merit_call *c)
         free(c->files[i].relpath);
     }
     free(c->files);
+    for (size_t i = 0; i < c->rejected_count; i++) {
+        free(c->rejected[i].what);
+        free(c->rejected[i].reason);
+    }
+    free(c->rejected);
     free(c->id);
     free(c->title);
     free(c->dir);
@@ -93,6 +107,9 @@ void merit_call_free(merit_call *c)
 
 static void loader_release(struct loader *L)
 {
+    for (size_t i = 0; i < L->rejected_id_count; i++)
+        free(L->rejected_ids[i]);
+    free(L->rejected_ids);
     for (size_t i = 0; i < L->sheet_count; i++)
         merit__sheet_release(&L->sheets[i]);
     free(L->sheets);
@@ -102,6 +119,73 @@ static void loader_release(struct loader *L)
         free(L->call_conflicts[i].reason);
     }
     free(L->call_conflicts);
+}
+
+/* --- keep-going ------------------------------------------------------------- */
+
+const char *merit_rejected_kind_name(merit_rejected_kind kind)
+{
+    static const char *const names[] = {"file", "proposal", "sheet", "review", "conflict"};
+    return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+/* Records what keep-going leaves out. The reason is the first error the
+ * context recorded since `mark` (the diagnostics count before the item was
+ * checked). Returns 0, or MERIT_ENOMEM. */
+static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, size_t mark,
+                  const char *fallback, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, size_t mark,
+                  const char *fallback, const char *fmt, ...)
+{
+    merit_call *c = L->call;
+    const char *reason = fallback;
+    for (size_t i = mark; i < merit_ctx_diag_count(L->ctx); i++) {
+        const merit_diag *d = merit_ctx_diag(L->ctx, i);
+        if (d->severity == MERIT_SEVERITY_ERROR) {
+            reason = d->message;
+            break;
+        }
+    }
+    if (merit__grow((void **)&c->rejected, &L->rejected_cap, c->rejected_count,
+                    sizeof(*c->rejected)) != 0)
+        return merit__oom(L->ctx);
+    merit_rejected *r = &c->rejected[c->rejected_count];
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[512];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    r->what = merit__strdup(buf);
+    r->reason = merit__strdup(reason);
+    if (r->what == NULL || r->reason == NULL) {
+        free(r->what);
+        free(r->reason);
+        return merit__oom(L->ctx);
+    }
+    r->kind = kind;
+    r->loc = loc;
+    c->rejected_count++;
+    return 0;
+}
+
+static bool was_rejected(const struct loader *L, const char *proposal_id)
+{
+    for (size_t i = 0; i < L->rejected_id_count; i++)
+        if (strcmp(L->rejected_ids[i], proposal_id) == 0)
+            return true;
+    return false;
+}
+
+static int remember_rejected_id(struct loader *L, const char *id)
+{
+    if (was_rejected(L, id))
+        return 0;
+    if (merit__grow((void **)&L->rejected_ids, &L->rejected_id_cap, L->rejected_id_count,
+                    sizeof(*L->rejected_ids)) != 0 ||
+        (L->rejected_ids[L->rejected_id_count] = merit__strdup(id)) == NULL)
+        return merit__oom(L->ctx);
+    L->rejected_id_count++;
+    return 0;
 }
 
 /* --- files ---------------------------------------------------------------- */
@@ -299,15 +383,24 @@ static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNo
         return merit__oom(L->ctx);
     merit_proposal *p = &c->proposals[c->proposal_count];
     memset(p, 0, sizeof(*p));
+    size_t mark = merit_ctx_diag_count(L->ctx);
     int rc = merit__proposal_from_node(L->ctx, doc, node, p);
     if (rc == MERIT_ENOMEM) {
         merit__proposal_release(p);
         return rc;
     }
-    c->proposal_count++;
     if (rc == 0 && c->id != NULL && strcmp(p->call_id, c->id) != 0)
         rc = merit__error_at(L->ctx, merit__xml_loc(doc, node, "call"),
                              "proposal '%s' is for call '%s', not '%s'", p->id, p->call_id, c->id);
+    if (rc != 0 && L->ctx->keep_going && p->id != NULL) {
+        L->failed = true;
+        int r = reject(L, MERIT_REJECTED_PROPOSAL, p->loc, mark, "invalid", "%s", p->id);
+        if (r == 0)
+            r = remember_rejected_id(L, p->id);
+        merit__proposal_release(p);
+        return r;
+    }
+    c->proposal_count++;
     return rc;
 }
 
@@ -317,7 +410,15 @@ static int add_sheet(struct loader *L, struct merit_xml_doc *doc, const xmlNode 
         return merit__oom(L->ctx);
     struct merit_raw_sheet *s = &L->sheets[L->sheet_count];
     memset(s, 0, sizeof(*s));
+    size_t mark = merit_ctx_diag_count(L->ctx);
     int rc = merit__sheet_from_node(L->ctx, doc, node, s);
+    if (rc != 0 && rc != MERIT_ENOMEM && L->ctx->keep_going && s->reviewer != NULL) {
+        L->failed = true;
+        int r =
+            reject(L, MERIT_REJECTED_SHEET, s->loc, mark, "invalid", "sheet of %s", s->reviewer);
+        merit__sheet_release(s);
+        return r;
+    }
     L->sheet_count++;
     return rc;
 }
@@ -350,11 +451,13 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
             break;
         }
         struct merit_xml_doc doc;
+        size_t mark = merit_ctx_diag_count(L->ctx);
         int one = merit__xml_read_file(L->ctx, display, &doc);
         if (one == 0)
             one = record_bytes(L, doc.bytes, doc.size);
         if (one == 0)
             one = merit__load_doc(L->ctx, &doc, kind);
+        bool loaded = one == 0; /* its records are checked one by one */
         if (one == 0) {
             const xmlNode *root = xmlDocGetRootElement(doc.doc);
             if (merit__xml_is(root, bundle)) {
@@ -369,6 +472,15 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
             }
         }
         merit__xml_doc_release(&doc);
+        if (one != 0 && one != MERIT_ENOMEM && L->ctx->keep_going && !loaded) {
+            /* the file as a whole did not load */
+            merit_loc where = {display, 0, 0};
+            L->failed = true;
+            if (kind == MERIT_SCHEMA_PROPOSAL)
+                L->proposals_incomplete = true;
+            one = reject(L, MERIT_REJECTED_FILE, where, mark, "invalid", "%s",
+                         L->call->files[L->call->file_count - 1].relpath);
+        }
         if (one != 0) {
             L->failed = true;
             if (kind == MERIT_SCHEMA_PROPOSAL)
@@ -474,6 +586,38 @@ static int check_proposal_ids(struct loader *L)
             rc = merit__error_at(L->ctx, b->loc, "duplicate proposal id '%s'", b->id);
             merit__note_at(L->ctx, a->loc, "'%s' also defined here", a->id);
         }
+    if (rc != 0 && L->ctx->keep_going) {
+        /* every proposal of a duplicated id goes: none can be told apart */
+        L->failed = true;
+        size_t kept = 0;
+        for (size_t i = 0; i < c->proposal_count; i++) {
+            merit_proposal *p = &c->proposals[i];
+            bool dup = (i > 0 && strcmp(c->proposals[i - 1].id, p->id) == 0) ||
+                       (i + 1 < c->proposal_count && strcmp(c->proposals[i + 1].id, p->id) == 0);
+            if (!dup) {
+                if (kept != i)
+                    c->proposals[kept] = *p;
+                kept++;
+                continue;
+            }
+            char reason[200];
+            snprintf(reason, sizeof(reason), "duplicate proposal id '%s'", p->id);
+            int r = reject(L, MERIT_REJECTED_PROPOSAL, p->loc, merit_ctx_diag_count(L->ctx), reason,
+                           "%s", p->id);
+            if (r == 0)
+                r = remember_rejected_id(L, p->id);
+            merit__proposal_release(p);
+            if (r != 0) {
+                /* keep the array consistent for merit_call_free */
+                for (size_t j = i + 1; j < c->proposal_count; j++)
+                    c->proposals[kept++] = c->proposals[j];
+                c->proposal_count = kept;
+                return r;
+            }
+        }
+        c->proposal_count = kept;
+        rc = 0;
+    }
     if (c->reviewer_count > 1)
         qsort(c->reviewers, c->reviewer_count, sizeof(*c->reviewers), compare_reviewers);
     return rc;
@@ -505,8 +649,8 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     size_t nc = rb->criterion_count;
     int rc = 0;
     ssize_t p = find_proposal(L->call, rr->proposal);
-    if (p < 0 && L->proposals_incomplete)
-        return MERIT_EINVALID; /* it may be in a file that did not load */
+    if (p < 0 && (L->proposals_incomplete || was_rejected(L, rr->proposal)))
+        return MERIT_EINVALID; /* its proposal did not load: said already */
     if (p < 0)
         return merit__error_at(ctx, rr->proposal_loc,
                                "reviewer '%s' reviews proposal '%s', which is not in the call",
@@ -624,35 +768,47 @@ static int resolve_sheets(struct loader *L)
         const struct merit_raw_sheet *s = &L->sheets[si];
         if (s->reviewer == NULL)
             continue;
+        size_t mark = merit_ctx_diag_count(ctx);
+        ssize_t rv = find_reviewer(c, s->reviewer);
         if (strcmp(s->call, c->id) != 0) {
             rc = merit__error_at(ctx, s->call_loc, "sheet of '%s' is for call '%s', not '%s'",
                                  s->reviewer, s->call, c->id);
-            continue;
-        }
-        ssize_t rv = find_reviewer(c, s->reviewer);
-        if (rv < 0) {
+        } else if (rv < 0) {
             rc = merit__error_at(ctx, s->reviewer_loc, "reviewer '%s' is not on the call's panel",
                                  s->reviewer);
-            continue;
-        }
-        if (sheet_of[rv] >= 0) {
+        } else if (sheet_of[rv] >= 0) {
             rc = merit__error_at(ctx, s->reviewer_loc, "a second sheet for reviewer '%s'",
                                  s->reviewer);
             merit__note_at(ctx, L->sheets[sheet_of[rv]].loc, "first sheet here");
+        } else {
+            mark = SIZE_MAX;
+        }
+        if (mark != SIZE_MAX) {
+            if (ctx->keep_going && reject(L, MERIT_REJECTED_SHEET, s->loc, mark, "invalid",
+                                          "sheet of %s", s->reviewer) != 0) {
+                free(sheet_of);
+                return MERIT_ENOMEM;
+            }
             continue;
         }
         sheet_of[rv] = (ssize_t)si;
         for (size_t k = 0; k < s->conflict_count; k++) {
             const struct merit_raw_conflict *rk = &s->conflicts[k];
             ssize_t p = find_proposal(c, rk->proposal);
-            if (p < 0 && L->proposals_incomplete) {
-                rc = MERIT_EINVALID;
-                continue;
-            }
             if (p < 0) {
-                rc = merit__error_at(ctx, rk->loc,
-                                     "conflict with proposal '%s', which is not in the call",
-                                     rk->proposal);
+                size_t cmark = merit_ctx_diag_count(ctx);
+                if (L->proposals_incomplete || was_rejected(L, rk->proposal))
+                    rc = MERIT_EINVALID; /* its proposal did not load */
+                else
+                    rc = merit__error_at(ctx, rk->loc,
+                                         "conflict with proposal '%s', which is not in the call",
+                                         rk->proposal);
+                if (ctx->keep_going &&
+                    reject(L, MERIT_REJECTED_CONFLICT, rk->loc, cmark, "its proposal was rejected",
+                           "conflict of %s with %s", s->reviewer, rk->proposal) != 0) {
+                    free(sheet_of);
+                    return MERIT_ENOMEM;
+                }
                 continue;
             }
             int one =
@@ -664,6 +820,7 @@ static int resolve_sheets(struct loader *L)
         }
         for (size_t k = 0; k < s->review_count; k++) {
             merit_review *r = &c->reviews[c->review_count];
+            size_t rmark = merit_ctx_diag_count(ctx);
             int one = resolve_review(L, s, (size_t)rv, &s->reviews[k], r);
             /* counted whatever happened, so that merit_call_free releases
              * what it holds; a call with a failed review is never returned */
@@ -671,6 +828,21 @@ static int resolve_sheets(struct loader *L)
             if (one == MERIT_ENOMEM) {
                 free(sheet_of);
                 return one;
+            }
+            if (one != 0 && ctx->keep_going) {
+                const char *why = was_rejected(L, s->reviews[k].proposal)
+                                      ? "its proposal was rejected"
+                                      : "its proposal is not among those that loaded";
+                c->review_count--;
+                review_release(r, rb_criteria(c));
+                memset(r, 0, sizeof(*r));
+                L->failed = true;
+                if (reject(L, MERIT_REJECTED_REVIEW, s->reviews[k].loc, rmark, why,
+                           "review of %s by %s", s->reviews[k].proposal, s->reviewer) != 0) {
+                    free(sheet_of);
+                    return MERIT_ENOMEM;
+                }
+                continue;
             }
             if (one != 0)
                 rc = one;
@@ -682,6 +854,22 @@ static int resolve_sheets(struct loader *L)
         const struct raw_call_conflict *k = &L->call_conflicts[i];
         ssize_t rv = find_reviewer(c, k->reviewer);
         ssize_t p = find_proposal(c, k->proposal);
+        if (ctx->keep_going && (rv < 0 || p < 0)) {
+            size_t kmark = merit_ctx_diag_count(ctx);
+            if (rv < 0)
+                merit__error_at(ctx, k->loc,
+                                "conflict names reviewer '%s', who is not on the panel",
+                                k->reviewer);
+            else if (!L->proposals_incomplete && !was_rejected(L, k->proposal))
+                merit__error_at(ctx, k->loc,
+                                "conflict names proposal '%s', which is not in the call",
+                                k->proposal);
+            L->failed = true;
+            if (reject(L, MERIT_REJECTED_CONFLICT, k->loc, kmark, "its proposal was rejected",
+                       "conflict of %s with %s", k->reviewer, k->proposal) != 0)
+                return MERIT_ENOMEM;
+            continue;
+        }
         if (rv < 0) {
             rc = merit__error_at(ctx, k->loc,
                                  "conflict names reviewer '%s', who is not on the "
@@ -820,6 +1008,7 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
     if (rc != 0 && (c->id == NULL || rc == MERIT_ENOMEM))
         goto done; /* without a call there is nothing to check against */
     L.failed = rc != 0;
+    L.call_failed = rc != 0;
 
     if (rubric_name != NULL || rubric_href != NULL) {
         int one = load_rubric(&L, rubric_name, rubric_href, rubric_loc);
@@ -867,6 +1056,12 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
             L.failed = true;
             rc = rc ? rc : one;
         }
+    }
+    if (ctx->keep_going && rc != MERIT_ENOMEM && c->id != NULL && c->rubric != NULL &&
+        !L.call_failed) {
+        /* what is left is valid; what is not is in c->rejected */
+        rc = 0;
+        L.failed = false;
     }
     if (L.failed && rc == 0)
         rc = MERIT_EINVALID;

@@ -54,6 +54,11 @@ const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index)
     return index < ctx->diag_count ? &ctx->diags[index].diag : NULL;
 }
 
+void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going)
+{
+    ctx->keep_going = keep_going;
+}
+
 bool merit_ctx_out_of_memory(const merit_ctx *ctx)
 {
     return ctx->out_of_memory;

@@ -27,6 +27,7 @@ struct merit_ctx {
     size_t error_count;
     merit_limits limits;
     bool out_of_memory; /* a diagnostic could not be recorded */
+    bool keep_going;    /* load what is valid, list what is not */
 };
 
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)

@@ -243,7 +243,8 @@ static void audit_and_replay(const merit_result *res, const char *dir)
         trail = fuzz_path("out/trail.jsonl");
     const char *argv[] = {"merit", "rank", dir, "--audit", trail};
     merit_audit_report report = {"-", "text", {0}};
-    merit_audit_info info = {5, argv, 0, 2, false, &report, 1};
+    merit_audit_info info = {
+        .argc = 5, .argv = argv, .places = 2, .reports = &report, .report_count = 1};
     char final_hex[65];
 
     merit_ctx *ctx = merit_ctx_new();

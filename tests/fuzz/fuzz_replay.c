@@ -43,7 +43,8 @@ static void set_up(void)
     }
     const char *argv[] = {"merit", "rank", calldir, "--audit", trail};
     merit_audit_report report = {"-", "text", {0}};
-    merit_audit_info info = {5, argv, 0, 2, false, &report, 1};
+    merit_audit_info info = {
+        .argc = 5, .argv = argv, .places = 2, .reports = &report, .report_count = 1};
     struct fuzz_sink sink;
     fuzz_sink_open(&sink);
     if (merit_audit_write(ctx, res, &info, sink.out, NULL) != 0)

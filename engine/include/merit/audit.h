@@ -38,10 +38,11 @@ typedef struct merit_audit_report {
 
 typedef struct merit_audit_info {
     int argc;
-    const char *const *argv;  /* the command line, recorded as given */
-    long long time;           /* seconds since the epoch, recorded in UTC */
-    unsigned places;          /* decimal places shown */
-    bool method_overridden;   /* the method came from the command line */
+    const char *const *argv; /* the command line, recorded as given */
+    long long time;          /* seconds since the epoch, recorded in UTC */
+    unsigned places;         /* decimal places shown */
+    bool method_overridden;  /* the method came from the command line */
+    bool keep_going;         /* the call was loaded with keep-going */
     const merit_audit_report *reports;
     size_t report_count;
 } merit_audit_info;
@@ -53,10 +54,10 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *result, const merit_au
                       FILE *out, char final_hex[65]);
 
 typedef struct merit_replay_summary {
-    size_t records;   /* lines in the trail */
-    size_t inputs;    /* input files checked */
-    size_t steps;     /* calculation steps compared */
-    size_t reports;   /* reports re-hashed */
+    size_t records; /* lines in the trail */
+    size_t inputs;  /* input files checked */
+    size_t steps;   /* calculation steps compared */
+    size_t reports; /* reports re-hashed */
 } merit_replay_summary;
 
 /*

@@ -28,11 +28,11 @@ extern "C" {
 /* Numbers never change: they are part of the library's contract. */
 typedef enum merit_error {
     MERIT_OK = 0,
-    MERIT_EINVALID = -1, /* an input is invalid; see the diagnostics */
-    MERIT_EIO = -2,      /* a file could not be read or written */
-    MERIT_ENOMEM = -3,   /* out of memory */
-    MERIT_EUSAGE = -4,   /* the caller passed something meaningless */
-    MERIT_ELIMIT = -5,   /* an input exceeds a configured limit */
+    MERIT_EINVALID = -1,  /* an input is invalid; see the diagnostics */
+    MERIT_EIO = -2,       /* a file could not be read or written */
+    MERIT_ENOMEM = -3,    /* out of memory */
+    MERIT_EUSAGE = -4,    /* the caller passed something meaningless */
+    MERIT_ELIMIT = -5,    /* an input exceeds a configured limit */
     MERIT_EDIVERGED = -6, /* a replay does not reproduce its audit trail */
 } merit_error;
 
@@ -44,9 +44,9 @@ typedef enum merit_severity {
 
 /* What kind of problem a diagnostic reports; it decides the exit code. */
 typedef enum merit_diag_kind {
-    MERIT_DIAG_INVALID = 0, /* the input itself is wrong */
-    MERIT_DIAG_IO = 1,      /* the input could not be read */
-    MERIT_DIAG_LIMIT = 2,   /* the input exceeds a limit */
+    MERIT_DIAG_INVALID = 0,  /* the input itself is wrong */
+    MERIT_DIAG_IO = 1,       /* the input could not be read */
+    MERIT_DIAG_LIMIT = 2,    /* the input exceeds a limit */
     MERIT_DIAG_DIVERGED = 3, /* a replay found a difference with the trail */
 } merit_diag_kind;
 

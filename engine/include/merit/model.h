@@ -263,6 +263,23 @@ typedef struct merit_file {
     unsigned char sha256[32];
 } merit_file;
 
+/* What --keep-going left out of a call, and why: nothing is dropped
+ * silently. */
+typedef enum merit_rejected_kind {
+    MERIT_REJECTED_FILE = 0, /* a file that did not parse or validate */
+    MERIT_REJECTED_PROPOSAL, /* a proposal that broke a rule */
+    MERIT_REJECTED_SHEET,    /* a whole score sheet */
+    MERIT_REJECTED_REVIEW,   /* one review in a sheet */
+    MERIT_REJECTED_CONFLICT, /* a declared conflict naming nothing known */
+} merit_rejected_kind;
+
+typedef struct merit_rejected {
+    merit_rejected_kind kind;
+    char *what;   /* "P07", "review of P03 by r2", "reviews/r9.xml" */
+    char *reason; /* the first problem found, as the diagnostic says it */
+    merit_loc loc;
+} merit_rejected;
+
 typedef struct merit_call {
     char *id;
     char *title;
@@ -280,6 +297,8 @@ typedef struct merit_call {
     size_t conflict_count;
     merit_file *files;
     size_t file_count;
+    merit_rejected *rejected; /* empty unless loaded with keep-going */
+    size_t rejected_count;
     merit_loc loc;
 } merit_call;
 
@@ -291,6 +310,13 @@ typedef struct merit_call {
  */
 int merit_call_load(merit_ctx *ctx, const char *path, merit_call **call_out);
 void merit_call_free(merit_call *call);
+
+/* With keep-going, merit_call_load loads what is valid of a call whose
+ * call.xml and rubric are valid, and lists every file, proposal, sheet,
+ * review or conflict it left out in call->rejected (the diagnostics still
+ * say why). Off by default: then any invalid input fails the load. */
+void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going);
+const char *merit_rejected_kind_name(merit_rejected_kind kind);
 
 /* Loads a rubric file on its own (schema and rubric checks). */
 int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **rubric_out);

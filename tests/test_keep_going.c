@@ -1,0 +1,134 @@
+/*
+ * --keep-going: a call with invalid inputs ranks what is valid and lists
+ * every file, proposal, sheet and review it left out, with the reason; the
+ * same call without it loads nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#include "merit/model.h"
+#include "merit/result.h"
+
+static char *make_broken_call(void)
+{
+    char *dir = t_tempdir();
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
+    /* a file that is not XML */
+    t_write(dir, "proposals/P13.xml", "<proposal oops\n");
+    /* a proposal that breaks a rule: a second lead */
+    char *path = t_path(dir, "proposals/P05.xml");
+    char *text = t_read(path, NULL);
+    char *edited = t_replace(text, "<organisation id=\"rochester\" type=\"academic\"",
+                             "<organisation id=\"rochester\" lead=\"true\" type=\"academic\"");
+    t_write(dir, "proposals/P05.xml", edited);
+    free(path);
+    free(text);
+    free(edited);
+    /* a sheet of someone not on the panel */
+    path = t_path(dir, "reviews/r3.xml");
+    text = t_read(path, NULL);
+    edited = t_replace(text, "reviewer=\"r3\"", "reviewer=\"r9\"");
+    t_write(dir, "reviews/r9.xml", edited);
+    free(path);
+    free(text);
+    free(edited);
+    return dir;
+}
+
+static const merit_rejected *find(const merit_call *call, merit_rejected_kind kind,
+                                  const char *what)
+{
+    for (size_t i = 0; i < call->rejected_count; i++)
+        if (call->rejected[i].kind == kind && strcmp(call->rejected[i].what, what) == 0)
+            return &call->rejected[i];
+    for (size_t i = 0; i < call->rejected_count; i++)
+        fprintf(stderr, "rejected %s %s: %s\n", merit_rejected_kind_name(call->rejected[i].kind),
+                call->rejected[i].what, call->rejected[i].reason);
+    fail_msg("no rejected %s '%s'", merit_rejected_kind_name(kind), what);
+    return NULL;
+}
+
+static void test_without_keep_going_nothing_loads(void **state)
+{
+    (void)state;
+    char *dir = make_broken_call();
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), MERIT_EINVALID);
+    assert_null(call);
+    merit_ctx_free(ctx);
+    t_rmtree(dir);
+    free(dir);
+}
+
+static void test_keep_going_lists_what_it_leaves_out(void **state)
+{
+    (void)state;
+    char *dir = make_broken_call();
+    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx_set_keep_going(ctx, true);
+    merit_call *call = NULL;
+    int rc = merit_call_load(ctx, dir, &call);
+    if (rc != 0)
+        t_print_diags(ctx);
+    assert_int_equal(rc, 0);
+    /* the diagnostics still say everything */
+    assert_true(merit_ctx_error_count(ctx) >= 3);
+
+    const merit_rejected *r = find(call, MERIT_REJECTED_FILE, "proposals/P13.xml");
+    assert_string_equal(r->reason, "specification mandates value for attribute oops");
+    r = find(call, MERIT_REJECTED_PROPOSAL, "P05");
+    assert_string_equal(r->reason, "proposal 'P05' has more than one lead organisation");
+    r = find(call, MERIT_REJECTED_SHEET, "sheet of r9");
+    assert_string_equal(r->reason, "reviewer 'r9' is not on the call's panel");
+    /* P05's reviews go with it: r1, r3, r4 reviewed it (r2 declared a conflict) */
+    r = find(call, MERIT_REJECTED_REVIEW, "review of P05 by r1");
+    assert_string_equal(r->reason, "its proposal was rejected");
+    find(call, MERIT_REJECTED_REVIEW, "review of P05 by r4");
+    find(call, MERIT_REJECTED_CONFLICT, "conflict of r2 with P05");
+
+    /* what is left: 11 proposals, and it ranks */
+    assert_int_equal(call->proposal_count, 11);
+    for (size_t i = 0; i < call->proposal_count; i++)
+        assert_string_not_equal(call->proposals[i].id, "P05");
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+    /* P01 still leads: 509/6 */
+    assert_string_equal(call->proposals[res->proposals[res->order[0]].proposal].id, "P01");
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    t_rmtree(dir);
+    free(dir);
+}
+
+static void test_invalid_call_xml_is_not_kept(void **state)
+{
+    (void)state;
+    char *dir = make_broken_call();
+    t_write(dir, "call.xml", "<call/>\n");
+    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx_set_keep_going(ctx, true);
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), MERIT_EINVALID);
+    assert_null(call);
+    merit_ctx_free(ctx);
+    t_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_without_keep_going_nothing_loads),
+        cmocka_unit_test(test_keep_going_lists_what_it_leaves_out),
+        cmocka_unit_test(test_invalid_call_xml_is_not_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
