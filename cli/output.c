@@ -5,12 +5,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 
+/* A target that exists and is not a regular file (a terminal, a pipe,
+ * /dev/null, /dev/full) is written directly: there is nothing to replace
+ * atomically, and no temporary file may be made beside it. */
+static int write_direct(const char *path, cli_writer writer, const void *arg)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        fprintf(stderr, "%s: error: cannot open for writing: %s\n", path, strerror(errno));
+        return EXIT_IO;
+    }
+    errno = 0;
+    int werr = writer(out, arg);
+    int e = werr != 0 || fflush(out) != 0 || ferror(out) ? (errno ? errno : EIO) : 0;
+    if (fclose(out) != 0 && e == 0)
+        e = errno ? errno : EIO;
+    if (e != 0) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(e));
+        return EXIT_IO;
+    }
+    return EXIT_CLEAN;
+}
+
 int cli_write_atomic(const char *path, cli_writer writer, const void *arg)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "%s: error: is a directory, not a file to write\n", path);
+            return EXIT_IO;
+        }
+        return write_direct(path, writer, arg);
+    }
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);
     if (tmp == NULL) {
@@ -33,6 +64,7 @@ int cli_write_atomic(const char *path, cli_writer writer, const void *arg)
         free(tmp);
         return EXIT_IO;
     }
+    errno = 0;
     int werr = writer(out, arg);
     int e = 0;
     if (werr != 0 || fflush(out) != 0 || ferror(out))

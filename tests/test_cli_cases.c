@@ -117,6 +117,14 @@ static void snapshot_walk(struct snapshot *s, const char *root, const char *rel)
         it->size = 0;
         if (S_ISDIR(st.st_mode)) {
             snapshot_walk(s, root, child_rel);
+        } else if (S_ISLNK(st.st_mode)) {
+            /* a link is compared by where it points (it may dangle) */
+            char target[4096];
+            ssize_t n = readlink(child, target, sizeof(target) - 1);
+            assert_true(n >= 0);
+            it = &s->items[s->count - 1];
+            it->bytes = strndup(target, (size_t)n);
+            it->size = (size_t)n;
         } else {
             it = &s->items[s->count - 1]; /* the walk above may move items */
             it->bytes = t_read(child, &it->size);

@@ -673,12 +673,14 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     bool *seen = merit__calloc(nc, sizeof(bool));
     if (seen == NULL)
         return merit__oom(ctx);
+    bool unknown = false; /* a misspelt criterion: its error is enough */
     mpq_t value;
     mpq_init(value);
     for (size_t i = 0; i < rr->score_count; i++) {
         const struct merit_raw_score *sc = &rr->scores[i];
         ssize_t ci = merit__rubric_criterion_index(rb, sc->criterion);
         if (ci < 0) {
+            unknown = true;
             rc = merit__error_at(ctx, sc->criterion_loc,
                                  "unknown criterion '%s' (rubric '%s' has none of that id)",
                                  sc->criterion, rb->id);
@@ -733,15 +735,18 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
         }
     }
     mpq_clear(value);
-    if (rc != MERIT_ENOMEM)
-        for (size_t ci = 0; ci < nc; ci++)
-            if (!seen[ci]) {
-                out->steps[ci] = MERIT_NO_SCORE;
-                rc = merit__error_at(ctx, rr->loc,
-                                     "review of proposal '%s' by '%s' neither scores criterion "
-                                     "'%s' nor gives a reason (<no-score>)",
-                                     rr->proposal, s->reviewer, rb->criteria[ci].id);
-            }
+    for (size_t ci = 0; ci < nc; ci++) {
+        if (seen[ci])
+            continue;
+        out->steps[ci] = MERIT_NO_SCORE;
+        if (rc == MERIT_ENOMEM)
+            continue;
+        rc = unknown ? MERIT_EINVALID
+                     : merit__error_at(ctx, rr->loc,
+                                       "review of proposal '%s' by '%s' neither scores criterion "
+                                       "'%s' nor gives a reason (<no-score>)",
+                                       rr->proposal, s->reviewer, rb->criteria[ci].id);
+    }
     free(seen);
     return rc;
 }

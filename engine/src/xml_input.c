@@ -86,6 +86,11 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         int e = errno;
+        struct stat link;
+        if (e == ENOENT && lstat(path, &link) == 0)
+            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                               "vanished: its name is listed but the file is gone (a dangling "
+                               "link, or removed while merit ran)");
         if (e == ENOENT)
             return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
                                "no such file");
