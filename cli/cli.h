@@ -56,6 +56,14 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *out);
 typedef int (*cli_renderer)(FILE *out, const void *arg);
 int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *size_out);
 
+/* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,
+ * text, match; K/M/G suffixes): returns false after printing a usage error. */
+bool cli_limit(const char *command, const char *arg, merit_limits *limits);
+#define CLI_LIMIT_HELP                                                                           \
+    "  --limit N=V    lower or raise a limit: file-size (default 512M), depth (64),\n"          \
+    "                 proposals (1000000), reviewers (10000), criteria (64), text\n"             \
+    "                 (bytes in a section, 400000), match (PCRE2 steps, 10000000)\n"
+
 /* Parses a whole non-negative number into *out; false if it is not one or is
  * larger than max. */
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out);

@@ -23,7 +23,7 @@ static void help(FILE *out)
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
                  "                 to even and only for display\n"
                  "  --audit FILE   also write the audit trail of the ranking behind the\n"
-                 "                 explanation (docs/audit.md)\n\n"
+                 "                 explanation (docs/audit.md)\n" CLI_LIMIT_HELP "\n"
                  "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
                  "3 I/O error\n");
 }
@@ -53,6 +53,7 @@ static int render(FILE *out, const void *arg)
 
 int cmd_explain(int argc, char **argv)
 {
+    merit_limits limits = {0};
     const char *calldir = NULL, *id = NULL, *against = NULL, *audit = NULL;
     merit_report_options opt = {0};
     opt.places = 2;
@@ -78,6 +79,10 @@ int cmd_explain(int argc, char **argv)
             if (value == NULL)
                 return cli_usage_error("explain: --audit needs a file name");
             audit = value;
+            i++;
+        } else if (strcmp(a, "--limit") == 0) {
+            if (!cli_limit("explain", value, &limits))
+                return EXIT_USAGE;
             i++;
         } else if (strcmp(a, "--places") == 0) {
             unsigned long n;
@@ -109,6 +114,7 @@ int cmd_explain(int argc, char **argv)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
+    merit_ctx_set_limits(ctx, &limits);
     merit_call *call = NULL;
     merit_result *result = NULL;
     int rc = merit_call_load(ctx, calldir, &call);

@@ -29,7 +29,8 @@ static void help(FILE *out)
                  "                 of the report and in the audit trail, and the exit status is 1\n"
                  "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
                  "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n"
-                 "Colour is used on a terminal unless NO_COLOR is set.\n"
+                 CLI_LIMIT_HELP "\n"
+            "Colour is used on a terminal unless NO_COLOR is set.\n"
                  "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
@@ -70,6 +71,7 @@ static int write_report(FILE *out, const void *arg)
 
 int cmd_rank(int argc, char **argv)
 {
+    merit_limits limits = {0};
     const char *calldir = NULL, *output = NULL, *audit = NULL;
     bool keep_going = false;
     struct job job = {0};
@@ -107,6 +109,10 @@ int cmd_rank(int argc, char **argv)
                 return cli_usage_error("rank: --audit needs a file name");
             audit = value;
             i++;
+        } else if (strcmp(a, "--limit") == 0) {
+            if (!cli_limit("rank", value, &limits))
+                return EXIT_USAGE;
+            i++;
         } else if (strcmp(a, "--places") == 0) {
             unsigned long n;
             if (!cli_parse_uint(value, 12, &n))
@@ -140,6 +146,7 @@ int cmd_rank(int argc, char **argv)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
+    merit_ctx_set_limits(ctx, &limits);
     merit_call *call = NULL;
     merit_result *result = NULL;
     merit_ctx_set_keep_going(ctx, keep_going);

@@ -14,17 +14,25 @@ static void help(FILE *out)
                  "with both hashes), and that re-running the whole calculation with the recorded\n"
                  "options reproduces every step. CALLDIR defaults to the folder the trail\n"
                  "records. Reports the trail lists are re-hashed when they are found.\n\n"
-                 "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
+                 "options:\n" CLI_LIMIT_HELP "\n"
+            "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
                  "step, the recorded and the recomputed value), 1 invalid input, 2 usage, 3 I/O\n");
 }
 
 int cmd_replay(int argc, char **argv)
 {
+    merit_limits limits = {0};
     const char *trail = NULL, *calldir = NULL;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             help(stdout);
             return EXIT_CLEAN;
+        }
+        if (strcmp(argv[i], "--limit") == 0) {
+            if (!cli_limit("replay", i + 1 < argc ? argv[i + 1] : NULL, &limits))
+                return EXIT_USAGE;
+            i++;
+            continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage_error("replay: unknown option '%s'", argv[i]);
@@ -44,6 +52,7 @@ int cmd_replay(int argc, char **argv)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
+    merit_ctx_set_limits(ctx, &limits);
     merit_replay_summary summary;
     int rc = merit_replay(ctx, trail, calldir, &summary);
     cli_print_diags(ctx);

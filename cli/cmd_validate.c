@@ -1,5 +1,6 @@
 /* merit validate CALLDIR|FILE... */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,7 +15,8 @@ static void help(FILE *out)
                  "against merit's schemas and rules, and prints every problem found as\n"
                  "FILE:LINE:COLUMN: error: MESSAGE on standard error. Inputs are never\n"
                  "modified.\n\n"
-                 "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
+                 "options:\n" CLI_LIMIT_HELP "\n"
+            "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 static int count_excluded(const merit_call *call)
@@ -27,31 +29,51 @@ static int count_excluded(const merit_call *call)
 
 int cmd_validate(int argc, char **argv)
 {
-    int first = 1;
+    merit_limits limits = {0};
+    /* the paths, in the order given; options are taken out */
+    char **paths = calloc((size_t)argc, sizeof(char *));
+    int path_count = 0;
+    if (paths == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    bool options_done = false;
     for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
+        const char *a = argv[i];
+        if (!options_done && cli_is_help(a)) {
+            free(paths);
             help(stdout);
             return EXIT_CLEAN;
+        } else if (!options_done && strcmp(a, "--") == 0) {
+            options_done = true;
+        } else if (!options_done && strcmp(a, "--limit") == 0) {
+            if (!cli_limit("validate", i + 1 < argc ? argv[i + 1] : NULL, &limits)) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            i++;
+        } else if (!options_done && a[0] == '-' && a[1] != '\0') {
+            free(paths);
+            return cli_usage_error("validate: unknown option '%s'", a);
+        } else {
+            paths[path_count++] = argv[i];
         }
-        if (strcmp(argv[i], "--") == 0) {
-            first = i + 1;
-            break;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage_error("validate: unknown option '%s'", argv[i]);
     }
-    if (first >= argc) {
+    if (path_count == 0) {
+        free(paths);
         help(stderr);
         return EXIT_USAGE;
     }
     merit_ctx *ctx = merit_ctx_new();
     if (ctx == NULL) {
+        free(paths);
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
+    merit_ctx_set_limits(ctx, &limits);
     int worst = EXIT_CLEAN;
-    for (int i = first; i < argc; i++) {
-        const char *path = argv[i];
+    for (int i = 0; i < path_count; i++) {
+        const char *path = paths[i];
         struct stat st;
         int rc;
         merit_ctx_clear_diags(ctx);
@@ -80,5 +102,6 @@ int cmd_validate(int argc, char **argv)
             worst = code;
     }
     merit_ctx_free(ctx);
+    free(paths);
     return worst;
 }

@@ -41,6 +41,23 @@ bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)
     return true;
 }
 
+bool cli_limit(const char *command, const char *arg, merit_limits *limits)
+{
+    const char *eq = arg != NULL ? strchr(arg, '=') : NULL;
+    char name[32];
+    if (eq != NULL && (size_t)(eq - arg) < sizeof(name)) {
+        memcpy(name, arg, (size_t)(eq - arg));
+        name[eq - arg] = '\0';
+        if (merit_limits_set(limits, name, eq + 1) == 0)
+            return true;
+    }
+    cli_usage_error("%s: --limit takes NAME=VALUE with NAME one of file-size, depth, proposals, "
+                    "reviewers, criteria, text, match, and VALUE a positive number (K, M, G "
+                    "allowed)",
+                    command);
+    return false;
+}
+
 bool cli_is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;

@@ -38,6 +38,7 @@ struct loader {
     size_t call_conflict_count;
     bool failed;               /* some input was invalid: keep checking, but fail at the end */
     bool call_failed;          /* call.xml itself is invalid: nothing can be kept */
+    bool over_proposal_limit;  /* said once */
     bool proposals_incomplete; /* a proposal file did not load: references to
                                   proposals cannot all be checked */
     size_t rejected_cap;
@@ -331,6 +332,11 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r;
          r = merit__xml_next(r, "reviewer"))
         n++;
+    if (n > ctx->limits.max_reviewers)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, c->loc.line,
+                           c->loc.column,
+                           "the panel has %zu reviewers, more than the 'reviewers' limit of %u",
+                           n, ctx->limits.max_reviewers);
     c->reviewers = merit__calloc(n, sizeof(*c->reviewers));
     if (c->reviewers == NULL)
         return merit__oom(ctx);
@@ -378,6 +384,17 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
 static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
 {
     merit_call *c = L->call;
+    if (c->proposal_count >= L->ctx->limits.max_proposals) {
+        if (!L->over_proposal_limit) {
+            L->over_proposal_limit = true;
+            merit_loc loc = merit__xml_loc(doc, node, NULL);
+            return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
+                               loc.column, "the call has more than %u proposals (the 'proposals' "
+                               "limit)",
+                               L->ctx->limits.max_proposals);
+        }
+        return MERIT_ELIMIT;
+    }
     if (merit__grow((void **)&c->proposals, &L->proposal_cap, c->proposal_count,
                     sizeof(*c->proposals)) != 0)
         return merit__oom(L->ctx);

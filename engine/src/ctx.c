@@ -10,8 +10,8 @@ merit_ctx *merit_ctx_new(void)
     merit_ctx *ctx = merit__calloc(1, sizeof(*ctx));
     if (ctx == NULL)
         return NULL;
-    ctx->limits.max_file_bytes = MERIT_DEFAULT_MAX_FILE_BYTES;
-    ctx->limits.max_depth = MERIT_DEFAULT_MAX_DEPTH;
+    merit_limits defaults = {0};
+    merit_ctx_set_limits(ctx, &defaults);
     return ctx;
 }
 
@@ -39,9 +39,50 @@ void merit_ctx_free(merit_ctx *ctx)
 
 void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
 {
-    ctx->limits.max_file_bytes =
-        limits->max_file_bytes ? limits->max_file_bytes : MERIT_DEFAULT_MAX_FILE_BYTES;
-    ctx->limits.max_depth = limits->max_depth ? limits->max_depth : MERIT_DEFAULT_MAX_DEPTH;
+#define OR(field, value) (limits->field ? limits->field : (value))
+    ctx->limits.max_file_bytes = OR(max_file_bytes, MERIT_DEFAULT_MAX_FILE_BYTES);
+    ctx->limits.max_depth = OR(max_depth, MERIT_DEFAULT_MAX_DEPTH);
+    ctx->limits.max_proposals = OR(max_proposals, MERIT_DEFAULT_MAX_PROPOSALS);
+    ctx->limits.max_reviewers = OR(max_reviewers, MERIT_DEFAULT_MAX_REVIEWERS);
+    ctx->limits.max_criteria = OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
+    ctx->limits.max_text_bytes = OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
+    ctx->limits.match_limit = OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
+#undef OR
+}
+
+int merit_limits_set(merit_limits *limits, const char *name, const char *value)
+{
+    if (name == NULL || value == NULL || *value < '0' || *value > '9')
+        return MERIT_EUSAGE;
+    char *end;
+    unsigned long long v = strtoull(value, &end, 10);
+    unsigned long long unit = 1;
+    if (*end == 'K' || *end == 'k')
+        unit = 1024;
+    else if (*end == 'M' || *end == 'm')
+        unit = 1024 * 1024;
+    else if (*end == 'G' || *end == 'g')
+        unit = 1024ull * 1024 * 1024;
+    if (unit != 1)
+        end++;
+    if (*end != '\0' || v == 0 || v > UINT64_MAX / unit)
+        return MERIT_EUSAGE;
+    v *= unit;
+    if (strcmp(name, "file-size") == 0) {
+        limits->max_file_bytes = v;
+        return 0;
+    }
+    uint32_t *field = strcmp(name, "depth") == 0       ? &limits->max_depth
+                      : strcmp(name, "proposals") == 0 ? &limits->max_proposals
+                      : strcmp(name, "reviewers") == 0 ? &limits->max_reviewers
+                      : strcmp(name, "criteria") == 0  ? &limits->max_criteria
+                      : strcmp(name, "text") == 0      ? &limits->max_text_bytes
+                      : strcmp(name, "match") == 0     ? &limits->match_limit
+                                                       : NULL;
+    if (field == NULL || v > UINT32_MAX)
+        return MERIT_EUSAGE;
+    *field = (uint32_t)v;
+    return 0;
 }
 
 size_t merit_ctx_diag_count(const merit_ctx *ctx)

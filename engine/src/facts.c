@@ -115,8 +115,8 @@ static int text_passes(merit_ctx *ctx, const merit_rule *rule, const merit_propo
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, rule->loc.file,
                            rule->loc.line, rule->loc.column,
                            "the pattern of text rule '%s' hit the match limit on %s of proposal "
-                           "'%s'; simplify the pattern (nested quantifiers backtrack "
-                           "catastrophically)",
+                           "'%s' (the 'match' limit); simplify the pattern: nested quantifiers "
+                           "backtrack catastrophically",
                            rule->id, where, p->id);
     if (m == MERIT_MATCH_ERROR)
         return merit__error_at(ctx, rule->loc,

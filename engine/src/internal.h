@@ -32,6 +32,11 @@ struct merit_ctx {
 
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)
 #define MERIT_DEFAULT_MAX_DEPTH 64u
+#define MERIT_DEFAULT_MAX_PROPOSALS 1000000u
+#define MERIT_DEFAULT_MAX_REVIEWERS 10000u
+#define MERIT_DEFAULT_MAX_CRITERIA 64u
+#define MERIT_DEFAULT_MAX_TEXT_BYTES 400000u
+#define MERIT_DEFAULT_MATCH_LIMIT 10000000u
 
 /* Appends a diagnostic. file may be NULL. The message is printf-formatted;
  * it is made printable and long quoted values are shortened. Returns the

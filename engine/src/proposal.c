@@ -249,6 +249,15 @@ int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const x
         p->sections[text_sections[i].section] = merit__xml_text(s, false);
         if (p->sections[text_sections[i].section] == NULL)
             return merit__oom(ctx);
+        size_t bytes = strlen(p->sections[text_sections[i].section]);
+        if (bytes > ctx->limits.max_text_bytes) {
+            merit_loc loc = merit__xml_loc(doc, s, NULL);
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
+                             loc.column,
+                             "section '%s' of proposal '%s' is %zu bytes, more than the 'text' "
+                             "limit of %u",
+                             text_sections[i].element, p->id, bytes, ctx->limits.max_text_bytes);
+        }
     }
     one = load_milestones(ctx, doc, merit__xml_child(sections, "milestones"), p);
     if (one == MERIT_ENOMEM)

@@ -50,7 +50,7 @@ int merit__textrule_compile(merit_ctx *ctx, merit_rule *rule, merit_loc loc)
         merit__textrule_free(t);
         return merit__oom(ctx);
     }
-    pcre2_set_match_limit(t->mctx, MERIT_MATCH_LIMIT_DEFAULT);
+    pcre2_set_match_limit(t->mctx, ctx->limits.match_limit);
     pcre2_set_heap_limit(t->mctx, MERIT_HEAP_LIMIT_KIB_DEFAULT);
     rule->compiled = t;
     return 0;

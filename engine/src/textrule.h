@@ -25,8 +25,9 @@ typedef enum merit_match_result {
 merit_match_result merit__textrule_match(const merit_textrule *compiled, const char *subject,
                                          size_t length);
 
-/* Match limits; the defaults suit sections of up to 100,000 characters. */
-#define MERIT_MATCH_LIMIT_DEFAULT 10000000u
+/* The heap limit of a match; the match limit is the context's ("match"
+ * in merit_limits, default 10,000,000), which suits sections of up to
+ * 100,000 characters. */
 #define MERIT_HEAP_LIMIT_KIB_DEFAULT 65536u
 
 #endif
