@@ -166,8 +166,9 @@ static void catastrophic_pattern_on_a_section_is_a_limit_diagnostic(void **state
     /* at the rule's start tag: line 7, after 4 spaces */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/rubric.xml", 7, 5,
                                    "the pattern of text rule 'nested' hit the match limit on "
-                                   "section 'approach' of proposal 'P1'; simplify the pattern "
-                                   "(nested quantifiers backtrack catastrophically)"));
+                                   "section 'approach' of proposal 'P1' (the 'match' limit); "
+                                   "simplify the pattern: nested quantifiers backtrack "
+                                   "catastrophically"));
     assert_int_equal(merit_ctx_diag(s->ctx, 0)->kind, MERIT_DIAG_LIMIT);
 }
 
@@ -183,8 +184,9 @@ static void catastrophic_pattern_on_a_milestone_is_a_limit_diagnostic(void **sta
     assert_int_equal(load_and_rank(s), MERIT_ELIMIT);
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/rubric.xml", 7, 5,
                                    "the pattern of text rule 'nested' hit the match limit on "
-                                   "milestone 'm1' of proposal 'P1'; simplify the pattern "
-                                   "(nested quantifiers backtrack catastrophically)"));
+                                   "milestone 'm1' of proposal 'P1' (the 'match' limit); "
+                                   "simplify the pattern: nested quantifiers backtrack "
+                                   "catastrophically"));
 }
 
 static void harmless_text_ranks(void **state)
