@@ -59,10 +59,24 @@ int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *si
 /* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,
  * text, match; K/M/G suffixes): returns false after printing a usage error. */
 bool cli_limit(const char *command, const char *arg, merit_limits *limits);
-#define CLI_LIMIT_HELP                                                                           \
-    "  --limit N=V    lower or raise a limit: file-size (default 512M), depth (64),\n"          \
-    "                 proposals (1000000), reviewers (10000), criteria (64), text\n"             \
+#define CLI_LIMIT_HELP                                                                             \
+    "  --limit N=V    lower or raise a limit: file-size (default 512M), depth (64),\n"             \
+    "                 proposals (1000000), reviewers (10000), criteria (64), text\n"               \
     "                 (bytes in a section, 400000), match (PCRE2 steps, 10000000)\n"
+
+/* The options every command that ranks takes: --method, --places, --audit,
+ * --limit. */
+typedef struct cli_ranking {
+    merit_rank_options rank;
+    unsigned places;
+    const char *audit;
+    merit_limits limits;
+} cli_ranking;
+
+/* If argv[*i] is one of those options, takes it (and its value: *i moves
+ * past it) and returns 1; returns 0 for any other argument, and -1 after
+ * printing a usage error. */
+int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_ranking *o);
 
 /* Parses a whole non-negative number into *out; false if it is not one or is
  * larger than max. */

@@ -53,14 +53,17 @@ static int render(FILE *out, const void *arg)
 
 int cmd_explain(int argc, char **argv)
 {
-    merit_limits limits = {0};
-    const char *calldir = NULL, *id = NULL, *against = NULL, *audit = NULL;
+    const char *calldir = NULL, *id = NULL, *against = NULL;
     merit_report_options opt = {0};
-    opt.places = 2;
-    merit_rank_options ropt = {0};
+    cli_ranking common = {.places = 2};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int taken = cli_ranking_option("explain", argc, argv, &i, &common);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken > 0)
+            continue;
         if (cli_is_help(a)) {
             help(stdout);
             return EXIT_CLEAN;
@@ -68,27 +71,6 @@ int cmd_explain(int argc, char **argv)
             if (value == NULL)
                 return cli_usage_error("explain: --against needs a proposal id");
             against = value;
-            i++;
-        } else if (strcmp(a, "--method") == 0) {
-            if (value == NULL || merit_method_from_name(value, &ropt.method) != 0)
-                return cli_usage_error("explain: --method takes mean, median, trimmed-mean or "
-                                       "confidence-weighted");
-            ropt.override_method = true;
-            i++;
-        } else if (strcmp(a, "--audit") == 0) {
-            if (value == NULL)
-                return cli_usage_error("explain: --audit needs a file name");
-            audit = value;
-            i++;
-        } else if (strcmp(a, "--limit") == 0) {
-            if (!cli_limit("explain", value, &limits))
-                return EXIT_USAGE;
-            i++;
-        } else if (strcmp(a, "--places") == 0) {
-            unsigned long n;
-            if (!cli_parse_uint(value, 12, &n))
-                return cli_usage_error("explain: --places takes a whole number from 0 to 12");
-            opt.places = (unsigned)n;
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("explain: unknown option '%s'", a);
@@ -114,12 +96,13 @@ int cmd_explain(int argc, char **argv)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
-    merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_limits(ctx, &common.limits);
+    opt.places = common.places;
     merit_call *call = NULL;
     merit_result *result = NULL;
     int rc = merit_call_load(ctx, calldir, &call);
     if (rc == 0)
-        rc = merit_call_rank(ctx, call, &ropt, &result);
+        rc = merit_call_rank(ctx, call, &common.rank, &result);
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);
     if (code == EXIT_CLEAN) {
@@ -142,11 +125,11 @@ int cmd_explain(int argc, char **argv)
                 cli_output out = {.data = data,
                                   .size = size,
                                   .format = "explain",
-                                  .audit = audit,
+                                  .audit = common.audit,
                                   .argc = argc,
                                   .argv = argv,
                                   .places = opt.places,
-                                  .method_overridden = ropt.override_method};
+                                  .method_overridden = common.rank.override_method};
                 code = cli_emit(ctx, result, &out);
             }
             free(data);

@@ -12,26 +12,28 @@
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: merit rank CALLDIR [options]\n\n"
-                 "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
-                 "with the rubric's tie-breaks, draws the funding line against the budget and\n"
-                 "writes a report. Nothing is written unless every input is valid.\n\n"
-                 "options:\n"
-                 "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-                 "                 mean, median, trimmed-mean, confidence-weighted\n"
-                 "  --format F     text (default), csv or json\n"
-                 "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
-                 "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
-                 "                 to even and only for display\n"
-                 "  --detail       csv: one row per proposal x reviewer x criterion\n"
-                 "  --keep-going   rank what is valid of a call with invalid inputs; every\n"
-                 "                 rejected file, proposal, sheet or review is listed at the top\n"
-                 "                 of the report and in the audit trail, and the exit status is 1\n"
-                 "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
-                 "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n"
-                 CLI_LIMIT_HELP "\n"
-            "Colour is used on a terminal unless NO_COLOR is set.\n"
-                 "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
+    fprintf(
+        out,
+        "usage: merit rank CALLDIR [options]\n\n"
+        "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
+        "with the rubric's tie-breaks, draws the funding line against the budget and\n"
+        "writes a report. Nothing is written unless every input is valid.\n\n"
+        "options:\n"
+        "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+        "                 mean, median, trimmed-mean, confidence-weighted\n"
+        "  --format F     text (default), csv or json\n"
+        "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
+        "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
+        "                 to even and only for display\n"
+        "  --detail       csv: one row per proposal x reviewer x criterion\n"
+        "  --keep-going   rank what is valid of a call with invalid inputs; every\n"
+        "                 rejected file, proposal, sheet or review is listed at the top\n"
+        "                 of the report and in the audit trail, and the exit status is 1\n"
+        "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
+        "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n" CLI_LIMIT_HELP
+        "\n"
+        "Colour is used on a terminal unless NO_COLOR is set.\n"
+        "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
@@ -71,24 +73,21 @@ static int write_report(FILE *out, const void *arg)
 
 int cmd_rank(int argc, char **argv)
 {
-    merit_limits limits = {0};
-    const char *calldir = NULL, *output = NULL, *audit = NULL;
+    const char *calldir = NULL, *output = NULL;
     bool keep_going = false;
     struct job job = {0};
-    job.options.places = 2;
-    merit_rank_options ropt = {0};
+    cli_ranking common = {.places = 2};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int taken = cli_ranking_option("rank", argc, argv, &i, &common);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken > 0)
+            continue;
         if (cli_is_help(a)) {
             help(stdout);
             return EXIT_CLEAN;
-        } else if (strcmp(a, "--method") == 0) {
-            if (value == NULL || merit_method_from_name(value, &ropt.method) != 0)
-                return cli_usage_error("rank: --method takes mean, median, trimmed-mean or "
-                                       "confidence-weighted");
-            ropt.override_method = true;
-            i++;
         } else if (strcmp(a, "--format") == 0) {
             if (value != NULL && strcmp(value, "text") == 0)
                 job.format = FORMAT_TEXT;
@@ -103,21 +102,6 @@ int cmd_rank(int argc, char **argv)
             if (value == NULL)
                 return cli_usage_error("rank: %s needs a file name", a);
             output = value;
-            i++;
-        } else if (strcmp(a, "--audit") == 0) {
-            if (value == NULL)
-                return cli_usage_error("rank: --audit needs a file name");
-            audit = value;
-            i++;
-        } else if (strcmp(a, "--limit") == 0) {
-            if (!cli_limit("rank", value, &limits))
-                return EXIT_USAGE;
-            i++;
-        } else if (strcmp(a, "--places") == 0) {
-            unsigned long n;
-            if (!cli_parse_uint(value, 12, &n))
-                return cli_usage_error("rank: --places takes a whole number from 0 to 12");
-            job.options.places = (unsigned)n;
             i++;
         } else if (strcmp(a, "--detail") == 0) {
             job.options.detail = true;
@@ -146,14 +130,15 @@ int cmd_rank(int argc, char **argv)
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
-    merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_limits(ctx, &common.limits);
+    job.options.places = common.places;
     merit_call *call = NULL;
     merit_result *result = NULL;
     merit_ctx_set_keep_going(ctx, keep_going);
     int rc = merit_call_load(ctx, calldir, &call);
     size_t load_diags = merit_ctx_diag_count(ctx);
     if (rc == 0)
-        rc = merit_call_rank(ctx, call, &ropt, &result);
+        rc = merit_call_rank(ctx, call, &common.rank, &result);
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);
     /* with --keep-going, what the loader rejected is listed in the reports:
@@ -174,11 +159,11 @@ int cmd_rank(int argc, char **argv)
                               .size = size,
                               .output = output,
                               .format = format_name(&job),
-                              .audit = audit,
+                              .audit = common.audit,
                               .argc = argc,
                               .argv = argv,
                               .places = job.options.places,
-                              .method_overridden = ropt.override_method,
+                              .method_overridden = common.rank.override_method,
                               .keep_going = keep_going};
             code = cli_emit(ctx, result, &out);
         }

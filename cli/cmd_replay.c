@@ -15,7 +15,7 @@ static void help(FILE *out)
                  "options reproduces every step. CALLDIR defaults to the folder the trail\n"
                  "records. Reports the trail lists are re-hashed when they are found.\n\n"
                  "options:\n" CLI_LIMIT_HELP "\n"
-            "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
+                 "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
                  "step, the recorded and the recomputed value), 1 invalid input, 2 usage, 3 I/O\n");
 }
 

@@ -16,7 +16,7 @@ static void help(FILE *out)
                  "FILE:LINE:COLUMN: error: MESSAGE on standard error. Inputs are never\n"
                  "modified.\n\n"
                  "options:\n" CLI_LIMIT_HELP "\n"
-            "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
+                 "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 static int count_excluded(const merit_call *call)

@@ -58,6 +58,41 @@ bool cli_limit(const char *command, const char *arg, merit_limits *limits)
     return false;
 }
 
+int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_ranking *o)
+{
+    const char *a = argv[*i];
+    const char *value = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (strcmp(a, "--method") == 0) {
+        if (value == NULL || merit_method_from_name(value, &o->rank.method) != 0) {
+            cli_usage_error("%s: --method takes mean, median, trimmed-mean or "
+                            "confidence-weighted",
+                            command);
+            return -1;
+        }
+        o->rank.override_method = true;
+    } else if (strcmp(a, "--places") == 0) {
+        unsigned long n;
+        if (!cli_parse_uint(value, 12, &n)) {
+            cli_usage_error("%s: --places takes a whole number from 0 to 12", command);
+            return -1;
+        }
+        o->places = (unsigned)n;
+    } else if (strcmp(a, "--audit") == 0) {
+        if (value == NULL) {
+            cli_usage_error("%s: --audit needs a file name", command);
+            return -1;
+        }
+        o->audit = value;
+    } else if (strcmp(a, "--limit") == 0) {
+        if (!cli_limit(command, value, &o->limits))
+            return -1;
+    } else {
+        return 0;
+    }
+    (*i)++;
+    return 1;
+}
+
 bool cli_is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;

@@ -23,22 +23,14 @@ void merit_report_money_plain(char *buf, size_t size, int64_t cents)
              (unsigned)(mag % 100));
 }
 
-/* A growing string for the reason column. */
-struct str {
-    char *s;
-    size_t len, cap;
-    bool failed;
-};
-
-static void str_add(struct str *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void str_add(struct str *b, const char *f, ...)
+void merit_strbuf_vadd(merit_strbuf *b, const char *f, va_list ap)
 {
     if (b->failed)
         return;
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, f, copy);
+    va_end(copy);
     if (n < 0) {
         b->failed = true;
         return;
@@ -56,14 +48,19 @@ static void str_add(struct str *b, const char *f, ...)
         b->s = s;
         b->cap = cap;
     }
-    va_start(ap, f);
     vsnprintf(b->s + b->len, b->cap - b->len, f, ap);
-    va_end(ap);
     b->len += (size_t)n;
 }
 
-/* Hands over the string (NULL when anything failed). */
-static char *str_take(struct str *b)
+void merit_strbuf_add(merit_strbuf *b, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    merit_strbuf_vadd(b, f, ap);
+    va_end(ap);
+}
+
+char *merit_strbuf_take(merit_strbuf *b)
 {
     if (b->failed) {
         free(b->s);
@@ -91,7 +88,7 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
     const merit_rubric *rb = call->rubric;
     const merit_proposal *p = &call->proposals[pr->proposal];
     const char *cmp = rb->direction == MERIT_HIGHER_IS_BETTER ? "<" : ">";
-    struct str b = {0};
+    merit_strbuf b = {0};
     if (pr->status == MERIT_STATUS_FUNDED || pr->status == MERIT_STATUS_RESERVE)
         return strdup("");
 
@@ -100,10 +97,10 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
         const merit_rule_result *rr = &pr->rules[k];
         if (rr->passed)
             continue;
-        str_add(&b, "%s%s: %s", b.len ? "; " : "", rule->id, rule->message);
+        merit_strbuf_add(&b, "%s%s: %s", b.len ? "; " : "", rule->id, rule->message);
         if (rule->is_text) {
             if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
-                str_add(&b, " (milestone %s)", p->milestones[rr->failed_milestone].id);
+                merit_strbuf_add(&b, " (milestone %s)", p->milestones[rr->failed_milestone].id);
             continue;
         }
         char *actual = merit_exact_string(rr->actual);
@@ -111,21 +108,23 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
         if (actual == NULL || value == NULL)
             b.failed = true;
         else if (rule->fact == MERIT_FACT_WORDS)
-            str_add(&b, " (words in %s: %s, needs %s %s)", merit_section_name(rule->section),
-                    actual, op_symbol(rule->op), value);
+            merit_strbuf_add(&b, " (words in %s: %s, needs %s %s)",
+                             merit_section_name(rule->section), actual, op_symbol(rule->op), value);
         else
-            str_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
-                    op_symbol(rule->op), value);
+            merit_strbuf_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
+                             op_symbol(rule->op), value);
         free(actual);
         free(value);
     }
     if (pr->reviews_counted < rb->min_reviewers)
-        str_add(&b, "%s%zu counted review%s, %u needed", b.len ? "; " : "", pr->reviews_counted,
-                pr->reviews_counted == 1 ? "" : "s", rb->min_reviewers);
+        merit_strbuf_add(&b, "%s%zu counted review%s, %u needed", b.len ? "; " : "",
+                         pr->reviews_counted, pr->reviews_counted == 1 ? "" : "s",
+                         rb->min_reviewers);
     else
         for (size_t c = 0; c < rb->criterion_count; c++)
             if (!pr->criteria[c].has_value)
-                str_add(&b, "%sno reviewer scored '%s'", b.len ? "; " : "", rb->criteria[c].id);
+                merit_strbuf_add(&b, "%sno reviewer scored '%s'", b.len ? "; " : "",
+                                 rb->criteria[c].id);
     for (size_t c = 0; c < rb->criterion_count; c++) {
         if (!pr->criteria[c].has_value || !pr->criteria[c].below_threshold)
             continue;
@@ -134,7 +133,7 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
         if (v == NULL || t == NULL)
             b.failed = true;
         else
-            str_add(&b, "%s%s %s %s %s", b.len ? "; " : "", rb->criteria[c].id, v, cmp, t);
+            merit_strbuf_add(&b, "%s%s %s %s %s", b.len ? "; " : "", rb->criteria[c].id, v, cmp, t);
         free(v);
         free(t);
     }
@@ -144,11 +143,11 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
         if (v == NULL || t == NULL)
             b.failed = true;
         else
-            str_add(&b, "%stotal %s %s %s", b.len ? "; " : "", v, cmp, t);
+            merit_strbuf_add(&b, "%stotal %s %s %s", b.len ? "; " : "", v, cmp, t);
         free(v);
         free(t);
     }
-    return str_take(&b);
+    return merit_strbuf_take(&b);
 }
 
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb, const merit_tiebreak *tb)

@@ -41,8 +41,7 @@ struct ex {
     bool failed; /* out of memory: the output is incomplete */
     char **owned;
     size_t owned_count, owned_cap;
-    char *line;
-    size_t line_len, line_cap;
+    merit_strbuf line; /* the line being built */
 };
 
 static void ex_init(struct ex *x, FILE *out, const merit_result *res,
@@ -61,7 +60,7 @@ static int ex_finish(struct ex *x)
     for (size_t i = 0; i < x->owned_count; i++)
         free(x->owned[i]);
     free(x->owned);
-    free(x->line);
+    free(x->line.s);
     return x->failed || ferror(x->out) ? -1 : 0;
 }
 
@@ -218,33 +217,12 @@ static const char *shorten(struct ex *x, const char *s, size_t max)
 static void add(struct ex *x, const char *f, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct ex *x, const char *f, ...)
 {
-    if (x->failed)
-        return;
     va_list ap;
     va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
+    merit_strbuf_vadd(&x->line, f, ap);
     va_end(ap);
-    if (n < 0) {
+    if (x->line.failed)
         x->failed = true;
-        return;
-    }
-    size_t need = x->line_len + (size_t)n + 1;
-    if (need > x->line_cap) {
-        size_t cap = x->line_cap ? x->line_cap : 128;
-        while (cap < need)
-            cap *= 2;
-        char *line = realloc(x->line, cap);
-        if (line == NULL) {
-            x->failed = true;
-            return;
-        }
-        x->line = line;
-        x->line_cap = cap;
-    }
-    va_start(ap, f);
-    vsnprintf(x->line + x->line_len, x->line_cap - x->line_len, f, ap);
-    va_end(ap);
-    x->line_len += (size_t)n;
 }
 
 static void pad(struct ex *x, const char *s, size_t w)
@@ -286,11 +264,11 @@ static int break_quality(const char *p, size_t i, bool formula)
  */
 static void wrap_line(struct ex *x, size_t indent, bool formula)
 {
-    if (x->failed || x->line == NULL) {
-        x->line_len = 0;
+    if (x->failed || x->line.s == NULL) {
+        x->line.len = 0;
         return;
     }
-    const char *p = x->line;
+    const char *p = x->line.s;
     size_t lead = 0;
     while (p[lead] == ' ')
         lead++;
@@ -338,8 +316,8 @@ static void wrap_line(struct ex *x, size_t indent, bool formula)
         start_col = indent;
         lead = 0;
     }
-    x->line_len = 0;
-    x->line[0] = '\0';
+    x->line.len = 0;
+    x->line.s[0] = '\0';
 }
 
 static void end_line(struct ex *x, size_t indent)

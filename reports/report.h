@@ -8,6 +8,7 @@
 #ifndef MERIT_REPORT_H
 #define MERIT_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -43,6 +44,19 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
  * rounded half to even to 2 decimal places; ranks and statuses use exact
  * values." Static storage is not used: writes into buf. */
 void merit_report_rounding_note(char *buf, size_t size, unsigned places);
+
+/* A growing string: a failed allocation is remembered, and taking the
+ * string then gives NULL. */
+typedef struct merit_strbuf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} merit_strbuf;
+void merit_strbuf_vadd(merit_strbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+void merit_strbuf_add(merit_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The string, malloc'd ("" when nothing was added), or NULL after a failure. */
+char *merit_strbuf_take(merit_strbuf *b);
 
 /* Money from cents as "-1234567.89": two places, no separators (CSV, JSON). */
 void merit_report_money_plain(char *buf, size_t size, int64_t cents);
