@@ -5,7 +5,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build demo test clean
+.PHONY: all deps configure build demo test bench clean
 
 all: build
 
@@ -27,6 +27,11 @@ demo: build
 
 test: build
 	@cd $(BUILD) && LC_ALL=C ctest --output-on-failure -j $(JOBS)
+
+# The benchmark (bench/README.md): generated calls of 1k to 50k proposals,
+# timed against xmllint; takes a while, and is never part of `make test`.
+bench: build
+	@bash bench/run.sh $(BUILD)/merit
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 /* Writes a report through writer(out, arg) into path atomically. Returns an
  * exit code; on failure the diagnostic is printed and path is untouched. */

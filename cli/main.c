@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
+    {"gen", cmd_gen, "write a synthetic call of any size, for benchmarks and tests"},
 };
 
 static void print_help(FILE *out)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages merit needs to build and test, and nothing
+# Installs the Debian 12 packages merit needs to build, test and benchmark
+# (time and hyperfine: bench/run.sh's peak RSS and timings), and nothing
 # else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
@@ -16,6 +17,7 @@ packages=(
   clang libclang-rt-14-dev
   valgrind
   locales tzdata
+  time hyperfine
 )
 
 missing=()

@@ -40,9 +40,17 @@ static json_t *checked(struct builder *b, json_t *v)
     return v;
 }
 
+/* json_object_set_new and json_array_append_new take the value over even
+ * when they fail (a NULL container included), so nothing leaks here. */
 static void set(struct builder *b, json_t *o, const char *key, json_t *v)
 {
-    if (o == NULL || v == NULL || json_object_set_new(o, key, v) != 0)
+    if (v == NULL || json_object_set_new(o, key, v) != 0)
+        b->failed = true;
+}
+
+static void append(struct builder *b, json_t *array, json_t *v)
+{
+    if (v == NULL || json_array_append_new(array, v) != 0)
         b->failed = true;
 }
 
@@ -91,8 +99,10 @@ static json_t *record(struct builder *b, const char *type)
 {
     json_t *o = checked(b, json_object());
     set(b, o, "type", str(b, type));
-    if (o != NULL && json_array_append_new(b->records, o) != 0)
+    if (o != NULL && json_array_append_new(b->records, o) != 0) {
         b->failed = true;
+        return NULL; /* taken over and freed by jansson */
+    }
     return o;
 }
 
@@ -116,8 +126,7 @@ static void header(struct builder *b, const merit_audit_info *info)
     set(b, o, "time", str(b, when));
     json_t *argv = checked(b, json_array());
     for (int i = 0; i < info->argc; i++)
-        if (argv != NULL && json_array_append_new(argv, str(b, info->argv[i])) != 0)
-            b->failed = true;
+        append(b, argv, str(b, info->argv[i]));
     set(b, o, "command", argv);
     json_t *opt = checked(b, json_object());
     set(b, opt, "method", str(b, merit_method_name(b->res->method)));
@@ -201,8 +210,7 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
             set(b, s, "reviewer", str(b, call->reviewers[rv->reviewer].id));
             set(b, s, "score", decimal(b, score));
             set(b, s, "confidence", integer(b, rv->confidences[c]));
-            if (scores != NULL && json_array_append_new(scores, s) != 0)
-                b->failed = true;
+            append(b, scores, s);
         }
         set(b, o, "scores", scores);
         set(b, o, "count", integer(b, (long long)cr->count));
@@ -221,8 +229,7 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
         set(b, t, "aggregate",
             pr->criteria[c].has_value ? owned(b, merit_fraction_string(pr->criteria[c].value))
                                       : json_null());
-        if (terms != NULL && json_array_append_new(terms, t) != 0)
-            b->failed = true;
+        append(b, terms, t);
     }
     set(b, o, "terms", terms);
     set(b, o, "value", pr->has_total ? number(b, pr->total) : json_null());
@@ -342,8 +349,7 @@ static void ranking_steps(struct builder *b)
         set(b, e, "rank", k < res->ranked_count ? integer(b, (long long)pr->rank) : json_null());
         set(b, e, "shared", json_boolean(k < res->ranked_count && pr->rank_shared));
         set(b, e, "status", str(b, merit_status_name(pr->status)));
-        if (order != NULL && json_array_append_new(order, e) != 0)
-            b->failed = true;
+        append(b, order, e);
     }
     set(b, o, "order", order);
     set(b, o, "funded", integer(b, (long long)res->funded_count));
@@ -442,9 +448,11 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
         return rc;
     json_t *end = json_object();
     size_t total = json_array_size(records) + 1;
-    if (end == NULL || json_object_set_new(end, "type", json_string("end")) != 0 ||
-        json_object_set_new(end, "records", json_integer((json_int_t)total)) != 0 ||
-        json_array_append_new(records, end) != 0) {
+    /* each call takes its value over, even when it fails */
+    int bad = json_object_set_new(end, "type", json_string("end"));
+    bad |= json_object_set_new(end, "records", json_integer((json_int_t)total));
+    bad |= json_array_append_new(records, end);
+    if (bad != 0) {
         json_decref(records);
         return merit__oom(ctx);
     }

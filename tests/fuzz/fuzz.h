@@ -18,6 +18,7 @@
 #ifndef MERIT_FUZZ_H
 #define MERIT_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +50,19 @@ unsigned char *fuzz_read(const char *path, size_t *size_out);
  * when the contract is broken.
  */
 void fuzz_check(const merit_ctx *ctx, int rc, const char *what);
+/* The same for a call that may succeed with errors: a call loaded with
+ * keep-going, whose errors say what it left out. */
+void fuzz_check_partial(const merit_ctx *ctx, int rc, const char *what);
+
+/*
+ * True when the environment variable MERIT_FUZZ_AVOID (a comma-separated
+ * list) names tag: a known, still open engine bug (known-bugs.txt) that the
+ * harnesses then step around, so that fuzzing and the corpus tests go on
+ * while it is open. The reproducer's own test runs without it.
+ */
+bool fuzz_avoiding(const char *tag);
+/* True when some diagnostic of ctx starts with prefix. */
+bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix);
 
 /* Prints every diagnostic of ctx on standard error. */
 void fuzz_print_diags(const merit_ctx *ctx);
@@ -81,8 +95,12 @@ void fuzz_copy_example(const char *rel, int keep);
  * checks the result's invariants (the funding walk adds up, ranks ascend),
  * renders every report to memory (text, CSV, CSV detail, JSON parsed back,
  * explain for every proposal and against its neighbour), writes the audit
- * trail and replays it against dir, which must reproduce it. Returns
- * merit_call_load's result.
+ * trail and replays it against dir, which must reproduce it; then loads it
+ * again with each limit it reaches lowered by one, which must fail naming a
+ * limit. When it does not load, loads it again with keep-going: whatever
+ * loads then must list what it left out (and every error must be about
+ * something left out), and goes through the same ranking, reports, trail
+ * and replay. Returns merit_call_load's result without keep-going.
  */
 int fuzz_call_everything(const char *dir);
 

@@ -108,9 +108,11 @@ static void puts_(struct buf *b, const char *s)
 static size_t xml_char(const uint8_t *s, size_t avail, uint32_t *cp)
 {
     uint8_t c = s[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                                                     : c >= 0xF0 && c <= 0xF4 ? 4
-                                                                              : 0;
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
     if (n == 0 || n > avail)
         return 0;
     uint32_t v = n == 1 ? c : n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# merit's benchmark (docs/performance.md, bench/README.md).
+#
+#   bench/run.sh [MERIT]        make bench: builds, then runs this
+#
+# Generates synthetic calls with `merit gen` (1k, 10k and 50k proposals as
+# bundles, 5 reviews each, 200/500/1000 reviewers; and the 10k call again as
+# 10,500 separate files), then times on those same files, in this one run:
+#   - the floor: xmllint --stream --schema over the proposals plus the same
+#     over the sheets (libxml2 streaming schema validation, nothing kept);
+#   - merit validate, merit rank (text, csv, json) and merit rank --audit.
+# Each command runs several times (hyperfine when installed, else a loop
+# timed with date) and the median is kept; one more run under /usr/bin/time
+# gives the peak RSS. The table (median, ratio to the floor, peak RSS, the
+# issue's targets) goes to standard output and to $BENCH_DIR/results.md.
+#
+# Environment:
+#   BENCH_DIR         work folder, rewritten each run (default build/bench)
+#   BENCH_CALLS       calls to run, default "1k 10k 50k 10k-files"
+#   BENCH_RUNS        timed runs per command for calls up to 10k (default 5)
+#   BENCH_RUNS_LARGE  timed runs per command for the 50k call (default 3)
+#   BENCH_SEED        the calls' seed (default 1)
+#
+# Timings are only ever compared with the floor measured in the same run on
+# the same machine: absolute seconds mean nothing elsewhere.
+set -euo pipefail
+export LC_ALL=C
+src=$(cd "$(dirname "$0")/.." && pwd)
+merit=$(realpath "${1:-$src/build/merit}")
+work=${BENCH_DIR:-$src/build/bench}
+calls=${BENCH_CALLS:-"1k 10k 50k 10k-files"}
+runs_small=${BENCH_RUNS:-5}
+runs_large=${BENCH_RUNS_LARGE:-3}
+seed=${BENCH_SEED:-1}
+schemas=$src/engine/schemas
+
+[ -x "$merit" ] || { echo "bench: no merit binary at $merit (run 'make bench')" >&2; exit 2; }
+command -v xmllint >/dev/null || { echo "bench: xmllint missing (package libxml2-utils)" >&2; exit 2; }
+have_hyperfine=false
+command -v hyperfine >/dev/null && have_hyperfine=true
+have_time=false
+[ -x /usr/bin/time ] && have_time=true
+
+rm -rf "$work"
+mkdir -p "$work"
+results=$work/results.md
+log() { echo "bench: $*" >&2; }
+
+# call name -> proposals reviewers layout
+spec() {
+  case $1 in
+    1k) echo "1000 200 bundles" ;;
+    10k) echo "10000 500 bundles" ;;
+    50k) echo "50000 1000 bundles" ;;
+    10k-files) echo "10000 500 files" ;;
+    *) echo "bench: unknown call '$1' (1k, 10k, 50k, 10k-files)" >&2; exit 2 ;;
+  esac
+}
+
+q() { printf '%q' "$1"; }
+
+# median of the numbers on standard input
+median() {
+  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# measure RUNS WARMUP CMD: prints "median_seconds peak_rss_kib" for the shell
+# command CMD, after WARMUP untimed runs
+measure() {
+  local runs=$1 warmup=$2 cmd=$3 t rss=0
+  if $have_hyperfine; then
+    hyperfine --style none --runs "$runs" --warmup "$warmup" --export-csv "$work/hf.csv" "$cmd" >/dev/null
+    # command,mean,stddev,median,user,system,min,max
+    t=$(awk -F, 'NR == 2 {print $4}' "$work/hf.csv")
+  else
+    for _ in $(seq "$warmup"); do bash -c "$cmd" >/dev/null 2>&1; done
+    t=$(for _ in $(seq "$runs"); do
+      s=$(date +%s.%N)
+      bash -c "$cmd" >/dev/null 2>&1
+      e=$(date +%s.%N)
+      awk -v e="$e" -v s="$s" 'BEGIN {print e - s}'
+    done | median)
+  fi
+  if $have_time; then
+    /usr/bin/time -v -o "$work/time.txt" bash -c "$cmd" >/dev/null 2>&1
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  fi
+  echo "$t $rss"
+}
+
+declare -A T R # "call|what" -> median seconds, peak RSS KiB
+declare -A ROWS
+row() { ROWS[$1]+="$2"$'\n'; }
+fmt_t() { awk -v t="$1" 'BEGIN {printf (t < 10 ? "%.3f" : "%.2f"), t}'; }
+fmt_mib() { [ "$1" = 0 ] && echo "n/a" || awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+for c in $calls; do
+  read -r n r layout <<<"$(spec "$c")"
+  dir=$work/$c
+  # the files are in the page cache (cat below): a warm-up run only matters
+  # for the small calls, where it is cheap
+  runs=$runs_small warmup=1
+  [ "$n" -gt 10000 ] && runs=$runs_large warmup=0
+  log "$c: merit gen --proposals $n --reviewers $r --reviews-per-proposal 5 --layout $layout"
+  s=$(date +%s.%N)
+  "$merit" gen --proposals "$n" --reviewers "$r" --reviews-per-proposal 5 --seed "$seed" \
+    --layout "$layout" -o "$dir" >/dev/null
+  e=$(date +%s.%N)
+  gen_t=$(awk -v e="$e" -v s="$s" 'BEGIN {print e - s}')
+  bytes=$(du -sb "$dir" | cut -f1)
+  files=$(find "$dir" -name '*.xml' | wc -l)
+  cat "$dir"/proposals/*.xml "$dir"/reviews/*.xml >/dev/null # the page cache, for every command
+
+  # sanity: the floor and merit both accept the call before anything is timed
+  xp="xmllint --stream --noout --schema $(q "$schemas/proposal.xsd") $(q "$dir")/proposals/*.xml"
+  xs="xmllint --stream --noout --schema $(q "$schemas/sheet.xsd") $(q "$dir")/reviews/*.xml"
+  bash -c "$xp" 2>/dev/null || { echo "bench: xmllint rejects $dir/proposals" >&2; exit 1; }
+  bash -c "$xs" 2>/dev/null || { echo "bench: xmllint rejects $dir/reviews" >&2; exit 1; }
+  "$merit" validate "$dir" >/dev/null || { echo "bench: merit rejects $dir" >&2; exit 1; }
+
+  m=$(q "$merit")
+  d=$(q "$dir")
+  declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit)
+  declare -A cmds=(
+    [xmllint-proposals]=$xp
+    [xmllint-sheets]=$xs
+    [validate]="$m validate $d"
+    [rank]="$m rank $d"
+    [csv]="$m rank $d --format csv"
+    [json]="$m rank $d --format json"
+    [audit]="$m rank $d --audit $(q "$work/$c.audit.jsonl")"
+  )
+  for w in "${whats[@]}"; do
+    log "$c: $w ($runs runs)"
+    read -r t rss <<<"$(measure "$runs" "$warmup" "${cmds[$w]}")"
+    T[$c|$w]=$t
+    R[$c|$w]=$rss
+  done
+  T[$c|floor]=$(awk -v a="${T[$c|xmllint-proposals]}" -v b="${T[$c|xmllint-sheets]}" 'BEGIN {print a + b}')
+  R[$c|floor]=$(( ${R[$c|xmllint-proposals]} > ${R[$c|xmllint-sheets]} ? ${R[$c|xmllint-proposals]} : ${R[$c|xmllint-sheets]} ))
+  T[$c|gen]=$gen_t
+  T[$c|bytes]=$bytes
+  T[$c|files]=$files
+done
+
+# --- the table ---------------------------------------------------------------
+{
+  echo "# merit benchmark"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), $("$merit" --version), commit $(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(git -C "$src" diff --quiet HEAD -- engine cli reports 2>/dev/null || echo ' (modified)')"
+  echo "$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -h | awk '/Mem:/ {print $2}') memory"
+  echo "$(xmllint --version 2>&1 | head -1); timing: $($have_hyperfine && hyperfine --version || echo 'date loop'), median of $runs_small runs ($runs_large at 50k); peak RSS from /usr/bin/time -v"
+  echo
+  echo "| call | input | command | median s | x floor | peak RSS MiB | target |"
+  echo "|---|---|---|--:|--:|--:|---|"
+  for c in $calls; do
+    read -r n r layout <<<"$(spec "$c")"
+    floor=${T[$c|floor]}
+    mb=$(awk -v b="${T[$c|bytes]}" 'BEGIN {printf "%.0f MB", b / 1e6}')
+    label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
+    input="$mb in ${T[$c|files]} files"
+    echo "| $label | $input | merit gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | |"
+    for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit; do
+      case $w in
+        xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;
+        xmllint-sheets) name='xmllint --stream --schema sheet.xsd' ;;
+        floor) name='**floor** (the two xmllint runs)' ;;
+        validate) name='merit validate' ;;
+        rank) name='merit rank (text)' ;;
+        csv) name='merit rank --format csv' ;;
+        json) name='merit rank --format json' ;;
+        audit) name='merit rank --audit FILE' ;;
+      esac
+      t=${T[$c|$w]}
+      x=$(ratio "$t" "$floor")
+      target=
+      case $w in
+        validate) target=$(awk -v x="$x" 'BEGIN {print (x <= 1.5 ? "<= 1.5x: met" : "<= 1.5x: **missed**")}') ;;
+        rank) target=$(awk -v x="$x" 'BEGIN {print (x <= 2 ? "<= 2x: met" : "<= 2x: **missed**")}') ;;
+      esac
+      if [ "$n" -ge 50000 ] && [ "$w" != xmllint-proposals ] && [ "$w" != xmllint-sheets ] && [ "$w" != floor ]; then
+        rss_ok=$(awk -v k="${R[$c|$w]}" 'BEGIN {print (k / 1024 <= 300 ? "RSS <= 300 MiB: met" : "RSS <= 300 MiB: **missed**")}')
+        target=${target:+$target; }$rss_ok
+      fi
+      echo "| | | $name | $(fmt_t "$t") | $x | $(fmt_mib "${R[$c|$w]}") | $target |"
+    done
+    echo "| | | merit stats | | | | does not exist yet |"
+  done
+  echo
+  # growth: how each cost scales with the call
+  has() { [[ " $calls " == *" $1 "* ]]; }
+  if has 1k && has 10k; then
+    echo "Growth of the median time (and peak RSS) with the call's size:"
+    echo
+    echo "| command | 10k / 1k (10x the input) | 50k / 10k (5x the input) |"
+    echo "|---|--:|--:|"
+    for w in floor validate rank csv json audit; do
+      a=$(ratio "${T[10k|$w]}" "${T[1k|$w]}")
+      ra=$(ratio "${R[10k|$w]:-0}" "${R[1k|$w]:-1}")
+      b=n/a rb=n/a
+      if has 50k; then
+        b=$(ratio "${T[50k|$w]}" "${T[10k|$w]}")
+        rb=$(ratio "${R[50k|$w]:-0}" "${R[10k|$w]:-1}")
+      fi
+      echo "| $w | $a ($ra) | $b ($rb) |"
+    done
+    echo
+  fi
+  if has 10k && has 10k-files; then
+    f=${T[10k-files|files]}
+    b=${T[10k|files]}
+    echo "Cost per file: the same 10k call as $f files instead of $b bundles:"
+    echo
+    echo "| command | bundles s | files s | extra ms per file |"
+    echo "|---|--:|--:|--:|"
+    for w in floor validate rank; do
+      per=$(awk -v a="${T[10k-files|$w]}" -v b="${T[10k|$w]}" -v n="$((f - b))" 'BEGIN {printf "%.3f", (a - b) * 1000 / n}')
+      echo "| $w | $(fmt_t "${T[10k|$w]}") | $(fmt_t "${T[10k-files|$w]}") | $per |"
+    done
+    echo
+  fi
+  if has 10k && has 10k-files; then
+    if cmp -s <("$merit" rank "$work/10k") <("$merit" rank "$work/10k-files"); then
+      echo "The 10k call ranks identically as bundles and as files."
+    else
+      echo "**The 10k call ranks differently as bundles and as files.**"
+    fi
+  fi
+} | tee "$results"
+log "results in $results"
