@@ -489,7 +489,7 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
     xmlSetStructuredErrorFunc(&st, parse_error);
     /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
      * docs/robustness.md. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     doc->doc =
         xmlCtxtReadMemory(ctxt, (const char *)doc->bytes, (int)doc->size, doc->path, NULL, options);
     bool well_formed = ctxt->wellFormed && !st.doctype_seen;

@@ -89,24 +89,33 @@ size_t fuzz_sink_close(struct fuzz_sink *sink);
  * and conflicts of the others (a smaller call, a smaller trail). */
 void fuzz_copy_example(const char *rel, int keep);
 
+/* What fuzz_call_everything does besides loading, ranking, reporting and
+ * replaying once. */
+#define FUZZ_ALL_METHODS 1u /* rank again with each of the four methods */
+#define FUZZ_LIMITS 2u      /* load again with each limit reached lowered by one */
+#define FUZZ_KEEP_GOING 4u  /* when the call does not load: load it with keep-going */
+#define FUZZ_EVERYTHING (FUZZ_ALL_METHODS | FUZZ_LIMITS | FUZZ_KEEP_GOING)
+
 /*
  * Loads the call folder dir (checked with fuzz_check) and, when it loads,
- * ranks it with its rubric's method and then with each method in turn,
- * checks the result's invariants (the funding walk adds up, ranks ascend),
- * renders every report to memory (text, CSV, CSV detail, JSON parsed back,
- * explain for every proposal and against its neighbour), writes the audit
- * trail and replays it against dir, which must reproduce it; then loads it
- * again with each limit it reaches lowered by one, which must fail naming a
- * limit. When it does not load, loads it again with keep-going: whatever
- * loads then must list what it left out (and every error must be about
- * something left out), and goes through the same ranking, reports, trail
- * and replay. Returns merit_call_load's result without keep-going.
+ * ranks it with its rubric's method, checks the result's invariants (the
+ * funding walk adds up, ranks ascend), renders every report to memory (text,
+ * CSV, CSV detail, JSON parsed back, explain for the first proposals and
+ * against their neighbours), writes the audit trail and replays it against
+ * dir, which must reproduce it. Then, as `what` asks: ranks it with each
+ * method in turn; loads it again with each limit it reaches (proposals,
+ * reviewers, criteria) lowered by one, which must fail naming a limit; and,
+ * when it does not load, loads it with keep-going: whatever loads then must
+ * list what it left out (and every error must be about something left out),
+ * and is ranked, reported, written and replayed once. Returns
+ * merit_call_load's result without keep-going.
  */
-int fuzz_call_everything(const char *dir);
+int fuzz_call_everything(const char *dir, unsigned what);
 
 /* With a pristine copy of the example call at fuzz_dir()/example, writes
- * bytes to example/rel, runs fuzz_call_everything on it, and restores the
- * example. The first use also checks that the example itself loads. */
+ * bytes to example/rel, runs fuzz_call_everything on it (with keep-going),
+ * and restores the example. The first use also checks that the example
+ * itself loads. */
 void fuzz_example_call_with(const char *rel, const void *bytes, size_t size);
 
 #endif

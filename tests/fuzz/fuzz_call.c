@@ -9,10 +9,11 @@
  *   --merit-review--     reviews/r00.xml, r01.xml, ...
  *
  * (each separator is a whole line: "\n--merit-proposal--\n"). At most 64
- * files are written; the rest of the input is ignored. The folder is loaded
- * with merit_call_load and, when it loads, ranked with every method, every
- * report rendered to memory, the audit trail written and replayed
- * (fuzz_call_everything).
+ * files are written; the rest of the input is ignored. The folder goes
+ * through fuzz_call_everything with everything on: loaded, ranked with every
+ * method, every report rendered to memory, the audit trail written and
+ * replayed, loaded again over each limit it reaches, and, when it does not
+ * load, loaded with keep-going.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -81,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         at = end;
         kind = next;
     }
-    fuzz_call_everything(dir);
+    fuzz_call_everything(dir, FUZZ_EVERYTHING);
     fuzz_remove("call");
     return 0;
 }

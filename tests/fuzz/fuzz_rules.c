@@ -12,7 +12,8 @@
  * fact-rules and text-rules. Pattern and text are escaped for XML (bytes
  * XML cannot hold become '?'), so that the run reaches PCRE2.
  *
- * The call is loaded and ranked (fuzz_call_everything). A pattern that
+ * The call is loaded and ranked (fuzz_call_everything, with keep-going for
+ * a rules fragment that breaks a proposal-level check). A pattern that
  * backtracks catastrophically must end in the match-limit diagnostic, not a
  * hang: libFuzzer's -timeout catches the hang.
  */
@@ -205,6 +206,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_write("rules/proposals/P1.xml", b.p, b.len);
     free(b.p);
 
-    fuzz_call_everything(dir);
+    fuzz_call_everything(dir, FUZZ_KEEP_GOING);
     return 0;
 }
