@@ -42,7 +42,7 @@ have_time=false
 [ -x /usr/bin/time ] && have_time=true
 
 rm -rf "$work"
-mkdir -p "$work"
+mkdir -p "$work/raw"
 results=$work/results.md
 log() { echo "bench: $*" >&2; }
 
@@ -59,19 +59,16 @@ spec() {
 
 q() { printf '%q' "$1"; }
 
-# median of the numbers on standard input
-median() {
-  sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-
-# measure RUNS WARMUP CMD: prints "median_seconds peak_rss_kib" for the shell
-# command CMD, after WARMUP untimed runs
+# measure NAME RUNS WARMUP CMD: prints "median min max cpu peak_rss_kib" for
+# the shell command CMD (wall seconds; cpu: mean user + system seconds; KiB),
+# after WARMUP untimed runs; hyperfine's raw results stay in $work/raw/NAME.json
 measure() {
-  local runs=$1 warmup=$2 cmd=$3 t rss=0
+  local name=$1 runs=$2 warmup=$3 cmd=$4 t rss=0
   if $have_hyperfine; then
-    hyperfine --style none --runs "$runs" --warmup "$warmup" --export-csv "$work/hf.csv" "$cmd" >/dev/null
+    hyperfine --style none --runs "$runs" --warmup "$warmup" --export-csv "$work/hf.csv" \
+      --export-json "$work/raw/$name.json" "$cmd" >/dev/null
     # command,mean,stddev,median,user,system,min,max
-    t=$(awk -F, 'NR == 2 {print $4}' "$work/hf.csv")
+    t=$(awk -F, 'NR == 2 {print $4, $7, $8, $5 + $6}' "$work/hf.csv")
   else
     for _ in $(seq "$warmup"); do bash -c "$cmd" >/dev/null 2>&1; done
     t=$(for _ in $(seq "$runs"); do
@@ -79,7 +76,7 @@ measure() {
       bash -c "$cmd" >/dev/null 2>&1
       e=$(date +%s.%N)
       awk -v e="$e" -v s="$s" 'BEGIN {print e - s}'
-    done | median)
+    done | sort -g | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR], "nan"}')
   fi
   if $have_time; then
     /usr/bin/time -v -o "$work/time.txt" bash -c "$cmd" >/dev/null 2>&1
@@ -88,7 +85,8 @@ measure() {
   echo "$t $rss"
 }
 
-declare -A T R # "call|what" -> median seconds, peak RSS KiB
+declare -A T R LO HI CPU # "call|what" -> median, min, max, CPU seconds, peak RSS KiB
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A ROWS
 row() { ROWS[$1]+="$2"$'\n'; }
 fmt_t() { awk -v t="$1" 'BEGIN {printf (t < 10 ? "%.3f" : "%.2f"), t}'; }
@@ -133,11 +131,17 @@ for c in $calls; do
   )
   for w in "${whats[@]}"; do
     log "$c: $w ($runs runs)"
-    read -r t rss <<<"$(measure "$runs" "$warmup" "${cmds[$w]}")"
+    read -r t lo hi cpu rss <<<"$(measure "$c.$w" "$runs" "$warmup" "${cmds[$w]}")"
     T[$c|$w]=$t
+    CPU[$c|$w]=$cpu
+    LO[$c|$w]=$lo
+    HI[$c|$w]=$hi
     R[$c|$w]=$rss
   done
   T[$c|floor]=$(awk -v a="${T[$c|xmllint-proposals]}" -v b="${T[$c|xmllint-sheets]}" 'BEGIN {print a + b}')
+  LO[$c|floor]=$(awk -v a="${LO[$c|xmllint-proposals]}" -v b="${LO[$c|xmllint-sheets]}" 'BEGIN {print a + b}')
+  HI[$c|floor]=$(awk -v a="${HI[$c|xmllint-proposals]}" -v b="${HI[$c|xmllint-sheets]}" 'BEGIN {print a + b}')
+  CPU[$c|floor]=$(awk -v a="${CPU[$c|xmllint-proposals]}" -v b="${CPU[$c|xmllint-sheets]}" 'BEGIN {print a + b}')
   R[$c|floor]=$(( ${R[$c|xmllint-proposals]} > ${R[$c|xmllint-sheets]} ? ${R[$c|xmllint-proposals]} : ${R[$c|xmllint-sheets]} ))
   T[$c|gen]=$gen_t
   T[$c|bytes]=$bytes
@@ -151,16 +155,17 @@ done
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $("$merit" --version), commit $(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(git -C "$src" diff --quiet HEAD -- engine cli reports 2>/dev/null || echo ' (modified)')"
   echo "$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -h | awk '/Mem:/ {print $2}') memory"
   echo "$(xmllint --version 2>&1 | head -1); timing: $($have_hyperfine && hyperfine --version || echo 'date loop'), median of $runs_small runs ($runs_large at 50k); peak RSS from /usr/bin/time -v"
+  echo "load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the benchmark itself adds about 1)"
   echo
-  echo "| call | input | command | median s | x floor | peak RSS MiB | target |"
-  echo "|---|---|---|--:|--:|--:|---|"
+  echo "| call | input | command | median s | min-max s | x floor | CPU s | CPU x floor | peak RSS MiB | target |"
+  echo "|---|---|---|--:|--:|--:|--:|--:|--:|---|"
   for c in $calls; do
     read -r n r layout <<<"$(spec "$c")"
     floor=${T[$c|floor]}
     mb=$(awk -v b="${T[$c|bytes]}" 'BEGIN {printf "%.0f MB", b / 1e6}')
     label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
     input="$mb in ${T[$c|files]} files"
-    echo "| $label | $input | merit gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | |"
+    echo "| $label | $input | merit gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
     for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit; do
       case $w in
         xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;
@@ -183,9 +188,11 @@ done
         rss_ok=$(awk -v k="${R[$c|$w]}" 'BEGIN {print (k / 1024 <= 300 ? "RSS <= 300 MiB: met" : "RSS <= 300 MiB: **missed**")}')
         target=${target:+$target; }$rss_ok
       fi
-      echo "| | | $name | $(fmt_t "$t") | $x | $(fmt_mib "${R[$c|$w]}") | $target |"
+      cx=n/a
+      [ "${CPU[$c|$w]}" != nan ] && cx=$(ratio "${CPU[$c|$w]}" "${CPU[$c|floor]}")
+      echo "| | | $name | $(fmt_t "$t") | $(fmt_t "${LO[$c|$w]}")-$(fmt_t "${HI[$c|$w]}") | $x | $(fmt_t "${CPU[$c|$w]}") | $cx | $(fmt_mib "${R[$c|$w]}") | $target |"
     done
-    echo "| | | merit stats | | | | does not exist yet |"
+    echo "| | | merit stats | | | | | | | does not exist yet |"
   done
   echo
   # growth: how each cost scales with the call

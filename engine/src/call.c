@@ -335,8 +335,8 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     if (n > ctx->limits.max_reviewers)
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, c->loc.line,
                            c->loc.column,
-                           "the panel has %zu reviewers, more than the 'reviewers' limit of %u",
-                           n, ctx->limits.max_reviewers);
+                           "the panel has %zu reviewers, more than the 'reviewers' limit of %u", n,
+                           ctx->limits.max_reviewers);
     c->reviewers = merit__calloc(n, sizeof(*c->reviewers));
     if (c->reviewers == NULL)
         return merit__oom(ctx);
@@ -389,7 +389,8 @@ static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNo
             L->over_proposal_limit = true;
             merit_loc loc = merit__xml_loc(doc, node, NULL);
             return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
-                               loc.column, "the call has more than %u proposals (the 'proposals' "
+                               loc.column,
+                               "the call has more than %u proposals (the 'proposals' "
                                "limit)",
                                L->ctx->limits.max_proposals);
         }
@@ -921,11 +922,14 @@ static int resolve_sheets(struct loader *L)
         const merit_conflict *k = &c->conflicts[i];
         if (!k->from_call)
             continue;
-        for (size_t r = 0; r < c->review_count; r++)
-            if (c->reviews[r].proposal == k->proposal && c->reviews[r].reviewer == k->reviewer) {
-                c->reviews[r].conflicted = true;
-                c->reviews[r].conflict_reason = k->reason;
-            }
+        /* reviews are sorted by (proposal, reviewer): find it by bisection */
+        merit_review key = {.proposal = k->proposal, .reviewer = k->reviewer};
+        merit_review *r =
+            bsearch(&key, c->reviews, c->review_count, sizeof(*c->reviews), compare_reviews);
+        if (r != NULL) {
+            r->conflicted = true;
+            r->conflict_reason = k->reason;
+        }
     }
     return rc;
 }

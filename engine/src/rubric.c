@@ -379,10 +379,10 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
     size_t n = count_children(criteria, "criterion");
     if (n > ctx->limits.max_criteria) {
         merit_loc loc = merit__xml_loc(doc, criteria, NULL);
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
-                         loc.column,
-                         "the rubric has %zu criteria, more than the 'criteria' limit of %u", n,
-                         ctx->limits.max_criteria);
+        rc =
+            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line, loc.column,
+                        "the rubric has %zu criteria, more than the 'criteria' limit of %u", n,
+                        ctx->limits.max_criteria);
         goto done;
     }
     r->criteria = merit__calloc(n, sizeof(*r->criteria));

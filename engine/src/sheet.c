@@ -38,6 +38,53 @@ static size_t count_children(const xmlNode *parent, const char *name)
     return n;
 }
 
+/* Orders review indices by proposal id, then position in the sheet. */
+static const struct merit_raw_sheet *sorting;
+static int compare_by_proposal(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sorting->reviews[x].proposal, sorting->reviews[y].proposal);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* A proposal reviewed twice in one sheet: found by sorting, so that a sheet
+ * of tens of thousands of reviews costs n log n, not n^2. Reported at each
+ * later review, in sheet order, with a note at the first. */
+static int check_duplicate_reviews(merit_ctx *ctx, const struct merit_raw_sheet *sheet)
+{
+    size_t n = sheet->review_count;
+    if (n < 2)
+        return 0;
+    size_t *order = merit__malloc(n * sizeof(*order));
+    size_t *first = merit__malloc(n * sizeof(*first));
+    if (order == NULL || first == NULL) {
+        free(order);
+        free(first);
+        return merit__oom(ctx);
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i] = i;
+        first[i] = SIZE_MAX;
+    }
+    sorting = sheet;
+    qsort(order, n, sizeof(*order), compare_by_proposal);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(sheet->reviews[order[i]].proposal, sheet->reviews[order[i - 1]].proposal) == 0)
+            first[order[i]] = first[order[i - 1]] != SIZE_MAX ? first[order[i - 1]] : order[i - 1];
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (first[i] == SIZE_MAX)
+            continue;
+        const struct merit_raw_review *r = &sheet->reviews[i];
+        rc = merit__error_at(ctx, r->proposal_loc, "reviewer '%s' reviews proposal '%s' twice",
+                             sheet->reviewer, r->proposal);
+        merit__note_at(ctx, sheet->reviews[first[i]].loc, "first reviewed here");
+    }
+    free(order);
+    free(first);
+    return rc;
+}
+
 static int load_review(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
                        struct merit_raw_sheet *sheet, struct merit_raw_review *r)
 {
@@ -121,13 +168,6 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
             return one;
         if (one)
             rc = one;
-        for (size_t k = 0; k + 1 < sheet->review_count; k++)
-            if (strcmp(sheet->reviews[k].proposal, r->proposal) == 0) {
-                rc = merit__error_at(ctx, r->proposal_loc,
-                                     "reviewer '%s' reviews proposal '%s' twice", sheet->reviewer,
-                                     r->proposal);
-                merit__note_at(ctx, sheet->reviews[k].loc, "first reviewed here");
-            }
         for (size_t k = 0; k < sheet->conflict_count; k++)
             if (strcmp(sheet->conflicts[k].proposal, r->proposal) == 0) {
                 rc = merit__error_at(ctx, r->proposal_loc,
@@ -137,5 +177,6 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
                 merit__note_at(ctx, sheet->conflicts[k].loc, "conflict declared here");
             }
     }
-    return rc;
+    int dup = check_duplicate_reviews(ctx, sheet);
+    return dup != 0 ? dup : rc;
 }

@@ -20,34 +20,58 @@ static const struct {
     {"sheets", MERIT_SCHEMA_SHEET, "score-sheet bundle"},
 };
 
+struct seen_id {
+    char *id;
+    merit_loc loc;
+    size_t index;
+};
+
+static int compare_seen(const void *a, const void *b)
+{
+    const struct seen_id *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Checks every proposal of a single file or bundle, then duplicate ids by
+ * sorting them (n log n for a bundle of tens of thousands). */
 static int check_proposals(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *root,
                            size_t *count)
 {
     int rc = 0;
     bool bundle = merit__xml_is(root, "proposals");
     const xmlNode *n = bundle ? merit__xml_child(root, "proposal") : root;
-    /* ids seen so far, for duplicates inside a bundle */
-    char **ids = NULL;
-    size_t cap = 0;
+    struct seen_id *ids = NULL;
+    size_t cap = 0, seen = 0;
     for (; n != NULL; n = bundle ? merit__xml_next(n, "proposal") : NULL) {
         merit_proposal p;
         memset(&p, 0, sizeof(p));
         int one = merit__proposal_from_node(ctx, doc, n, &p);
-        if (one == 0 && p.id != NULL) {
-            for (size_t i = 0; i < *count; i++)
-                if (ids[i] != NULL && strcmp(ids[i], p.id) == 0)
-                    one = merit__error_at(ctx, p.loc, "duplicate proposal id '%s'", p.id);
+        (*count)++;
+        if (p.id != NULL && one != MERIT_ENOMEM) {
+            if (merit__grow((void **)&ids, &cap, seen, sizeof(*ids)) != 0 ||
+                (ids[seen].id = merit__strdup(p.id)) == NULL) {
+                one = merit__oom(ctx);
+            } else {
+                ids[seen].loc = p.loc;
+                ids[seen].index = seen;
+                seen++;
+            }
         }
-        if (merit__grow((void **)&ids, &cap, *count, sizeof(*ids)) == 0)
-            ids[(*count)++] = p.id != NULL ? merit__strdup(p.id) : NULL;
         merit__proposal_release(&p);
         if (one != 0)
             rc = one;
         if (one == MERIT_ENOMEM)
             break;
     }
-    for (size_t i = 0; i < *count; i++)
-        free(ids[i]);
+    if (rc != MERIT_ENOMEM && seen > 1) {
+        qsort(ids, seen, sizeof(*ids), compare_seen);
+        for (size_t i = 1; i < seen; i++)
+            if (strcmp(ids[i].id, ids[i - 1].id) == 0)
+                rc = merit__error_at(ctx, ids[i].loc, "duplicate proposal id '%s'", ids[i].id);
+    }
+    for (size_t i = 0; i < seen; i++)
+        free(ids[i].id);
     free(ids);
     return rc;
 }
