@@ -179,6 +179,22 @@ def rubric_seeds(out):
         "bad-pattern": ("<pattern>\\d</pattern>", "<pattern>(\\d</pattern>"),
         "words-rule": ('fact="federal-share" op="le"', 'fact="words" section="approach" op="le"'),
         "skip-funding": ("<tie-break>", '<funding skip-unaffordable="true"/><tie-break>'),
+        "tiebreak-words-no-section": ('<fact ref="sme-share" prefer="higher"/>',
+                                      '<fact ref="words" prefer="higher"/>'),
+        "tiebreak-words": ('<fact ref="sme-share" prefer="higher"/>',
+                           '<fact ref="words" section="approach" prefer="lower"/>'),
+        "tiebreak-section-on-other-fact": ('<fact ref="sme-share" prefer="higher"/>',
+                                           '<fact ref="sme-share" section="approach" '
+                                           'prefer="higher"/>'),
+        "tiebreak-twice": ('<criterion ref="quality"/>',
+                           '<criterion ref="quality"/><criterion ref="quality"/>'),
+        "words-rule-no-section": ('fact="federal-share" op="le"', 'fact="words" op="le"'),
+        "section-on-other-fact": ('fact="federal-share" op="le"',
+                                  'fact="federal-share" section="approach" op="le"'),
+        "min-reviewers-1001": ('min-reviewers="2"', 'min-reviewers="1001"'),
+        "min-reviewers-2pow32": ('min-reviewers="2"', 'min-reviewers="4294967297"'),
+        "trim-from-2": ('min-reviewers="2"', 'min-reviewers="2" trim-from="2"'),
+        "disagreement-negative": ('disagreement-limit="3"', 'disagreement-limit="-0.5"'),
         "levels": ('<name>Impact</name>',
                    '<name>Impact</name><guidance>g</guidance><levels><level score="0">none'
                    '</level><level score="10">all</level><level score="10">twice</level>'
@@ -272,6 +288,11 @@ def call_seeds(out):
                        sheets))
     rubric, tcall, tprops, tsheets = tiny_call()
     out.put("call", "tiny.xml", call_input(tcall, [rubric], tprops, tsheets))
+    # P5's lead a large firm: P1 and P5 then differ only in SME share, the
+    # second tie-break
+    p5 = tprops[4].replace('type="sme" employees="10"', 'type="large" employees="900"')
+    out.put("call", "tiny-fact-tiebreak.xml",
+            call_input(tcall, [rubric], tprops[:4] + [p5] + tprops[5:], tsheets))
     out.put("call", "tiny-shipped-rubric.xml",
             call_input(edit(tcall, 'href="rubric.xml"', 'name="horizon-europe"'), [], tprops,
                        tsheets))

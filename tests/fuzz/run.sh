@@ -2,8 +2,10 @@
 # Fuzzes merit's input paths with libFuzzer (docs/robustness.md).
 #
 #   tests/fuzz/run.sh SECONDS [HARNESS...]   fuzz each harness for SECONDS
-#   tests/fuzz/run.sh --merge [HARNESS...]   minimise what fuzzing found into
-#                                            the committed seed corpus
+#   tests/fuzz/run.sh --merge [HARNESS...]   minimise the committed corpus and
+#                                            what fuzzing found into the
+#                                            committed corpus (libFuzzer's
+#                                            -merge=1, then coverage.sh --select)
 #
 # Harnesses: rubric proposal sheet call rules replay (default: all). The build
 # is build-fuzz/ (FUZZ_BUILD to change it): clang, libFuzzer, ASan + UBSan,
@@ -76,6 +78,8 @@ MERIT_FUZZ_AVOID=$(sed 's/#.*//' "$fuzz/known-bugs.txt" | awk 'NF > 1 { print $2
 export MERIT_FUZZ_AVOID
 
 if $merge; then
+  # libFuzzer's merge on edges alone (no hit counts), then the smallest set
+  # of those that covers the same lines (coverage.sh --select)
   for h in "${harnesses[@]}"; do
     work="$build/corpus/$h"
     mkdir -p "$work"
@@ -83,13 +87,12 @@ if $merge; then
     rm -rf "$fresh"
     mkdir -p "$fresh"
     echo "== merge $h: $(ls "$fuzz/corpus/$h" | wc -l) committed + $(ls "$work" | wc -l) found"
-    "$build/tests/fuzz/fuzz_$h" -merge=1 -timeout=10 -rss_limit_mb=2048 \
+    "$build/tests/fuzz/fuzz_$h" -merge=1 -use_counters=0 -timeout=10 -rss_limit_mb=2048 \
       "$fresh" "$fuzz/corpus/$h" "$work" >"$build/merged/$h.log" 2>&1 ||
       { tail -20 "$build/merged/$h.log"; exit 1; }
-    rm -f "$fuzz/corpus/$h"/*
-    cp "$fresh"/* "$fuzz/corpus/$h/"
-    echo "   kept $(ls "$fuzz/corpus/$h" | wc -l) files, $(du -sk "$fuzz/corpus/$h" | cut -f1) KiB"
+    echo "   libFuzzer kept $(ls "$fresh" | wc -l) files"
   done
+  bash "$fuzz/coverage.sh" --select "$build/merged" -- "${harnesses[@]}"
   exit 0
 fi
 
