@@ -271,8 +271,8 @@ static void invalid_utf8(void **state)
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<sheet xmlns=\"urn:merit:1\" reviewer=\"caf\xe9\" call=\"C1\"/>\n");
     assert_int_equal(validate(s, "bad.xml"), MERIT_EINVALID);
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("bad.xml", 2, 41,
-                                   "invalid UTF-8 (byte 0xE9); merit files must be UTF-8"));
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("bad.xml", 2, 41, "invalid UTF-8 (byte 0xE9); merit files must be UTF-8"));
 }
 
 static void malformed_xml(void **state)
