@@ -195,19 +195,27 @@ done
     echo "| | | merit stats | | | | | | | does not exist yet |"
   done
   echo
-  # growth: how each cost scales with the call
+  # growth and cost per file: on CPU time (user + system) when hyperfine
+  # measured it, since a process that another one descheduled loses wall
+  # time but not CPU time; else on the wall-clock medians
   has() { [[ " $calls " == *" $1 "* ]]; }
+  declare -n G=T
+  basis="median wall time"
+  if $have_hyperfine; then
+    declare -n G=CPU
+    basis="CPU time (user + system)"
+  fi
   if has 1k && has 10k; then
-    echo "Growth of the median time (and peak RSS) with the call's size:"
+    echo "Growth of the $basis (and of the peak RSS) with the call's size:"
     echo
     echo "| command | 10k / 1k (10x the input) | 50k / 10k (5x the input) |"
     echo "|---|--:|--:|"
     for w in floor validate rank csv json audit; do
-      a=$(ratio "${T[10k|$w]}" "${T[1k|$w]}")
+      a=$(ratio "${G[10k|$w]}" "${G[1k|$w]}")
       ra=$(ratio "${R[10k|$w]:-0}" "${R[1k|$w]:-1}")
       b=n/a rb=n/a
       if has 50k; then
-        b=$(ratio "${T[50k|$w]}" "${T[10k|$w]}")
+        b=$(ratio "${G[50k|$w]}" "${G[10k|$w]}")
         rb=$(ratio "${R[50k|$w]:-0}" "${R[10k|$w]:-1}")
       fi
       echo "| $w | $a ($ra) | $b ($rb) |"
@@ -217,13 +225,13 @@ done
   if has 10k && has 10k-files; then
     f=${T[10k-files|files]}
     b=${T[10k|files]}
-    echo "Cost per file: the same 10k call as $f files instead of $b bundles:"
+    echo "Cost per file: the same 10k call as $f files instead of $b, by $basis:"
     echo
     echo "| command | bundles s | files s | extra ms per file |"
     echo "|---|--:|--:|--:|"
     for w in floor validate rank; do
-      per=$(awk -v a="${T[10k-files|$w]}" -v b="${T[10k|$w]}" -v n="$((f - b))" 'BEGIN {printf "%.3f", (a - b) * 1000 / n}')
-      echo "| $w | $(fmt_t "${T[10k|$w]}") | $(fmt_t "${T[10k-files|$w]}") | $per |"
+      per=$(awk -v a="${G[10k-files|$w]}" -v b="${G[10k|$w]}" -v n="$((f - b))" 'BEGIN {printf "%.3f", (a - b) * 1000 / n}')
+      echo "| $w | $(fmt_t "${G[10k|$w]}") | $(fmt_t "${G[10k-files|$w]}") | $per |"
     done
     echo
   fi

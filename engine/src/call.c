@@ -607,11 +607,17 @@ static int check_proposal_ids(struct loader *L)
     if (rc != 0 && L->ctx->keep_going) {
         /* every proposal of a duplicated id goes: none can be told apart */
         L->failed = true;
+        /* decide every duplicate before moving or freeing anything */
+        bool *dups = merit__calloc(c->proposal_count, sizeof(bool));
+        if (dups == NULL)
+            return merit__oom(L->ctx);
+        for (size_t i = 1; i < c->proposal_count; i++)
+            if (strcmp(c->proposals[i - 1].id, c->proposals[i].id) == 0)
+                dups[i - 1] = dups[i] = true;
         size_t kept = 0;
         for (size_t i = 0; i < c->proposal_count; i++) {
             merit_proposal *p = &c->proposals[i];
-            bool dup = (i > 0 && strcmp(c->proposals[i - 1].id, p->id) == 0) ||
-                       (i + 1 < c->proposal_count && strcmp(c->proposals[i + 1].id, p->id) == 0);
+            bool dup = dups[i];
             if (!dup) {
                 if (kept != i)
                     c->proposals[kept] = *p;
@@ -630,10 +636,12 @@ static int check_proposal_ids(struct loader *L)
                 for (size_t j = i + 1; j < c->proposal_count; j++)
                     c->proposals[kept++] = c->proposals[j];
                 c->proposal_count = kept;
+                free(dups);
                 return r;
             }
         }
         c->proposal_count = kept;
+        free(dups);
         rc = 0;
     }
     if (c->reviewer_count > 1)

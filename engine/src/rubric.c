@@ -439,9 +439,12 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
     const xmlNode *agg = merit__xml_child(root, "aggregation");
     merit_method_from_name(merit__xml_attr(agg, "method"), &r->method);
     const char *s = merit__xml_attr(agg, "min-reviewers");
-    r->min_reviewers = s ? (uint32_t)strtoul(s, NULL, 10) : 1;
+    /* the schema allows any positive integer: read wide, then bound */
+    unsigned long long wide = s ? strtoull(s, NULL, 10) : 1;
+    r->min_reviewers = wide > 1000 ? 0 : (uint32_t)wide;
     s = merit__xml_attr(agg, "trim-from");
-    r->trim_from = s ? (uint32_t)strtoul(s, NULL, 10) : 3;
+    wide = s ? strtoull(s, NULL, 10) : 3;
+    r->trim_from = wide > 1000 ? 0 : (uint32_t)wide;
     if (r->min_reviewers == 0 || r->min_reviewers > 1000)
         rc = merit__error_at(ctx, merit__xml_loc(doc, agg, "min-reviewers"),
                              "min-reviewers must be between 1 and 1000");

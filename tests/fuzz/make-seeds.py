@@ -192,6 +192,7 @@ def rubric_seeds(out):
         "section-on-other-fact": ('fact="federal-share" op="le"',
                                   'fact="federal-share" section="approach" op="le"'),
         "min-reviewers-1001": ('min-reviewers="2"', 'min-reviewers="1001"'),
+        # wraps to 1: an open bug (known-bugs.txt), so this seed reproduces it
         "min-reviewers-2pow32": ('min-reviewers="2"', 'min-reviewers="4294967297"'),
         "trim-from-2": ('min-reviewers="2"', 'min-reviewers="2" trim-from="2"'),
         "disagreement-negative": ('disagreement-limit="3"', 'disagreement-limit="-0.5"'),

@@ -98,16 +98,17 @@ fi
 
 run_one() {
   local h=$1
-  local work="$build/corpus/$h" artifacts="$build/artifacts/$h" seeds=()
+  local work="$build/corpus/$h" artifacts="$build/artifacts/$h" seeds=""
   mkdir -p "$work" "$artifacts"
   rm -f "$artifacts"/*
+  # the reproducers of fixed bugs start each run too
   for f in "$fuzz/regressions/$h"/*; do
     [ -f "$f" ] || continue
-    known_bug "$h/$(basename "$f")" || seeds+=("$f")
+    known_bug "$h/$(basename "$f")" || seeds="${seeds:+$seeds,}$f"
   done
   "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -dict="$fuzz/merit.dict" -detect_leaks=1 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$work" "$fuzz/corpus/$h" "${seeds[@]}" \
+    -artifact_prefix="$artifacts/" ${seeds:+"-seed_inputs=$seeds"} "$work" "$fuzz/corpus/$h" \
     >"$build/logs/$h.log" 2>&1
 }
 
@@ -146,7 +147,7 @@ for h in "${harnesses[@]}"; do
   for f in "${found[@]}"; do
     cp "$f" "$fuzz/regressions/$h/"
     echo "   reproducer: $fuzz/regressions/$h/$(basename "$f") ($(wc -c <"$f") bytes):"
-    head -c 2000 "$f" | od -c | head -20 | sed 's/^/     /'
+    head -c 1500 "$f" | cat -v | head -25 | sed 's/^/     | /'
   done
   echo "   --- end of the log:"
   grep -v '^#[0-9]' "$log" | tail -40 | sed 's/^/   | /'
