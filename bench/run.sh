@@ -206,7 +206,7 @@ done
     basis="CPU time (user + system)"
   fi
   if has 1k && has 10k; then
-    echo "Growth of the $basis (and of the peak RSS) with the call's size:"
+    echo "Growth with the call's size, by $basis; the peak RSS's in brackets:"
     echo
     echo "| command | 10k / 1k (10x the input) | 50k / 10k (5x the input) |"
     echo "|---|--:|--:|"

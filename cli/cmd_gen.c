@@ -94,7 +94,8 @@ static int32_t range(rng *r, int32_t lo, int32_t hi)
 static uint32_t skewed(rng *r, uint32_t lo, uint32_t hi)
 {
     uint32_t span = hi - lo;
-    uint64_t a = below(r, span + 1), b = below(r, span + 1);
+    uint64_t a = below(r, span + 1);
+    uint64_t b = below(r, span + 1);
     return lo + (uint32_t)(span == 0 ? 0 : a * b / span);
 }
 
@@ -890,11 +891,19 @@ static void sentences(writer *w, rng *r, ptext *t, const char *const *list, uint
 #define SENTENCES(w, r, t, list, lo, hi)                                                           \
     sentences((w), (r), (t), (list), (uint32_t)COUNT(list), (uint32_t)range((r), (lo), (hi)))
 
+/* The order in which C evaluates a call's arguments or an operator's operands
+ * is unspecified (gcc and clang differ), so no expression here draws twice:
+ * every draw is a statement of its own, and the bytes do not depend on the
+ * compiler. */
 static void name_org(char *out, size_t size, rng *r, int type, const place *where)
 {
+    const char *a, *b, *c;
     switch (type) {
     case 1: /* sme */
-        snprintf(out, size, "%s %s %s", PICK(r, geo), PICK(r, sme_words), PICK(r, sme_suffixes));
+        a = PICK(r, geo);
+        b = PICK(r, sme_words);
+        c = PICK(r, sme_suffixes);
+        snprintf(out, size, "%s %s %s", a, b, c);
         break;
     case 2: /* academic */
         switch (below(r, 3)) {
@@ -919,8 +928,10 @@ static void name_org(char *out, size_t size, rng *r, int type, const place *wher
             snprintf(out, size, "%s Research Institute", PICK(r, geo));
         break;
     default: /* large */
-        snprintf(out, size, "%s %s %s", PICK(r, geo), PICK(r, large_words),
-                 PICK(r, large_suffixes));
+        a = PICK(r, geo);
+        b = PICK(r, large_words);
+        c = PICK(r, large_suffixes);
+        snprintf(out, size, "%s %s %s", a, b, c);
         break;
     }
 }
@@ -1161,8 +1172,9 @@ static void write_review(gen *g, uint32_t reviewer, uint32_t p)
     W_LIT(w, "\">\n");
     int32_t sum = 0;
     for (int k = 0; k < CRITERIA; k++) {
-        int32_t v =
-            c->quality + c->offset[k] + g->leniency[reviewer] + range(&r, -2, 2) + range(&r, -1, 1);
+        int32_t noise = range(&r, -2, 2); /* two draws, two statements: see name_org */
+        noise += range(&r, -1, 1);
+        int32_t v = c->quality + c->offset[k] + g->leniency[reviewer] + noise;
         v = v < 0 ? 0 : v > 20 ? 20 : v;
         sum += v;
         if (k == no_score) {
@@ -1267,7 +1279,9 @@ static bool write_call(gen *g)
         W_LIT(w, ", ");
         char inst[96];
         static const int kinds[] = {2, 2, 2, 3, 4, 0};
-        name_org(inst, sizeof(inst), &r, PICK(&r, kinds), &PICK(&r, states));
+        int kind = PICK(&r, kinds);
+        const place *state = &PICK(&r, states);
+        name_org(inst, sizeof(inst), &r, kind, state);
         w_str(w, inst);
         W_LIT(w, "</affiliation>\n    </reviewer>\n");
     }

@@ -8,7 +8,8 @@
 #   - the call's files created in the opposite order;
 #   - LC_ALL set to a locale with a decimal comma (de_DE.UTF-8, generated
 #     here with localedef);
-#   - TZ set far from UTC (Pacific/Kiritimati, UTC+14).
+#   - TZ set far from UTC (Pacific/Kiritimati, UTC+14);
+# and that `merit gen` writes the same calls with every build.
 # The trails' recorded time is pinned with SOURCE_DATE_EPOCH.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 MERIT [OTHER-MERIT...]" >&2; exit 2; }
@@ -88,6 +89,36 @@ for merit in "$@"; do
   check "$tag-decimal-comma"
   run "$tag-tz" "$merit" forward TZ=Pacific/Kiritimati
   check "$tag-tz"
+done
+
+# merit gen: the same bytes from every build (both layouts, two seeds, a
+# decimal-comma locale), so that benchmarks and tests of any build see the
+# same calls
+gen_all() {
+  local merit=$1 out=$2
+  shift 2
+  mkdir -p "$out"
+  for layout in bundles files; do
+    for seed in 7 18446744073709551615; do
+      env "$@" "$merit" gen --proposals 120 --reviewers 17 --reviews-per-proposal 4 \
+        --seed "$seed" --layout "$layout" -o "$out/$layout-$seed" >/dev/null
+    done
+  done
+}
+gen_all "$first" "$work/gen/base"
+i=0
+for merit in "$@"; do
+  i=$((i + 1))
+  rm -rf "$work/gen/other"
+  gen_all "$merit" "$work/gen/other" LOCPATH="$work/locale" LC_ALL=de_DE.UTF-8
+  if diff -r "$work/gen/base" "$work/gen/other" >/dev/null; then
+    passed=$((passed + 1))
+    echo "determinism: build$i-gen: identical"
+  else
+    failed=$((failed + 1))
+    echo "determinism: build$i-gen: DIFFERS from the first build's calls" >&2
+    diff -r "$work/gen/base" "$work/gen/other" | head -20 >&2
+  fi
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
