@@ -10,10 +10,6 @@
 #define TITLE_WIDTH 30
 #define LEAD_WIDTH 24
 
-struct cell {
-    char *text;
-};
-
 struct table {
     size_t columns;
     size_t rows;

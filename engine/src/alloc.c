@@ -25,26 +25,6 @@ static bool should_fail(void)
     return ++allocations == fail_at && fail_at != 0;
 }
 
-void *merit__hook_malloc(size_t size)
-{
-    return merit__malloc(size);
-}
-
-void *merit__hook_realloc(void *ptr, size_t size)
-{
-    return merit__realloc(ptr, size);
-}
-
-void merit__hook_free(void *ptr)
-{
-    free(ptr);
-}
-
-char *merit__hook_strdup(const char *s)
-{
-    return merit__strdup(s);
-}
-
 void *merit__malloc(size_t size)
 {
     if (should_fail())

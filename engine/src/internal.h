@@ -80,14 +80,9 @@ int merit__org_type_from_name(const char *name);
 int merit__chain_role_from_name(const char *name);
 
 /* Test hook: the n-th allocation from now fails (0: none), and the count of
- * allocations since then. The merit__hook_ functions have the signatures
- * libxml2's xmlMemSetup and jansson's json_set_alloc_funcs take, so that a
- * test can fail their allocations in turn too. */
+ * allocations since then. merit__malloc has the signature jansson's
+ * json_set_alloc_funcs takes, so a test can fail jansson's allocations too. */
 void merit__alloc_fail_at(uint64_t n);
 uint64_t merit__alloc_count(void);
-void *merit__hook_malloc(size_t size);
-void *merit__hook_realloc(void *ptr, size_t size);
-void merit__hook_free(void *ptr);
-char *merit__hook_strdup(const char *s);
 
 #endif

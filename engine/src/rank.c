@@ -217,8 +217,8 @@ static void review_totals(const merit_call *call, merit_result *res)
 
 /* Aggregates, totals, thresholds and disagreement of one proposal, whose
  * reviews are call->reviews[first..last). */
-static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t first, size_t last,
-                          int32_t *steps, uint8_t *conf)
+static void score_proposal(merit_result *res, merit_proposal_result *pr, size_t first, size_t last,
+                           int32_t *steps, uint8_t *conf)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
@@ -288,7 +288,6 @@ static int score_proposal(merit_result *res, merit_proposal_result *pr, size_t f
             rb->has_disagreement_limit && mpq_cmp(pr->spread, rb->disagreement_limit) > 0;
     }
     mpq_clears(agg, term, NULL);
-    return 0;
 }
 
 static merit_status status_before_budget(const merit_rubric *rb, const merit_proposal_result *pr)
