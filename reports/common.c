@@ -15,14 +15,6 @@ void merit_report_rounding_note(char *buf, size_t size, unsigned places)
              places, places == 1 ? "" : "s");
 }
 
-void merit_report_money_plain(char *buf, size_t size, int64_t cents)
-{
-    /* unsigned, to survive INT64_MIN */
-    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, size, "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
-             (unsigned)(mag % 100));
-}
-
 void merit_strbuf_vadd(merit_strbuf *b, const char *f, va_list ap)
 {
     if (b->failed)

@@ -77,7 +77,7 @@ static void csv_end(struct csv *c)
 static void csv_money(struct csv *c, int64_t cents)
 {
     char buf[32];
-    merit_report_money_plain(buf, sizeof(buf), cents);
+    merit_format_money_plain(buf, sizeof(buf), cents);
     csv_field(c, buf);
 }
 

@@ -71,7 +71,7 @@ static json_t *size_json(size_t n)
 static json_t *money(int64_t cents)
 {
     char buf[32];
-    merit_report_money_plain(buf, sizeof(buf), cents);
+    merit_format_money_plain(buf, sizeof(buf), cents);
     return json_string(buf);
 }
 

@@ -58,9 +58,6 @@ void merit_strbuf_add(merit_strbuf *b, const char *fmt, ...) __attribute__((form
 /* The string, malloc'd ("" when nothing was added), or NULL after a failure. */
 char *merit_strbuf_take(merit_strbuf *b);
 
-/* Money from cents as "-1234567.89": two places, no separators (CSV, JSON). */
-void merit_report_money_plain(char *buf, size_t size, int64_t cents);
-
 /* Why a proposal is not ranked, in one line: every check it failed, in the
  * order the engine applies them (eligibility, reviews, thresholds), joined
  * with "; ". "" for a ranked proposal. Malloc'd; NULL when out of memory. */

@@ -456,6 +456,22 @@ static void money_truncates_like_snprintf(void **state)
     assert_int_equal(merit_format_money(NULL, 0, 123456789), 12);
 }
 
+static void money_plain_has_no_separators(void **state)
+{
+    (void)state;
+    char buf[32];
+    /* 123456789 cents = 1234567.89 */
+    assert_int_equal(merit_format_money_plain(buf, sizeof(buf), 123456789), 10);
+    assert_string_equal(buf, "1234567.89");
+    merit_format_money_plain(buf, sizeof(buf), 5); /* 5 cents */
+    assert_string_equal(buf, "0.05");
+    merit_format_money_plain(buf, sizeof(buf), -250); /* -2.50 */
+    assert_string_equal(buf, "-2.50");
+    /* INT64_MIN cents: no overflow on negation */
+    merit_format_money_plain(buf, sizeof(buf), INT64_MIN);
+    assert_string_equal(buf, "-92233720368547758.08");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +491,7 @@ int main(void)
         cmocka_unit_test(fraction_string_is_canonical),
         cmocka_unit_test(money_has_thousands_separators),
         cmocka_unit_test(money_truncates_like_snprintf),
+        cmocka_unit_test(money_plain_has_no_separators),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

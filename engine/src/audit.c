@@ -89,9 +89,7 @@ static json_t *decimal(struct builder *b, const mpq_t v)
 static json_t *money(struct builder *b, int64_t cents)
 {
     char buf[32];
-    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, sizeof(buf), "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
-             (unsigned)(mag % 100));
+    merit_format_money_plain(buf, sizeof(buf), cents);
     return str(b, buf);
 }
 

@@ -1,4 +1,5 @@
 /* Exact decimals and the display rounding rule (half to even). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,4 +218,12 @@ char *merit_exact_string(const mpq_t value)
     if (!terminating || places > 30)
         return merit_fraction_string(value);
     return merit_decimal_string(value, (unsigned)places);
+}
+
+int merit_format_money_plain(char *buf, size_t size, int64_t cents)
+{
+    /* unsigned, to survive INT64_MIN */
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    return snprintf(buf, size, "%s%llu.%02u", cents < 0 ? "-" : "", (unsigned long long)(mag / 100),
+                    (unsigned)(mag % 100));
 }

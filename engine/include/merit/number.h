@@ -46,6 +46,10 @@ char *merit_fraction_string(const mpq_t value);
  * "-2.125"), else as a fraction ("1/3"). Malloc'd; the caller frees. */
 char *merit_exact_string(const mpq_t value);
 
+/* Money in cents as "-1234567.89": two places, no separators (CSV, JSON,
+ * audit trail). Returns the length, like snprintf. */
+int merit_format_money_plain(char *buf, size_t size, int64_t cents);
+
 /* Money in cents formatted with thousands separators: "1,234,567.89". */
 int merit_format_money(char *buf, size_t size, int64_t cents);
 
