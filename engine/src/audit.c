@@ -669,29 +669,19 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files in dir/sub/ *.xml that the trail does not record; the recorded
- * paths are sorted once and searched by bisection (a call of ten thousand
+/* Files in dir/sub/ *.xml that the trail does not record. known[] holds
+ * the recorded paths, sorted, searched by bisection (a call of ten thousand
  * files has ten thousand input records). */
-static int extra_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, const char *sub)
+static int extra_inputs(merit_ctx *ctx, const char **known, size_t nknown, const char *dir,
+                        const char *sub)
 {
-    const char **known = merit__malloc((t->count + 1) * sizeof(*known));
-    if (known == NULL)
-        return merit__oom(ctx);
-    size_t nknown = 0;
-    for (size_t i = 0; i < t->count; i++)
-        if (strcmp(rec_type(t->records[i]), "input") == 0 && rec_str(t->records[i], "path"))
-            known[nknown++] = rec_str(t->records[i], "path");
-    qsort(known, nknown, sizeof(*known), compare_strings);
     char *folder = merit__sprintf("%s/%s", dir, sub);
-    if (folder == NULL) {
-        free((void *)known);
+    if (folder == NULL)
         return merit__oom(ctx);
-    }
     DIR *d = opendir(folder);
     int rc = 0;
     if (d == NULL) {
         free(folder);
-        free((void *)known);
         return 0; /* recorded files in it are reported missing one by one */
     }
     struct dirent *ent;
@@ -716,7 +706,6 @@ static int extra_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, 
     }
     closedir(d);
     free(folder);
-    free((void *)known);
     return rc;
 }
 
@@ -747,14 +736,25 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, 
                           hex);
         free(display);
     }
+    const char **known = merit__malloc((t->count + 1) * sizeof(*known));
+    if (known == NULL)
+        return merit__oom(ctx);
+    size_t nknown = 0;
+    for (size_t i = 0; i < t->count; i++)
+        if (strcmp(rec_type(t->records[i]), "input") == 0 && rec_str(t->records[i], "path"))
+            known[nknown++] = rec_str(t->records[i], "path");
+    qsort(known, nknown, sizeof(*known), compare_strings);
     static const char *const folders[] = {"proposals", "reviews"};
     for (int f = 0; f < 2; f++) {
-        int one = extra_inputs(ctx, t, dir, folders[f]);
-        if (one == MERIT_ENOMEM)
-            return one;
+        int one = extra_inputs(ctx, known, nknown, dir, folders[f]);
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            break;
+        }
         if (one != 0)
             rc = one;
     }
+    free((void *)known);
     return rc;
 }
 

@@ -75,7 +75,6 @@ void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_s
                        mpq_t out)
 {
     if (fact == MERIT_FACT_WORDS) {
-        mpz_set_ui(mpq_numref(out), 0);
         mpz_set_ui(mpq_denref(out), 1);
         /* words fit in 64 bits; go through two halves for 32-bit longs */
         mpz_set_ui(mpq_numref(out), (unsigned long)(pr->words[section] >> 32));
