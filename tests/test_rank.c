@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "support.h"
 
 #include "merit/model.h"
 #include "merit/number.h"
@@ -22,21 +22,11 @@
 /* --- building a call ------------------------------------------------------ */
 
 struct tcall {
-    char dir[64];
+    char *dir;
     merit_ctx *ctx;
     merit_call *call;
     merit_result *res;
 };
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static char *xfmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *xfmt(const char *f, ...)
@@ -57,13 +47,9 @@ static char *xfmt(const char *f, ...)
 static void tc_begin(struct tcall *t)
 {
     memset(t, 0, sizeof(*t));
-    strcpy(t->dir, "/tmp/merit-rank-XXXXXX");
-    assert_non_null(mkdtemp(t->dir));
-    char sub[128];
-    snprintf(sub, sizeof(sub), "%s/proposals", t->dir);
-    assert_int_equal(mkdir(sub, 0755), 0);
-    snprintf(sub, sizeof(sub), "%s/reviews", t->dir);
-    assert_int_equal(mkdir(sub, 0755), 0);
+    t->dir = t_tempdir();
+    t_mkdirs(t->dir, "proposals");
+    t_mkdirs(t->dir, "reviews");
 }
 
 /* A rubric: scale attributes, criteria elements, then whatever follows the
@@ -73,7 +59,7 @@ static void tc_rubric(struct tcall *t, const char *scale, const char *criteria, 
     char *x = xfmt("<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title>"
                    "<scale %s/><criteria>%s</criteria>%s</rubric>\n",
                    scale, criteria, rest);
-    write_file(t->dir, "rubric.xml", x);
+    t_write(t->dir, "rubric.xml", x);
     free(x);
 }
 
@@ -91,7 +77,7 @@ static void tc_call(struct tcall *t, const char *budget, int reviewers, const ch
                    "<budget available=\"%s\"/><rubric href=\"rubric.xml\"/><panel>%s</panel>%s"
                    "</call>\n",
                    budget, panel, conflicts ? conflicts : "");
-    write_file(t->dir, "call.xml", x);
+    t_write(t->dir, "call.xml", x);
     free(x);
 }
 
@@ -120,7 +106,7 @@ static void tc_proposal(struct tcall *t, const char *id, const char *federal, co
         id, id, orgs, federal, cash, in_kind, federal, cash, in_kind);
     char name[64];
     snprintf(name, sizeof(name), "proposals/%s.xml", id);
-    write_file(t->dir, name, x);
+    t_write(t->dir, name, x);
     free(x);
 }
 
@@ -169,17 +155,8 @@ static void tc_sheet(struct tcall *t, int reviewer, ...)
                    reviewer, body);
     char name[64];
     snprintf(name, sizeof(name), "reviews/r%d.xml", reviewer);
-    write_file(t->dir, name, x);
+    t_write(t->dir, name, x);
     free(x);
-}
-
-static void print_diags(const merit_ctx *ctx)
-{
-    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++) {
-        char *s = merit_diag_format(merit_ctx_diag(ctx, i));
-        fprintf(stderr, "%s\n", s);
-        free(s);
-    }
 }
 
 static void tc_rank_with(struct tcall *t, const merit_rank_options *opt)
@@ -188,11 +165,11 @@ static void tc_rank_with(struct tcall *t, const merit_rank_options *opt)
     assert_non_null(t->ctx);
     int rc = merit_call_load(t->ctx, t->dir, &t->call);
     if (rc != 0)
-        print_diags(t->ctx);
+        t_print_diags(t->ctx);
     assert_int_equal(rc, 0);
     rc = merit_call_rank(t->ctx, t->call, opt, &t->res);
     if (rc != 0)
-        print_diags(t->ctx);
+        t_print_diags(t->ctx);
     assert_int_equal(rc, 0);
 }
 
@@ -206,9 +183,8 @@ static void tc_end(struct tcall *t)
     merit_result_free(t->res);
     merit_call_free(t->call);
     merit_ctx_free(t->ctx);
-    char *cmd = xfmt("rm -rf '%s'", t->dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    t_rmtree(t->dir);
+    free(t->dir);
 }
 
 static const merit_proposal_result *result_of(const struct tcall *t, const char *id)
