@@ -153,3 +153,11 @@ void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb, const
         snprintf(buf, size, "fact %s (%s)", merit_fact_name(tb->fact),
                  tb->prefer_higher ? "higher" : "lower");
 }
+
+size_t merit_report_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
+    return w;
+}

@@ -183,19 +183,10 @@ static const char *threshold_words(const merit_rubric *rb)
 
 /* --- lines ----------------------------------------------------------------- */
 
-/* Display width: code points (merit's texts are UTF-8). */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
-}
-
 /* A copy cut to at most max code points, ending in "..." when cut. */
 static const char *shorten(struct ex *x, const char *s, size_t max)
 {
-    if (width(s) <= max)
+    if (merit_report_width(s) <= max)
         return s;
     size_t bytes = 0, w = 0;
     const unsigned char *p = (const unsigned char *)s;
@@ -228,7 +219,7 @@ static void add(struct ex *x, const char *f, ...)
 static void pad(struct ex *x, const char *s, size_t w)
 {
     add(x, "%s", s);
-    for (size_t i = width(s); i < w; i++)
+    for (size_t i = merit_report_width(s); i < w; i++)
         add(x, " ");
 }
 
@@ -274,7 +265,7 @@ static void wrap_line(struct ex *x, size_t indent, bool formula)
         lead++;
     size_t start_col = 0; /* columns already taken by the continuation indent */
     for (;;) {
-        if (start_col + width(p) <= WRAP_COLUMN) {
+        if (start_col + merit_report_width(p) <= WRAP_COLUMN) {
             put_glued(x->out, p, strlen(p));
             fputc('\n', x->out);
             break;
@@ -460,10 +451,10 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         if (rv->proposal != pr->proposal)
             continue;
         const merit_reviewer *who = &call->reviewers[rv->reviewer];
-        if (width(who->id) > idw)
-            idw = width(who->id);
-        if (width(who->name) > namew)
-            namew = width(who->name);
+        if (merit_report_width(who->id) > idw)
+            idw = merit_report_width(who->id);
+        if (merit_report_width(who->name) > namew)
+            namew = merit_report_width(who->name);
     }
     fputc('\n', x->out);
     add(x, "Reviews: %zu counted", pr->reviews_counted);
@@ -639,8 +630,8 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
     const merit_rubric *rb = x->rb;
     size_t labelw = 0;
     for (size_t c = 0; c < rb->criterion_count; c++)
-        if (width(rb->criteria[c].id) > labelw)
-            labelw = width(rb->criteria[c].id);
+        if (merit_report_width(rb->criteria[c].id) > labelw)
+            labelw = merit_report_width(rb->criteria[c].id);
     labelw += 2;
 
     /* the counted reviews of this proposal, in order */
@@ -726,11 +717,11 @@ static void section_total(struct ex *x, const merit_proposal_result *pr)
     for (size_t c = 0; c < rb->criterion_count; c++) {
         const char *term =
             sfmt(x, "%s*%s", n_exact(x, rb->criteria[c].weight), n_frac(x, pr->criteria[c].value));
-        size_t w = width(term) + (c ? 3 : 0);
+        size_t w = merit_report_width(term) + (c ? 3 : 0);
         if (c > 0 && col + w > WRAP_COLUMN) {
             end_line(x, 0);
             add(x, "%s%s", cont, term);
-            col = strlen(cont) + width(term);
+            col = strlen(cont) + merit_report_width(term);
         } else {
             add(x, "%s%s", c ? " + " : "", term);
             col += w;
@@ -1120,8 +1111,8 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
     size_t w[5] = {0};
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < cols; c++)
-            if (width(cell[r * cols + c]) > w[c])
-                w[c] = width(cell[r * cols + c]);
+            if (merit_report_width(cell[r * cols + c]) > w[c])
+                w[c] = merit_report_width(cell[r * cols + c]);
     fputc('\n', x->out);
     add(x, "Weighted contributions (weight * aggregate):");
     end_line(x, 2);
@@ -1130,7 +1121,7 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
         for (size_t c = 0; c < cols; c++) {
             const char *s = cell[r * cols + c];
             if (c == 1) { /* weights right-aligned */
-                for (size_t i = width(s); i < w[c]; i++)
+                for (size_t i = merit_report_width(s); i < w[c]; i++)
                     add(x, " ");
                 add(x, "%s  ", s);
             } else if (c + 1 < cols) {
@@ -1156,7 +1147,8 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
     const merit_proposal_result *a = &res->proposals[proposal_index];
     const merit_proposal_result *b = &res->proposals[other_index];
     const char *ida = pid(&x, proposal_index), *idb = pid(&x, other_index);
-    size_t idw = width(ida) > width(idb) ? width(ida) : width(idb);
+    size_t idw = merit_report_width(ida) > merit_report_width(idb) ? merit_report_width(ida)
+                                                                   : merit_report_width(idb);
 
     if (a->rank > 0 && b->rank > 0) {
         size_t ka = order_position(res, proposal_index), kb = order_position(res, other_index);

@@ -64,6 +64,9 @@ char *merit_strbuf_take(merit_strbuf *b);
 char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr,
                           unsigned places);
 
+/* Display width of UTF-8 text: its code points. */
+size_t merit_report_width(const char *s);
+
 /* A tie-break in words: "criterion approach", "fact sme-share (higher)". */
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
                            const merit_tiebreak *tb);

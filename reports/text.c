@@ -19,19 +19,10 @@ struct table {
     const char **row_colour;
 };
 
-/* Display width: code points (merit's texts are UTF-8). */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
-}
-
 /* A copy cut to at most max code points, ending in "…" when cut. */
 static char *shorten(const char *s, size_t max)
 {
-    if (width(s) <= max)
+    if (merit_report_width(s) <= max)
         return strdup(s);
     size_t bytes = 0, w = 0;
     const unsigned char *p = (const unsigned char *)s;
@@ -120,7 +111,7 @@ static char *fmt(const char *f, ...)
 
 static void put_padded(FILE *out, const char *s, size_t w, bool right)
 {
-    size_t sw = width(s);
+    size_t sw = merit_report_width(s);
     if (right)
         for (size_t i = sw; i < w; i++)
             fputc(' ', out);
@@ -277,7 +268,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     for (size_t r = 0; r < t.rows; r++)
         for (size_t c = 0; c < t.columns; c++) {
             const char *s = t.cells[r * t.columns + c];
-            size_t sw = s ? width(s) : 0;
+            size_t sw = s ? merit_report_width(s) : 0;
             if (sw > w[c])
                 w[c] = sw;
         }
@@ -291,7 +282,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     char label[160];
     snprintf(label, sizeof(label), " funding line: %s %s awarded to %zu, %s left ", call->currency,
              awarded, res->funded_count, left);
-    size_t lw = width(label);
+    size_t lw = merit_report_width(label);
     size_t dashes = total_width > lw + 4 ? total_width - lw - 4 : 4;
     fputs(color ? "\x1b[1m" : "", out);
     fputs("----", out);

@@ -16,9 +16,7 @@ static char *xstrdup(const char *s)
     return p;
 }
 
-static char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xsprintf(const char *fmt, ...)
+char *t_sprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -38,7 +36,7 @@ char *t_tempdir(void)
     const char *base = getenv("TMPDIR");
     if (base == NULL || base[0] == '\0')
         base = "/tmp";
-    char *templ = xsprintf("%s/merit-test-XXXXXX", base);
+    char *templ = t_sprintf("%s/merit-test-XXXXXX", base);
     if (mkdtemp(templ) == NULL) {
         print_error("mkdtemp(%s): %s\n", templ, strerror(errno));
         fail();
@@ -72,7 +70,7 @@ void t_rmtree(const char *path)
 
 char *t_path(const char *dir, const char *rel)
 {
-    return xsprintf("%s/%s", dir, rel);
+    return t_sprintf("%s/%s", dir, rel);
 }
 
 void t_mkdirs(const char *dir, const char *rel)
@@ -152,7 +150,7 @@ char *t_replace_(const char *text, const char *from, const char *to, const char 
         _fail(file, line);
     }
     size_t head = (size_t)(at - text);
-    return xsprintf("%.*s%s%s", (int)head, text, to, at + strlen(from));
+    return t_sprintf("%.*s%s%s", (int)head, text, to, at + strlen(from));
 }
 
 char *t_edit_(const char *file, int line, const char *text, ...)

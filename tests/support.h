@@ -24,6 +24,8 @@
  * still compiles without an unused-function warning. */
 #define T_DISABLED __attribute__((unused))
 
+/* printf into a malloc'd string; the test fails if memory runs out. */
+char *t_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A fresh folder under $TMPDIR (or /tmp), made with mkdtemp. */
 char *t_tempdir(void);
 /* Removes a folder and everything in it; symlinks are not followed. */

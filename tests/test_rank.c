@@ -28,22 +28,6 @@ struct tcall {
     merit_result *res;
 };
 
-static char *xfmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *xfmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    assert_true(n >= 0);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    va_start(ap, f);
-    vsnprintf(s, (size_t)n + 1, f, ap);
-    va_end(ap);
-    return s;
-}
-
 static void tc_begin(struct tcall *t)
 {
     memset(t, 0, sizeof(*t));
@@ -56,9 +40,9 @@ static void tc_begin(struct tcall *t)
  * criteria (overall, aggregation, funding, tie-break, eligibility). */
 static void tc_rubric(struct tcall *t, const char *scale, const char *criteria, const char *rest)
 {
-    char *x = xfmt("<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title>"
-                   "<scale %s/><criteria>%s</criteria>%s</rubric>\n",
-                   scale, criteria, rest);
+    char *x = t_sprintf("<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title>"
+                        "<scale %s/><criteria>%s</criteria>%s</rubric>\n",
+                        scale, criteria, rest);
     t_write(t->dir, "rubric.xml", x);
     free(x);
 }
@@ -73,10 +57,10 @@ static void tc_call(struct tcall *t, const char *budget, int reviewers, const ch
         snprintf(panel + o, sizeof(panel) - o, "<reviewer id=\"r%d\"><name>R%d</name></reviewer>",
                  i, i);
     }
-    char *x = xfmt("<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
-                   "<budget available=\"%s\"/><rubric href=\"rubric.xml\"/><panel>%s</panel>%s"
-                   "</call>\n",
-                   budget, panel, conflicts ? conflicts : "");
+    char *x = t_sprintf("<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
+                        "<budget available=\"%s\"/><rubric href=\"rubric.xml\"/><panel>%s</panel>%s"
+                        "</call>\n",
+                        budget, panel, conflicts ? conflicts : "");
     t_write(t->dir, "call.xml", x);
     free(x);
 }
@@ -94,7 +78,7 @@ static void tc_proposal(struct tcall *t, const char *id, const char *federal, co
                  "location=\"US-OH\" supply-chain=\"research\"><name>Org %d</name></organisation>",
                  i, i == 0 ? "true" : "false", i < smes ? "sme" : "large", i < smes ? 50 : 5000, i);
     }
-    char *x = xfmt(
+    char *x = t_sprintf(
         "<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"C\" months=\"12\"><title>Title of %s"
         "</title><area>a</area><team>%s</team><sections><problem>p</problem><approach>a b c"
         "</approach><milestones><milestone id=\"m1\" due=\"2027-01-01\"><metric>10 parts"
@@ -135,8 +119,8 @@ static char *tc_review(const char *proposal, int confidence, const char *scores)
                      tok, eq + 1);
     }
     free(copy);
-    return xfmt("<review proposal=\"%s\" confidence=\"%d\">%s</review>", proposal, confidence,
-                body);
+    return t_sprintf("<review proposal=\"%s\" confidence=\"%d\">%s</review>", proposal, confidence,
+                     body);
 }
 
 /* A sheet for reviewer rN holding the given reviews (NULL-terminated,
@@ -151,8 +135,8 @@ static void tc_sheet(struct tcall *t, int reviewer, ...)
         free(r);
     }
     va_end(ap);
-    char *x = xfmt("<sheet xmlns=\"urn:merit:1\" reviewer=\"r%d\" call=\"C\">%s</sheet>\n",
-                   reviewer, body);
+    char *x = t_sprintf("<sheet xmlns=\"urn:merit:1\" reviewer=\"r%d\" call=\"C\">%s</sheet>\n",
+                        reviewer, body);
     char name[64];
     snprintf(name, sizeof(name), "reviews/r%d.xml", reviewer);
     t_write(t->dir, name, x);
