@@ -100,6 +100,8 @@ int cmd_explain(int argc, char **argv)
     opt.places = common.places;
     merit_call *call = NULL;
     merit_result *result = NULL;
+    /* explain shows no comment, only no-score reasons (always kept) */
+    merit_ctx_set_keep_comments(ctx, false);
     int rc = merit_call_load(ctx, calldir, &call);
     if (rc == 0)
         rc = merit_call_rank(ctx, call, &common.rank, &result);

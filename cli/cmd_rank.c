@@ -135,6 +135,10 @@ int cmd_rank(int argc, char **argv)
     merit_call *call = NULL;
     merit_result *result = NULL;
     merit_ctx_set_keep_going(ctx, keep_going);
+    /* only the JSON report and the CSV detail show comments: the others
+     * rank a large call in much less memory without them */
+    merit_ctx_set_keep_comments(ctx, job.format == FORMAT_JSON ||
+                                         (job.format == FORMAT_CSV && job.options.detail));
     int rc = merit_call_load(ctx, calldir, &call);
     size_t load_diags = merit_ctx_diag_count(ctx);
     if (rc == 0)

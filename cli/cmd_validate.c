@@ -71,6 +71,7 @@ int cmd_validate(int argc, char **argv)
         return EXIT_IO;
     }
     merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_keep_comments(ctx, false); /* validate shows none */
     int worst = EXIT_CLEAN;
     for (int i = 0; i < path_count; i++) {
         const char *path = paths[i];

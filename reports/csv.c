@@ -205,7 +205,9 @@ static void write_detail(struct csv *c, const merit_result *res)
             csv_owned(c, merit_exact_string(rb->criteria[k].weight));
             if (rv->steps[k] == MERIT_NO_SCORE) {
                 csv_field(c, "");
-                csv_field(c, rv->no_score_reasons[k] ? rv->no_score_reasons[k] : "");
+                csv_field(c, rv->no_score_reasons != NULL && rv->no_score_reasons[k] != NULL
+                                 ? rv->no_score_reasons[k]
+                                 : "");
             } else {
                 merit_score_value(rb, rv->steps[k], score);
                 csv_owned(c, merit_exact_string(score));
@@ -221,7 +223,8 @@ static void write_detail(struct csv *c, const merit_result *res)
                 csv_field(c, "");
             else
                 csv_field(c, rv->conflict_reason ? rv->conflict_reason : "conflict");
-            csv_field(c, rv->comments[k] ? rv->comments[k] : "");
+            /* empty when the call was loaded without comments */
+            csv_field(c, rv->comments != NULL && rv->comments[k] != NULL ? rv->comments[k] : "");
             csv_field(c, rv->comment ? rv->comment : "");
             csv_end(c);
         }

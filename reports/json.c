@@ -392,11 +392,14 @@ static json_t *review_json(struct jw *w, size_t i)
             merit_score_value(rb, rv->steps[c], w->tmp);
             set(w, one, "value", exact(w->tmp));
         }
-        set(w, one, "no_score_reason", str_or_null(rv->no_score_reasons[c]));
+        set(w, one, "no_score_reason",
+            str_or_null(rv->no_score_reasons != NULL ? rv->no_score_reasons[c] : NULL));
         /* a no-score carries no confidence (the model holds 0 there) */
         set(w, one, "confidence",
             rv->steps[c] == MERIT_NO_SCORE ? json_null() : json_integer(rv->confidences[c]));
-        set(w, one, "comment", json_string(rv->comments[c] ? rv->comments[c] : ""));
+        /* "" when the call was loaded without comments */
+        set(w, one, "comment",
+            json_string(rv->comments != NULL && rv->comments[c] != NULL ? rv->comments[c] : ""));
         append(w, scores, one);
     }
     set(w, o, "scores", scores);

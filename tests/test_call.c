@@ -228,6 +228,8 @@ static void valid_call_loads(void **state)
     assert_string_equal(b->comments[0], "Strong.");
     assert_string_equal(b->comments[1], "");
     assert_null(b->comment);
+    assert_null(b->no_score_reasons); /* it has no no-score */
+    assert_null(a->comments[1]);      /* a no-score has a reason, not a comment */
     assert_string_equal(c->reviews[1].comment, "Fine.");
 
     /* and back: min + steps * step gives the written values */
@@ -260,6 +262,41 @@ static void valid_call_loads(void **state)
     assert_string_equal(c->files[3].relpath, "proposals/z.xml");
     assert_string_equal(c->files[4].path, "call/reviews/R1.xml");
     assert_int_equal(c->files[4].bytes, strlen(r1_xml));
+    merit_call_free(c);
+}
+
+/* The valid call loaded without comments: the steps, confidences, places and
+ * no-score reasons valid_call_loads expects (worked out there from r1_xml
+ * and r2_xml: values / 0.5), and no comment anywhere, though R1 wrote
+ * "Strong." and R2 "Fine.". */
+static void call_loaded_without_comments(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    merit_ctx_set_keep_comments(s->ctx, false);
+    merit_call *c = load(s, "call", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(c->review_count, 3);
+    static const int32_t want[3][3] = {
+        {5, MERIT_NO_SCORE, 10}, /* P01 by R1: 2.5, no-score, 5 */
+        {6, 7, 8},               /* P01 by R2: 3, 3.5, 4 */
+        {9, 6, 0},               /* P02 by R1: 4.5, 3, 0 */
+    };
+    for (size_t i = 0; i < 3; i++) {
+        const merit_review *r = &c->reviews[i];
+        for (size_t k = 0; k < 3; k++)
+            assert_int_equal(r->steps[k], want[i][k]);
+        assert_null(r->comments);
+        assert_null(r->comment);
+    }
+    const merit_review *a = &c->reviews[0];
+    assert_int_equal(a->confidences[0], 3);
+    assert_int_equal(a->confidences[1], 0);
+    assert_int_equal(a->confidences[2], 5);
+    assert_string_equal(a->no_score_reasons[1], "Outside my field.");
+    assert_int_equal(a->score_locs[0].line, 10);
+    assert_int_equal(a->score_locs[0].column, 35);
+    assert_int_equal(c->reviews[1].confidences[1], 5);
     merit_call_free(c);
 }
 
@@ -637,7 +674,7 @@ static char *dump_call(const merit_call *c, bool sort_conflicts)
             append(&out, &len, "  %s steps %d conf %u comment '%s' reason '%s'\n",
                    c->rubric->criteria[k].id, r->steps[k], r->confidences[k],
                    r->comments[k] ? r->comments[k] : "-",
-                   r->no_score_reasons[k] ? r->no_score_reasons[k] : "-");
+                   r->no_score_reasons && r->no_score_reasons[k] ? r->no_score_reasons[k] : "-");
     }
     char **lines = calloc(c->conflict_count + 1, sizeof(*lines));
     assert_non_null(lines);
@@ -763,6 +800,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
         T(valid_call_loads),
+        T(call_loaded_without_comments),
         T(call_xml_path_loads_the_same),
         T(call_conflict_marks_review),
         T(empty_reviews_folder_is_a_warning),

@@ -108,6 +108,56 @@ static void test_keep_going_lists_what_it_leaves_out(void **state)
     free(dir);
 }
 
+/* A score off the scale (r1 scores P01's problem 11 on the 0 to 10 scale of
+ * manufacturing-usa) is reported as the sheet loads, at its value=; with
+ * keep-going it leaves out its review alone, for that reason, and the rest
+ * of the sheet and the proposal stay. */
+static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
+{
+    (void)state;
+    char *dir = t_tempdir();
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    size_t reviews = call->review_count;
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+
+    char *path = t_path(dir, "reviews/r1.xml");
+    char *text = t_read(path, NULL);
+    char *edited = t_replace(text, "<score criterion=\"problem\" value=\"9\">Quantified",
+                             "<score criterion=\"problem\" value=\"11\">Quantified");
+    t_write(dir, "reviews/r1.xml", edited);
+    free(text);
+    free(edited);
+    /* line 4 of r1.xml; value= 31 bytes in ("    <score criterion=\"problem\" ") */
+    const char *message = "score 11 for criterion 'problem' is off the scale 0 to 10";
+
+    ctx = merit_ctx_new();
+    assert_int_equal(merit_call_load(ctx, dir, &call), MERIT_EINVALID);
+    T_EXPECT_DIAGS(ctx, T_ERROR(path, 4, 32, message));
+    merit_ctx_free(ctx);
+
+    ctx = merit_ctx_new();
+    merit_ctx_set_keep_going(ctx, true);
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    T_EXPECT_DIAGS(ctx, T_ERROR(path, 4, 32, message));
+    assert_int_equal(call->rejected_count, 1);
+    const merit_rejected *r = find(call, MERIT_REJECTED_REVIEW, "review of P01 by r1");
+    assert_string_equal(r->reason, message);
+    assert_int_equal(r->loc.line, 3); /* the <review> */
+    assert_int_equal(call->proposal_count, 12);
+    assert_int_equal(call->review_count, reviews - 1);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    free(path);
+    t_rmtree(dir);
+    free(dir);
+}
+
 static void test_invalid_call_xml_is_not_kept(void **state)
 {
     (void)state;
@@ -128,6 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_without_keep_going_nothing_loads),
         cmocka_unit_test(test_keep_going_lists_what_it_leaves_out),
+        cmocka_unit_test(test_keep_going_leaves_out_a_review_with_a_wrong_score),
         cmocka_unit_test(test_invalid_call_xml_is_not_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

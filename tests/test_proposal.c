@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "merit/model.h"
+#include "merit/result.h"
 #include "proposal.h"
+#include "textrule.h"
 
 /* A valid proposal; each test changes one thing. The line numbers on the
  * left are the ones diagnostics must name. */
@@ -377,7 +380,8 @@ static void proposal_model_fields(void **state)
     assert_int_equal(merit__xml_validate(s->ctx, &doc, MERIT_SCHEMA_PROPOSAL), 0);
     merit_proposal p;
     memset(&p, 0, sizeof(p));
-    assert_int_equal(merit__proposal_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), &p), 0);
+    assert_int_equal(
+        merit__proposal_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), NULL, &p), 0);
     T_EXPECT_NO_DIAGS(s->ctx);
     assert_string_equal(p.id, "P01");
     assert_string_equal(p.call_id, "C1");
@@ -395,9 +399,21 @@ static void proposal_model_fields(void **state)
     assert_string_equal(p.milestones[1].id, "M2");
     assert_string_equal(p.milestones[1].due, "2027-12-31");
     assert_int_equal(p.milestones[1].loc.line, 18);
-    assert_string_equal(p.sections[MERIT_SECTION_APPROACH], "An approach.");
-    assert_string_equal(p.sections[MERIT_SECTION_MILESTONES],
-                        "yield 90%\nFirst.\nrate 5/h\nSecond.\n");
+    /* words, counted as the texts were read: "A problem.", "An approach.",
+     * the milestones "yield 90%" "First." "rate 5/h" "Second.", "Managed.",
+     * "We disseminate.", "SMEs." */
+    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
+    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2);
+    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
+    assert_int_equal(p.words[MERIT_SECTION_MANAGEMENT], 1);
+    assert_int_equal(p.words[MERIT_SECTION_DIFFUSION], 2);
+    assert_int_equal(p.words[MERIT_SECTION_SME_INVOLVEMENT], 1);
+    /* the metric is kept for reports, the description is not; without a
+     * rubric there are no text outcomes */
+    assert_string_equal(p.milestones[1].metric, "rate 5/h");
+    assert_null(p.milestones[1].description);
+    assert_null(p.text_outcomes);
+    assert_int_equal(p.text_outcome_count, 0);
     assert_int_equal(p.year_count, 2);
     assert_int_equal(p.years[0].federal, 10050); /* 100.50 in cents */
     assert_int_equal(p.years[1].federal, 9950);
@@ -408,6 +424,158 @@ static void proposal_model_fields(void **state)
     assert_int_equal(p.loc.column, 1);
     merit__proposal_release(&p);
     merit__xml_doc_release(&doc);
+}
+
+/* --- words and text rules, decided at load ---------------------------------- */
+
+/* A text rule as the rubric loader makes it, compiled. */
+static merit_rule text_rule(merit_ctx *ctx, const char *id, merit_section section,
+                            bool each_milestone, bool expect_match, const char *pattern)
+{
+    merit_rule rule;
+    memset(&rule, 0, sizeof(rule));
+    rule.id = strdup(id);
+    rule.pattern = strdup(pattern);
+    assert_non_null(rule.id);
+    assert_non_null(rule.pattern);
+    rule.is_text = true;
+    rule.section = section;
+    rule.each_milestone = each_milestone;
+    rule.expect_match = expect_match;
+    merit_loc loc = {"rubric.xml", 1, 1};
+    assert_int_equal(merit__textrule_compile(ctx, &rule, loc), 0);
+    return rule;
+}
+
+static void rules_release(merit_rule *rules, size_t count)
+{
+    for (size_t k = 0; k < count; k++) {
+        free(rules[k].id);
+        free(rules[k].pattern);
+        merit__textrule_free(rules[k].compiled);
+    }
+}
+
+/* Loads xml as proposal.xml against rules; returns merit__proposal_from_node's
+ * code. The caller releases p and doc. */
+static int load_against(struct t_scratch *s, const char *xml, merit_rule *rules, size_t count,
+                        struct merit_xml_doc *doc, merit_proposal *p)
+{
+    merit_rubric rb;
+    memset(&rb, 0, sizeof(rb));
+    rb.rules = rules;
+    rb.rule_count = count;
+    t_write(s->dir, "proposal.xml", xml);
+    assert_int_equal(merit__xml_read_file(s->ctx, "proposal.xml", doc), 0);
+    assert_int_equal(merit__xml_parse(s->ctx, doc), 0);
+    assert_int_equal(merit__xml_validate(s->ctx, doc, MERIT_SCHEMA_PROPOSAL), 0);
+    memset(p, 0, sizeof(*p));
+    return merit__proposal_from_node(s->ctx, doc, xmlDocGetRootElement(doc->doc), &rb, p);
+}
+
+static void words_and_text_rules_are_decided_at_load(void **state)
+{
+    struct t_scratch *s = *state;
+    /* base_proposal with an approach of four words: U+00A0, two spaces and a
+     * tab each separate two (facts.h: runs of anything but white space) */
+    char *xml = t_replace(base_proposal, "<approach>An approach.</approach>",
+                          "<approach>One\xC2\xA0two  three\tfour</approach>");
+    merit_rule rules[8];
+    /* 0: the approach starts with "One": holds */
+    rules[0] = text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^One\\b");
+    /* 1: the problem, "A problem.", must not say "problem": fails */
+    rules[1] = text_rule(s->ctx, "no-problem", MERIT_SECTION_PROBLEM, false, false, "problem");
+    /* 2: a fact rule: no outcome of its own */
+    memset(&rules[2], 0, sizeof(rules[2]));
+    rules[2].fact = MERIT_FACT_MILESTONES;
+    rules[2].op = MERIT_OP_GE;
+    /* 3: each milestone must contain "%": M1 "yield 90%\nFirst." does, M2
+     * "rate 5/h\nSecond." does not, so it fails at index 1 */
+    rules[3] = text_rule(s->ctx, "percent", MERIT_SECTION_MILESTONES, true, true, "%");
+    /* 4: no milestone may have a line "First.": M1's second line is, so it
+     * fails at index 0 (the subject is metric, newline, description; ^ and $
+     * match at line ends) */
+    rules[4] = text_rule(s->ctx, "first", MERIT_SECTION_MILESTONES, true, false, "^First\\.$");
+    /* 5: no milestone may hold ".\n": the subject ends at the description, so
+     * the newline after "First." in the section is no part of M1's: holds */
+    rules[5] = text_rule(s->ctx, "dot-newline", MERIT_SECTION_MILESTONES, true, false, "\\.\\n");
+    /* 6: the milestones section (each metric and description followed by a
+     * newline) must end in "Second.\n": holds */
+    rules[6] = text_rule(s->ctx, "ends", MERIT_SECTION_MILESTONES, false, true, "Second\\.\\n\\z");
+    /* 7: the management, "Managed.", must match "^managed" ignoring case: holds */
+    rules[7] = text_rule(s->ctx, "managed", MERIT_SECTION_MANAGEMENT, false, true, "(?i)^managed");
+
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_against(s, xml, rules, 8, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+
+    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
+    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 4);
+    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
+
+    assert_int_equal(p.text_outcome_count, 8);
+    const struct {
+        merit_text_result result;
+        uint32_t milestone;
+    } want[8] = {
+        {MERIT_TEXT_PASSED, MERIT_NO_MILESTONE},
+        {MERIT_TEXT_FAILED, MERIT_NO_MILESTONE},
+        {MERIT_TEXT_NOT_RUN, MERIT_NO_MILESTONE},
+        {MERIT_TEXT_FAILED, 1},
+        {MERIT_TEXT_FAILED, 0},
+        {MERIT_TEXT_PASSED, MERIT_NO_MILESTONE},
+        {MERIT_TEXT_PASSED, MERIT_NO_MILESTONE},
+        {MERIT_TEXT_PASSED, MERIT_NO_MILESTONE},
+    };
+    for (size_t k = 0; k < 8; k++) {
+        assert_int_equal(p.text_outcomes[k].result, want[k].result);
+        assert_int_equal(p.text_outcomes[k].milestone, want[k].milestone);
+    }
+
+    /* the ranking turns the outcomes into the rule results, silently */
+    merit_proposal_result pr;
+    memset(&pr, 0, sizeof(pr));
+    const bool passed[8] = {true, false, true, false, false, true, true, true};
+    const size_t failed_at[8] = {SIZE_MAX, SIZE_MAX, SIZE_MAX, 1, 0, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    for (size_t k = 0; k < 8; k++) {
+        if (!rules[k].is_text)
+            continue;
+        merit_rule_result rr;
+        mpq_init(rr.actual);
+        assert_int_equal(merit__rule_apply(s->ctx, &rules[k], k, &p, &pr, &rr), 0);
+        assert_int_equal(rr.passed, passed[k]);
+        assert_int_equal(rr.failed_milestone, failed_at[k]);
+        mpq_clear(rr.actual);
+    }
+    T_EXPECT_NO_DIAGS(s->ctx);
+
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    rules_release(rules, 8);
+    free(xml);
+}
+
+static void invalid_proposal_gets_no_text_outcomes(void **state)
+{
+    struct t_scratch *s = *state;
+    /* an invalid proposal is never ranked, so its rules are not run */
+    char *xml = t_replace(base_proposal, "id=\"uni\" type", "id=\"uni\" lead=\"true\" type");
+    merit_rule rules[1] = {
+        text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^An"),
+    };
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_against(s, xml, rules, 1, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 9, 28,
+                                   "proposal 'P01' has more than one lead organisation"));
+    assert_null(p.text_outcomes);
+    assert_int_equal(p.text_outcome_count, 0);
+    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2); /* "An approach." */
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    rules_release(rules, 1);
+    free(xml);
 }
 
 int main(void)
@@ -437,6 +605,8 @@ int main(void)
         T(bundle_with_duplicate_proposal_id),
         T(empty_bundle_is_valid),
         T(proposal_model_fields),
+        T(words_and_text_rules_are_decided_at_load),
+        T(invalid_proposal_gets_no_text_outcomes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

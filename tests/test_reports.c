@@ -530,6 +530,62 @@ static void test_deterministic(void **state)
     }
 }
 
+static char *render_explain(const merit_result *res, size_t index, size_t *size_out)
+{
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, size_out);
+    assert_non_null(out);
+    merit_report_options opt = {.places = 2};
+    assert_int_equal(merit_report_explain(out, res, index, &opt), 0);
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+/* Loaded without comments, as `merit rank` loads a call for the text report
+ * and the CSV summary and `merit explain` for its own, the call ranks the
+ * same: those reports are byte for byte the fixture's, whose call kept the
+ * comments (r1's on P1: "Solid, but ...", "Good.\nSecond line."). */
+static void test_reports_without_comments(void **state)
+{
+    struct fixture *f = *state;
+    merit_ctx *ctx = merit_ctx_new();
+    assert_non_null(ctx);
+    merit_ctx_set_keep_comments(ctx, false);
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_load(ctx, f->dir, &call), 0);
+    assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+    /* reviews[0] is P1 by r1 in both */
+    assert_string_equal(f->call->reviews[0].comment, "Good.\nSecond line.");
+    assert_string_equal(f->call->reviews[0].comments[0], "Solid, but \"cheap\" is a stretch");
+    assert_null(call->reviews[0].comment);
+    assert_null(call->reviews[0].comments);
+
+    writer writers[] = {merit_report_text, merit_report_csv};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n1, n2;
+        char *with = render(writers[i], f->res, false, &n1);
+        char *without = render(writers[i], res, false, &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(with, without, n1);
+        free(with);
+        free(without);
+    }
+    assert_int_equal(call->proposal_count, f->call->proposal_count);
+    for (size_t i = 0; i < call->proposal_count; i++) {
+        size_t n1, n2;
+        char *with = render_explain(f->res, i, &n1);
+        char *without = render_explain(res, i, &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(with, without, n1);
+        free(with);
+        free(without);
+    }
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+}
+
 /* A stream that cannot be written: both writers return -1. */
 static void test_write_error(void **state)
 {
@@ -577,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_csv_summary), cmocka_unit_test(test_csv_detail),
         cmocka_unit_test(test_json),        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_write_error), cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_reports_without_comments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

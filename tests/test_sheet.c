@@ -1,7 +1,9 @@
 /*
  * Score sheets (sheet.c) through merit_file_validate(): what can be checked
  * inside one sheet (a criterion once per review, a proposal once per sheet,
- * no review after a declared conflict), with the exact diagnostics.
+ * no review after a declared conflict), with the exact diagnostics; and
+ * through merit__sheet_from_node() against a rubric: the scores resolved as
+ * they load, with and without comments, and the wrong ones reported.
  */
 #include "support.h"
 
@@ -157,18 +159,42 @@ static void bundle_of_sheets(void **state)
                    T_NOTE("sheet.xml", 5, 5, "first reviewed here"));
 }
 
-static void raw_sheet_fields(void **state)
+/* Loads xml (one <sheet>) straight through merit__sheet_from_node, against
+ * rubric (may be NULL); returns what it returned. */
+static int load_raw(struct t_scratch *s, const char *xml, const merit_rubric *rubric,
+                    struct merit_raw_sheet *sheet)
 {
-    struct t_scratch *s = *state;
-    t_write(s->dir, "sheet.xml", base_sheet);
+    t_write(s->dir, "sheet.xml", xml);
     struct merit_xml_doc doc;
     assert_int_equal(merit__xml_read_file(s->ctx, "sheet.xml", &doc), 0);
     assert_int_equal(merit__xml_parse(s->ctx, &doc), 0);
     assert_int_equal(merit__xml_validate(s->ctx, &doc, MERIT_SCHEMA_SHEET), 0);
+    memset(sheet, 0, sizeof(*sheet));
+    int rc = merit__sheet_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), rubric, sheet);
+    merit__xml_doc_release(&doc);
+    return rc;
+}
+
+static merit_rubric *horizon_europe(struct t_scratch *s)
+{
+    merit_rubric *rb = NULL;
+    assert_int_equal(merit_rubric_load_shipped(s->ctx, "horizon-europe", &rb), 0);
+    /* what the expectations below are computed from */
+    assert_int_equal(rb->criterion_count, 3);
+    assert_string_equal(rb->criteria[0].id, "excellence");
+    assert_string_equal(rb->criteria[1].id, "impact");
+    assert_string_equal(rb->criteria[2].id, "implementation");
+    assert_int_equal(rb->scale_steps, 10); /* 0 to 5 in steps of 0.5 */
+    return rb;
+}
+
+/* Without a rubric (a sheet checked on its own) the reviews hold no
+ * scores: nothing to resolve them against. */
+static void raw_sheet_fields(void **state)
+{
+    struct t_scratch *s = *state;
     struct merit_raw_sheet sheet;
-    memset(&sheet, 0, sizeof(sheet));
-    assert_int_equal(merit__sheet_from_node(s->ctx, &doc, xmlDocGetRootElement(doc.doc), &sheet),
-                     0);
+    assert_int_equal(load_raw(s, base_sheet, NULL, &sheet), 0);
     T_EXPECT_NO_DIAGS(s->ctx);
     assert_string_equal(sheet.reviewer, "R1");
     assert_string_equal(sheet.call, "C1");
@@ -177,26 +203,150 @@ static void raw_sheet_fields(void **state)
     assert_int_equal(sheet.conflict_count, 1);
     assert_string_equal(sheet.conflicts[0].proposal, "P03");
     assert_string_equal(sheet.conflicts[0].reason, "I consult for the lead.");
+    assert_int_equal(sheet.criterion_count, 0);
+    assert_int_equal(sheet.invalid_reviews, 0);
     assert_int_equal(sheet.review_count, 2);
     const struct merit_raw_review *r = &sheet.reviews[0];
     assert_string_equal(r->proposal, "P01");
-    assert_int_equal(r->confidence, 4);
-    assert_int_equal(r->score_count, 3);
-    assert_string_equal(r->scores[0].criterion, "excellence");
-    assert_string_equal(r->scores[0].value, "4");
-    assert_string_equal(r->scores[0].comment, "Good.");
-    assert_int_equal(r->scores[0].confidence, 0); /* the review's */
-    assert_string_equal(r->scores[1].value, "3.5");
-    assert_null(r->scores[2].value); /* a no-score */
-    assert_string_equal(r->scores[2].comment, "Outside my field.");
-    assert_int_equal(r->scores[1].value_loc.line, 8);
-    assert_int_equal(r->scores[1].value_loc.column, 31); /* "    <score criterion=\"impact\" " */
-    assert_null(r->comment);
-    const struct merit_raw_review *r2 = &sheet.reviews[1];
-    assert_int_equal(r2->scores[2].confidence, 1);
-    assert_string_equal(r2->comment, "Overall fine.");
+    assert_int_equal(r->proposal_loc.line, 6);
+    assert_int_equal(r->proposal_loc.column, 11); /* "  <review " */
+    assert_int_equal(r->review.confidence, 4);
+    assert_int_equal(r->review.loc.line, 6);
+    assert_null(r->review.steps);
+    assert_null(r->review.score_locs);
+    assert_null(r->review.comments);
+    assert_null(r->review.comment);
+    assert_string_equal(sheet.reviews[1].review.comment, "Overall fine.");
     merit__sheet_release(&sheet);
-    merit__xml_doc_release(&doc);
+}
+
+/* With the call's rubric the scores load resolved, in rubric order
+ * (excellence, impact, implementation), as steps of 0.5 above 0: the
+ * values of base_sheet divided by 0.5. */
+static void raw_sheet_resolved_against_rubric(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = horizon_europe(s);
+    struct merit_raw_sheet sheet;
+    assert_int_equal(load_raw(s, base_sheet, rb, &sheet), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(sheet.criterion_count, 3);
+    assert_int_equal(sheet.invalid_reviews, 0);
+
+    const struct merit_raw_review *r = &sheet.reviews[0]; /* P01, confidence 4 */
+    assert_false(r->invalid);
+    assert_int_equal(r->review.steps[0], 8); /* 4 / 0.5 */
+    assert_int_equal(r->review.steps[1], 7); /* 3.5 / 0.5 */
+    assert_int_equal(r->review.steps[2], MERIT_NO_SCORE);
+    assert_int_equal(r->review.confidences[0], 4); /* the review's */
+    assert_int_equal(r->review.confidences[1], 4);
+    assert_int_equal(r->review.confidences[2], 0); /* a no-score has none */
+    assert_non_null(r->review.no_score_reasons);
+    assert_null(r->review.no_score_reasons[0]);
+    assert_string_equal(r->review.no_score_reasons[2], "Outside my field.");
+    assert_string_equal(r->review.comments[0], "Good.");
+    assert_string_equal(r->review.comments[1], "");
+    assert_null(r->review.comments[2]);
+    assert_null(r->review.comment);
+    /* a score at its value=, a no-score at its element */
+    assert_int_equal(r->review.score_locs[1].line, 8);
+    assert_int_equal(r->review.score_locs[1].column, 31); /* "    <score criterion=\"impact\" " */
+    assert_string_equal(r->review.score_locs[1].file, "sheet.xml");
+    assert_int_equal(r->review.score_locs[2].line, 9);
+    assert_int_equal(r->review.score_locs[2].column, 5);
+
+    const struct merit_raw_review *r2 = &sheet.reviews[1]; /* P02, confidence 3 */
+    assert_int_equal(r2->review.steps[0], 8);
+    assert_int_equal(r2->review.steps[1], 6);
+    assert_int_equal(r2->review.steps[2], 4);
+    assert_int_equal(r2->review.confidences[1], 3);
+    assert_int_equal(r2->review.confidences[2], 1); /* its own confidence="1" */
+    assert_null(r2->review.no_score_reasons);       /* no no-score */
+    assert_string_equal(r2->review.comment, "Overall fine.");
+    merit__sheet_release(&sheet);
+    merit_rubric_free(rb);
+}
+
+/* Without comments the same sheet loads the same scores, places and
+ * no-score reasons, and no comment at all. */
+static void raw_sheet_without_comments(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = horizon_europe(s);
+    merit_ctx_set_keep_comments(s->ctx, false);
+    struct merit_raw_sheet sheet;
+    assert_int_equal(load_raw(s, base_sheet, rb, &sheet), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    const merit_review *a = &sheet.reviews[0].review, *b = &sheet.reviews[1].review;
+    assert_int_equal(a->steps[0], 8);
+    assert_int_equal(a->steps[1], 7);
+    assert_int_equal(a->steps[2], MERIT_NO_SCORE);
+    assert_string_equal(a->no_score_reasons[2], "Outside my field.");
+    assert_int_equal(a->score_locs[1].column, 31);
+    assert_null(a->comments);
+    assert_null(a->comment);
+    assert_int_equal(b->steps[2], 4);
+    assert_int_equal(b->confidences[2], 1);
+    assert_null(b->comments);
+    assert_null(b->comment); /* "Overall fine." is not kept */
+    merit__sheet_release(&sheet);
+    merit_rubric_free(rb);
+}
+
+/* Against a rubric a repeat is found by its criterion's place being taken:
+ * the same diagnostics as without one, and the first score counts. */
+static void criterion_scored_twice_against_rubric(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = horizon_europe(s);
+    char *xml = t_edit(base_sheet, "<score criterion=\"impact\" value=\"3\"/>",
+                       "<score criterion=\"excellence\" value=\"3\"/>");
+    struct merit_raw_sheet sheet;
+    assert_int_equal(load_raw(s, xml, rb, &sheet), MERIT_EINVALID);
+    free(xml);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("sheet.xml", 13, 12,
+                           "reviewer 'R1' scores criterion 'excellence' of proposal 'P02' twice"),
+                   T_NOTE("sheet.xml", 12, 5, "first scored here"));
+    const merit_review *r = &sheet.reviews[1].review;
+    assert_int_equal(r->steps[0], 8); /* the first, 4 / 0.5 */
+    assert_int_equal(r->score_locs[0].line, 12);
+    assert_null(r->score_locs[1].file); /* impact: not scored */
+    assert_false(sheet.reviews[1].invalid); /* the sheet fails, not the review */
+    merit__sheet_release(&sheet);
+    merit_rubric_free(rb);
+}
+
+/* A wrong score is reported as the sheet loads, at its value= (or, for an
+ * unknown criterion, its criterion=); it marks its review invalid without
+ * failing the sheet, so that keep-going can leave out that review alone. */
+static void wrong_scores_reported_at_load(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = horizon_europe(s);
+    char *xml = t_edit(base_sheet, "value=\"3.5\"/>", "value=\"3.7\"/>", /* line 8 */
+                       "criterion=\"excellence\" value=\"4\"/>",
+                       "criterion=\"excelence\" value=\"4\"/>", /* line 12 */
+                       "value=\"2\" confidence", "value=\"6\" confidence"); /* line 14 */
+    struct merit_raw_sheet sheet;
+    assert_int_equal(load_raw(s, xml, rb, &sheet), 0);
+    free(xml);
+    /* cols: value= 31 bytes into line 8 ("    <score criterion=\"impact\" "),
+     * criterion= 12 into line 12, value= 39 into line 14 */
+    T_EXPECT_DIAGS(
+        s->ctx, T_ERROR("sheet.xml", 8, 31, "score 3.7 for criterion 'impact' is not on a step of 0.5"),
+        T_ERROR("sheet.xml", 12, 12,
+                "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id)"),
+        T_ERROR("sheet.xml", 14, 39,
+                "score 6 for criterion 'implementation' is off the scale 0 to 5"));
+    assert_int_equal(sheet.invalid_reviews, 2);
+    assert_true(sheet.reviews[0].invalid);
+    assert_false(sheet.reviews[0].unknown_criterion);
+    assert_true(sheet.reviews[1].invalid);
+    assert_true(sheet.reviews[1].unknown_criterion);
+    assert_int_equal(sheet.reviews[1].diag_mark, 1); /* its first error follows the first */
+    merit__sheet_release(&sheet);
+    merit_rubric_free(rb);
 }
 
 /* Regression test for a fixed bug (xml_input.c merit__xml_loc): an element's column is
@@ -255,6 +405,10 @@ int main(void)
         T(sheet_without_reviews_is_valid),
         T(bundle_of_sheets),
         T(raw_sheet_fields),
+        T(raw_sheet_resolved_against_rubric),
+        T(raw_sheet_without_comments),
+        T(criterion_scored_twice_against_rubric),
+        T(wrong_scores_reported_at_load),
         T(same_line_elements_have_their_own_columns),
         T(wrong_root_element),
     };

@@ -1,28 +1,32 @@
 /* Allocation wrappers with a fault-injection hook for the tests. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static uint64_t fail_at; /* 0: never */
-static uint64_t allocations;
+/* Atomic: a call's proposals and sheets may be read on two threads. */
+static _Atomic uint64_t fail_at; /* 0: never */
+static _Atomic uint64_t allocations;
 
 void merit__alloc_fail_at(uint64_t n)
 {
-    fail_at = n;
-    allocations = 0;
+    atomic_store_explicit(&fail_at, n, memory_order_relaxed);
+    atomic_store_explicit(&allocations, 0, memory_order_relaxed);
 }
 
 uint64_t merit__alloc_count(void)
 {
-    return allocations;
+    return atomic_load_explicit(&allocations, memory_order_relaxed);
 }
 
 static bool should_fail(void)
 {
-    return ++allocations == fail_at && fail_at != 0;
+    uint64_t n = atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed) + 1;
+    uint64_t at = atomic_load_explicit(&fail_at, memory_order_relaxed);
+    return n == at && at != 0;
 }
 
 void *merit__malloc(size_t size)

@@ -942,6 +942,7 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
         goto done;
     }
     merit_ctx_set_keep_going(sub, keep_going);
+    merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     rc = merit_call_load(sub, dir, &call);
     if (rc == 0)
         rc = merit_call_rank(sub, call, &ropt, &res);

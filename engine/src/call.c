@@ -53,29 +53,13 @@ static size_t rb_criteria(const merit_call *c)
     return c->rubric != NULL ? c->rubric->criterion_count : 0;
 }
 
-static void review_release(merit_review *r, size_t criteria)
-{
-    if (r->comments != NULL)
-        for (size_t i = 0; i < criteria; i++)
-            free(r->comments[i]);
-    if (r->no_score_reasons != NULL)
-        for (size_t i = 0; i < criteria; i++)
-            free(r->no_score_reasons[i]);
-    free(r->steps);
-    free(r->confidences);
-    free(r->comments);
-    free(r->no_score_reasons);
-    free(r->score_locs);
-    free(r->comment);
-}
-
 void merit_call_free(merit_call *c)
 {
     if (c == NULL)
         return;
     size_t criteria = c->rubric != NULL ? c->rubric->criterion_count : 0;
     for (size_t i = 0; i < c->review_count; i++)
-        review_release(&c->reviews[i], criteria);
+        merit__review_release(&c->reviews[i], criteria); /* built by the sheet loader */
     free(c->reviews);
     for (size_t i = 0; i < c->proposal_count; i++)
         merit__proposal_release(&c->proposals[i]);
@@ -220,17 +204,14 @@ static const char *add_file(struct loader *L, const char *path, const char *relp
     return f->path;
 }
 
-/* Records the size and SHA-256 of the bytes just read for the last file
- * registered, for the audit trail. */
-static int record_bytes(struct loader *L, const unsigned char *bytes, size_t size)
+/* Records the size and SHA-256 of the file just read, for the audit trail,
+ * on the last file registered. */
+static void record_stream(struct loader *L, const struct merit_xml_stream *s)
 {
     merit_file *f = &L->call->files[L->call->file_count - 1];
-    f->bytes = size;
-    if (merit_sha256(bytes, size, f->sha256) != 0)
-        return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, f->path, 0, 0,
-                           "cannot compute the SHA-256 of this file");
-    f->hashed = true;
-    return 0;
+    f->bytes = s->bytes;
+    f->hashed = s->hashed;
+    memcpy(f->sha256, s->sha256, sizeof(f->sha256));
 }
 
 /* Lists the *.xml names in dir, sorted bytewise so that the order of a
@@ -379,10 +360,24 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     return rc;
 }
 
+struct call_doc_args {
+    struct loader *L;
+    char **rubric_name, **rubric_href;
+    merit_loc *rubric_loc;
+};
+
+static int call_doc_read(void *user, struct merit_xml_doc *doc, const xmlNode *root)
+{
+    (void)root;
+    struct call_doc_args *a = user;
+    return load_call_doc(a->L, doc, a->rubric_name, a->rubric_href, a->rubric_loc);
+}
+
 /* --- proposals and sheets --------------------------------------------------- */
 
-static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
+static int add_proposal(void *user, struct merit_xml_doc *doc, const xmlNode *node)
 {
+    struct loader *L = user;
     merit_call *c = L->call;
     if (c->proposal_count >= L->ctx->limits.max_proposals) {
         if (!L->over_proposal_limit) {
@@ -402,7 +397,7 @@ static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNo
     merit_proposal *p = &c->proposals[c->proposal_count];
     memset(p, 0, sizeof(*p));
     size_t mark = merit_ctx_diag_count(L->ctx);
-    int rc = merit__proposal_from_node(L->ctx, doc, node, p);
+    int rc = merit__proposal_from_node(L->ctx, doc, node, L->call->rubric, p);
     if (rc == MERIT_ENOMEM) {
         merit__proposal_release(p);
         return rc;
@@ -422,14 +417,16 @@ static int add_proposal(struct loader *L, struct merit_xml_doc *doc, const xmlNo
     return rc;
 }
 
-static int add_sheet(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
+static int add_sheet(void *user, struct merit_xml_doc *doc, const xmlNode *node)
 {
+    struct loader *L = user;
     if (merit__grow((void **)&L->sheets, &L->sheet_cap, L->sheet_count, sizeof(*L->sheets)) != 0)
         return merit__oom(L->ctx);
     struct merit_raw_sheet *s = &L->sheets[L->sheet_count];
     memset(s, 0, sizeof(*s));
     size_t mark = merit_ctx_diag_count(L->ctx);
-    int rc = merit__sheet_from_node(L->ctx, doc, node, s);
+    /* the rubric loaded first: the scores are resolved as they are read */
+    int rc = merit__sheet_from_node(L->ctx, doc, node, L->call->rubric, s);
     if (rc != 0 && rc != MERIT_ENOMEM && L->ctx->keep_going && s->reviewer != NULL) {
         L->failed = true;
         int r =
@@ -438,15 +435,39 @@ static int add_sheet(struct loader *L, struct merit_xml_doc *doc, const xmlNode 
         return r;
     }
     L->sheet_count++;
+    /* a review with a wrong score fails the load, or, with keep-going, is
+     * left out alone when the sheets are resolved */
+    if (rc == 0 && s->invalid_reviews > 0 && !L->ctx->keep_going)
+        rc = MERIT_EINVALID;
     return rc;
 }
 
-typedef int (*record_fn)(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node);
+/* Takes back what a file that did not load whole had added: the records
+ * read before its first error, and what they had rejected. */
+static void forget_since(struct loader *L, size_t proposals, size_t sheets, size_t rejected,
+                         size_t rejected_ids)
+{
+    merit_call *c = L->call;
+    while (c->proposal_count > proposals)
+        merit__proposal_release(&c->proposals[--c->proposal_count]);
+    while (L->sheet_count > sheets)
+        merit__sheet_release(&L->sheets[--L->sheet_count]);
+    while (c->rejected_count > rejected) {
+        merit_rejected *r = &c->rejected[--c->rejected_count];
+        free(r->what);
+        free(r->reason);
+    }
+    while (L->rejected_id_count > rejected_ids)
+        free(L->rejected_ids[--L->rejected_id_count]);
+}
 
 /* Loads every file of a folder holding records of one kind: a single record
- * (<proposal>, <sheet>) or a bundle of them (<proposals>, <sheets>). */
+ * (<proposal>, <sheet>) or a bundle of them (<proposals>, <sheets>), each
+ * record handed to `add` as soon as it is read. A file that is not
+ * well-formed or not valid counts for nothing, even the records read
+ * before its first error. */
 static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind,
-                       const char *record, const char *bundle, record_fn add)
+                       merit_xml_record_fn add)
 {
     char *dir = path_join(L->call->dir, sub);
     if (dir == NULL)
@@ -468,36 +489,23 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
             rc = merit__oom(L->ctx);
             break;
         }
-        struct merit_xml_doc doc;
         size_t mark = merit_ctx_diag_count(L->ctx);
-        int one = merit__xml_read_file(L->ctx, display, &doc);
-        if (one == 0)
-            one = record_bytes(L, doc.bytes, doc.size);
-        if (one == 0)
-            one = merit__load_doc(L->ctx, &doc, kind);
-        bool loaded = one == 0; /* its records are checked one by one */
-        if (one == 0) {
-            const xmlNode *root = xmlDocGetRootElement(doc.doc);
-            if (merit__xml_is(root, bundle)) {
-                for (const xmlNode *n = merit__xml_child(root, record); n && one != MERIT_ENOMEM;
-                     n = merit__xml_next(n, record)) {
-                    int r = add(L, &doc, n);
-                    if (r != 0)
-                        one = r;
-                }
-            } else {
-                one = add(L, &doc, root);
+        size_t proposals = L->call->proposal_count, sheets = L->sheet_count;
+        size_t rejected = L->call->rejected_count, rejected_ids = L->rejected_id_count;
+        struct merit_xml_stream s = {.kind = kind, .on_record = add, .user = L};
+        int one = merit__xml_stream_file(L->ctx, display, &s);
+        record_stream(L, &s);
+        if (!s.file_ok && one != MERIT_ENOMEM) {
+            forget_since(L, proposals, sheets, rejected, rejected_ids);
+            if (L->ctx->keep_going) {
+                /* the file as a whole did not load */
+                merit_loc where = {display, 0, 0};
+                L->failed = true;
+                if (kind == MERIT_SCHEMA_PROPOSAL)
+                    L->proposals_incomplete = true;
+                one = reject(L, MERIT_REJECTED_FILE, where, mark, "invalid", "%s",
+                             L->call->files[L->call->file_count - 1].relpath);
             }
-        }
-        merit__xml_doc_release(&doc);
-        if (one != 0 && one != MERIT_ENOMEM && L->ctx->keep_going && !loaded) {
-            /* the file as a whole did not load */
-            merit_loc where = {display, 0, 0};
-            L->failed = true;
-            if (kind == MERIT_SCHEMA_PROPOSAL)
-                L->proposals_incomplete = true;
-            one = reject(L, MERIT_REJECTED_FILE, where, mark, "invalid", "%s",
-                         L->call->files[L->call->file_count - 1].relpath);
         }
         if (one != 0) {
             L->failed = true;
@@ -667,13 +675,15 @@ static int add_conflict(struct loader *L, size_t *cap, size_t reviewer, size_t p
     return 0;
 }
 
+/* Makes a loaded review the call's: the sheet loader resolved its scores
+ * into their final arrays, which move as they are; what is left needs the
+ * other files (the proposal) or the whole review (a criterion it leaves
+ * out). */
 static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, size_t reviewer,
-                          const struct merit_raw_review *rr, merit_review *out)
+                          struct merit_raw_review *rr, merit_review *out)
 {
     merit_ctx *ctx = L->ctx;
     const merit_rubric *rb = L->call->rubric;
-    size_t nc = rb->criterion_count;
-    int rc = 0;
     ssize_t p = find_proposal(L->call, rr->proposal);
     if (p < 0 && (L->proposals_incomplete || was_rejected(L, rr->proposal)))
         return MERIT_EINVALID; /* its proposal did not load: said already */
@@ -681,99 +691,24 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
         return merit__error_at(ctx, rr->proposal_loc,
                                "reviewer '%s' reviews proposal '%s', which is not in the call",
                                s->reviewer, rr->proposal);
+    *out = rr->review;
+    memset(&rr->review, 0, sizeof(rr->review));
+    rr->review.loc = out->loc; /* what keep-going names it by */
     out->reviewer = reviewer;
     out->proposal = (size_t)p;
-    out->confidence = rr->confidence;
-    out->loc = rr->loc;
-    out->steps = merit__malloc(nc * sizeof(*out->steps));
-    out->confidences = merit__calloc(nc, sizeof(*out->confidences));
-    out->comments = merit__calloc(nc, sizeof(*out->comments));
-    out->no_score_reasons = merit__calloc(nc, sizeof(*out->no_score_reasons));
-    out->score_locs = merit__calloc(nc, sizeof(*out->score_locs));
-    if (rr->comment != NULL)
-        out->comment = merit__strdup(rr->comment);
-    if (out->steps == NULL || out->confidences == NULL || out->comments == NULL ||
-        out->no_score_reasons == NULL || out->score_locs == NULL ||
-        (rr->comment != NULL && out->comment == NULL))
-        return merit__oom(ctx);
-    bool *seen = merit__calloc(nc, sizeof(bool));
-    if (seen == NULL)
-        return merit__oom(ctx);
-    bool unknown = false; /* a misspelt criterion: its error is enough */
-    mpq_t value;
-    mpq_init(value);
-    for (size_t i = 0; i < rr->score_count; i++) {
-        const struct merit_raw_score *sc = &rr->scores[i];
-        ssize_t ci = merit__rubric_criterion_index(rb, sc->criterion);
-        if (ci < 0) {
-            unknown = true;
-            rc = merit__error_at(ctx, sc->criterion_loc,
-                                 "unknown criterion '%s' (rubric '%s' has none of that id)",
-                                 sc->criterion, rb->id);
-            continue;
-        }
-        if (seen[ci])
-            continue; /* reported by the sheet loader */
-        seen[ci] = true;
-        out->score_locs[ci] = sc->value != NULL ? sc->value_loc : sc->loc;
-        if (sc->value == NULL) {
-            out->steps[ci] = MERIT_NO_SCORE;
-            out->no_score_reasons[ci] = merit__strdup(sc->comment);
-            if (out->no_score_reasons[ci] == NULL) {
-                rc = merit__oom(ctx);
-                break;
-            }
-            continue;
-        }
-        int32_t steps = 0;
-        if (merit_decimal_parse(sc->value, value) != 0) {
-            rc = merit__error_at(ctx, sc->value_loc, "score '%s' is not a number", sc->value);
-            continue;
-        }
-        if (mpq_cmp(value, rb->scale_min) < 0 || mpq_cmp(value, rb->scale_max) > 0) {
-            char *smin = merit_exact_string(rb->scale_min);
-            char *smax = merit_exact_string(rb->scale_max);
-            if (smin == NULL || smax == NULL)
-                merit__oom(ctx);
-            rc = merit__error_at(ctx, sc->value_loc,
-                                 "score %s for criterion '%s' is off the scale %s to %s", sc->value,
-                                 sc->criterion, smin ? smin : "?", smax ? smax : "?");
-            free(smin);
-            free(smax);
-            continue;
-        }
-        if (!merit__rubric_on_scale(rb, value, &steps)) {
-            char *sstep = merit_exact_string(rb->scale_step);
-            if (sstep == NULL)
-                merit__oom(ctx);
-            rc = merit__error_at(ctx, sc->value_loc,
-                                 "score %s for criterion '%s' is not on a step of %s", sc->value,
-                                 sc->criterion, sstep ? sstep : "?");
-            free(sstep);
-            continue;
-        }
-        out->steps[ci] = steps;
-        out->confidences[ci] = sc->confidence ? sc->confidence : rr->confidence;
-        out->comments[ci] = merit__strdup(sc->comment);
-        if (out->comments[ci] == NULL) {
-            rc = merit__oom(ctx);
-            break;
-        }
+    /* its wrong scores were reported as the sheet loaded */
+    int rc = rr->invalid ? MERIT_EINVALID : 0;
+    for (size_t ci = 0; ci < rb->criterion_count; ci++) {
+        if (out->score_locs[ci].file != NULL)
+            continue; /* scored, or a reason given */
+        /* a misspelt criterion: its error is enough */
+        rc = rr->unknown_criterion
+                 ? MERIT_EINVALID
+                 : merit__error_at(ctx, out->loc,
+                                   "review of proposal '%s' by '%s' neither scores criterion "
+                                   "'%s' nor gives a reason (<no-score>)",
+                                   rr->proposal, s->reviewer, rb->criteria[ci].id);
     }
-    mpq_clear(value);
-    for (size_t ci = 0; ci < nc; ci++) {
-        if (seen[ci])
-            continue;
-        out->steps[ci] = MERIT_NO_SCORE;
-        if (rc == MERIT_ENOMEM)
-            continue;
-        rc = unknown ? MERIT_EINVALID
-                     : merit__error_at(ctx, rr->loc,
-                                       "review of proposal '%s' by '%s' neither scores criterion "
-                                       "'%s' nor gives a reason (<no-score>)",
-                                       rr->proposal, s->reviewer, rb->criteria[ci].id);
-    }
-    free(seen);
     return rc;
 }
 
@@ -796,7 +731,7 @@ static int resolve_sheets(struct loader *L)
         sheet_of[i] = -1;
 
     for (size_t si = 0; si < L->sheet_count; si++) {
-        const struct merit_raw_sheet *s = &L->sheets[si];
+        struct merit_raw_sheet *s = &L->sheets[si];
         if (s->reviewer == NULL)
             continue;
         size_t mark = merit_ctx_diag_count(ctx);
@@ -820,6 +755,7 @@ static int resolve_sheets(struct loader *L)
                 free(sheet_of);
                 return MERIT_ENOMEM;
             }
+            merit__sheet_release_reviews(s); /* not needed: less memory from here */
             continue;
         }
         sheet_of[rv] = (ssize_t)si;
@@ -861,15 +797,20 @@ static int resolve_sheets(struct loader *L)
                 return one;
             }
             if (one != 0 && ctx->keep_going) {
-                const char *why = was_rejected(L, s->reviews[k].proposal)
+                const struct merit_raw_review *rr = &s->reviews[k];
+                const char *why = was_rejected(L, rr->proposal)
                                       ? "its proposal was rejected"
                                       : "its proposal is not among those that loaded";
+                /* a review of a proposal in the call is left out for its
+                 * scores: the first of their errors, said as it loaded */
+                if (rr->invalid && find_proposal(c, rr->proposal) >= 0)
+                    rmark = rr->diag_mark;
                 c->review_count--;
-                review_release(r, rb_criteria(c));
+                merit__review_release(r, rb_criteria(c));
                 memset(r, 0, sizeof(*r));
                 L->failed = true;
-                if (reject(L, MERIT_REJECTED_REVIEW, s->reviews[k].loc, rmark, why,
-                           "review of %s by %s", s->reviews[k].proposal, s->reviewer) != 0) {
+                if (reject(L, MERIT_REJECTED_REVIEW, rr->review.loc, rmark, why,
+                           "review of %s by %s", rr->proposal, s->reviewer) != 0) {
                     free(sheet_of);
                     return MERIT_ENOMEM;
                 }
@@ -878,6 +819,7 @@ static int resolve_sheets(struct loader *L)
             if (one != 0)
                 rc = one;
         }
+        merit__sheet_release_reviews(s); /* what is left once moved */
     }
     free(sheet_of);
 
@@ -963,8 +905,10 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
         if (display == NULL)
             return merit__oom(ctx);
         const struct merit_embedded_file *f = merit__shipped_rubric(name);
-        int rc = record_bytes(L, f->bytes, f->size);
-        return rc ? rc : merit_rubric_load_shipped(ctx, name, &L->call->rubric);
+        struct merit_xml_stream s;
+        int rc = merit__rubric_read(ctx, display, f->bytes, f->size, display, &L->call->rubric, &s);
+        record_stream(L, &s);
+        return rc;
     }
     /* a call is self-contained: its rubric lies inside its folder, so that
      * the folder alone can be replayed, and a call cannot make merit read
@@ -982,15 +926,11 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
     free(path);
     if (display == NULL)
         return merit__oom(ctx);
-    struct merit_xml_doc doc;
-    int rc = merit__xml_read_file(ctx, display, &doc);
-    if (rc != 0 && rc != MERIT_ENOMEM)
-        merit__note_at(ctx, loc, "the call names its rubric here");
-    if (rc == 0)
-        rc = record_bytes(L, doc.bytes, doc.size);
-    if (rc == 0)
-        rc = merit__rubric_load_doc(ctx, &doc, display, &L->call->rubric);
-    merit__xml_doc_release(&doc);
+    struct merit_xml_stream s;
+    int rc = merit__rubric_read(ctx, display, NULL, 0, display, &L->call->rubric, &s);
+    if (rc != 0 && rc != MERIT_ENOMEM && s.bytes == 0)
+        merit__note_at(ctx, loc, "the call names its rubric here"); /* it could not be read */
+    record_stream(L, &s);
     return rc;
 }
 
@@ -1024,21 +964,15 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         rc = merit__oom(ctx);
         goto done;
     }
-    struct merit_xml_doc doc;
     if (S_ISDIR(st.st_mode) && stat(display, &st) != 0 && errno == ENOENT) {
         rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, c->dir, 0, 0,
                          "not a call folder: it has no call.xml");
         goto done;
     }
-    rc = merit__xml_read_file(ctx, display, &doc);
-    if (rc == 0)
-        rc = record_bytes(&L, doc.bytes, doc.size);
-    if (rc == 0) {
-        rc = merit__load_doc(ctx, &doc, MERIT_SCHEMA_CALL);
-        if (rc == 0)
-            rc = load_call_doc(&L, &doc, &rubric_name, &rubric_href, &rubric_loc);
-    }
-    merit__xml_doc_release(&doc);
+    struct call_doc_args args = {&L, &rubric_name, &rubric_href, &rubric_loc};
+    struct merit_xml_stream s = {.kind = MERIT_SCHEMA_CALL, .on_record = call_doc_read, .user = &args};
+    rc = merit__xml_stream_file(ctx, display, &s);
+    record_stream(&L, &s);
     if (rc != 0 && (c->id == NULL || rc == MERIT_ENOMEM))
         goto done; /* without a call there is nothing to check against */
     L.failed = rc != 0;
@@ -1056,7 +990,7 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         }
     }
     int one =
-        load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, "proposal", "proposals", add_proposal);
+        load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, add_proposal);
     if (one == MERIT_ENOMEM) {
         rc = one;
         goto done;
@@ -1065,7 +999,7 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         L.failed = true;
         rc = rc ? rc : one;
     }
-    one = load_folder(&L, "reviews", MERIT_SCHEMA_SHEET, "sheet", "sheets", add_sheet);
+    one = load_folder(&L, "reviews", MERIT_SCHEMA_SHEET, add_sheet);
     if (one == MERIT_ENOMEM) {
         rc = one;
         goto done;

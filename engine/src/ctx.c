@@ -12,6 +12,8 @@ merit_ctx *merit_ctx_new(void)
         return NULL;
     merit_limits defaults = {0};
     merit_ctx_set_limits(ctx, &defaults);
+    ctx->keep_comments = true;
+    ctx->threads = 1;
     return ctx;
 }
 
@@ -98,6 +100,11 @@ const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index)
 void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going)
 {
     ctx->keep_going = keep_going;
+}
+
+void merit_ctx_set_keep_comments(merit_ctx *ctx, bool keep)
+{
+    ctx->keep_comments = keep;
 }
 
 bool merit_ctx_out_of_memory(const merit_ctx *ctx)
@@ -347,4 +354,47 @@ const char *merit_version(void)
 const char *merit_build_id(void)
 {
     return MERIT_BUILD_ID;
+}
+
+void merit_ctx_set_threads(merit_ctx *ctx, unsigned threads)
+{
+    ctx->threads = threads > 0 ? threads : 1;
+}
+
+merit_ctx *merit__ctx_fork(const merit_ctx *ctx)
+{
+    merit_ctx *fork = merit_ctx_new();
+    if (fork == NULL)
+        return NULL;
+    fork->limits = ctx->limits;
+    fork->keep_going = ctx->keep_going;
+    fork->keep_comments = ctx->keep_comments;
+    fork->threads = 1;
+    return fork;
+}
+
+int merit__ctx_join(merit_ctx *ctx, merit_ctx *fork)
+{
+    int rc = 0;
+    if (fork->diag_count > 0 && (ctx->diag_count + fork->diag_count > ctx->diag_cap)) {
+        size_t cap = ctx->diag_count + fork->diag_count;
+        struct merit_diag_item *grown = merit__realloc(ctx->diags, cap * sizeof(*grown));
+        if (grown == NULL) {
+            rc = merit__oom(ctx);
+        } else {
+            ctx->diags = grown;
+            ctx->diag_cap = cap;
+        }
+    }
+    if (rc == 0) {
+        /* the items own their strings, and diag.file/message point at them:
+         * moving the structs keeps them valid */
+        memcpy(ctx->diags + ctx->diag_count, fork->diags, fork->diag_count * sizeof(*fork->diags));
+        ctx->diag_count += fork->diag_count;
+        fork->diag_count = 0;
+    }
+    ctx->error_count += fork->error_count;
+    ctx->out_of_memory |= fork->out_of_memory;
+    merit_ctx_free(fork);
+    return rc;
 }

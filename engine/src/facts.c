@@ -1,10 +1,7 @@
 /* Derived facts and eligibility rules: see facts.h. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "facts.h"
-#include "textrule.h"
 
 uint64_t merit__count_words(const char *text)
 {
@@ -68,7 +65,7 @@ void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]
     mpz_clears(all, share, NULL);
 
     for (int s = 0; s < MERIT_SECTION_COUNT; s++)
-        words[s] = merit__count_words(p->sections[s]);
+        words[s] = p->words[s];
 }
 
 void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_section section,
@@ -105,27 +102,27 @@ bool merit__op_holds(merit_op op, int cmp)
     return false;
 }
 
-/* Runs a text rule on one subject: 1 passes, 0 fails, <0 an error. */
+/* Reports what a text rule's outcome, computed at load, says about one
+ * subject: 1 passes, 0 fails, <0 an error (diagnosed here, at rank time). */
 static int text_passes(merit_ctx *ctx, const merit_rule *rule, const merit_proposal *p,
-                       const char *subject, const char *where)
+                       merit_text_result result, const char *where)
 {
-    merit_match_result m = merit__textrule_match(rule->compiled, subject, strlen(subject));
-    if (m == MERIT_MATCH_LIMIT)
+    if (result == MERIT_TEXT_LIMIT)
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, rule->loc.file,
                            rule->loc.line, rule->loc.column,
                            "the pattern of text rule '%s' hit the match limit on %s of proposal "
                            "'%s' (the 'match' limit); simplify the pattern: nested quantifiers "
                            "backtrack catastrophically",
                            rule->id, where, p->id);
-    if (m == MERIT_MATCH_ERROR)
+    /* MERIT_TEXT_NOT_RUN: the proposal was loaded without this rubric */
+    if (result != MERIT_TEXT_PASSED && result != MERIT_TEXT_FAILED)
         return merit__error_at(ctx, rule->loc,
                                "text rule '%s' failed to run on %s of proposal '%s'", rule->id,
                                where, p->id);
-    bool matched = m == MERIT_MATCH_YES;
-    return matched == rule->expect_match ? 1 : 0;
+    return result == MERIT_TEXT_PASSED ? 1 : 0;
 }
 
-int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, const merit_proposal *p,
+int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, size_t index, const merit_proposal *p,
                       const merit_proposal_result *pr, merit_rule_result *out)
 {
     out->failed_milestone = SIZE_MAX;
@@ -134,32 +131,28 @@ int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, const merit_propos
         out->passed = merit__op_holds(rule->op, mpq_cmp(out->actual, rule->value));
         return 0;
     }
+    merit_text_outcome none = {MERIT_TEXT_NOT_RUN, MERIT_NO_MILESTONE};
+    const merit_text_outcome *o = index < p->text_outcome_count ? &p->text_outcomes[index] : &none;
+    char where[128];
     if (!rule->each_milestone) {
-        char where[64];
         snprintf(where, sizeof(where), "section '%s'", merit_section_name(rule->section));
-        int r = text_passes(ctx, rule, p, p->sections[rule->section], where);
+        int r = text_passes(ctx, rule, p, (merit_text_result)o->result, where);
         if (r < 0)
             return r;
         out->passed = r == 1;
         return 0;
     }
     out->passed = true;
-    for (size_t i = 0; i < p->milestone_count; i++) {
-        const merit_milestone *m = &p->milestones[i];
-        char *subject = merit__sprintf("%s\n%s", m->metric, m->description);
-        if (subject == NULL)
-            return merit__oom(ctx);
-        char where[128];
-        snprintf(where, sizeof(where), "milestone '%s'", m->id);
-        int r = text_passes(ctx, rule, p, subject, where);
-        free(subject);
-        if (r < 0)
-            return r;
-        if (r == 0) {
-            out->passed = false;
-            out->failed_milestone = i;
-            break;
-        }
-    }
+    if (o->result == MERIT_TEXT_PASSED)
+        return 0;
+    if (o->milestone < p->milestone_count)
+        snprintf(where, sizeof(where), "milestone '%s'", p->milestones[o->milestone].id);
+    else
+        snprintf(where, sizeof(where), "the milestones");
+    int r = text_passes(ctx, rule, p, (merit_text_result)o->result, where);
+    if (r < 0)
+        return r;
+    out->passed = false;
+    out->failed_milestone = o->milestone < p->milestone_count ? o->milestone : SIZE_MAX;
     return 0;
 }

@@ -13,7 +13,8 @@
  * CR, LF, form feed, vertical tab, or U+00A0). */
 uint64_t merit__count_words(const char *text);
 
-/* facts[] must be initialised; words[] gets each section's word count. */
+/* facts[] must be initialised; words[] gets each section's word count (as
+ * counted when the proposal loaded). */
 void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT],
                           uint64_t words[MERIT_SECTION_COUNT]);
 
@@ -22,10 +23,14 @@ void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]
 void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_section section,
                        mpq_t out);
 
-/* Applies one rule; out->actual must be initialised. A text rule whose
- * pattern hits the match limit is reported as an error diagnostic at the
- * rule and returns MERIT_ELIMIT. */
-int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, const merit_proposal *p,
+/* Applies one rule, rubric->rules[index]; out->actual must be initialised.
+ * A text rule is not run here: its outcome was computed when the proposal
+ * loaded (p->text_outcomes[index]), and is turned here into the result and
+ * the diagnostics. A text rule whose pattern hit the match limit is reported
+ * as an error diagnostic at the rule and returns MERIT_ELIMIT; one that
+ * failed to run, or has no outcome (the proposal was loaded without this
+ * rubric), is reported as an error and returns MERIT_EINVALID. */
+int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, size_t index, const merit_proposal *p,
                       const merit_proposal_result *pr, merit_rule_result *out);
 
 /* True when `cmp` (the sign of actual - value) satisfies op. */

@@ -28,7 +28,16 @@ struct merit_ctx {
     merit_limits limits;
     bool out_of_memory; /* a diagnostic could not be recorded */
     bool keep_going;    /* load what is valid, list what is not */
+    bool keep_comments; /* keep reviewers' comments; true unless told otherwise */
+    unsigned threads;   /* threads a call's loading may use; 1 unless told otherwise */
 };
+
+/* A context for work on another thread: the same settings, its own
+ * diagnostics (NULL when out of memory). */
+merit_ctx *merit__ctx_fork(const merit_ctx *ctx);
+/* Appends the fork's diagnostics to ctx, in their order, and frees the
+ * fork. Returns 0, or MERIT_ENOMEM. */
+int merit__ctx_join(merit_ctx *ctx, merit_ctx *fork);
 
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)
 #define MERIT_DEFAULT_MAX_DEPTH 64u
@@ -71,6 +80,13 @@ int merit__grow(void **array, size_t *cap, size_t count, size_t elem_size);
 char *merit__strdup(const char *s);
 char *merit__strndup(const char *s, size_t n);
 char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* SHA-256 over bytes that arrive in pieces (hash.c, libcrypto): begin
+ * returns a hash in progress (NULL when out of memory), end writes the
+ * digest and frees it. Both return 0 or -1. */
+void *merit__sha256_begin(void);
+int merit__sha256_add(void *hash, const void *bytes, size_t size);
+int merit__sha256_end(void *hash, unsigned char out[32]);
 
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "merit/number.h"
 #include "proposal.h"
+#include "textrule.h"
 
 void merit__proposal_release(merit_proposal *p)
 {
@@ -25,8 +27,7 @@ void merit__proposal_release(merit_proposal *p)
         free(p->milestones[i].description);
     }
     free(p->milestones);
-    for (int i = 0; i < MERIT_SECTION_COUNT; i++)
-        free(p->sections[i]);
+    free(p->text_outcomes);
     free(p->years);
     memset(p, 0, sizeof(*p));
 }
@@ -92,8 +93,10 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
     return rc;
 }
 
+/* *text_out gets the milestones section: each milestone's metric and
+ * description, each followed by a newline. */
 static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *ms,
-                           merit_proposal *p)
+                           merit_proposal *p, char **text_out)
 {
     int rc = 0;
     size_t n = count_children(ms, "milestone");
@@ -128,7 +131,7 @@ static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         o += (size_t)sprintf(text + o, "%s\n%s\n", mi->metric, mi->description);
     }
     text[o] = '\0';
-    p->sections[MERIT_SECTION_MILESTONES] = text;
+    *text_out = text;
     return rc;
 }
 
@@ -215,8 +218,9 @@ static int load_budget(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode 
     return rc;
 }
 
-int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
-                              merit_proposal *p)
+/* Everything but the text rules; texts[] gets the section texts. */
+static int load_proposal(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                         merit_proposal *p, char *texts[MERIT_SECTION_COUNT])
 {
     int rc = 0;
     p->loc = merit__xml_loc(doc, node, NULL);
@@ -246,10 +250,10 @@ int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const x
     };
     for (size_t i = 0; i < sizeof(text_sections) / sizeof(text_sections[0]); i++) {
         const xmlNode *s = merit__xml_child(sections, text_sections[i].element);
-        p->sections[text_sections[i].section] = merit__xml_text(s, false);
-        if (p->sections[text_sections[i].section] == NULL)
+        texts[text_sections[i].section] = merit__xml_text(s, false);
+        if (texts[text_sections[i].section] == NULL)
             return merit__oom(ctx);
-        size_t bytes = strlen(p->sections[text_sections[i].section]);
+        size_t bytes = strlen(texts[text_sections[i].section]);
         if (bytes > ctx->limits.max_text_bytes) {
             merit_loc loc = merit__xml_loc(doc, s, NULL);
             rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
@@ -259,7 +263,8 @@ int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const x
                              text_sections[i].element, p->id, bytes, ctx->limits.max_text_bytes);
         }
     }
-    one = load_milestones(ctx, doc, merit__xml_child(sections, "milestones"), p);
+    one = load_milestones(ctx, doc, merit__xml_child(sections, "milestones"), p,
+                          &texts[MERIT_SECTION_MILESTONES]);
     if (one == MERIT_ENOMEM)
         return one;
     rc = one ? one : rc;
@@ -267,4 +272,81 @@ int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const x
     if (one == MERIT_ENOMEM)
         return one;
     return one ? one : rc;
+}
+
+/* A match judged by the rule: passed when it matched as the rule expects. */
+static merit_text_result judge(const merit_rule *rule, merit_match_result m)
+{
+    if (m == MERIT_MATCH_LIMIT)
+        return MERIT_TEXT_LIMIT;
+    if (m == MERIT_MATCH_ERROR)
+        return MERIT_TEXT_ERROR;
+    return (m == MERIT_MATCH_YES) == rule->expect_match ? MERIT_TEXT_PASSED : MERIT_TEXT_FAILED;
+}
+
+/* Runs every text rule of the rubric on the texts, into p->text_outcomes.
+ * Each-milestone rules stop at the first milestone that does not pass, as
+ * the ranking once did when it ran them. */
+static int run_text_rules(merit_ctx *ctx, const merit_rubric *rubric, merit_proposal *p,
+                          char *const texts[MERIT_SECTION_COUNT])
+{
+    bool any = false;
+    for (size_t k = 0; k < rubric->rule_count; k++)
+        any = any || rubric->rules[k].is_text;
+    if (!any)
+        return 0;
+    p->text_outcomes = merit__calloc(rubric->rule_count, sizeof(*p->text_outcomes));
+    if (p->text_outcomes == NULL)
+        return merit__oom(ctx);
+    p->text_outcome_count = rubric->rule_count;
+    for (size_t k = 0; k < rubric->rule_count; k++) {
+        const merit_rule *rule = &rubric->rules[k];
+        merit_text_outcome *out = &p->text_outcomes[k];
+        out->milestone = MERIT_NO_MILESTONE;
+        if (!rule->is_text)
+            continue;
+        if (!rule->each_milestone) {
+            const char *text = texts[rule->section];
+            out->result = judge(rule, merit__textrule_match(rule->compiled, text, strlen(text)));
+            continue;
+        }
+        /* A milestone's subject is "metric\ndescription": the milestones
+         * section holds exactly that for each milestone, followed by a
+         * newline, and PCRE2 sees no byte outside the subject's length. */
+        const char *subject = texts[MERIT_SECTION_MILESTONES];
+        out->result = MERIT_TEXT_PASSED;
+        for (size_t i = 0; i < p->milestone_count; i++) {
+            const merit_milestone *m = &p->milestones[i];
+            size_t length = strlen(m->metric) + 1 + strlen(m->description);
+            out->result = judge(rule, merit__textrule_match(rule->compiled, subject, length));
+            if (out->result != MERIT_TEXT_PASSED) {
+                out->milestone = (uint32_t)i;
+                break;
+            }
+            subject += length + 1;
+        }
+    }
+    return 0;
+}
+
+int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                              const merit_rubric *rubric, merit_proposal *p)
+{
+    char *texts[MERIT_SECTION_COUNT] = {NULL};
+    int rc = load_proposal(ctx, doc, node, p, texts);
+    if (rc != MERIT_ENOMEM) {
+        for (int s = 0; s < MERIT_SECTION_COUNT; s++)
+            p->words[s] = merit__count_words(texts[s]);
+        /* an invalid proposal is never ranked, and a text over the limit
+         * is not worth matching */
+        if (rc == 0 && rubric != NULL)
+            rc = run_text_rules(ctx, rubric, p, texts);
+    }
+    for (int s = 0; s < MERIT_SECTION_COUNT; s++)
+        free(texts[s]);
+    for (size_t i = 0; i < p->milestone_count; i++) {
+        free(p->milestones[i].description);
+        p->milestones[i].description = NULL;
+    }
+    return rc;
 }

@@ -420,7 +420,7 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
         merit__facts_compute(p, pr->facts, pr->words);
         pr->eligible = true;
         for (size_t k = 0; k < rb->rule_count; k++) {
-            int one = merit__rule_apply(ctx, &rb->rules[k], p, pr, &pr->rules[k]);
+            int one = merit__rule_apply(ctx, &rb->rules[k], k, p, pr, &pr->rules[k]);
             if (one == MERIT_ENOMEM) {
                 rc = one;
                 goto done;

@@ -486,51 +486,42 @@ done:
     return 0;
 }
 
-int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind)
+struct rubric_build {
+    merit_ctx *ctx;
+    const char *source;
+    merit_rubric **out;
+};
+
+static int rubric_record(void *user, struct merit_xml_doc *doc, const xmlNode *root)
 {
-    int rc = merit__xml_parse(ctx, doc);
-    if (rc != 0)
-        return rc;
-    const xmlNode *root = xmlDocGetRootElement(doc->doc);
-    const char *want = merit__schema_name(kind);
-    if (root == NULL || root->ns == NULL ||
-        strcmp((const char *)root->ns->href, MERIT_NAMESPACE) != 0) {
-        merit_loc loc = merit__xml_loc(doc, root, NULL);
-        return merit__error_at(
-            ctx, loc,
-            "root element is not in merit's namespace '" MERIT_NAMESPACE "' (expected a %s)", want);
-    }
-    /* the kinds of root each place takes: a record, or a bundle of them */
-    static const char *const bundles[MERIT_SCHEMA_COUNT] = {NULL, NULL, "proposals", "sheets"};
-    static const char *const what[MERIT_SCHEMA_COUNT] = {"a <call>", "a <rubric>",
-                                                         "a <proposal> or <proposals> bundle",
-                                                         "a <sheet> or <sheets> bundle"};
-    const char *name = (const char *)root->name;
-    if (strcmp(name, want) != 0 && (bundles[kind] == NULL || strcmp(name, bundles[kind]) != 0))
-        return merit__error_at(ctx, merit__xml_loc(doc, root, NULL),
-                               "a <%s> cannot stand here: this file must hold %s", name,
-                               what[kind]);
-    return merit__xml_validate(ctx, doc, kind);
+    (void)root;
+    struct rubric_build *b = user;
+    return merit__rubric_from_doc(b->ctx, doc, b->source, b->out);
 }
 
-int merit__rubric_load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
-                           merit_rubric **out)
+int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                       const char *source, merit_rubric **out, struct merit_xml_stream *stream)
 {
-    int rc = merit__load_doc(ctx, doc, MERIT_SCHEMA_RUBRIC);
-    if (rc == 0)
-        rc = merit__rubric_from_doc(ctx, doc, source, out);
+    *out = NULL;
+    struct rubric_build b = {ctx, source, out};
+    struct merit_xml_stream mine;
+    if (stream == NULL)
+        stream = &mine;
+    stream->kind = MERIT_SCHEMA_RUBRIC;
+    stream->on_record = rubric_record;
+    stream->user = &b;
+    int rc = bytes != NULL ? merit__xml_stream_bytes(ctx, path, bytes, size, stream)
+                           : merit__xml_stream_file(ctx, path, stream);
+    if (rc != 0) {
+        merit_rubric_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
 int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **out)
 {
-    *out = NULL;
-    struct merit_xml_doc doc;
-    int rc = merit__xml_read_file(ctx, path, &doc);
-    if (rc == 0)
-        rc = merit__rubric_load_doc(ctx, &doc, path, out);
-    merit__xml_doc_release(&doc);
-    return rc;
+    return merit__rubric_read(ctx, path, NULL, 0, path, out, NULL);
 }
 
 const struct merit_embedded_file *merit__shipped_rubric(const char *name)
@@ -551,11 +542,7 @@ int merit_rubric_load_shipped(merit_ctx *ctx, const char *name, merit_rubric **o
     char *source = merit__sprintf("shipped:%s", name);
     if (source == NULL)
         return merit__oom(ctx);
-    struct merit_xml_doc doc;
-    int rc = merit__xml_set_bytes(ctx, source, f->bytes, f->size, &doc);
-    if (rc == 0)
-        rc = merit__rubric_load_doc(ctx, &doc, source, out);
-    merit__xml_doc_release(&doc);
+    int rc = merit__rubric_read(ctx, source, f->bytes, f->size, source, out, NULL);
     free(source);
     return rc;
 }

@@ -8,17 +8,15 @@
 #include "internal.h"
 #include "xml_input.h"
 
-/* Parses and validates doc against kind's schema, after checking that the
- * root element is in merit's namespace. */
-int merit__load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind);
-
 /* Builds a rubric from a validated document; locations name `source`. */
 int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
                            merit_rubric **out);
 
-/* Parses, validates and builds a rubric from bytes already read into doc. */
-int merit__rubric_load_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
-                           merit_rubric **out);
+/* Reads, checks and builds a rubric from the file at path or, when bytes is
+ * not NULL, from bytes in memory (path then only names it). stream (may be
+ * NULL) gets the size and SHA-256 of what was read. */
+int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                       const char *source, merit_rubric **out, struct merit_xml_stream *stream);
 
 /* True when value lies on the scale and on its step; *steps_out (optional)
  * gets (value - min) / step. */

@@ -1,8 +1,32 @@
-/* Score sheets as written: see sheet.h. */
+/* Score sheets as loaded: see sheet.h. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "merit/number.h"
+#include "rubric.h"
 #include "sheet.h"
+
+void merit__review_release(merit_review *r, size_t criteria)
+{
+    if (r->no_score_reasons != NULL)
+        for (size_t i = 0; i < criteria; i++)
+            free(r->no_score_reasons[i]);
+    free(r->score_locs); /* the block of every per-criterion array */
+    free(r->comments);   /* the array with the texts */
+    free(r->comment);
+}
+
+void merit__sheet_release_reviews(struct merit_raw_sheet *s)
+{
+    for (size_t i = 0; i < s->review_count; i++) {
+        merit__review_release(&s->reviews[i].review, s->criterion_count);
+        free(s->reviews[i].proposal);
+    }
+    free(s->reviews);
+    s->reviews = NULL;
+    s->review_count = 0;
+    s->invalid_reviews = 0;
+}
 
 void merit__sheet_release(struct merit_raw_sheet *s)
 {
@@ -15,18 +39,7 @@ void merit__sheet_release(struct merit_raw_sheet *s)
         free(s->conflicts[i].reason);
     }
     free(s->conflicts);
-    for (size_t i = 0; i < s->review_count; i++) {
-        struct merit_raw_review *r = &s->reviews[i];
-        for (size_t k = 0; k < r->score_count; k++) {
-            free(r->scores[k].criterion);
-            free(r->scores[k].value);
-            free(r->scores[k].comment);
-        }
-        free(r->scores);
-        free(r->proposal);
-        free(r->comment);
-    }
-    free(s->reviews);
+    merit__sheet_release_reviews(s);
     memset(s, 0, sizeof(*s));
 }
 
@@ -38,13 +51,19 @@ static size_t count_children(const xmlNode *parent, const char *name)
     return n;
 }
 
-/* Orders review indices by proposal id, then position in the sheet. */
-static const struct merit_raw_sheet *sorting;
+/* A review's place in the sheet with its proposal id, sorted on their own:
+ * the comparison needs nothing else, so the sort is reentrant. */
+struct review_key {
+    const char *proposal;
+    size_t index;
+};
+
+/* By proposal id, then position in the sheet. */
 static int compare_by_proposal(const void *a, const void *b)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(sorting->reviews[x].proposal, sorting->reviews[y].proposal);
-    return c != 0 ? c : (x > y) - (x < y);
+    const struct review_key *x = a, *y = b;
+    int c = strcmp(x->proposal, y->proposal);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
 }
 
 /* A proposal reviewed twice in one sheet: found by sorting, so that a sheet
@@ -55,7 +74,7 @@ static int check_duplicate_reviews(merit_ctx *ctx, const struct merit_raw_sheet 
     size_t n = sheet->review_count;
     if (n < 2)
         return 0;
-    size_t *order = merit__malloc(n * sizeof(*order));
+    struct review_key *order = merit__malloc(n * sizeof(*order));
     size_t *first = merit__malloc(n * sizeof(*first));
     if (order == NULL || first == NULL) {
         free(order);
@@ -63,14 +82,15 @@ static int check_duplicate_reviews(merit_ctx *ctx, const struct merit_raw_sheet 
         return merit__oom(ctx);
     }
     for (size_t i = 0; i < n; i++) {
-        order[i] = i;
+        order[i] = (struct review_key){sheet->reviews[i].proposal, i};
         first[i] = SIZE_MAX;
     }
-    sorting = sheet;
     qsort(order, n, sizeof(*order), compare_by_proposal);
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(sheet->reviews[order[i]].proposal, sheet->reviews[order[i - 1]].proposal) == 0)
-            first[order[i]] = first[order[i - 1]] != SIZE_MAX ? first[order[i - 1]] : order[i - 1];
+    for (size_t i = 1; i < n; i++) {
+        size_t at = order[i].index, before = order[i - 1].index;
+        if (strcmp(order[i].proposal, order[i - 1].proposal) == 0)
+            first[at] = first[before] != SIZE_MAX ? first[before] : before;
+    }
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (first[i] == SIZE_MAX)
@@ -78,62 +98,197 @@ static int check_duplicate_reviews(merit_ctx *ctx, const struct merit_raw_sheet 
         const struct merit_raw_review *r = &sheet->reviews[i];
         rc = merit__error_at(ctx, r->proposal_loc, "reviewer '%s' reviews proposal '%s' twice",
                              sheet->reviewer, r->proposal);
-        merit__note_at(ctx, sheet->reviews[first[i]].loc, "first reviewed here");
+        merit__note_at(ctx, sheet->reviews[first[i]].review.loc, "first reviewed here");
     }
     free(order);
     free(first);
     return rc;
 }
 
-static int load_review(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
-                       struct merit_raw_sheet *sheet, struct merit_raw_review *r)
+/* What loading the reviews of one sheet shares. */
+struct sheet_load {
+    merit_ctx *ctx;
+    struct merit_xml_doc *doc;
+    const merit_rubric *rubric; /* NULL: scores are only checked for repeats */
+    struct merit_raw_sheet *sheet;
+    char **texts; /* the score comments of the review loading, by criterion */
+    mpq_t value;
+};
+
+static bool is_score(const xmlNode *node)
+{
+    return merit__xml_is(node, "score") || merit__xml_is(node, "no-score");
+}
+
+/* The per-criterion arrays of a review share one allocation, score_locs
+ * first (the most aligned), which merit__review_release frees. Room for
+ * no-score reasons is made only when the review has a no-score. */
+static int alloc_arrays(merit_review *r, size_t nc, bool reasons)
+{
+    size_t each = sizeof(merit_loc) + (reasons ? sizeof(char *) : 0) + sizeof(int32_t) + 1;
+    unsigned char *block = merit__calloc(nc > 0 ? nc : 1, each);
+    if (block == NULL)
+        return -1;
+    r->score_locs = (merit_loc *)(void *)block;
+    block += nc * sizeof(merit_loc);
+    if (reasons) {
+        r->no_score_reasons = (char **)(void *)block;
+        block += nc * sizeof(char *);
+    }
+    r->steps = (int32_t *)(void *)block;
+    r->confidences = block + nc * sizeof(int32_t);
+    for (size_t i = 0; i < nc; i++)
+        r->steps[i] = MERIT_NO_SCORE; /* until a score says otherwise */
+    return 0;
+}
+
+/* The comments of a review in one allocation: the array of nc pointers,
+ * then the texts it points to. */
+static int pack_comments(merit_review *r, char *const *texts, size_t nc)
+{
+    size_t bytes = nc * sizeof(char *);
+    for (size_t i = 0; i < nc; i++)
+        if (texts[i] != NULL)
+            bytes += strlen(texts[i]) + 1;
+    r->comments = merit__malloc(bytes > 0 ? bytes : 1);
+    if (r->comments == NULL)
+        return -1;
+    char *at = (char *)(r->comments + nc);
+    for (size_t i = 0; i < nc; i++) {
+        r->comments[i] = NULL;
+        if (texts[i] == NULL)
+            continue;
+        size_t n = strlen(texts[i]) + 1;
+        memcpy(at, texts[i], n);
+        r->comments[i] = at;
+        at += n;
+    }
+    return 0;
+}
+
+/* Reports the score or no-score `score` of a review when one before it in
+ * the review names the same criterion: an error for each, with a note at the
+ * earlier one. Returns 0 when there is none. */
+static int report_repeats(struct sheet_load *S, const xmlNode *review, const xmlNode *score,
+                          const char *criterion, const struct merit_raw_review *r)
 {
     int rc = 0;
-    r->loc = merit__xml_loc(doc, node, NULL);
-    r->proposal_loc = merit__xml_loc(doc, node, "proposal");
+    for (const xmlNode *e = merit__xml_child(review, NULL); e != score;
+         e = merit__xml_next(e, NULL)) {
+        if (!is_score(e) || strcmp(merit__xml_attr(e, "criterion"), criterion) != 0)
+            continue;
+        rc = merit__error_at(S->ctx, merit__xml_loc(S->doc, score, "criterion"),
+                             "reviewer '%s' scores criterion '%s' of proposal '%s' twice",
+                             S->sheet->reviewer, criterion, r->proposal);
+        merit__note_at(S->ctx, merit__xml_loc(S->doc, e, NULL), "first scored here");
+    }
+    return rc;
+}
+
+/* A <score>'s value as a count of steps of the rubric's scale, or the
+ * reason it is none. */
+static int score_steps(struct sheet_load *S, const xmlNode *score, const char *criterion,
+                       merit_loc value_loc, int32_t *steps)
+{
+    const merit_rubric *rb = S->rubric;
+    const char *text = merit__xml_attr(score, "value");
+    int rc = 0;
+    if (merit_decimal_parse(text, S->value) != 0)
+        return merit__error_at(S->ctx, value_loc, "score '%s' is not a number", text);
+    if (mpq_cmp(S->value, rb->scale_min) < 0 || mpq_cmp(S->value, rb->scale_max) > 0) {
+        char *smin = merit_exact_string(rb->scale_min);
+        char *smax = merit_exact_string(rb->scale_max);
+        if (smin == NULL || smax == NULL)
+            merit__oom(S->ctx);
+        rc = merit__error_at(S->ctx, value_loc,
+                             "score %s for criterion '%s' is off the scale %s to %s", text,
+                             criterion, smin ? smin : "?", smax ? smax : "?");
+        free(smin);
+        free(smax);
+    } else if (!merit__rubric_on_scale(rb, S->value, steps)) {
+        char *sstep = merit_exact_string(rb->scale_step);
+        if (sstep == NULL)
+            merit__oom(S->ctx);
+        rc = merit__error_at(S->ctx, value_loc,
+                             "score %s for criterion '%s' is not on a step of %s", text,
+                             criterion, sstep ? sstep : "?");
+        free(sstep);
+    }
+    return rc;
+}
+
+/* Loads one <review>; with a rubric, resolves its scores as well (a wrong
+ * one marks the review invalid). Returns nonzero for what fails the sheet: a
+ * criterion named twice, or MERIT_ENOMEM. The comments read go to
+ * S->texts, which the caller empties. */
+static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_raw_review *r)
+{
+    merit_ctx *ctx = S->ctx;
+    const merit_rubric *rb = S->rubric;
+    merit_review *out = &r->review;
+    int rc = 0;
+    r->diag_mark = merit_ctx_diag_count(ctx);
+    out->loc = merit__xml_loc(S->doc, node, NULL);
+    r->proposal_loc = merit__xml_loc(S->doc, node, "proposal");
     r->proposal = merit__strdup(merit__xml_attr(node, "proposal"));
     if (r->proposal == NULL)
         return merit__oom(ctx);
-    r->confidence = (uint8_t)strtoul(merit__xml_attr(node, "confidence"), NULL, 10);
+    out->confidence = (uint8_t)strtoul(merit__xml_attr(node, "confidence"), NULL, 10);
     const xmlNode *comment = merit__xml_child(node, "comment");
-    if (comment != NULL && (r->comment = merit__xml_text(comment, false)) == NULL)
+    if (ctx->keep_comments && comment != NULL &&
+        (out->comment = merit__xml_text(comment, false)) == NULL)
         return merit__oom(ctx);
-    size_t n = count_children(node, "score") + count_children(node, "no-score");
-    r->scores = merit__calloc(n, sizeof(*r->scores));
-    if (r->scores == NULL)
+    size_t nc = rb != NULL ? rb->criterion_count : 0;
+    if (rb != NULL && alloc_arrays(out, nc, count_children(node, "no-score") > 0) != 0)
         return merit__oom(ctx);
     for (const xmlNode *c = merit__xml_child(node, NULL); c; c = merit__xml_next(c, NULL)) {
         bool scored = merit__xml_is(c, "score");
         if (!scored && !merit__xml_is(c, "no-score"))
             continue;
-        struct merit_raw_score *s = &r->scores[r->score_count++];
-        s->loc = merit__xml_loc(doc, c, NULL);
-        s->criterion_loc = merit__xml_loc(doc, c, "criterion");
-        s->criterion = merit__strdup(merit__xml_attr(c, "criterion"));
-        s->comment = merit__xml_text(c, false);
-        if (s->criterion == NULL || s->comment == NULL)
-            return merit__oom(ctx);
-        if (scored) {
-            s->value_loc = merit__xml_loc(doc, c, "value");
-            if ((s->value = merit__strdup(merit__xml_attr(c, "value"))) == NULL)
-                return merit__oom(ctx);
-            const char *conf = merit__xml_attr(c, "confidence");
-            s->confidence = conf ? (uint8_t)strtoul(conf, NULL, 10) : 0;
+        const char *criterion = merit__xml_attr(c, "criterion");
+        ssize_t ci = rb != NULL ? merit__rubric_criterion_index(rb, criterion) : -1;
+        /* a repeat of a known criterion finds its place taken; any other
+         * is looked for by name among the scores before it */
+        if (rb == NULL || ci < 0 || out->score_locs[ci].file != NULL) {
+            if (report_repeats(S, node, c, criterion, r) != 0)
+                rc = MERIT_EINVALID;
+            if (rb == NULL || ci >= 0)
+                continue; /* nothing to resolve, or the first one counts */
         }
-        for (size_t k = 0; k + 1 < r->score_count; k++)
-            if (strcmp(r->scores[k].criterion, s->criterion) == 0) {
-                rc = merit__error_at(ctx, s->criterion_loc,
-                                     "reviewer '%s' scores criterion '%s' of proposal '%s' "
-                                     "twice",
-                                     sheet->reviewer, s->criterion, r->proposal);
-                merit__note_at(ctx, r->scores[k].loc, "first scored here");
-            }
+        if (ci < 0) {
+            /* its error is enough: the criteria it leaves out go unsaid */
+            r->invalid = r->unknown_criterion = true;
+            merit__error_at(ctx, merit__xml_loc(S->doc, c, "criterion"),
+                            "unknown criterion '%s' (rubric '%s' has none of that id)", criterion,
+                            rb->id);
+            continue;
+        }
+        if (!scored) {
+            out->score_locs[ci] = merit__xml_loc(S->doc, c, NULL);
+            if ((out->no_score_reasons[ci] = merit__xml_text(c, false)) == NULL)
+                return merit__oom(ctx);
+            continue;
+        }
+        out->score_locs[ci] = merit__xml_loc(S->doc, c, "value");
+        int32_t steps = 0;
+        if (score_steps(S, c, criterion, out->score_locs[ci], &steps) != 0) {
+            r->invalid = true;
+            continue;
+        }
+        out->steps[ci] = steps;
+        const char *conf = merit__xml_attr(c, "confidence");
+        uint8_t own = conf != NULL ? (uint8_t)strtoul(conf, NULL, 10) : 0;
+        out->confidences[ci] = own != 0 ? own : out->confidence;
+        if (ctx->keep_comments && (S->texts[ci] = merit__xml_text(c, false)) == NULL)
+            return merit__oom(ctx);
     }
+    if (ctx->keep_comments && rb != NULL && pack_comments(out, S->texts, nc) != 0)
+        return merit__oom(ctx);
     return rc;
 }
 
 int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
-                           struct merit_raw_sheet *sheet)
+                           const merit_rubric *rubric, struct merit_raw_sheet *sheet)
 {
     int rc = 0;
     sheet->loc = merit__xml_loc(doc, node, NULL);
@@ -161,13 +316,26 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
     n = count_children(node, "review");
     if (n > 0 && (sheet->reviews = merit__calloc(n, sizeof(*sheet->reviews))) == NULL)
         return merit__oom(ctx);
+    size_t nc = rubric != NULL ? rubric->criterion_count : 0;
+    sheet->criterion_count = nc;
+    struct sheet_load S = {.ctx = ctx, .doc = doc, .rubric = rubric, .sheet = sheet};
+    if (nc > 0 && ctx->keep_comments && (S.texts = merit__calloc(nc, sizeof(char *))) == NULL)
+        return merit__oom(ctx);
+    mpq_init(S.value);
     for (const xmlNode *c = merit__xml_child(node, "review"); c; c = merit__xml_next(c, "review")) {
         struct merit_raw_review *r = &sheet->reviews[sheet->review_count++];
-        int one = load_review(ctx, doc, c, sheet, r);
-        if (one == MERIT_ENOMEM)
-            return one;
+        int one = load_review(&S, c, r);
+        for (size_t k = 0; S.texts != NULL && k < nc; k++) {
+            free(S.texts[k]);
+            S.texts[k] = NULL;
+        }
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            break;
+        }
         if (one)
             rc = one;
+        sheet->invalid_reviews += r->invalid;
         for (size_t k = 0; k < sheet->conflict_count; k++)
             if (strcmp(sheet->conflicts[k].proposal, r->proposal) == 0) {
                 rc = merit__error_at(ctx, r->proposal_loc,
@@ -177,6 +345,10 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
                 merit__note_at(ctx, sheet->conflicts[k].loc, "conflict declared here");
             }
     }
+    mpq_clear(S.value);
+    free(S.texts);
+    if (rc == MERIT_ENOMEM)
+        return rc;
     int dup = check_duplicate_reviews(ctx, sheet);
     return dup != 0 ? dup : rc;
 }

@@ -1,6 +1,7 @@
 /* Hardened XML reading: see xml_input.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,14 @@
 
 #include "xml_input.h"
 
-static unsigned long denied_loads;
+/* Each element's start tag is recorded in node->_private as its line (high
+ * 32 bits) and its offset plus one (low 32 bits); files are under 2 GiB. */
+_Static_assert(sizeof(uintptr_t) >= 8, "merit needs 64-bit pointers to record element places");
+
+/* How much of a file is read and parsed at a time. */
+#define CHUNK_BYTES (256u * 1024u)
+
+static atomic_ulong denied_loads;
 static bool initialised;
 
 static xmlParserInputPtr deny_external_entity(const char *url, const char *id,
@@ -25,13 +33,14 @@ static xmlParserInputPtr deny_external_entity(const char *url, const char *id,
     (void)url;
     (void)id;
     (void)ctxt;
-    denied_loads++;
+    atomic_fetch_add(&denied_loads, 1);
     return NULL;
 }
 
 /* libxml2's generic handler prints to stderr; merit never prints: every
  * message that matters reaches a structured handler and becomes a
- * diagnostic. */
+ * diagnostic. The handler is per thread in libxml2, so every reading sets
+ * it. */
 static void silent(void *ctx, const char *msg, ...)
 {
     (void)ctx;
@@ -50,7 +59,7 @@ void merit__xml_global_init(void)
 
 unsigned long merit__xml_denied_loads(void)
 {
-    return denied_loads;
+    return atomic_load(&denied_loads);
 }
 
 void merit__xml_doc_release(struct merit_xml_doc *doc)
@@ -60,68 +69,88 @@ void merit__xml_doc_release(struct merit_xml_doc *doc)
     if (doc->doc != NULL)
         xmlFreeDoc(doc->doc);
     free(doc->bytes);
-    free(doc->line_starts);
+    free(doc->head);
     memset(doc, 0, sizeof(*doc));
 }
 
-int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
-                         struct merit_xml_doc *doc)
+static void doc_init(struct merit_xml_doc *doc, const char *path)
 {
     memset(doc, 0, sizeof(*doc));
     doc->path = path;
-    doc->bytes = merit__malloc(size + 1);
-    if (doc->bytes == NULL)
-        return merit__oom(ctx);
-    memcpy(doc->bytes, bytes, size);
-    doc->bytes[size] = '\0';
-    doc->size = size;
-    return 0;
+    doc->base_line = 1;
+    doc->base_column = 1;
 }
 
-int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc)
+/* Opens path for reading: regular files only, never blocking on a FIFO.
+ * Returns the descriptor and the size fstat gives, or -1 after a
+ * diagnostic (*rc says which error). */
+static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc)
 {
-    memset(doc, 0, sizeof(*doc));
-    doc->path = path;
     /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         int e = errno;
         struct stat link;
         if (e == ENOENT && lstat(path, &link) == 0)
-            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
-                               "vanished: its name is listed but the file is gone (a dangling "
-                               "link, or removed while merit ran)");
-        if (e == ENOENT)
-            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
-                               "no such file");
-        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "cannot open: %s",
-                           strerror(e));
+            *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                              "vanished: its name is listed but the file is gone (a dangling "
+                              "link, or removed while merit ran)");
+        else if (e == ENOENT)
+            *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "no such file");
+        else
+            *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                              "cannot open: %s", strerror(e));
+        return -1;
     }
     struct stat st;
+    if (fstat(fd, &st) != 0)
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "cannot stat: %s",
+                          strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                          "is a directory, not an XML file");
+    else if (!S_ISREG(st.st_mode))
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                          "not a regular file");
+    else if ((uint64_t)st.st_size > ctx->limits.max_file_bytes)
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                          "file is %llu bytes, more than the file-size limit of %llu",
+                          (unsigned long long)st.st_size,
+                          (unsigned long long)ctx->limits.max_file_bytes);
+    else {
+        *size = (uint64_t)st.st_size;
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+static int grew_past_limit(merit_ctx *ctx, const char *path)
+{
+    return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                       "file grew past the file-size limit of %llu bytes while read",
+                       (unsigned long long)ctx->limits.max_file_bytes);
+}
+
+/* Reads up to want bytes, retrying on EINTR; returns the count, or -1. */
+static ssize_t read_some(int fd, unsigned char *into, size_t want)
+{
+    for (;;) {
+        ssize_t n = read(fd, into, want);
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}
+
+int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc)
+{
+    doc_init(doc, path);
+    uint64_t expected = 0;
     int rc = 0;
-    if (fstat(fd, &st) != 0) {
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "cannot stat: %s",
-                         strerror(errno));
-        goto done;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
-                         "is a directory, not an XML file");
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
-                         "not a regular file");
-        goto done;
-    }
-    if ((uint64_t)st.st_size > ctx->limits.max_file_bytes) {
-        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
-                         "file is %llu bytes, more than the file-size limit of %llu",
-                         (unsigned long long)st.st_size,
-                         (unsigned long long)ctx->limits.max_file_bytes);
-        goto done;
-    }
-    size_t cap = (size_t)st.st_size;
+    int fd = open_input(ctx, path, &expected, &rc);
+    if (fd < 0)
+        return rc;
+    size_t cap = (size_t)expected;
     doc->bytes = merit__malloc(cap + 1);
     if (doc->bytes == NULL) {
         rc = merit__oom(ctx);
@@ -133,15 +162,11 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
             /* all fstat promised is read: one byte more tells whether the
              * file grew meanwhile, without growing the buffer for nothing */
             unsigned char probe;
-            ssize_t extra = read(fd, &probe, 1);
-            if (extra < 0 && errno == EINTR)
-                continue;
+            ssize_t extra = read_some(fd, &probe, 1);
             if (extra <= 0)
                 break;
             if (cap >= ctx->limits.max_file_bytes) {
-                rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
-                                 "file grew past the file-size limit of %llu bytes while read",
-                                 (unsigned long long)ctx->limits.max_file_bytes);
+                rc = grew_past_limit(ctx, path);
                 goto done;
             }
             size_t new_cap = cap * 2 + 4096;
@@ -157,10 +182,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
             doc->bytes[got++] = probe;
             continue;
         }
-        ssize_t n = read(fd, doc->bytes + got, cap - got);
+        ssize_t n = read_some(fd, doc->bytes + got, cap - got);
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
             rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "read error: %s",
                              strerror(errno));
             goto done;
@@ -171,6 +194,7 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     }
     doc->bytes[got] = '\0';
     doc->size = got;
+    doc->cap = cap + 1;
     if (got == 0)
         rc =
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0, "file is empty");
@@ -184,46 +208,67 @@ done:
     return rc;
 }
 
-/* --- line and column lookup ------------------------------------------- */
+/* --- places in the file ----------------------------------------------------- */
 
-static int build_line_index(struct merit_xml_doc *doc)
+/* The held bytes around file offset off: *from is the offset of the
+ * returned buffer's first byte and *len its length. NULL when the offset is
+ * no longer held. */
+static const unsigned char *held(const struct merit_xml_doc *doc, size_t off, size_t *from,
+                                 size_t *len)
 {
-    if (doc->line_starts != NULL)
-        return 0;
-    size_t lines = 1;
-    for (size_t i = 0; i < doc->size; i++)
-        if (doc->bytes[i] == '\n')
-            lines++;
-    doc->line_starts = merit__malloc(lines * sizeof(uint32_t));
-    if (doc->line_starts == NULL)
-        return -1;
-    size_t l = 0;
-    doc->line_starts[l++] = 0;
-    for (size_t i = 0; i < doc->size; i++)
-        if (doc->bytes[i] == '\n')
-            doc->line_starts[l++] = (uint32_t)(i + 1);
-    doc->line_count = lines;
-    return 0;
+    if (doc->head != NULL && off < doc->head_size) {
+        *from = 0;
+        *len = doc->head_size;
+        return doc->head;
+    }
+    if (doc->bytes != NULL && off >= doc->base && off - doc->base <= doc->size) {
+        *from = doc->base;
+        *len = doc->size;
+        return doc->bytes;
+    }
+    return NULL;
 }
 
-static void offset_to_loc(const struct merit_xml_doc *doc, size_t offset, merit_loc *loc)
+/* Columns count characters, as libxml2's do: UTF-8 continuation bytes do
+ * not count. */
+static uint32_t count_chars(const unsigned char *p, size_t n)
 {
-    size_t lo = 0;
-    size_t hi = doc->line_count;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (doc->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    loc->line = (uint32_t)(lo + 1);
-    /* columns count characters, as libxml2's do: skip UTF-8 continuations */
-    uint32_t col = 1;
-    for (size_t i = doc->line_starts[lo]; i < offset; i++)
-        if ((doc->bytes[i] & 0xC0) != 0x80)
-            col++;
-    loc->column = col;
+    uint32_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += (p[i] & 0xC0) != 0x80;
+    return chars;
+}
+
+/* The column of a held offset (0 when it is not held). */
+static uint32_t column_of(const struct merit_xml_doc *doc, size_t off)
+{
+    size_t from, len;
+    const unsigned char *buf = held(doc, off, &from, &len);
+    if (buf == NULL)
+        return 0;
+    size_t i = off - from;
+    size_t start = i;
+    while (start > 0 && buf[start - 1] != '\n')
+        start--;
+    uint32_t col = 1 + count_chars(buf + start, i - start);
+    if (start == 0 && buf == doc->bytes && doc->base > 0)
+        col += doc->base_column - 1; /* the line began before the window */
+    return col;
+}
+
+/* Line and column of a held offset in the window, counted from its base
+ * (for the rare places no start tag records: the DOCTYPE). */
+static merit_loc window_loc(const struct merit_xml_doc *doc, size_t off)
+{
+    merit_loc loc = {doc->path, 0, 0};
+    if (off < doc->base || off - doc->base > doc->size)
+        return loc;
+    uint32_t line = doc->base_line;
+    for (size_t i = 0; i < off - doc->base; i++)
+        line += doc->bytes[i] == '\n';
+    loc.line = line;
+    loc.column = column_of(doc, off);
+    return loc;
 }
 
 static bool is_name_end(unsigned char c)
@@ -231,57 +276,38 @@ static bool is_name_end(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>';
 }
 
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const char *attr)
 {
     merit_loc loc = {doc->path, 0, 0};
     if (node == NULL)
         return loc;
-    long line = xmlGetLineNo(node);
-    if (line > 0)
-        loc.line = (uint32_t)line;
-    if (build_line_index(doc) != 0)
+    uintptr_t place = node->type == XML_ELEMENT_NODE ? (uintptr_t)node->_private : 0;
+    if (place == 0) {
+        long line = xmlGetLineNo(node);
+        loc.line = line > 0 ? (uint32_t)line : 0;
         return loc;
-    const char *name = (const char *)node->name;
-    size_t nlen = strlen(name);
-    size_t found = SIZE_MAX;
-    if (node->type == XML_ELEMENT_NODE && node->_private != NULL) {
-        /* the parser recorded where this start tag begins */
-        found = (size_t)(uintptr_t)node->_private - 1;
-    } else if (line > 0 && (size_t)line <= doc->line_count) {
-        /* no record: search backwards from the end of the line libxml2
-         * gives for "<name" or "<prefix:name" */
-        size_t end = (size_t)line < doc->line_count ? doc->line_starts[line] : doc->size;
-        size_t floor_line = line > 200 ? (size_t)line - 200 : 1;
-        size_t floor = doc->line_starts[floor_line - 1];
-        for (size_t i = end; i-- > floor;) {
-            if (doc->bytes[i] != '<')
-                continue;
-            size_t p = i + 1;
-            size_t q = p;
-            while (q < doc->size && !is_name_end(doc->bytes[q]) && doc->bytes[q] != ':')
-                q++;
-            if (q < doc->size && doc->bytes[q] == ':')
-                p = q + 1;
-            if (p + nlen < doc->size && memcmp(doc->bytes + p, name, nlen) == 0 &&
-                is_name_end(doc->bytes[p + nlen])) {
-                found = i;
-                break;
-            }
-        }
     }
-    if (found == SIZE_MAX || found >= doc->size)
-        return loc;
-    /* skip "<" and the qualified name */
-    nlen = 1;
-    while (found + nlen < doc->size && !is_name_end(doc->bytes[found + nlen]))
-        nlen++;
-    nlen--;
-    size_t at = found;
-    if (attr != NULL) {
+    size_t at = (size_t)(place & 0xFFFFFFFFu) - 1;
+    loc.line = (uint32_t)(place >> 32);
+    size_t from, len;
+    const unsigned char *buf = attr != NULL ? held(doc, at, &from, &len) : NULL;
+    if (buf != NULL) {
+        /* skip "<" and the qualified name, then look for ` attr=` outside
+         * quoted values; count the lines crossed on the way */
+        size_t i = at - from + 1;
+        while (i < len && !is_name_end(buf[i]))
+            i++;
         size_t alen = strlen(attr);
+        uint32_t lines = 0;
         char quote = 0;
-        for (size_t i = found + 1 + nlen; i < doc->size; i++) {
-            unsigned char c = doc->bytes[i];
+        for (; i < len; i++) {
+            unsigned char c = buf[i];
+            lines += c == '\n';
             if (quote) {
                 if (c == quote)
                     quote = 0;
@@ -293,21 +319,44 @@ merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const c
             }
             if (c == '>')
                 break;
-            if ((c == ' ' || c == '\t' || c == '\n' || c == '\r') && i + 1 + alen < doc->size &&
-                memcmp(doc->bytes + i + 1, attr, alen) == 0) {
+            if (is_space(c) && i + 1 + alen < len && memcmp(buf + i + 1, attr, alen) == 0) {
                 size_t k = i + 1 + alen;
-                while (k < doc->size && (doc->bytes[k] == ' ' || doc->bytes[k] == '\t' ||
-                                         doc->bytes[k] == '\n' || doc->bytes[k] == '\r'))
+                while (k < len && is_space(buf[k]))
                     k++;
-                if (k < doc->size && doc->bytes[k] == '=') {
-                    at = i + 1;
+                if (k < len && buf[k] == '=') {
+                    at = from + i + 1;
+                    loc.line += lines;
                     break;
                 }
             }
         }
     }
-    offset_to_loc(doc, at, &loc);
+    loc.column = column_of(doc, at);
     return loc;
+}
+
+/* Forgets the window's bytes before file offset keep, keeping the line and
+ * column of the new base. */
+static void window_drop(struct merit_xml_doc *doc, size_t keep)
+{
+    if (keep <= doc->base)
+        return;
+    size_t n = keep - doc->base;
+    if (n > doc->size)
+        n = doc->size;
+    const unsigned char *p = doc->bytes;
+    const unsigned char *last_nl = NULL;
+    for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))) != NULL; q++) {
+        doc->base_line++;
+        last_nl = q;
+    }
+    if (last_nl != NULL)
+        doc->base_column = 1 + count_chars(last_nl + 1, (size_t)(p + n - (last_nl + 1)));
+    else
+        doc->base_column += count_chars(p, n);
+    memmove(doc->bytes, doc->bytes + n, doc->size - n);
+    doc->size -= n;
+    doc->base += n;
 }
 
 /* --- parsing -------------------------------------------------------------- */
@@ -315,9 +364,24 @@ merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const c
 struct parse_state {
     merit_ctx *ctx;
     struct merit_xml_doc *doc;
+    struct merit_xml_stream *stream; /* NULL: parse whole, hand nothing over */
+    xmlParserCtxtPtr ctxt;
+    xmlSchemaValidCtxtPtr record_validator; /* bundles: checks each record */
+    const char *record;                     /* bundles: the records' element name */
     bool doctype_seen;
-    bool errors;
+    bool stopped;      /* reading was stopped: later complaints add nothing */
+    bool errors;       /* not well-formed, not valid, or refused */
+    bool limit;        /* a limit was exceeded */
+    bool stray_text;   /* text other than white space between a bundle's records */
+    int record_rc;     /* the first error a record callback returned */
+    size_t open_child; /* offset of the open bundle child's '<', or SIZE_MAX */
 };
+
+static void stop(struct parse_state *st)
+{
+    st->stopped = true;
+    xmlStopParser(st->ctxt);
+}
 
 static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *external_id,
                              const xmlChar *system_id)
@@ -330,29 +394,120 @@ static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *ext
     if (st->doctype_seen)
         return;
     st->doctype_seen = true;
-    merit_loc loc = {st->doc->path, 0, 0};
+    struct merit_xml_doc *doc = st->doc;
     /* find the "<!DOCTYPE" the parser just read */
-    size_t upto = st->doc->size;
-    if (ctxt->input != NULL && ctxt->input->base != NULL && ctxt->input->cur != NULL)
-        upto = (size_t)(ctxt->input->cur - ctxt->input->base);
-    const char *hit = NULL;
-    for (const char *p = (const char *)st->doc->bytes;
-         (p = strstr(p, "<!DOCTYPE")) != NULL && (size_t)(p - (const char *)st->doc->bytes) < upto;
-         p++)
-        hit = p;
-    if (hit != NULL && build_line_index(st->doc) == 0)
-        offset_to_loc(st->doc, (size_t)(hit - (const char *)st->doc->bytes), &loc);
+    size_t upto = (size_t)xmlByteConsumed(ctxt);
+    if (upto > doc->base + doc->size)
+        upto = doc->base + doc->size;
+    merit_loc loc = {doc->path, 0, 0};
+    static const char mark[] = "<!DOCTYPE";
+    for (size_t i = upto - doc->base; i-- > 0;)
+        if (i + sizeof(mark) - 1 <= doc->size &&
+            memcmp(doc->bytes + i, mark, sizeof(mark) - 1) == 0) {
+            loc = window_loc(doc, doc->base + i);
+            break;
+        }
     merit__error_at(st->ctx, loc,
                     "document type declarations (DOCTYPE) are not allowed in merit files");
     st->errors = true;
-    xmlStopParser(ctxt);
+    stop(st);
 }
 
-/* Records where each element's start tag begins, in node->_private (offset
- * + 1), so that diagnostics point at the element itself even when several of
- * the same name share a line. At this call the parser has read the start
- * tag's attributes; the nearest "<" before its position opens the tag, since
- * an attribute value cannot hold a raw "<". */
+/* The roots merit reads, and what each holds. */
+static const struct {
+    const char *name;
+    merit_schema_kind kind;
+    const char *record; /* bundles: their records */
+} roots[] = {
+    {"call", MERIT_SCHEMA_CALL, NULL},         {"rubric", MERIT_SCHEMA_RUBRIC, NULL},
+    {"proposal", MERIT_SCHEMA_PROPOSAL, NULL}, {"proposals", MERIT_SCHEMA_PROPOSAL, "proposal"},
+    {"sheet", MERIT_SCHEMA_SHEET, NULL},       {"sheets", MERIT_SCHEMA_SHEET, "sheet"},
+};
+
+/* The kinds of root each place takes: a record, or a bundle of them. */
+static const char *const wanted[MERIT_SCHEMA_COUNT] = {
+    "a <call>", "a <rubric>", "a <proposal> or <proposals> bundle", "a <sheet> or <sheets> bundle"};
+
+static void validity_error(void *user, xmlErrorPtr err);
+
+/* The root's start tag: its encoding, its kind, and whether it is a bundle
+ * to stream. Returns false when the file is refused. */
+static bool root_started(struct parse_state *st, xmlNodePtr root, size_t tag_end)
+{
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    merit_loc loc = merit__xml_loc(st->doc, root, NULL);
+    const char *enc = (const char *)ctxt->encoding;
+    if (enc == NULL && ctxt->input != NULL)
+        enc = (const char *)ctxt->input->encoding;
+    bool transcoded =
+        ctxt->input != NULL && ctxt->input->buf != NULL && ctxt->input->buf->encoder != NULL;
+    if ((enc != NULL && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) ||
+        transcoded) {
+        merit_loc first = {st->doc->path, 1, 1};
+        merit__error_at(st->ctx, first,
+                        "the file declares encoding '%s'; merit files must be UTF-8",
+                        enc != NULL ? enc : "?");
+        return false;
+    }
+    struct merit_xml_stream *s = st->stream;
+    if (s == NULL)
+        return true;
+    bool ours = root->ns != NULL && strcmp((const char *)root->ns->href, MERIT_NAMESPACE) == 0;
+    const char *name = (const char *)root->name;
+    size_t k = 0;
+    while (k < sizeof(roots) / sizeof(roots[0]) && strcmp(roots[k].name, name) != 0)
+        k++;
+    bool known = ours && k < sizeof(roots) / sizeof(roots[0]);
+    if (s->kind == MERIT_SCHEMA_COUNT && !known) {
+        if (ours)
+            merit__error_at(st->ctx, loc, "unknown root element '%s'", name);
+        else
+            merit__error_at(st->ctx, loc,
+                            "root element '%s' is not in merit's namespace '" MERIT_NAMESPACE "'",
+                            name);
+        return false;
+    }
+    if (s->kind != MERIT_SCHEMA_COUNT && !ours) {
+        merit__error_at(st->ctx, loc,
+                        "root element is not in merit's namespace '" MERIT_NAMESPACE
+                        "' (expected a %s)",
+                        merit__schema_name(s->kind));
+        return false;
+    }
+    if (s->kind != MERIT_SCHEMA_COUNT && (!known || roots[k].kind != s->kind)) {
+        merit__error_at(st->ctx, loc, "a <%s> cannot stand here: this file must hold %s", name,
+                        wanted[s->kind]);
+        return false;
+    }
+    s->found = roots[k].kind;
+    if (roots[k].record == NULL)
+        return true;
+    /* a bundle: keep its head for the root's own diagnostics, validate its
+     * records one by one */
+    s->bundle = true;
+    st->record = roots[k].record;
+    if (tag_end > st->doc->size)
+        tag_end = st->doc->size;
+    st->doc->head = merit__malloc(tag_end + 1);
+    xmlSchemaPtr schema = merit__schema_get(st->ctx, s->found);
+    st->record_validator = schema != NULL ? xmlSchemaNewValidCtxt(schema) : NULL;
+    if (st->doc->head == NULL || st->record_validator == NULL) {
+        if (schema != NULL || st->ctx->out_of_memory)
+            merit__oom(st->ctx);
+        return false;
+    }
+    memcpy(st->doc->head, st->doc->bytes, tag_end);
+    st->doc->head_size = tag_end;
+    xmlSchemaSetValidStructuredErrors(st->record_validator, validity_error, st);
+    return true;
+}
+
+/* Records where each element's start tag begins and on which line, in
+ * node->_private, so that diagnostics point at the element itself even when
+ * several of the same name share a line; checks the depth limit; and at the
+ * root, what the file is. At this call the parser has read the start tag's
+ * attributes; the nearest "<" before its position opens the tag, since an
+ * attribute value cannot hold a raw "<". */
 static void start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
                           const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                           int nb_attributes, int nb_defaulted, const xmlChar **attributes)
@@ -361,14 +516,92 @@ static void start_element(void *user, const xmlChar *localname, const xmlChar *p
     xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
                           nb_defaulted, attributes);
     struct parse_state *st = ctxt->_private;
+    struct merit_xml_doc *doc = st->doc;
+    xmlNodePtr node = ctxt->node;
     long consumed = xmlByteConsumed(ctxt);
-    if (ctxt->node == NULL || consumed <= 0 || (size_t)consumed > st->doc->size)
+    if (node == NULL || node->type != XML_ELEMENT_NODE || consumed <= 0 ||
+        (size_t)consumed < doc->base || (size_t)consumed > doc->base + doc->size)
         return;
-    size_t i = (size_t)consumed;
-    while (i > 0 && st->doc->bytes[i - 1] != '<')
-        i--;
-    if (i > 0)
-        ctxt->node->_private = (void *)(uintptr_t)i; /* offset of '<' plus one */
+    size_t i = (size_t)consumed - doc->base;
+    uint32_t lines = 0;
+    while (i > 0 && doc->bytes[i - 1] != '<')
+        lines += doc->bytes[--i] == '\n';
+    if (i == 0)
+        return;
+    size_t lt = doc->base + i - 1;
+    uint32_t line = ctxt->input != NULL && ctxt->input->line > 0 ? (uint32_t)ctxt->input->line : 0;
+    line = line > lines ? line - lines : 0;
+    node->_private = (void *)(((uintptr_t)line << 32) | (uintptr_t)(lt + 1));
+    int depth = ctxt->nodeNr;
+    if (depth > 0 && (uint32_t)depth > st->ctx->limits.max_depth) {
+        merit_loc loc = merit__xml_loc(doc, node, NULL);
+        merit__diag(st->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line, loc.column,
+                    "elements are nested deeper than %u levels", st->ctx->limits.max_depth);
+        st->errors = st->limit = true;
+        stop(st);
+        return;
+    }
+    if (depth == 1 && !root_started(st, node, (size_t)consumed)) {
+        st->errors = true;
+        stop(st);
+        return;
+    }
+    if (depth == 2 && st->record != NULL)
+        st->open_child = lt;
+}
+
+/* Frees what stood before a bundle's record: white space, comments,
+ * processing instructions. Text other than white space is noted so that
+ * the root's check still reports it. Elements other than records stay for
+ * that check. */
+static void drop_before(struct parse_state *st, xmlNodePtr record)
+{
+    xmlNodePtr prev = record->prev;
+    while (prev != NULL && prev->type != XML_ELEMENT_NODE) {
+        xmlNodePtr before = prev->prev;
+        if (prev->type == XML_TEXT_NODE && !xmlIsBlankNode(prev))
+            st->stray_text = true;
+        xmlUnlinkNode(prev);
+        xmlFreeNode(prev);
+        prev = before;
+    }
+}
+
+static void end_element(void *user, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+    xmlNodePtr node = ctxt->node;
+    xmlSAX2EndElementNs(user, localname, prefix, uri);
+    if (st->record == NULL || node == NULL || ctxt->nodeNr != 1)
+        return;
+    /* a child of a bundle's root has ended */
+    st->open_child = SIZE_MAX;
+    if (!merit__xml_is(node, st->record))
+        return; /* kept: the root's check reports it */
+    size_t errors_before = st->ctx->error_count;
+    int valid = xmlSchemaValidateOneElement(st->record_validator, node);
+    if (valid != 0) {
+        if (st->ctx->out_of_memory) {
+            stop(st);
+        } else if (st->ctx->error_count == errors_before) {
+            merit_loc loc = merit__xml_loc(st->doc, node, NULL);
+            merit__error_at(st->ctx, loc, "does not match the %s schema",
+                            merit__schema_name(st->stream->found));
+        }
+        st->errors = true;
+    } else if (!st->errors && st->record_rc != MERIT_ENOMEM) {
+        int rc = st->stream->on_record(st->stream->user, st->doc, node);
+        st->stream->records++;
+        if (rc != 0 && (st->record_rc == 0 || rc == MERIT_ENOMEM))
+            st->record_rc = rc;
+        if (rc == MERIT_ENOMEM)
+            stop(st);
+    }
+    drop_before(st, node);
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
 }
 
 /* Rewrites libxml2 messages that name libxml2 options or namespace URIs.
@@ -414,15 +647,15 @@ static char *tidy_message(const char *msg)
 static void parse_error(void *user, xmlErrorPtr err)
 {
     struct parse_state *st = user;
-    if (err == NULL || st->doctype_seen)
+    /* After the reading is stopped (a DOCTYPE refused, a limit), the
+     * parser's follow-up complaints add nothing. */
+    if (err == NULL || st->doctype_seen || st->stopped)
         return;
     if (err->code == XML_ERR_NO_MEMORY) {
         merit__oom(st->ctx);
         st->errors = true;
         return;
     }
-    /* After the DOCTYPE is refused, the parser's follow-up complaints add
-     * nothing. */
     merit_severity sev =
         err->level == XML_ERR_WARNING ? MERIT_SEVERITY_WARNING : MERIT_SEVERITY_ERROR;
     if (sev == MERIT_SEVERITY_ERROR)
@@ -438,112 +671,9 @@ static void parse_error(void *user, xmlErrorPtr err)
     free(msg);
 }
 
-static int check_depth(merit_ctx *ctx, struct merit_xml_doc *doc)
-{
-    const xmlNode *node = xmlDocGetRootElement(doc->doc);
-    uint32_t depth = 1;
-    while (node != NULL) {
-        if (node->type == XML_ELEMENT_NODE && depth > ctx->limits.max_depth) {
-            merit_loc loc = merit__xml_loc(doc, node, NULL);
-            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
-                               loc.column, "elements are nested deeper than %u levels",
-                               ctx->limits.max_depth);
-        }
-        if (node->children != NULL && node->type == XML_ELEMENT_NODE) {
-            node = node->children;
-            depth++;
-            continue;
-        }
-        while (node != NULL && node->next == NULL) {
-            node = node->parent;
-            depth--;
-            if (node == NULL || node->type == XML_DOCUMENT_NODE)
-                return 0;
-        }
-        if (node != NULL)
-            node = node->next;
-    }
-    return 0;
-}
-
-int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
-{
-    merit__xml_global_init();
-    if (doc->size >= 2 && ((doc->bytes[0] == 0xFE && doc->bytes[1] == 0xFF) ||
-                           (doc->bytes[0] == 0xFF && doc->bytes[1] == 0xFE) ||
-                           (doc->size >= 4 && doc->bytes[0] == 0 && doc->bytes[1] == 0))) {
-        merit_loc loc = {doc->path, 1, 1};
-        return merit__error_at(ctx, loc, "the file is UTF-16 or UTF-32; merit files must be UTF-8");
-    }
-    if (doc->size > (size_t)INT32_MAX)
-        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, 0, 0,
-                           "file is larger than 2 GiB");
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL)
-        return merit__oom(ctx);
-    struct parse_state st = {ctx, doc, false, false};
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = doctype_rejected;
-    ctxt->sax->startElementNs = start_element;
-    ctxt->sax->externalSubset = NULL;
-    xmlSetStructuredErrorFunc(&st, parse_error);
-    /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
-     * docs/robustness.md. */
-    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
-    doc->doc =
-        xmlCtxtReadMemory(ctxt, (const char *)doc->bytes, (int)doc->size, doc->path, NULL, options);
-    bool well_formed = ctxt->wellFormed && !st.doctype_seen;
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    xmlFreeParserCtxt(ctxt);
-    if (doc->doc != NULL && (doc->doc->intSubset != NULL || doc->doc->extSubset != NULL) &&
-        !st.doctype_seen) {
-        merit_loc loc = {doc->path, 1, 1};
-        merit__error_at(ctx, loc,
-                        "document type declarations (DOCTYPE) are not allowed in merit files");
-        st.errors = true;
-    }
-    if (!well_formed || st.errors || doc->doc == NULL) {
-        if (ctx->out_of_memory) {
-            if (doc->doc != NULL) {
-                xmlFreeDoc(doc->doc);
-                doc->doc = NULL;
-            }
-            return MERIT_ENOMEM;
-        }
-        if (!st.errors)
-            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, doc->path, 0, 0,
-                        "not well-formed XML");
-        if (doc->doc != NULL) {
-            xmlFreeDoc(doc->doc);
-            doc->doc = NULL;
-        }
-        return MERIT_EINVALID;
-    }
-    const char *enc = (const char *)doc->doc->encoding;
-    if (enc != NULL && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
-        merit_loc loc = {doc->path, 1, 1};
-        merit__error_at(ctx, loc, "the file declares encoding '%s'; merit files must be UTF-8",
-                        enc);
-        xmlFreeDoc(doc->doc);
-        doc->doc = NULL;
-        return MERIT_EINVALID;
-    }
-    int rc = check_depth(ctx, doc);
-    if (rc != 0) {
-        xmlFreeDoc(doc->doc);
-        doc->doc = NULL;
-    }
-    return rc;
-}
-
-struct validate_state {
-    merit_ctx *ctx;
-    struct merit_xml_doc *doc;
-};
-
 static void validity_error(void *user, xmlErrorPtr err)
 {
-    struct validate_state *st = user;
+    struct parse_state *st = user;
     if (err == NULL)
         return;
     if (err->code == XML_ERR_NO_MEMORY) {
@@ -577,27 +707,341 @@ static void validity_error(void *user, xmlErrorPtr err)
     free(msg);
 }
 
-int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind)
+/* A parser that builds the tree through merit's handlers. */
+static xmlParserCtxtPtr new_parser(struct parse_state *st)
 {
+    merit__xml_global_init();
+    xmlSetGenericErrorFunc(NULL, silent);
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, st->doc->path);
+    if (ctxt == NULL)
+        return NULL;
+    /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
+     * docs/robustness.md. */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+                                XML_PARSE_COMPACT);
+    ctxt->_private = st;
+    ctxt->sax->internalSubset = doctype_rejected;
+    ctxt->sax->externalSubset = NULL;
+    ctxt->sax->startElementNs = start_element;
+    ctxt->sax->endElementNs = end_element;
+    st->ctxt = ctxt;
+    st->open_child = SIZE_MAX;
+    return ctxt;
+}
+
+/* Refuses UTF-16 and UTF-32 before libxml2 transcodes them (offsets would
+ * no longer be the file's). */
+static int refuse_wide(merit_ctx *ctx, const struct merit_xml_doc *doc)
+{
+    const unsigned char *b = doc->bytes;
+    if (doc->size >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) ||
+                           (doc->size >= 4 && b[0] == 0 && b[1] == 0))) {
+        merit_loc loc = {doc->path, 1, 1};
+        return merit__error_at(ctx, loc, "the file is UTF-16 or UTF-32; merit files must be UTF-8");
+    }
+    return 0;
+}
+
+/* Hands the window's last `fresh` bytes to the parser; for a bundle, then
+ * forgets what no record needs any more. */
+static void feed(struct parse_state *st, size_t fresh, bool last)
+{
+    struct merit_xml_doc *doc = st->doc;
+    xmlSetStructuredErrorFunc(st, parse_error);
+    xmlParseChunk(st->ctxt, (const char *)doc->bytes + doc->size - fresh, (int)fresh, last);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (st->record == NULL || last)
+        return;
+    size_t keep = st->open_child;
+    long consumed = xmlByteConsumed(st->ctxt);
+    if (consumed >= 0 && (size_t)consumed < keep)
+        keep = (size_t)consumed;
+    /* move bytes only when a good part of the window is spent */
+    if (keep != SIZE_MAX && keep > doc->base && keep - doc->base >= CHUNK_BYTES / 2)
+        window_drop(doc, keep);
+}
+
+/* After the last byte: the document-level checks. */
+static int finish(struct parse_state *st)
+{
+    merit_ctx *ctx = st->ctx;
+    struct merit_xml_doc *doc = st->doc;
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    bool well_formed = ctxt->wellFormed && !st->doctype_seen;
+    doc->doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (doc->doc != NULL && (doc->doc->intSubset != NULL || doc->doc->extSubset != NULL) &&
+        !st->doctype_seen) {
+        merit_loc loc = {doc->path, 1, 1};
+        merit__error_at(ctx, loc,
+                        "document type declarations (DOCTYPE) are not allowed in merit files");
+        st->errors = true;
+    }
+    if (ctx->out_of_memory)
+        return MERIT_ENOMEM;
+    if (st->limit)
+        return MERIT_ELIMIT;
+    if (!well_formed || st->errors || doc->doc == NULL) {
+        if (!st->errors)
+            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, doc->path, 0, 0,
+                        "not well-formed XML");
+        return MERIT_EINVALID;
+    }
+    return 0;
+}
+
+static void parse_state_release(struct parse_state *st)
+{
+    if (st->record_validator != NULL)
+        xmlSchemaFreeValidCtxt(st->record_validator);
+    if (st->ctxt != NULL) {
+        if (st->ctxt->myDoc != NULL)
+            xmlFreeDoc(st->ctxt->myDoc);
+        xmlFreeParserCtxt(st->ctxt);
+    }
+}
+
+int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
+{
+    if (refuse_wide(ctx, doc) != 0)
+        return MERIT_EINVALID;
+    if (doc->size > (size_t)INT32_MAX)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, 0, 0,
+                           "file is larger than 2 GiB");
+    struct parse_state st = {.ctx = ctx, .doc = doc};
+    if (new_parser(&st) == NULL)
+        return merit__oom(ctx);
+    feed(&st, doc->size, true);
+    int rc = finish(&st);
+    parse_state_release(&st);
+    if (rc != 0 && doc->doc != NULL) {
+        xmlFreeDoc(doc->doc);
+        doc->doc = NULL;
+    }
+    return rc;
+}
+
+static int validate_doc(struct parse_state *st, merit_schema_kind kind)
+{
+    merit_ctx *ctx = st->ctx;
     xmlSchemaPtr schema = merit__schema_get(ctx, kind);
     if (schema == NULL)
         return ctx->out_of_memory ? MERIT_ENOMEM : MERIT_EINVALID;
     xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
     if (vctx == NULL)
         return merit__oom(ctx);
-    struct validate_state st = {ctx, doc};
-    xmlSchemaSetValidStructuredErrors(vctx, validity_error, &st);
+    xmlSchemaSetValidStructuredErrors(vctx, validity_error, st);
     size_t before = ctx->error_count;
-    int r = xmlSchemaValidateDoc(vctx, doc->doc);
+    int r = xmlSchemaValidateDoc(vctx, st->doc->doc);
     xmlSchemaFreeValidCtxt(vctx);
     if (r == 0)
         return 0;
     if (ctx->out_of_memory)
         return MERIT_ENOMEM;
     if (ctx->error_count == before)
-        merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, doc->path, 0, 0,
+        merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, st->doc->path, 0, 0,
                     "does not match the %s schema", merit__schema_name(kind));
     return MERIT_EINVALID;
+}
+
+int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind)
+{
+    struct parse_state st = {.ctx = ctx, .doc = doc};
+    return validate_doc(&st, kind);
+}
+
+/* The end of a streamed file: the bundle's root checked on its own (its
+ * records are gone), or the whole document checked and handed over. */
+static int stream_finish(struct parse_state *st)
+{
+    struct merit_xml_stream *s = st->stream;
+    int rc = finish(st);
+    if (rc == 0 && s->found == MERIT_SCHEMA_COUNT) {
+        /* the parser gave up before the root without saying why: an
+         * encoding it cannot read */
+        const char *enc = (const char *)st->ctxt->encoding;
+        if (enc == NULL && st->ctxt->input != NULL)
+            enc = (const char *)st->ctxt->input->encoding;
+        merit_loc first = {st->doc->path, 1, 1};
+        if (enc != NULL)
+            merit__error_at(st->ctx, first,
+                            "the file declares encoding '%s'; merit files must be UTF-8", enc);
+        else
+            merit__diag(st->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, st->doc->path, 0, 0,
+                        "not well-formed XML");
+        rc = MERIT_EINVALID;
+    }
+    if (rc == 0 && s->bundle) {
+        xmlNodePtr root = xmlDocGetRootElement(st->doc->doc);
+        for (xmlNodePtr n = root ? root->children : NULL; n != NULL;) {
+            xmlNodePtr next = n->next;
+            if (n->type == XML_TEXT_NODE && !xmlIsBlankNode(n))
+                st->stray_text = true;
+            if (n->type != XML_ELEMENT_NODE) {
+                xmlUnlinkNode(n);
+                xmlFreeNode(n);
+            }
+            n = next;
+        }
+        /* text between records was freed on the way: put a sample back so
+         * that the schema's own message reports it */
+        xmlNodePtr text = st->stray_text ? xmlNewDocText(st->doc->doc, BAD_CAST "text") : NULL;
+        if (st->stray_text && (text == NULL || xmlAddChild(root, text) == NULL)) {
+            xmlFreeNode(text);
+            rc = merit__oom(st->ctx);
+        }
+        if (rc == 0) {
+            size_t before = st->ctx->error_count;
+            if (xmlSchemaValidateOneElement(st->record_validator, root) != 0) {
+                rc = st->ctx->out_of_memory ? MERIT_ENOMEM : MERIT_EINVALID;
+                if (rc == MERIT_EINVALID && st->ctx->error_count == before)
+                    merit__diag(st->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, st->doc->path, 0,
+                                0, "does not match the %s schema", merit__schema_name(s->found));
+            }
+        }
+    } else if (rc == 0) {
+        rc = validate_doc(st, s->found);
+        if (rc == 0) {
+            s->file_ok = true;
+            s->records = 1;
+            return s->on_record(s->user, st->doc, xmlDocGetRootElement(st->doc->doc));
+        }
+    }
+    s->file_ok = rc == 0;
+    if (rc == 0 || st->record_rc == MERIT_ENOMEM)
+        rc = st->record_rc;
+    return rc;
+}
+
+static void stream_init(struct merit_xml_stream *s)
+{
+    s->found = MERIT_SCHEMA_COUNT;
+    s->bundle = false;
+    s->file_ok = false;
+    s->records = 0;
+    s->bytes = 0;
+    s->hashed = false;
+}
+
+int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream)
+{
+    stream_init(stream);
+    uint64_t expected = 0;
+    int rc = 0;
+    int fd = open_input(ctx, path, &expected, &rc);
+    if (fd < 0)
+        return rc;
+    struct merit_xml_doc doc;
+    doc_init(&doc, path);
+    struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
+    void *hash = merit__sha256_begin();
+    size_t total = 0;
+    if (hash == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    for (;;) {
+        if (st.stopped)
+            window_drop(&doc, doc.base + doc.size); /* the rest is only hashed */
+        if (doc.cap - doc.size < CHUNK_BYTES + 1) {
+            size_t cap = doc.size + CHUNK_BYTES + 1;
+            unsigned char *p = merit__realloc(doc.bytes, cap);
+            if (p == NULL) {
+                rc = merit__oom(ctx);
+                goto done;
+            }
+            doc.bytes = p;
+            doc.cap = cap;
+        }
+        ssize_t n = read_some(fd, doc.bytes + doc.size, CHUNK_BYTES);
+        if (n < 0) {
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "read error: %s",
+                             strerror(errno));
+            goto done;
+        }
+        total += (size_t)n;
+        if (total > ctx->limits.max_file_bytes) {
+            rc = grew_past_limit(ctx, path);
+            goto done;
+        }
+        if (total > (size_t)INT32_MAX) {
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                             "file is larger than 2 GiB");
+            goto done;
+        }
+        if (merit__sha256_add(hash, doc.bytes + doc.size, (size_t)n) != 0) {
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                             "cannot compute the SHA-256 of this file");
+            goto done;
+        }
+        doc.size += (size_t)n;
+        doc.bytes[doc.size] = '\0';
+        if (st.ctxt == NULL) {
+            /* the first bytes */
+            if (total == 0) {
+                rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                                 "file is empty");
+                goto done;
+            }
+            if ((rc = refuse_wide(ctx, &doc)) != 0)
+                goto done;
+            if (new_parser(&st) == NULL) {
+                rc = merit__oom(ctx);
+                goto done;
+            }
+        }
+        if (!st.stopped)
+            feed(&st, (size_t)n, n == 0);
+        if (n == 0)
+            break;
+    }
+    stream->bytes = total;
+    stream->hashed = merit__sha256_end(hash, stream->sha256) == 0;
+    hash = NULL;
+    rc = stream_finish(&st);
+done:
+    if (hash != NULL) {
+        unsigned char ignored[32];
+        merit__sha256_end(hash, ignored);
+    }
+    close(fd);
+    parse_state_release(&st);
+    merit__xml_doc_release(&doc);
+    return rc;
+}
+
+int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
+                            size_t size, struct merit_xml_stream *stream)
+{
+    stream_init(stream);
+    struct merit_xml_doc doc;
+    doc_init(&doc, path);
+    if (size == 0)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                           "file is empty");
+    if (size > (size_t)INT32_MAX)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                           "file is larger than 2 GiB");
+    doc.bytes = merit__malloc(size + 1);
+    if (doc.bytes == NULL)
+        return merit__oom(ctx);
+    memcpy(doc.bytes, bytes, size);
+    doc.bytes[size] = '\0';
+    doc.size = size;
+    doc.cap = size + 1;
+    stream->bytes = size;
+    stream->hashed = merit_sha256(bytes, size, stream->sha256) == 0;
+    struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
+    int rc = refuse_wide(ctx, &doc);
+    if (rc == 0 && new_parser(&st) == NULL)
+        rc = merit__oom(ctx);
+    if (rc == 0) {
+        feed(&st, size, true);
+        rc = stream_finish(&st);
+    }
+    parse_state_release(&st);
+    merit__xml_doc_release(&doc);
+    return rc;
 }
 
 /* --- navigation ----------------------------------------------------------- */
@@ -641,11 +1085,6 @@ const char *merit__xml_attr(const xmlNode *node, const char *name)
         }
     }
     return NULL;
-}
-
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 bool merit__xml_bool(const xmlNode *node, const char *name)

@@ -1,10 +1,16 @@
 /*
- * Reading XML safely. Every input file goes through here: it is read into
- * memory with a size cap (so libxml2 never opens a file, never decompresses
- * one, and the exact bytes are at hand), parsed with no network, no DTD, no
- * entity substitution, and any DOCTYPE rejected, then checked against one of
- * the compiled-in schemas. Problems become diagnostics with file, line and
- * column.
+ * Reading XML safely. Every input file goes through here. merit reads the
+ * bytes itself with a size cap (so libxml2 never opens a file, never
+ * decompresses one) and hashes them as it reads; libxml2 parses them with no
+ * network, no DTD, no entity substitution, and any DOCTYPE is rejected; the
+ * result is checked against one of the compiled-in schemas. Problems become
+ * diagnostics with file, line and column.
+ *
+ * Bundles (<proposals>, <sheets>) are streamed: each record is parsed,
+ * validated on its own and handed to the caller as soon as its end tag is
+ * read, then freed, so that memory grows with one record, not with the
+ * file. Any other document is parsed whole, validated whole and handed over
+ * as its root.
  */
 #ifndef MERIT_XML_INPUT_H
 #define MERIT_XML_INPUT_H
@@ -14,34 +20,72 @@
 #include "internal.h"
 #include "schema.h"
 
+/* The bytes of a file being read, and (for a whole document) its tree.
+ * Offsets are from the start of the file. While a bundle streams, only a
+ * window of the file is held: the bytes from `base` on, which always cover
+ * the record being handed over, plus a copy of the file's head up to the
+ * end of the root's start tag. */
 struct merit_xml_doc {
     xmlDocPtr doc;
     const char *path;     /* display path; borrowed from the caller */
-    unsigned char *bytes; /* the file's exact bytes, owned */
-    size_t size;
-    uint32_t *line_starts; /* offsets of line starts, built on first use */
-    size_t line_count;
+    unsigned char *bytes; /* bytes[i] is the file's byte at offset base + i; owned */
+    size_t size;          /* bytes held */
+    size_t cap;
+    size_t base;
+    uint32_t base_line; /* line and column of offset base */
+    uint32_t base_column;
+    unsigned char *head; /* streamed bundles: the file's first head_size bytes; owned */
+    size_t head_size;
 };
 
 /* Idempotent process-wide set-up: libxml2 initialised, and an external
- * entity loader that refuses everything. Call on the main thread. */
+ * entity loader that refuses everything. Call on the main thread before any
+ * other thread reads XML. */
 void merit__xml_global_init(void);
 /* How often the deny-all loader was asked for something (tests). */
 unsigned long merit__xml_denied_loads(void);
 
-/* Reads path (size-capped, regular files only) into doc->bytes. */
+/* A record of a bundle, or the root of any other document, valid against
+ * its schema. The node and everything under it are freed when the callback
+ * returns. Returns 0, or an error (MERIT_ENOMEM stops the reading). */
+typedef int (*merit_xml_record_fn)(void *user, struct merit_xml_doc *doc, const xmlNode *record);
+
+struct merit_xml_stream {
+    /* set by the caller */
+    merit_schema_kind kind; /* the kind the file must be; MERIT_SCHEMA_COUNT: any */
+    merit_xml_record_fn on_record;
+    void *user;
+    /* set by the reading */
+    merit_schema_kind found; /* the kind the root says (MERIT_SCHEMA_COUNT: none) */
+    bool bundle;             /* the root is a bundle */
+    bool file_ok;            /* read, well-formed and valid throughout */
+    size_t records;          /* records handed to on_record */
+    uint64_t bytes;          /* bytes read */
+    bool hashed;             /* every byte was read: sha256 is the file's */
+    unsigned char sha256[32];
+};
+
+/* Reads the file at path (size-capped, regular files only) and streams it
+ * as described above. Records are handed over only while nothing is wrong
+ * with the file: after the first parse or schema error the rest is still
+ * checked and reported, but no longer handed over. Returns 0 when the file
+ * is valid and every callback returned 0; otherwise the first error
+ * (MERIT_ENOMEM and MERIT_EIO first). */
+int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream);
+/* The same over bytes already in memory (shipped rubrics; tests). */
+int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
+                            size_t size, struct merit_xml_stream *stream);
+
+/* Reads path (size-capped, regular files only) into doc->bytes, whole. */
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc);
-/* Takes bytes the caller already has (copied). */
-int merit__xml_set_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
-                         struct merit_xml_doc *doc);
-/* Parses doc->bytes into doc->doc. */
+/* Parses doc->bytes into doc->doc, whole (no schema check). */
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc);
-/* Validates the parsed document against a schema. */
+/* Validates a parsed document against a schema. */
 int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind);
 void merit__xml_doc_release(struct merit_xml_doc *doc);
 
 /* The place of an element's start tag, or of one of its attributes when
- * attr is not NULL, in the file's bytes. */
+ * attr is not NULL. */
 merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const char *attr);
 
 /* Navigation over merit's namespace. Returned strings are borrowed from the

@@ -82,6 +82,10 @@ typedef struct merit_ctx merit_ctx;
 merit_ctx *merit_ctx_new(void);
 void merit_ctx_free(merit_ctx *ctx);
 void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits);
+/* How many threads loading a call may use: 2 reads the proposals and the
+ * score sheets at the same time. Default 1. Every result, diagnostic and
+ * report is the same whatever the count. */
+void merit_ctx_set_threads(merit_ctx *ctx, unsigned threads);
 
 size_t merit_ctx_diag_count(const merit_ctx *ctx);
 /* Borrowed; valid until the context is freed or cleared. */

@@ -187,11 +187,35 @@ typedef struct merit_org {
 
 typedef struct merit_milestone {
     char *id;
-    char due[11]; /* YYYY-MM-DD */
-    char *metric;
-    char *description;
+    char due[11];      /* YYYY-MM-DD */
+    char *metric;      /* kept for reports (explain quotes a failed milestone's) */
+    char *description; /* NULL once loaded: only words and text rules read it,
+                          and the loader computes both (merit_proposal) */
     merit_loc loc;
 } merit_milestone;
+
+/* What one text rule of the rubric gave on one proposal. Text rules run
+ * while the proposal loads, against the rubric the call names, so that the
+ * section texts need not be kept (50,000 proposals in little memory); the
+ * ranking reads the outcome and reports a limit or an error then, exactly as
+ * if it had run the rule itself. */
+typedef enum merit_text_result {
+    MERIT_TEXT_NOT_RUN = 0, /* a fact rule, or the proposal loaded without a rubric */
+    MERIT_TEXT_PASSED,      /* the rule holds */
+    MERIT_TEXT_FAILED,      /* it does not (for each-milestone: at `milestone`) */
+    MERIT_TEXT_LIMIT,       /* a match hit the 'match' or heap limit: undecided */
+    MERIT_TEXT_ERROR,       /* PCRE2 failed to run a match */
+} merit_text_result;
+
+#define MERIT_NO_MILESTONE UINT32_MAX
+
+typedef struct merit_text_outcome {
+    uint8_t result; /* merit_text_result */
+    /* each-milestone rules: the milestone the rule stopped at (the first
+     * that failed, hit the limit or errored), an index into milestones;
+     * MERIT_NO_MILESTONE when every milestone passed and for section rules */
+    uint32_t milestone;
+} merit_text_outcome;
 
 /* Money in cents: exact, and enough for 92 quadrillion. */
 typedef struct merit_money {
@@ -211,9 +235,17 @@ typedef struct merit_proposal {
     size_t lead; /* index into orgs */
     merit_milestone *milestones;
     size_t milestone_count;
-    /* Section texts; MERIT_SECTION_MILESTONES holds the milestones' metrics
-     * and descriptions joined by newlines, for word counts and text rules. */
-    char *sections[MERIT_SECTION_COUNT];
+    /* The section texts are not kept: what needs them is computed as the
+     * proposal loads. words[] counts each section's words (facts.h);
+     * MERIT_SECTION_MILESTONES counts the milestones' metrics and
+     * descriptions, the text that section-scope rules on it match. */
+    uint64_t words[MERIT_SECTION_COUNT];
+    /* One outcome per rule of the call's rubric, indexed like rubric->rules
+     * (MERIT_TEXT_NOT_RUN for fact rules); NULL and 0 when the rubric has no
+     * text rule or the proposal loaded without one (a single file checked on
+     * its own, a call whose rubric failed, an invalid proposal). */
+    merit_text_outcome *text_outcomes;
+    size_t text_outcome_count;
     merit_money *years;
     size_t year_count;
     merit_money total;
@@ -229,21 +261,30 @@ typedef struct merit_reviewer {
 
 #define MERIT_NO_SCORE INT32_MIN
 
+/* A call holds one of these per review (250,000 in a large call), so it is
+ * kept small: the per-criterion arrays share one allocation, the comments
+ * another, and a call loaded without comments (merit_ctx_set_keep_comments)
+ * holds no comment text at all. */
 typedef struct merit_review {
     size_t reviewer; /* index into call->reviewers */
     size_t proposal; /* index into call->proposals */
-    uint8_t confidence;
     /* One entry per rubric criterion, in rubric order. */
-    int32_t *steps;              /* MERIT_NO_SCORE where the reviewer abstained */
-    uint8_t *confidences;        /* per-score confidence (the review's, unless overridden);
-                                    0 for a no-score */
-    char **comments;             /* per-score comment, may be "" */
-    char **no_score_reasons;     /* NULL where scored */
+    int32_t *steps;       /* MERIT_NO_SCORE where the reviewer abstained */
+    uint8_t *confidences; /* per-score confidence (the review's, unless overridden);
+                             0 for a no-score */
+    /* Per-score comment, may be ""; NULL where not scored. The array is NULL
+     * when the call was loaded without comments. */
+    char **comments;
+    /* The reason of each no-score, NULL where scored. The array is NULL when
+     * the review has no no-score. Always kept (explain prints them). */
+    char **no_score_reasons;
     merit_loc *score_locs;       /* where each score (or no-score) was written */
-    char *comment;               /* overall comment; may be NULL */
-    bool conflicted;             /* the programme office declared a conflict */
+    char *comment;               /* overall comment; NULL when there is none or
+                                    the call was loaded without comments */
     const char *conflict_reason; /* borrowed from the conflict, or NULL */
     merit_loc loc;
+    uint8_t confidence;
+    bool conflicted; /* the programme office declared a conflict */
 } merit_review;
 
 typedef struct merit_conflict {
@@ -316,6 +357,14 @@ void merit_call_free(merit_call *call);
  * review or conflict it left out in call->rejected (the diagnostics still
  * say why). Off by default: then any invalid input fails the load. */
 void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going);
+
+/* Whether merit_call_load keeps the reviewers' comments: each score's
+ * comment and each review's overall comment (merit_review.comments and
+ * .comment). On by default. Off, they are not kept (NULL), which saves much
+ * of a large call's memory; only reports that show them need them (the CSV
+ * detail, JSON). Scores, confidences, places and no-score reasons are kept
+ * either way, so a ranking and everything computed from it is the same. */
+void merit_ctx_set_keep_comments(merit_ctx *ctx, bool keep);
 const char *merit_rejected_kind_name(merit_rejected_kind kind);
 
 /* Loads a rubric file on its own (schema and rubric checks). */
