@@ -60,6 +60,10 @@ int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *si
 /* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,
  * text, match; K/M/G suffixes): returns false after printing a usage error. */
 bool cli_limit(const char *command, const char *arg, merit_limits *limits);
+/* A new context (NULL when out of memory) that reads calls on as many
+ * threads as pay: 2 when the machine has two processors or more, or
+ * MERIT_THREADS (1 or 2) when set. The output never depends on it. */
+merit_ctx *cli_context(void);
 #define CLI_LIMIT_HELP                                                                             \
     "  --limit N=V    lower or raise a limit: file-size (default 512M), depth (64),\n"             \
     "                 proposals (1000000), reviewers (10000), criteria (64), text\n"               \

@@ -91,7 +91,7 @@ int cmd_explain(int argc, char **argv)
     if (against != NULL && strcmp(against, id) == 0)
         return cli_usage_error("explain: --against names the proposal being explained ('%s')", id);
 
-    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;

@@ -125,7 +125,7 @@ int cmd_rank(int argc, char **argv)
     job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                         (no_color == NULL || no_color[0] == '\0');
 
-    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;

@@ -47,7 +47,7 @@ int cmd_replay(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
-    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;

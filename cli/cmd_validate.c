@@ -64,7 +64,7 @@ int cmd_validate(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
-    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         free(paths);
         fputs("merit: error: out of memory\n", stderr);

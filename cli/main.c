@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -40,6 +41,21 @@ bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)
     }
     *out = v;
     return true;
+}
+
+merit_ctx *cli_context(void)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        return NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cpus >= 2 ? 2 : 1;
+    const char *env = getenv("MERIT_THREADS");
+    unsigned long wanted;
+    if (env != NULL && *env != '\0' && cli_parse_uint(env, 2, &wanted) && wanted >= 1)
+        threads = (unsigned)wanted;
+    merit_ctx_set_threads(ctx, threads);
+    return ctx;
 }
 
 bool cli_limit(const char *command, const char *arg, merit_limits *limits)

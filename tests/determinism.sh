@@ -9,6 +9,10 @@
 #   - LC_ALL set to a locale with a decimal comma (de_DE.UTF-8, generated
 #     here with localedef);
 #   - TZ set far from UTC (Pacific/Kiritimati, UTC+14);
+#   - one thread and two (MERIT_THREADS): proposals and sheets read at the
+#     same time give the same reports, trails and, for a call with errors
+#     in both (with and without --keep-going), the same diagnostics in the
+#     same order;
 # and that `merit gen` writes the same calls with every build.
 # The trails' recorded time is pinned with SOURCE_DATE_EPOCH.
 set -euo pipefail
@@ -89,6 +93,36 @@ for merit in "$@"; do
   check "$tag-decimal-comma"
   run "$tag-tz" "$merit" forward TZ=Pacific/Kiritimati
   check "$tag-tz"
+  run "$tag-one-thread" "$merit" forward MERIT_THREADS=1
+  check "$tag-one-thread"
+  run "$tag-two-threads" "$merit" forward MERIT_THREADS=2
+  check "$tag-two-threads"
+done
+
+# threads and diagnostics: a generated call with errors in proposals and
+# sheets alike, read with one thread and with two
+broken="$work/broken"
+"$first" gen --proposals 300 --reviewers 40 --reviews-per-proposal 4 --seed 5 \
+  --layout files -o "$broken" >/dev/null
+sed -i 's/federal="[0-9.]*"/federal="oops"/' "$broken/proposals/P000007.xml"
+sed -i '0,/value="[0-9.]*"/s//value="99"/' "$broken/reviews/r003.xml"
+printf '<sheet' >"$broken/reviews/r010.xml"
+for merit in "$@"; do
+  for args in "validate" "rank --keep-going" "rank --keep-going --format json"; do
+    # shellcheck disable=SC2086
+    one=$(cd "$work" && MERIT_THREADS=1 "$merit" $args broken 2>&1 || true)
+    # shellcheck disable=SC2086
+    two=$(cd "$work" && MERIT_THREADS=2 "$merit" $args broken 2>&1 || true)
+    if [ -n "$one" ] && [ "$one" = "$two" ] && grep -q P000007 <<<"$one" &&
+      grep -q r010 <<<"$one"; then
+      passed=$((passed + 1))
+      echo "determinism: threads ($args): identical"
+    else
+      failed=$((failed + 1))
+      echo "determinism: threads ($args): DIFFERS between one thread and two" >&2
+      diff <(echo "$one") <(echo "$two") | head -20 >&2
+    fi
+  done
 done
 
 # merit gen: the same bytes from every build (both layouts, two seeds, a

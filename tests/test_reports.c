@@ -630,9 +630,12 @@ static void test_out_of_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_summary), cmocka_unit_test(test_csv_detail),
-        cmocka_unit_test(test_json),        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_write_error), cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_csv_summary),
+        cmocka_unit_test(test_csv_detail),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_reports_without_comments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

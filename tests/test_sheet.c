@@ -311,7 +311,7 @@ static void criterion_scored_twice_against_rubric(void **state)
     const merit_review *r = &sheet.reviews[1].review;
     assert_int_equal(r->steps[0], 8); /* the first, 4 / 0.5 */
     assert_int_equal(r->score_locs[0].line, 12);
-    assert_null(r->score_locs[1].file); /* impact: not scored */
+    assert_null(r->score_locs[1].file);     /* impact: not scored */
     assert_false(sheet.reviews[1].invalid); /* the sheet fails, not the review */
     merit__sheet_release(&sheet);
     merit_rubric_free(rb);
@@ -326,7 +326,7 @@ static void wrong_scores_reported_at_load(void **state)
     merit_rubric *rb = horizon_europe(s);
     char *xml = t_edit(base_sheet, "value=\"3.5\"/>", "value=\"3.7\"/>", /* line 8 */
                        "criterion=\"excellence\" value=\"4\"/>",
-                       "criterion=\"excelence\" value=\"4\"/>", /* line 12 */
+                       "criterion=\"excelence\" value=\"4\"/>",             /* line 12 */
                        "value=\"2\" confidence", "value=\"6\" confidence"); /* line 14 */
     struct merit_raw_sheet sheet;
     assert_int_equal(load_raw(s, xml, rb, &sheet), 0);
@@ -334,7 +334,8 @@ static void wrong_scores_reported_at_load(void **state)
     /* cols: value= 31 bytes into line 8 ("    <score criterion=\"impact\" "),
      * criterion= 12 into line 12, value= 39 into line 14 */
     T_EXPECT_DIAGS(
-        s->ctx, T_ERROR("sheet.xml", 8, 31, "score 3.7 for criterion 'impact' is not on a step of 0.5"),
+        s->ctx,
+        T_ERROR("sheet.xml", 8, 31, "score 3.7 for criterion 'impact' is not on a step of 0.5"),
         T_ERROR("sheet.xml", 12, 12,
                 "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id)"),
         T_ERROR("sheet.xml", 14, 39,

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +524,116 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
     return rc;
 }
 
+/* Reading the score sheets on a second thread while the proposals are
+ * read on the caller's. The sheets' loader works on a scratch call that
+ * borrows the call's id, folder and rubric (read-only meanwhile) and has
+ * files, rejections and diagnostics of its own, appended afterwards in the
+ * order one thread would have produced them. */
+struct sheets_job {
+    struct loader L;
+    merit_call scratch;
+    int rc;
+};
+
+static void *read_sheets(void *arg)
+{
+    struct sheets_job *job = arg;
+    job->rc = load_folder(&job->L, "reviews", MERIT_SCHEMA_SHEET, add_sheet);
+    return NULL;
+}
+
+/* Appends the job's files, rejections, sheets and diagnostics to L's and
+ * frees the job. */
+static int merge_sheets_job(struct loader *L, struct sheets_job *job)
+{
+    merit_call *c = L->call, *s = &job->scratch;
+    /* the reviews remember where their diagnostics began: in the job's
+     * context, which now follows the caller's */
+    size_t shift = merit_ctx_diag_count(L->ctx);
+    for (size_t i = 0; i < job->L.sheet_count; i++)
+        for (size_t k = 0; k < job->L.sheets[i].review_count; k++)
+            job->L.sheets[i].reviews[k].diag_mark += shift;
+    int rc = merit__ctx_join(L->ctx, job->L.ctx);
+    merit_file *files =
+        merit__realloc(c->files, (c->file_count + s->file_count + 1) * sizeof(*files));
+    merit_rejected *rejected = merit__realloc(
+        c->rejected, (c->rejected_count + s->rejected_count + 1) * sizeof(*rejected));
+    if (files != NULL) {
+        c->files = files;
+        L->file_cap = c->file_count + s->file_count + 1;
+    }
+    if (rejected != NULL) {
+        c->rejected = rejected;
+        L->rejected_cap = c->rejected_count + s->rejected_count + 1;
+    }
+    if (files == NULL || rejected == NULL) {
+        rc = merit__oom(L->ctx);
+        /* what cannot be kept is freed here */
+        for (size_t i = 0; i < s->file_count; i++) {
+            free(s->files[i].path);
+            free(s->files[i].relpath);
+        }
+        for (size_t i = 0; i < s->rejected_count; i++) {
+            free(s->rejected[i].what);
+            free(s->rejected[i].reason);
+        }
+    } else {
+        if (s->file_count > 0)
+            memcpy(c->files + c->file_count, s->files, s->file_count * sizeof(*s->files));
+        c->file_count += s->file_count;
+        if (s->rejected_count > 0)
+            memcpy(c->rejected + c->rejected_count, s->rejected,
+                   s->rejected_count * sizeof(*s->rejected));
+        c->rejected_count += s->rejected_count;
+    }
+    free(s->files);
+    free(s->rejected);
+    /* L has read no sheet: the job's are the call's */
+    L->sheets = job->L.sheets;
+    L->sheet_count = job->L.sheet_count;
+    L->sheet_cap = job->L.sheet_cap;
+    L->failed |= job->L.failed;
+    free(job);
+    return rc;
+}
+
+/* Reads the proposals and the sheets, on two threads when the context
+ * allows it. Returns the proposals' result; *sheets_rc gets the sheets'. */
+static int load_records(struct loader *L, int *sheets_rc)
+{
+    struct sheets_job *job = NULL;
+    /* the schemas are compiled once per process, unlocked: compile them
+     * before a second thread can ask */
+    if (L->ctx->threads > 1 && merit__schema_get(L->ctx, MERIT_SCHEMA_PROPOSAL) != NULL &&
+        merit__schema_get(L->ctx, MERIT_SCHEMA_SHEET) != NULL)
+        job = merit__calloc(1, sizeof(*job));
+    if (job != NULL) {
+        job->scratch.id = L->call->id;
+        job->scratch.dir = L->call->dir;
+        job->scratch.rubric = L->call->rubric;
+        job->L.call = &job->scratch;
+        job->L.ctx = merit__ctx_fork(L->ctx);
+    }
+    pthread_t thread;
+    if (job != NULL &&
+        (job->L.ctx == NULL || pthread_create(&thread, NULL, read_sheets, job) != 0)) {
+        merit_ctx_free(job->L.ctx);
+        free(job);
+        job = NULL; /* one thread it is */
+    }
+    int rc = load_folder(L, "proposals", MERIT_SCHEMA_PROPOSAL, add_proposal);
+    if (job == NULL) {
+        *sheets_rc = rc == MERIT_ENOMEM ? MERIT_ENOMEM
+                                        : load_folder(L, "reviews", MERIT_SCHEMA_SHEET, add_sheet);
+        return rc;
+    }
+    pthread_join(thread, NULL);
+    *sheets_rc = job->rc;
+    if (merge_sheets_job(L, job) != 0)
+        *sheets_rc = MERIT_ENOMEM;
+    return rc;
+}
+
 /* --- resolving ------------------------------------------------------------ */
 
 /* By id, then (for duplicates, which are reported) by where they stand,
@@ -970,7 +1081,8 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         goto done;
     }
     struct call_doc_args args = {&L, &rubric_name, &rubric_href, &rubric_loc};
-    struct merit_xml_stream s = {.kind = MERIT_SCHEMA_CALL, .on_record = call_doc_read, .user = &args};
+    struct merit_xml_stream s = {
+        .kind = MERIT_SCHEMA_CALL, .on_record = call_doc_read, .user = &args};
     rc = merit__xml_stream_file(ctx, display, &s);
     record_stream(&L, &s);
     if (rc != 0 && (c->id == NULL || rc == MERIT_ENOMEM))
@@ -989,17 +1101,17 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
             L.failed = true;
         }
     }
-    int one =
-        load_folder(&L, "proposals", MERIT_SCHEMA_PROPOSAL, add_proposal);
-    if (one == MERIT_ENOMEM) {
-        rc = one;
+    int sheets_rc;
+    int one = load_records(&L, &sheets_rc);
+    if (one == MERIT_ENOMEM || sheets_rc == MERIT_ENOMEM) {
+        rc = MERIT_ENOMEM;
         goto done;
     }
     if (one != 0) {
         L.failed = true;
         rc = rc ? rc : one;
     }
-    one = load_folder(&L, "reviews", MERIT_SCHEMA_SHEET, add_sheet);
+    one = sheets_rc;
     if (one == MERIT_ENOMEM) {
         rc = one;
         goto done;

@@ -386,7 +386,7 @@ int merit__ctx_join(merit_ctx *ctx, merit_ctx *fork)
             ctx->diag_cap = cap;
         }
     }
-    if (rc == 0) {
+    if (rc == 0 && fork->diag_count > 0) {
         /* the items own their strings, and diag.file/message point at them:
          * moving the structs keeps them valid */
         memcpy(ctx->diags + ctx->diag_count, fork->diags, fork->diag_count * sizeof(*fork->diags));

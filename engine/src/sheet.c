@@ -209,9 +209,9 @@ static int score_steps(struct sheet_load *S, const xmlNode *score, const char *c
         char *sstep = merit_exact_string(rb->scale_step);
         if (sstep == NULL)
             merit__oom(S->ctx);
-        rc = merit__error_at(S->ctx, value_loc,
-                             "score %s for criterion '%s' is not on a step of %s", text,
-                             criterion, sstep ? sstep : "?");
+        rc =
+            merit__error_at(S->ctx, value_loc, "score %s for criterion '%s' is not on a step of %s",
+                            text, criterion, sstep ? sstep : "?");
         free(sstep);
     }
     return rc;

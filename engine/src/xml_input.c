@@ -885,7 +885,8 @@ static int stream_finish(struct parse_state *st)
         }
         /* text between records was freed on the way: put a sample back so
          * that the schema's own message reports it */
-        xmlNodePtr text = st->stray_text ? xmlNewDocText(st->doc->doc, BAD_CAST "text") : NULL;
+        static const xmlChar sample[] = "text";
+        xmlNodePtr text = st->stray_text ? xmlNewDocText(st->doc->doc, sample) : NULL;
         if (st->stray_text && (text == NULL || xmlAddChild(root, text) == NULL)) {
             xmlFreeNode(text);
             rc = merit__oom(st->ctx);
