@@ -34,10 +34,13 @@ int cmd_gen(int argc, char **argv);
 typedef int (*cli_writer)(FILE *out, const void *arg);
 int cli_write_atomic(const char *path, cli_writer writer, const void *arg);
 
+/* Writes a report to out; 0, or -1 on a failure. */
+typedef int (*cli_renderer)(FILE *out, const void *arg);
+
 /* What a ranking command produced and where it goes. */
 typedef struct cli_output {
-    const char *data; /* the rendered report */
-    size_t size;
+    cli_renderer render; /* the report */
+    const void *render_arg;
     const char *output; /* file, or NULL for standard output */
     const char *format; /* recorded in the trail: "text", "json", "explain", ... */
     const char *audit;  /* trail file, or NULL */
@@ -48,14 +51,11 @@ typedef struct cli_output {
     bool keep_going;
 } cli_output;
 
-/* Writes the report, then the audit trail if asked. Returns an exit code;
- * diagnostics are printed. */
+/* Writes the report, then the audit trail if asked. A report file is
+ * written as it is rendered, atomically (a failure leaves the target as it
+ * was) and hashed on the way for the trail; standard output gets the report
+ * only once it is whole. Returns an exit code; diagnostics are printed. */
 int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *out);
-
-/* Renders into memory first, so that nothing partial is ever written. *data_out
- * is malloc'd. Returns an exit code. */
-typedef int (*cli_renderer)(FILE *out, const void *arg);
-int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *size_out);
 
 /* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,
  * text, match; K/M/G suffixes): returns false after printing a usage error. */

@@ -120,21 +120,15 @@ int cmd_explain(int argc, char **argv)
             code = EXIT_INVALID;
         } else {
             struct explain_job job = {result, index, other, &opt};
-            char *data;
-            size_t size;
-            code = cli_render(render, &job, &data, &size);
-            if (code == EXIT_CLEAN) {
-                cli_output out = {.data = data,
-                                  .size = size,
-                                  .format = "explain",
-                                  .audit = common.audit,
-                                  .argc = argc,
-                                  .argv = argv,
-                                  .places = opt.places,
-                                  .method_overridden = common.rank.override_method};
-                code = cli_emit(ctx, result, &out);
-            }
-            free(data);
+            cli_output out = {.render = render,
+                              .render_arg = &job,
+                              .format = "explain",
+                              .audit = common.audit,
+                              .argc = argc,
+                              .argv = argv,
+                              .places = opt.places,
+                              .method_overridden = common.rank.override_method};
+            code = cli_emit(ctx, result, &out);
         }
     }
     merit_result_free(result);

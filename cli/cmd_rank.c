@@ -153,25 +153,17 @@ int cmd_rank(int argc, char **argv)
         code = EXIT_CLEAN;
     if (code == EXIT_CLEAN) {
         job.result = result;
-        /* render first: the trail records the report's hash, and a failure
-         * leaves no partial output anywhere */
-        char *data;
-        size_t size;
-        code = cli_render(write_report, &job, &data, &size);
-        if (code == EXIT_CLEAN) {
-            cli_output out = {.data = data,
-                              .size = size,
-                              .output = output,
-                              .format = format_name(&job),
-                              .audit = common.audit,
-                              .argc = argc,
-                              .argv = argv,
-                              .places = job.options.places,
-                              .method_overridden = common.rank.override_method,
-                              .keep_going = keep_going};
-            code = cli_emit(ctx, result, &out);
-        }
-        free(data);
+        cli_output out = {.render = write_report,
+                          .render_arg = &job,
+                          .output = output,
+                          .format = format_name(&job),
+                          .audit = common.audit,
+                          .argc = argc,
+                          .argv = argv,
+                          .places = job.options.places,
+                          .method_overridden = common.rank.override_method,
+                          .keep_going = keep_going};
+        code = cli_emit(ctx, result, &out);
     }
     if (partial && code == EXIT_CLEAN) {
         fprintf(stderr, "merit: %zu input%s rejected (--keep-going): the ranking leaves %s out\n",

@@ -1,6 +1,8 @@
 /* Writing what a ranking command produced: the report (to a file,
  * atomically, or to standard output) and, when asked, the audit trail that
  * records the report's hash. */
+#define _GNU_SOURCE /* fopencookie */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +12,69 @@
 #include "cli.h"
 #include "merit/audit.h"
 
-struct bytes {
-    const char *data;
+/* A stream that passes what is written to `out` and hashes it on the way:
+ * the trail records the hash of the report as written. */
+struct hashing {
+    FILE *out;
+    void *hash;
     size_t size;
 };
 
-static int write_bytes(FILE *out, const void *arg)
+static ssize_t hashing_write(void *cookie, const char *buf, size_t size)
 {
-    const struct bytes *b = arg;
-    return fwrite(b->data, 1, b->size, out) == b->size ? 0 : -1;
+    struct hashing *h = cookie;
+    if (merit_sha256_add(h->hash, buf, size) != 0 || fwrite(buf, 1, size, h->out) != size)
+        return -1;
+    h->size += size;
+    return (ssize_t)size;
+}
+
+struct render_job {
+    const cli_output *o;
+    unsigned char sha256[32];
+};
+
+/* Renders the report into out through a hashing stream. */
+static int write_report_hashed(FILE *out, const void *arg)
+{
+    struct render_job *job = (struct render_job *)(uintptr_t)arg;
+    struct hashing h = {out, merit_sha256_begin(), 0};
+    if (h.hash == NULL)
+        return -1;
+    cookie_io_functions_t io = {.write = hashing_write};
+    FILE *through = fopencookie(&h, "w", io);
+    if (through == NULL) {
+        unsigned char ignored[32];
+        merit_sha256_end(h.hash, ignored);
+        return -1;
+    }
+    int werr = job->o->render(through, job->o->render_arg);
+    if (fclose(through) != 0)
+        werr = -1;
+    if (merit_sha256_end(h.hash, job->sha256) != 0)
+        werr = -1;
+    return werr;
+}
+
+/* Renders the report into memory (*data_out malloc'd). Returns an exit
+ * code. */
+static int render_in_memory(const cli_output *o, char **data_out, size_t *size_out)
+{
+    *data_out = NULL;
+    *size_out = 0;
+    FILE *mem = open_memstream(data_out, size_out);
+    if (mem == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    int werr = o->render(mem, o->render_arg);
+    if (fclose(mem) != 0 || werr != 0) {
+        fputs("merit: error: cannot produce the output (out of memory)\n", stderr);
+        free(*data_out);
+        *data_out = NULL;
+        return EXIT_IO;
+    }
+    return EXIT_CLEAN;
 }
 
 struct audit_job {
@@ -47,19 +103,30 @@ static long long audit_time(void)
 
 int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
 {
-    struct bytes bytes = {o->data, o->size};
     merit_audit_report report = {o->output != NULL ? o->output : "-", o->format, {0}};
-    if (o->audit != NULL && merit_sha256(o->data, o->size, report.sha256) != 0) {
-        fputs("merit: error: cannot hash the report\n", stderr);
-        return EXIT_IO;
-    }
     if (o->output != NULL) {
-        int code = cli_write_atomic(o->output, write_bytes, &bytes);
+        struct render_job job = {o, {0}};
+        int code = cli_write_atomic(o->output, write_report_hashed, &job);
         if (code != EXIT_CLEAN)
             return code;
-    } else if (fwrite(o->data, 1, o->size, stdout) != o->size || fflush(stdout) != 0) {
-        fputs("merit: error: cannot write to standard output\n", stderr);
-        return EXIT_IO;
+        memcpy(report.sha256, job.sha256, sizeof(report.sha256));
+    } else {
+        char *data;
+        size_t size;
+        int code = render_in_memory(o, &data, &size);
+        if (code != EXIT_CLEAN)
+            return code;
+        if (o->audit != NULL && merit_sha256(data, size, report.sha256) != 0) {
+            fputs("merit: error: cannot hash the report\n", stderr);
+            free(data);
+            return EXIT_IO;
+        }
+        bool written = fwrite(data, 1, size, stdout) == size && fflush(stdout) == 0;
+        free(data);
+        if (!written) {
+            fputs("merit: error: cannot write to standard output\n", stderr);
+            return EXIT_IO;
+        }
     }
     if (o->audit == NULL)
         return EXIT_CLEAN;
@@ -88,23 +155,4 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
         fprintf(stderr, "merit: audit trail written to %s; its closing line hashes to %s\n",
                 o->audit, job.final_hex);
     return code;
-}
-
-int cli_render(cli_renderer render, const void *arg, char **data_out, size_t *size_out)
-{
-    *data_out = NULL;
-    *size_out = 0;
-    FILE *mem = open_memstream(data_out, size_out);
-    if (mem == NULL) {
-        fputs("merit: error: out of memory\n", stderr);
-        return EXIT_IO;
-    }
-    int werr = render(mem, arg);
-    if (fclose(mem) != 0 || werr != 0) {
-        fputs("merit: error: cannot produce the output (out of memory)\n", stderr);
-        free(*data_out);
-        *data_out = NULL;
-        return EXIT_IO;
-    }
-    return EXIT_CLEAN;
 }

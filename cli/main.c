@@ -171,6 +171,7 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
 
 int main(int argc, char **argv)
 {
+    merit_numbers_use_pool();
     if (argc < 2) {
         print_help(stderr);
         return EXIT_USAGE;

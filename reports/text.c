@@ -10,14 +10,24 @@
 #define TITLE_WIDTH 30
 #define LEAD_WIDTH 24
 
+/* Every cell's text is kept in one buffer (a call of 50,000 proposals has
+ * 750,000 cells: one allocation each would cost more than the text). */
 struct table {
     size_t columns;
     size_t rows;
     size_t cap;
-    char **cells; /* rows * columns, owned */
-    bool *right;  /* right-aligned columns */
+    size_t *cells; /* rows * columns offsets into text; SIZE_MAX: empty */
+    char *text;    /* the cells' texts, each ended by NUL; owned */
+    size_t text_len, text_cap;
+    bool *right; /* right-aligned columns */
     const char **row_colour;
 };
+
+static const char *table_cell(const struct table *t, size_t row, size_t col)
+{
+    size_t at = t->cells[row * t->columns + col];
+    return at == SIZE_MAX ? NULL : t->text + at;
+}
 
 /* A copy cut to at most max code points, ending in "…" when cut. */
 static char *shorten(const char *s, size_t max)
@@ -47,7 +57,7 @@ static int table_add_row(struct table *t, const char *colour)
 {
     if (t->rows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 32;
-        char **cells = realloc(t->cells, cap * t->columns * sizeof(*cells));
+        size_t *cells = realloc(t->cells, cap * t->columns * sizeof(*cells));
         if (cells == NULL)
             return -1;
         t->cells = cells;
@@ -57,26 +67,43 @@ static int table_add_row(struct table *t, const char *colour)
         t->row_colour = colours;
         t->cap = cap;
     }
-    memset(&t->cells[t->rows * t->columns], 0, t->columns * sizeof(char *));
+    for (size_t c = 0; c < t->columns; c++)
+        t->cells[t->rows * t->columns + c] = SIZE_MAX;
     t->row_colour[t->rows] = colour;
     t->rows++;
     return 0;
 }
 
-/* Sets a cell of the last row; takes ownership of text (NULL: out of memory). */
+/* Sets a cell of the last row from text, which it frees (NULL: out of
+ * memory). */
 static int table_set(struct table *t, size_t col, char *text)
 {
     if (text == NULL)
         return -1;
-    t->cells[(t->rows - 1) * t->columns + col] = text;
+    size_t len = strlen(text) + 1;
+    if (t->text_len + len > t->text_cap) {
+        size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
+        while (cap < t->text_len + len)
+            cap *= 2;
+        char *grown = realloc(t->text, cap);
+        if (grown == NULL) {
+            free(text);
+            return -1;
+        }
+        t->text = grown;
+        t->text_cap = cap;
+    }
+    memcpy(t->text + t->text_len, text, len);
+    t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
+    t->text_len += len;
+    free(text);
     return 0;
 }
 
 static void table_free(struct table *t)
 {
-    for (size_t i = 0; i < t->rows * t->columns; i++)
-        free(t->cells[i]);
     free(t->cells);
+    free(t->text);
     free(t->right);
     free(t->row_colour);
 }
@@ -131,11 +158,11 @@ static void table_print_rows(FILE *out, const struct table *t, const size_t *w, 
             fputs(colour, out);
         /* trailing empty cells are not padded */
         size_t last = t->columns;
-        while (last > 0 && (t->cells[r * t->columns + last - 1] == NULL ||
-                            t->cells[r * t->columns + last - 1][0] == '\0'))
+        while (last > 0 &&
+               (table_cell(t, r, last - 1) == NULL || table_cell(t, r, last - 1)[0] == '\0'))
             last--;
         for (size_t c = 0; c < last; c++) {
-            const char *s = t->cells[r * t->columns + c];
+            const char *s = table_cell(t, r, c);
             if (c > 0)
                 fputs("  ", out);
             put_padded(out, s ? s : "", c + 1 == last && !t->right[c] ? 0 : w[c], t->right[c]);
@@ -267,7 +294,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         goto oom;
     for (size_t r = 0; r < t.rows; r++)
         for (size_t c = 0; c < t.columns; c++) {
-            const char *s = t.cells[r * t.columns + c];
+            const char *s = table_cell(&t, r, c);
             size_t sw = s ? merit_report_width(s) : 0;
             if (sw > w[c])
                 w[c] = sw;

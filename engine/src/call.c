@@ -7,6 +7,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1149,6 +1152,13 @@ done:
     free(rubric_name);
     free(rubric_href);
     loader_release(&L);
+#ifdef __GLIBC__
+    /* what the sheets' thread freed (raw sheets, parse trees) stays in that
+     * thread's malloc arena, where the main thread's allocations never
+     * reuse it: give it back */
+    if (ctx->threads > 1)
+        malloc_trim(0);
+#endif
     if (rc != 0) {
         merit_call_free(c);
         return rc;

@@ -21,7 +21,7 @@ void merit_hex(const unsigned char digest[32], char hex[65])
     hex[64] = '\0';
 }
 
-void *merit__sha256_begin(void)
+void *merit_sha256_begin(void)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
@@ -31,12 +31,12 @@ void *merit__sha256_begin(void)
     return md;
 }
 
-int merit__sha256_add(void *hash, const void *bytes, size_t size)
+int merit_sha256_add(void *hash, const void *bytes, size_t size)
 {
     return EVP_DigestUpdate(hash, bytes, size) == 1 ? 0 : -1;
 }
 
-int merit__sha256_end(void *hash, unsigned char out[32])
+int merit_sha256_end(void *hash, unsigned char out[32])
 {
     unsigned int len = 0;
     int rc = EVP_DigestFinal_ex(hash, out, &len) == 1 && len == 32 ? 0 : -1;

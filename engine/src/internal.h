@@ -81,13 +81,6 @@ char *merit__strdup(const char *s);
 char *merit__strndup(const char *s, size_t n);
 char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* SHA-256 over bytes that arrive in pieces (hash.c, libcrypto): begin
- * returns a hash in progress (NULL when out of memory), end writes the
- * digest and frees it. Both return 0 or -1. */
-void *merit__sha256_begin(void);
-int merit__sha256_add(void *hash, const void *bytes, size_t size);
-int merit__sha256_end(void *hash, unsigned char out[32]);
-
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
 int merit__section_from_name(const char *name);

@@ -6,6 +6,15 @@
 #include "internal.h"
 #include "merit/number.h"
 
+/* A string mpz_get_str allocated goes back through GMP's allocator (the
+ * process may have given GMP its own: merit_numbers_use_pool). */
+static void free_gmp_string(char *s)
+{
+    void (*gmp_free)(void *, size_t);
+    mp_get_memory_functions(NULL, NULL, &gmp_free);
+    gmp_free(s, strlen(s) + 1);
+}
+
 int merit_decimal_parse(const char *text, mpq_t out)
 {
     mpq_set_ui(out, 0, 1);
@@ -123,7 +132,7 @@ int merit_format_decimal(char *buf, size_t size, const mpq_t value, unsigned pla
         char tmp[128];
         char *t = need + 1 <= sizeof(tmp) ? tmp : malloc(need + 1);
         if (t == NULL) {
-            free(digits);
+            free_gmp_string(digits);
             return -1;
         }
         size_t o = 0;
@@ -143,7 +152,7 @@ int merit_format_decimal(char *buf, size_t size, const mpq_t value, unsigned pla
         if (t != tmp)
             free(t);
     }
-    free(digits);
+    free_gmp_string(digits);
     return (int)need;
 }
 

@@ -935,7 +935,7 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
     struct merit_xml_doc doc;
     doc_init(&doc, path);
     struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
-    void *hash = merit__sha256_begin();
+    void *hash = merit_sha256_begin();
     size_t total = 0;
     if (hash == NULL) {
         rc = merit__oom(ctx);
@@ -970,7 +970,7 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
                              "file is larger than 2 GiB");
             goto done;
         }
-        if (merit__sha256_add(hash, doc.bytes + doc.size, (size_t)n) != 0) {
+        if (merit_sha256_add(hash, doc.bytes + doc.size, (size_t)n) != 0) {
             rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
                              "cannot compute the SHA-256 of this file");
             goto done;
@@ -997,13 +997,13 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
             break;
     }
     stream->bytes = total;
-    stream->hashed = merit__sha256_end(hash, stream->sha256) == 0;
+    stream->hashed = merit_sha256_end(hash, stream->sha256) == 0;
     hash = NULL;
     rc = stream_finish(&st);
 done:
     if (hash != NULL) {
         unsigned char ignored[32];
-        merit__sha256_end(hash, ignored);
+        merit_sha256_end(hash, ignored);
     }
     close(fd);
     parse_state_release(&st);

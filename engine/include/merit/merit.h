@@ -87,6 +87,13 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits);
  * report is the same whatever the count. */
 void merit_ctx_set_threads(merit_ctx *ctx, unsigned threads);
 
+/* Makes GMP keep small numbers in pools instead of one malloc'd block per
+ * limb array: a large call's ranking then takes about half the memory.
+ * Process-wide; call it first thing, before any GMP number exists (the
+ * merit command does), or never. Like GMP's own allocator, the pools abort
+ * the process when memory runs out. */
+void merit_numbers_use_pool(void);
+
 size_t merit_ctx_diag_count(const merit_ctx *ctx);
 /* Borrowed; valid until the context is freed or cleared. */
 const merit_diag *merit_ctx_diag(const merit_ctx *ctx, size_t index);
@@ -104,6 +111,12 @@ char *merit_diag_format(const merit_diag *diag);
 const char *merit_version(void);
 /* SHA-256 of bytes (OpenSSL's libcrypto). Returns 0, or -1 on failure. */
 int merit_sha256(const void *bytes, size_t size, unsigned char digest[32]);
+/* SHA-256 over bytes that arrive in pieces: begin returns a hash in
+ * progress (NULL when out of memory); end writes the digest and frees it.
+ * add and end return 0, or -1. */
+void *merit_sha256_begin(void);
+int merit_sha256_add(void *hash, const void *bytes, size_t size);
+int merit_sha256_end(void *hash, unsigned char digest[32]);
 /* The lowercase hex of a digest into hex[65]. */
 void merit_hex(const unsigned char digest[32], char hex[65]);
 
