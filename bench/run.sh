@@ -8,7 +8,9 @@
 # 10,500 separate files), then times on those same files, in this one run:
 #   - the floor: xmllint --stream --schema over the proposals plus the same
 #     over the sheets (libxml2 streaming schema validation, nothing kept);
-#   - merit validate, merit rank (text, csv, json) and merit rank --audit.
+#   - merit validate, merit rank (text, csv, json) and merit rank --audit,
+#     as shipped (proposals and sheets read on two threads when the machine
+#     has two cores), and validate and rank again on one thread.
 # Each command runs several times (hyperfine when installed, else a loop
 # timed with date) and the median is kept; one more run under /usr/bin/time
 # gives the peak RSS. The table (median, ratio to the floor, peak RSS, the
@@ -119,7 +121,7 @@ for c in $calls; do
 
   m=$(q "$merit")
   d=$(q "$dir")
-  declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit)
+  declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit validate-1t rank-1t)
   declare -A cmds=(
     [xmllint-proposals]=$xp
     [xmllint-sheets]=$xs
@@ -128,6 +130,8 @@ for c in $calls; do
     [csv]="$m rank $d --format csv"
     [json]="$m rank $d --format json"
     [audit]="$m rank $d --audit $(q "$work/$c.audit.jsonl")"
+    [validate-1t]="MERIT_THREADS=1 $m validate $d"
+    [rank-1t]="MERIT_THREADS=1 $m rank $d"
   )
   for w in "${whats[@]}"; do
     log "$c: $w ($runs runs)"
@@ -166,7 +170,7 @@ done
     label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
     input="$mb in ${T[$c|files]} files"
     echo "| $label | $input | merit gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
-    for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit; do
+    for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit validate-1t rank-1t; do
       case $w in
         xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;
         xmllint-sheets) name='xmllint --stream --schema sheet.xsd' ;;
@@ -176,6 +180,8 @@ done
         csv) name='merit rank --format csv' ;;
         json) name='merit rank --format json' ;;
         audit) name='merit rank --audit FILE' ;;
+        validate-1t) name='merit validate, one thread (MERIT_THREADS=1)' ;;
+        rank-1t) name='merit rank (text), one thread' ;;
       esac
       t=${T[$c|$w]}
       x=$(ratio "$t" "$floor")
