@@ -472,9 +472,51 @@ static void money_plain_has_no_separators(void **state)
     assert_string_equal(buf, "-92233720368547758.08");
 }
 
+/* The number pool (merit_numbers_use_pool, switched on in main below, as
+ * the merit command does): limb arrays move between the 8-byte slots, the
+ * 16-byte slots and malloc as numbers grow and shrink, and keep their
+ * value. 2^128 and 2^640 + 1 are exact powers, written out in decimal. */
+static void numbers_survive_growing_and_shrinking_in_the_pool(void **state)
+{
+    (void)state;
+    mpz_t x;
+    mpz_init_set_ui(x, 1); /* one limb: an 8-byte slot */
+    mpz_mul_2exp(x, x, 64); /* two limbs: a 16-byte slot */
+    mpz_mul_2exp(x, x, 64); /* three: malloc */
+    mpq_t whole;
+    mpq_init(whole);
+    mpq_set_z(whole, x);
+    char *s = merit_exact_string(whole);
+    assert_string_equal(s, "340282366920938463463374607431768211456");
+    free(s);
+    mpq_clear(whole);
+    mpz_mul_2exp(x, x, 512);
+    mpz_add_ui(x, x, 1);
+    mpz_t low;
+    mpz_init(low);
+    mpz_fdiv_r_2exp(low, x, 64); /* 2^640 + 1 mod 2^64 = 1 */
+    assert_int_equal(mpz_get_ui(low), 1);
+    mpz_set_ui(x, 7);
+    mpz_realloc2(x, 64); /* shrink from malloc back into a slot */
+    assert_int_equal(mpz_get_ui(x), 7);
+    mpq_t q[1000];
+    for (int i = 0; i < 1000; i++) {
+        mpq_init(q[i]);
+        mpq_set_ui(q[i], (unsigned long)i, (unsigned long)i + 1);
+    }
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(mpz_get_ui(mpq_numref(q[i])), i);
+        assert_int_equal(mpz_get_ui(mpq_denref(q[i])), i + 1);
+        mpq_clear(q[i]);
+    }
+    mpz_clears(x, low, NULL);
+}
+
 int main(void)
 {
+    merit_numbers_use_pool(); /* before any number exists */
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(numbers_survive_growing_and_shrinking_in_the_pool),
         cmocka_unit_test(decimal_parse_accepts_plain_decimals),
         cmocka_unit_test(decimal_parse_long_numbers_are_exact),
         cmocka_unit_test(decimal_parse_rejects_everything_else),

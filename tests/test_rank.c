@@ -629,6 +629,9 @@ static void test_tie_that_fits_is_funded_whole(void **state)
 
 int main(void)
 {
+    /* every ranking here also runs with GMP's numbers in merit's pool, as in
+     * the merit command (test_golden runs the same rankings without it) */
+    merit_numbers_use_pool();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mean_weighted_total),
         cmocka_unit_test(test_median_even_count),

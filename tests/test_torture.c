@@ -37,14 +37,16 @@ struct output {
 
 static uint64_t current_failure;
 
-/* One whole run; *out gets the concatenated outputs when it succeeds. */
-static int run_once(struct output *out)
+/* One whole run, the call read on `threads` threads; *out gets the
+ * concatenated outputs when it succeeds. */
+static int run_once(struct output *out, unsigned threads)
 {
     out->text = NULL;
     out->size = 0;
     merit_ctx *ctx = merit_ctx_new();
     if (ctx == NULL)
         return MERIT_ENOMEM;
+    merit_ctx_set_threads(ctx, threads);
     merit_call *call = NULL;
     merit_result *res = NULL;
     int rc = merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call);
@@ -72,16 +74,17 @@ static int run_once(struct output *out)
     return rc;
 }
 
-static void test_every_allocation_fails_cleanly(void **state)
+/* Fails allocations 1, 1 + stride, ... of the run; `tries` sets the
+ * default stride (about that many runs). */
+static void torture(unsigned threads, uint64_t tries)
 {
-    (void)state;
     struct output clean;
     merit__alloc_fail_at(0);
-    assert_int_equal(run_once(&clean), 0);
+    assert_int_equal(run_once(&clean, threads), 0);
     uint64_t total = merit__alloc_count();
     assert_true(total > 100);
 
-    uint64_t stride = total > 3000 ? total / 3000 : 1;
+    uint64_t stride = total > tries ? total / tries : 1;
     const char *env = getenv("MERIT_TORTURE_STRIDE");
     if (env != NULL && atoi(env) > 0)
         stride = (uint64_t)atoi(env);
@@ -90,7 +93,7 @@ static void test_every_allocation_fails_cleanly(void **state)
         merit__alloc_fail_at(n);
         current_failure = n;
         struct output got;
-        int rc = run_once(&got);
+        int rc = run_once(&got, threads);
         merit__alloc_fail_at(0);
         if (rc == 0) {
             /* the failure was absorbed: the output must not have changed */
@@ -109,11 +112,27 @@ static void test_every_allocation_fails_cleanly(void **state)
         free(got.text);
     }
     fprintf(stderr,
-            "torture: %llu allocations, %llu tried: %llu ended in an error, %llu absorbed\n",
-            (unsigned long long)total, (unsigned long long)(failed + absorbed),
+            "torture (%u thread%s): %llu allocations, %llu tried: %llu ended in an error, %llu "
+            "absorbed\n",
+            threads, threads == 1 ? "" : "s", (unsigned long long)total, (unsigned long long)(failed + absorbed),
             (unsigned long long)failed, (unsigned long long)absorbed);
     assert_true(failed > 0);
     free(clean.text);
+}
+
+static void test_every_allocation_fails_cleanly(void **state)
+{
+    (void)state;
+    torture(1, 3000);
+}
+
+/* With proposals and sheets read on two threads, which allocation is the
+ * n-th depends on the interleaving; whichever fails, the run must still end
+ * cleanly, and the merging of the two threads' results too. */
+static void test_allocations_fail_cleanly_on_two_threads(void **state)
+{
+    (void)state;
+    torture(2, 1000);
 }
 
 int main(void)
@@ -122,6 +141,7 @@ int main(void)
     json_set_alloc_funcs(merit__malloc, free);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_fails_cleanly),
+        cmocka_unit_test(test_allocations_fail_cleanly_on_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
