@@ -252,3 +252,17 @@ int t_scratch_teardown(void **state)
     free(s);
     return 0;
 }
+
+void t_copy_edited_(const char *dir, const char *from_rel, const char *to_rel, const char *from,
+                    const char *to, const char *file, int line)
+{
+    char *path = t_path(dir, from_rel);
+    char *text = t_read(path, NULL);
+    if (text == NULL)
+        _fail(file, line);
+    char *edited = t_replace_(text, from, to, file, line);
+    t_write(dir, to_rel, edited);
+    free(path);
+    free(text);
+    free(edited);
+}

@@ -49,6 +49,13 @@ char *t_replace_(const char *text, const char *from, const char *to, const char 
 #define t_edit(text, ...) t_edit_(__FILE__, __LINE__, text, __VA_ARGS__, (const char *)NULL)
 char *t_edit_(const char *file, int line, const char *text, ...);
 
+/* Writes dir/to_rel as dir/from_rel with the one occurrence of from
+ * replaced by to (the same file when the names are equal). */
+#define t_copy_edited(dir, from_rel, to_rel, from, to)                                             \
+    t_copy_edited_(dir, from_rel, to_rel, from, to, __FILE__, __LINE__)
+void t_copy_edited_(const char *dir, const char *from_rel, const char *to_rel, const char *from,
+                    const char *to, const char *file, int line);
+
 /* One expected diagnostic. */
 struct t_diag {
     merit_severity severity;

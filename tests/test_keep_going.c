@@ -22,22 +22,11 @@ static char *make_broken_call(void)
     /* a file that is not XML */
     t_write(dir, "proposals/P13.xml", "<proposal oops\n");
     /* a proposal that breaks a rule: a second lead */
-    char *path = t_path(dir, "proposals/P05.xml");
-    char *text = t_read(path, NULL);
-    char *edited = t_replace(text, "<organisation id=\"rochester\" type=\"academic\"",
-                             "<organisation id=\"rochester\" lead=\"true\" type=\"academic\"");
-    t_write(dir, "proposals/P05.xml", edited);
-    free(path);
-    free(text);
-    free(edited);
+    t_copy_edited(dir, "proposals/P05.xml", "proposals/P05.xml",
+                  "<organisation id=\"rochester\" type=\"academic\"",
+                  "<organisation id=\"rochester\" lead=\"true\" type=\"academic\"");
     /* a sheet of someone not on the panel */
-    path = t_path(dir, "reviews/r3.xml");
-    text = t_read(path, NULL);
-    edited = t_replace(text, "reviewer=\"r3\"", "reviewer=\"r9\"");
-    t_write(dir, "reviews/r9.xml", edited);
-    free(path);
-    free(text);
-    free(edited);
+    t_copy_edited(dir, "reviews/r3.xml", "reviews/r9.xml", "reviewer=\"r3\"", "reviewer=\"r9\"");
     return dir;
 }
 
@@ -126,13 +115,9 @@ static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
     merit_call_free(call);
     merit_ctx_free(ctx);
 
-    char *path = t_path(dir, "reviews/r1.xml");
-    char *text = t_read(path, NULL);
-    char *edited = t_replace(text, "<score criterion=\"problem\" value=\"9\">Quantified",
-                             "<score criterion=\"problem\" value=\"11\">Quantified");
-    t_write(dir, "reviews/r1.xml", edited);
-    free(text);
-    free(edited);
+    t_copy_edited(dir, "reviews/r1.xml", "reviews/r1.xml",
+                  "<score criterion=\"problem\" value=\"9\">Quantified",
+                  "<score criterion=\"problem\" value=\"11\">Quantified");
     /* line 4 of r1.xml; value= 31 bytes in ("    <score criterion=\"problem\" ") */
     const char *message = "score 11 for criterion 'problem' is off the scale 0 to 10";
 

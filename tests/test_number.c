@@ -480,7 +480,7 @@ static void numbers_survive_growing_and_shrinking_in_the_pool(void **state)
 {
     (void)state;
     mpz_t x;
-    mpz_init_set_ui(x, 1); /* one limb: an 8-byte slot */
+    mpz_init_set_ui(x, 1);  /* one limb: an 8-byte slot */
     mpz_mul_2exp(x, x, 64); /* two limbs: a 16-byte slot */
     mpz_mul_2exp(x, x, 64); /* three: malloc */
     mpq_t whole;

@@ -114,8 +114,9 @@ static void torture(unsigned threads, uint64_t tries)
     fprintf(stderr,
             "torture (%u thread%s): %llu allocations, %llu tried: %llu ended in an error, %llu "
             "absorbed\n",
-            threads, threads == 1 ? "" : "s", (unsigned long long)total, (unsigned long long)(failed + absorbed),
-            (unsigned long long)failed, (unsigned long long)absorbed);
+            threads, threads == 1 ? "" : "s", (unsigned long long)total,
+            (unsigned long long)(failed + absorbed), (unsigned long long)failed,
+            (unsigned long long)absorbed);
     assert_true(failed > 0);
     free(clean.text);
 }
