@@ -120,6 +120,7 @@ static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
                   "<score criterion=\"problem\" value=\"11\">Quantified");
     /* line 4 of r1.xml; value= 31 bytes in ("    <score criterion=\"problem\" ") */
     const char *message = "score 11 for criterion 'problem' is off the scale 0 to 10";
+    char *path = t_path(dir, "reviews/r1.xml");
 
     ctx = merit_ctx_new();
     assert_int_equal(merit_call_load(ctx, dir, &call), MERIT_EINVALID);
