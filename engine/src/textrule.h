@@ -21,7 +21,10 @@ typedef enum merit_match_result {
     MERIT_MATCH_ERROR = 3,
 } merit_match_result;
 
-/* Matches subject (valid UTF-8, as every libxml2 text is) against the rule. */
+/* Matches subject (valid UTF-8, as every libxml2 text is) against the rule.
+ * Every match reuses the rule's one match data block: a rule is matched on
+ * one thread at a time (text rules run as proposals load, and proposals
+ * load on one thread). */
 merit_match_result merit__textrule_match(const merit_textrule *compiled, const char *subject,
                                          size_t length);
 
