@@ -144,6 +144,60 @@ static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
     free(dir);
 }
 
+/* A bundle whose second record is not valid: bundles are read record by
+ * record, but a file counts whole or not at all, so the first record,
+ * already read and checked when the second fails, is dropped again with
+ * the file. */
+static void test_a_bundle_with_a_bad_record_is_left_out_whole(void **state)
+{
+    (void)state;
+    char *dir = t_tempdir();
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
+    char *path = t_path(dir, "proposals/P01.xml");
+    char *p01 = t_read(path, NULL);
+    const char *body = strstr(p01, "<proposal ");
+    assert_non_null(body);
+    char *first = t_replace(body, "id=\"P01\"", "id=\"P21\"");
+    char *second = t_edit(body, "id=\"P01\"", "id=\"P22\"", "months=\"24\"", "months=\"many\"");
+    char *bundle =
+        t_sprintf("<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s</proposals>\n",
+                  first, second);
+    t_write(dir, "proposals/more.xml", bundle);
+
+    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx_set_keep_going(ctx, true);
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    const merit_rejected *r = find(call, MERIT_REJECTED_FILE, "proposals/more.xml");
+    assert_non_null(strstr(r->reason, "months"));
+    assert_int_equal(call->rejected_count, 1);
+    assert_int_equal(call->proposal_count, 12); /* P01..P12; not P21 */
+    for (size_t i = 0; i < call->proposal_count; i++)
+        assert_string_not_equal(call->proposals[i].id, "P21");
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+
+    /* the same on two threads */
+    ctx = merit_ctx_new();
+    merit_ctx_set_keep_going(ctx, true);
+    merit_ctx_set_threads(ctx, 2);
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    assert_int_equal(call->rejected_count, 1);
+    assert_int_equal(call->proposal_count, 12);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+
+    free(bundle);
+    free(second);
+    free(first);
+    free(p01);
+    free(path);
+    t_rmtree(dir);
+    free(dir);
+}
+
 static void test_invalid_call_xml_is_not_kept(void **state)
 {
     (void)state;
@@ -165,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_without_keep_going_nothing_loads),
         cmocka_unit_test(test_keep_going_lists_what_it_leaves_out),
         cmocka_unit_test(test_keep_going_leaves_out_a_review_with_a_wrong_score),
+        cmocka_unit_test(test_a_bundle_with_a_bad_record_is_left_out_whole),
         cmocka_unit_test(test_invalid_call_xml_is_not_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
