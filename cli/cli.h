@@ -54,7 +54,8 @@ typedef struct cli_output {
 /* Writes the report, then the audit trail if asked. A report file is
  * written as it is rendered, atomically (a failure leaves the target as it
  * was) and hashed on the way for the trail; standard output gets the report
- * only once it is whole. Returns an exit code; diagnostics are printed. */
+ * only once it is whole (rendered into a temporary file first). Returns an
+ * exit code; diagnostics are printed. */
 int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *out);
 
 /* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,

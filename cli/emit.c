@@ -2,6 +2,7 @@
  * atomically, or to standard output) and, when asked, the audit trail that
  * records the report's hash. */
 #define _GNU_SOURCE /* fopencookie */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,24 +57,37 @@ static int write_report_hashed(FILE *out, const void *arg)
     return werr;
 }
 
-/* Renders the report into memory (*data_out malloc'd). Returns an exit
- * code. */
-static int render_in_memory(const cli_output *o, char **data_out, size_t *size_out)
+/* Standard output gets the report only once it is whole: it is rendered
+ * into an unnamed temporary file first (in memory, a large call's report
+ * would be held more than once while it grows), then copied. */
+static int write_to_stdout(const cli_output *o, unsigned char sha256[32])
 {
-    *data_out = NULL;
-    *size_out = 0;
-    FILE *mem = open_memstream(data_out, size_out);
-    if (mem == NULL) {
-        fputs("merit: error: out of memory\n", stderr);
+    FILE *tmp = tmpfile();
+    if (tmp == NULL) {
+        fprintf(stderr, "merit: error: cannot make a temporary file for the report: %s\n",
+                strerror(errno));
         return EXIT_IO;
     }
-    int werr = o->render(mem, o->render_arg);
-    if (fclose(mem) != 0 || werr != 0) {
-        fputs("merit: error: cannot produce the output (out of memory)\n", stderr);
-        free(*data_out);
-        *data_out = NULL;
+    struct render_job job = {o, {0}};
+    if (write_report_hashed(tmp, &job) != 0 || fflush(tmp) != 0 || ferror(tmp)) {
+        fprintf(stderr, "merit: error: cannot produce the report: %s\n",
+                strerror(errno ? errno : EIO));
+        fclose(tmp);
         return EXIT_IO;
     }
+    rewind(tmp);
+    char buf[65536];
+    size_t n;
+    bool written = true;
+    while (written && (n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+        written = fwrite(buf, 1, n, stdout) == n;
+    written = written && !ferror(tmp) && fflush(stdout) == 0;
+    fclose(tmp);
+    if (!written) {
+        fputs("merit: error: cannot write to standard output\n", stderr);
+        return EXIT_IO;
+    }
+    memcpy(sha256, job.sha256, 32);
     return EXIT_CLEAN;
 }
 
@@ -111,22 +125,9 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
             return code;
         memcpy(report.sha256, job.sha256, sizeof(report.sha256));
     } else {
-        char *data;
-        size_t size;
-        int code = render_in_memory(o, &data, &size);
+        int code = write_to_stdout(o, report.sha256);
         if (code != EXIT_CLEAN)
             return code;
-        if (o->audit != NULL && merit_sha256(data, size, report.sha256) != 0) {
-            fputs("merit: error: cannot hash the report\n", stderr);
-            free(data);
-            return EXIT_IO;
-        }
-        bool written = fwrite(data, 1, size, stdout) == size && fflush(stdout) == 0;
-        free(data);
-        if (!written) {
-            fputs("merit: error: cannot write to standard output\n", stderr);
-            return EXIT_IO;
-        }
     }
     if (o->audit == NULL)
         return EXIT_CLEAN;

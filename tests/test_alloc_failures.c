@@ -291,13 +291,13 @@ static void call_without_reviews_survives_every_failed_allocation(void **state)
     sweep(load_call, "call", false);
 }
 
-/* Regression test for a fixed bug (call.c resolve_review / resolve_sheets): when the
- * allocation of out->steps fails but the four arrays allocated after it
- * (confidences, comments, no_score_reasons, score_locs) do not,
- * resolve_sheets does not count the review (it checks r->steps != NULL),
- * so merit_call_free never frees those arrays: a leak of 4 blocks per
- * review on the out-of-memory path. Shows under the ASan build (the
- * LeakSanitizer report at exit). */
+/* Regression test for a fixed bug (call.c resolve_review / resolve_sheets):
+ * when a review's steps could not be allocated but the arrays allocated
+ * after them could, the review was not counted and merit_call_free never
+ * freed those arrays. A review's per-criterion arrays are now one block
+ * (sheet.c alloc_arrays); the sweep still fails every allocation of a load
+ * with reviews, and the ASan build's leak check at exit shows any block
+ * left behind. */
 static void call_with_reviews_survives_every_failed_allocation(void **state)
 {
     struct t_scratch *s = *state;

@@ -218,8 +218,8 @@ static void valid_call_loads(void **state)
     assert_false(a->conflicted);
     assert_string_equal(a->loc.file, "call/reviews/R1.xml");
     assert_int_equal(a->loc.line, 8);
-    assert_int_equal(a->score_locs[0].line, 10);
-    assert_int_equal(a->score_locs[0].column, 35); /* value= of the excellence score */
+    assert_int_equal(a->score_places[0].line, 10);
+    assert_int_equal(a->score_places[0].column, 35); /* value= of the excellence score */
 
     const merit_review *b = &c->reviews[2]; /* P02 by R1 */
     assert_int_equal(b->steps[0], 9);       /* 4.5 / 0.5 */
@@ -294,8 +294,8 @@ static void call_loaded_without_comments(void **state)
     assert_int_equal(a->confidences[1], 0);
     assert_int_equal(a->confidences[2], 5);
     assert_string_equal(a->no_score_reasons[1], "Outside my field.");
-    assert_int_equal(a->score_locs[0].line, 10);
-    assert_int_equal(a->score_locs[0].column, 35);
+    assert_int_equal(a->score_places[0].line, 10);
+    assert_int_equal(a->score_places[0].column, 35);
     assert_int_equal(c->reviews[1].confidences[1], 5);
     merit_call_free(c);
 }

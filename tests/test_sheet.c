@@ -213,7 +213,7 @@ static void raw_sheet_fields(void **state)
     assert_int_equal(r->review.confidence, 4);
     assert_int_equal(r->review.loc.line, 6);
     assert_null(r->review.steps);
-    assert_null(r->review.score_locs);
+    assert_null(r->review.score_places);
     assert_null(r->review.comments);
     assert_null(r->review.comment);
     assert_string_equal(sheet.reviews[1].review.comment, "Overall fine.");
@@ -249,11 +249,11 @@ static void raw_sheet_resolved_against_rubric(void **state)
     assert_null(r->review.comments[2]);
     assert_null(r->review.comment);
     /* a score at its value=, a no-score at its element */
-    assert_int_equal(r->review.score_locs[1].line, 8);
-    assert_int_equal(r->review.score_locs[1].column, 31); /* "    <score criterion=\"impact\" " */
-    assert_string_equal(r->review.score_locs[1].file, "sheet.xml");
-    assert_int_equal(r->review.score_locs[2].line, 9);
-    assert_int_equal(r->review.score_locs[2].column, 5);
+    assert_int_equal(r->review.score_places[1].line, 8);
+    assert_int_equal(r->review.score_places[1].column, 31); /* "    <score criterion=\"impact\" " */
+    assert_string_equal(r->review.loc.file, "sheet.xml");   /* the places' file */
+    assert_int_equal(r->review.score_places[2].line, 9);
+    assert_int_equal(r->review.score_places[2].column, 5);
 
     const struct merit_raw_review *r2 = &sheet.reviews[1]; /* P02, confidence 3 */
     assert_int_equal(r2->review.steps[0], 8);
@@ -282,7 +282,7 @@ static void raw_sheet_without_comments(void **state)
     assert_int_equal(a->steps[1], 7);
     assert_int_equal(a->steps[2], MERIT_NO_SCORE);
     assert_string_equal(a->no_score_reasons[2], "Outside my field.");
-    assert_int_equal(a->score_locs[1].column, 31);
+    assert_int_equal(a->score_places[1].column, 31);
     assert_null(a->comments);
     assert_null(a->comment);
     assert_int_equal(b->steps[2], 4);
@@ -310,9 +310,9 @@ static void criterion_scored_twice_against_rubric(void **state)
                    T_NOTE("sheet.xml", 12, 5, "first scored here"));
     const merit_review *r = &sheet.reviews[1].review;
     assert_int_equal(r->steps[0], 8); /* the first, 4 / 0.5 */
-    assert_int_equal(r->score_locs[0].line, 12);
-    assert_null(r->score_locs[1].file);     /* impact: not scored */
-    assert_false(sheet.reviews[1].invalid); /* the sheet fails, not the review */
+    assert_int_equal(r->score_places[0].line, 12);
+    assert_int_equal(r->score_places[1].line, 0); /* impact: not scored */
+    assert_false(sheet.reviews[1].invalid);       /* the sheet fails, not the review */
     merit__sheet_release(&sheet);
     merit_rubric_free(rb);
 }

@@ -813,7 +813,7 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     /* its wrong scores were reported as the sheet loaded */
     int rc = rr->invalid ? MERIT_EINVALID : 0;
     for (size_t ci = 0; ci < rb->criterion_count; ci++) {
-        if (out->score_locs[ci].file != NULL)
+        if (out->score_places[ci].line != 0)
             continue; /* scored, or a reason given */
         /* a misspelt criterion: its error is enough */
         rc = rr->unknown_criterion

@@ -11,8 +11,8 @@ void merit__review_release(merit_review *r, size_t criteria)
     if (r->no_score_reasons != NULL)
         for (size_t i = 0; i < criteria; i++)
             free(r->no_score_reasons[i]);
-    free(r->score_locs); /* the block of every per-criterion array */
-    free(r->comments);   /* the array with the texts */
+    free(r->score_places); /* the block of every per-criterion array */
+    free(r->comments);     /* the array with the texts */
     free(r->comment);
 }
 
@@ -120,17 +120,18 @@ static bool is_score(const xmlNode *node)
     return merit__xml_is(node, "score") || merit__xml_is(node, "no-score");
 }
 
-/* The per-criterion arrays of a review share one allocation, score_locs
- * first (the most aligned), which merit__review_release frees. Room for
+/* The per-criterion arrays of a review share one allocation, score_places
+ * first (8 bytes each, so that what follows is aligned for pointers), which
+ * merit__review_release frees. Room for
  * no-score reasons is made only when the review has a no-score. */
 static int alloc_arrays(merit_review *r, size_t nc, bool reasons)
 {
-    size_t each = sizeof(merit_loc) + (reasons ? sizeof(char *) : 0) + sizeof(int32_t) + 1;
+    size_t each = sizeof(merit_place) + (reasons ? sizeof(char *) : 0) + sizeof(int32_t) + 1;
     unsigned char *block = merit__calloc(nc > 0 ? nc : 1, each);
     if (block == NULL)
         return -1;
-    r->score_locs = (merit_loc *)(void *)block;
-    block += nc * sizeof(merit_loc);
+    r->score_places = (merit_place *)(void *)block;
+    block += nc * sizeof(merit_place);
     if (reasons) {
         r->no_score_reasons = (char **)(void *)block;
         block += nc * sizeof(char *);
@@ -249,7 +250,7 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
         ssize_t ci = rb != NULL ? merit__rubric_criterion_index(rb, criterion) : -1;
         /* a repeat of a known criterion finds its place taken; any other
          * is looked for by name among the scores before it */
-        if (rb == NULL || ci < 0 || out->score_locs[ci].file != NULL) {
+        if (rb == NULL || ci < 0 || out->score_places[ci].line != 0) {
             if (report_repeats(S, node, c, criterion, r) != 0)
                 rc = MERIT_EINVALID;
             if (rb == NULL || ci >= 0)
@@ -264,14 +265,15 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
             continue;
         }
         if (!scored) {
-            out->score_locs[ci] = merit__xml_loc(S->doc, c, NULL);
+            out->score_places[ci] = merit_place_of(merit__xml_loc(S->doc, c, NULL));
             if ((out->no_score_reasons[ci] = merit__xml_text(c, false)) == NULL)
                 return merit__oom(ctx);
             continue;
         }
-        out->score_locs[ci] = merit__xml_loc(S->doc, c, "value");
+        merit_loc value_loc = merit__xml_loc(S->doc, c, "value");
+        out->score_places[ci] = merit_place_of(value_loc);
         int32_t steps = 0;
-        if (score_steps(S, c, criterion, out->score_locs[ci], &steps) != 0) {
+        if (score_steps(S, c, criterion, value_loc, &steps) != 0) {
             r->invalid = true;
             continue;
         }

@@ -22,7 +22,7 @@
 struct merit_raw_review {
     /* With a rubric: the review in its final form but for .reviewer and
      * .proposal (a criterion the review does not mention has steps
-     * MERIT_NO_SCORE, no no-score reason and score_locs[].file NULL).
+     * MERIT_NO_SCORE, no no-score reason and score_places[].line 0).
      * Without one: .confidence, .comment and .loc only. */
     merit_review review;
     char *proposal; /* the proposal id as written */

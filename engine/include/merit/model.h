@@ -36,6 +36,20 @@ typedef struct merit_loc {
     uint32_t column;
 } merit_loc;
 
+/* A line and column in a file the context names (a review's scores are in
+ * its own file); line 0: no place. Half the size of a merit_loc, for what
+ * there are millions of. */
+typedef struct merit_place {
+    uint32_t line;
+    uint32_t column;
+} merit_place;
+
+static inline merit_place merit_place_of(merit_loc loc)
+{
+    merit_place place = {loc.line, loc.column};
+    return place;
+}
+
 typedef enum merit_direction {
     MERIT_HIGHER_IS_BETTER = 0,
     MERIT_LOWER_IS_BETTER = 1,
@@ -278,7 +292,9 @@ typedef struct merit_review {
     /* The reason of each no-score, NULL where scored. The array is NULL when
      * the review has no no-score. Always kept (explain prints them). */
     char **no_score_reasons;
-    merit_loc *score_locs;       /* where each score (or no-score) was written */
+    /* Where each score's value= (or each no-score) was written, in loc.file;
+     * line 0 where the review does not mention the criterion. */
+    merit_place *score_places;
     char *comment;               /* overall comment; NULL when there is none or
                                     the call was loaded without comments */
     const char *conflict_reason; /* borrowed from the conflict, or NULL */
