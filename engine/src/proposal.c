@@ -122,9 +122,10 @@ static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
                 rc = merit__error_at(ctx, merit__xml_loc(doc, m, "id"),
                                      "duplicate milestone id '%s' in proposal '%s'", mi->id, p->id);
     }
-    char *text = merit__malloc(text_len + 1);
+    char *text = merit__malloc(text_len + 1 + MERIT_SUBJECT_PAD);
     if (text == NULL)
         return merit__oom(ctx);
+    memset(text + text_len + 1, 0, MERIT_SUBJECT_PAD);
     size_t o = 0;
     for (size_t i = 0; i < p->milestone_count; i++) {
         const merit_milestone *mi = &p->milestones[i];
@@ -250,7 +251,7 @@ static int load_proposal(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNod
     };
     for (size_t i = 0; i < sizeof(text_sections) / sizeof(text_sections[0]); i++) {
         const xmlNode *s = merit__xml_child(sections, text_sections[i].element);
-        texts[text_sections[i].section] = merit__xml_text(s, false);
+        texts[text_sections[i].section] = merit__xml_text_padded(s, false, MERIT_SUBJECT_PAD);
         if (texts[text_sections[i].section] == NULL)
             return merit__oom(ctx);
         size_t bytes = strlen(texts[text_sections[i].section]);

@@ -28,6 +28,12 @@ typedef enum merit_match_result {
 merit_match_result merit__textrule_match(const merit_textrule *compiled, const char *subject,
                                          size_t length);
 
+/* Zero bytes to allocate after a subject's end: PCRE2's JIT reads ahead in
+ * blocks of up to 16 or 32 bytes and may touch bytes past the subject
+ * (harmless on the hardware, but not memory the subject owns, and valgrind
+ * says so). Subjects are allocated with this much to spare. */
+#define MERIT_SUBJECT_PAD 64
+
 /* The heap limit of a match; the match limit is the context's ("match"
  * in merit_limits, default 10,000,000), which suits sections of up to
  * 100,000 characters. */

@@ -1103,11 +1103,16 @@ bool merit__xml_bool(const xmlNode *node, const char *name)
 
 char *merit__xml_text(const xmlNode *node, bool collapse)
 {
+    return merit__xml_text_padded(node, collapse, 0);
+}
+
+char *merit__xml_text_padded(const xmlNode *node, bool collapse, size_t pad)
+{
     size_t total = 0;
     for (const xmlNode *c = node->children; c != NULL; c = c->next)
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
             total += strlen((const char *)c->content);
-    char *out = merit__malloc(total + 1);
+    char *out = merit__malloc(total + 1 + pad);
     if (out == NULL)
         return NULL;
     size_t o = 0;
@@ -1133,6 +1138,7 @@ char *merit__xml_text(const xmlNode *node, bool collapse)
     }
     while (o > 0 && is_space((unsigned char)out[o - 1]))
         o--;
-    out[o] = '\0';
+    /* a subject's spare bytes are all zero, those the trimming freed too */
+    memset(out + o, 0, total + 1 + pad - o);
     return out;
 }

@@ -101,5 +101,8 @@ bool merit__xml_bool(const xmlNode *node, const char *name);
  * collapse is set, inner runs of white space made one space. Malloc'd; NULL
  * when out of memory. */
 char *merit__xml_text(const xmlNode *node, bool collapse);
+/* The same with `pad` zero bytes after the buffer's room for the text, for
+ * a subject of PCRE2's JIT (textrule.h). */
+char *merit__xml_text_padded(const xmlNode *node, bool collapse, size_t pad);
 
 #endif
