@@ -23,15 +23,24 @@
 
 /* --- building records ------------------------------------------------------ */
 
+/* Records are written as they are made: a record is complete when the next
+ * one begins, so that only one is held at a time, however large the call. */
 struct builder {
     merit_ctx *ctx;
     const merit_result *res;
     const merit_call *call;
     const merit_rubric *rb;
     unsigned places;
-    json_t *records; /* array of objects, without seq and prev */
-    bool failed;     /* out of memory somewhere */
+    json_t *pending;   /* the record being filled, without seq and prev */
+    json_t *collected; /* replay: records gathered here instead of written */
+    FILE *out;
+    size_t written; /* records written */
+    char prev[65];  /* the hash of the last line written */
+    bool failed;    /* out of memory somewhere */
+    bool io_failed; /* out refused a line */
 };
+
+static void write_pending(struct builder *b);
 
 static json_t *checked(struct builder *b, json_t *v)
 {
@@ -93,14 +102,13 @@ static json_t *money(struct builder *b, int64_t cents)
     return str(b, buf);
 }
 
+/* A new record; the one before it is complete and is written. */
 static json_t *record(struct builder *b, const char *type)
 {
+    write_pending(b);
     json_t *o = checked(b, json_object());
     set(b, o, "type", str(b, type));
-    if (o != NULL && json_array_append_new(b->records, o) != 0) {
-        b->failed = true;
-        return NULL; /* taken over and freed by jansson */
-    }
+    b->pending = o;
     return o;
 }
 
@@ -367,34 +375,6 @@ static void reports(struct builder *b, const merit_audit_info *info)
     }
 }
 
-/* Every record of the trail but the closing one, in the fixed order. */
-static int build_records(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
-                         json_t **out)
-{
-    struct builder b = {ctx, res, res->call, res->call->rubric, info->places, json_array(), false};
-    *out = NULL;
-    if (b.records == NULL)
-        return merit__oom(ctx);
-    header(&b, info);
-    inputs(&b);
-    rejected(&b);
-    size_t r = 0;
-    for (size_t i = 0; i < b.call->proposal_count && !b.failed; i++) {
-        size_t first = r;
-        while (r < b.call->review_count && b.call->reviews[r].proposal == i)
-            r++;
-        proposal_steps(&b, i, first, r);
-    }
-    ranking_steps(&b);
-    reports(&b, info);
-    if (b.failed) {
-        json_decref(b.records);
-        return merit__oom(ctx);
-    }
-    *out = b.records;
-    return 0;
-}
-
 /* --- writing ------------------------------------------------------------ */
 
 /* JSON text of v, or NULL. Dumped in two passes into a buffer of the exact
@@ -437,47 +417,101 @@ static char *chain_line(json_t *rec, size_t seq, const char *prev)
     return text;
 }
 
+/* Writes the pending record as the next line of the chain and frees it.
+ * After a failure nothing more is written. */
+static void write_pending(struct builder *b)
+{
+    json_t *rec = b->pending;
+    b->pending = NULL;
+    if (rec == NULL || b->failed || b->io_failed) {
+        json_decref(rec);
+        return;
+    }
+    if (b->collected != NULL) {
+        if (json_array_append_new(b->collected, rec) != 0)
+            b->failed = true;
+        return;
+    }
+    char *text = chain_line(rec, b->written + 1, b->prev);
+    json_decref(rec);
+    unsigned char digest[32];
+    if (text == NULL || merit_sha256(text, strlen(text), digest) != 0) {
+        free(text);
+        b->failed = true;
+        return;
+    }
+    merit_hex(digest, b->prev);
+    if (fputs(text, b->out) == EOF || fputc('\n', b->out) == EOF)
+        b->io_failed = true;
+    else
+        b->written++;
+    free(text);
+}
+
+/* Every record of the trail but the closing one, in the fixed order; the
+ * last stays pending. */
+static void build_all(struct builder *b, const merit_audit_info *info)
+{
+    header(b, info);
+    inputs(b);
+    rejected(b);
+    size_t r = 0;
+    for (size_t i = 0; i < b->call->proposal_count && !b->failed && !b->io_failed; i++) {
+        size_t first = r;
+        while (r < b->call->review_count && b->call->reviews[r].proposal == i)
+            r++;
+        proposal_steps(b, i, first, r);
+    }
+    ranking_steps(b);
+    reports(b, info);
+}
+
+/* The records of build_all as an array (replay compares them with a
+ * trail's). */
+static int build_records(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
+                         json_t **out)
+{
+    struct builder b = {.ctx = ctx,
+                        .res = res,
+                        .call = res->call,
+                        .rb = res->call->rubric,
+                        .places = info->places,
+                        .collected = json_array()};
+    *out = NULL;
+    if (b.collected == NULL)
+        return merit__oom(ctx);
+    build_all(&b, info);
+    write_pending(&b);
+    if (b.failed) {
+        json_decref(b.collected);
+        return merit__oom(ctx);
+    }
+    *out = b.collected;
+    return 0;
+}
+
 int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
                       FILE *out, char final_hex[65])
 {
-    json_t *records;
-    int rc = build_records(ctx, res, info, &records);
-    if (rc != 0)
-        return rc;
-    json_t *end = json_object();
-    size_t total = json_array_size(records) + 1;
-    /* each call takes its value over, even when it fails */
-    int bad = json_object_set_new(end, "type", json_string("end"));
-    bad |= json_object_set_new(end, "records", json_integer((json_int_t)total));
-    bad |= json_array_append_new(records, end);
-    if (bad != 0) {
-        json_decref(records);
+    struct builder b = {.ctx = ctx,
+                        .res = res,
+                        .call = res->call,
+                        .rb = res->call->rubric,
+                        .places = info->places,
+                        .out = out,
+                        .prev = ZERO_HASH};
+    build_all(&b, info);
+    /* the closing record counts every line, itself included */
+    json_t *end = record(&b, "end");
+    set(&b, end, "records", integer(&b, (long long)b.written + 1));
+    write_pending(&b);
+    if (b.failed)
         return merit__oom(ctx);
-    }
-    char prev[65] = ZERO_HASH;
-    for (size_t i = 0; i < json_array_size(records); i++) {
-        char *text = chain_line(json_array_get(records, i), i + 1, prev);
-        if (text == NULL) {
-            rc = merit__oom(ctx);
-            break;
-        }
-        unsigned char digest[32];
-        if (merit_sha256(text, strlen(text), digest) != 0) {
-            free(text);
-            rc = merit__oom(ctx);
-            break;
-        }
-        merit_hex(digest, prev);
-        if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
-            rc = MERIT_EIO;
-        free(text);
-        if (rc != 0)
-            break;
-    }
-    json_decref(records);
-    if (rc == 0 && final_hex != NULL)
-        memcpy(final_hex, prev, 65);
-    return rc;
+    if (b.io_failed)
+        return MERIT_EIO;
+    if (final_hex != NULL)
+        memcpy(final_hex, b.prev, 65);
+    return 0;
 }
 
 /* --- replay --------------------------------------------------------------- */
