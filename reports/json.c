@@ -11,10 +11,14 @@
  * string with two places and no separators ("1500000.00"). No JSON number
  * ever carries a fraction, so no reader can turn one into a binary float.
  *
- * The tree is built with jansson, then dumped once. Building goes on after a
- * failed allocation (jansson's *_set_new and *_append_new release the value
- * and return -1 when anything is NULL); `ok` records it and the writer
- * returns -1 without writing anything.
+ * The document is written as it is built: each part (the call, the rubric,
+ * each proposal, each review, ...) is built with jansson, dumped at its
+ * depth with the indentation jansson gives a whole document, and freed, so
+ * that only one part is held at a time however large the call. Building
+ * goes on after a failed allocation (jansson's *_set_new and *_append_new
+ * release the value and return -1 when anything is NULL); `ok` records it,
+ * nothing more is written, and the writer returns -1 (the merit command
+ * writes reports atomically, so nothing partial is left).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -459,6 +463,66 @@ static json_t *conflicts_json(struct jw *w)
     return a;
 }
 
+#define INDENT 2
+#define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_INDENT(INDENT) | JSON_ENCODE_ANY)
+
+/* Writes v as jansson writes it inside a document at `depth`: the same text,
+ * every line after the first indented by INDENT * depth more. Frees v.
+ * Dumped in two passes into a buffer of the exact size (jansson 2.14 can
+ * drop an object key silently when its output buffer cannot grow). */
+static void put(struct jw *w, FILE *out, json_t *v, int depth)
+{
+    if (v == NULL || !w->ok) {
+        w->ok = false;
+        json_decref(v);
+        return;
+    }
+    size_t size = json_dumpb(v, NULL, 0, DUMP_FLAGS);
+    char *text = size > 0 ? malloc(size) : NULL;
+    if (text == NULL || json_dumpb(v, text, size, DUMP_FLAGS) != size) {
+        w->ok = false;
+        free(text);
+        json_decref(v);
+        return;
+    }
+    json_decref(v);
+    size_t from = 0;
+    for (size_t i = 0; i <= size && w->ok; i++) {
+        if (i < size && text[i] != '\n')
+            continue;
+        size_t end = i < size ? i + 1 : size; /* the newline included */
+        if (fwrite(text + from, 1, end - from, out) != end - from)
+            w->ok = false;
+        if (i < size)
+            for (int k = 0; k < INDENT * depth && w->ok; k++)
+                w->ok = fputc(' ', out) != EOF;
+        from = end;
+    }
+    free(text);
+}
+
+/* The root object's next key. */
+static void put_key(struct jw *w, FILE *out, bool *first, const char *key)
+{
+    if (w->ok && fprintf(out, "%s%*s\"%s\": ", *first ? "{\n" : ",\n", INDENT, "", key) < 0)
+        w->ok = false;
+    *first = false;
+}
+
+/* One element of an array that is the value of a root key: at depth 2. */
+static void put_element(struct jw *w, FILE *out, size_t index, json_t *v)
+{
+    if (w->ok && fprintf(out, "%s%*s", index == 0 ? "[\n" : ",\n", 2 * INDENT, "") < 0)
+        w->ok = false;
+    put(w, out, v, 2);
+}
+
+static void end_array(struct jw *w, FILE *out, size_t count)
+{
+    if (w->ok && fprintf(out, count == 0 ? "[]" : "\n%*s]", INDENT, "") < 0)
+        w->ok = false;
+}
+
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt)
 {
     struct jw w = {.res = res,
@@ -467,31 +531,36 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
                    .places = opt ? opt->places : 2,
                    .ok = true};
     mpq_init(w.tmp);
-    json_t *root = json_object();
-    set(&w, root, "format", json_string("merit-ranking"));
-    set(&w, root, "version", json_integer(FORMAT_VERSION));
-    set(&w, root, "call", call_json(&w));
-    set(&w, root, "rubric", rubric_json(&w));
-    set(&w, root, "rounding", rounding_json(&w));
-    set(&w, root, "summary", summary_json(&w));
-    set(&w, root, "rejected", rejected_json(&w));
-    json_t *ranking = json_array();
-    for (size_t k = 0; k < res->proposal_count; k++)
-        append(&w, ranking,
-               proposal_json(&w, &res->proposals[res->order[k]], k < res->ranked_count));
-    set(&w, root, "ranking", ranking);
-    json_t *reviews = json_array();
-    for (size_t i = 0; i < res->review_count; i++)
-        append(&w, reviews, review_json(&w, i));
-    set(&w, root, "reviews", reviews);
-    set(&w, root, "funding_walk", walk_json(&w));
-    set(&w, root, "conflicts", conflicts_json(&w));
+    bool first = true;
+    put_key(&w, out, &first, "format");
+    put(&w, out, json_string("merit-ranking"), 1);
+    put_key(&w, out, &first, "version");
+    put(&w, out, json_integer(FORMAT_VERSION), 1);
+    put_key(&w, out, &first, "call");
+    put(&w, out, call_json(&w), 1);
+    put_key(&w, out, &first, "rubric");
+    put(&w, out, rubric_json(&w), 1);
+    put_key(&w, out, &first, "rounding");
+    put(&w, out, rounding_json(&w), 1);
+    put_key(&w, out, &first, "summary");
+    put(&w, out, summary_json(&w), 1);
+    put_key(&w, out, &first, "rejected");
+    put(&w, out, rejected_json(&w), 1);
+    put_key(&w, out, &first, "ranking");
+    for (size_t k = 0; k < res->proposal_count && w.ok; k++)
+        put_element(&w, out, k,
+                    proposal_json(&w, &res->proposals[res->order[k]], k < res->ranked_count));
+    end_array(&w, out, res->proposal_count);
+    put_key(&w, out, &first, "reviews");
+    for (size_t i = 0; i < res->review_count && w.ok; i++)
+        put_element(&w, out, i, review_json(&w, i));
+    end_array(&w, out, res->review_count);
+    put_key(&w, out, &first, "funding_walk");
+    put(&w, out, walk_json(&w), 1);
+    put_key(&w, out, &first, "conflicts");
+    put(&w, out, conflicts_json(&w), 1);
     mpq_clear(w.tmp);
-
-    int rc = -1;
-    if (w.ok && root != NULL && json_dumpf(root, out, JSON_PRESERVE_ORDER | JSON_INDENT(2)) == 0 &&
-        fputc('\n', out) != EOF)
-        rc = 0;
-    json_decref(root);
-    return rc == 0 && !ferror(out) ? 0 : -1;
+    if (w.ok && fputs("\n}\n", out) == EOF)
+        w.ok = false;
+    return w.ok && !ferror(out) ? 0 : -1;
 }
