@@ -13,12 +13,20 @@
 #include "merit/model.h"
 #include "merit/result.h"
 
-static char *make_broken_call(void)
+/* A scratch folder holding a copy of the example call; the caller removes
+ * and frees it. */
+static char *copy_example_call(void)
 {
     char *dir = t_tempdir();
     char cmd[1024];
     snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
     assert_int_equal(system(cmd), 0);
+    return dir;
+}
+
+static char *make_broken_call(void)
+{
+    char *dir = copy_example_call();
     /* a file that is not XML */
     t_write(dir, "proposals/P13.xml", "<proposal oops\n");
     /* a proposal that breaks a rule: a second lead */
@@ -104,10 +112,7 @@ static void test_keep_going_lists_what_it_leaves_out(void **state)
 static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
 {
     (void)state;
-    char *dir = t_tempdir();
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
-    assert_int_equal(system(cmd), 0);
+    char *dir = copy_example_call();
     merit_ctx *ctx = merit_ctx_new();
     merit_call *call = NULL;
     assert_int_equal(merit_call_load(ctx, dir, &call), 0);
@@ -151,10 +156,7 @@ static void test_keep_going_leaves_out_a_review_with_a_wrong_score(void **state)
 static void test_a_bundle_with_a_bad_record_is_left_out_whole(void **state)
 {
     (void)state;
-    char *dir = t_tempdir();
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "cp -r '%s/proposals/mfg-2026/.' '%s/'", MERIT_SOURCE_DIR, dir);
-    assert_int_equal(system(cmd), 0);
+    char *dir = copy_example_call();
     char *path = t_path(dir, "proposals/P01.xml");
     char *p01 = t_read(path, NULL);
     const char *body = strstr(p01, "<proposal ");
