@@ -74,9 +74,8 @@ static int table_add_row(struct table *t, const char *colour)
     return 0;
 }
 
-/* Sets a cell of the last row from text, which it frees (NULL: out of
- * memory). */
-static int table_set(struct table *t, size_t col, char *text)
+/* Sets a cell of the last row to a copy of text (NULL: out of memory). */
+static int table_put(struct table *t, size_t col, const char *text)
 {
     if (text == NULL)
         return -1;
@@ -86,18 +85,23 @@ static int table_set(struct table *t, size_t col, char *text)
         while (cap < t->text_len + len)
             cap *= 2;
         char *grown = realloc(t->text, cap);
-        if (grown == NULL) {
-            free(text);
+        if (grown == NULL)
             return -1;
-        }
         t->text = grown;
         t->text_cap = cap;
     }
     memcpy(t->text + t->text_len, text, len);
     t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
     t->text_len += len;
-    free(text);
     return 0;
+}
+
+/* The same for text made for the cell, which it frees. */
+static int table_take(struct table *t, size_t col, char *text)
+{
+    int rc = table_put(t, col, text);
+    free(text);
+    return rc;
 }
 
 static void table_free(struct table *t)
@@ -237,17 +241,17 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
 
     if (table_add_row(&t, color ? "\x1b[1m" : NULL) != 0)
         goto oom;
-    rc |= table_set(&t, 0, strdup("rank"));
-    rc |= table_set(&t, 1, strdup("id"));
-    rc |= table_set(&t, 2, strdup("title"));
-    rc |= table_set(&t, 3, strdup("lead"));
-    rc |= table_set(&t, 4, strdup("total"));
+    rc |= table_put(&t, 0, "rank");
+    rc |= table_put(&t, 1, "id");
+    rc |= table_put(&t, 2, "title");
+    rc |= table_put(&t, 3, "lead");
+    rc |= table_put(&t, 4, "total");
     for (size_t c = 0; c < nc; c++)
-        rc |= table_set(&t, 5 + c, strdup(rb->criteria[c].id));
-    rc |= table_set(&t, 5 + nc, strdup("rev"));
-    rc |= table_set(&t, col_status, strdup("status"));
-    rc |= table_set(&t, col_flags, strdup("flags"));
-    rc |= table_set(&t, col_cum, strdup("cumulative"));
+        rc |= table_put(&t, 5 + c, rb->criteria[c].id);
+    rc |= table_put(&t, 5 + nc, "rev");
+    rc |= table_put(&t, col_status, "status");
+    rc |= table_put(&t, col_flags, "flags");
+    rc |= table_put(&t, col_cum, "cumulative");
 
     size_t line_after = 0; /* table row after which the funding line is drawn */
     bool any_disagreement = false;
@@ -257,22 +261,22 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         if (table_add_row(&t, color ? status_colour(pr->status) : NULL) != 0)
             goto oom;
         if (k < res->ranked_count)
-            rc |= table_set(&t, 0, fmt("%zu%s", pr->rank, pr->rank_shared ? "=" : ""));
+            rc |= table_take(&t, 0, fmt("%zu%s", pr->rank, pr->rank_shared ? "=" : ""));
         else
-            rc |= table_set(&t, 0, strdup("-"));
-        rc |= table_set(&t, 1, strdup(p->id));
-        rc |= table_set(&t, 2, shorten(p->title, TITLE_WIDTH));
-        rc |= table_set(&t, 3, shorten(p->orgs[p->lead].name, LEAD_WIDTH));
-        rc |= table_set(&t, 4, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
+            rc |= table_put(&t, 0, "-");
+        rc |= table_put(&t, 1, p->id);
+        rc |= table_take(&t, 2, shorten(p->title, TITLE_WIDTH));
+        rc |= table_take(&t, 3, shorten(p->orgs[p->lead].name, LEAD_WIDTH));
+        rc |= table_take(&t, 4, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
         for (size_t c = 0; c < nc; c++)
-            rc |= table_set(&t, 5 + c,
-                            pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
-                                                      : strdup("-"));
-        rc |= table_set(&t, 5 + nc,
-                        pr->reviews_excluded
-                            ? fmt("%zu+%zux", pr->reviews_counted, pr->reviews_excluded)
-                            : fmt("%zu", pr->reviews_counted));
-        rc |= table_set(&t, col_status, strdup(merit_status_name(pr->status)));
+            rc |= table_take(&t, 5 + c,
+                             pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
+                                                       : strdup("-"));
+        rc |= table_take(&t, 5 + nc,
+                         pr->reviews_excluded
+                             ? fmt("%zu+%zux", pr->reviews_counted, pr->reviews_excluded)
+                             : fmt("%zu", pr->reviews_counted));
+        rc |= table_put(&t, col_status, merit_status_name(pr->status));
         char flags[8] = "";
         if (pr->disagreement) {
             strcat(flags, "D");
@@ -280,9 +284,10 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         }
         if (pr->tie_at_line)
             strcat(flags, "T");
-        rc |= table_set(&t, col_flags, strdup(flags));
-        rc |= table_set(&t, col_cum,
-                        pr->status == MERIT_STATUS_FUNDED ? fmt_money(pr->cumulative) : strdup(""));
+        rc |= table_put(&t, col_flags, flags);
+        rc |=
+            table_take(&t, col_cum,
+                       pr->status == MERIT_STATUS_FUNDED ? fmt_money(pr->cumulative) : strdup(""));
         if (pr->status == MERIT_STATUS_FUNDED)
             line_after = t.rows;
     }
