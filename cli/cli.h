@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "merit/merit.h"
+#include "merit/model.h"
 #include "merit/result.h"
 
 /* Exit codes, documented in docs/cli.md. Their numbers never change. */
@@ -29,10 +31,43 @@ int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 
-/* Writes a report through writer(out, arg) into path atomically. Returns an
- * exit code; on failure the diagnostic is printed and path is untouched. */
-typedef int (*cli_writer)(FILE *out, const void *arg);
-int cli_write_atomic(const char *path, cli_writer writer, const void *arg);
+/* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
+typedef struct cli_out_file {
+    const char *path; /* the target, as the user named it */
+    const char *role; /* for messages: "report file", "audit trail" */
+    /* set by cli_out_open */
+    FILE *out;   /* write here, then cli_out_close */
+    char *tmp;   /* the temporary file beside the target; owned */
+    bool direct; /* not a regular file (a terminal, /dev/null): written in place */
+    mode_t mode; /* the permissions the file gets */
+} cli_out_file;
+
+/* Before anything is written: refuses (a usage error, printed; returns
+ * EXIT_USAGE) an output that is an input of the call (device and inode,
+ * links followed), another output of the run, standard output when the
+ * report goes there, or a new .xml file in the call's proposals/ or
+ * reviews/ folder; EXIT_IO for an output that is a folder. */
+int cli_outputs_check(const char *command, const merit_call *call, cli_out_file *files,
+                      size_t count, bool report_to_stdout);
+/* Opens f->out: a temporary file beside the target (removed again on a
+ * signal), or the target itself when it is not a regular file. Returns an
+ * exit code; diagnostics are printed. */
+int cli_out_open(cli_out_file *f);
+/* Flushes, syncs, sets the permissions and closes f->out; werr is the
+ * writer's result. On any failure the temporary file is removed and
+ * EXIT_IO returned. */
+int cli_out_close(cli_out_file *f, int werr);
+/* Renames every closed temporary file over its target, together, under a
+ * lock on their folders. Returns an exit code. */
+int cli_out_commit(cli_out_file *files, size_t count);
+/* Removes f's temporary file, if any. */
+void cli_out_discard(cli_out_file *f);
+/* Opens /dev/null, the wrong way round, on a closed standard stream, so that
+ * no file of the run takes its place and its use fails. First thing in
+ * main. */
+void cli_reserve_standard_streams(void);
+/* dir + "/" + name, malloc'd; NULL when out of memory. */
+char *cli_path_join(const char *dir, const char *name);
 
 /* Writes a report to out; 0, or -1 on a failure. */
 typedef int (*cli_renderer)(FILE *out, const void *arg);

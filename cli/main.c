@@ -1,4 +1,5 @@
 /* merit: the command table and the helpers every command shares. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,8 +170,20 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
     return EXIT_CLEAN;
 }
 
+/* What the command printed on standard output must have reached it: a
+ * full disk or a closed stream is an I/O error, not a silent success. */
+static int check_stdout(int code)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return code;
+    fprintf(stderr, "merit: error: cannot write to standard output: %s\n",
+            strerror(errno ? errno : EIO));
+    return code == EXIT_CLEAN || code == EXIT_INVALID ? EXIT_IO : code;
+}
+
 int main(int argc, char **argv)
 {
+    cli_reserve_standard_streams();
     merit_numbers_use_pool();
     if (argc < 2) {
         print_help(stderr);
@@ -179,14 +192,14 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (cli_is_help(name)) {
         print_help(stdout);
-        return EXIT_CLEAN;
+        return check_stdout(EXIT_CLEAN);
     }
     if (strcmp(name, "--version") == 0) {
         printf("merit %s\n", merit_version());
-        return EXIT_CLEAN;
+        return check_stdout(EXIT_CLEAN);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return check_stdout(commands[i].run(argc - 1, argv + 1));
     return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
 }
