@@ -148,7 +148,8 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
                              .method_overridden = o->method_overridden,
                              .keep_going = o->keep_going,
                              .reports = &report,
-                             .report_count = 1};
+                             .report_count = 1,
+                             .audit_path = o->audit};
     struct audit_job job = {ctx, result, &info, ""};
     int code = cli_write_atomic(o->audit, write_audit, &job);
     free((void *)command);
