@@ -609,7 +609,7 @@ static int not_a_record(merit_ctx *ctx, const struct trail *t, size_t line, cons
                             "like a report of 'merit rank --format json'; the trail is the file "
                             "'--audit FILE' writes, one record per line");
         return diverged(ctx, t->path, 1,
-                        "not a merit audit trail: its first line is not a trail's header (a "
+                        "not a merit audit trail: its first line is not the header of a trail (a "
                         "trail is the file 'merit rank --audit FILE' writes, one JSON record "
                         "per line)");
     }
@@ -666,12 +666,12 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
         lines++;
     if (crlf > 0)
         merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_DIVERGED, path, (uint32_t)first_crlf, 0,
-                    "%s end in CR LF, as after a copy in text mode or a Windows checkout (merit "
+                    "%s in CR LF, as after a copy in text mode or a Windows checkout (merit "
                     "ends lines with LF alone): the CRs are left out, and the chain is checked "
                     "without them",
-                    crlf == lines ? "the trail's lines"
-                    : crlf == 1   ? "a line"
-                                  : "some lines");
+                    crlf == lines ? "every line of the trail ends"
+                    : crlf == 1   ? "a line ends"
+                                  : "some lines end");
     t->lines = merit__calloc(lines + 1, sizeof(*t->lines));
     t->records = merit__calloc(lines + 1, sizeof(*t->records));
     if (t->lines == NULL || t->records == NULL) {
@@ -834,7 +834,7 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     if (strcmp(rec_type(head), "merit-audit") != 0 || !json_is_integer(format) ||
         !json_is_integer(maths))
         return diverged(ctx, t->path, 1,
-                        "not a merit audit trail: its first record is not a trail's header");
+                        "not a merit audit trail: its first record is not the header of a trail");
     json_int_t f = json_integer_value(format);
     if (f < 1 || f > MERIT_AUDIT_FORMAT)
         return diverged(ctx, t->path, 1,
@@ -859,13 +859,14 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
                         "the header lacks the command, the options or the call folder");
     size_t argc = json_array_size(command);
     if (argc > INT32_MAX)
-        return diverged(ctx, t->path, 1, "the header's command is too long");
+        return diverged(ctx, t->path, 1, "the command in the header is too long");
     h->argv = merit__calloc(argc + 1, sizeof(*h->argv));
     if (h->argv == NULL)
         return merit__oom(ctx);
     for (size_t i = 0; i < argc; i++)
         if ((h->argv[i] = json_string_value(json_array_get(command, i))) == NULL)
-            return diverged(ctx, t->path, 1, "the header's command holds something not a string");
+            return diverged(ctx, t->path, 1,
+                            "the command in the header holds something not a string");
     p->info.argc = (int)argc;
     p->info.argv = h->argv;
 
@@ -874,20 +875,21 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     const json_t *places = json_object_get(options, "places");
     const json_t *keep_going = json_object_get(options, "keep_going");
     if (method == NULL || merit_method_from_name(method, &p->method) != 0)
-        return diverged(ctx, t->path, 1, "the header's option 'method' names no method");
+        return diverged(ctx, t->path, 1, "the option 'method' in the header names no method");
     if (from == NULL || (strcmp(from, "rubric") != 0 && strcmp(from, "command-line") != 0))
         return diverged(ctx, t->path, 1,
-                        "the header's option 'method_from' is neither 'rubric' nor "
+                        "the option 'method_from' in the header is neither 'rubric' nor "
                         "'command-line'");
     p->info.method_overridden = strcmp(from, "command-line") == 0;
     if (!json_is_integer(places) || json_integer_value(places) < 0 ||
         json_integer_value(places) > 12)
         return diverged(ctx, t->path, 1,
-                        "the header's option 'places' is not a whole number from 0 to 12");
+                        "the option 'places' in the header is not a whole number from 0 to 12");
     p->info.places = (unsigned)json_integer_value(places);
     /* format 1 trails of early builds lack keep_going: it was off */
     if (keep_going != NULL && !json_is_boolean(keep_going))
-        return diverged(ctx, t->path, 1, "the header's option 'keep_going' is not true or false");
+        return diverged(ctx, t->path, 1,
+                        "the option 'keep_going' in the header is not true or false");
     if (keep_going == NULL && p->format >= 2)
         return diverged(ctx, t->path, 1, "the header lacks the option 'keep_going'");
     p->info.keep_going = json_is_true(keep_going);
@@ -898,7 +900,7 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
         const json_t *audit = json_object_get(options, "audit");
         if (!json_is_object(limits) || json_object_size(limits) != 7)
             return diverged(ctx, t->path, 1,
-                            "the header's option 'limits' does not list the seven limits");
+                            "the option 'limits' in the header does not list the seven limits");
         for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             const json_t *v = json_object_get(limits, *n);
             char text[32];
@@ -906,10 +908,11 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
                 snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v)) < 0 ||
                 merit_limits_set(&p->limits, *n, text) != 0)
                 return diverged(ctx, t->path, 1,
-                                "the header's limit '%s' is not a value the limit can take", *n);
+                                "the limit '%s' in the header is not a value the limit can take",
+                                *n);
         }
         if (audit != NULL && !json_is_null(audit) && !json_is_string(audit))
-            return diverged(ctx, t->path, 1, "the header's option 'audit' is not a file name");
+            return diverged(ctx, t->path, 1, "the option 'audit' in the header is not a file name");
         p->info.audit_path = json_string_value(audit);
     }
     merit_limits_fill(&p->limits);
@@ -1094,8 +1097,8 @@ static int compare_input(merit_ctx *ctx, const char *path, const char *want, con
         return diverged(ctx, path, 0, "missing: the trail records it with sha256 %s", want);
     if (was_read)
         return diverged(ctx, path, 0,
-                        "changed since the trail was written: recorded sha256 %s, now it cannot "
-                        "be read: %s",
+                        "changed since the trail was written: recorded sha256 %s, now it is not "
+                        "read (%s)",
                         want, now_why);
     if (now->why == MERIT_READ)
         return diverged(ctx, path, 0,
@@ -1105,7 +1108,7 @@ static int compare_input(merit_ctx *ctx, const char *path, const char *want, con
     if (not_read != NULL && merit__unread_from_name(not_read) != (int)now->why)
         return diverged(ctx, path, 0,
                         "changed since the trail was written: the trail records it as not read "
-                        "(%s), now it is not read because it is %s",
+                        "(%s), now it is not read (%s)",
                         was_why, now_why);
     return 0; /* not read then, not read now, for the same reason */
 }
@@ -1349,7 +1352,7 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, const struct head
          * edited (the header's places are what the recomputation shows) */
         return diverged(ctx, t->path, line,
                         "step %zu, %s, diverged: recorded %s shown \"%s\", recomputed \"%s\" "
-                        "with the header's places (%u); the exact values agree (%s)",
+                        "with the places in the header (%u); the exact values agree (%s)",
                         line, what, where, json_string_value(json_object_get(a, "shown")),
                         json_string_value(json_object_get(b, "shown")), h->pub.info.places,
                         json_string_value(json_object_get(a, "exact")));
@@ -1486,8 +1489,8 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     /* a method the header says came from the rubric must be the rubric's */
     if (!h->pub.info.method_overridden && (*res_out)->method != h->pub.method)
         return diverged(ctx, t->path, 1,
-                        "the header records method '%s' as the rubric's, but the rubric's "
-                        "method is '%s'",
+                        "the header records method '%s' from the rubric, but the method of the "
+                        "rubric is '%s'",
                         merit_method_name(h->pub.method), merit_method_name((*res_out)->method));
     return 0;
 }
