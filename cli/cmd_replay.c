@@ -43,18 +43,21 @@ static char *say(const char *fmt, ...)
     return s;
 }
 
-/* Whether the command's CALLDIR is the folder the header records: the
- * same text, or a call.xml path whose folder the loader took (as
- * merit_call_load does for a path that is not a folder). */
-static bool same_call(const char *given, const char *dir)
+/* The call file the command's CALLDIR names if it is the folder the header
+ * records: call.xml in that folder, or a file in it named by its path (as
+ * merit_call_load takes a path that is not a folder). NULL when it is not
+ * that folder. */
+static const char *call_file_of(const char *given, const char *dir)
 {
     if (strcmp(given, dir) == 0)
-        return true;
+        return "call.xml";
     const char *slash = strrchr(given, '/');
     if (slash == NULL)
-        return strcmp(dir, ".") == 0;
+        return strcmp(dir, ".") == 0 ? given : NULL;
     size_t len = (size_t)(slash - given) + (slash == given);
-    return strlen(dir) == len && strncmp(given, dir, len) == 0;
+    if (strlen(dir) != len || strncmp(given, dir, len) != 0 || slash[1] == '\0')
+        return NULL;
+    return slash + 1;
 }
 
 static const char *method_of(const cli_args *a)
@@ -95,10 +98,14 @@ static char *check_command(void *user, merit_replay_header *h)
         return say("the recorded command asks for --help, which writes no trail");
     if (a.calldir == NULL || (explain && a.id == NULL))
         return say("the recorded command names no call folder%s", explain ? " or proposal" : "");
-    if (!same_call(a.calldir, h->call_dir))
+    const char *call_file = call_file_of(a.calldir, h->call_dir);
+    if (call_file == NULL)
         return say("the recorded command ranks the call in '%s', the header records the folder "
                    "'%s'",
                    a.calldir, h->call_dir);
+    if (h->call_file != NULL && strcmp(call_file, h->call_file) != 0)
+        return say("the recorded command reads the call file '%s', the trail records '%s'",
+                   call_file, h->call_file);
     if (a.common.audit == NULL)
         return say("the recorded command writes no trail (it has no --audit)");
     if (h->format >= 2 && (in->audit_path == NULL || strcmp(a.common.audit, in->audit_path) != 0))
@@ -121,6 +128,7 @@ static char *check_command(void *user, merit_replay_header *h)
     if (a.keep_going != in->keep_going)
         return say("the recorded command %s --keep-going, the header records keep_going %s",
                    a.keep_going ? "has" : "has no", in->keep_going ? "true" : "false");
+    merit_limits given = a.common.limits; /* zero: not named by --limit */
     merit_limits_fill(&a.common.limits);
     if (h->format < 2) {
         h->limits = a.common.limits; /* format 1 records none but the command's */
@@ -129,9 +137,10 @@ static char *check_command(void *user, merit_replay_header *h)
             unsigned long long c = merit_limits_get(&a.common.limits, *n);
             unsigned long long r = merit_limits_get(&h->limits, *n);
             if (c != r)
-                return say("the recorded command sets the limit '%s' to %llu%s, the header "
-                           "records %llu",
-                           *n, c, " (its default unless --limit names it)", r);
+                return say("the recorded command %s the limit '%s' %s %llu, the header records "
+                           "%llu",
+                           merit_limits_get(&given, *n) != 0 ? "sets" : "leaves", *n,
+                           merit_limits_get(&given, *n) != 0 ? "to" : "at its default,", c, r);
         }
     }
     if (in->report_count != 1)

@@ -29,6 +29,10 @@ static int setup(void **state)
         rc = system("cp -r '" EXAMPLE_CALL "' call && cp -r call bad");
     if (rc == 0)
         t_write(".", "bad/proposals/P98.xml", "<not-a-proposal/>\n");
+    /* a call file given by its own name, not call.xml */
+    if (rc == 0)
+        rc = system("sed 's/2026 open project call/2026 second call/' call/call.xml "
+                    ">call/second.xml");
     return rc;
 }
 
@@ -113,6 +117,7 @@ static void test_every_option_round_trips(void **state)
         {"rank call --limit text=2000 --audit t.jsonl", 0},
         {"rank call --limit match=100000 --audit t.jsonl", 0},
         {"rank call/call.xml --audit t.jsonl", 0},
+        {"rank call/second.xml --audit t.jsonl", 0},
         {"rank --audit t.jsonl --places 3 call --method median --format csv --detail "
          "--keep-going --limit text=100K -o report.csv",
          0},
@@ -187,8 +192,9 @@ static void set_at(json_t *rec, const char *path, const char *value)
     free(copy);
 }
 
-/* Copies base.jsonl to t.jsonl with one value changed in the header or in
- * the report record, every line's seq and prev made right again. */
+/* Copies base.jsonl to t.jsonl with one value changed in the first record
+ * of a type (the header, the first input, the report), every line's seq
+ * and prev made right again. */
 static void plant(const char *record, const char *path, const char *value)
 {
     char *text = t_read("base.jsonl", NULL);
@@ -198,12 +204,15 @@ static void plant(const char *record, const char *path, const char *value)
     memset(prev, '0', 64);
     prev[64] = '\0';
     size_t seq = 0;
+    bool done = false;
     for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         json_t *rec = json_loads(l, 0, NULL);
         assert_non_null(rec);
         const char *type = json_string_value(json_object_get(rec, "type"));
-        if (strcmp(type, record) == 0)
+        if (!done && strcmp(type, record) == 0) {
             set_at(rec, path, value);
+            done = true;
+        }
         json_object_set_new(rec, "seq", json_integer((json_int_t)++seq));
         json_object_set_new(rec, "prev", json_string(prev));
         char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -219,7 +228,7 @@ static void plant(const char *record, const char *path, const char *value)
 }
 
 struct planted {
-    const char *record; /* "merit-audit" (the header) or "report" */
+    const char *record; /* "merit-audit" (the header), "input" or "report" */
     const char *path;
     const char *value; /* JSON */
     const char *said;  /* in the replay's diagnostic */
@@ -281,6 +290,8 @@ static void test_a_mismatch_in_each_setting_is_caught(void **state)
                "confidence-weighted)"},
         {"merit-audit", "command[1]", "\"validate\"",
          CHECK "is not 'merit rank' or 'merit explain', the commands that write a trail"},
+        {"input", "path", "\"second.xml\"",
+         CHECK "reads the call file 'call.xml', the trail records 'second.xml'"},
         {"report", "path", "\"other.csv\"",
          CHECK "writes its report to 'report.csv', the trail records 'other.csv'"},
         {"report", "format", "\"csv-detail\"",

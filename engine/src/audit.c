@@ -791,6 +791,7 @@ static const char *rec_str(const json_t *rec, const char *key)
 /* The header as read, with what it owns. */
 struct header {
     merit_replay_header pub;
+    const char *call_file;       /* the first input: call.xml, or the call file's name */
     const char **argv;           /* borrowed strings; the array is owned */
     merit_audit_report *reports; /* owned array; paths and formats borrowed */
 };
@@ -918,6 +919,10 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     merit_limits_fill(&p->limits);
     p->info.limits = &p->limits;
 
+    for (size_t i = 0; i < t->count && p->call_file == NULL; i++)
+        if (strcmp(rec_type(t->records[i]), "input") == 0)
+            p->call_file = rec_str(t->records[i], "path");
+
     /* the reports the trail lists (the command check compares them) */
     size_t n = 0;
     for (size_t i = 0; i < t->count; i++)
@@ -948,8 +953,9 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
  * lists them. */
 static bool input_name_ok(const char *rel, size_t index)
 {
-    if (index == 0)
-        return strcmp(rel, "call.xml") == 0;
+    if (index == 0) /* call.xml, or the call file given by its name */
+        return rel[0] != '\0' && strcmp(rel, ".") != 0 && strcmp(rel, "..") != 0 &&
+               strchr(rel, '/') == NULL;
     if (index == 1)
         return strncmp(rel, "shipped:", 8) == 0 ? rel[8] != '\0' : merit__href_inside(rel);
     static const char *const folders[] = {"proposals/", "reviews/"};
@@ -1145,7 +1151,7 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
                           "input record names '%s', which is not where a call keeps %s: not "
                           "read",
                           rel,
-                          index == 1   ? "its call.xml"
+                          index == 1   ? "its call file (call.xml, or a name in the folder)"
                           : index == 2 ? "its rubric (a shipped name, or a path inside the "
                                          "call folder without '..')"
                                        : "proposals and reviews (proposals/NAME.xml, "
@@ -1469,7 +1475,16 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
     merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
-    int rc = merit_call_load(sub, dir, call_out);
+    /* a call file given by another name than call.xml is loaded by it */
+    char *path = NULL;
+    if (h->pub.call_file != NULL && strcmp(h->pub.call_file, "call.xml") != 0 &&
+        input_name_ok(h->pub.call_file, 0) &&
+        (path = merit__sprintf("%s/%s", dir, h->pub.call_file)) == NULL) {
+        merit_ctx_free(sub);
+        return merit__oom(ctx);
+    }
+    int rc = merit_call_load(sub, path != NULL ? path : dir, call_out);
+    free(path);
     if (rc == 0)
         rc = merit_call_rank(sub, *call_out, &ropt, res_out);
     if (rc != 0) {

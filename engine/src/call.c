@@ -1154,6 +1154,9 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
 
     struct stat st = {0};
     char *call_path;
+    /* the call file's name in its folder, as the audit trail records it:
+     * call.xml, or the name of a call file given itself */
+    const char *call_name = "call.xml";
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         c->dir = merit__strdup(path);
         call_path = path_join(path, "call.xml");
@@ -1162,8 +1165,11 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         c->dir = slash ? merit__strndup(path, (size_t)(slash - path) + (slash == path))
                        : merit__strdup(".");
         call_path = merit__strdup(path);
+        const char *base = slash ? slash + 1 : path;
+        if (*base != '\0' && strcmp(base, ".") != 0 && strcmp(base, "..") != 0)
+            call_name = base;
     }
-    const char *display = c->dir && call_path ? add_file(&L, call_path, "call.xml") : NULL;
+    const char *display = c->dir && call_path ? add_file(&L, call_path, call_name) : NULL;
     free(call_path);
     if (display == NULL) {
         rc = merit__oom(ctx);

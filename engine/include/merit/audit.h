@@ -78,8 +78,11 @@ typedef struct merit_replay_header {
                             record them: the defaults, which the check may
                             replace by what the recorded command says */
     merit_method method;
-    const char *call_dir; /* the call folder as the trail records it */
-    const char *merit;    /* the version and build that wrote the trail */
+    const char *call_dir;  /* the call folder as the trail records it */
+    const char *call_file; /* its call file, as the first input records it:
+                              call.xml, or the name of a call file given
+                              itself; NULL when the trail records none */
+    const char *merit;     /* the version and build that wrote the trail */
     const char *build;
 } merit_replay_header;
 
