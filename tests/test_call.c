@@ -992,6 +992,53 @@ static void a_dangling_link_has_vanished(void **state)
                                    "link, or removed while merit ran)"));
 }
 
+/* A link whose end is too long a path to resolve (realpath fails, open
+ * would not) is not followed: it used to be, out of the call folder. */
+static void a_link_too_long_to_resolve_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    char seg[201];
+    memset(seg, 'd', 200);
+    seg[200] = '\0';
+    /* the call one long folder down, so that the link's end, 20 folders of
+     * 200 letters further, is over PATH_MAX (4096) while the link's own
+     * text (4,039 bytes) is under it */
+    assert_int_equal(mkdir(seg, 0777), 0);
+    assert_int_equal(chdir(seg), 0);
+    write_valid_call();
+    assert_int_equal(mkdir("outside", 0777), 0);
+    assert_int_equal(chdir("outside"), 0);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(mkdir(seg, 0777), 0);
+        assert_int_equal(chdir(seg), 0);
+    }
+    char *proposal = t_read("../../../../../../../../../../../../../../../../../../../../../call/"
+                            "proposals/z.xml",
+                            NULL);
+    assert_non_null(proposal);
+    t_write(".", "z.xml", proposal);
+    free(proposal);
+    for (int i = 0; i < 21; i++)
+        assert_int_equal(chdir(".."), 0);
+    char *target = t_sprintf("../../outside");
+    for (int i = 0; i < 20; i++) {
+        char *longer = t_sprintf("%s/%s", target, seg);
+        free(target);
+        target = longer;
+    }
+    char *full = t_sprintf("%s/z.xml", target);
+    free(target);
+    assert_int_equal(unlink("call/proposals/z.xml"), 0);
+    link_to(full, "call/proposals/z.xml");
+    free(full);
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/proposals/z.xml", 0, 0,
+                          "where it leads cannot be resolved (File name too long), so it is not "
+                          "followed"));
+    assert_int_equal(system("rm -rf outside"), 0); /* deeper than t_rmtree goes */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -1033,6 +1080,7 @@ int main(void)
         T(call_xml_linked_out_of_the_call_is_refused),
         T(the_call_folder_may_be_given_through_a_link),
         T(a_dangling_link_has_vanished),
+        T(a_link_too_long_to_resolve_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,13 +229,28 @@ static void record_stream(struct loader *L, const struct merit_xml_stream *s)
  * The folder is resolved once; a file costs nothing unless it is a link
  * (readdir says which), so a call of 50,000 files is not stat'ed twice. */
 
+/* Whether realpath's failure means the path cannot be read at all (then
+ * reading it will say why, as for a dangling link) rather than that it
+ * cannot be checked (a name too long to resolve: then open could still
+ * follow it). */
+static bool unreadable_anyway(int e)
+{
+    return e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES;
+}
+
 int merit__root_init(merit_ctx *ctx, const char *dir, struct merit_root *root)
 {
     char buf[PATH_MAX];
     root->real = NULL;
     root->len = 0;
-    if (realpath(dir, buf) == NULL)
-        return 0; /* no such folder: reading it will say so */
+    root->unresolved = 0;
+    if (realpath(dir, buf) == NULL) {
+        /* no such folder: reading it will say so; a folder that cannot be
+         * resolved cannot hold a link merit could check */
+        if (!unreadable_anyway(errno))
+            root->unresolved = errno;
+        return 0;
+    }
     if ((root->real = merit__strdup(buf)) == NULL)
         return merit__oom(ctx);
     root->len = strlen(buf);
@@ -254,7 +269,7 @@ void merit__root_release(struct merit_root *root)
 int merit__root_check(merit_ctx *ctx, const struct merit_root *root, const char *path,
                       enum merit_place_hint hint)
 {
-    if (root->real == NULL || hint == MERIT_PLACE_PLAIN)
+    if ((root->real == NULL && root->unresolved == 0) || hint == MERIT_PLACE_PLAIN)
         return 0;
     if (hint == MERIT_PLACE_UNKNOWN) {
         struct stat st;
@@ -262,17 +277,26 @@ int merit__root_check(merit_ctx *ctx, const struct merit_root *root, const char 
             return 0; /* not a link, or not there: reading it will say so */
     }
     char buf[PATH_MAX];
-    if (realpath(path, buf) == NULL)
-        return 0; /* a dangling link, a loop: reading it will say so */
-    if (strncmp(buf, root->real, root->len) == 0 &&
+    int e = root->unresolved;
+    if (e == 0 && realpath(path, buf) == NULL) {
+        if (unreadable_anyway(errno))
+            return 0; /* a dangling link, a loop: reading it will say so */
+        e = errno;
+    }
+    if (e == 0 && strncmp(buf, root->real, root->len) == 0 &&
         (buf[root->len] == '/' || buf[root->len] == '\0'))
         return 0;
     if (ctx != NULL) {
         merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
                     "leads out of the call folder through a link: a call is self-contained, so "
                     "merit follows links only within its folder");
-        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0, "it leads to '%s'",
-                    buf);
+        if (e == 0)
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                        "it leads to '%s'", buf);
+        else
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                        "where it leads cannot be resolved (%s), so it is not followed",
+                        strerror(e));
     }
     return 1;
 }

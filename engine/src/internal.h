@@ -44,9 +44,11 @@ int merit__ctx_join(merit_ctx *ctx, merit_ctx *fork);
  * folder"). The loader and the replay of an audit trail check every file
  * by this one rule (call.c). */
 struct merit_root {
-    char *real; /* the folder's real path; NULL when it has none (then
-                   nothing is refused: reading will fail) */
-    size_t len; /* of the prefix every path inside starts with */
+    char *real;     /* the folder's real path; NULL when it has none (then
+                       nothing is refused: reading will fail) */
+    size_t len;     /* of the prefix every path inside starts with */
+    int unresolved; /* errno when the folder exists but cannot be resolved
+                       (a name too long): then every link is refused */
 };
 /* What a caller knows of a name before it is checked. */
 enum merit_place_hint {
