@@ -119,6 +119,29 @@ typedef struct cli_ranking {
  * printing a usage error. */
 int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_ranking *o);
 
+/* What the arguments of a command that ranks (rank, explain) ask for. The
+ * commands parse them with cli_rank_args and cli_explain_args, and replay
+ * re-parses the command a trail records with the same functions, to check
+ * it against the settings the trail records. */
+typedef struct cli_args {
+    cli_ranking common;       /* --method, --places, --audit, --limit */
+    const char *calldir;      /* NULL when not given: the caller shows the usage */
+    const char *id, *against; /* explain: the proposal(s) */
+    const char *output;       /* -o FILE; NULL: standard output */
+    const char *format;       /* the report's, as a trail records it: text, csv,
+                                 csv-detail, json, explain */
+    bool detail;
+    bool keep_going;
+    bool help; /* --help was asked for: nothing else was parsed */
+} cli_args;
+/* argv[0] is the command's name. Return EXIT_CLEAN, or EXIT_USAGE after a
+ * usage error (printed, or captured by cli_usage_capture). */
+int cli_rank_args(int argc, char **argv, cli_args *args_out);
+int cli_explain_args(int argc, char **argv, cli_args *args_out);
+/* While buf is not NULL, cli_usage_error writes its first message (without
+ * "merit: error: ") into buf instead of standard error. */
+void cli_usage_capture(char *buf, size_t size);
+
 /* Parses a whole non-negative number into *out; false if it is not one or is
  * larger than max. */
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out);

@@ -140,7 +140,8 @@ static int write_trail(merit_ctx *ctx, const merit_result *result, const cli_out
                              .method_overridden = o->method_overridden,
                              .keep_going = o->keep_going,
                              .reports = report,
-                             .report_count = 1};
+                             .report_count = 1,
+                             .audit_path = o->audit};
     int werr = merit_audit_write(ctx, result, &info, trail->out, final_hex);
     free((void *)command);
     return cli_out_close(trail, werr);

@@ -116,10 +116,27 @@ bool cli_is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+static char *usage_capture;
+static size_t usage_capture_size;
+
+void cli_usage_capture(char *buf, size_t size)
+{
+    usage_capture = size > 0 ? buf : NULL;
+    usage_capture_size = size;
+    if (usage_capture != NULL)
+        usage_capture[0] = '\0';
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (usage_capture != NULL) {
+        if (usage_capture[0] == '\0')
+            vsnprintf(usage_capture, usage_capture_size, fmt, ap);
+        va_end(ap);
+        return EXIT_USAGE;
+    }
     fputs("merit: error: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -39,17 +39,54 @@ void merit_ctx_free(merit_ctx *ctx)
     free(ctx);
 }
 
+void merit_limits_fill(merit_limits *limits)
+{
+#define OR(field, value) limits->field = limits->field ? limits->field : (value)
+    OR(max_file_bytes, MERIT_DEFAULT_MAX_FILE_BYTES);
+    OR(max_depth, MERIT_DEFAULT_MAX_DEPTH);
+    OR(max_proposals, MERIT_DEFAULT_MAX_PROPOSALS);
+    OR(max_reviewers, MERIT_DEFAULT_MAX_REVIEWERS);
+    OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
+    OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
+    OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
+#undef OR
+}
+
 void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
 {
-#define OR(field, value) (limits->field ? limits->field : (value))
-    ctx->limits.max_file_bytes = OR(max_file_bytes, MERIT_DEFAULT_MAX_FILE_BYTES);
-    ctx->limits.max_depth = OR(max_depth, MERIT_DEFAULT_MAX_DEPTH);
-    ctx->limits.max_proposals = OR(max_proposals, MERIT_DEFAULT_MAX_PROPOSALS);
-    ctx->limits.max_reviewers = OR(max_reviewers, MERIT_DEFAULT_MAX_REVIEWERS);
-    ctx->limits.max_criteria = OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
-    ctx->limits.max_text_bytes = OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
-    ctx->limits.match_limit = OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
-#undef OR
+    ctx->limits = *limits;
+    merit_limits_fill(&ctx->limits);
+}
+
+static const char *const limit_names[] = {"file-size", "depth", "proposals", "reviewers",
+                                          "criteria",  "text",  "match",     NULL};
+
+const char *const *merit_limit_names(void)
+{
+    return limit_names;
+}
+
+/* The field of a limit other than file-size, by name; NULL for any other
+ * name. */
+static uint32_t *limit_field(merit_limits *limits, const char *name)
+{
+    return strcmp(name, "depth") == 0       ? &limits->max_depth
+           : strcmp(name, "proposals") == 0 ? &limits->max_proposals
+           : strcmp(name, "reviewers") == 0 ? &limits->max_reviewers
+           : strcmp(name, "criteria") == 0  ? &limits->max_criteria
+           : strcmp(name, "text") == 0      ? &limits->max_text_bytes
+           : strcmp(name, "match") == 0     ? &limits->match_limit
+                                            : NULL;
+}
+
+uint64_t merit_limits_get(const merit_limits *limits, const char *name)
+{
+    if (name == NULL)
+        return 0;
+    if (strcmp(name, "file-size") == 0)
+        return limits->max_file_bytes;
+    const uint32_t *field = limit_field((merit_limits *)(uintptr_t)limits, name);
+    return field != NULL ? *field : 0;
 }
 
 int merit_limits_set(merit_limits *limits, const char *name, const char *value)
@@ -71,16 +108,14 @@ int merit_limits_set(merit_limits *limits, const char *name, const char *value)
         return MERIT_EUSAGE;
     v *= unit;
     if (strcmp(name, "file-size") == 0) {
+        /* no file is larger than off_t allows; a larger limit could not be
+         * recorded in an audit trail (JSON integers are signed 64-bit) */
+        if (v > INT64_MAX)
+            return MERIT_EUSAGE;
         limits->max_file_bytes = v;
         return 0;
     }
-    uint32_t *field = strcmp(name, "depth") == 0       ? &limits->max_depth
-                      : strcmp(name, "proposals") == 0 ? &limits->max_proposals
-                      : strcmp(name, "reviewers") == 0 ? &limits->max_reviewers
-                      : strcmp(name, "criteria") == 0  ? &limits->max_criteria
-                      : strcmp(name, "text") == 0      ? &limits->max_text_bytes
-                      : strcmp(name, "match") == 0     ? &limits->match_limit
-                                                       : NULL;
+    uint32_t *field = limit_field(limits, name);
     if (field == NULL || v > UINT32_MAX)
         return MERIT_EUSAGE;
     *field = (uint32_t)v;

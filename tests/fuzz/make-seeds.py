@@ -378,6 +378,16 @@ def replay_seeds(out, fuzz_replay):
                    trail, count=1))
     out.put("replay", "report-file.jsonl", trail.replace('"path":"-"', '"path":"missing.txt"', 1))
     out.put("replay", "empty.jsonl", "")
+    # format 2: names outside the call folder, a file not read, limits, and
+    # what a copy does to a text file (CR LF, a byte-order mark)
+    out.put("replay", "input-outside.jsonl", trail.replace('"path":"proposals/P01.xml"', '"path":"../../etc/passwd"', 1))
+    out.put("replay", "input-not-read.jsonl",
+            re.sub(r'"path":"proposals/P02.xml","sha256":"[0-9a-f]*"(,"bytes":\d+),"not_read":null',
+                   r'"path":"proposals/P02.xml","sha256":null\1,"not_read":"over the size limit"', trail, count=1))
+    out.put("replay", "limit-text.jsonl", trail.replace('"text":400000', '"text":1000', 1))
+    out.put("replay", "report-outside.jsonl", trail.replace('"path":"-"', '"path":"/etc/passwd"', 1))
+    out.put("replay", "crlf.jsonl", trail.replace("\n", "\r\n"))
+    out.put("replay", "bom.jsonl", "\ufeff" + trail)
 
 
 def main():

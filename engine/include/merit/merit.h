@@ -73,8 +73,15 @@ typedef struct merit_limits {
 
 /* Sets one limit by its name (as in quotes above) from a decimal value with
  * an optional K, M or G suffix (powers of 1024). Returns 0, or MERIT_EUSAGE
- * for an unknown name or a value that is not a positive number. */
+ * for an unknown name or a value that is not a positive number (file-size:
+ * at most 2^63 - 1; the others: at most 2^32 - 1). */
 int merit_limits_set(merit_limits *limits, const char *name, const char *value);
+/* Sets every zero field to its default. */
+void merit_limits_fill(merit_limits *limits);
+/* The limits' names, in the order above, NULL-terminated; static. */
+const char *const *merit_limit_names(void);
+/* A limit's value by its name; 0 for an unknown name. */
+uint64_t merit_limits_get(const merit_limits *limits, const char *name);
 
 typedef struct merit_ctx merit_ctx;
 
