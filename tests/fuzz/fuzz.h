@@ -67,6 +67,10 @@ bool fuzz_avoiding(const char *tag);
 /* True when some diagnostic of ctx starts with prefix. */
 bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix);
 
+/* The length of the valid UTF-8 character at s (at most avail bytes), or 0
+ * when the bytes there are not valid UTF-8. */
+size_t fuzz_utf8_length(const unsigned char *s, size_t avail);
+
 /* Prints every diagnostic of ctx on standard error. */
 void fuzz_print_diags(const merit_ctx *ctx);
 

@@ -186,8 +186,7 @@ unsigned char *fuzz_read(const char *path, size_t *size_out)
     return buf;
 }
 
-/* The length of the valid UTF-8 sequence at s (at most avail bytes), or 0. */
-static size_t utf8_length(const unsigned char *s, size_t avail)
+size_t fuzz_utf8_length(const unsigned char *s, size_t avail)
 {
     unsigned char c = s[0];
     size_t n;
@@ -309,7 +308,7 @@ static void check(const merit_ctx *ctx, int rc, const char *what, bool partial)
         free(s);
         const unsigned char *m = (const unsigned char *)d->message;
         for (size_t k = 0, len = strlen(d->message); k < len;) {
-            size_t n = utf8_length(m + k, len - k);
+            size_t n = fuzz_utf8_length(m + k, len - k);
             if (n == 0)
                 broken(ctx, what, "a message that is not valid UTF-8", i);
             if (n == 1 && (m[k] < 0x20 || m[k] == 0x7F))
@@ -384,7 +383,7 @@ void fuzz_check_shown(const char *what, const char *text, size_t size, bool line
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < size;) {
-        size_t n = utf8_length(s + i, size - i);
+        size_t n = fuzz_utf8_length(s + i, size - i);
         const char *why = NULL;
         uint32_t cp = n ? code_point(s + i, n) : s[i];
         if (n == 0)
