@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "merit/escape.h"
 #include "merit/merit.h"
 #include "merit/model.h"
 #include "merit/result.h"
@@ -151,8 +152,19 @@ void cli_print_diags(const merit_ctx *ctx);
 /* The exit code for a run whose diagnostics are in ctx: a replay that
  * diverged wins, then I/O, then invalid input (limits included). */
 int cli_exit_code(const merit_ctx *ctx, int rc);
+/*
+ * Messages that echo what the user gave (an argument, a path, an id) print
+ * it escaped by the rule of merit/escape.h, as a name: a control character,
+ * a bidi override or a byte that is not UTF-8 in it cannot act on the
+ * terminal or forge a line. The whole line is escaped; merit's own words
+ * hold nothing the rule changes.
+ */
 /* "merit: error: ..." on stderr, returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "merit: error: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line on out (its newline added). */
+void cli_print_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cli_is_help(const char *arg);
 
 #endif

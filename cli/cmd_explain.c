@@ -134,7 +134,7 @@ int cmd_explain(int argc, char **argv)
         else if (against != NULL && other == SIZE_MAX)
             missing = against;
         if (missing != NULL) {
-            fprintf(stderr, "merit: error: no proposal '%s' in call '%s'\n", missing, call->id);
+            cli_error("no proposal '%s' in call '%s'", missing, call->id);
             code = EXIT_INVALID;
         } else {
             struct explain_job job = {result, index, other, &opt};

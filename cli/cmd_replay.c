@@ -204,10 +204,11 @@ int cmd_replay(int argc, char **argv)
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);
     if (code == EXIT_CLEAN)
-        printf("%s: replay identical: %zu records, %zu input files unchanged, %zu steps "
-               "reproduced, %zu report%s re-hashed\n",
-               trail, summary.records, summary.inputs, summary.steps, summary.reports,
-               summary.reports == 1 ? "" : "s");
+        cli_print_line(stdout,
+                       "%s: replay identical: %zu records, %zu input files unchanged, %zu steps "
+                       "reproduced, %zu report%s re-hashed",
+                       trail, summary.records, summary.inputs, summary.steps, summary.reports,
+                       summary.reports == 1 ? "" : "s");
     merit_ctx_free(ctx);
     return code;
 }

@@ -127,6 +127,28 @@ void cli_usage_capture(char *buf, size_t size)
         usage_capture[0] = '\0';
 }
 
+/* prefix, then the formatted line escaped as a name is (it quotes
+ * arguments, paths and ids as they were given), then a newline. */
+static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *raw = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    char *shown = NULL;
+    if (raw != NULL) {
+        vsnprintf(raw, (size_t)n + 1, fmt, ap);
+        shown = merit_escape(raw, 0);
+    }
+    if (shown != NULL)
+        fprintf(out, "%s%s\n", prefix, shown);
+    else
+        fputs("merit: error: out of memory\n", stderr);
+    free(raw);
+    free(shown);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -137,11 +159,25 @@ int cli_usage_error(const char *fmt, ...)
         va_end(ap);
         return EXIT_USAGE;
     }
-    fputs("merit: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    print_escaped(stderr, "merit: error: ", fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(stderr, "merit: error: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_print_line(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(out, "", fmt, ap);
+    va_end(ap);
 }
 
 void cli_print_diags(const merit_ctx *ctx)

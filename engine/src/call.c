@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "merit/escape.h"
 #include "merit/number.h"
 #include "proposal.h"
 #include "rubric.h"
@@ -148,7 +149,10 @@ static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, siz
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     r->what = merit__strdup(buf);
-    r->reason = merit__strdup(reason);
+    /* a diagnostic's message is escaped already; merit's own fallback is
+     * escaped here, so that every reason is as safe to print */
+    r->reason =
+        reason == fallback ? merit_escape(fallback, MERIT_ESCAPE_PROSE) : merit__strdup(reason);
     if (r->what == NULL || r->reason == NULL) {
         free(r->what);
         free(r->reason);

@@ -102,6 +102,10 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
     merit__diag((ctx), MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, (loc).file, (loc).line,            \
                 (loc).column, __VA_ARGS__)
 
+/* The length of the valid UTF-8 character at s (at most avail bytes): 1 to
+ * 4, or 0 when the bytes there are not valid UTF-8 (escape.c). */
+size_t merit__utf8_length(const unsigned char *s, size_t avail);
+
 /* Records that memory ran out and returns MERIT_ENOMEM. */
 int merit__oom(merit_ctx *ctx);
 

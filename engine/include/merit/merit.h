@@ -53,10 +53,10 @@ typedef enum merit_diag_kind {
 typedef struct merit_diag {
     merit_severity severity;
     merit_diag_kind kind;
-    const char *file; /* as the user named it; may be "" */
-    uint32_t line;    /* 1-based; 0 when unknown */
-    uint32_t column;  /* 1-based; 0 when unknown */
-    const char *message;
+    const char *file;    /* as the user named it, unescaped; may be "" */
+    uint32_t line;       /* 1-based; 0 when unknown */
+    uint32_t column;     /* 1-based; 0 when unknown */
+    const char *message; /* one line, escaped (merit/escape.h): safe to print */
 } merit_diag;
 
 /* Limits on what an input may hold. Zero fields take the defaults. */
@@ -111,8 +111,10 @@ bool merit_ctx_out_of_memory(const merit_ctx *ctx);
 size_t merit_ctx_error_count(const merit_ctx *ctx);
 void merit_ctx_clear_diags(merit_ctx *ctx);
 
-/* The diagnostic formatted GCC style: "file:line:col: error: message". The
- * caller frees the string with free(); NULL when out of memory. */
+/* The diagnostic formatted GCC style: "file:line:col: error: message", the
+ * file name escaped by the rule of merit/escape.h, so that the line is safe
+ * to print on a terminal. The caller frees the string with free(); NULL when
+ * out of memory. */
 char *merit_diag_format(const merit_diag *diag);
 
 const char *merit_version(void);

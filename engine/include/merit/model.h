@@ -348,7 +348,8 @@ typedef enum merit_rejected_kind {
 typedef struct merit_rejected {
     merit_rejected_kind kind;
     char *what;   /* "P07", "review of P03 by r2", "reviews/r9.xml" */
-    char *reason; /* the first problem found, as the diagnostic says it */
+    char *reason; /* the first problem found, as the diagnostic says it:
+                     escaped like a diagnostic's message, safe to print */
     merit_loc loc;
 } merit_rejected;
 
