@@ -345,7 +345,9 @@ static void generate_name_with_newline(const char *dir)
  * an override, validated on its own (its name is on standard output) */
 static void generate_name_with_bidi(const char *dir)
 {
-    t_write(dir, "call/proposals/P02\xe2\x80\xae\xc2\x9b\xff.xml", other_call_proposal);
+    t_write(dir, "call/proposals/P02\xe2\x80\xae\xc2\x9b.xml", other_call_proposal);
+    /* a name that is not UTF-8 at all is refused, unread */
+    t_write(dir, "call/proposals/P03\xff.xml", other_call_proposal);
     char *path = t_path(dir, "call/proposals/P01.xml");
     size_t size = 0;
     char *good = t_read(path, &size);

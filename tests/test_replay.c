@@ -345,6 +345,50 @@ static void test_limit_on_replay_bounds_only_the_trail(void **state)
     free(err);
 }
 
+/* JSON holds only UTF-8: a file name that is not UTF-8 made the JSON report
+ * fail (exit 3) and the trail fail as if memory ran out (defect 4 in
+ * docs/robustness.md). Such a file is now refused unread and listed by its
+ * escaped name; a call folder so named is recorded escaped, and replays
+ * when named on the command line. */
+static void test_names_that_are_not_utf8(void **state)
+{
+    (void)state;
+    assert_int_equal(system("cp -r call odd"), 0);
+    size_t size;
+    char *sheet = t_read("call/reviews/r1.xml", &size);
+    assert_non_null(sheet);
+    t_write_bytes(".", "odd/reviews/r1\xff.xml", sheet, size);
+    free(sheet);
+    char *err;
+    assert_int_equal(run("rank odd --format json -o report.json", NULL, &err), 1);
+    assert_string_equal(err, "odd/reviews/r1\\xFF.xml: error: the file name is not valid UTF-8: "
+                             "merit's reports and audit trail could not name it exactly; rename "
+                             "the file\n");
+    free(err);
+    assert_int_equal(
+        run("rank odd --keep-going --format json -o report.json --audit t.jsonl", NULL, NULL), 1);
+    char *json = t_read("report.json", NULL);
+    expect_in(json, "\"what\": \"reviews/r1\\\\xFF.xml\"");
+    free(json);
+    expect_identical("rank odd --keep-going");
+
+    /* the call folder itself */
+    assert_int_equal(system("cp -r call \"call$(printf '\\377')\""), 0);
+    assert_int_equal(run("rank \"call$(printf '\\377')\" --audit t.jsonl", NULL, NULL), 0);
+    char *trail = t_read("t.jsonl", NULL);
+    expect_in(trail, "\"dir\":\"call\\\\xFF\"");
+    free(trail);
+    assert_int_equal(run("replay t.jsonl", NULL, &err), 3);
+    assert_string_equal(err, "t.jsonl:1: error: the call folder the trail records, 'call\\\\xFF', "
+                             "is not there (it was moved, or this is another folder): name it "
+                             "after the trail, merit replay TRAIL CALLDIR\n");
+    free(err);
+    char *out;
+    assert_int_equal(run("replay t.jsonl \"call$(printf '\\377')\"", &out, NULL), 0);
+    expect_in(out, "replay identical");
+    free(out);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, t_scratch_teardown)
@@ -354,6 +398,7 @@ int main(void)
         T(test_a_mismatch_in_each_setting_is_caught),
         T(test_a_mismatch_in_an_explain_trail_is_caught),
         T(test_limit_on_replay_bounds_only_the_trail),
+        T(test_names_that_are_not_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "embedded.h"
 #include "internal.h"
 #include "merit/audit.h"
+#include "merit/escape.h"
 #include "merit/number.h"
 #include "rubric.h"
 #include "xml_input.h"
@@ -65,16 +66,23 @@ static void append(struct builder *b, json_t *array, json_t *v)
         b->failed = true;
 }
 
-static json_t *str(struct builder *b, const char *s)
-{
-    return s != NULL ? checked(b, json_string(s)) : json_null();
-}
-
 static json_t *owned(struct builder *b, char *s)
 {
     json_t *v = s != NULL ? json_string(s) : NULL;
     free(s);
     return checked(b, v);
+}
+
+/* Text read from XML is UTF-8; an argument or a path from outside may not
+ * be, and JSON cannot hold it: it is recorded escaped (merit/escape.h), as
+ * merit shows it (docs/audit.md). */
+static json_t *str(struct builder *b, const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    if (!merit_utf8_valid(s, strlen(s)))
+        return owned(b, merit_escape(s, 0));
+    return checked(b, json_string(s));
 }
 
 static json_t *integer(struct builder *b, long long n)
@@ -1063,7 +1071,9 @@ static int extra_inputs(merit_ctx *ctx, const struct merit_root *root, const cha
     while ((ent = readdir(d)) != NULL) {
         const char *n = ent->d_name;
         size_t len = strlen(n);
-        if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0)
+        /* a name that is not UTF-8 is not an input: the recomputation
+         * reports it (a rejected file under keep-going) */
+        if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0 || !merit_utf8_valid(n, len))
             continue;
         char *rel = merit__sprintf("%s/%s", sub, n);
         if (rel == NULL) {
@@ -1564,6 +1574,16 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
                                            : "the defaults");
 
     const char *dir = options->calldir ? options->calldir : h.pub.call_dir;
+    struct stat dir_st;
+    if (options->calldir == NULL && stat(dir, &dir_st) != 0) {
+        /* said once, not as every input missing */
+        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, trail_path, 1, 0,
+                         "the call folder the trail records, '%s', is not there (it was moved, "
+                         "or this is another folder): name it after the trail, merit replay "
+                         "TRAIL CALLDIR",
+                         dir);
+        goto done;
+    }
     rc = merit__root_init(ctx, dir, &root);
     if (rc != 0)
         goto done;

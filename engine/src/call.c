@@ -563,6 +563,35 @@ static void forget_since(struct loader *L, size_t proposals, size_t sheets, size
  * record handed to `add` as soon as it is read. A file that is not
  * well-formed or not valid counts for nothing, even the records read
  * before its first error. */
+/* A file whose name is not UTF-8 is not read: the reports and the audit
+ * trail are UTF-8 text, and a name they cannot hold exactly could not be
+ * replayed. It is an invalid input of its own (keep-going leaves it out and
+ * lists it by its escaped name). */
+static int refuse_name(struct loader *L, const char *dir, const char *sub, const char *name)
+{
+    char *path = path_join(dir, name);
+    char *rel = merit__sprintf("%s/%s", sub, name);
+    char *shown = rel != NULL ? merit_escape(rel, 0) : NULL;
+    int rc = MERIT_ENOMEM;
+    if (path != NULL && shown != NULL) {
+        size_t mark = merit_ctx_diag_count(L->ctx);
+        rc = merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                         "the file name is not valid UTF-8: merit's reports and audit trail "
+                         "could not name it exactly; rename the file");
+        L->failed = true;
+        if (L->ctx->keep_going) {
+            merit_loc nowhere = {NULL, 0, 0};
+            int r = reject(L, MERIT_REJECTED_FILE, nowhere, mark, "invalid", "%s", shown);
+            if (r != 0)
+                rc = r;
+        }
+    }
+    free(path);
+    free(rel);
+    free(shown);
+    return rc == MERIT_ENOMEM ? merit__oom(L->ctx) : rc;
+}
+
 static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind,
                        merit_xml_record_fn add)
 {
@@ -582,6 +611,12 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         return rc;
     }
     for (size_t i = 0; i < count && rc != MERIT_ENOMEM; i++) {
+        if (!merit_utf8_valid(names[i].name, strlen(names[i].name))) {
+            int one = refuse_name(L, dir, sub, names[i].name);
+            if (one != 0 && (one == MERIT_ENOMEM || rc == 0))
+                rc = one;
+            continue;
+        }
         char *path = path_join(dir, names[i].name);
         char *rel = merit__sprintf("%s/%s", sub, names[i].name);
         const char *display = path && rel ? add_file(L, path, rel) : NULL;

@@ -188,7 +188,11 @@ static char *sanitize_message(const char *raw)
     const unsigned char *s = (const unsigned char *)raw;
     size_t o = 0, i = 0;
     while (i < len) {
-        if (s[i] != '\'') {
+        /* an apostrophe inside a word ("merit's") quotes nothing */
+        bool in_word =
+            i > 0 && ((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                      (s[i - 1] >= 'A' && s[i - 1] <= 'Z') || (s[i - 1] >= '0' && s[i - 1] <= '9'));
+        if (s[i] != '\'' || in_word) {
             shown[o++] = raw[i++];
             continue;
         }

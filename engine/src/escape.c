@@ -32,6 +32,18 @@ size_t merit__utf8_length(const unsigned char *s, size_t avail)
     return n;
 }
 
+bool merit_utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        size_t n = merit__utf8_length(s + i, len - i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 /* How one character (or one invalid byte) of the text is shown. */
 enum shown {
     SHOWN_AS_IS,

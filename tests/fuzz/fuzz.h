@@ -64,8 +64,6 @@ void fuzz_check_partial(const merit_ctx *ctx, int rc, const char *what);
  * while it is open. The reproducer's own test runs without it.
  */
 bool fuzz_avoiding(const char *tag);
-/* True when some diagnostic of ctx starts with prefix. */
-bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix);
 
 /* The length of the valid UTF-8 character at s (at most avail bytes), or 0
  * when the bytes there are not valid UTF-8. */

@@ -100,15 +100,6 @@ static void decode_name(const uint8_t *name, size_t len, char out[NAME_ROOM])
             out[o - 1] = '_';
     }
     out[o] = '\0';
-    /* known bug: a file name that is not UTF-8 breaks the JSON report and
-     * the trail (known-bugs.txt) */
-    if (fuzz_avoiding("non-utf8-file-name"))
-        for (size_t i = 5; i < o;) {
-            size_t n = fuzz_utf8_length((const unsigned char *)out + i, o - i);
-            if (n == 0)
-                out[i] = '_';
-            i += n ? n : 1;
-        }
     /* no part may climb out, or be empty */
     char *part = out + 5;
     for (;;) {

@@ -453,13 +453,9 @@ int fuzz_call_everything(const char *dir, unsigned what)
         if (what & FUZZ_LIMITS)
             check_limits(dir, call);
     }
-    /* known bug: keep-going reads a freed id after a duplicate proposal id
-     * (known-bugs.txt) */
-    bool avoid =
-        fuzz_avoiding("keep-going-duplicate-ids") && fuzz_has_diag(ctx, "duplicate proposal id");
     merit_call_free(call);
     merit_ctx_free(ctx);
-    if (rc == 0 || rc == MERIT_ENOMEM || avoid || !(what & FUZZ_KEEP_GOING))
+    if (rc == 0 || rc == MERIT_ENOMEM || !(what & FUZZ_KEEP_GOING))
         return rc;
 
     /* keep-going: what is valid of a call that failed */

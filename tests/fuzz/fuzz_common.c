@@ -338,14 +338,6 @@ bool fuzz_avoiding(const char *tag)
     return false;
 }
 
-bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix)
-{
-    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++)
-        if (strncmp(merit_ctx_diag(ctx, i)->message, prefix, strlen(prefix)) == 0)
-            return true;
-    return false;
-}
-
 void fuzz_sink_open(struct fuzz_sink *sink)
 {
     sink->buf = NULL;

@@ -70,6 +70,10 @@ bool merit_escape_needed(const char *text, size_t len, unsigned flags);
  */
 size_t merit_escape_cut(const char *escaped, size_t columns, size_t *width_out);
 
+/* True when len bytes of text are valid UTF-8 (no overlong form, no
+ * surrogate, nothing above U+10FFFF; NUL bytes are valid). */
+bool merit_utf8_valid(const char *text, size_t len);
+
 /*
  * CSV text cells and spreadsheets (OWASP "CSV injection"): a spreadsheet
  * opening a CSV runs a cell that starts with =, +, - or @ as a formula
