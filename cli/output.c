@@ -223,7 +223,7 @@ int cli_outputs_check(const char *command, const merit_call *call, cli_out_file 
     for (size_t i = 0; i < count; i++) {
         located[i] = locate(files[i].path, &places[i]) == 0;
         if (located[i] && is_folder(files[i].path, &places[i])) {
-            fprintf(stderr, "%s: error: is a directory, not a file to write\n", files[i].path);
+            cli_print_line(stderr, "%s: error: is a directory, not a file to write", files[i].path);
             return EXIT_IO;
         }
         const char *folder;
@@ -303,7 +303,7 @@ int cli_out_open(cli_out_file *f)
     f->mode = 0666 & ~creation_mask();
     if (stat(f->path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "%s: error: is a directory, not a file to write\n", f->path);
+            cli_print_line(stderr, "%s: error: is a directory, not a file to write", f->path);
             return EXIT_IO;
         }
         if (!S_ISREG(st.st_mode)) {
@@ -312,8 +312,8 @@ int cli_out_open(cli_out_file *f)
             f->direct = true;
             f->out = fopen(f->path, "w");
             if (f->out == NULL) {
-                fprintf(stderr, "%s: error: cannot open for writing: %s\n", f->path,
-                        strerror(errno));
+                cli_print_line(stderr, "%s: error: cannot open for writing: %s", f->path,
+                               strerror(errno));
                 return EXIT_IO;
             }
             errno = 0;
@@ -324,13 +324,14 @@ int cli_out_open(cli_out_file *f)
     size_t len = strlen(f->path);
     f->tmp = malloc(len + 16);
     if (f->tmp == NULL) {
-        fprintf(stderr, "%s: error: out of memory\n", f->path);
+        cli_print_line(stderr, "%s: error: out of memory", f->path);
         return EXIT_IO;
     }
     snprintf(f->tmp, len + 16, "%s.tmp-XXXXXX", f->path);
     int fd = make_pending(f->tmp);
     if (fd < 0) {
-        fprintf(stderr, "%s: error: cannot create output file: %s\n", f->path, strerror(errno));
+        cli_print_line(stderr, "%s: error: cannot create output file: %s", f->path,
+                       strerror(errno));
         free(f->tmp);
         f->tmp = NULL;
         return EXIT_IO;
@@ -340,7 +341,7 @@ int cli_out_open(cli_out_file *f)
         int e = errno;
         close(fd);
         cli_out_discard(f);
-        fprintf(stderr, "%s: error: cannot write: %s\n", f->path, strerror(e));
+        cli_print_line(stderr, "%s: error: cannot write: %s", f->path, strerror(e));
         return EXIT_IO;
     }
     errno = 0; /* what the writer leaves in errno says why it failed */
@@ -374,7 +375,7 @@ int cli_out_close(cli_out_file *f, int werr)
         e = errno ? errno : EIO;
     if (e != 0) {
         cli_out_discard(f);
-        fprintf(stderr, "%s: error: cannot write: %s\n", f->path, strerror(e));
+        cli_print_line(stderr, "%s: error: cannot write: %s", f->path, strerror(e));
         return EXIT_IO;
     }
     return EXIT_CLEAN;
@@ -440,7 +441,7 @@ int cli_out_commit(cli_out_file *files, size_t count)
         if (files[i].tmp == NULL)
             continue;
         if (code == EXIT_CLEAN && rename(files[i].tmp, files[i].path) != 0) {
-            fprintf(stderr, "%s: error: cannot write: %s\n", files[i].path, strerror(errno));
+            cli_print_line(stderr, "%s: error: cannot write: %s", files[i].path, strerror(errno));
             code = EXIT_IO;
         }
         drop_pending(files[i].tmp, code != EXIT_CLEAN);

@@ -594,6 +594,23 @@ static void test_concurrent_runs_leave_a_matching_pair(void **state)
     unlink("stderr.txt");
 }
 
+/* Issue 10, item 5: an output's name reaches the terminal escaped, like
+ * every name merit prints (docs/cli.md, How merit shows text). */
+static void test_output_names_are_escaped(void **state)
+{
+    (void)state;
+    struct run r = {.out = OUT_NULL};
+    assert_int_equal(RUN(&r, "rank", "call", "-o", "no\x1b]0;owned\x07/r.txt"), 3);
+    assert_string_equal(r.err, "no\\x1B]0;owned\\x07/r.txt: error: cannot create output file: No "
+                               "such file or directory\n");
+    assert_int_equal(RUN(&r, "rank", "call", "--audit", "t\nx.jsonl"), 0);
+    static const char written[] =
+        "merit: audit trail written to t\\x0Ax.jsonl; its closing line hashes to ";
+    if (strncmp(r.err, written, sizeof(written) - 1) != 0)
+        fail_msg("stderr: %s", r.err);
+    free(r.err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +633,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signals_leave_no_temporary_file, scratch_setup,
                                         scratch_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_runs_leave_a_matching_pair, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_output_names_are_escaped, scratch_setup,
                                         scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
