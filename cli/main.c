@@ -130,6 +130,8 @@ void cli_usage_capture(char *buf, size_t size)
 /* prefix, then the formatted line escaped as a name is (it quotes
  * arguments, paths and ids as they were given), then a newline. */
 static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
