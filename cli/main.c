@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -182,6 +183,32 @@ void cli_print_line(FILE *out, const char *fmt, ...)
     va_end(ap);
 }
 
+/* `merit rank CALL > CALL/call.xml`: the shell emptied the input before
+ * merit started, and merit can only find it empty. Says why, once, when a
+ * file some diagnostic names is standard output itself. */
+static void note_standard_output_was_an_input(const merit_ctx *ctx)
+{
+    struct stat out, st;
+    if (fstat(STDOUT_FILENO, &out) != 0 || !S_ISREG(out.st_mode))
+        return;
+    const char *last = NULL;
+    size_t n = merit_ctx_diag_count(ctx);
+    for (size_t i = 0; i < n && i < 1000; i++) {
+        const char *file = merit_ctx_diag(ctx, i)->file;
+        if (file == NULL || file[0] == '\0' || (last != NULL && strcmp(file, last) == 0))
+            continue;
+        last = file;
+        if (stat(file, &st) == 0 && st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
+            cli_print_line(stderr,
+                           "merit: note: standard output is '%s', an input of this run: the "
+                           "shell emptied it before merit started; never send output onto an "
+                           "input",
+                           file);
+            return;
+        }
+    }
+}
+
 void cli_print_diags(const merit_ctx *ctx)
 {
     size_t n = merit_ctx_diag_count(ctx);
@@ -194,6 +221,7 @@ void cli_print_diags(const merit_ctx *ctx)
         fprintf(stderr, "%s\n", line);
         free(line);
     }
+    note_standard_output_was_an_input(ctx);
 }
 
 int cli_exit_code(const merit_ctx *ctx, int rc)

@@ -321,6 +321,20 @@ static void test_standard_output_onto_an_input_is_refused(void **state)
     free(r.err);
 }
 
+/* `merit rank call > call/call.xml`: the shell empties the input before
+ * merit runs; merit can only find it empty, and says why. */
+static void test_standard_output_truncating_an_input_is_explained(void **state)
+{
+    (void)state;
+    struct run r = {.out = OUT_FILE, .out_path = "call/call.xml"};
+    assert_int_equal(RUN(&r, "rank", "call"), 1);
+    assert_string_equal(r.err, "call/call.xml: error: file is empty\n"
+                               "merit: note: standard output is 'call/call.xml', an input of this "
+                               "run: the shell emptied it before merit started; never send output "
+                               "onto an input\n");
+    free(r.err);
+}
+
 /* Every input of generated calls of both layouts, named every way a
  * careless user could, as the report, as the trail, for rank and explain:
  * always refused, and nothing changes. */
@@ -621,6 +635,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_output_that_would_become_an_input_is_refused,
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_standard_output_onto_an_input_is_refused,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_standard_output_truncating_an_input_is_explained,
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_outputs_never_alias_inputs, scratch_setup,
                                         scratch_teardown),
