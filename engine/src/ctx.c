@@ -49,6 +49,7 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
     ctx->limits.max_criteria = OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
     ctx->limits.max_text_bytes = OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
     ctx->limits.match_limit = OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
+    ctx->limits.max_diagnostics = OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
 #undef OR
 }
 
@@ -74,13 +75,14 @@ int merit_limits_set(merit_limits *limits, const char *name, const char *value)
         limits->max_file_bytes = v;
         return 0;
     }
-    uint32_t *field = strcmp(name, "depth") == 0       ? &limits->max_depth
-                      : strcmp(name, "proposals") == 0 ? &limits->max_proposals
-                      : strcmp(name, "reviewers") == 0 ? &limits->max_reviewers
-                      : strcmp(name, "criteria") == 0  ? &limits->max_criteria
-                      : strcmp(name, "text") == 0      ? &limits->max_text_bytes
-                      : strcmp(name, "match") == 0     ? &limits->match_limit
-                                                       : NULL;
+    uint32_t *field = strcmp(name, "depth") == 0         ? &limits->max_depth
+                      : strcmp(name, "proposals") == 0   ? &limits->max_proposals
+                      : strcmp(name, "reviewers") == 0   ? &limits->max_reviewers
+                      : strcmp(name, "criteria") == 0    ? &limits->max_criteria
+                      : strcmp(name, "text") == 0        ? &limits->max_text_bytes
+                      : strcmp(name, "match") == 0       ? &limits->match_limit
+                      : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
+                                                         : NULL;
     if (field == NULL || v > UINT32_MAX)
         return MERIT_EUSAGE;
     *field = (uint32_t)v;
@@ -278,6 +280,14 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
                  : kind == MERIT_DIAG_DIVERGED ? MERIT_EDIVERGED
                                                : MERIT_EINVALID;
     }
+    if (ctx->in_file && kind != MERIT_DIAG_IO) {
+        /* over the limit: counted, and nothing else done (no formatting) */
+        if (ctx->file_kept >= ctx->limits.max_diagnostics) {
+            ctx->file_hidden++;
+            return result;
+        }
+        ctx->file_kept++;
+    }
     char stack[512];
     va_list copy;
     va_copy(copy, ap);
@@ -331,6 +341,29 @@ int merit__diag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, c
     int r = merit__vdiag(ctx, severity, kind, file, line, column, fmt, ap);
     va_end(ap);
     return r;
+}
+
+struct merit_diag_file merit__diag_file_begin(merit_ctx *ctx)
+{
+    struct merit_diag_file saved = {ctx->in_file, ctx->file_kept, ctx->file_hidden};
+    ctx->in_file = true;
+    ctx->file_kept = 0;
+    ctx->file_hidden = 0;
+    return saved;
+}
+
+void merit__diag_file_end(merit_ctx *ctx, const char *path, struct merit_diag_file saved)
+{
+    size_t hidden = ctx->file_hidden;
+    ctx->in_file = saved.in_file;
+    ctx->file_kept = saved.kept;
+    ctx->file_hidden = saved.hidden;
+    /* the library names no command-line option: the limit goes by the
+     * name merit_limits_set takes */
+    if (hidden > 0)
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                    "%zu more diagnostic%s in this file not shown (the 'diagnostics' limit is %u)",
+                    hidden, hidden == 1 ? "" : "s", ctx->limits.max_diagnostics);
 }
 
 char *merit_diag_format(const merit_diag *d)
