@@ -496,6 +496,7 @@ struct parse_state {
     bool doctype_seen;
     bool root_seen;    /* the root's start tag was read */
     bool stopped;      /* reading was stopped: later complaints add nothing */
+    bool terminating;  /* libxml2 is told the file has ended */
     bool errors;       /* not well-formed, not valid, or refused */
     bool limit;        /* a limit was exceeded */
     bool stray_text;   /* text other than white space between a bundle's records */
@@ -1095,6 +1096,47 @@ static bool too_long(struct parse_state *st, const xmlError *err, merit_loc loc)
     return true;
 }
 
+/* libxml2's complaints when told the file has ended while merit's lexer
+ * is inside some markup ("Couldn't find end of Start Tag", "Comment not
+ * terminated", ...) are about a file cut short: said so once, at the
+ * markup's start. */
+static bool cut_short(struct parse_state *st, merit_loc loc)
+{
+    static const char *const inside[] = {
+        [LEX_LT] = "a tag",
+        [LEX_BANG] = "a declaration",
+        [LEX_COMMENT] = "a comment",
+        [LEX_CDATA] = "a CDATA section",
+        [LEX_PI] = "a processing instruction",
+        [LEX_END_TAG] = "an end tag",
+        [LEX_TAG] = "a start tag",
+        [LEX_VALUE] = "an attribute value",
+    };
+    enum lex_state state = st->lexer.state;
+    if (!st->terminating || state == LEX_TEXT || state == LEX_OFF)
+        return false;
+    merit_loc at = offset_loc(st->doc, st->lexer.tag);
+    if (at.line == 0 || loc.line < at.line || (loc.line == at.line && loc.column < at.column))
+        return false; /* about something before the markup */
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    int depth = ctxt->nodeNr;
+    xmlNodePtr open = depth > 0 ? ctxt->nodeTab[depth - 1] : NULL;
+    if (open != NULL && ((uintptr_t)open->_private & 0xFFFFFFFFu) == st->lexer.tag + 1)
+        open = depth > 1 ? ctxt->nodeTab[depth - 2] : NULL; /* the cut tag's own element */
+    if (open != NULL && open->type == XML_ELEMENT_NODE) {
+        merit_loc o = merit__xml_loc(st->doc, open, NULL);
+        merit__error_at(st->ctx, at,
+                        "the file ends inside %s, before element '%s' (opened at line %u, "
+                        "column %u) is closed: is it cut short?",
+                        inside[state], (const char *)open->name, o.line, o.column);
+    } else {
+        merit__error_at(st->ctx, at, "the file ends inside %s: is it cut short?", inside[state]);
+    }
+    st->errors = true;
+    stop(st);
+    return true;
+}
+
 /* libxml2's first words about a file that is not XML, is cut short, or
  * holds no element say what the parser was doing ("Document is empty",
  * "Extra content at the end of the document"), not what is wrong with the
@@ -1113,7 +1155,8 @@ static char *plain_words(struct parse_state *st, const xmlError *err)
             return merit__strdup("no element in the file: it holds only white space");
         const char *what = looks_like(cur + i, avail - i);
         if (strcmp(what, "plain text") == 0)
-            return merit__strdup("not an XML file: it holds plain text where XML starts with '<'");
+            return merit__strdup(
+                "not an XML file: it holds plain text (an XML file starts with '<')");
         if (strcmp(what, "binary data") == 0)
             return merit__strdup("not an XML file: it holds binary data");
         return merit__sprintf("not an XML file: it looks like %s", what);
@@ -1143,7 +1186,7 @@ static char *plain_words(struct parse_state *st, const xmlError *err)
     xmlNodePtr root = ctxt->myDoc != NULL ? xmlDocGetRootElement(ctxt->myDoc) : NULL;
     if (root == NULL)
         return NULL;
-    return merit__sprintf("more after the end of root element '%s': a file holds one root "
+    return merit__sprintf("content after the end of root element '%s': a file holds one root "
                           "element%s",
                           (const char *)root->name,
                           merit__xml_is(root, "proposal") ? " (several proposals go in a "
@@ -1217,7 +1260,7 @@ static void parse_error(void *user, xmlErrorPtr err)
     }
     merit_loc loc = {st->doc->path, err->line > 0 ? (uint32_t)err->line : 0,
                      err->int2 > 0 ? (uint32_t)err->int2 : 0};
-    if (too_long(st, err, loc))
+    if (too_long(st, err, loc) || cut_short(st, loc))
         return;
     merit_severity sev =
         err->level == XML_ERR_WARNING ? MERIT_SEVERITY_WARNING : MERIT_SEVERITY_ERROR;
@@ -1236,6 +1279,8 @@ static void parse_error(void *user, xmlErrorPtr err)
     }
     merit__diag(st->ctx, sev, MERIT_DIAG_INVALID, loc.file, loc.line, loc.column, "%s", msg);
     free(msg);
+    if (err->code == XML_ERR_DOCUMENT_EMPTY)
+        stop(st); /* not XML: the rest would only be noise */
 }
 
 static void validity_error(void *user, xmlErrorPtr err)
@@ -1285,7 +1330,12 @@ static xmlParserCtxtPtr new_parser(struct parse_state *st)
 {
     merit__xml_global_init();
     xmlSetGenericErrorFunc(NULL, silent);
-    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, st->doc->path);
+    /* No file name: the document then has no URL, and libxml2 raising an
+     * error about a node does not walk back over every node before it
+     * looking for XInclude markers (__xmlRaiseError, quadratic in the
+     * elements of a file with an error in each). merit names the file
+     * itself. */
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
     if (ctxt == NULL)
         return NULL;
     /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
@@ -1379,11 +1429,32 @@ static void parse_bytes(struct parse_state *st, const unsigned char *p, size_t n
                         bool last)
 {
     size_t upto = lex(&st->lexer, p, n, off);
+    /* a NUL byte: libxml2 stops at it saying something else ("attributes
+     * construct error" in a tag) */
+    const unsigned char *nul = memchr(p, 0, upto);
+    if (nul != NULL)
+        upto = (size_t)(nul - p);
     xmlSetStructuredErrorFunc(st, parse_error);
-    xmlParseChunk(st->ctxt, (const char *)p, (int)upto, last && upto == n);
+    if (upto > 0)
+        xmlParseChunk(st->ctxt, (const char *)p, (int)upto, 0);
+    if (last && upto == n && !st->stopped) {
+        /* the end apart, so that complaints about it are known as such */
+        st->terminating = true;
+        xmlParseChunk(st->ctxt, NULL, 0, 1);
+        st->terminating = false;
+    }
     xmlSetStructuredErrorFunc(NULL, NULL);
-    if (upto < n && !st->stopped)
-        too_many_attributes(st);
+    if (upto < n && !st->stopped) {
+        if (nul != NULL) {
+            merit__error_at(st->ctx, offset_loc(st->doc, off + upto),
+                            "a NUL byte (0x00), which XML never allows: is the file binary, or "
+                            "UTF-16?");
+            st->errors = true;
+            stop(st);
+        } else {
+            too_many_attributes(st);
+        }
+    }
 }
 
 /* Hands the window's last `fresh` bytes to the parser; for a bundle, then
