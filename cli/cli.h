@@ -4,8 +4,11 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
+#include "merit/escape.h"
 #include "merit/merit.h"
+#include "merit/model.h"
 #include "merit/result.h"
 
 /* Exit codes, documented in docs/cli.md. Their numbers never change. */
@@ -29,10 +32,43 @@ int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 
-/* Writes a report through writer(out, arg) into path atomically. Returns an
- * exit code; on failure the diagnostic is printed and path is untouched. */
-typedef int (*cli_writer)(FILE *out, const void *arg);
-int cli_write_atomic(const char *path, cli_writer writer, const void *arg);
+/* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
+typedef struct cli_out_file {
+    const char *path; /* the target, as the user named it */
+    const char *role; /* for messages: "report file", "audit trail" */
+    /* set by cli_out_open */
+    FILE *out;   /* write here, then cli_out_close */
+    char *tmp;   /* the temporary file beside the target; owned */
+    bool direct; /* not a regular file (a terminal, /dev/null): written in place */
+    mode_t mode; /* the permissions the file gets */
+} cli_out_file;
+
+/* Before anything is written: refuses (a usage error, printed; returns
+ * EXIT_USAGE) an output that is an input of the call (device and inode,
+ * links followed), another output of the run, standard output when the
+ * report goes there, or a new .xml file in the call's proposals/ or
+ * reviews/ folder; EXIT_IO for an output that is a folder. */
+int cli_outputs_check(const char *command, const merit_call *call, cli_out_file *files,
+                      size_t count, bool report_to_stdout);
+/* Opens f->out: a temporary file beside the target (removed again on a
+ * signal), or the target itself when it is not a regular file. Returns an
+ * exit code; diagnostics are printed. */
+int cli_out_open(cli_out_file *f);
+/* Flushes, syncs, sets the permissions and closes f->out; werr is the
+ * writer's result. On any failure the temporary file is removed and
+ * EXIT_IO returned. */
+int cli_out_close(cli_out_file *f, int werr);
+/* Renames every closed temporary file over its target, together, under a
+ * lock on their folders. Returns an exit code. */
+int cli_out_commit(cli_out_file *files, size_t count);
+/* Removes f's temporary file, if any. */
+void cli_out_discard(cli_out_file *f);
+/* Opens /dev/null, the wrong way round, on a closed standard stream, so that
+ * no file of the run takes its place and its use fails. First thing in
+ * main. */
+void cli_reserve_standard_streams(void);
+/* dir + "/" + name, malloc'd; NULL when out of memory. */
+char *cli_path_join(const char *dir, const char *name);
 
 /* Writes a report to out; 0, or -1 on a failure. */
 typedef int (*cli_renderer)(FILE *out, const void *arg);
@@ -85,6 +121,29 @@ typedef struct cli_ranking {
  * printing a usage error. */
 int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_ranking *o);
 
+/* What the arguments of a command that ranks (rank, explain) ask for. The
+ * commands parse them with cli_rank_args and cli_explain_args, and replay
+ * re-parses the command a trail records with the same functions, to check
+ * it against the settings the trail records. */
+typedef struct cli_args {
+    cli_ranking common;       /* --method, --places, --audit, --limit */
+    const char *calldir;      /* NULL when not given: the caller shows the usage */
+    const char *id, *against; /* explain: the proposal(s) */
+    const char *output;       /* -o FILE; NULL: standard output */
+    const char *format;       /* the report's, as a trail records it: text, csv,
+                                 csv-detail, json, explain */
+    bool detail;
+    bool keep_going;
+    bool help; /* --help was asked for: nothing else was parsed */
+} cli_args;
+/* argv[0] is the command's name. Return EXIT_CLEAN, or EXIT_USAGE after a
+ * usage error (printed, or captured by cli_usage_capture). */
+int cli_rank_args(int argc, char **argv, cli_args *args_out);
+int cli_explain_args(int argc, char **argv, cli_args *args_out);
+/* While buf is not NULL, cli_usage_error writes its first message (without
+ * "merit: error: ") into buf instead of standard error. */
+void cli_usage_capture(char *buf, size_t size);
+
 /* Parses a whole non-negative number into *out; false if it is not one or is
  * larger than max. */
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out);
@@ -94,8 +153,19 @@ void cli_print_diags(const merit_ctx *ctx);
 /* The exit code for a run whose diagnostics are in ctx: a replay that
  * diverged wins, then I/O, then invalid input (limits included). */
 int cli_exit_code(const merit_ctx *ctx, int rc);
+/*
+ * Messages that echo what the user gave (an argument, a path, an id) print
+ * it escaped by the rule of merit/escape.h, as a name: a control character,
+ * a bidi override or a byte that is not UTF-8 in it cannot act on the
+ * terminal or forge a line. The whole line is escaped; merit's own words
+ * hold nothing the rule changes.
+ */
 /* "merit: error: ..." on stderr, returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "merit: error: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line on out (its newline added). */
+void cli_print_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cli_is_help(const char *arg);
 
 #endif

@@ -51,45 +51,63 @@ static int render(FILE *out, const void *arg)
     return merit_report_explain(out, j->result, j->index, j->options);
 }
 
-int cmd_explain(int argc, char **argv)
+int cli_explain_args(int argc, char **argv, cli_args *a)
 {
-    const char *calldir = NULL, *id = NULL, *against = NULL;
-    merit_report_options opt = {0};
-    cli_ranking common = {.places = 2};
+    memset(a, 0, sizeof(*a));
+    a->common.places = 2;
+    a->format = "explain";
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_ranking_option("explain", argc, argv, &i, &common);
+        int taken = cli_ranking_option("explain", argc, argv, &i, &a->common);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken > 0)
             continue;
-        if (cli_is_help(a)) {
-            help(stdout);
+        if (cli_is_help(arg)) {
+            a->help = true;
             return EXIT_CLEAN;
-        } else if (strcmp(a, "--against") == 0) {
+        } else if (strcmp(arg, "--against") == 0) {
             if (value == NULL)
                 return cli_usage_error("explain: --against needs a proposal id");
-            against = value;
+            a->against = value;
             i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("explain: unknown option '%s'", a);
-        } else if (calldir == NULL) {
-            calldir = a;
-        } else if (id == NULL) {
-            id = a;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("explain: unknown option '%s'", arg);
+        } else if (a->calldir == NULL) {
+            a->calldir = arg;
+        } else if (a->id == NULL) {
+            a->id = arg;
         } else {
             return cli_usage_error("explain: one proposal at a time ('%s' and '%s'); use "
                                    "--against to compare two",
-                                   id, a);
+                                   a->id, arg);
         }
     }
-    if (calldir == NULL || id == NULL) {
+    if (a->calldir == NULL || a->id == NULL)
+        return EXIT_CLEAN; /* the caller shows the usage */
+    if (a->against != NULL && strcmp(a->against, a->id) == 0)
+        return cli_usage_error("explain: --against names the proposal being explained ('%s')",
+                               a->id);
+    return EXIT_CLEAN;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    cli_args args;
+    if (cli_explain_args(argc, argv, &args) != EXIT_CLEAN)
+        return EXIT_USAGE;
+    if (args.help) {
+        help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (args.calldir == NULL || args.id == NULL) {
         help(stderr);
         return EXIT_USAGE;
     }
-    if (against != NULL && strcmp(against, id) == 0)
-        return cli_usage_error("explain: --against names the proposal being explained ('%s')", id);
+    const char *calldir = args.calldir, *id = args.id, *against = args.against;
+    merit_report_options opt = {0};
+    cli_ranking common = args.common;
 
     merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
@@ -116,13 +134,13 @@ int cmd_explain(int argc, char **argv)
         else if (against != NULL && other == SIZE_MAX)
             missing = against;
         if (missing != NULL) {
-            fprintf(stderr, "merit: error: no proposal '%s' in call '%s'\n", missing, call->id);
+            cli_error("no proposal '%s' in call '%s'", missing, call->id);
             code = EXIT_INVALID;
         } else {
             struct explain_job job = {result, index, other, &opt};
             cli_output out = {.render = render,
                               .render_arg = &job,
-                              .format = "explain",
+                              .format = args.format,
                               .audit = common.audit,
                               .argc = argc,
                               .argv = argv,

@@ -686,7 +686,7 @@ static const char *stage_path(gen *g, const char *rel)
 
 static void report_io(const gen *g, const char *rel, const char *what, int e)
 {
-    fprintf(stderr, "%s/%s: error: %s: %s\n", g->dir, rel, what, strerror(e));
+    cli_print_line(stderr, "%s/%s: error: %s: %s", g->dir, rel, what, strerror(e));
 }
 
 static bool file_open(gen *g, const char *rel)
@@ -1358,24 +1358,24 @@ static int prepare_dir(const char *dir, bool *created)
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT) {
-            fprintf(stderr, "%s: error: cannot use as the output folder: %s\n", dir,
-                    strerror(errno));
+            cli_print_line(stderr, "%s: error: cannot use as the output folder: %s", dir,
+                           strerror(errno));
             return EXIT_IO;
         }
         if (mkdir(dir, 0777) != 0) {
-            fprintf(stderr, "%s: error: cannot create folder: %s\n", dir, strerror(errno));
+            cli_print_line(stderr, "%s: error: cannot create folder: %s", dir, strerror(errno));
             return EXIT_IO;
         }
         *created = true;
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "%s: error: exists and is not a folder\n", dir);
+        cli_print_line(stderr, "%s: error: exists and is not a folder", dir);
         return EXIT_IO;
     }
     DIR *d = opendir(dir);
     if (d == NULL) {
-        fprintf(stderr, "%s: error: cannot read folder: %s\n", dir, strerror(errno));
+        cli_print_line(stderr, "%s: error: cannot read folder: %s", dir, strerror(errno));
         return EXIT_IO;
     }
     bool empty = true;
@@ -1384,10 +1384,10 @@ static int prepare_dir(const char *dir, bool *created)
         empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
     closedir(d);
     if (!empty) {
-        fprintf(stderr,
-                "%s: error: folder is not empty; merit gen writes only into a new or "
-                "empty folder\n",
-                dir);
+        cli_print_line(stderr,
+                       "%s: error: folder is not empty; merit gen writes only into a new or "
+                       "empty folder",
+                       dir);
         return EXIT_IO;
     }
     return 0;
@@ -1414,7 +1414,8 @@ static int generate(gen *g)
     }
     snprintf(g->stage, dlen + 16, "%s/.gen-XXXXXX", g->dir);
     if (mkdtemp(g->stage) == NULL) {
-        fprintf(stderr, "%s: error: cannot create a folder in it: %s\n", g->dir, strerror(errno));
+        cli_print_line(stderr, "%s: error: cannot create a folder in it: %s", g->dir,
+                       strerror(errno));
         free(final_path);
         if (created)
             rmdir(g->dir);
@@ -1446,10 +1447,12 @@ static int generate(gen *g)
     free(final_path);
     if (!ok)
         return EXIT_IO;
-    printf("%s: call %s: %lu proposals, %lu reviewers, %lu reviews, %zu declared conflicts, "
-           "%s layout, %llu bytes\n",
-           g->dir, g->call_id, (unsigned long)g->n, (unsigned long)g->r, (unsigned long)g->n * g->k,
-           g->conflict_count, g->files ? "files" : "bundles", (unsigned long long)g->w.bytes);
+    cli_print_line(stdout,
+                   "%s: call %s: %lu proposals, %lu reviewers, %lu reviews, %zu declared "
+                   "conflicts, %s layout, %llu bytes",
+                   g->dir, g->call_id, (unsigned long)g->n, (unsigned long)g->r,
+                   (unsigned long)g->n * g->k, g->conflict_count, g->files ? "files" : "bundles",
+                   (unsigned long long)g->w.bytes);
     return EXIT_CLEAN;
 }
 

@@ -44,19 +44,6 @@ struct job {
     enum format format;
 };
 
-static const char *format_name(const struct job *job)
-{
-    switch (job->format) {
-    case FORMAT_CSV:
-        return job->options.detail ? "csv-detail" : "csv";
-    case FORMAT_JSON:
-        return "json";
-    case FORMAT_TEXT:
-        break;
-    }
-    return "text";
-}
-
 static int write_report(FILE *out, const void *arg)
 {
     const struct job *job = arg;
@@ -71,56 +58,79 @@ static int write_report(FILE *out, const void *arg)
     return merit_report_text(out, job->result, &job->options);
 }
 
-int cmd_rank(int argc, char **argv)
+int cli_rank_args(int argc, char **argv, cli_args *a)
 {
-    const char *calldir = NULL, *output = NULL;
-    bool keep_going = false;
-    struct job job = {0};
-    cli_ranking common = {.places = 2};
+    memset(a, 0, sizeof(*a));
+    a->common.places = 2;
+    a->format = "text";
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_ranking_option("rank", argc, argv, &i, &common);
+        int taken = cli_ranking_option("rank", argc, argv, &i, &a->common);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken > 0)
             continue;
-        if (cli_is_help(a)) {
-            help(stdout);
+        if (cli_is_help(arg)) {
+            a->help = true;
             return EXIT_CLEAN;
-        } else if (strcmp(a, "--format") == 0) {
-            if (value != NULL && strcmp(value, "text") == 0)
-                job.format = FORMAT_TEXT;
-            else if (value != NULL && strcmp(value, "csv") == 0)
-                job.format = FORMAT_CSV;
-            else if (value != NULL && strcmp(value, "json") == 0)
-                job.format = FORMAT_JSON;
-            else
+        } else if (strcmp(arg, "--format") == 0) {
+            static const char *const formats[] = {"text", "csv", "json"};
+            size_t f = 0;
+            while (f < 3 && (value == NULL || strcmp(value, formats[f]) != 0))
+                f++;
+            if (f == 3)
                 return cli_usage_error("rank: --format takes text, csv or json");
+            a->format = formats[f];
             i++;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+        } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (value == NULL)
-                return cli_usage_error("rank: %s needs a file name", a);
-            output = value;
+                return cli_usage_error("rank: %s needs a file name", arg);
+            a->output = value;
             i++;
-        } else if (strcmp(a, "--detail") == 0) {
-            job.options.detail = true;
-        } else if (strcmp(a, "--keep-going") == 0) {
-            keep_going = true;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("rank: unknown option '%s'", a);
-        } else if (calldir == NULL) {
-            calldir = a;
+        } else if (strcmp(arg, "--detail") == 0) {
+            a->detail = true;
+        } else if (strcmp(arg, "--keep-going") == 0) {
+            a->keep_going = true;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("rank: unknown option '%s'", arg);
+        } else if (a->calldir == NULL) {
+            a->calldir = arg;
         } else {
-            return cli_usage_error("rank: one call folder at a time ('%s' and '%s')", calldir, a);
+            return cli_usage_error("rank: one call folder at a time ('%s' and '%s')", a->calldir,
+                                   arg);
         }
     }
-    if (calldir == NULL) {
+    if (a->calldir == NULL)
+        return EXIT_CLEAN; /* the caller shows the usage */
+    if (a->detail && strcmp(a->format, "csv") != 0)
+        return cli_usage_error("rank: --detail goes with --format csv");
+    if (a->detail)
+        a->format = "csv-detail"; /* as the trail records it */
+    return EXIT_CLEAN;
+}
+
+int cmd_rank(int argc, char **argv)
+{
+    cli_args args;
+    if (cli_rank_args(argc, argv, &args) != EXIT_CLEAN)
+        return EXIT_USAGE;
+    if (args.help) {
+        help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (args.calldir == NULL) {
         help(stderr);
         return EXIT_USAGE;
     }
-    if (job.options.detail && job.format != FORMAT_CSV)
-        return cli_usage_error("rank: --detail goes with --format csv");
+    const char *calldir = args.calldir, *output = args.output;
+    bool keep_going = args.keep_going;
+    cli_ranking common = args.common;
+    struct job job = {0};
+    job.format = strcmp(args.format, "json") == 0   ? FORMAT_JSON
+                 : strcmp(args.format, "text") == 0 ? FORMAT_TEXT
+                                                    : FORMAT_CSV;
+    job.options.detail = args.detail;
     const char *no_color = getenv("NO_COLOR");
     job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                         (no_color == NULL || no_color[0] == '\0');
@@ -156,7 +166,7 @@ int cmd_rank(int argc, char **argv)
         cli_output out = {.render = write_report,
                           .render_arg = &job,
                           .output = output,
-                          .format = format_name(&job),
+                          .format = args.format,
                           .audit = common.audit,
                           .argc = argc,
                           .argv = argv,

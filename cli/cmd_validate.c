@@ -83,11 +83,12 @@ int cmd_validate(int argc, char **argv)
             rc = merit_call_load(ctx, path, &call);
             if (rc == 0) {
                 const merit_rubric *r = call->rubric;
-                printf("%s: call %s valid: %zu proposals, %zu reviewers, %zu reviews "
-                       "(%d excluded for conflicts), rubric %s %s, %zu criteria\n",
-                       path, call->id, call->proposal_count, call->reviewer_count,
-                       call->review_count, count_excluded(call), r->id, r->version,
-                       r->criterion_count);
+                cli_print_line(stdout,
+                               "%s: call %s valid: %zu proposals, %zu reviewers, %zu reviews "
+                               "(%d excluded for conflicts), rubric %s %s, %zu criteria",
+                               path, call->id, call->proposal_count, call->reviewer_count,
+                               call->review_count, count_excluded(call), r->id, r->version,
+                               r->criterion_count);
             }
             merit_call_free(call);
         } else {
@@ -95,7 +96,8 @@ int cmd_validate(int argc, char **argv)
             size_t count;
             rc = merit_file_validate(ctx, path, &kind, &count);
             if (rc == 0)
-                printf("%s: %s valid (%zu record%s)\n", path, kind, count, count == 1 ? "" : "s");
+                cli_print_line(stdout, "%s: %s valid (%zu record%s)", path, kind, count,
+                               count == 1 ? "" : "s");
         }
         cli_print_diags(ctx);
         int code = cli_exit_code(ctx, rc);

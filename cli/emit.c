@@ -57,12 +57,14 @@ static int write_report_hashed(FILE *out, const void *arg)
     return werr;
 }
 
-/* Standard output gets the report only once it is whole: it is rendered
- * into an unnamed temporary file first (in memory, a large call's report
- * would be held more than once while it grows), then copied. */
-static int write_to_stdout(const cli_output *o, unsigned char sha256[32])
+/* Standard output gets the report only once it is whole (and once the
+ * trail, if any, is written too): it is rendered into an unnamed temporary
+ * file first (in memory, a large call's report would be held more than once
+ * while it grows), and copied when everything else has succeeded. */
+static int render_for_stdout(const cli_output *o, FILE **tmp_out, unsigned char sha256[32])
 {
     FILE *tmp = tmpfile();
+    *tmp_out = NULL;
     if (tmp == NULL) {
         fprintf(stderr, "merit: error: cannot make a temporary file for the report: %s\n",
                 strerror(errno));
@@ -75,6 +77,13 @@ static int write_to_stdout(const cli_output *o, unsigned char sha256[32])
         fclose(tmp);
         return EXIT_IO;
     }
+    memcpy(sha256, job.sha256, 32);
+    *tmp_out = tmp;
+    return EXIT_CLEAN;
+}
+
+static int copy_to_stdout(FILE *tmp)
+{
     rewind(tmp);
     char buf[65536];
     size_t n;
@@ -82,12 +91,12 @@ static int write_to_stdout(const cli_output *o, unsigned char sha256[32])
     while (written && (n = fread(buf, 1, sizeof(buf), tmp)) > 0)
         written = fwrite(buf, 1, n, stdout) == n;
     written = written && !ferror(tmp) && fflush(stdout) == 0;
-    fclose(tmp);
     if (!written) {
-        fputs("merit: error: cannot write to standard output\n", stderr);
+        fprintf(stderr, "merit: error: cannot write to standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        clearerr(stdout); /* said once: main need not say it again */
         return EXIT_IO;
     }
-    memcpy(sha256, job.sha256, 32);
     return EXIT_CLEAN;
 }
 
@@ -97,12 +106,6 @@ struct audit_job {
     const merit_audit_info *info;
     char final_hex[65];
 };
-
-static int write_audit(FILE *out, const void *arg)
-{
-    struct audit_job *job = (struct audit_job *)(uintptr_t)arg;
-    return merit_audit_write(job->ctx, job->result, job->info, out, job->final_hex);
-}
 
 /* The time a trail records: SOURCE_DATE_EPOCH when set (reproducible
  * trails), else now. */
@@ -115,27 +118,16 @@ static long long audit_time(void)
     return (long long)time(NULL);
 }
 
-int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
+/* Writes the trail into trail->out, recording the report. */
+static int write_trail(merit_ctx *ctx, const merit_result *result, const cli_output *o,
+                       const merit_audit_report *report, cli_out_file *trail, char final_hex[65])
 {
-    merit_audit_report report = {o->output != NULL ? o->output : "-", o->format, {0}};
-    if (o->output != NULL) {
-        struct render_job job = {o, {0}};
-        int code = cli_write_atomic(o->output, write_report_hashed, &job);
-        if (code != EXIT_CLEAN)
-            return code;
-        memcpy(report.sha256, job.sha256, sizeof(report.sha256));
-    } else {
-        int code = write_to_stdout(o, report.sha256);
-        if (code != EXIT_CLEAN)
-            return code;
-    }
-    if (o->audit == NULL)
-        return EXIT_CLEAN;
     /* the command as typed, with the program named "merit" whatever path
      * ran it, so that trails compare across builds */
     const char **command = calloc((size_t)o->argc + 1, sizeof(char *));
     if (command == NULL) {
         fputs("merit: error: out of memory\n", stderr);
+        cli_out_discard(trail);
         return EXIT_IO;
     }
     command[0] = "merit";
@@ -147,13 +139,59 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
                              .places = o->places,
                              .method_overridden = o->method_overridden,
                              .keep_going = o->keep_going,
-                             .reports = &report,
-                             .report_count = 1};
-    struct audit_job job = {ctx, result, &info, ""};
-    int code = cli_write_atomic(o->audit, write_audit, &job);
+                             .reports = report,
+                             .report_count = 1,
+                             .audit_path = o->audit};
+    int werr = merit_audit_write(ctx, result, &info, trail->out, final_hex);
     free((void *)command);
+    return cli_out_close(trail, werr);
+}
+
+int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
+{
+    cli_out_file files[2];
+    size_t count = 0;
+    cli_out_file *report_file = NULL, *trail = NULL;
+    if (o->output != NULL) {
+        report_file = &files[count++];
+        *report_file = (cli_out_file){.path = o->output, .role = "report file"};
+    }
+    if (o->audit != NULL) {
+        trail = &files[count++];
+        *trail = (cli_out_file){.path = o->audit, .role = "audit trail"};
+    }
+    /* nothing is written before every output is known to be safe */
+    int code = cli_outputs_check(o->argv[0], result->call, files, count, o->output == NULL);
+    if (code != EXIT_CLEAN)
+        return code;
+
+    merit_audit_report report = {o->output != NULL ? o->output : "-", o->format, {0}};
+    FILE *for_stdout = NULL;
+    if (report_file != NULL) {
+        struct render_job job = {o, {0}};
+        code = cli_out_open(report_file);
+        if (code == EXIT_CLEAN)
+            code = cli_out_close(report_file, write_report_hashed(report_file->out, &job));
+        memcpy(report.sha256, job.sha256, sizeof(report.sha256));
+    } else {
+        code = render_for_stdout(o, &for_stdout, report.sha256);
+    }
+    char final_hex[65] = "";
+    if (code == EXIT_CLEAN && trail != NULL) {
+        code = cli_out_open(trail);
+        if (code == EXIT_CLEAN)
+            code = write_trail(ctx, result, o, &report, trail, final_hex);
+    }
+    if (code == EXIT_CLEAN && for_stdout != NULL)
+        code = copy_to_stdout(for_stdout);
+    if (for_stdout != NULL)
+        fclose(for_stdout);
     if (code == EXIT_CLEAN)
-        fprintf(stderr, "merit: audit trail written to %s; its closing line hashes to %s\n",
-                o->audit, job.final_hex);
+        code = cli_out_commit(files, count);
+    for (size_t i = 0; i < count; i++)
+        cli_out_discard(&files[i]); /* what was not renamed */
+    if (code == EXIT_CLEAN && trail != NULL)
+        cli_print_line(stderr, "merit: audit trail written to %s; its closing line hashes to %s",
+                       o->audit, final_hex);
     return code;
 }

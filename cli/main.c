@@ -1,4 +1,5 @@
 /* merit: the command table and the helpers every command shares. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,15 +116,68 @@ bool cli_is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
+static char *usage_capture;
+static size_t usage_capture_size;
+
+void cli_usage_capture(char *buf, size_t size)
+{
+    usage_capture = size > 0 ? buf : NULL;
+    usage_capture_size = size;
+    if (usage_capture != NULL)
+        usage_capture[0] = '\0';
+}
+
+/* prefix, then the formatted line escaped as a name is (it quotes
+ * arguments, paths and ids as they were given), then a newline. */
+static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *raw = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    char *shown = NULL;
+    if (raw != NULL) {
+        vsnprintf(raw, (size_t)n + 1, fmt, ap);
+        shown = merit_escape(raw, 0);
+    }
+    if (shown != NULL)
+        fprintf(out, "%s%s\n", prefix, shown);
+    else
+        fputs("merit: error: out of memory\n", stderr);
+    free(raw);
+    free(shown);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("merit: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (usage_capture != NULL) {
+        if (usage_capture[0] == '\0')
+            vsnprintf(usage_capture, usage_capture_size, fmt, ap);
+        va_end(ap);
+        return EXIT_USAGE;
+    }
+    print_escaped(stderr, "merit: error: ", fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(stderr, "merit: error: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_print_line(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(out, "", fmt, ap);
+    va_end(ap);
 }
 
 void cli_print_diags(const merit_ctx *ctx)
@@ -169,8 +223,20 @@ int cli_exit_code(const merit_ctx *ctx, int rc)
     return EXIT_CLEAN;
 }
 
+/* What the command printed on standard output must have reached it: a
+ * full disk or a closed stream is an I/O error, not a silent success. */
+static int check_stdout(int code)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return code;
+    fprintf(stderr, "merit: error: cannot write to standard output: %s\n",
+            strerror(errno ? errno : EIO));
+    return code == EXIT_CLEAN || code == EXIT_INVALID ? EXIT_IO : code;
+}
+
 int main(int argc, char **argv)
 {
+    cli_reserve_standard_streams();
     merit_numbers_use_pool();
     if (argc < 2) {
         print_help(stderr);
@@ -179,14 +245,14 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (cli_is_help(name)) {
         print_help(stdout);
-        return EXIT_CLEAN;
+        return check_stdout(EXIT_CLEAN);
     }
     if (strcmp(name, "--version") == 0) {
         printf("merit %s\n", merit_version());
-        return EXIT_CLEAN;
+        return check_stdout(EXIT_CLEAN);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return check_stdout(commands[i].run(argc - 1, argv + 1));
     return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
 }

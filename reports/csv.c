@@ -11,12 +11,22 @@
  * Money is written as a plain decimal with two places and no separators
  * ("1500000.00"): spreadsheets read that as a number in every locale that
  * uses a point, and a thousands separator would be read as a field break.
+ *
+ * A spreadsheet runs a cell that starts with =, +, - or @ as a formula
+ * (OWASP "CSV injection"). A text cell from an input (an id, a title, a
+ * name, a reason, a comment) that could be read so, or that starts with an
+ * apostrophe, gets one leading apostrophe (merit_csv_needs_apostrophe):
+ * the spreadsheet shows it as text, and dropping one leading apostrophe
+ * from any text cell gives the exact text back. Numbers merit writes itself
+ * ("-1.50", "-3/2") are numbers and are written as they are. Otherwise
+ * cells hold the exact text: no other escaping (docs/cli.md).
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "merit/escape.h"
 #include "report.h"
 
 /* One output stream and whether anything has gone wrong. A failed
@@ -28,19 +38,25 @@ struct csv {
     bool failed;
 };
 
-static void csv_field(struct csv *c, const char *s)
+/* One field, after one apostrophe when mark is set. */
+static void csv_cell(struct csv *c, const char *s, bool mark)
 {
     if (s == NULL) {
         c->failed = true;
         s = "";
+        mark = false;
     }
     if (c->column++ > 0)
         fputc(',', c->out);
     if (strpbrk(s, ",\"\r\n") == NULL) {
+        if (mark)
+            fputc('\'', c->out);
         fputs(s, c->out);
         return;
     }
     fputc('"', c->out);
+    if (mark)
+        fputc('\'', c->out);
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             fputc('"', c->out);
@@ -49,10 +65,30 @@ static void csv_field(struct csv *c, const char *s)
     fputc('"', c->out);
 }
 
+/* A field merit writes itself: a number, a status, a header. */
+static void csv_field(struct csv *c, const char *s)
+{
+    csv_cell(c, s, false);
+}
+
+/* A text from an input, or built from one: marked when a spreadsheet could
+ * take it for a formula. */
+static void csv_text(struct csv *c, const char *s)
+{
+    csv_cell(c, s, s != NULL && merit_csv_needs_apostrophe(s));
+}
+
 /* A field from a malloc'd string, which it frees (NULL: out of memory). */
 static void csv_owned(struct csv *c, char *s)
 {
     csv_field(c, s);
+    free(s);
+}
+
+/* The same for text. */
+static void csv_owned_text(struct csv *c, char *s)
+{
+    csv_text(c, s);
     free(s);
 }
 
@@ -95,9 +131,9 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         csv_field(c, head[i]);
     for (size_t k = 0; k < rb->criterion_count; k++) {
         char name[80];
-        csv_field(c, rb->criteria[k].id);
+        csv_text(c, rb->criteria[k].id);
         snprintf(name, sizeof(name), "%s_exact", rb->criteria[k].id);
-        csv_field(c, name);
+        csv_text(c, name);
     }
     for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
         csv_field(c, tail[i]);
@@ -111,11 +147,11 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         if (r->kind != MERIT_REJECTED_PROPOSAL)
             continue;
         csv_field(c, "");
-        csv_field(c, r->what);
+        csv_text(c, r->what);
         for (size_t f = 2; f < 6; f++)
             csv_field(c, "");
         csv_field(c, "rejected");
-        csv_field(c, r->reason);
+        csv_text(c, r->reason);
         for (size_t f = 8; f < columns; f++)
             csv_field(c, "");
         csv_end(c);
@@ -132,13 +168,13 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         } else {
             csv_field(c, "");
         }
-        csv_field(c, p->id);
-        csv_field(c, p->title);
-        csv_field(c, p->area);
-        csv_field(c, lead->name);
+        csv_text(c, p->id);
+        csv_text(c, p->title);
+        csv_text(c, p->area);
+        csv_text(c, lead->name);
         csv_field(c, merit_org_type_name(lead->type));
         csv_field(c, merit_status_name(pr->status));
-        csv_owned(c, merit_report_reason(res, pr, places));
+        csv_owned_text(c, merit_report_reason(res, pr, places));
         if (pr->has_total) {
             csv_owned(c, merit_decimal_string(pr->total, places));
             csv_owned(c, merit_fraction_string(pr->total));
@@ -198,16 +234,16 @@ static void write_detail(struct csv *c, const merit_result *res)
         const merit_reviewer *who = &call->reviewers[rv->reviewer];
         bool counted = res->reviews[i].counted;
         for (size_t k = 0; k < rb->criterion_count; k++) {
-            csv_field(c, call->proposals[rv->proposal].id);
-            csv_field(c, who->id);
-            csv_field(c, who->name);
-            csv_field(c, rb->criteria[k].id);
+            csv_text(c, call->proposals[rv->proposal].id);
+            csv_text(c, who->id);
+            csv_text(c, who->name);
+            csv_text(c, rb->criteria[k].id);
             csv_owned(c, merit_exact_string(rb->criteria[k].weight));
             if (rv->steps[k] == MERIT_NO_SCORE) {
                 csv_field(c, "");
-                csv_field(c, rv->no_score_reasons != NULL && rv->no_score_reasons[k] != NULL
-                                 ? rv->no_score_reasons[k]
-                                 : "");
+                csv_text(c, rv->no_score_reasons != NULL && rv->no_score_reasons[k] != NULL
+                                ? rv->no_score_reasons[k]
+                                : "");
             } else {
                 merit_score_value(rb, rv->steps[k], score);
                 csv_owned(c, merit_exact_string(score));
@@ -222,10 +258,10 @@ static void write_detail(struct csv *c, const merit_result *res)
             if (counted)
                 csv_field(c, "");
             else
-                csv_field(c, rv->conflict_reason ? rv->conflict_reason : "conflict");
+                csv_text(c, rv->conflict_reason ? rv->conflict_reason : "conflict");
             /* empty when the call was loaded without comments */
-            csv_field(c, rv->comments != NULL && rv->comments[k] != NULL ? rv->comments[k] : "");
-            csv_field(c, rv->comment ? rv->comment : "");
+            csv_text(c, rv->comments != NULL && rv->comments[k] != NULL ? rv->comments[k] : "");
+            csv_text(c, rv->comment ? rv->comment : "");
             csv_end(c);
         }
     }

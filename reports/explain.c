@@ -16,12 +16,18 @@
  * (total, tie-break 1, tie-break 2, ...), so the first key on which the
  * upper and the lower differ is the smallest key that decided any
  * neighbouring pair between them.
+ *
+ * Every text from an input (ids, titles, names, reasons, patterns, rule
+ * messages) is shown escaped by the rule of merit/escape.h: prose with its
+ * line breaks as spaces, ids and patterns as names. That also keeps GLUE, a
+ * control character, out of what the inputs bring.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "merit/escape.h"
 #include "report.h"
 
 #define WRAP_COLUMN 80
@@ -110,6 +116,26 @@ static const char *money(struct ex *x, int64_t cents)
     return keep(x, strdup(buf));
 }
 
+/* Text from an input, escaped with flags: itself when nothing needs it. */
+static const char *shown(struct ex *x, const char *text, unsigned flags)
+{
+    if (!merit_escape_needed(text, strlen(text), flags))
+        return text;
+    return keep(x, merit_escape(text, flags));
+}
+
+/* An id, a file name, a pattern: every control escaped. */
+static const char *name(struct ex *x, const char *text)
+{
+    return shown(x, text, 0);
+}
+
+/* A title, a name, a reason, a message: on one line. */
+static const char *prose(struct ex *x, const char *text)
+{
+    return shown(x, text, MERIT_ESCAPE_PROSE);
+}
+
 /* --- numbers, as this report writes them --------------------------------- */
 
 static const char *n_frac(struct ex *x, const mpq_t v)
@@ -183,19 +209,13 @@ static const char *threshold_words(const merit_rubric *rb)
 
 /* --- lines ----------------------------------------------------------------- */
 
-/* A copy cut to at most max code points, ending in "..." when cut. */
+/* Escaped text cut to at most max columns, ending in "..." when cut; an
+ * escape is never cut apart. */
 static const char *shorten(struct ex *x, const char *s, size_t max)
 {
     if (merit_report_width(s) <= max)
         return s;
-    size_t bytes = 0, w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (p[bytes] && w < max - 3) {
-        bytes++;
-        while ((p[bytes] & 0xC0) == 0x80)
-            bytes++;
-        w++;
-    }
+    size_t bytes = merit_escape_cut(s, max - 3, NULL);
     /* end at a word when one ends in the second half */
     size_t cut = bytes;
     while (cut > bytes / 2 && s[cut] != ' ')
@@ -328,9 +348,9 @@ static const merit_proposal *proposal_of(const struct ex *x, const merit_proposa
     return &x->call->proposals[pr->proposal];
 }
 
-static const char *pid(const struct ex *x, size_t result_index)
+static const char *pid(struct ex *x, size_t result_index)
 {
-    return x->call->proposals[x->res->proposals[result_index].proposal].id;
+    return name(x, x->call->proposals[x->res->proposals[result_index].proposal].id);
 }
 
 /* Position of a proposal in the report order. */
@@ -364,7 +384,7 @@ static const char *tiebreak_name(struct ex *x, size_t t)
 {
     char buf[160];
     merit_report_tiebreak(buf, sizeof(buf), x->rb, &x->rb->tiebreaks[t]);
-    return keep(x, strdup(buf));
+    return keep(x, merit_escape(buf, 0));
 }
 
 /* A tie-break by the name of what it compares: "approach", "sme-share". */
@@ -372,7 +392,7 @@ static const char *tiebreak_short(struct ex *x, size_t t)
 {
     const merit_tiebreak *tb = &x->rb->tiebreaks[t];
     if (tb->kind == MERIT_TIEBREAK_CRITERION)
-        return x->rb->criteria[tb->criterion].id;
+        return name(x, x->rb->criteria[tb->criterion].id);
     if (tb->fact == MERIT_FACT_WORDS)
         return sfmt(x, "words of %s", merit_section_name(tb->section));
     return merit_fact_name(tb->fact);
@@ -401,20 +421,21 @@ static void section_header(struct ex *x, const merit_proposal_result *pr)
 {
     const merit_proposal *p = proposal_of(x, pr);
     const merit_org *lead = &p->orgs[p->lead];
-    add(x, "%s  %s", p->id, p->title);
-    end_line(x, strlen(p->id) + 2);
+    const char *id = name(x, p->id);
+    add(x, "%s  %s", id, prose(x, p->title));
+    end_line(x, strlen(id) + 2);
 
     const char *method = merit_method_name(x->res->method);
-    add(x, "  call        %s, rubric %s %s, method %s", x->call->id, x->rb->id, x->rb->version,
-        method);
+    add(x, "  call        %s, rubric %s %s, method %s", name(x, x->call->id), name(x, x->rb->id),
+        name(x, x->rb->version), method);
     if (x->res->method != x->rb->method)
         add(x, " (the rubric's is %s)", merit_method_name(x->rb->method));
     if (x->rb->direction == MERIT_LOWER_IS_BETTER)
         add(x, "; lower is better");
     end_line(x, 14);
-    add(x, "  lead        %s (%s)", lead->name, merit_org_type_name(lead->type));
+    add(x, "  lead        %s (%s)", prose(x, lead->name), merit_org_type_name(lead->type));
     end_line(x, 14);
-    add(x, "  area        %s", p->area);
+    add(x, "  area        %s", prose(x, p->area));
     end_line(x, 14);
     add(x, "  request     %s %s federal", x->call->currency, money(x, p->total.federal));
     end_line(x, 14);
@@ -432,7 +453,7 @@ static void section_header(struct ex *x, const merit_proposal_result *pr)
             add(x, ": passes every check, but the budget ran out");
     } else {
         char *why = merit_report_reason(x->res, pr, x->places);
-        add(x, ", not ranked: %s", keep(x, why));
+        add(x, ", not ranked: %s", prose(x, keep(x, why)));
     }
     end_line(x, 14);
     if (pr->disagreement) {
@@ -451,10 +472,10 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         if (rv->proposal != pr->proposal)
             continue;
         const merit_reviewer *who = &call->reviewers[rv->reviewer];
-        if (merit_report_width(who->id) > idw)
-            idw = merit_report_width(who->id);
-        if (merit_report_width(who->name) > namew)
-            namew = merit_report_width(who->name);
+        if (merit_report_width(name(x, who->id)) > idw)
+            idw = merit_report_width(name(x, who->id));
+        if (merit_report_width(prose(x, who->name)) > namew)
+            namew = merit_report_width(prose(x, who->name));
     }
     fputc('\n', x->out);
     add(x, "Reviews: %zu counted", pr->reviews_counted);
@@ -470,8 +491,8 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
             continue;
         const merit_reviewer *who = &call->reviewers[rv->reviewer];
         add(x, "  ");
-        pad(x, who->id, idw + 2);
-        pad(x, who->name, namew + 2);
+        pad(x, name(x, who->id), idw + 2);
+        pad(x, prose(x, who->name), namew + 2);
         add(x, "%-10sconfidence %u  ", rr->counted ? "counted" : "excluded",
             (unsigned)rv->confidence);
         if (rr->complete) {
@@ -481,14 +502,14 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
             const char *sep = " ";
             for (size_t c = 0; c < rb->criterion_count; c++)
                 if (rv->steps[c] == MERIT_NO_SCORE) {
-                    add(x, "%s%s", sep, rb->criteria[c].id);
+                    add(x, "%s%s", sep, name(x, rb->criteria[c].id));
                     sep = ", ";
                 }
         }
         end_line(x, 6);
         if (!rr->counted) {
             add(x, "      conflict declared by the programme office: %s",
-                rv->conflict_reason ? rv->conflict_reason : "");
+                prose(x, rv->conflict_reason ? rv->conflict_reason : ""));
             end_line(x, 6);
         }
     }
@@ -497,7 +518,8 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         if (k->proposal != pr->proposal || k->from_call)
             continue;
         add(x, "  %s (%s) declared a conflict and did not review: %s",
-            call->reviewers[k->reviewer].id, call->reviewers[k->reviewer].name, k->reason);
+            name(x, call->reviewers[k->reviewer].id), prose(x, call->reviewers[k->reviewer].name),
+            prose(x, k->reason));
         end_line(x, 4);
     }
 }
@@ -630,8 +652,8 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
     const merit_rubric *rb = x->rb;
     size_t labelw = 0;
     for (size_t c = 0; c < rb->criterion_count; c++)
-        if (merit_report_width(rb->criteria[c].id) > labelw)
-            labelw = merit_report_width(rb->criteria[c].id);
+        if (merit_report_width(name(x, rb->criteria[c].id)) > labelw)
+            labelw = merit_report_width(name(x, rb->criteria[c].id));
     labelw += 2;
 
     /* the counted reviews of this proposal, in order */
@@ -651,7 +673,7 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
         const char *sep = " ";
         for (size_t i = 0; i < call->review_count; i++)
             if (call->reviews[i].proposal == pr->proposal && x->res->reviews[i].counted) {
-                add(x, "%s%s", sep, call->reviewers[call->reviews[i].reviewer].id);
+                add(x, "%s%s", sep, name(x, call->reviewers[call->reviews[i].reviewer].id));
                 sep = ", ";
             }
     }
@@ -671,7 +693,7 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
             sc.n++;
         }
         add(x, "  ");
-        pad(x, rb->criteria[c].id, labelw);
+        pad(x, name(x, rb->criteria[c].id), labelw);
         if (!cr->has_value)
             add(x, "no counted score: no aggregate");
         else
@@ -682,10 +704,11 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
             if (rv->proposal != pr->proposal || !x->res->reviews[i].counted ||
                 rv->steps[c] != MERIT_NO_SCORE)
                 continue;
-            add(x, "%*sno score from %s", (int)(2 + labelw), "", call->reviewers[rv->reviewer].id);
+            add(x, "%*sno score from %s", (int)(2 + labelw), "",
+                name(x, call->reviewers[rv->reviewer].id));
             if (rv->no_score_reasons != NULL && rv->no_score_reasons[c] != NULL &&
                 rv->no_score_reasons[c][0] != '\0')
-                add(x, ": %s", rv->no_score_reasons[c]);
+                add(x, ": %s", prose(x, rv->no_score_reasons[c]));
             end_line(x, 4 + labelw);
         }
         if (rb->criteria[c].has_threshold && cr->has_value) {
@@ -764,32 +787,32 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
             const char *what = rule->each_milestone
                                    ? "each milestone"
                                    : sfmt(x, "section %s", merit_section_name(rule->section));
-            add(x, "  %s: %s %s /%s/%s", rule->id, what,
-                rule->expect_match ? "must match" : "must not match", rule->pattern,
+            add(x, "  %s: %s %s /%s/%s", name(x, rule->id), what,
+                rule->expect_match ? "must match" : "must not match", name(x, rule->pattern),
                 rule->caseless ? "i" : "");
             if (rr->passed)
                 add(x, ": met");
             else if (rr->failed_milestone != SIZE_MAX && rr->failed_milestone < p->milestone_count)
                 add(x, ": failed at milestone %s (\"%s\"): %s",
-                    p->milestones[rr->failed_milestone].id,
-                    shorten(x, p->milestones[rr->failed_milestone].metric, QUOTE_WIDTH),
-                    rule->message);
+                    name(x, p->milestones[rr->failed_milestone].id),
+                    shorten(x, prose(x, p->milestones[rr->failed_milestone].metric), QUOTE_WIDTH),
+                    prose(x, rule->message));
             else
-                add(x, ": failed: %s", rule->message);
+                add(x, ": failed: %s", prose(x, rule->message));
         } else {
             const char *fact = rule->fact == MERIT_FACT_WORDS
                                    ? sfmt(x, "words in %s", merit_section_name(rule->section))
                                    : merit_fact_name(rule->fact);
             if (strcmp(rule->id, fact) == 0)
-                add(x, "  %s", rule->id);
+                add(x, "  %s", name(x, rule->id));
             else
-                add(x, "  %s: %s", rule->id, fact);
+                add(x, "  %s: %s", name(x, rule->id), fact);
             add(x, " %s %s %s", n_brief(x, rr->actual), op_symbol(rule->op),
                 n_exact(x, rule->value));
             if (rr->passed)
                 add(x, ": met");
             else
-                add(x, ": failed: %s", rule->message);
+                add(x, ": failed: %s", prose(x, rule->message));
         }
         end_line(x, 4);
     }
@@ -828,8 +851,10 @@ static void section_disagreement(struct ex *x, const merit_proposal_result *pr)
         add(x, "  every complete counted review totals %s", n_brief(x, x->res->reviews[lo].total));
     else
         add(x, "  highest total %s %s, lowest %s %s",
-            call->reviewers[call->reviews[hi].reviewer].id, n_brief(x, x->res->reviews[hi].total),
-            call->reviewers[call->reviews[lo].reviewer].id, n_brief(x, x->res->reviews[lo].total));
+            name(x, call->reviewers[call->reviews[hi].reviewer].id),
+            n_brief(x, x->res->reviews[hi].total),
+            name(x, call->reviewers[call->reviews[lo].reviewer].id),
+            n_brief(x, x->res->reviews[lo].total));
     end_line(x, 4);
 }
 
@@ -1076,7 +1101,7 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
     for (size_t c = 0; c < nc; c++) {
         const char **row = &cell[(c + 1) * cols];
         const merit_criterion_result *ra = &a->criteria[c], *rb_ = &b->criteria[c];
-        row[0] = rb->criteria[c].id;
+        row[0] = name(x, rb->criteria[c].id);
         row[1] = n_exact(x, rb->criteria[c].weight);
         if (ra->has_value) {
             mpq_mul(ca, ra->value, rb->criteria[c].weight);
@@ -1190,7 +1215,7 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
         add_standing(&x, other_index, idw);
         char *why = merit_report_reason(res, &res->proposals[unranked], x.places);
         add(&x, "  decided by the status: %s is not ranked (%s): %s", pid(&x, unranked),
-            status_words(res->proposals[unranked].status), keep(&x, why));
+            status_words(res->proposals[unranked].status), prose(&x, keep(&x, why)));
         end_line(&x, 4);
     } else {
         add(&x, "%s against %s: neither is ranked", ida, idb);
@@ -1201,7 +1226,7 @@ int merit_report_explain_against(FILE *out, const merit_result *res, size_t prop
             size_t idx = i == 0 ? proposal_index : other_index;
             char *why = merit_report_reason(res, &res->proposals[idx], x.places);
             add(&x, "  %s is not ranked (%s): %s", pid(&x, idx),
-                status_words(res->proposals[idx].status), keep(&x, why));
+                status_words(res->proposals[idx].status), prose(&x, keep(&x, why)));
             end_line(&x, 4);
         }
     }

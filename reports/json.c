@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "merit/escape.h"
 #include "report.h"
 
 #define FORMAT_VERSION 1
@@ -51,10 +52,19 @@ static void append(struct jw *w, json_t *array, json_t *value)
         w->ok = false;
 }
 
-/* A JSON string, or null for a NULL pointer. */
+/* A JSON string, or null for a NULL pointer. A path from outside that is
+ * not UTF-8 (JSON cannot hold it) is written escaped (merit/escape.h). */
 static json_t *str_or_null(const char *s)
 {
-    return s != NULL ? json_string(s) : json_null();
+    if (s == NULL)
+        return json_null();
+    if (!merit_utf8_valid(s, strlen(s))) {
+        char *shown = merit_escape(s, 0);
+        json_t *v = shown != NULL ? json_string(shown) : NULL;
+        free(shown);
+        return v;
+    }
+    return json_string(s);
 }
 
 /* A JSON string from a malloc'd string, which it frees (NULL stays NULL, an

@@ -1,9 +1,13 @@
 /* The terminal report: an aligned table with the funding line drawn, then
- * the proposals that were not ranked and the reviews that were excluded. */
+ * the proposals that were not ranked and the reviews that were excluded.
+ * Every text from an input is shown escaped by the rule of merit/escape.h
+ * (titles, names and reasons as prose on one line; ids and file names as
+ * names), and the columns are as wide as the escaped text. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "merit/escape.h"
 #include "report.h"
 
 #define MAX_COLUMNS 80
@@ -27,30 +31,6 @@ static const char *table_cell(const struct table *t, size_t row, size_t col)
 {
     size_t at = t->cells[row * t->columns + col];
     return at == SIZE_MAX ? NULL : t->text + at;
-}
-
-/* A copy cut to at most max code points, ending in "…" when cut. */
-static char *shorten(const char *s, size_t max)
-{
-    if (merit_report_width(s) <= max)
-        return strdup(s);
-    size_t bytes = 0, w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (p[bytes] && w < max - 1) {
-        bytes++;
-        while ((p[bytes] & 0xC0) == 0x80)
-            bytes++;
-        w++;
-    }
-    /* drop a trailing space before the ellipsis */
-    while (bytes > 0 && s[bytes - 1] == ' ')
-        bytes--;
-    char *out = malloc(bytes + 4);
-    if (out == NULL)
-        return NULL;
-    memcpy(out, s, bytes);
-    memcpy(out + bytes, "\xE2\x80\xA6", 4);
-    return out;
 }
 
 static int table_add_row(struct table *t, const char *colour)
@@ -93,6 +73,55 @@ static int table_put(struct table *t, size_t col, const char *text)
     memcpy(t->text + t->text_len, text, len);
     t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
     t->text_len += len;
+    return 0;
+}
+
+/* Sets a cell of the last row to text from an input, escaped with flags
+ * and, when max is not 0 and it is wider, cut to max columns ending in "…"
+ * (never inside an escape). */
+static int table_put_shown(struct table *t, size_t col, const char *text, unsigned flags,
+                           size_t max)
+{
+    size_t len = strlen(text);
+    size_t room = MERIT_ESCAPE_BOUND(len) + 3; /* and the ellipsis */
+    if (t->text_len + room > t->text_cap) {
+        size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
+        while (cap < t->text_len + room)
+            cap *= 2;
+        char *grown = realloc(t->text, cap);
+        if (grown == NULL)
+            return -1;
+        t->text = grown;
+        t->text_cap = cap;
+    }
+    char *at = t->text + t->text_len;
+    size_t n = merit_escape_buf(at, room, text, len, flags);
+    if (max > 0 && merit_report_width(at) > max) {
+        n = merit_escape_cut(at, max - 1, NULL);
+        /* drop a trailing space before the ellipsis */
+        while (n > 0 && at[n - 1] == ' ')
+            n--;
+        memcpy(at + n, "\xE2\x80\xA6", 4);
+        n += 3;
+    }
+    t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
+    t->text_len += n + 1;
+    return 0;
+}
+
+/* Writes text from an input to out, escaped with flags; -1 when out of
+ * memory. */
+static int put_shown(FILE *out, const char *text, unsigned flags)
+{
+    if (!merit_escape_needed(text, strlen(text), flags)) {
+        fputs(text, out);
+        return 0;
+    }
+    char *shown = merit_escape(text, flags);
+    if (shown == NULL)
+        return -1;
+    fputs(shown, out);
+    free(shown);
     return 0;
 }
 
@@ -204,12 +233,17 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     merit_format_money(left, sizeof(left), res->remaining);
     size_t excluded = res->reviews_excluded;
 
-    fprintf(out, "%s%s%s  %s\n", color ? "\x1b[1m" : "", call->id, color ? "\x1b[0m" : "",
-            call->title);
+    fputs(color ? "\x1b[1m" : "", out);
+    rc |= put_shown(out, call->id, 0);
+    fputs(color ? "\x1b[0m  " : "  ", out);
+    rc |= put_shown(out, call->title, MERIT_ESCAPE_PROSE);
+    fputs("\nrubric ", out);
+    rc |= put_shown(out, rb->id, 0);
+    fputc(' ', out);
+    rc |= put_shown(out, rb->version, 0);
     fprintf(out,
-            "rubric %s %s (%s) | method %s | budget %s %s | %zu proposals, %zu reviewers, "
+            " (%s) | method %s | budget %s %s | %zu proposals, %zu reviewers, "
             "%zu reviews (%zu excluded)\n\n",
-            rb->id, rb->version,
             rb->direction == MERIT_HIGHER_IS_BETTER ? "higher is better" : "lower is better",
             merit_method_name(res->method), call->currency, budget, call->proposal_count,
             call->reviewer_count, call->review_count, excluded);
@@ -219,9 +253,14 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
                 call->rejected_count == 1 ? "" : "s", color ? "\x1b[0m" : "");
         for (size_t i = 0; i < call->rejected_count; i++) {
             const merit_rejected *r = &call->rejected[i];
-            fprintf(out, "  %-8s %s", merit_rejected_kind_name(r->kind), r->what);
-            if (r->loc.file != NULL && r->loc.line > 0)
-                fprintf(out, " (%s:%u)", r->loc.file, r->loc.line);
+            fprintf(out, "  %-8s ", merit_rejected_kind_name(r->kind));
+            rc |= put_shown(out, r->what, 0);
+            if (r->loc.file != NULL && r->loc.line > 0) {
+                fputs(" (", out);
+                rc |= put_shown(out, r->loc.file, 0);
+                fprintf(out, ":%u)", r->loc.line);
+            }
+            /* a reason is escaped already, as a diagnostic's message is */
             fprintf(out, ": %s\n", r->reason);
         }
         fputc('\n', out);
@@ -247,7 +286,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     rc |= table_put(&t, 3, "lead");
     rc |= table_put(&t, 4, "total");
     for (size_t c = 0; c < nc; c++)
-        rc |= table_put(&t, 5 + c, rb->criteria[c].id);
+        rc |= table_put_shown(&t, 5 + c, rb->criteria[c].id, 0, 0);
     rc |= table_put(&t, 5 + nc, "rev");
     rc |= table_put(&t, col_status, "status");
     rc |= table_put(&t, col_flags, "flags");
@@ -264,9 +303,9 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
             rc |= table_take(&t, 0, fmt("%zu%s", pr->rank, pr->rank_shared ? "=" : ""));
         else
             rc |= table_put(&t, 0, "-");
-        rc |= table_put(&t, 1, p->id);
-        rc |= table_take(&t, 2, shorten(p->title, TITLE_WIDTH));
-        rc |= table_take(&t, 3, shorten(p->orgs[p->lead].name, LEAD_WIDTH));
+        rc |= table_put_shown(&t, 1, p->id, 0, 0);
+        rc |= table_put_shown(&t, 2, p->title, MERIT_ESCAPE_PROSE, TITLE_WIDTH);
+        rc |= table_put_shown(&t, 3, p->orgs[p->lead].name, MERIT_ESCAPE_PROSE, LEAD_WIDTH);
         rc |= table_take(&t, 4, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
         for (size_t c = 0; c < nc; c++)
             rc |= table_take(&t, 5 + c,
@@ -339,8 +378,11 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
                 table_free(&t);
                 return -1;
             }
-            fprintf(out, "  %s  %s: %s\n", call->proposals[pr->proposal].id,
-                    merit_status_name(pr->status), why);
+            fputs("  ", out);
+            rc |= put_shown(out, call->proposals[pr->proposal].id, 0);
+            fprintf(out, "  %s: ", merit_status_name(pr->status));
+            rc |= put_shown(out, why, MERIT_ESCAPE_PROSE);
+            fputc('\n', out);
             free(why);
         }
     }
@@ -351,10 +393,16 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
             if (res->reviews[i].counted)
                 continue;
             const merit_review *rv = &call->reviews[i];
-            fprintf(out, "  %s by %s (%s): conflict declared by the programme office: %s\n",
-                    call->proposals[rv->proposal].id, call->reviewers[rv->reviewer].id,
-                    call->reviewers[rv->reviewer].name,
-                    rv->conflict_reason ? rv->conflict_reason : "");
+            fputs("  ", out);
+            rc |= put_shown(out, call->proposals[rv->proposal].id, 0);
+            fputs(" by ", out);
+            rc |= put_shown(out, call->reviewers[rv->reviewer].id, 0);
+            fputs(" (", out);
+            rc |= put_shown(out, call->reviewers[rv->reviewer].name, MERIT_ESCAPE_PROSE);
+            fputs("): conflict declared by the programme office: ", out);
+            rc |=
+                put_shown(out, rv->conflict_reason ? rv->conflict_reason : "", MERIT_ESCAPE_PROSE);
+            fputc('\n', out);
         }
     }
     bool any_declared = false;
@@ -366,8 +414,13 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
             const merit_conflict *k = &call->conflicts[i];
             if (k->from_call)
                 continue;
-            fprintf(out, "  %s and %s: %s\n", call->proposals[k->proposal].id,
-                    call->reviewers[k->reviewer].id, k->reason);
+            fputs("  ", out);
+            rc |= put_shown(out, call->proposals[k->proposal].id, 0);
+            fputs(" and ", out);
+            rc |= put_shown(out, call->reviewers[k->reviewer].id, 0);
+            fputs(": ", out);
+            rc |= put_shown(out, k->reason, MERIT_ESCAPE_PROSE);
+            fputc('\n', out);
         }
     }
 
@@ -392,7 +445,7 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
     merit_report_rounding_note(note, sizeof(note), places);
     fprintf(out, "%s\n", note);
     table_free(&t);
-    return ferror(out) ? -1 : 0;
+    return rc != 0 || ferror(out) ? -1 : 0;
 oom:
     table_free(&t);
     return -1;

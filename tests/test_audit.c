@@ -18,6 +18,8 @@
 #include "merit/number.h"
 #include "merit/result.h"
 
+#define ZERO64 "0000000000000000000000000000000000000000000000000000000000000000"
+
 struct fixture {
     char *dir;
     char *cwd;
@@ -390,6 +392,520 @@ static void test_worked_example(void **state)
     mpq_clears(sum, x, w, NULL);
 }
 
+/* --- the trail as records, edited and re-chained as a forger would ------------ */
+
+static json_t **load_records(size_t *n)
+{
+    char **lines = read_lines(n);
+    json_t **recs = calloc(*n + 1, sizeof(*recs));
+    for (size_t i = 0; i < *n; i++) {
+        recs[i] = json_loads(lines[i], 0, NULL);
+        assert_non_null(recs[i]);
+    }
+    free_lines(lines, *n);
+    return recs;
+}
+
+/* Writes the records as trail.jsonl with seq and prev made right, and
+ * frees them. */
+static void store_records(json_t **recs, size_t n)
+{
+    char **lines = calloc(n + 1, sizeof(*lines));
+    for (size_t i = 0; i < n; i++) {
+        lines[i] = json_dumps(recs[i], JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(recs[i]);
+    }
+    free(recs);
+    rechain(lines, n);
+    write_lines(lines, n);
+    free_lines(lines, n);
+}
+
+static size_t record_of(json_t **recs, size_t n, const char *type, const char *key,
+                        const char *value)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *t = json_string_value(json_object_get(recs[i], "type"));
+        const char *v = key ? json_string_value(json_object_get(recs[i], key)) : NULL;
+        if (t && strcmp(t, type) == 0 && (key == NULL || (v && strcmp(v, value) == 0)))
+            return i;
+    }
+    fail_msg("no %s record with %s %s", type, key ? key : "", value ? value : "");
+    return 0;
+}
+
+static json_t *header_options(json_t **recs)
+{
+    return json_object_get(recs[0], "options");
+}
+
+/* True when some diagnostic's message holds needle. */
+static bool said(const merit_ctx *ctx, const char *needle)
+{
+    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++)
+        if (strstr(merit_ctx_diag(ctx, i)->message, needle) != NULL)
+            return true;
+    return false;
+}
+
+static void sha256_hex_of(const char *text, char hex[65])
+{
+    unsigned char d[32];
+    assert_int_equal(merit_sha256(text, strlen(text), d), 0);
+    merit_hex(d, hex);
+}
+
+/* Writes trail.jsonl for a ranking of dir loaded with these limits and
+ * keep-going, through the API as the merit command does. */
+static void write_trail_with(const char *dir, const merit_limits *limits, bool keep_going)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    merit_ctx_set_limits(ctx, limits);
+    merit_ctx_set_keep_going(ctx, keep_going);
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    int rc = merit_call_load(ctx, dir, &call);
+    if (rc == 0)
+        rc = merit_call_rank(ctx, call, NULL, &res);
+    if (rc != 0)
+        t_print_diags(ctx);
+    assert_int_equal(rc, 0);
+    const char *argv[] = {"merit", "rank", dir, "--audit", "trail.jsonl"};
+    merit_audit_info info = {.argc = 5,
+                             .argv = argv,
+                             .time = 1800000000,
+                             .places = 2,
+                             .keep_going = keep_going,
+                             .audit_path = "trail.jsonl"};
+    FILE *out = fopen("trail.jsonl", "w");
+    assert_non_null(out);
+    assert_int_equal(merit_audit_write(ctx, res, &info, out, NULL), 0);
+    fclose(out);
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+}
+
+/* --- item 6: replay reads only inside the call folder -------------------------- */
+
+/* A re-chained input record naming a file outside the call folder used to
+ * make replay print that file's hash (a hash oracle for any file): it is a
+ * divergence now, and the file is never read. */
+static void test_input_outside_the_call_is_not_read(void **state)
+{
+    struct fixture *f = *state;
+    t_write(".", "outside/secret.txt", "the secret\n");
+    char secret[65];
+    sha256_hex_of("the secret\n", secret);
+    char *cwd = getcwd(NULL, 0);
+    char *absolute = t_sprintf("%s/outside/secret.txt", cwd);
+    free(cwd);
+    const char *paths[] = {"../outside/secret.txt", absolute, "proposals/../../outside/secret.txt",
+                           "reviews/.././../outside/secret.txt"};
+    char *original = t_read("trail.jsonl", NULL);
+    for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+        t_write(".", "trail.jsonl", original);
+        size_t n;
+        json_t **recs = load_records(&n);
+        size_t i = record_of(recs, n, "input", "path", "proposals/P03.xml");
+        json_object_set_new(recs[i], "path", json_string(paths[k]));
+        store_records(recs, n);
+        merit_ctx_clear_diags(f->ctx);
+        assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+        char *want = t_sprintf("input record names '%s', which is not where a call keeps "
+                               "proposals and reviews",
+                               paths[k]);
+        expect_diag(f->ctx, "trail.jsonl", (uint32_t)(i + 1), want);
+        free(want);
+        assert_false(said(f->ctx, secret));
+    }
+    free(original);
+    free(absolute);
+}
+
+/* Reports lie anywhere: replay says whether one matches, never the hash of
+ * a file that does not, and reads regular files only. */
+static void test_report_records_tell_nothing_of_other_files(void **state)
+{
+    struct fixture *f = *state;
+    t_write(".", "outside/secret.txt", "the secret\n");
+    t_write(".", "report.txt", "a report\n");
+    char secret[65], report[65];
+    sha256_hex_of("the secret\n", secret);
+    sha256_hex_of("a report\n", report);
+    size_t n;
+    json_t **recs = load_records(&n);
+    const char *paths[] = {"outside/secret.txt", "call", "report.txt"};
+    const char *hashes[] = {ZERO64, ZERO64, report};
+    for (size_t k = 0; k < 3; k++) {
+        json_t *r = json_pack("{s:s, s:s, s:s, s:s}", "type", "report", "path", paths[k], "format",
+                              "text", "sha256", hashes[k]);
+        /* before the closing record */
+        recs[n] = recs[n - 1];
+        recs[n - 1] = r;
+        n++;
+        recs = realloc(recs, (n + 1) * sizeof(*recs));
+    }
+    json_object_set_new(recs[n - 1], "records", json_integer((json_int_t)n));
+    store_records(recs, n);
+    merit_replay_summary sum;
+    assert_int_equal(replay(f, &sum), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "outside/secret.txt", 0,
+                "report changed since the trail was written: its sha256 is not the one the "
+                "trail records");
+    assert_false(said(f->ctx, secret));
+    expect_diag(f->ctx, "call", 0, "report not checked: it is not a regular file");
+    assert_int_equal(sum.reports, 2); /* the secret (differs) and report.txt (matches) */
+}
+
+/* A chain without a secret: time and build rewritten and re-chained replay
+ * as identical (docs/audit.md says so); another build gets a note. */
+static void test_header_time_and_build_are_not_proved(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_object_set_new(recs[0], "time", json_string("1999-01-01T00:00:00Z"));
+    json_object_set_new(recs[0], "build", json_string("forged"));
+    store_records(recs, n);
+    assert_int_equal(replay(f, NULL), 0);
+    expect_diag(f->ctx, "trail.jsonl", 1, "the trail was written by merit 0.1.0 (build forged)");
+    assert_int_equal(merit_ctx_error_count(f->ctx), 0);
+}
+
+/* --- item 7: every setting recorded and replayed --------------------------------- */
+
+/* rank --keep-going --limit text=1000 used to diverge at step 21: replay
+ * loaded with the default limits. */
+static void test_limits_are_recorded_and_replayed(void **state)
+{
+    struct fixture *f = *state;
+    merit_limits limits = {.max_text_bytes = 1000};
+    write_trail_with("call", &limits, true);
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_t *lim = json_object_get(header_options(recs), "limits");
+    assert_int_equal(json_integer_value(json_object_get(lim, "text")), 1000);
+    assert_int_equal(json_integer_value(json_object_get(lim, "file-size")), 512 * 1024 * 1024);
+    assert_int_equal(json_integer_value(json_object_get(lim, "diagnostics")), 1000);
+    assert_int_equal(json_object_size(lim), 8);
+    for (size_t i = 0; i < n; i++)
+        json_decref(recs[i]);
+    free(recs);
+    merit_replay_summary sum;
+    int rc = replay(f, &sum);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+    assert_true(sum.steps > 50);
+}
+
+/* The 'diagnostics' limit came after trail format 2: a trail that lists
+ * the seven others replays with it at its default; one that lists neither
+ * all eight nor those seven does not. */
+static void test_limits_without_diagnostics_replay(void **state)
+{
+    struct fixture *f = *state;
+    merit_limits defaults = {0};
+    write_trail_with("call", &defaults, true);
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_object_del(json_object_get(header_options(recs), "limits"), "diagnostics");
+    store_records(recs, n);
+    int rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+
+    recs = load_records(&n);
+    json_object_del(json_object_get(header_options(recs), "limits"), "match");
+    store_records(recs, n);
+    merit_ctx_clear_diags(f->ctx);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "trail.jsonl", 1,
+                "the option 'limits' in the header does not list the 8 limits");
+}
+
+/* A file over the file-size limit is recorded as not read, and replayed
+ * as not read again: it used to be compared as an empty hash. */
+static void test_unread_input_replays_as_unread(void **state)
+{
+    struct fixture *f = *state;
+    merit_limits limits = {.max_file_bytes = 9 * 1024}; /* r1.xml is 11,125 bytes */
+    write_trail_with("call", &limits, true);
+    size_t n;
+    json_t **recs = load_records(&n);
+    size_t i = record_of(recs, n, "input", "path", "reviews/r1.xml");
+    assert_true(json_is_null(json_object_get(recs[i], "sha256")));
+    assert_string_equal(json_string_value(json_object_get(recs[i], "not_read")),
+                        "over the size limit");
+    for (size_t k = 0; k < n; k++)
+        json_decref(recs[k]);
+    free(recs);
+    int rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+
+    /* now small enough to read: a change, said as such */
+    t_write(".", "call/reviews/r1.xml", "<sheet/>\n");
+    merit_ctx_clear_diags(f->ctx);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    char hex[65];
+    sha256_hex_of("<sheet/>\n", hex);
+    char *want = t_sprintf("changed since the trail was written: the trail records it as not "
+                           "read (over the size limit), now it reads whole, sha256 %s",
+                           hex);
+    expect_diag(f->ctx, "call/reviews/r1.xml", 0, want);
+    free(want);
+}
+
+/* An input refused for what it holds (empty, UTF-16) is still hashed whole:
+ * its record used to carry an empty hash, which replay called missing. */
+static void test_refused_inputs_are_hashed(void **state)
+{
+    struct fixture *f = *state;
+    t_write(".", "call/proposals/P98.xml", "");
+    t_write_bytes(".", "call/proposals/P99.xml", "\xff\xfe<\0p\0/\0>\0", 10);
+    merit_limits defaults = {0};
+    write_trail_with("call", &defaults, true);
+    size_t n;
+    json_t **recs = load_records(&n);
+    size_t i = record_of(recs, n, "input", "path", "proposals/P98.xml");
+    assert_string_equal(json_string_value(json_object_get(recs[i], "sha256")),
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    i = record_of(recs, n, "input", "path", "proposals/P99.xml");
+    assert_int_equal(json_integer_value(json_object_get(recs[i], "bytes")), 10);
+    assert_true(json_is_string(json_object_get(recs[i], "sha256")));
+    for (size_t k = 0; k < n; k++)
+        json_decref(recs[k]);
+    free(recs);
+    int rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+}
+
+/* Rejected files are named relative to the call folder: a keep-going trail
+ * replays in a copy of the folder made elsewhere. */
+static void test_keep_going_trail_replays_in_a_copy(void **state)
+{
+    struct fixture *f = *state;
+    t_write(".", "call/proposals/P98.xml", "<not-a-proposal/>\n");
+    merit_limits defaults = {0};
+    write_trail_with("call", &defaults, true);
+    assert_int_equal(system("cp -r call copy"), 0);
+    merit_replay_summary s;
+    int rc = merit_replay(f->ctx, "trail.jsonl", "copy", &s);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+}
+
+/* The method a header says came from the rubric is the rubric's: a trail
+ * rewritten with another method's steps and "method_from": "rubric" used to
+ * replay as identical. */
+static void test_method_from_the_rubric_is_checked(void **state)
+{
+    struct fixture *f = *state;
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    merit_rank_options median = {true, MERIT_METHOD_MEDIAN};
+    assert_int_equal(merit_call_load(ctx, "call", &call), 0);
+    assert_int_equal(merit_call_rank(ctx, call, &median, &res), 0);
+    const char *argv[] = {"merit", "rank", "call", "--audit", "trail.jsonl"};
+    /* method_overridden false: the header claims median is the rubric's */
+    merit_audit_info info = {.argc = 5, .argv = argv, .places = 2};
+    FILE *out = fopen("trail.jsonl", "w");
+    assert_int_equal(merit_audit_write(ctx, res, &info, out, NULL), 0);
+    fclose(out);
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "trail.jsonl", 1,
+                "the header records method 'median' from the rubric, but the method of the "
+                "rubric is 'mean'");
+}
+
+/* The recorded inputs must be what the loader reads, in order: the rubric's
+ * record pointed at a proposal (whose hash matches) is caught. */
+static void test_recorded_inputs_are_those_the_call_reads(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    json_t **recs = load_records(&n);
+    size_t p01 = record_of(recs, n, "input", "path", "proposals/P01.xml");
+    size_t rub = record_of(recs, n, "input", "path", "shipped:manufacturing-usa");
+    json_object_set(recs[rub], "path", json_object_get(recs[p01], "path"));
+    json_object_set(recs[rub], "sha256", json_object_get(recs[p01], "sha256"));
+    store_records(recs, n);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "trail.jsonl", (uint32_t)(rub + 1),
+                "the trail records input 'proposals/P01.xml' here, where the call as loaded now "
+                "reads 'shipped:manufacturing-usa'");
+}
+
+/* item 8 in replay: a file replaced by a link out of the folder is not
+ * read, even with the same bytes. */
+static void test_replay_refuses_a_link_out(void **state)
+{
+    struct fixture *f = *state;
+    char *bytes = t_read("call/proposals/P03.xml", NULL);
+    t_write(".", "outside/P03.xml", bytes);
+    free(bytes);
+    assert_int_equal(unlink("call/proposals/P03.xml"), 0);
+    assert_int_equal(symlink("../../outside/P03.xml", "call/proposals/P03.xml"), 0);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "call/proposals/P03.xml", 0, "changed since the trail was written: ");
+    assert_true(said(f->ctx, "now it is not read (a link out of the call folder)"));
+}
+
+/* --- item 10: what is said about a trail that is not as written ------------------- */
+
+static void test_places_edited_says_what_differs(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_object_set_new(header_options(recs), "places", json_integer(1));
+    store_records(recs, n);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    /* 1 header + 19 inputs: the first review of P01 (by r1) is line 21; its
+     * total 345/4 = 86.25 shows 86.2 at one place (half to even) */
+    expect_diag(f->ctx, "trail.jsonl", 21,
+                "step 21, review (proposal P01, reviewer r1), diverged: recorded total shown "
+                "\"86.25\", recomputed \"86.2\" with the places in the header (1); the exact "
+                "values agree (345/4)");
+}
+
+static void rewrite_trail(const char *head, const char *from_each_line_end)
+{
+    size_t size;
+    char *text = t_read("trail.jsonl", &size);
+    FILE *out = fopen("trail.jsonl", "wb");
+    fputs(head, out);
+    for (size_t i = 0; i < size; i++) {
+        if (text[i] == '\n')
+            fputs(from_each_line_end, out);
+        fputc(text[i], out);
+    }
+    fclose(out);
+    free(text);
+}
+
+static void test_crlf_trail_is_accepted_with_a_warning(void **state)
+{
+    struct fixture *f = *state;
+    rewrite_trail("", "\r");
+    assert_int_equal(replay(f, NULL), 0);
+    T_EXPECT_DIAGS(f->ctx, T_WARNING("trail.jsonl", 1, 0,
+                                     "every line of the trail ends in CR LF, as after a copy in "
+                                     "text mode or a Windows checkout (merit ends lines with LF "
+                                     "alone): the CRs are left out, and the chain is checked "
+                                     "without them"));
+}
+
+static void test_bom_is_accepted_with_a_warning(void **state)
+{
+    struct fixture *f = *state;
+    rewrite_trail("\xef\xbb\xbf", "");
+    assert_int_equal(replay(f, NULL), 0);
+    T_EXPECT_DIAGS(f->ctx, T_WARNING("trail.jsonl", 1, 0,
+                                     "the trail starts with a byte-order mark, which an editor or "
+                                     "a copy added (merit writes none): it is left out, and the "
+                                     "chain is checked without it"));
+}
+
+static void test_trails_that_are_not_trails_are_named(void **state)
+{
+    struct fixture *f = *state;
+    struct {
+        const char *bytes;
+        size_t size;
+        uint32_t line;
+        const char *message;
+    } cases[] = {
+        {"", 0, 0,
+         "the file is empty: a merit audit trail holds at least a header and a closing record "
+         "(was it truncated, or written elsewhere?)"},
+        {"{\n  \"format\": \"merit-ranking\",\n  \"version\": 1\n}\n", 46, 1,
+         "not a merit audit trail: it is a JSON document spread over lines, like a report of "
+         "'merit rank --format json'; the trail is the file '--audit FILE' writes, one record "
+         "per line"},
+        {"Rank  Proposal\n", 15, 1,
+         "not a merit audit trail: its first line is not the header of a trail (a trail is the "
+         "file 'merit rank --audit FILE' writes, one JSON record per line)"},
+        {"\xff\xfe{\0\"\0", 6, 0,
+         "the trail is UTF-16 text, not the UTF-8 merit writes: a copy converted it (a "
+         "PowerShell redirect does); convert it back to UTF-8 and replay that"},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        t_write_bytes(".", "trail.jsonl", cases[k].bytes, cases[k].size);
+        merit_ctx_clear_diags(f->ctx);
+        assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+        T_EXPECT_DIAGS(f->ctx, T_ERROR("trail.jsonl", cases[k].line, 0, cases[k].message));
+    }
+}
+
+static void test_trail_cut_mid_line(void **state)
+{
+    struct fixture *f = *state;
+    size_t size;
+    char *text = t_read("trail.jsonl", &size);
+    /* cut inside line 20: after the 19th newline and 10 bytes more */
+    size_t at = 0;
+    for (int nl = 0; nl < 19; at++)
+        nl += text[at] == '\n';
+    t_write_bytes(".", "trail.jsonl", text, at + 10);
+    free(text);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    T_EXPECT_DIAGS(f->ctx, T_ERROR("trail.jsonl", 20, 0,
+                                   "the trail ends in the middle of line 20, which is incomplete: "
+                                   "it was cut short"));
+}
+
+static void test_blank_line(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    char **lines = read_lines(&n);
+    lines = realloc(lines, (n + 1) * sizeof(*lines));
+    memmove(&lines[31], &lines[30], (n - 30) * sizeof(*lines));
+    lines[30] = strdup("");
+    write_lines(lines, n + 1);
+    free_lines(lines, n + 1);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    T_EXPECT_DIAGS(f->ctx, T_ERROR("trail.jsonl", 31, 0,
+                                   "line 31 is blank: a line was added, or a record was removed "
+                                   "from it"));
+}
+
+/* A trail of format 1 (no limits, "" for a file not read, rejected files
+ * named with the folder) still replays, with the default limits. */
+static void test_format_1_trail_replays(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_object_set_new(recs[0], "format", json_integer(1));
+    json_object_del(header_options(recs), "limits");
+    json_object_del(header_options(recs), "audit");
+    for (size_t i = 0; i < n; i++)
+        json_object_del(recs[i], "not_read");
+    store_records(recs, n);
+    merit_replay_summary s;
+    int rc = replay(f, &s);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+    expect_diag(f->ctx, "trail.jsonl", 1,
+                "the trail is of format 1, which does not record the limits: the recomputation "
+                "uses the defaults");
+    assert_int_equal(s.inputs, 19);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +920,27 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_forged_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_maths_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worked_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_input_outside_the_call_is_not_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_records_tell_nothing_of_other_files, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_header_time_and_build_are_not_proved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits_without_diagnostics_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits_are_recorded_and_replayed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unread_input_replays_as_unread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_inputs_are_hashed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_going_trail_replays_in_a_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_method_from_the_rubric_is_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recorded_inputs_are_those_the_call_reads, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_replay_refuses_a_link_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_places_edited_says_what_differs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crlf_trail_is_accepted_with_a_warning, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bom_is_accepted_with_a_warning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trails_that_are_not_trails_are_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trail_cut_mid_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blank_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format_1_trail_replays, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "merit/model.h"
 #include "merit/number.h"
@@ -795,6 +796,249 @@ static void conflicts_are_in_a_fixed_order(void **state)
     merit_call_free(b);
 }
 
+/* --- links: followed only within the call folder ------------------------------ */
+
+/* A link from the scratch folder's rel to target (as written in the link). */
+static void link_to(const char *target, const char *rel)
+{
+    assert_int_equal(symlink(target, rel), 0);
+}
+
+/* The note on a refused link: where it leads, from the scratch folder. */
+static char *leads_to(const char *rel)
+{
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    return t_sprintf("it leads to '%s/%s'", cwd, rel);
+}
+
+#define LEADS_OUT                                                                                  \
+    "leads out of the call folder through a link: a call is self-contained, so merit follows "     \
+    "links only within its folder"
+
+static void proposal_linked_out_of_the_call_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "outside");
+    assert_int_equal(rename("call/proposals/z.xml", "outside/z.xml"), 0);
+    link_to("../../outside/z.xml", "call/proposals/z.xml");
+    load(s, "call", MERIT_EINVALID);
+    char *note = leads_to("outside/z.xml");
+    /* P01 did not load: its reviews are not reported again */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/proposals/z.xml", 0, 0, note));
+    free(note);
+}
+
+/* With keep-going only that file is left out, listed with the reason, and
+ * the audit trail will record it as not read. */
+static void keep_going_rejects_only_the_linked_file(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "outside");
+    assert_int_equal(rename("call/proposals/z.xml", "outside/z.xml"), 0);
+    link_to("../../outside/z.xml", "call/proposals/z.xml");
+    merit_ctx_set_keep_going(s->ctx, true);
+    merit_call *c = load(s, "call", 0);
+    assert_int_equal(c->proposal_count, 2); /* P02 and P03 */
+    assert_true(c->rejected_count >= 1);
+    assert_int_equal(c->rejected[0].kind, MERIT_REJECTED_FILE);
+    assert_string_equal(c->rejected[0].what, "proposals/z.xml");
+    assert_string_equal(c->rejected[0].reason, LEADS_OUT);
+    size_t z = 0;
+    while (z < c->file_count && strcmp(c->files[z].relpath, "proposals/z.xml") != 0)
+        z++;
+    assert_true(z < c->file_count);
+    const merit_file *f = &c->files[z];
+    assert_false(f->hashed);
+    assert_int_equal(f->unread, MERIT_UNREAD_LINK_OUTSIDE);
+    assert_int_equal(f->bytes, 0);
+    merit_call_free(c);
+}
+
+static void links_inside_the_call_are_followed(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "call/data");
+    assert_int_equal(rename("call/proposals/z.xml", "call/data/z.xml"), 0);
+    link_to("../data/z.xml", "call/proposals/z.xml");
+    /* reviews/ itself a link to a folder inside the call */
+    assert_int_equal(rename("call/reviews", "call/data/reviews"), 0);
+    link_to("data/reviews", "call/reviews");
+    merit_call *c = load(s, "call", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(c->proposal_count, 3);
+    assert_int_equal(c->review_count, 3);
+    merit_call_free(c);
+}
+
+/* A chain of links is judged by where it ends: out and back in is inside,
+ * in and then out is not. */
+static void a_chain_of_links_is_judged_by_its_end(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "outside");
+    t_mkdirs(".", "call/data");
+    assert_int_equal(rename("call/proposals/z.xml", "call/data/z.xml"), 0);
+    link_to("../call/data/z.xml", "outside/hop.xml");
+    link_to("../../outside/hop.xml", "call/proposals/z.xml");
+    merit_call *c = load(s, "call", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    merit_call_free(c);
+
+    merit_ctx_clear_diags(s->ctx);
+    assert_int_equal(rename("call/data/z.xml", "outside/z.xml"), 0);
+    assert_int_equal(unlink("call/proposals/z.xml"), 0);
+    link_to("../../outside/z.xml", "call/data/hop.xml");
+    link_to("../data/hop.xml", "call/proposals/z.xml");
+    load(s, "call", MERIT_EINVALID);
+    char *note = leads_to("outside/z.xml");
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/proposals/z.xml", 0, 0, note));
+    free(note);
+}
+
+static void a_folder_linked_out_of_the_call_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "outside");
+    assert_int_equal(rename("call/reviews", "outside/reviews"), 0);
+    link_to("../outside/reviews", "call/reviews");
+    load(s, "call", MERIT_EINVALID);
+    char *note = leads_to("outside/reviews");
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews", 0, 0, LEADS_OUT),
+                   T_NOTE("call/reviews", 0, 0, note));
+    free(note);
+
+    /* proposals/ too; with keep-going the call still cannot be ranked */
+    merit_ctx_clear_diags(s->ctx);
+    assert_int_equal(unlink("call/reviews"), 0);
+    assert_int_equal(rename("outside/reviews", "call/reviews"), 0);
+    assert_int_equal(rename("call/proposals", "outside/proposals"), 0);
+    link_to("../outside/proposals", "call/proposals");
+    merit_ctx_set_keep_going(s->ctx, true);
+    merit_call *c = load(s, "call", 0);
+    assert_int_equal(c->proposal_count, 0);
+    note = leads_to("outside/proposals");
+    const merit_diag *d = merit_ctx_diag(s->ctx, 0);
+    assert_string_equal(d->file, "call/proposals");
+    assert_string_equal(d->message, LEADS_OUT);
+    assert_string_equal(merit_ctx_diag(s->ctx, 1)->message, note);
+    free(note);
+    merit_call_free(c);
+}
+
+static void a_rubric_reached_through_a_folder_link_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    char *xml = t_replace(call_xml, "<rubric name=\"horizon-europe\"/>",
+                          "<rubric href=\"rubrics/he.xml\"/>");
+    t_write(".", "call/call.xml", xml);
+    free(xml);
+    char *rubric = t_read(MERIT_SOURCE_DIR "/rubrics/horizon-europe.xml", NULL);
+    assert_non_null(rubric);
+    t_write(".", "outside/rubrics/he.xml", rubric);
+    free(rubric);
+    link_to("../outside/rubrics", "call/rubrics");
+    load(s, "call", MERIT_EINVALID);
+    char *note = leads_to("outside/rubrics/he.xml");
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/rubrics/he.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/rubrics/he.xml", 0, 0, note),
+                   T_NOTE("call/call.xml", 5, 3, "the call names its rubric here"));
+    free(note);
+}
+
+static void call_xml_linked_out_of_the_call_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    t_mkdirs(".", "outside");
+    assert_int_equal(rename("call/call.xml", "outside/call.xml"), 0);
+    link_to("../outside/call.xml", "call/call.xml");
+    load(s, "call", MERIT_EINVALID);
+    char *note = leads_to("outside/call.xml");
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/call.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/call.xml", 0, 0, note));
+    free(note);
+}
+
+/* The folder given is the root, whatever links lead to it. */
+static void the_call_folder_may_be_given_through_a_link(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    link_to("call", "shortcut");
+    merit_call *c = load(s, "shortcut", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_string_equal(c->proposals[0].loc.file, "shortcut/proposals/z.xml");
+    merit_call_free(c);
+}
+
+static void a_dangling_link_has_vanished(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    assert_int_equal(unlink("call/proposals/z.xml"), 0);
+    link_to("nowhere.xml", "call/proposals/z.xml");
+    load(s, "call", MERIT_EIO);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0,
+                                   "vanished: its name is listed but the file is gone (a dangling "
+                                   "link, or removed while merit ran)"));
+}
+
+/* A link whose end is too long a path to resolve (realpath fails, open
+ * would not) is not followed: it used to be, out of the call folder. */
+static void a_link_too_long_to_resolve_is_refused(void **state)
+{
+    struct t_scratch *s = *state;
+    char seg[201];
+    memset(seg, 'd', 200);
+    seg[200] = '\0';
+    /* the call one long folder down, so that the link's end, 20 folders of
+     * 200 letters further, is over PATH_MAX (4096) while the link's own
+     * text (4,039 bytes) is under it */
+    assert_int_equal(mkdir(seg, 0777), 0);
+    assert_int_equal(chdir(seg), 0);
+    write_valid_call();
+    assert_int_equal(mkdir("outside", 0777), 0);
+    assert_int_equal(chdir("outside"), 0);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(mkdir(seg, 0777), 0);
+        assert_int_equal(chdir(seg), 0);
+    }
+    char *proposal = t_read("../../../../../../../../../../../../../../../../../../../../../call/"
+                            "proposals/z.xml",
+                            NULL);
+    assert_non_null(proposal);
+    t_write(".", "z.xml", proposal);
+    free(proposal);
+    for (int i = 0; i < 21; i++)
+        assert_int_equal(chdir(".."), 0);
+    char *target = t_sprintf("../../outside");
+    for (int i = 0; i < 20; i++) {
+        char *longer = t_sprintf("%s/%s", target, seg);
+        free(target);
+        target = longer;
+    }
+    char *full = t_sprintf("%s/z.xml", target);
+    free(target);
+    assert_int_equal(unlink("call/proposals/z.xml"), 0);
+    link_to(full, "call/proposals/z.xml");
+    free(full);
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
+                   T_NOTE("call/proposals/z.xml", 0, 0,
+                          "where it leads cannot be resolved (File name too long), so it is not "
+                          "followed"));
+    assert_int_equal(system("rm -rf outside"), 0); /* deeper than t_rmtree goes */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -827,6 +1071,16 @@ int main(void)
         T(errors_in_many_files_are_all_reported),
         T(order_of_files_and_elements_does_not_matter),
         T(conflicts_are_in_a_fixed_order),
+        T(proposal_linked_out_of_the_call_is_refused),
+        T(keep_going_rejects_only_the_linked_file),
+        T(links_inside_the_call_are_followed),
+        T(a_chain_of_links_is_judged_by_its_end),
+        T(a_folder_linked_out_of_the_call_is_refused),
+        T(a_rubric_reached_through_a_folder_link_is_refused),
+        T(call_xml_linked_out_of_the_call_is_refused),
+        T(the_call_folder_may_be_given_through_a_link),
+        T(a_dangling_link_has_vanished),
+        T(a_link_too_long_to_resolve_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -379,12 +379,67 @@ static void generate_parser_limits(const char *dir)
     free(name.data);
 }
 
+/* File names git should not be asked to hold: a proposal for another call,
+ * so that merit names the file in a diagnostic, under a name holding what a
+ * terminal acts on. */
+static const char other_call_proposal[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<proposal xmlns=\"urn:merit:1\" id=\"P02\" call=\"C9\" months=\"12\">\n"
+    "  <title>Proposal P02</title>\n"
+    "  <area>Testing</area>\n"
+    "  <team>\n"
+    "    <organisation id=\"lead\" lead=\"true\" type=\"sme\" employees=\"40\" "
+    "location=\"DE\" supply-chain=\"end-user\"><name>Lead</name></organisation>\n"
+    "  </team>\n"
+    "  <sections><problem>P.</problem><approach>A.</approach><milestones/>"
+    "<management>M.</management><diffusion>D.</diffusion>"
+    "<sme-involvement>S.</sme-involvement></sections>\n"
+    "  <budget>\n"
+    "    <year number=\"1\" federal=\"1000\" cash=\"0\" in-kind=\"0\"/>\n"
+    "    <total federal=\"1000\" cash=\"0\" in-kind=\"0\"/>\n"
+    "  </budget>\n"
+    "</proposal>\n";
+
+/* ESC sequences: an OSC that sets the window title, a CSI that clears the
+ * screen */
+static void generate_name_with_escape(const char *dir)
+{
+    t_write(dir, "call/proposals/P02\x1b]0;pwned\x07\x1b[2J.xml", other_call_proposal);
+}
+
+/* A newline that would start a forged diagnostic of its own */
+static void generate_name_with_newline(const char *dir)
+{
+    t_write(dir, "call/proposals/P02\ncall.xml:1:1: error: FORGED LINE\nx.xml",
+            other_call_proposal);
+}
+
+/* An unclosed right-to-left override, a C1 CSI (U+009B) and a byte that is
+ * not UTF-8 in the name of a bad proposal; and a valid proposal, named with
+ * an override, validated on its own (its name is on standard output) */
+static void generate_name_with_bidi(const char *dir)
+{
+    t_write(dir, "call/proposals/P02\xe2\x80\xae\xc2\x9b.xml", other_call_proposal);
+    /* a name that is not UTF-8 at all is refused, unread */
+    t_write(dir, "call/proposals/P03\xff.xml", other_call_proposal);
+    char *path = t_path(dir, "call/proposals/P01.xml");
+    size_t size = 0;
+    char *good = t_read(path, &size);
+    assert_non_null(good);
+    t_write_bytes(dir, "good-\xe2\x80\xaelmx.xml", good, size);
+    free(good);
+    free(path);
+}
+
 static const struct {
     const char *name;
     void (*run)(const char *dir);
 } generators[] = {
     {"huge-attribute", generate_huge_attribute},
     {"parser-limits", generate_parser_limits},
+    {"name-with-escape", generate_name_with_escape},
+    {"name-with-newline", generate_name_with_newline},
+    {"name-with-bidi", generate_name_with_bidi},
 };
 
 static void copy_tree(const char *from, const char *to)

@@ -627,6 +627,437 @@ static void test_out_of_memory(void **state)
     }
 }
 
+/* --- text from hostile inputs ---------------------------------------------
+ *
+ * A call whose texts carry what a terminal or a spreadsheet acts on. XML
+ * holds C1 controls (&#x9B; is CSI), DEL, bidi overrides and line
+ * separators, but no ESC and no C0 control other than tab, LF and CR, and
+ * the loader drops leading white space: those are put into the loaded model
+ * directly, as a writer must not count on the loader.
+ *
+ *   call title        "Call ESC[2J RLO" (set in the model)
+ *   P1 title          =HYPERLINK("http://x","y") RLO, area "@SUM(A1)",
+ *                     lead "+Lead CSI31m Corp": ranked 1, funded
+ *   P2 title          TAB "Tab title" ESC[31m (set); scores -4 and -3 from
+ *                     both: quality -4, impact -3, total 2*-4 - 3 = -11,
+ *                     below threshold (-4 < 5), "-11.00" in the CSV
+ *   P3 title          CR "CR title" U+009B (set); its milestone has no
+ *                     number: ineligible, with the rule's message "every
+ *                     milestone needs a number RLO CSI"
+ *   r2 name           "-Rev DEL Two"; r3 name "Cy" LF "FORGED" ESC[0m (set)
+ *   r3 on P1          excluded: the call's conflict "+conflict RLO x"
+ *   r1 on P1          comment "'quoted comment", quality comment "=1+1"
+ *   r2 on P3          no impact score: "@nobody U+2028 knows"
+ */
+static void write_hostile_proposal(const char *dir, const char *id, const char *title,
+                                   const char *area, const char *lead, const char *metric)
+{
+    char text[4096], rel[64];
+    snprintf(text, sizeof(text),
+             "<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"T-1\" months=\"12\">\n"
+             "  <title>%s</title><area>%s</area>\n"
+             "  <team>\n"
+             "    <organisation id=\"lead\" lead=\"true\" type=\"sme\" employees=\"10\" "
+             "location=\"US-OH\" supply-chain=\"research\"><name>%s</name></organisation>\n"
+             "  </team>\n"
+             "  <sections><problem>A problem.</problem><approach>An approach.</approach>"
+             "<milestones><milestone id=\"M1\" due=\"2027-01-31\"><metric>%s</metric>"
+             "<description>Measured.</description></milestone></milestones><management>M."
+             "</management><diffusion>D.</diffusion><sme-involvement>S.</sme-involvement>"
+             "</sections>\n"
+             "  <budget><year number=\"1\" federal=\"500000\" cash=\"500000\" in-kind=\"0\"/>"
+             "<total federal=\"500000\" cash=\"500000\" in-kind=\"0\"/></budget>\n"
+             "</proposal>\n",
+             id, title, area, lead, metric);
+    snprintf(rel, sizeof(rel), "proposals/%s.xml", id);
+    t_write(dir, rel, text);
+}
+
+/* Replaces a string the model owns. */
+static void set_text(char **field, const char *text)
+{
+    free(*field);
+    *field = strdup(text);
+    assert_non_null(*field);
+}
+
+static int setup_hostile(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->dir = t_tempdir();
+    char *rubric =
+        t_edit(rubric_xml, "<scale min=\"0\"", "<scale min=\"-10\"",
+               "every milestone needs a number", "every milestone needs a number &#x202E;&#x9B;");
+    t_write(f->dir, "rubric.xml", rubric);
+    free(rubric);
+    char *call = t_edit(call_xml, "<name>Bob Two</name>", "<name>-Rev &#x7F;Two</name>",
+                        "<conflict reviewer=\"r3\" proposal=\"P3\">works for the lead</conflict>",
+                        "<conflict reviewer=\"r3\" proposal=\"P1\">+conflict &#x202E;x</conflict>");
+    t_write(f->dir, "call.xml", call);
+    free(call);
+    write_hostile_proposal(f->dir, "P1", "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)&#x202E;",
+                           "@SUM(A1)", "+Lead &#x9B;31m Corp", "10 widgets");
+    write_hostile_proposal(f->dir, "P2", "Two", "Testing", "Lead Two", "5 things");
+    write_hostile_proposal(f->dir, "P3", "Three", "Testing", "Lead Three", "some gadgets");
+    t_write(f->dir, "reviews/r1.xml",
+            "<sheet xmlns=\"urn:merit:1\" reviewer=\"r1\" call=\"T-1\">\n"
+            "  <review proposal=\"P1\" confidence=\"4\">"
+            "<score criterion=\"quality\" value=\"7\">=1+1</score>"
+            "<score criterion=\"impact\" value=\"8\"/><comment>'quoted comment</comment></review>\n"
+            "  <review proposal=\"P2\" confidence=\"3\"><score criterion=\"quality\" value=\"-4\"/>"
+            "<score criterion=\"impact\" value=\"-3\"/></review>\n"
+            "  <review proposal=\"P3\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+            "<score criterion=\"impact\" value=\"8\"/></review>\n"
+            "</sheet>\n");
+    t_write(f->dir, "reviews/r2.xml",
+            "<sheet xmlns=\"urn:merit:1\" reviewer=\"r2\" call=\"T-1\">\n"
+            "  <review proposal=\"P1\" confidence=\"3\"><score criterion=\"quality\" value=\"8\"/>"
+            "<score criterion=\"impact\" value=\"6.5\"/></review>\n"
+            "  <review proposal=\"P2\" confidence=\"3\"><score criterion=\"quality\" value=\"-4\"/>"
+            "<score criterion=\"impact\" value=\"-3\"/></review>\n"
+            "  <review proposal=\"P3\" confidence=\"4\"><score criterion=\"quality\" value=\"9\"/>"
+            "<no-score criterion=\"impact\">@nobody &#x2028;knows</no-score></review>\n"
+            "</sheet>\n");
+    t_write(f->dir, "reviews/r3.xml",
+            "<sheet xmlns=\"urn:merit:1\" reviewer=\"r3\" call=\"T-1\">\n"
+            "  <review proposal=\"P1\" confidence=\"2\"><score criterion=\"quality\" value=\"6\"/>"
+            "<score criterion=\"impact\" value=\"7\"/></review>\n"
+            "</sheet>\n");
+    f->ctx = merit_ctx_new();
+    assert_non_null(f->ctx);
+    if (merit_call_load(f->ctx, f->dir, &f->call) != 0) {
+        t_print_diags(f->ctx);
+        fail();
+    }
+    /* what XML cannot hold, and the loader would not keep */
+    set_text(&f->call->title, "Call \x1b[2J\xe2\x80\xae");
+    set_text(&f->call->proposals[1].title, "\tTab title\x1b[31m");
+    set_text(&f->call->proposals[2].title, "\rCR title\xc2\x9b");
+    set_text(&f->call->reviewers[2].name, "Cy\nFORGED\x1b[0m");
+    assert_string_equal(f->call->proposals[1].id, "P2");
+    assert_string_equal(f->call->reviewers[2].id, "r3");
+    assert_int_equal(merit_call_rank(f->ctx, f->call, NULL, &f->res), 0);
+    *state = f;
+    return 0;
+}
+
+/* Fails when text shown to a person holds a control byte other than LF, DEL,
+ * a byte that is not UTF-8, a C1 control, a bidi control or a line
+ * separator. */
+static void assert_safe_to_show(const char *text, size_t size)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < size;) {
+        size_t n = merit__utf8_length(s + i, size - i);
+        if (n == 0 || (s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F ||
+            (n == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) ||
+            (n == 2 && s[i] == 0xD8 && s[i + 1] == 0x9C) ||
+            (n == 3 && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+             (s[i + 2] == 0x8E || s[i + 2] == 0x8F || (s[i + 2] >= 0xA8 && s[i + 2] <= 0xAE))) ||
+            (n == 3 && s[i] == 0xE2 && s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)) {
+            print_error("unsafe byte 0x%02X at %zu: ...%.*s\n", s[i], i,
+                        (int)(size - i < 40 ? size - i : 40), text + i);
+            fail();
+        }
+        i += n ? n : 1;
+    }
+}
+
+/* The line of text holding needle, as a malloc'd string. */
+static char *line_with(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    if (at == NULL) {
+        print_error("'%s' is not in:\n%s\n", needle, text);
+        fail();
+    }
+    const char *start = at;
+    while (start > text && start[-1] != '\n')
+        start--;
+    const char *end = strchr(at, '\n');
+    return strndup(start, end ? (size_t)(end - start) : strlen(start));
+}
+
+/* The column (in code points) where needle starts in line. */
+static size_t column_of(const char *line, const char *needle)
+{
+    const char *at = strstr(line, needle);
+    assert_non_null(at);
+    size_t col = 0;
+    for (const char *p = line; p < at; p++)
+        col += ((unsigned char)*p & 0xC0) != 0x80;
+    return col;
+}
+
+static void test_text_escapes_inputs(void **state)
+{
+    struct fixture *f = *state;
+    size_t size;
+    char *text = render(merit_report_text, f->res, false, &size);
+    assert_safe_to_show(text, size);
+    /* the header: ESC and RLO escaped */
+    char *line = line_with(text, "T-1  ");
+    assert_string_equal(line, "T-1  Call \\x1B[2J\\u202E");
+    free(line);
+    /* P1's title is 26 columns and an RLO: 32 columns escaped, cut to 29
+     * and "…", the escape dropped whole, never cut into "\u2" */
+    line = line_with(text, "P1  ");
+    assert_non_null(strstr(line, "=HYPERLINK(\"http://x\",\"y\")\xE2\x80\xA6"));
+    assert_non_null(strstr(line, "+Lead \\u009B31m Corp"));
+    /* columns are as wide as the escaped text: each row's lead starts under
+     * the header's "lead", whatever escaping did to the title before it */
+    char *header = line_with(text, "rank");
+    size_t lead_col = column_of(header, "lead");
+    assert_int_equal(column_of(line, "+Lead"), lead_col);
+    free(line);
+    line = line_with(text, " Tab title");
+    assert_non_null(strstr(line, "P2   Tab title\\x1B[31m"));
+    assert_int_equal(column_of(line, "Lead Two"), lead_col);
+    free(line);
+    line = line_with(text, " CR title");
+    assert_non_null(strstr(line, "P3   CR title\\u009B"));
+    assert_int_equal(column_of(line, "Lead Three"), lead_col);
+    free(line);
+    free(header);
+    /* the reason repeats the rubric's message, escaped */
+    line = line_with(text, "  P3  ineligible: ");
+    assert_string_equal(line, "  P3  ineligible: numbers: every milestone needs a number "
+                              "\\u202E\\u009B (milestone M1)");
+    free(line);
+    /* the excluded review: the reviewer's name stays on its line */
+    line = line_with(text, "  P1 by r3");
+    assert_string_equal(line, "  P1 by r3 (Cy FORGED\\x1B[0m): conflict declared by the "
+                              "programme office: +conflict \\u202Ex");
+    free(line);
+    free(text);
+}
+
+static void test_explain_escapes_inputs(void **state)
+{
+    struct fixture *f = *state;
+    size_t size;
+    /* result indices follow the call's proposals: P1, P2, P3 */
+    char *text = render_explain(f->res, 0, &size);
+    assert_safe_to_show(text, size);
+    char *line = line_with(text, "P1  ");
+    assert_string_equal(line, "P1  =HYPERLINK(\"http://x\",\"y\")\\u202E");
+    free(line);
+    line = line_with(text, "  call ");
+    assert_string_equal(line, "  call        T-1, rubric tiny 1, method mean");
+    free(line);
+    line = line_with(text, "  lead ");
+    assert_string_equal(line, "  lead        +Lead \\u009B31m Corp (sme)");
+    free(line);
+    line = line_with(text, "  area ");
+    assert_string_equal(line, "  area        @SUM(A1)");
+    free(line);
+    /* reviewers' names padded to the widest escaped one: r3's, 16 columns */
+    line = line_with(text, "  r2  ");
+    assert_string_equal(line,
+                        "  r2  -Rev \\x7FTwo      counted   confidence 3  total 45/2 (22.50)");
+    free(line);
+    line = line_with(text, "  r3  ");
+    assert_non_null(strstr(line, "  r3  Cy FORGED\\x1B[0m  excluded  "));
+    free(line);
+    line = line_with(text, "conflict declared by the programme office");
+    assert_string_equal(line,
+                        "      conflict declared by the programme office: +conflict \\u202Ex");
+    free(line);
+    free(text);
+
+    text = render_explain(f->res, 2, &size);
+    assert_safe_to_show(text, size);
+    line = line_with(text, "P3  ");
+    assert_string_equal(line, "P3   CR title\\u009B");
+    free(line);
+    line = line_with(text, "no score from r2");
+    assert_string_equal(line, "           no score from r2: @nobody  knows");
+    free(line);
+    /* the rule's line, wrapped at 80 columns */
+    line = line_with(text, "gadgets\"): ");
+    assert_string_equal(line, "    gadgets\"): every milestone needs a number \\u202E\\u009B");
+    free(line);
+    free(text);
+
+    /* the comparison names both, escaped */
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, &size);
+    assert_non_null(out);
+    merit_report_options opt = {.places = 2};
+    assert_int_equal(merit_report_explain_against(out, f->res, 0, 2, &opt), 0);
+    assert_int_equal(fclose(out), 0);
+    assert_safe_to_show(buf, size);
+    line = line_with(buf, "    needs a number");
+    assert_string_equal(line, "    needs a number \\u202E\\u009B (milestone M1)");
+    free(line);
+    free(buf);
+}
+
+/* RFC 4180 parsing: the fields of each record, quotes undone. */
+struct csv_table {
+    char **cells;
+    size_t *row_start; /* index of each record's first cell; one more at the end */
+    size_t rows;
+};
+
+static struct csv_table parse_csv(const char *text)
+{
+    struct csv_table t = {NULL, NULL, 0};
+    size_t cells = 0, cap = 0, rcap = 0;
+    const char *p = text;
+    while (*p) {
+        if (t.rows + 2 > rcap) {
+            rcap = rcap ? rcap * 2 : 16;
+            t.row_start = realloc(t.row_start, rcap * sizeof(*t.row_start));
+            assert_non_null(t.row_start);
+        }
+        t.row_start[t.rows++] = cells;
+        for (;;) {
+            char *cell = malloc(strlen(p) + 1);
+            assert_non_null(cell);
+            size_t n = 0;
+            if (*p == '"') {
+                for (p++;; p++) {
+                    assert_true(*p != '\0'); /* a quote left open */
+                    if (*p == '"' && p[1] == '"')
+                        cell[n++] = *p++;
+                    else if (*p == '"')
+                        break;
+                    else
+                        cell[n++] = *p;
+                }
+                p++;
+            } else {
+                while (*p && *p != ',' && *p != '\r' && *p != '\n')
+                    cell[n++] = *p++;
+            }
+            cell[n] = '\0';
+            if (cells == cap) {
+                cap = cap ? cap * 2 : 64;
+                t.cells = realloc(t.cells, cap * sizeof(*t.cells));
+                assert_non_null(t.cells);
+            }
+            t.cells[cells++] = cell;
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            assert_true(p[0] == '\r' && p[1] == '\n');
+            p += 2;
+            break;
+        }
+    }
+    if (t.row_start == NULL) {
+        t.row_start = malloc(sizeof(*t.row_start));
+        assert_non_null(t.row_start);
+    }
+    t.row_start[t.rows] = cells;
+    return t;
+}
+
+static const char *csv_at(const struct csv_table *t, size_t row, const char *column)
+{
+    for (size_t c = t->row_start[0]; c < t->row_start[1]; c++)
+        if (strcmp(t->cells[c], column) == 0) {
+            assert_true(t->row_start[row] + c < t->row_start[row + 1]);
+            return t->cells[t->row_start[row] + c];
+        }
+    print_error("no column '%s'\n", column);
+    fail();
+    return NULL;
+}
+
+static void csv_free(struct csv_table *t)
+{
+    for (size_t i = 0; i < t->row_start[t->rows]; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t->row_start);
+}
+
+/* No cell a spreadsheet would run: a cell that starts with = + - @ (after
+ * spaces), tab, CR or LF is one of merit's numbers ("-11.00", "-11",
+ * "-4/3"). */
+static void assert_no_formula(const struct csv_table *t)
+{
+    for (size_t i = 0; i < t->row_start[t->rows]; i++) {
+        const char *c = t->cells[i];
+        const char *p = c + strspn(c, " ");
+        if (strchr("=+-@", *p) == NULL || *p == '\0')
+            if (c[0] != '\t' && c[0] != '\r' && c[0] != '\n')
+                continue;
+        /* a number: -digits[.digits] or -digits/digits */
+        bool number = c[0] == '-' && c[1] >= '0' && c[1] <= '9';
+        for (const char *q = c + 1; number && *q; q++)
+            number = (*q >= '0' && *q <= '9') || *q == '.' || *q == '/';
+        if (!number) {
+            print_error("cell %zu would run as a formula: '%s'\n", i, c);
+            fail();
+        }
+    }
+}
+
+/* Drops the one leading apostrophe a text cell may carry. */
+static const char *exact(const char *cell)
+{
+    return cell[0] == '\'' ? cell + 1 : cell;
+}
+
+static void test_csv_formula_cells(void **state)
+{
+    struct fixture *f = *state;
+    char *csv = render(merit_report_csv, f->res, false, NULL);
+    struct csv_table t = parse_csv(csv);
+    assert_no_formula(&t);
+    assert_int_equal(t.rows, 4);
+    /* report order: P1 (ranked), then P2 (below threshold), P3 (ineligible) */
+    assert_string_equal(csv_at(&t, 1, "id"), "P1");
+    assert_string_equal(csv_at(&t, 1, "title"), "'=HYPERLINK(\"http://x\",\"y\")\xE2\x80\xAE");
+    assert_string_equal(csv_at(&t, 1, "area"), "'@SUM(A1)");
+    assert_string_equal(csv_at(&t, 1, "lead"), "'+Lead \xC2\x9B"
+                                               "31m Corp");
+    assert_string_equal(csv_at(&t, 2, "id"), "P2");
+    assert_string_equal(csv_at(&t, 2, "title"), "'\tTab title\x1b[31m");
+    /* P2's numbers are merit's: negative, not marked */
+    assert_string_equal(csv_at(&t, 2, "total"), "-11.00");
+    assert_string_equal(csv_at(&t, 2, "total_exact"), "-11");
+    assert_string_equal(csv_at(&t, 2, "quality"), "-4.00");
+    assert_string_equal(csv_at(&t, 2, "impact_exact"), "-3");
+    assert_string_equal(csv_at(&t, 3, "title"), "'\rCR title\xC2\x9B");
+    /* dropping one leading apostrophe gives every text back exactly */
+    for (size_t row = 1; row < t.rows; row++) {
+        size_t at = SIZE_MAX;
+        for (size_t i = 0; i < f->call->proposal_count; i++)
+            if (strcmp(f->call->proposals[i].id, csv_at(&t, row, "id")) == 0)
+                at = i;
+        assert_true(at < f->call->proposal_count);
+        const merit_proposal *p = &f->call->proposals[at];
+        assert_string_equal(exact(csv_at(&t, row, "title")), p->title);
+        assert_string_equal(exact(csv_at(&t, row, "area")), p->area);
+        assert_string_equal(exact(csv_at(&t, row, "lead")), p->orgs[p->lead].name);
+    }
+    csv_free(&t);
+    free(csv);
+
+    csv = render(merit_report_csv, f->res, true, NULL);
+    t = parse_csv(csv);
+    assert_no_formula(&t);
+    /* rows: P1 by r1, r2, r3, P2 by r1, r2, P3 by r1, r2; two criteria each */
+    assert_int_equal(t.rows, 1 + 7 * 2);
+    assert_string_equal(csv_at(&t, 1, "comment"), "'=1+1");
+    assert_string_equal(csv_at(&t, 1, "review_comment"), "''quoted comment");
+    assert_string_equal(exact(csv_at(&t, 1, "review_comment")), "'quoted comment");
+    assert_string_equal(csv_at(&t, 3, "reviewer_name"), "'-Rev \x7fTwo");
+    assert_string_equal(csv_at(&t, 5, "excluded_reason"), "'+conflict \xE2\x80\xAEx");
+    assert_string_equal(csv_at(&t, 5, "reviewer_name"), "Cy\nFORGED\x1b[0m");
+    assert_string_equal(csv_at(&t, 14, "no_score_reason"), "'@nobody \xE2\x80\xA8knows");
+    /* P2's scores are numbers */
+    assert_string_equal(csv_at(&t, 7, "score"), "-4");
+    csv_free(&t);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,5 +1069,11 @@ int main(void)
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_reports_without_comments),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest hostile[] = {
+        cmocka_unit_test(test_text_escapes_inputs),
+        cmocka_unit_test(test_explain_escapes_inputs),
+        cmocka_unit_test(test_csv_formula_cells),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    return failed + cmocka_run_group_tests(hostile, setup_hostile, teardown);
 }

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "embedded.h"
 #include "internal.h"
 #include "merit/audit.h"
+#include "merit/escape.h"
 #include "merit/number.h"
 #include "rubric.h"
 #include "xml_input.h"
@@ -31,6 +33,7 @@ struct builder {
     const merit_call *call;
     const merit_rubric *rb;
     unsigned places;
+    int format;        /* MERIT_AUDIT_FORMAT, or an older one a replay rebuilds */
     json_t *pending;   /* the record being filled, without seq and prev */
     json_t *collected; /* replay: records gathered here instead of written */
     FILE *out;
@@ -63,16 +66,23 @@ static void append(struct builder *b, json_t *array, json_t *v)
         b->failed = true;
 }
 
-static json_t *str(struct builder *b, const char *s)
-{
-    return s != NULL ? checked(b, json_string(s)) : json_null();
-}
-
 static json_t *owned(struct builder *b, char *s)
 {
     json_t *v = s != NULL ? json_string(s) : NULL;
     free(s);
     return checked(b, v);
+}
+
+/* Text read from XML is UTF-8; an argument or a path from outside may not
+ * be, and JSON cannot hold it: it is recorded escaped (merit/escape.h), as
+ * merit shows it (docs/audit.md). */
+static json_t *str(struct builder *b, const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    if (!merit_utf8_valid(s, strlen(s)))
+        return owned(b, merit_escape(s, 0));
+    return checked(b, json_string(s));
 }
 
 static json_t *integer(struct builder *b, long long n)
@@ -120,7 +130,7 @@ static const char *pid(struct builder *b, size_t proposal)
 static void header(struct builder *b, const merit_audit_info *info)
 {
     json_t *o = record(b, "merit-audit");
-    set(b, o, "format", integer(b, MERIT_AUDIT_FORMAT));
+    set(b, o, "format", integer(b, b->format));
     set(b, o, "merit", str(b, merit_version()));
     set(b, o, "build", str(b, merit_build_id()));
     set(b, o, "maths", integer(b, MERIT_MATHS_VERSION));
@@ -139,6 +149,14 @@ static void header(struct builder *b, const merit_audit_info *info)
     set(b, opt, "method_from", str(b, info->method_overridden ? "command-line" : "rubric"));
     set(b, opt, "places", integer(b, info->places));
     set(b, opt, "keep_going", json_boolean(info->keep_going));
+    /* every limit in force, defaults included: a replay loads with them */
+    merit_limits limits = info->limits != NULL ? *info->limits : b->ctx->limits;
+    merit_limits_fill(&limits);
+    json_t *lim = checked(b, json_object());
+    for (const char *const *n = merit_limit_names(); *n != NULL; n++)
+        set(b, lim, *n, integer(b, (long long)merit_limits_get(&limits, *n)));
+    set(b, opt, "limits", lim);
+    set(b, opt, "audit", str(b, info->audit_path));
     set(b, o, "options", opt);
     json_t *call = checked(b, json_object());
     set(b, call, "id", str(b, b->call->id));
@@ -161,9 +179,33 @@ static void inputs(struct builder *b)
         set(b, o, "path", str(b, f->relpath));
         char hex[65];
         merit_hex(f->sha256, hex);
-        set(b, o, "sha256", str(b, f->hashed ? hex : ""));
+        set(b, o, "sha256", str(b, f->hashed ? hex : NULL));
         set(b, o, "bytes", integer(b, (long long)f->bytes));
+        /* a file never read whole has no hash: why, so that a replay can
+         * find the same reason again */
+        merit_unread why = f->hashed   ? MERIT_READ
+                           : f->unread ? f->unread
+                                       : MERIT_UNREAD_CANNOT_READ;
+        set(b, o, "not_read", str(b, why != MERIT_READ ? merit_unread_name(why) : NULL));
     }
+}
+
+/* A file of the call named relative to the call folder (path_join in
+ * call.c made it "DIR/REL"), so that a trail replays in a copy of the
+ * folder made anywhere. */
+static const char *relative(const merit_call *call, const char *path)
+{
+    const char *dir = call->dir;
+    if (path == NULL || dir == NULL)
+        return path;
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    if (dl == 1 && dir[0] == '.')
+        return path;
+    if (strncmp(path, dir, dl) == 0 && path[dl] == '/')
+        return path + dl + 1;
+    return path;
 }
 
 /* What --keep-going left out: nothing is dropped silently. */
@@ -174,7 +216,7 @@ static void rejected(struct builder *b)
         json_t *o = record(b, "rejected");
         set(b, o, "kind", str(b, merit_rejected_kind_name(r->kind)));
         set(b, o, "what", str(b, r->what));
-        set(b, o, "file", str(b, r->loc.file));
+        set(b, o, "file", str(b, b->format >= 2 ? relative(b->call, r->loc.file) : r->loc.file));
         set(b, o, "line", integer(b, r->loc.line));
         set(b, o, "reason", str(b, r->reason));
     }
@@ -469,13 +511,14 @@ static void build_all(struct builder *b, const merit_audit_info *info)
 /* The records of build_all as an array (replay compares them with a
  * trail's). */
 static int build_records(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
-                         json_t **out)
+                         int format, json_t **out)
 {
     struct builder b = {.ctx = ctx,
                         .res = res,
                         .call = res->call,
                         .rb = res->call->rubric,
                         .places = info->places,
+                        .format = format,
                         .collected = json_array()};
     *out = NULL;
     if (b.collected == NULL)
@@ -498,6 +541,7 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
                         .call = res->call,
                         .rb = res->call->rubric,
                         .places = info->places,
+                        .format = MERIT_AUDIT_FORMAT,
                         .out = out,
                         .prev = ZERO_HASH};
     build_all(&b, info);
@@ -518,7 +562,7 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
 
 struct trail {
     const char *path;
-    char **lines; /* NUL-terminated copies, without the newline */
+    char **lines; /* NUL-terminated copies, without the line end */
     json_t **records;
     size_t count;
 };
@@ -544,27 +588,117 @@ static int diverged(merit_ctx *ctx, const char *file, size_t line, const char *f
     return MERIT_EDIVERGED;
 }
 
+/* --- reading the trail ------------------------------------------------------ */
+
+/* A trail is UTF-8 JSON Lines exactly as merit wrote it. What a copy does
+ * to a text file without touching its records (a byte-order mark, CR LF
+ * line ends) is taken off with a warning, and the chain is checked on the
+ * records as merit wrote them; whatever else is wrong is named for what it
+ * looks like, not as an edit. */
+
+static bool is_utf16(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        return true;
+    /* text in UTF-16 without a byte-order mark: a zero byte every other */
+    return n >= 2 && (b[0] == 0 || b[1] == 0);
+}
+
+/* Why a line that is not a record is not, in words. */
+static int not_a_record(merit_ctx *ctx, const struct trail *t, size_t line, const char *text,
+                        bool last_unterminated, const char *why)
+{
+    if (line == 1) {
+        /* a JSON report starts with "{" alone on its line, then
+         * "format": "merit-ranking" */
+        if (strcmp(text, "{") == 0)
+            return diverged(ctx, t->path, 1,
+                            "not a merit audit trail: it is a JSON document spread over lines, "
+                            "like a report of 'merit rank --format json'; the trail is the file "
+                            "'--audit FILE' writes, one record per line");
+        return diverged(ctx, t->path, 1,
+                        "not a merit audit trail: its first line is not the header of a trail (a "
+                        "trail is the file 'merit rank --audit FILE' writes, one JSON record "
+                        "per line)");
+    }
+    if (last_unterminated)
+        return diverged(ctx, t->path, line,
+                        "the trail ends in the middle of line %zu, which is incomplete: it was "
+                        "cut short",
+                        line);
+    if (text[0] == '\0')
+        return diverged(ctx, t->path, line,
+                        "line %zu is blank: a line was added, or a record was removed from it",
+                        line);
+    return diverged(ctx, t->path, line,
+                    "line %zu is not a trail record (%s): the line was edited, or the file is "
+                    "not a merit audit trail",
+                    line, why);
+}
+
 static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+        return diverged(ctx, path, 0,
+                        "the file is empty: a merit audit trail holds at least a header and a "
+                        "closing record (was it truncated, or written elsewhere?)");
     struct merit_xml_doc raw; /* only its byte reader is used */
     int rc = merit__xml_read_file(ctx, path, &raw);
     if (rc != 0)
         return rc;
-    size_t lines = 0;
-    for (size_t i = 0; i < raw.size; i++)
-        lines += raw.bytes[i] == '\n';
-    if (raw.size > 0 && raw.bytes[raw.size - 1] != '\n')
+    const unsigned char *bytes = raw.bytes;
+    size_t size = raw.size;
+    if (is_utf16(bytes, size)) {
+        merit__xml_doc_release(&raw);
+        return diverged(ctx, path, 0,
+                        "the trail is UTF-16 text, not the UTF-8 merit writes: a copy converted "
+                        "it (a PowerShell redirect does); convert it back to UTF-8 and replay "
+                        "that");
+    }
+    if (size >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) {
+        merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_DIVERGED, path, 1, 0,
+                    "the trail starts with a byte-order mark, which an editor or a copy added "
+                    "(merit writes none): it is left out, and the chain is checked without it");
+        bytes += 3;
+        size -= 3;
+    }
+    size_t lines = 0, crlf = 0, first_crlf = 0;
+    for (size_t i = 0; i < size; i++)
+        if (bytes[i] == '\n') {
+            lines++;
+            if (i > 0 && bytes[i - 1] == '\r' && crlf++ == 0)
+                first_crlf = lines;
+        }
+    if (size > 0 && bytes[size - 1] != '\n')
         lines++;
-    t->lines = merit__calloc(lines, sizeof(*t->lines));
-    t->records = merit__calloc(lines, sizeof(*t->records));
+    if (crlf > 0)
+        merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_DIVERGED, path, (uint32_t)first_crlf, 0,
+                    "%s in CR LF, as after a copy in text mode or a Windows checkout (merit "
+                    "ends lines with LF alone): the CRs are left out, and the chain is checked "
+                    "without them",
+                    crlf == lines ? "every line of the trail ends"
+                    : crlf == 1   ? "a line ends"
+                                  : "some lines end");
+    t->lines = merit__calloc(lines + 1, sizeof(*t->lines));
+    t->records = merit__calloc(lines + 1, sizeof(*t->records));
     if (t->lines == NULL || t->records == NULL) {
         merit__xml_doc_release(&raw);
         return merit__oom(ctx);
     }
-    const char *p = (const char *)raw.bytes, *end = p + raw.size;
+    const char *p = (const char *)bytes, *end = p + size;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (nl != NULL && len > 0 && p[len - 1] == '\r')
+            len--;
+        if (memchr(p, '\0', len) != NULL) {
+            rc = diverged(ctx, path, t->count + 1,
+                          "line %zu holds a zero byte: the file is not text, so not a merit "
+                          "audit trail, or it was damaged",
+                          t->count + 1);
+            break;
+        }
         char *line = merit__strndup(p, len);
         if (line == NULL) {
             rc = merit__oom(ctx);
@@ -572,13 +706,11 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
         }
         t->lines[t->count] = line;
         json_error_t err;
-        t->records[t->count] = json_loads(line, JSON_REJECT_DUPLICATES, &err);
-        t->count++;
-        if (t->records[t->count - 1] == NULL || !json_is_object(t->records[t->count - 1])) {
-            rc = diverged(ctx, path, t->count,
-                          "not a trail record (%s): the line was edited or the file is not a "
-                          "merit audit trail",
-                          t->records[t->count - 1] == NULL ? err.text : "not an object");
+        json_t *rec = json_loads(line, JSON_REJECT_DUPLICATES, &err);
+        t->records[t->count++] = rec;
+        if (rec == NULL || !json_is_object(rec)) {
+            rc = not_a_record(ctx, t, t->count, line, nl == NULL,
+                              rec == NULL ? err.text : "not an object");
             break;
         }
         p = nl ? nl + 1 : end;
@@ -662,56 +794,284 @@ static const char *rec_str(const json_t *rec, const char *key)
     return json_string_value(json_object_get(rec, key));
 }
 
-/* Hashes the file at relpath under dir, or the shipped rubric it names. */
-static int hash_input(merit_ctx *ctx, const char *dir, const char *relpath, char hex[65],
-                      char **display_out)
+/* --- the header ------------------------------------------------------------ */
+
+/* The header as read, with what it owns. */
+struct header {
+    merit_replay_header pub;
+    const char *call_file;       /* the first input: call.xml, or the call file's name */
+    const char **argv;           /* borrowed strings; the array is owned */
+    merit_audit_report *reports; /* owned array; paths and formats borrowed */
+};
+
+static void header_release(struct header *h)
 {
-    *display_out = NULL;
-    unsigned char digest[32];
-    if (strncmp(relpath, "shipped:", 8) == 0) {
-        const struct merit_embedded_file *f = merit__shipped_rubric(relpath + 8);
-        *display_out = merit__strdup(relpath);
-        if (f == NULL)
-            return 1; /* missing */
-        if (merit_sha256(f->bytes, f->size, digest) != 0)
-            return merit__oom(ctx);
-        merit_hex(digest, hex);
-        return 0;
+    free((void *)h->argv);
+    free(h->reports);
+}
+
+static bool hex_digest(const char *hex, unsigned char out[32])
+{
+    if (hex == NULL || strlen(hex) != 64)
+        return false;
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (size_t k = 0; k < 2; k++) {
+            char c = hex[2 * i + k];
+            v = v * 16 + (unsigned)(c >= '0' && c <= '9'   ? c - '0'
+                                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                           : 99);
+        }
+        if (v > 255)
+            return false;
+        out[i] = (unsigned char)v;
     }
-    char *path = relpath[0] == '/' ? merit__strdup(relpath) : merit__sprintf("%s/%s", dir, relpath);
-    if (path == NULL)
+    return true;
+}
+
+/* Reads the header's settings into h, checking each; a divergence names
+ * the first that is not valid. */
+static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
+{
+    const json_t *head = t->records[0];
+    merit_replay_header *p = &h->pub;
+    const json_t *format = json_object_get(head, "format");
+    const json_t *maths = json_object_get(head, "maths");
+    p->merit = rec_str(head, "merit");
+    p->build = rec_str(head, "build");
+    const char *version = p->merit ? p->merit : "?";
+    if (strcmp(rec_type(head), "merit-audit") != 0 || !json_is_integer(format) ||
+        !json_is_integer(maths))
+        return diverged(ctx, t->path, 1,
+                        "not a merit audit trail: its first record is not the header of a trail");
+    json_int_t f = json_integer_value(format);
+    if (f < 1 || f > MERIT_AUDIT_FORMAT)
+        return diverged(ctx, t->path, 1,
+                        "trail format %lld was written by merit %s; this merit %s reads formats "
+                        "1 to %d",
+                        (long long)f, version, merit_version(), MERIT_AUDIT_FORMAT);
+    p->format = (int)f;
+    if (json_integer_value(maths) != MERIT_MATHS_VERSION)
+        return diverged(ctx, t->path, 1,
+                        "the trail was written by merit %s with scoring maths version %lld; this "
+                        "merit %s implements version %d, so its numbers may differ by design: "
+                        "this is not tampering; replay with merit %s",
+                        version, (long long)json_integer_value(maths), merit_version(),
+                        MERIT_MATHS_VERSION, version);
+
+    const json_t *command = json_object_get(head, "command");
+    const json_t *options = json_object_get(head, "options");
+    const json_t *call = json_object_get(head, "call");
+    p->call_dir = rec_str(call, "dir");
+    if (!json_is_array(command) || !json_is_object(options) || p->call_dir == NULL)
+        return diverged(ctx, t->path, 1,
+                        "the header lacks the command, the options or the call folder");
+    size_t argc = json_array_size(command);
+    if (argc > INT32_MAX)
+        return diverged(ctx, t->path, 1, "the command in the header is too long");
+    h->argv = merit__calloc(argc + 1, sizeof(*h->argv));
+    if (h->argv == NULL)
         return merit__oom(ctx);
-    *display_out = path;
-    merit_ctx *quiet = merit_ctx_new(); /* a missing file is reported by the caller */
-    if (quiet == NULL)
+    for (size_t i = 0; i < argc; i++)
+        if ((h->argv[i] = json_string_value(json_array_get(command, i))) == NULL)
+            return diverged(ctx, t->path, 1,
+                            "the command in the header holds something not a string");
+    p->info.argc = (int)argc;
+    p->info.argv = h->argv;
+
+    const char *method = rec_str(options, "method");
+    const char *from = rec_str(options, "method_from");
+    const json_t *places = json_object_get(options, "places");
+    const json_t *keep_going = json_object_get(options, "keep_going");
+    if (method == NULL || merit_method_from_name(method, &p->method) != 0)
+        return diverged(ctx, t->path, 1, "the option 'method' in the header names no method");
+    if (from == NULL || (strcmp(from, "rubric") != 0 && strcmp(from, "command-line") != 0))
+        return diverged(ctx, t->path, 1,
+                        "the option 'method_from' in the header is neither 'rubric' nor "
+                        "'command-line'");
+    p->info.method_overridden = strcmp(from, "command-line") == 0;
+    if (!json_is_integer(places) || json_integer_value(places) < 0 ||
+        json_integer_value(places) > 12)
+        return diverged(ctx, t->path, 1,
+                        "the option 'places' in the header is not a whole number from 0 to 12");
+    p->info.places = (unsigned)json_integer_value(places);
+    /* format 1 trails of early builds lack keep_going: it was off */
+    if (keep_going != NULL && !json_is_boolean(keep_going))
+        return diverged(ctx, t->path, 1,
+                        "the option 'keep_going' in the header is not true or false");
+    if (keep_going == NULL && p->format >= 2)
+        return diverged(ctx, t->path, 1, "the header lacks the option 'keep_going'");
+    p->info.keep_going = json_is_true(keep_going);
+
+    memset(&p->limits, 0, sizeof(p->limits));
+    if (p->format >= 2) {
+        const json_t *limits = json_object_get(options, "limits");
+        const json_t *audit = json_object_get(options, "audit");
+        size_t names = 0;
+        for (const char *const *n = merit_limit_names(); *n != NULL; n++)
+            names++;
+        /* trails written before the 'diagnostics' limit list the other
+         * seven: it was then at its default */
+        bool without_diagnostics =
+            json_is_object(limits) && json_object_get(limits, "diagnostics") == NULL;
+        if (!json_is_object(limits) ||
+            json_object_size(limits) != names - (without_diagnostics ? 1 : 0))
+            return diverged(ctx, t->path, 1,
+                            "the option 'limits' in the header does not list the %zu limits",
+                            names);
+        for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
+            const json_t *v = json_object_get(limits, *n);
+            char text[32];
+            if (v == NULL && without_diagnostics && strcmp(*n, "diagnostics") == 0)
+                continue;
+            if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v)) < 0 ||
+                merit_limits_set(&p->limits, *n, text) != 0)
+                return diverged(ctx, t->path, 1,
+                                "the limit '%s' in the header is not a value the limit can take",
+                                *n);
+        }
+        if (audit != NULL && !json_is_null(audit) && !json_is_string(audit))
+            return diverged(ctx, t->path, 1, "the option 'audit' in the header is not a file name");
+        p->info.audit_path = json_string_value(audit);
+    }
+    merit_limits_fill(&p->limits);
+    p->info.limits = &p->limits;
+
+    for (size_t i = 0; i < t->count && p->call_file == NULL; i++)
+        if (strcmp(rec_type(t->records[i]), "input") == 0)
+            p->call_file = rec_str(t->records[i], "path");
+
+    /* the reports the trail lists (the command check compares them) */
+    size_t n = 0;
+    for (size_t i = 0; i < t->count; i++)
+        n += strcmp(rec_type(t->records[i]), "report") == 0;
+    h->reports = merit__calloc(n + 1, sizeof(*h->reports));
+    if (h->reports == NULL)
         return merit__oom(ctx);
-    struct merit_xml_doc raw;
-    int rc = merit__xml_read_file(quiet, path, &raw);
-    merit_ctx_free(quiet);
-    if (rc != 0)
-        return 1;
-    rc = merit_sha256(raw.bytes, raw.size, digest);
-    merit__xml_doc_release(&raw);
-    if (rc != 0)
-        return merit__oom(ctx);
-    merit_hex(digest, hex);
+    for (size_t i = 0; i < t->count; i++) {
+        const json_t *rec = t->records[i];
+        if (strcmp(rec_type(rec), "report") != 0)
+            continue;
+        merit_audit_report *r = &h->reports[p->info.report_count++];
+        r->path = rec_str(rec, "path");
+        r->format = rec_str(rec, "format");
+        if (r->path == NULL || r->format == NULL || !hex_digest(rec_str(rec, "sha256"), r->sha256))
+            return diverged(ctx, t->path, i + 1,
+                            "report record without a path, a format or a sha256");
+    }
+    p->info.reports = h->reports;
     return 0;
 }
 
+/* --- the inputs -------------------------------------------------------------- */
+
+/* Whether rel is a name a ranking can have recorded as its index-th input:
+ * call.xml, then the rubric (shipped:NAME, or a path the loader accepts as
+ * an href), then proposals/NAME.xml and reviews/NAME.xml as the loader
+ * lists them. */
+static bool input_name_ok(const char *rel, size_t index)
+{
+    if (index == 0) /* call.xml, or the call file given by its name */
+        return rel[0] != '\0' && strcmp(rel, ".") != 0 && strcmp(rel, "..") != 0 &&
+               strchr(rel, '/') == NULL;
+    if (index == 1)
+        return strncmp(rel, "shipped:", 8) == 0 ? rel[8] != '\0' : merit__href_inside(rel);
+    static const char *const folders[] = {"proposals/", "reviews/"};
+    for (size_t f = 0; f < 2; f++) {
+        size_t fl = strlen(folders[f]);
+        if (strncmp(rel, folders[f], fl) != 0)
+            continue;
+        const char *name = rel + fl;
+        size_t n = strlen(name);
+        return n >= 5 && name[0] != '.' && strchr(name, '/') == NULL &&
+               strcmp(name + n - 4, ".xml") == 0;
+    }
+    return false;
+}
+
+/* What a file is now, by the rules a ranking read it by. */
+struct found {
+    merit_unread why; /* MERIT_READ: hex holds its digest */
+    char hex[65];
+};
+
+/* The place of the recorded input rel under dir: the same link rule as the
+ * loader (a folder is checked once; *folders caches it), then the same
+ * reading rules and limits (quiet holds them). Returns 0 or MERIT_ENOMEM. */
+static int find_input(merit_ctx *ctx, merit_ctx *quiet, const struct merit_root *root,
+                      int folders[2], const char *rel, const char *path, struct found *out)
+{
+    out->why = MERIT_READ;
+    out->hex[0] = '\0';
+    unsigned char digest[32];
+    if (strncmp(rel, "shipped:", 8) == 0) {
+        const struct merit_embedded_file *f = merit__shipped_rubric(rel + 8);
+        if (f == NULL) {
+            out->why = MERIT_UNREAD_MISSING;
+            return 0;
+        }
+        if (merit_sha256(f->bytes, f->size, digest) != 0)
+            return merit__oom(ctx);
+        merit_hex(digest, out->hex);
+        return 0;
+    }
+    int outside = 0;
+    size_t folder = strncmp(rel, "proposals/", 10) == 0 ? 0
+                    : strncmp(rel, "reviews/", 8) == 0  ? 1
+                                                        : 2;
+    if (folder < 2) {
+        if (folders[folder] < 0) {
+            char *dir = merit__strndup(path, strlen(path) - strlen(strrchr(rel, '/')));
+            if (dir == NULL)
+                return merit__oom(ctx);
+            folders[folder] = merit__root_check(NULL, root, dir, MERIT_PLACE_UNKNOWN);
+            free(dir);
+        }
+        outside = folders[folder];
+        if (outside == 0)
+            outside = merit__root_check(NULL, root, path, MERIT_PLACE_UNKNOWN);
+    } else {
+        /* call.xml, or the rubric, whose folders may be links */
+        outside = merit__root_check(
+            NULL, root, path,
+            folder == 2 && strcmp(rel, "call.xml") != 0 ? MERIT_PLACE_PATH : MERIT_PLACE_UNKNOWN);
+    }
+    if (outside < 0)
+        return merit__oom(ctx);
+    if (outside == 1) {
+        out->why = MERIT_UNREAD_LINK_OUTSIDE;
+        return 0;
+    }
+    uint64_t bytes;
+    merit_ctx_clear_diags(quiet);
+    int rc = merit__xml_hash_file(quiet, path, true, digest, &bytes, &out->why);
+    if (rc == MERIT_ENOMEM || merit_ctx_out_of_memory(quiet))
+        return merit__oom(ctx);
+    if (rc == 0)
+        merit_hex(digest, out->hex);
+    return 0;
+}
+
+/* Files in dir/sub/ *.xml that the trail does not record. known[] holds
+ * the recorded paths, sorted, searched by bisection (a call of ten thousand
+ * files has ten thousand input records). A folder that leads out of the
+ * call folder is not listed (the recomputation says why). */
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files in dir/sub/ *.xml that the trail does not record. known[] holds
- * the recorded paths, sorted, searched by bisection (a call of ten thousand
- * files has ten thousand input records). */
-static int extra_inputs(merit_ctx *ctx, const char **known, size_t nknown, const char *dir,
-                        const char *sub)
+static int extra_inputs(merit_ctx *ctx, const struct merit_root *root, const char **known,
+                        size_t nknown, const char *dir, const char *sub)
 {
     char *folder = merit__sprintf("%s/%s", dir, sub);
     if (folder == NULL)
         return merit__oom(ctx);
+    if (merit__root_check(NULL, root, folder, MERIT_PLACE_UNKNOWN) != 0) {
+        free(folder);
+        return 0;
+    }
     DIR *d = opendir(folder);
     int rc = 0;
     if (d == NULL) {
@@ -722,7 +1082,9 @@ static int extra_inputs(merit_ctx *ctx, const char **known, size_t nknown, const
     while ((ent = readdir(d)) != NULL) {
         const char *n = ent->d_name;
         size_t len = strlen(n);
-        if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0)
+        /* a name that is not UTF-8 is not an input: the recomputation
+         * reports it (a rejected file under keep-going) */
+        if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0 || !merit_utf8_valid(n, len))
             continue;
         char *rel = merit__sprintf("%s/%s", sub, n);
         if (rel == NULL) {
@@ -743,33 +1105,104 @@ static int extra_inputs(merit_ctx *ctx, const char **known, size_t nknown, const
     return rc;
 }
 
-static int check_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, size_t *checked_out)
+/* Compares one recorded input with what the file is now. */
+static int compare_input(merit_ctx *ctx, const char *path, const char *want, const char *not_read,
+                         const struct found *now)
+{
+    /* format 1 wrote "" for a file it did not read, and no reason */
+    bool was_read = want != NULL && want[0] != '\0';
+    const char *was_why = not_read != NULL ? not_read : "no reason recorded";
+    const char *now_why = merit_unread_name(now->why);
+    if (was_read && now->why == MERIT_READ) {
+        if (strcmp(want, now->hex) == 0)
+            return 0;
+        return diverged(ctx, path, 0,
+                        "changed since the trail was written: recorded sha256 %s, now %s", want,
+                        now->hex);
+    }
+    if (was_read && now->why == MERIT_UNREAD_MISSING)
+        return diverged(ctx, path, 0, "missing: the trail records it with sha256 %s", want);
+    if (was_read)
+        return diverged(ctx, path, 0,
+                        "changed since the trail was written: recorded sha256 %s, now it is not "
+                        "read (%s)",
+                        want, now_why);
+    if (now->why == MERIT_READ)
+        return diverged(ctx, path, 0,
+                        "changed since the trail was written: the trail records it as not read "
+                        "(%s), now it reads whole, sha256 %s",
+                        was_why, now->hex);
+    if (not_read != NULL && merit__unread_from_name(not_read) != (int)now->why)
+        return diverged(ctx, path, 0,
+                        "changed since the trail was written: the trail records it as not read "
+                        "(%s), now it is not read (%s)",
+                        was_why, now_why);
+    return 0; /* not read then, not read now, for the same reason */
+}
+
+static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct header *h,
+                        const char *dir, const struct merit_root *root, size_t *checked_out)
 {
     int rc = 0;
     *checked_out = 0;
-    for (size_t i = 0; i < t->count; i++) {
+    merit_ctx *quiet = merit_ctx_new(); /* what is wrong with a file is said here */
+    if (quiet == NULL)
+        return merit__oom(ctx);
+    merit_ctx_set_limits(quiet, &h->pub.limits);
+    int folders[2] = {-1, -1};
+    size_t index = 0;
+    for (size_t i = 0; i < t->count && rc != MERIT_ENOMEM; i++) {
         const json_t *rec = t->records[i];
         if (strcmp(rec_type(rec), "input") != 0)
             continue;
         const char *rel = rec_str(rec, "path"), *want = rec_str(rec, "sha256");
-        if (rel == NULL || want == NULL)
-            return diverged(ctx, t->path, i + 1, "input record without path or sha256");
-        char hex[65], *display = NULL;
-        int one = hash_input(ctx, dir, rel, hex, &display);
-        if (one < 0) {
-            free(display);
-            return one;
+        const char *not_read = rec_str(rec, "not_read");
+        bool read = want != NULL && want[0] != '\0';
+        if (rel == NULL || (h->pub.format >= 2 && read == (not_read != NULL)) ||
+            (h->pub.format < 2 && want == NULL)) {
+            rc = diverged(ctx, t->path, i + 1,
+                          "input record without a path, or without either a sha256 or the "
+                          "reason it was not read");
+            continue;
         }
-        (*checked_out)++;
-        if (one == 1)
-            rc = diverged(ctx, display ? display : rel, 0,
-                          "missing: the trail records it with sha256 %s", want);
-        else if (strcmp(hex, want) != 0)
-            rc = diverged(ctx, display ? display : rel, 0,
-                          "changed since the trail was written: recorded sha256 %s, now %s", want,
-                          hex);
-        free(display);
+        /* only what a ranking could have read: never a file elsewhere, so
+         * that a trail cannot make replay tell anything of other files */
+        if (!input_name_ok(rel, index++)) {
+            rc = diverged(ctx, t->path, i + 1,
+                          "input record names '%s', which is not where a call keeps %s: not "
+                          "read",
+                          rel,
+                          index == 1   ? "its call file (call.xml, or a name in the folder)"
+                          : index == 2 ? "its rubric (a shipped name, or a path inside the "
+                                         "call folder without '..')"
+                                       : "proposals and reviews (proposals/NAME.xml, "
+                                         "reviews/NAME.xml)");
+            continue;
+        }
+        if (not_read != NULL && merit__unread_from_name(not_read) < 0) {
+            rc = diverged(ctx, t->path, i + 1, "input record gives an unknown reason '%s'",
+                          not_read);
+            continue;
+        }
+        char *path = strncmp(rel, "shipped:", 8) == 0 ? merit__strdup(rel)
+                                                      : merit__sprintf("%s/%s", dir, rel);
+        if (path == NULL) {
+            rc = merit__oom(ctx);
+            break;
+        }
+        struct found now;
+        int one = find_input(ctx, quiet, root, folders, rel, path, &now);
+        if (one == 0) {
+            (*checked_out)++;
+            one = compare_input(ctx, path, want, not_read, &now);
+        }
+        if (one != 0)
+            rc = one;
+        free(path);
     }
+    merit_ctx_free(quiet);
+    if (rc == MERIT_ENOMEM)
+        return rc;
     const char **known = merit__malloc((t->count + 1) * sizeof(*known));
     if (known == NULL)
         return merit__oom(ctx);
@@ -778,9 +1211,9 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, 
         if (strcmp(rec_type(t->records[i]), "input") == 0 && rec_str(t->records[i], "path"))
             known[nknown++] = rec_str(t->records[i], "path");
     qsort(known, nknown, sizeof(*known), compare_strings);
-    static const char *const folders[] = {"proposals", "reviews"};
+    static const char *const folders_[] = {"proposals", "reviews"};
     for (int f = 0; f < 2; f++) {
-        int one = extra_inputs(ctx, known, nknown, dir, folders[f]);
+        int one = extra_inputs(ctx, root, known, nknown, dir, folders_[f]);
         if (one == MERIT_ENOMEM) {
             rc = one;
             break;
@@ -792,11 +1225,43 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const char *dir, 
     return rc;
 }
 
+/* The recorded inputs must be the files the call, loaded again, reads, in
+ * the same order: a trail cannot name a file for its hash while the
+ * ranking read another. Run only when every recorded input matched. */
+static int check_input_list(merit_ctx *ctx, const struct trail *t, const merit_call *call)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        const json_t *rec = t->records[i];
+        if (strcmp(rec_type(rec), "input") != 0)
+            continue;
+        const char *rel = rec_str(rec, "path");
+        if (k >= call->file_count)
+            return diverged(ctx, t->path, i + 1,
+                            "the trail records input '%s', which the call as loaded now does not "
+                            "read",
+                            rel);
+        if (strcmp(rel, call->files[k].relpath) != 0)
+            return diverged(ctx, t->path, i + 1,
+                            "the trail records input '%s' here, where the call as loaded now "
+                            "reads '%s'",
+                            rel, call->files[k].relpath);
+        k++;
+    }
+    if (k < call->file_count)
+        return diverged(ctx, t->path, 0,
+                        "the call as loaded now reads '%s', which the trail does not record",
+                        call->files[k].relpath);
+    return 0;
+}
+
+/* --- the steps --------------------------------------------------------------- */
+
 /* A short description of a step: "aggregate (proposal P03, criterion approach)". */
 static void describe(const json_t *rec, char *buf, size_t size)
 {
     static const char *const keys[] = {"proposal", "reviewer", "criterion", "subject",
-                                       "rule",     "above",    "below"};
+                                       "rule",     "above",    "below",     "what"};
     size_t o = (size_t)snprintf(buf, size, "%s", rec_type(rec));
     const char *sep = " (";
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && o < size; k++) {
@@ -810,14 +1275,21 @@ static void describe(const json_t *rec, char *buf, size_t size)
         snprintf(buf + o, size - o, ")");
 }
 
+/* A number as the trail writes it: {"exact": ..., "shown": ...}. */
+static bool is_number(const json_t *v)
+{
+    return json_is_object(v) && json_object_size(v) == 2 &&
+           json_is_string(json_object_get(v, "exact")) &&
+           json_is_string(json_object_get(v, "shown"));
+}
+
 /* A value as text for a message: numbers by their exact value. */
 static char *show(const json_t *v)
 {
     if (v == NULL)
         return merit__strdup("(absent)");
-    const json_t *exact = json_is_object(v) ? json_object_get(v, "exact") : NULL;
-    if (json_is_string(exact))
-        return merit__strdup(json_string_value(exact));
+    if (is_number(v))
+        return merit__strdup(json_string_value(json_object_get(v, "exact")));
     if (json_is_string(v))
         return merit__strdup(json_string_value(v));
     char *s =
@@ -825,9 +1297,49 @@ static char *show(const json_t *v)
     return s ? s : merit__strdup("?");
 }
 
-/* Compares a recorded step with the recomputed one, key by key. */
-static int compare_step(merit_ctx *ctx, const struct trail *t, size_t line, json_t *recorded,
-                        json_t *fresh)
+/* The first place where a (recorded) and b (recomputed) differ, as a path
+ * below the key ("order[3].status"); *da and *db get the values there (NULL
+ * where absent). Numbers are compared whole. False when they are equal. */
+static bool first_difference(const json_t *a, const json_t *b, char *path, size_t size,
+                             const json_t **da, const json_t **db)
+{
+    if (a != NULL && b != NULL && json_equal((json_t *)(uintptr_t)a, (json_t *)(uintptr_t)b))
+        return false;
+    size_t used = strlen(path);
+    if (json_is_array(a) && json_is_array(b)) {
+        size_t na = json_array_size(a), nb = json_array_size(b);
+        for (size_t i = 0; i < na && i < nb; i++) {
+            snprintf(path + used, size - used, "[%zu]", i);
+            if (first_difference(json_array_get(a, i), json_array_get(b, i), path, size, da, db))
+                return true;
+        }
+        path[used] = '\0';
+    } else if (json_is_object(a) && json_is_object(b) && !is_number(a) && !is_number(b)) {
+        const char *key;
+        const json_t *value;
+        json_object_foreach((json_t *)(uintptr_t)b, key, value)
+        {
+            snprintf(path + used, size - used, ".%s", key);
+            if (first_difference(json_object_get(a, key), value, path, size, da, db))
+                return true;
+        }
+        json_object_foreach((json_t *)(uintptr_t)a, key, value)
+        {
+            snprintf(path + used, size - used, ".%s", key);
+            if (json_object_get(b, key) == NULL)
+                return *da = value, *db = NULL, true;
+        }
+        path[used] = '\0';
+    }
+    *da = a;
+    *db = b;
+    return true;
+}
+
+/* Compares a recorded step with the recomputed one, key by key, and names
+ * the first difference as precisely as it can. */
+static int compare_step(merit_ctx *ctx, const struct trail *t, const struct header *h, size_t line,
+                        json_t *recorded, json_t *fresh)
 {
     char what[256], was[256];
     describe(fresh, what, sizeof(what));
@@ -838,30 +1350,49 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, size_t line, json
                         was, what);
     const char *key;
     json_t *value;
+    char where[256];
+    const json_t *a = NULL, *b = NULL;
+    bool differs = false;
     json_object_foreach(fresh, key, value)
     {
-        json_t *old = json_object_get(recorded, key);
-        if (old != NULL && json_equal(old, value))
-            continue;
-        char *a = show(old), *b = show(value);
-        int rc =
-            diverged(ctx, t->path, line, "step %zu, %s, diverged: recorded %s %s, recomputed %s",
-                     line, what, key, a ? a : "?", b ? b : "?");
-        free(a);
-        free(b);
-        return rc;
+        snprintf(where, sizeof(where), "%s", key);
+        if ((differs = first_difference(json_object_get(recorded, key), value, where, sizeof(where),
+                                        &a, &b)))
+            break;
     }
-    json_object_foreach(recorded, key, value)
-    {
-        if (strcmp(key, "seq") == 0 || strcmp(key, "prev") == 0)
-            continue;
-        if (json_object_get(fresh, key) == NULL)
-            return diverged(ctx, t->path, line,
-                            "step %zu, %s, diverged: the trail records '%s', which the "
-                            "recomputed step does not have",
-                            line, what, key);
+    if (!differs) {
+        json_object_foreach(recorded, key, value)
+        {
+            if (strcmp(key, "seq") == 0 || strcmp(key, "prev") == 0)
+                continue;
+            if (json_object_get(fresh, key) == NULL)
+                return diverged(ctx, t->path, line,
+                                "step %zu, %s, diverged: the trail records '%s', which the "
+                                "recomputed step does not have",
+                                line, what, key);
+        }
+        return 0;
     }
-    return 0;
+    if (is_number(a) && is_number(b) &&
+        json_equal(json_object_get(a, "exact"), json_object_get(b, "exact")))
+        /* the same number shown otherwise: the places, or the text, was
+         * edited (the header's places are what the recomputation shows) */
+        return diverged(ctx, t->path, line,
+                        "step %zu, %s, diverged: recorded %s shown \"%s\", recomputed \"%s\" "
+                        "with the places in the header (%u); the exact values agree (%s)",
+                        line, what, where, json_string_value(json_object_get(a, "shown")),
+                        json_string_value(json_object_get(b, "shown")), h->pub.info.places,
+                        json_string_value(json_object_get(a, "exact")));
+    if (json_is_array(a) && json_is_array(b))
+        return diverged(ctx, t->path, line,
+                        "step %zu, %s, diverged: recorded %s has %zu entries, recomputed %zu", line,
+                        what, where, json_array_size(a), json_array_size(b));
+    char *x = show(a), *y = show(b);
+    int rc = diverged(ctx, t->path, line, "step %zu, %s, diverged: recorded %s %s, recomputed %s",
+                      line, what, where, x ? x : "?", y ? y : "?");
+    free(x);
+    free(y);
+    return rc;
 }
 
 static bool is_step(const char *type)
@@ -870,116 +1401,113 @@ static bool is_step(const char *type)
            strcmp(type, "report") != 0 && strcmp(type, "end") != 0;
 }
 
+static int compare_steps(merit_ctx *ctx, const struct trail *t, const struct header *h,
+                         json_t *fresh, size_t *steps)
+{
+    size_t f = 0, n = json_array_size(fresh);
+    for (size_t i = 0; i < t->count; i++) {
+        json_t *rec = t->records[i];
+        if (!is_step(rec_type(rec)))
+            continue;
+        while (f < n && !is_step(rec_type(json_array_get(fresh, f))))
+            f++;
+        if (f == n)
+            return diverged(ctx, t->path, i + 1, "step %zu, %s: the recomputation has no such step",
+                            i + 1, rec_type(rec));
+        int rc = compare_step(ctx, t, h, i + 1, rec, json_array_get(fresh, f));
+        if (rc != 0)
+            return rc;
+        (*steps)++;
+        f++;
+    }
+    for (; f < n; f++)
+        if (is_step(rec_type(json_array_get(fresh, f)))) {
+            char what[256];
+            describe(json_array_get(fresh, f), what, sizeof(what));
+            return diverged(ctx, t->path, t->count,
+                            "the recomputation has a step the trail lacks: %s", what);
+        }
+    return 0;
+}
+
+/* --- the reports ---------------------------------------------------------------- */
+
+/* Reports lie wherever the user wrote them, outside the call folder too,
+ * so a forged trail could name any file: replay says only whether a
+ * report matches its recorded hash, never the hash of a file that does not
+ * (which would tell something of any file), and reads regular files only. */
 static int check_reports(merit_ctx *ctx, const struct trail *t, size_t *count)
 {
     int rc = 0;
-    for (size_t i = 0; i < t->count; i++) {
+    merit_ctx *quiet = merit_ctx_new();
+    if (quiet == NULL)
+        return merit__oom(ctx);
+    merit_limits any = {.max_file_bytes = INT64_MAX};
+    merit_ctx_set_limits(quiet, &any);
+    for (size_t i = 0; i < t->count && rc != MERIT_ENOMEM; i++) {
         const json_t *rec = t->records[i];
         if (strcmp(rec_type(rec), "report") != 0)
             continue;
         const char *path = rec_str(rec, "path"), *want = rec_str(rec, "sha256");
         if (path == NULL || want == NULL || strcmp(path, "-") == 0)
             continue;
-        char hex[65], *display = NULL;
-        int one = hash_input(ctx, ".", path, hex, &display);
-        free(display);
-        if (one < 0)
-            return one;
-        if (one == 1) {
+        unsigned char digest[32];
+        char hex[65];
+        uint64_t bytes;
+        merit_unread why;
+        merit_ctx_clear_diags(quiet);
+        int one = merit__xml_hash_file(quiet, path, false, digest, &bytes, &why);
+        if (one == MERIT_ENOMEM || merit_ctx_out_of_memory(quiet)) {
+            rc = merit__oom(ctx);
+            break;
+        }
+        if (one != 0) {
             merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, path, 0, 0,
-                        "report not found, not checked");
+                        why == MERIT_UNREAD_MISSING ? "report not found, not checked"
+                                                    : "report not checked: it %s",
+                        why == MERIT_UNREAD_NOT_REGULAR ? "is not a regular file"
+                                                        : "cannot be read");
             continue;
         }
         (*count)++;
+        merit_hex(digest, hex);
         if (strcmp(hex, want) != 0)
             rc = diverged(ctx, path, 0,
-                          "report changed since the trail was written: recorded sha256 %s, now "
-                          "%s",
-                          want, hex);
+                          "report changed since the trail was written: its sha256 is not the one "
+                          "the trail records");
     }
+    merit_ctx_free(quiet);
     return rc;
 }
 
-int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
-                 merit_replay_summary *summary)
+/* --- replay ------------------------------------------------------------------ */
+
+/* Loads and ranks the call again with the recorded settings, on a context
+ * of its own: with keep-going, the problems it meets again are steps to
+ * compare (the "rejected" records), not problems of the replay. */
+static int recompute(merit_ctx *ctx, const struct trail *t, const struct header *h, const char *dir,
+                     merit_call **call_out, merit_result **res_out)
 {
-    memset(summary, 0, sizeof(*summary));
-    struct trail t = {trail_path, NULL, NULL, 0};
-    merit_call *call = NULL;
-    merit_result *res = NULL;
-    json_t *fresh = NULL;
-    int rc = read_trail(ctx, trail_path, &t);
-    if (rc != 0)
-        goto done;
-    summary->records = t.count;
-    if (t.count == 0) {
-        rc = diverged(ctx, trail_path, 0, "empty: not a merit audit trail");
-        goto done;
-    }
-    rc = check_chain(ctx, &t);
-    if (rc != 0)
-        goto done;
-
-    const json_t *head = t.records[0];
-    const json_t *format = json_object_get(head, "format");
-    const json_t *maths = json_object_get(head, "maths");
-    const char *version = rec_str(head, "merit");
-    if (strcmp(rec_type(head), "merit-audit") != 0 || !json_is_integer(format) ||
-        !json_is_integer(maths)) {
-        rc = diverged(ctx, trail_path, 1, "not a merit audit trail header");
-        goto done;
-    }
-    if (json_integer_value(format) != MERIT_AUDIT_FORMAT) {
-        rc = diverged(ctx, trail_path, 1,
-                      "trail format %lld was written by merit %s; this merit %s reads format %d",
-                      (long long)json_integer_value(format), version ? version : "?",
-                      merit_version(), MERIT_AUDIT_FORMAT);
-        goto done;
-    }
-    if (json_integer_value(maths) != MERIT_MATHS_VERSION) {
-        rc = diverged(ctx, trail_path, 1,
-                      "the trail was written by merit %s with scoring maths version %lld; this "
-                      "merit %s implements version %d, so its numbers may differ by design: "
-                      "this is not tampering; replay with merit %s",
-                      version ? version : "?", (long long)json_integer_value(maths),
-                      merit_version(), MERIT_MATHS_VERSION, version ? version : "?");
-        goto done;
-    }
-    const json_t *call_rec = json_object_get(head, "call");
-    const char *dir = calldir ? calldir : json_string_value(json_object_get(call_rec, "dir"));
-    const json_t *options = json_object_get(head, "options");
-    const char *method = json_string_value(json_object_get(options, "method"));
-    const json_t *places = json_object_get(options, "places");
-    if (dir == NULL || method == NULL || !json_is_integer(places)) {
-        rc = diverged(ctx, trail_path, 1, "the header lacks the call folder or the options");
-        goto done;
-    }
-
-    int inputs_rc = check_inputs(ctx, &t, dir, &summary->inputs);
-    if (inputs_rc == MERIT_ENOMEM) {
-        rc = inputs_rc;
-        goto done;
-    }
-
-    merit_rank_options ropt = {true, MERIT_METHOD_MEAN};
-    if (merit_method_from_name(method, &ropt.method) != 0) {
-        rc = diverged(ctx, trail_path, 1, "unknown method '%s' in the header", method);
-        goto done;
-    }
-    /* the recomputation has a context of its own: with keep-going, the
-     * problems it meets again are steps to compare (the "rejected"
-     * records), not problems of the replay */
-    bool keep_going = json_is_true(json_object_get(options, "keep_going"));
     merit_ctx *sub = merit_ctx_new();
-    if (sub == NULL) {
-        rc = merit__oom(ctx);
-        goto done;
-    }
-    merit_ctx_set_keep_going(sub, keep_going);
+    if (sub == NULL)
+        return merit__oom(ctx);
+    merit_ctx_set_limits(sub, &h->pub.limits);
+    merit_ctx_set_keep_going(sub, h->pub.info.keep_going);
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
-    rc = merit_call_load(sub, dir, &call);
+    merit_ctx_set_threads(sub, ctx->threads);
+    merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
+    /* a call file given by another name than call.xml is loaded by it */
+    char *path = NULL;
+    if (h->pub.call_file != NULL && strcmp(h->pub.call_file, "call.xml") != 0 &&
+        input_name_ok(h->pub.call_file, 0) &&
+        (path = merit__sprintf("%s/%s", dir, h->pub.call_file)) == NULL) {
+        merit_ctx_free(sub);
+        return merit__oom(ctx);
+    }
+    int rc = merit_call_load(sub, path != NULL ? path : dir, call_out);
+    free(path);
     if (rc == 0)
-        rc = merit_call_rank(sub, call, &ropt, &res);
+        rc = merit_call_rank(sub, *call_out, &ropt, res_out);
     if (rc != 0) {
         for (size_t i = 0; i < merit_ctx_diag_count(sub); i++) {
             const merit_diag *d = merit_ctx_diag(sub, i);
@@ -989,45 +1517,110 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
             merit__oom(ctx);
         merit_ctx_free(sub);
         if (rc != MERIT_ENOMEM)
-            rc = diverged(ctx, trail_path, 0,
+            rc = diverged(ctx, t->path, 0,
                           "the call cannot be recomputed from the inputs as they are now");
-        goto done;
+        return rc;
     }
     merit_ctx_free(sub);
-    merit_audit_info info = {0};
-    info.places = (unsigned)json_integer_value(places);
-    info.method_overridden = true;
-    info.keep_going = keep_going;
-    rc = build_records(ctx, res, &info, &fresh);
+    /* a method the header says came from the rubric must be the rubric's */
+    if (!h->pub.info.method_overridden && (*res_out)->method != h->pub.method)
+        return diverged(ctx, t->path, 1,
+                        "the header records method '%s' from the rubric, but the method of the "
+                        "rubric is '%s'",
+                        merit_method_name(h->pub.method), merit_method_name((*res_out)->method));
+    return 0;
+}
+
+/* Says when the trail was written by another build (a note, not a
+ * divergence: the maths version is the same). */
+static void note_other_build(merit_ctx *ctx, const struct trail *t, const struct header *h)
+{
+    const char *v = h->pub.merit ? h->pub.merit : "?", *b = h->pub.build ? h->pub.build : "?";
+    if (strcmp(v, merit_version()) != 0 || strcmp(b, merit_build_id()) != 0)
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, t->path, 1, 0,
+                    "the trail was written by merit %s (build %s), this is merit %s (build %s): "
+                    "the scoring maths is the same version, so every step must reproduce",
+                    v, b, merit_version(), merit_build_id());
+}
+
+int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay_options *options,
+                      merit_replay_summary *summary)
+{
+    memset(summary, 0, sizeof(*summary));
+    merit_replay_options none = {0};
+    if (options == NULL)
+        options = &none;
+    struct trail t = {trail_path, NULL, NULL, 0};
+    struct header h;
+    memset(&h, 0, sizeof(h));
+    struct merit_root root = {0};
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    json_t *fresh = NULL;
+    int rc = read_trail(ctx, trail_path, &t);
     if (rc != 0)
         goto done;
-    /* compare step records in order, skipping header, inputs and reports */
-    size_t f = 0, n = json_array_size(fresh);
-    int steps_rc = 0;
-    for (size_t i = 0; i < t.count && steps_rc == 0; i++) {
-        json_t *rec = t.records[i];
-        if (!is_step(rec_type(rec)))
-            continue;
-        while (f < n && !is_step(rec_type(json_array_get(fresh, f))))
-            f++;
-        if (f == n) {
-            steps_rc =
-                diverged(ctx, trail_path, i + 1, "step %zu, %s: the recomputation has no such step",
-                         i + 1, rec_type(rec));
-            break;
+    summary->records = t.count;
+    rc = check_chain(ctx, &t);
+    if (rc == 0)
+        rc = read_header(ctx, &t, &h);
+    if (rc != 0)
+        goto done;
+    note_other_build(ctx, &t, &h);
+    if (options->check != NULL) {
+        char *why = options->check(options->check_user, &h.pub);
+        merit_limits_fill(&h.pub.limits);
+        if (why != NULL) {
+            rc = diverged(ctx, trail_path, 1, "the header does not hold together: %s", why);
+            free(why);
+            goto done;
         }
-        steps_rc = compare_step(ctx, &t, i + 1, rec, json_array_get(fresh, f));
-        summary->steps++;
-        f++;
     }
-    while (steps_rc == 0 && f < n) {
-        if (is_step(rec_type(json_array_get(fresh, f)))) {
-            char what[256];
-            describe(json_array_get(fresh, f), what, sizeof(what));
-            steps_rc = diverged(ctx, trail_path, t.count,
-                                "the recomputation has a step the trail lacks: %s", what);
-        }
-        f++;
+    if (h.pub.format < 2)
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, trail_path, 1, 0,
+                    "the trail is of format %d, which does not record the limits: the "
+                    "recomputation uses %s",
+                    h.pub.format,
+                    options->check != NULL ? "those its command line sets (defaults elsewhere)"
+                                           : "the defaults");
+
+    const char *dir = options->calldir ? options->calldir : h.pub.call_dir;
+    struct stat dir_st;
+    if (options->calldir == NULL && stat(dir, &dir_st) != 0) {
+        /* said once, not as every input missing */
+        rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, trail_path, 1, 0,
+                         "the call folder the trail records, '%s', is not there (it was moved, "
+                         "or this is another folder): name it after the trail, merit replay "
+                         "TRAIL CALLDIR",
+                         dir);
+        goto done;
+    }
+    rc = merit__root_init(ctx, dir, &root);
+    if (rc != 0)
+        goto done;
+    int inputs_rc = check_inputs(ctx, &t, &h, dir, &root, &summary->inputs);
+    if (inputs_rc == MERIT_ENOMEM) {
+        rc = inputs_rc;
+        goto done;
+    }
+    rc = recompute(ctx, &t, &h, dir, &call, &res);
+    if (rc != 0)
+        goto done;
+    if (inputs_rc == 0) {
+        rc = check_input_list(ctx, &t, call);
+        if (rc != 0)
+            goto done;
+    }
+    merit_audit_info info = h.pub.info;
+    info.reports = NULL;
+    info.report_count = 0;
+    rc = build_records(ctx, res, &info, h.pub.format, &fresh);
+    if (rc != 0)
+        goto done;
+    int steps_rc = compare_steps(ctx, &t, &h, fresh, &summary->steps);
+    if (steps_rc == MERIT_ENOMEM) {
+        rc = steps_rc;
+        goto done;
     }
     int reports_rc = check_reports(ctx, &t, &summary->reports);
     if (reports_rc == MERIT_ENOMEM)
@@ -1038,6 +1631,15 @@ done:
     json_decref(fresh);
     merit_result_free(res);
     merit_call_free(call);
+    merit__root_release(&root);
+    header_release(&h);
     trail_release(&t);
     return rc;
+}
+
+int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
+                 merit_replay_summary *summary)
+{
+    merit_replay_options options = {.calldir = calldir};
+    return merit_replay_with(ctx, trail_path, &options, summary);
 }

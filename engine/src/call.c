@@ -5,8 +5,10 @@
  * every criterion scored or explained, conflicts. All problems of a run are
  * collected before giving up.
  */
+#define _DEFAULT_SOURCE /* realpath, and d_type in a directory entry */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "merit/escape.h"
 #include "merit/number.h"
 #include "proposal.h"
 #include "rubric.h"
@@ -33,6 +36,7 @@ struct raw_call_conflict {
 struct loader {
     merit_ctx *ctx;
     merit_call *call;
+    const struct merit_root *root; /* the call folder, resolved: links must stay in it */
     size_t file_cap;
     size_t proposal_cap;
     struct merit_raw_sheet *sheets;
@@ -145,7 +149,10 @@ static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, siz
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     r->what = merit__strdup(buf);
-    r->reason = merit__strdup(reason);
+    /* a diagnostic's message is escaped already; merit's own fallback is
+     * escaped here, so that every reason is as safe to print */
+    r->reason =
+        reason == fallback ? merit_escape(fallback, MERIT_ESCAPE_PROSE) : merit__strdup(reason);
     if (r->what == NULL || r->reason == NULL) {
         free(r->what);
         free(r->reason);
@@ -215,20 +222,112 @@ static void record_stream(struct loader *L, const struct merit_xml_stream *s)
     merit_file *f = &L->call->files[L->call->file_count - 1];
     f->bytes = s->bytes;
     f->hashed = s->hashed;
+    f->unread = s->hashed ? MERIT_READ : s->unread;
     memcpy(f->sha256, s->sha256, sizeof(f->sha256));
+}
+
+/* --- links ------------------------------------------------------------------ */
+
+/* A call is self-contained: merit follows a link in it only when the link
+ * resolves inside the call folder (docs/formats.md, "A call is a folder").
+ * The folder is resolved once; a file costs nothing unless it is a link
+ * (readdir says which), so a call of 50,000 files is not stat'ed twice. */
+
+/* Whether realpath's failure means the path cannot be read at all (then
+ * reading it will say why, as for a dangling link) rather than that it
+ * cannot be checked (a name too long to resolve: then open could still
+ * follow it). */
+static bool unreadable_anyway(int e)
+{
+    return e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES;
+}
+
+int merit__root_init(merit_ctx *ctx, const char *dir, struct merit_root *root)
+{
+    char buf[PATH_MAX];
+    root->real = NULL;
+    root->len = 0;
+    root->unresolved = 0;
+    if (realpath(dir, buf) == NULL) {
+        /* no such folder: reading it will say so; a folder that cannot be
+         * resolved cannot hold a link merit could check */
+        if (!unreadable_anyway(errno))
+            root->unresolved = errno;
+        return 0;
+    }
+    if ((root->real = merit__strdup(buf)) == NULL)
+        return merit__oom(ctx);
+    root->len = strlen(buf);
+    /* "/" holds everything; "/calls/x" holds "/calls/x/..." */
+    if (root->len == 1)
+        root->len = 0;
+    return 0;
+}
+
+void merit__root_release(struct merit_root *root)
+{
+    free(root->real);
+    root->real = NULL;
+}
+
+int merit__root_check(merit_ctx *ctx, const struct merit_root *root, const char *path,
+                      enum merit_place_hint hint)
+{
+    if ((root->real == NULL && root->unresolved == 0) || hint == MERIT_PLACE_PLAIN)
+        return 0;
+    if (hint == MERIT_PLACE_UNKNOWN) {
+        struct stat st;
+        if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+            return 0; /* not a link, or not there: reading it will say so */
+    }
+    char buf[PATH_MAX];
+    int e = root->unresolved;
+    if (e == 0 && realpath(path, buf) == NULL) {
+        if (unreadable_anyway(errno))
+            return 0; /* a dangling link, a loop: reading it will say so */
+        e = errno;
+    }
+    if (e == 0 && strncmp(buf, root->real, root->len) == 0 &&
+        (buf[root->len] == '/' || buf[root->len] == '\0'))
+        return 0;
+    if (ctx != NULL) {
+        merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                    "leads out of the call folder through a link: a call is self-contained, so "
+                    "merit follows links only within its folder");
+        if (e == 0)
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                        "it leads to '%s'", buf);
+        else
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                        "where it leads cannot be resolved (%s), so it is not followed",
+                        strerror(e));
+    }
+    return 1;
 }
 
 /* Lists the *.xml names in dir, sorted bytewise so that the order of a
  * directory listing never matters. Hidden files are skipped. */
-static int compare_names(const void *a, const void *b)
+struct entry {
+    char *name;
+    enum merit_place_hint hint; /* what readdir says: a link, not one, or unknown */
+};
+
+static int compare_entries(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-static int list_xml(struct loader *L, const char *dir, const char *display, char ***names_out,
-                    size_t *count_out)
+static void free_entries(struct entry *entries, size_t count)
 {
-    *names_out = NULL;
+    for (size_t i = 0; i < count; i++)
+        free(entries[i].name);
+    free(entries);
+}
+
+static int list_xml(struct loader *L, const char *dir, const char *display,
+                    struct entry **entries_out, size_t *count_out)
+{
+    *entries_out = NULL;
     *count_out = 0;
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -242,7 +341,7 @@ static int list_xml(struct loader *L, const char *dir, const char *display, char
         return merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, display, 0, 0,
                            "cannot read folder: %s", strerror(e));
     }
-    char **names = NULL;
+    struct entry *entries = NULL;
     size_t count = 0, cap = 0;
     struct dirent *ent;
     int rc = 0;
@@ -251,32 +350,26 @@ static int list_xml(struct loader *L, const char *dir, const char *display, char
         size_t len = strlen(n);
         if (n[0] == '.' || len < 5 || strcmp(n + len - 4, ".xml") != 0)
             continue;
-        if (merit__grow((void **)&names, &cap, count, sizeof(*names)) != 0 ||
-            (names[count] = merit__strdup(n)) == NULL) {
+        if (merit__grow((void **)&entries, &cap, count, sizeof(*entries)) != 0 ||
+            (entries[count].name = merit__strdup(n)) == NULL) {
             rc = merit__oom(L->ctx);
             break;
         }
+        entries[count].hint = ent->d_type == DT_LNK       ? MERIT_PLACE_LINK
+                              : ent->d_type == DT_UNKNOWN ? MERIT_PLACE_UNKNOWN
+                                                          : MERIT_PLACE_PLAIN;
         count++;
     }
     closedir(d);
     if (rc != 0) {
-        for (size_t i = 0; i < count; i++)
-            free(names[i]);
-        free(names);
+        free_entries(entries, count);
         return rc;
     }
     if (count > 0)
-        qsort(names, count, sizeof(*names), compare_names);
-    *names_out = names;
+        qsort(entries, count, sizeof(*entries), compare_entries);
+    *entries_out = entries;
     *count_out = count;
     return 0;
-}
-
-static void free_names(char **names, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
 }
 
 /* --- call.xml ------------------------------------------------------------- */
@@ -470,22 +563,62 @@ static void forget_since(struct loader *L, size_t proposals, size_t sheets, size
  * record handed to `add` as soon as it is read. A file that is not
  * well-formed or not valid counts for nothing, even the records read
  * before its first error. */
+/* A file whose name is not UTF-8 is not read: the reports and the audit
+ * trail are UTF-8 text, and a name they cannot hold exactly could not be
+ * replayed. It is an invalid input of its own (keep-going leaves it out and
+ * lists it by its escaped name). */
+static int refuse_name(struct loader *L, const char *dir, const char *sub, const char *name)
+{
+    char *path = path_join(dir, name);
+    char *rel = merit__sprintf("%s/%s", sub, name);
+    char *shown = rel != NULL ? merit_escape(rel, 0) : NULL;
+    int rc = MERIT_ENOMEM;
+    if (path != NULL && shown != NULL) {
+        size_t mark = merit_ctx_diag_count(L->ctx);
+        rc = merit__diag(L->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
+                         "the file name is not valid UTF-8: merit's reports and audit trail "
+                         "could not name it exactly; rename the file");
+        L->failed = true;
+        if (L->ctx->keep_going) {
+            merit_loc nowhere = {NULL, 0, 0};
+            int r = reject(L, MERIT_REJECTED_FILE, nowhere, mark, "invalid", "%s", shown);
+            if (r != 0)
+                rc = r;
+        }
+    }
+    free(path);
+    free(rel);
+    free(shown);
+    return rc == MERIT_ENOMEM ? merit__oom(L->ctx) : rc;
+}
+
 static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind,
                        merit_xml_record_fn add)
 {
     char *dir = path_join(L->call->dir, sub);
     if (dir == NULL)
         return merit__oom(L->ctx);
-    char **names;
+    struct entry *names;
     size_t count;
-    int rc = list_xml(L, dir, dir, &names, &count);
+    /* the folder itself may be a link: within the call folder only */
+    int rc = merit__root_check(L->ctx, L->root, dir, MERIT_PLACE_UNKNOWN);
+    if (rc == 1)
+        rc = MERIT_EINVALID;
+    if (rc == 0)
+        rc = list_xml(L, dir, dir, &names, &count);
     if (rc != 0) {
         free(dir);
         return rc;
     }
     for (size_t i = 0; i < count && rc != MERIT_ENOMEM; i++) {
-        char *path = path_join(dir, names[i]);
-        char *rel = merit__sprintf("%s/%s", sub, names[i]);
+        if (!merit_utf8_valid(names[i].name, strlen(names[i].name))) {
+            int one = refuse_name(L, dir, sub, names[i].name);
+            if (one != 0 && (one == MERIT_ENOMEM || rc == 0))
+                rc = one;
+            continue;
+        }
+        char *path = path_join(dir, names[i].name);
+        char *rel = merit__sprintf("%s/%s", sub, names[i].name);
         const char *display = path && rel ? add_file(L, path, rel) : NULL;
         free(path);
         free(rel);
@@ -497,7 +630,13 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         size_t proposals = L->call->proposal_count, sheets = L->sheet_count;
         size_t rejected = L->call->rejected_count, rejected_ids = L->rejected_id_count;
         struct merit_xml_stream s = {.kind = kind, .on_record = add, .user = L};
-        int one = merit__xml_stream_file(L->ctx, display, &s);
+        int one = merit__root_check(L->ctx, L->root, display, names[i].hint);
+        if (one == 1) {
+            s.unread = MERIT_UNREAD_LINK_OUTSIDE; /* refused unread */
+            one = MERIT_EINVALID;
+        } else if (one == 0) {
+            one = merit__xml_stream_file(L->ctx, display, &s);
+        }
         record_stream(L, &s);
         if (!s.file_ok && one != MERIT_ENOMEM) {
             forget_since(L, proposals, sheets, rejected, rejected_ids);
@@ -522,7 +661,7 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
     if (count == 0)
         merit__diag(L->ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_INVALID, dir, 0, 0,
                     "no .xml files in this folder");
-    free_names(names, count);
+    free_entries(names, count);
     free(dir);
     return rc;
 }
@@ -615,6 +754,7 @@ static int load_records(struct loader *L, int *sheets_rc)
         job->scratch.dir = L->call->dir;
         job->scratch.rubric = L->call->rubric;
         job->L.call = &job->scratch;
+        job->L.root = L->root;
         job->L.ctx = merit__ctx_fork(L->ctx);
     }
     pthread_t thread;
@@ -1000,6 +1140,14 @@ static int resolve_sheets(struct loader *L)
 
 /* --- entry point ----------------------------------------------------------- */
 
+bool merit__href_inside(const char *href)
+{
+    bool outside = href[0] == '/';
+    for (const char *p = href; *p && !outside; p = strchr(p, '/') ? strchr(p, '/') + 1 : "")
+        outside = strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
+    return !outside;
+}
+
 static int load_rubric(struct loader *L, const char *name, const char *href, merit_loc loc)
 {
     merit_ctx *ctx = L->ctx;
@@ -1027,10 +1175,7 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
     /* a call is self-contained: its rubric lies inside its folder, so that
      * the folder alone can be replayed, and a call cannot make merit read
      * any other file on the machine */
-    bool outside = href[0] == '/';
-    for (const char *p = href; *p && !outside; p = strchr(p, '/') ? strchr(p, '/') + 1 : "")
-        outside = strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
-    if (outside)
+    if (!merit__href_inside(href))
         return merit__error_at(ctx, loc,
                                "rubric '%s' lies outside the call folder: name a file inside it "
                                "(a relative path without '..') or a shipped rubric",
@@ -1040,8 +1185,16 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
     free(path);
     if (display == NULL)
         return merit__oom(ctx);
+    /* any folder on its way may be a link */
+    int rc = merit__root_check(ctx, L->root, display, MERIT_PLACE_PATH);
+    if (rc != 0) {
+        L->call->files[L->call->file_count - 1].unread = MERIT_UNREAD_LINK_OUTSIDE;
+        if (rc == 1)
+            merit__note_at(ctx, loc, "the call names its rubric here");
+        return rc == 1 ? MERIT_EINVALID : rc;
+    }
     struct merit_xml_stream s;
-    int rc = merit__rubric_read(ctx, display, NULL, 0, display, &L->call->rubric, &s);
+    rc = merit__rubric_read(ctx, display, NULL, 0, display, &L->call->rubric, &s);
     if (rc != 0 && rc != MERIT_ENOMEM && s.bytes == 0)
         merit__note_at(ctx, loc, "the call names its rubric here"); /* it could not be read */
     record_stream(L, &s);
@@ -1060,9 +1213,13 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
     int rc = 0;
     char *rubric_name = NULL, *rubric_href = NULL;
     merit_loc rubric_loc = {0};
+    struct merit_root root = {0};
 
     struct stat st = {0};
     char *call_path;
+    /* the call file's name in its folder, as the audit trail records it:
+     * call.xml, or the name of a call file given itself */
+    const char *call_name = "call.xml";
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         c->dir = merit__strdup(path);
         call_path = path_join(path, "call.xml");
@@ -1071,16 +1228,32 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         c->dir = slash ? merit__strndup(path, (size_t)(slash - path) + (slash == path))
                        : merit__strdup(".");
         call_path = merit__strdup(path);
+        const char *base = slash ? slash + 1 : path;
+        if (*base != '\0' && strcmp(base, ".") != 0 && strcmp(base, "..") != 0)
+            call_name = base;
     }
-    const char *display = c->dir && call_path ? add_file(&L, call_path, "call.xml") : NULL;
+    const char *display = c->dir && call_path ? add_file(&L, call_path, call_name) : NULL;
     free(call_path);
     if (display == NULL) {
         rc = merit__oom(ctx);
         goto done;
     }
-    if (S_ISDIR(st.st_mode) && stat(display, &st) != 0 && errno == ENOENT) {
+    /* lstat: a call.xml that is a dangling link is there, and vanished */
+    if (S_ISDIR(st.st_mode) && lstat(display, &st) != 0 && errno == ENOENT) {
         rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, c->dir, 0, 0,
                          "not a call folder: it has no call.xml");
+        goto done;
+    }
+    /* the folder as given is the root, even through a link; what is in it
+     * may lead out of it through a link only to be refused */
+    rc = merit__root_init(ctx, c->dir, &root);
+    if (rc != 0)
+        goto done;
+    L.root = &root;
+    rc = merit__root_check(ctx, &root, display, MERIT_PLACE_UNKNOWN);
+    if (rc != 0) {
+        c->files[0].unread = MERIT_UNREAD_LINK_OUTSIDE;
+        rc = rc == 1 ? MERIT_EINVALID : rc;
         goto done;
     }
     struct call_doc_args args = {&L, &rubric_name, &rubric_href, &rubric_loc};
@@ -1151,6 +1324,7 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
 done:
     free(rubric_name);
     free(rubric_href);
+    merit__root_release(&root);
     loader_release(&L);
 #ifdef __GLIBC__
     /* what the sheets' thread freed (raw sheets, parse trees) stays in that

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "merit/escape.h"
 
 merit_ctx *merit_ctx_new(void)
 {
@@ -39,18 +40,57 @@ void merit_ctx_free(merit_ctx *ctx)
     free(ctx);
 }
 
+void merit_limits_fill(merit_limits *limits)
+{
+#define OR(field, value) limits->field = limits->field ? limits->field : (value)
+    OR(max_file_bytes, MERIT_DEFAULT_MAX_FILE_BYTES);
+    OR(max_depth, MERIT_DEFAULT_MAX_DEPTH);
+    OR(max_proposals, MERIT_DEFAULT_MAX_PROPOSALS);
+    OR(max_reviewers, MERIT_DEFAULT_MAX_REVIEWERS);
+    OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
+    OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
+    OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
+    OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
+#undef OR
+}
+
 void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
 {
-#define OR(field, value) (limits->field ? limits->field : (value))
-    ctx->limits.max_file_bytes = OR(max_file_bytes, MERIT_DEFAULT_MAX_FILE_BYTES);
-    ctx->limits.max_depth = OR(max_depth, MERIT_DEFAULT_MAX_DEPTH);
-    ctx->limits.max_proposals = OR(max_proposals, MERIT_DEFAULT_MAX_PROPOSALS);
-    ctx->limits.max_reviewers = OR(max_reviewers, MERIT_DEFAULT_MAX_REVIEWERS);
-    ctx->limits.max_criteria = OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
-    ctx->limits.max_text_bytes = OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
-    ctx->limits.match_limit = OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
-    ctx->limits.max_diagnostics = OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
-#undef OR
+    ctx->limits = *limits;
+    merit_limits_fill(&ctx->limits);
+}
+
+static const char *const limit_names[] = {"file-size", "depth",       "proposals",
+                                          "reviewers", "criteria",    "text",
+                                          "match",     "diagnostics", NULL};
+
+const char *const *merit_limit_names(void)
+{
+    return limit_names;
+}
+
+/* The field of a limit other than file-size, by name; NULL for any other
+ * name. */
+static uint32_t *limit_field(merit_limits *limits, const char *name)
+{
+    return strcmp(name, "depth") == 0         ? &limits->max_depth
+           : strcmp(name, "proposals") == 0   ? &limits->max_proposals
+           : strcmp(name, "reviewers") == 0   ? &limits->max_reviewers
+           : strcmp(name, "criteria") == 0    ? &limits->max_criteria
+           : strcmp(name, "text") == 0        ? &limits->max_text_bytes
+           : strcmp(name, "match") == 0       ? &limits->match_limit
+           : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
+                                              : NULL;
+}
+
+uint64_t merit_limits_get(const merit_limits *limits, const char *name)
+{
+    if (name == NULL)
+        return 0;
+    if (strcmp(name, "file-size") == 0)
+        return limits->max_file_bytes;
+    const uint32_t *field = limit_field((merit_limits *)(uintptr_t)limits, name);
+    return field != NULL ? *field : 0;
 }
 
 int merit_limits_set(merit_limits *limits, const char *name, const char *value)
@@ -72,17 +112,14 @@ int merit_limits_set(merit_limits *limits, const char *name, const char *value)
         return MERIT_EUSAGE;
     v *= unit;
     if (strcmp(name, "file-size") == 0) {
+        /* no file is larger than off_t allows; a larger limit could not be
+         * recorded in an audit trail (JSON integers are signed 64-bit) */
+        if (v > INT64_MAX)
+            return MERIT_EUSAGE;
         limits->max_file_bytes = v;
         return 0;
     }
-    uint32_t *field = strcmp(name, "depth") == 0         ? &limits->max_depth
-                      : strcmp(name, "proposals") == 0   ? &limits->max_proposals
-                      : strcmp(name, "reviewers") == 0   ? &limits->max_reviewers
-                      : strcmp(name, "criteria") == 0    ? &limits->max_criteria
-                      : strcmp(name, "text") == 0        ? &limits->max_text_bytes
-                      : strcmp(name, "match") == 0       ? &limits->match_limit
-                      : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
-                                                         : NULL;
+    uint32_t *field = limit_field(limits, name);
     if (field == NULL || v > UINT32_MAX)
         return MERIT_EUSAGE;
     *field = (uint32_t)v;
@@ -125,41 +162,20 @@ int merit__oom(merit_ctx *ctx)
     return MERIT_ENOMEM;
 }
 
-/* Makes a message safe to print on a terminal: control characters and bytes
- * that are not valid UTF-8 become \xNN, and a quoted value longer than
- * MAX_QUOTED bytes keeps its start and end around "...". Returns a malloc'd
- * string. */
+/* Makes a message safe to print on a terminal: a quoted value longer than
+ * MAX_QUOTED bytes keeps its start and end around "...", then the message
+ * is escaped by the rule of merit/escape.h as prose (a tab or line break
+ * shows as a space: a message is one line). Returns a malloc'd string. */
 #define MAX_QUOTED 60
 
-static size_t utf8_sequence_length(const unsigned char *s, size_t avail)
+/* Appends s[from, to) to out at *o, without trailing newlines and spaces
+ * when trim is set. */
+static void append(char *out, size_t *o, const char *s, size_t from, size_t to, bool trim)
 {
-    unsigned char c = s[0];
-    size_t n;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4;
-    else
-        return 0;
-    if (n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    /* overlong and surrogate forms */
-    if (c == 0xE0 && s[1] < 0xA0)
-        return 0;
-    if (c == 0xED && s[1] >= 0xA0)
-        return 0;
-    if (c == 0xF0 && s[1] < 0x90)
-        return 0;
-    if (c == 0xF4 && s[1] >= 0x90)
-        return 0;
-    return n;
+    while (trim && to > from && (s[to - 1] == '\n' || s[to - 1] == ' '))
+        to--;
+    memcpy(out + *o, s + from, to - from);
+    *o += to - from;
 }
 
 static char *sanitize_message(const char *raw)
@@ -167,105 +183,62 @@ static char *sanitize_message(const char *raw)
     size_t len = strlen(raw);
     while (len > 0 && (raw[len - 1] == '\n' || raw[len - 1] == ' '))
         len--;
-    /* worst case every byte becomes \xNN */
-    char *out = merit__malloc(len * 4 + 1);
-    if (out == NULL)
+    /* shortening only takes bytes away, but for the "...'" that ends a
+     * value libxml2 cut off */
+    char *shown = merit__malloc(len + 8);
+    if (shown == NULL)
         return NULL;
     const unsigned char *s = (const unsigned char *)raw;
-    size_t o = 0;
-    size_t i = 0;
-    bool truncated = false;
-    bool in_quote = false;
+    size_t o = 0, i = 0;
     while (i < len) {
-        if (s[i] == '\'' && in_quote) {
-            in_quote = false;
-        } else if (s[i] == '\'') {
-            in_quote = true;
-            /* find the closing quote and shorten a long value */
-            const char *close = memchr(raw + i + 1, '\'', len - i - 1);
-            if (close == NULL && len - i - 1 > MAX_QUOTED) {
+        /* an apostrophe inside a word ("merit's") quotes nothing */
+        bool in_word =
+            i > 0 && ((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                      (s[i - 1] >= 'A' && s[i - 1] <= 'Z') || (s[i - 1] >= '0' && s[i - 1] <= '9'));
+        if (s[i] != '\'' || in_word) {
+            shown[o++] = raw[i++];
+            continue;
+        }
+        shown[o++] = raw[i++]; /* an opening quote */
+        const char *close = memchr(raw + i, '\'', len - i);
+        if (close == NULL) {
+            if (len - i > MAX_QUOTED) {
                 /* libxml2 cut the message inside a long value: end it */
                 size_t head = MAX_QUOTED / 2;
-                while (head > 0 && (s[i + 1 + head] & 0xC0) == 0x80)
+                while (head > 0 && (s[i + head] & 0xC0) == 0x80)
                     head--;
-                len = i + 1 + head;
-                close = NULL;
-                /* fall through to copy the head, then add the ellipsis */
-                truncated = true;
-            }
-            if (close != NULL) {
-                size_t inner = (size_t)(close - (raw + i + 1));
-                if (inner > MAX_QUOTED) {
-                    size_t keep = MAX_QUOTED / 2 - 2;
-                    /* back off to UTF-8 boundaries */
-                    size_t head = keep;
-                    while (head > 0 && (s[i + 1 + head] & 0xC0) == 0x80)
-                        head--;
-                    size_t tail_start = i + 1 + inner - keep;
-                    while (tail_start < i + 1 + inner && (s[tail_start] & 0xC0) == 0x80)
-                        tail_start++;
-                    char *seg = merit__malloc(head + (i + 1 + inner - tail_start) + 8);
-                    if (seg == NULL) {
-                        free(out);
-                        return NULL;
-                    }
-                    size_t sl = 0;
-                    memcpy(seg + sl, raw + i + 1, head);
-                    sl += head;
-                    memcpy(seg + sl, "...", 3);
-                    sl += 3;
-                    memcpy(seg + sl, raw + tail_start, i + 1 + inner - tail_start);
-                    sl += i + 1 + inner - tail_start;
-                    seg[sl] = '\0';
-                    char *inner_clean = sanitize_message(seg);
-                    free(seg);
-                    if (inner_clean == NULL) {
-                        free(out);
-                        return NULL;
-                    }
-                    size_t il = strlen(inner_clean);
-                    char *bigger = merit__realloc(out, len * 4 + il + 4);
-                    if (bigger == NULL) {
-                        free(inner_clean);
-                        free(out);
-                        return NULL;
-                    }
-                    out = bigger;
-                    out[o++] = '\'';
-                    memcpy(out + o, inner_clean, il);
-                    o += il;
-                    out[o++] = '\'';
-                    free(inner_clean);
-                    i += inner + 2;
-                    in_quote = false;
-                    continue;
-                }
-            }
-        }
-        size_t n = utf8_sequence_length(s + i, len - i);
-        if (n == 1 && (s[i] < 0x20 || s[i] == 0x7F)) {
-            if (s[i] == '\n' || s[i] == '\t') {
-                out[o++] = ' ';
-            } else {
-                snprintf(out + o, 5, "\\x%02X", s[i]);
+                append(shown, &o, raw, i, i + head, false);
+                memcpy(shown + o, "...'", 4);
                 o += 4;
+                i = len;
             }
-            i++;
-        } else if (n == 0) {
-            snprintf(out + o, 5, "\\x%02X", s[i]);
-            o += 4;
-            i++;
-        } else {
-            memcpy(out + o, s + i, n);
-            o += n;
-            i += n;
+            continue;
         }
+        size_t inner = (size_t)(close - (raw + i));
+        if (inner > MAX_QUOTED) {
+            size_t keep = MAX_QUOTED / 2 - 2;
+            /* back off to UTF-8 boundaries */
+            size_t head = keep;
+            while (head > 0 && (s[i + head] & 0xC0) == 0x80)
+                head--;
+            size_t tail = i + inner - keep;
+            while (tail < i + inner && (s[tail] & 0xC0) == 0x80)
+                tail++;
+            append(shown, &o, raw, i, i + head, false);
+            memcpy(shown + o, "...", 3);
+            o += 3;
+            append(shown, &o, raw, tail, i + inner, true);
+        } else {
+            append(shown, &o, raw, i, i + inner, false);
+        }
+        shown[o++] = '\''; /* the closing quote */
+        i += inner + 1;
     }
-    if (truncated) {
-        memcpy(out + o, "...'", 4);
-        o += 4;
-    }
-    out[o] = '\0';
+    size_t need = merit_escape_buf(NULL, 0, shown, o, MERIT_ESCAPE_PROSE);
+    char *out = merit__malloc(need + 1);
+    if (out != NULL)
+        merit_escape_buf(out, need + 1, shown, o, MERIT_ESCAPE_PROSE);
+    free(shown);
     return out;
 }
 
@@ -372,11 +345,20 @@ char *merit_diag_format(const merit_diag *d)
     const char *sev = names[d->severity <= MERIT_SEVERITY_NOTE ? d->severity : 0];
     if (d->file == NULL || d->file[0] == '\0')
         return merit__sprintf("merit: %s: %s", sev, d->message);
+    /* the file as the user named it, which may hold anything but NUL and
+     * '/'; the message was escaped when it was recorded */
+    char *file = merit_escape(d->file, 0);
+    if (file == NULL)
+        return NULL;
+    char *line;
     if (d->line == 0)
-        return merit__sprintf("%s: %s: %s", d->file, sev, d->message);
-    if (d->column == 0)
-        return merit__sprintf("%s:%u: %s: %s", d->file, d->line, sev, d->message);
-    return merit__sprintf("%s:%u:%u: %s: %s", d->file, d->line, d->column, sev, d->message);
+        line = merit__sprintf("%s: %s: %s", file, sev, d->message);
+    else if (d->column == 0)
+        line = merit__sprintf("%s:%u: %s: %s", file, d->line, sev, d->message);
+    else
+        line = merit__sprintf("%s:%u:%u: %s: %s", file, d->line, d->column, sev, d->message);
+    free(file);
+    return line;
 }
 
 const char *merit_version(void)

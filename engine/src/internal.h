@@ -64,6 +64,41 @@ merit_ctx *merit__ctx_fork(const merit_ctx *ctx);
  * fork. Returns 0, or MERIT_ENOMEM. */
 int merit__ctx_join(merit_ctx *ctx, merit_ctx *fork);
 
+/* A call folder, resolved once: merit follows a link in a call only when
+ * it resolves inside the call's folder (docs/formats.md, "A call is a
+ * folder"). The loader and the replay of an audit trail check every file
+ * by this one rule (call.c). */
+struct merit_root {
+    char *real;     /* the folder's real path; NULL when it has none (then
+                       nothing is refused: reading will fail) */
+    size_t len;     /* of the prefix every path inside starts with */
+    int unresolved; /* errno when the folder exists but cannot be resolved
+                       (a name too long): then every link is refused */
+};
+/* What a caller knows of a name before it is checked. */
+enum merit_place_hint {
+    MERIT_PLACE_PLAIN,   /* not a link (readdir said so): nothing to check */
+    MERIT_PLACE_LINK,    /* a link (readdir said so): resolved */
+    MERIT_PLACE_UNKNOWN, /* lstat'ed, resolved if it is a link */
+    MERIT_PLACE_PATH,    /* folders on its way may be links: resolved */
+};
+/* Resolves dir. Returns 0 or MERIT_ENOMEM. */
+int merit__root_init(merit_ctx *ctx, const char *dir, struct merit_root *root);
+void merit__root_release(struct merit_root *root);
+/* Whether path (a file or folder of the call, as the user can name it)
+ * stays inside the call folder: 0 when it does, or when it does not
+ * resolve (reading it will say why); 1 when a link leads out of it, after
+ * an error on path and a note naming where it leads (none when ctx is
+ * NULL). */
+int merit__root_check(merit_ctx *ctx, const struct merit_root *root, const char *path,
+                      enum merit_place_hint hint);
+/* Whether a rubric's href names a file inside the call folder by its
+ * words: relative, without a '..' part (links are checked apart). */
+bool merit__href_inside(const char *href);
+/* names.c: a merit_unread by the name merit_unread_name gives it (not
+ * ""); -1 for any other name. */
+int merit__unread_from_name(const char *name);
+
 #define MERIT_DEFAULT_MAX_FILE_BYTES (512ull * 1024 * 1024)
 #define MERIT_DEFAULT_MAX_DEPTH 64u
 #define MERIT_DEFAULT_MAX_PROPOSALS 1000000u
@@ -92,6 +127,10 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
 #define merit__note_at(ctx, loc, ...)                                                              \
     merit__diag((ctx), MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, (loc).file, (loc).line,            \
                 (loc).column, __VA_ARGS__)
+
+/* The length of the valid UTF-8 character at s (at most avail bytes): 1 to
+ * 4, or 0 when the bytes there are not valid UTF-8 (escape.c). */
+size_t merit__utf8_length(const unsigned char *s, size_t avail);
 
 /* Records that memory ran out and returns MERIT_ENOMEM. */
 int merit__oom(merit_ctx *ctx);

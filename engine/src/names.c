@@ -90,3 +90,22 @@ int merit__chain_role_from_name(const char *name)
 {
     return lookup(chain_names, COUNT(chain_names), name);
 }
+
+static const char *const unread_names[] = {"",
+                                           "missing",
+                                           "not a regular file",
+                                           "over the size limit",
+                                           "cannot be read",
+                                           "a link out of the call folder"};
+
+const char *merit_unread_name(merit_unread why)
+{
+    return (size_t)why < COUNT(unread_names) ? unread_names[why] : "?";
+}
+
+/* The reason a trail names, back to its value; -1 when it names none. */
+int merit__unread_from_name(const char *name)
+{
+    int i = lookup(unread_names, COUNT(unread_names), name);
+    return i > 0 ? i : -1;
+}

@@ -89,14 +89,18 @@ static void doc_init(struct merit_xml_doc *doc, const char *path)
 
 /* Opens path for reading: regular files only, never blocking on a FIFO.
  * Returns the descriptor and the size fstat gives, or -1 after a
- * diagnostic (*rc says which error). */
-static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc)
+ * diagnostic (*rc says which error, *why what kept the file from being
+ * read). */
+static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc, merit_unread *why)
 {
     /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    *why = MERIT_UNREAD_CANNOT_READ;
     if (fd < 0) {
         int e = errno;
         struct stat link;
+        if (e == ENOENT)
+            *why = MERIT_UNREAD_MISSING;
         if (e == ENOENT && lstat(path, &link) == 0)
             *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
                               "vanished: its name is listed but the file is gone (a dangling "
@@ -109,21 +113,25 @@ static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc)
         return -1;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0)
+    if (fstat(fd, &st) != 0) {
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "cannot stat: %s",
                           strerror(errno));
-    else if (S_ISDIR(st.st_mode))
+    } else if (S_ISDIR(st.st_mode)) {
+        *why = MERIT_UNREAD_NOT_REGULAR;
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
                           "is a directory, not an XML file");
-    else if (!S_ISREG(st.st_mode))
+    } else if (!S_ISREG(st.st_mode)) {
+        *why = MERIT_UNREAD_NOT_REGULAR;
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
                           "not a regular file");
-    else if ((uint64_t)st.st_size > ctx->limits.max_file_bytes)
+    } else if ((uint64_t)st.st_size > ctx->limits.max_file_bytes) {
+        *why = MERIT_UNREAD_TOO_LARGE;
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
                           "file is %llu bytes, more than the file-size limit of %llu",
                           (unsigned long long)st.st_size,
                           (unsigned long long)ctx->limits.max_file_bytes);
-    else {
+    } else {
+        *why = MERIT_READ;
         *size = (uint64_t)st.st_size;
         return fd;
     }
@@ -153,7 +161,8 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     doc_init(doc, path);
     uint64_t expected = 0;
     int rc = 0;
-    int fd = open_input(ctx, path, &expected, &rc);
+    merit_unread why;
+    int fd = open_input(ctx, path, &expected, &rc, &why);
     if (fd < 0)
         return rc;
     size_t cap = (size_t)expected;
@@ -1650,6 +1659,74 @@ static void stream_init(struct merit_xml_stream *s)
     s->records = 0;
     s->bytes = 0;
     s->hashed = false;
+    s->unread = MERIT_UNREAD_CANNOT_READ;
+}
+
+/* The largest input merit reads: libxml2 counts bytes in an int. */
+#define MAX_INPUT_BYTES ((uint64_t)INT32_MAX)
+
+/* Reads the rest of fd into hash, `total` bytes having been read, under
+ * the same limits as the reading. Returns 0 (*total_out is the file's size),
+ * or -1 after a diagnostic (*why says what kept the file from being read
+ * whole). */
+static int hash_rest(merit_ctx *ctx, const char *path, int fd, void *hash, uint64_t max,
+                     uint64_t *total, merit_unread *why)
+{
+    unsigned char buf[16384];
+    for (;;) {
+        ssize_t n = read_some(fd, buf, sizeof(buf));
+        if (n < 0) {
+            *why = MERIT_UNREAD_CANNOT_READ;
+            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0, "read error: %s",
+                        strerror(errno));
+            return -1;
+        }
+        if (n == 0)
+            return 0;
+        *total += (uint64_t)n;
+        if (*total > max) {
+            *why = MERIT_UNREAD_TOO_LARGE;
+            if (*total > ctx->limits.max_file_bytes)
+                grew_past_limit(ctx, path);
+            else
+                merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                            "file is larger than 2 GiB");
+            return -1;
+        }
+        if (merit_sha256_add(hash, buf, (size_t)n) != 0) {
+            *why = MERIT_UNREAD_CANNOT_READ;
+            merit__oom(ctx);
+            return -1;
+        }
+    }
+}
+
+int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned char sha256[32],
+                         uint64_t *bytes_out, merit_unread *why_out)
+{
+    uint64_t expected = 0, total = 0;
+    int rc = 0;
+    *bytes_out = 0;
+    int fd = open_input(ctx, path, &expected, &rc, why_out);
+    if (fd < 0)
+        return rc;
+    uint64_t max = ctx->limits.max_file_bytes;
+    if (input && max > MAX_INPUT_BYTES)
+        max = MAX_INPUT_BYTES;
+    void *hash = merit_sha256_begin();
+    if (hash == NULL) {
+        close(fd);
+        return merit__oom(ctx);
+    }
+    int read = hash_rest(ctx, path, fd, hash, max, &total, why_out);
+    close(fd);
+    *bytes_out = total;
+    if (merit_sha256_end(hash, sha256) != 0)
+        return merit__oom(ctx);
+    if (read != 0)
+        return merit_ctx_out_of_memory(ctx) ? MERIT_ENOMEM : MERIT_EIO;
+    *why_out = MERIT_READ;
+    return 0;
 }
 
 static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream)
@@ -1657,7 +1734,7 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
     stream_init(stream);
     uint64_t expected = 0;
     int rc = 0;
-    int fd = open_input(ctx, path, &expected, &rc);
+    int fd = open_input(ctx, path, &expected, &rc, &stream->unread);
     if (fd < 0)
         return rc;
     struct merit_xml_doc doc;
@@ -1665,7 +1742,9 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
     struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
     void *hash = merit_sha256_begin();
     size_t total = 0;
-    int refused = 0;
+    /* a file refused for what it holds, not for its reading, is still read
+     * to its end and hashed: the audit trail records what it was */
+    bool hash_the_rest = false;
     if (hash == NULL) {
         rc = merit__oom(ctx);
         goto done;
@@ -1691,10 +1770,12 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
         }
         total += (size_t)n;
         if (total > ctx->limits.max_file_bytes) {
+            stream->unread = MERIT_UNREAD_TOO_LARGE;
             rc = grew_past_limit(ctx, path);
             goto done;
         }
-        if (total > (size_t)INT32_MAX) {
+        if (total > (size_t)MAX_INPUT_BYTES) {
+            stream->unread = MERIT_UNREAD_TOO_LARGE;
             rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
                              "file is larger than 2 GiB");
             goto done;
@@ -1708,17 +1789,18 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
         doc.bytes[doc.size] = '\0';
         if ((rc = marks_reserve(ctx, &doc, total)) != 0)
             goto done;
-        if (st.ctxt == NULL && refused == 0) {
+        if (st.ctxt == NULL) {
             /* the first bytes */
+            hash_the_rest = true;
             if (total == 0) {
                 rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
                                  "file is empty");
                 goto done;
             }
-            /* refused: the rest is still read, for its hash */
-            if ((refused = refuse_encoding(ctx, &doc)) != 0)
-                st.stopped = true;
-            else if (new_parser(&st) == NULL) {
+            if ((rc = refuse_encoding(ctx, &doc)) != 0)
+                goto done;
+            hash_the_rest = false;
+            if (new_parser(&st) == NULL) {
                 rc = merit__oom(ctx);
                 goto done;
             }
@@ -1730,9 +1812,22 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
     }
     stream->bytes = total;
     stream->hashed = merit_sha256_end(hash, stream->sha256) == 0;
+    if (stream->hashed)
+        stream->unread = MERIT_READ;
     hash = NULL;
-    rc = refused != 0 ? refused : stream_finish(&st);
+    rc = stream_finish(&st);
 done:
+    if (hash != NULL && hash_the_rest) {
+        uint64_t all = total;
+        uint64_t max = ctx->limits.max_file_bytes < MAX_INPUT_BYTES ? ctx->limits.max_file_bytes
+                                                                    : MAX_INPUT_BYTES;
+        int read = total == 0 ? 0 : hash_rest(ctx, path, fd, hash, max, &all, &stream->unread);
+        stream->bytes = all;
+        stream->hashed = merit_sha256_end(hash, stream->sha256) == 0 && read == 0;
+        if (stream->hashed)
+            stream->unread = MERIT_READ;
+        hash = NULL;
+    }
     if (hash != NULL) {
         unsigned char ignored[32];
         merit_sha256_end(hash, ignored);
@@ -1764,6 +1859,7 @@ static int stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *b
     doc.cap = size + 1;
     stream->bytes = size;
     stream->hashed = merit_sha256(bytes, size, stream->sha256) == 0;
+    stream->unread = stream->hashed ? MERIT_READ : MERIT_UNREAD_CANNOT_READ;
     struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
     int rc = marks_reserve(ctx, &doc, size);
     if (rc == 0)

@@ -101,6 +101,7 @@ struct merit_xml_stream {
     size_t records;          /* records handed to on_record */
     uint64_t bytes;          /* bytes read */
     bool hashed;             /* every byte was read: sha256 is the file's */
+    merit_unread unread;     /* when not, why */
     unsigned char sha256[32];
 };
 
@@ -114,6 +115,15 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
 /* The same over bytes already in memory (shipped rubrics; tests). */
 int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
                             size_t size, struct merit_xml_stream *stream);
+
+/* Hashes the file at path by the rules every input is read by (regular
+ * files only, the context's file-size limit, and, when input is set, the
+ * 2 GiB that libxml2 can count), without parsing it. Returns 0 with the
+ * digest and size, or an error after a diagnostic, with *why_out saying
+ * what kept the file from being read whole (and *bytes_out what was read).
+ * The audit trail's replay re-hashes inputs and reports with it. */
+int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned char sha256[32],
+                         uint64_t *bytes_out, merit_unread *why_out);
 
 /* Reads path (size-capped, regular files only) into doc->bytes, whole. */
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc);

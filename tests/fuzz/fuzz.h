@@ -13,7 +13,10 @@
  * Besides crashes, sanitizer reports and hangs, the harnesses abort on a
  * broken contract (fuzz_check): a call that fails must say why in an error
  * diagnostic, one that succeeds must have none, and every message must be
- * printable UTF-8 and name a line inside the file it blames.
+ * printable UTF-8 and name a line inside the file it blames. What merit
+ * writes is checked too (fuzz_check_shown, fuzz_check_csv): nothing a
+ * terminal acts on in a diagnostic, the text report or explain, and no CSV
+ * cell a spreadsheet would run.
  */
 #ifndef MERIT_FUZZ_H
 #define MERIT_FUZZ_H
@@ -61,14 +64,47 @@ void fuzz_check_partial(const merit_ctx *ctx, int rc, const char *what);
  * while it is open. The reproducer's own test runs without it.
  */
 bool fuzz_avoiding(const char *tag);
-/* True when some diagnostic of ctx starts with prefix. */
-bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix);
+
+/* The length of the valid UTF-8 character at s (at most avail bytes), or 0
+ * when the bytes there are not valid UTF-8. */
+size_t fuzz_utf8_length(const unsigned char *s, size_t avail);
 
 /* Prints every diagnostic of ctx on standard error. */
 void fuzz_print_diags(const merit_ctx *ctx);
 
 /* Aborts with a message: a harness-detected defect. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * The writer-side oracle. Text shown to a person (the text report, explain,
+ * a formatted diagnostic) must hold nothing a terminal acts on: no control
+ * byte (but LF when lines is set), no DEL, no byte that is not valid UTF-8,
+ * no C1 control (U+0080-U+009F), no Bidi_Control character (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), no U+2028 or U+2029.
+ * Aborts naming what and where otherwise.
+ */
+void fuzz_check_shown(const char *what, const char *text, size_t size, bool lines);
+
+/* A CSV report parsed as RFC 4180 says (quoted fields, doubled quotes,
+ * CRLF record ends). */
+struct fuzz_csv {
+    char **cells;      /* every field of every record, in order; owned */
+    size_t *row_start; /* rows + 1 entries: the first cell of each record */
+    size_t rows;
+};
+/* Parses size bytes of CSV; aborts when they are not well-formed CSV, or
+ * when a cell would run as a formula in a spreadsheet: one that starts
+ * with = + - @ (after spaces), tab, CR or LF, unless it is one of merit's
+ * own numbers ("-11.00", "-11", "-3/2"). Free the table with
+ * fuzz_csv_free. */
+void fuzz_check_csv(const char *what, const char *text, size_t size, struct fuzz_csv *out);
+void fuzz_csv_free(struct fuzz_csv *csv);
+/* The cell at row and column, or NULL when the record is shorter. */
+const char *fuzz_csv_cell(const struct fuzz_csv *csv, size_t row, size_t column);
+
+/* Writes like fuzz_write, but returns false instead of aborting when a
+ * file or folder of the name is in the way (a name the input chose). */
+bool fuzz_try_write(const char *rel, const void *bytes, size_t size);
 
 /* A stream into memory (open_memstream) and its release; the writers under
  * test see an ordinary FILE. */

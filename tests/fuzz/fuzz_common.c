@@ -127,6 +127,28 @@ void fuzz_write(const char *rel, const void *bytes, size_t size)
     free(path);
 }
 
+bool fuzz_try_write(const char *rel, const void *bytes, size_t size)
+{
+    char *path = fuzz_path(rel);
+    bool ok = true;
+    for (char *slash = strchr(path + strlen(fuzz_dir()) + 1, '/'); ok && slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        struct stat st;
+        if (mkdir(path, 0700) != 0 &&
+            (errno != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+            ok = false;
+        *slash = '/';
+    }
+    struct stat st;
+    if (ok && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        ok = false;
+    free(path);
+    if (ok)
+        fuzz_write(rel, bytes, size);
+    return ok;
+}
+
 void fuzz_remove(const char *rel)
 {
     char *path = fuzz_path(rel);
@@ -164,8 +186,7 @@ unsigned char *fuzz_read(const char *path, size_t *size_out)
     return buf;
 }
 
-/* The length of the valid UTF-8 sequence at s (at most avail bytes), or 0. */
-static size_t utf8_length(const unsigned char *s, size_t avail)
+size_t fuzz_utf8_length(const unsigned char *s, size_t avail)
 {
     unsigned char c = s[0];
     size_t n;
@@ -282,10 +303,12 @@ static void check(const merit_ctx *ctx, int rc, const char *what, bool partial)
         char *s = merit_diag_format(d);
         if (s == NULL)
             fuzz_fail("%s: out of memory formatting a diagnostic", what);
+        /* the line merit prints: the file name as well as the message */
+        fuzz_check_shown(what, s, strlen(s), false);
         free(s);
         const unsigned char *m = (const unsigned char *)d->message;
         for (size_t k = 0, len = strlen(d->message); k < len;) {
-            size_t n = utf8_length(m + k, len - k);
+            size_t n = fuzz_utf8_length(m + k, len - k);
             if (n == 0)
                 broken(ctx, what, "a message that is not valid UTF-8", i);
             if (n == 1 && (m[k] < 0x20 || m[k] == 0x7F))
@@ -315,14 +338,6 @@ bool fuzz_avoiding(const char *tag)
     return false;
 }
 
-bool fuzz_has_diag(const merit_ctx *ctx, const char *prefix)
-{
-    for (size_t i = 0; i < merit_ctx_diag_count(ctx); i++)
-        if (strncmp(merit_ctx_diag(ctx, i)->message, prefix, strlen(prefix)) == 0)
-            return true;
-    return false;
-}
-
 void fuzz_sink_open(struct fuzz_sink *sink)
 {
     sink->buf = NULL;
@@ -341,4 +356,144 @@ size_t fuzz_sink_close(struct fuzz_sink *sink)
     sink->buf = NULL;
     sink->out = NULL;
     return size;
+}
+
+/* The code point of the valid n-byte UTF-8 character at s. */
+static uint32_t code_point(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    if (n == 2)
+        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3Fu);
+    if (n == 3)
+        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3Fu);
+    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+           (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3Fu);
+}
+
+void fuzz_check_shown(const char *what, const char *text, size_t size, bool lines)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < size;) {
+        size_t n = fuzz_utf8_length(s + i, size - i);
+        const char *why = NULL;
+        uint32_t cp = n ? code_point(s + i, n) : s[i];
+        if (n == 0)
+            why = "a byte that is not UTF-8";
+        else if ((cp < 0x20 && !(lines && cp == '\n')) || cp == 0x7F)
+            why = "a control character";
+        else if (cp >= 0x80 && cp <= 0x9F)
+            why = "a C1 control";
+        else if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                 (cp >= 0x2066 && cp <= 0x2069))
+            why = "a bidi control";
+        else if (cp == 0x2028 || cp == 0x2029)
+            why = "a line separator";
+        if (why != NULL) {
+            size_t from = i > 60 ? i - 60 : 0;
+            fprintf(stderr,
+                    "fuzz: %s: %s (U+%04X / byte 0x%02X) shown unescaped at byte %zu, "
+                    "after:\n",
+                    what, why, (unsigned)cp, s[i], i);
+            fwrite(text + from, 1, i - from, stderr);
+            fputc('\n', stderr);
+            abort();
+        }
+        i += n;
+    }
+}
+
+/* merit's own numbers: -digits[.digits] or -digits/digits */
+static bool merit_number(const char *c)
+{
+    if (c[0] != '-' || c[1] < '0' || c[1] > '9')
+        return false;
+    for (const char *q = c + 1; *q; q++)
+        if (!((*q >= '0' && *q <= '9') || *q == '.' || *q == '/'))
+            return false;
+    return true;
+}
+
+void fuzz_check_csv(const char *what, const char *text, size_t size, struct fuzz_csv *out)
+{
+    struct fuzz_csv t = {NULL, NULL, 0};
+    size_t cells = 0, cap = 0, rcap = 0;
+    size_t i = 0;
+    while (i < size) {
+        if (t.rows + 2 > rcap) {
+            rcap = rcap ? rcap * 2 : 16;
+            t.row_start = realloc(t.row_start, rcap * sizeof(*t.row_start));
+            if (t.row_start == NULL)
+                fuzz_fail("out of memory");
+        }
+        t.row_start[t.rows++] = cells;
+        for (;;) {
+            char *cell = malloc(size - i + 1);
+            if (cell == NULL)
+                fuzz_fail("out of memory");
+            size_t n = 0;
+            if (i < size && text[i] == '"') {
+                for (i++;; i++) {
+                    if (i >= size)
+                        fuzz_fail("%s: a quoted CSV field is not closed", what);
+                    if (text[i] == '"' && i + 1 < size && text[i + 1] == '"')
+                        cell[n++] = text[i++];
+                    else if (text[i] == '"')
+                        break;
+                    else
+                        cell[n++] = text[i];
+                }
+                i++;
+            } else {
+                while (i < size && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
+                    if (text[i] == '"')
+                        fuzz_fail("%s: a quote inside an unquoted CSV field", what);
+                    cell[n++] = text[i++];
+                }
+            }
+            cell[n] = '\0';
+            if (memchr(cell, '\0', n) != NULL)
+                fuzz_fail("%s: a NUL byte in a CSV field", what);
+            if (cells == cap) {
+                cap = cap ? cap * 2 : 64;
+                t.cells = realloc(t.cells, cap * sizeof(*t.cells));
+                if (t.cells == NULL)
+                    fuzz_fail("out of memory");
+            }
+            t.cells[cells++] = cell;
+            const char *p = cell + strspn(cell, " ");
+            bool formula = cell[0] == '\t' || cell[0] == '\r' || cell[0] == '\n' ||
+                           (*p != '\0' && strchr("=+-@", *p) != NULL);
+            if (formula && !merit_number(cell))
+                fuzz_fail("%s: CSV record %zu has a cell a spreadsheet would run: '%s'", what,
+                          t.rows, cell);
+            if (i < size && text[i] == ',') {
+                i++;
+                continue;
+            }
+            if (i + 1 >= size || text[i] != '\r' || text[i + 1] != '\n')
+                fuzz_fail("%s: CSV record %zu does not end with CRLF", what, t.rows);
+            i += 2;
+            break;
+        }
+    }
+    if (t.row_start == NULL && (t.row_start = malloc(sizeof(*t.row_start))) == NULL)
+        fuzz_fail("out of memory");
+    t.row_start[t.rows] = cells;
+    *out = t;
+}
+
+void fuzz_csv_free(struct fuzz_csv *csv)
+{
+    for (size_t i = 0; csv->row_start != NULL && i < csv->row_start[csv->rows]; i++)
+        free(csv->cells[i]);
+    free(csv->cells);
+    free(csv->row_start);
+}
+
+const char *fuzz_csv_cell(const struct fuzz_csv *csv, size_t row, size_t column)
+{
+    if (row >= csv->rows || csv->row_start[row] + column >= csv->row_start[row + 1])
+        return NULL;
+    return csv->cells[csv->row_start[row] + column];
 }

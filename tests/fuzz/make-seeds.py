@@ -305,6 +305,71 @@ def call_seeds(out):
         out.put("call", name + ".xml", data)
 
 
+# What a terminal or a spreadsheet acts on, as XML can hold it: C1 controls
+# (&#x9B; is CSI, &#x85; NEL), DEL, bidi overrides and isolates, line
+# separators, and cells that start with = + - @ or an apostrophe. ESC and the
+# other C0 controls cannot be in XML: they reach merit through file names.
+HOSTILE_TITLES = [
+    '=HYPERLINK(&quot;http://x.example&quot;,&quot;y&quot;)&#x202E;',
+    '+1&#x9B;31m red',
+    '-2 &#x2066;isolated&#x2069; &#x85;NEL',
+    '@SUM(A1) &#x7F;DEL &#x2028;LS',
+    "'quoted &#x200F;RLM &#x61C;ALM",
+]
+
+# File names with ESC, OSC, a newline that forges a diagnostic, RLO, C1 and
+# a byte that is not UTF-8 (fuzz_call's --merit-file-- with %HH escapes).
+HOSTILE_NAMES = [
+    "proposals/P%1B]0;pwned%07%1B[2J.xml",
+    "proposals/x%0Acall.xml:1:1: error: FORGED LINE%0Ay.xml",
+    "reviews/r%E2%80%AE%C2%9B%FF.xml",
+]
+
+
+def hostile_proposal(base, i):
+    """A proposal of the example call with hostile title, area and lead, and
+    an id of its own (it is added to the example call beside the original)."""
+    base = re.sub(r'<proposal ([^>]*)id="P\d\d"', r'<proposal \1id="PX%d"' % i, base, 1)
+    text = re.sub(r"<title>[^<]*</title>", "<title>%s</title>" % HOSTILE_TITLES[i], base, 1)
+    text = re.sub(r"<area>[^<]*</area>", "<area>%s</area>" % HOSTILE_TITLES[-1 - i], text, 1)
+    return re.sub(r"<name>[^<]*</name>", "<name>%s</name>" % HOSTILE_TITLES[(i + 2) % 5], text, 1)
+
+
+def hostile_seeds(out):
+    """Texts and file names that a writer must escape or mark."""
+    for i, n in enumerate(("P01", "P02")):
+        base = read("proposals", "mfg-2026", "proposals", n + ".xml").decode()
+        out.put("proposal", "hostile-%s.xml" % n, hostile_proposal(base, i))
+    r5 = read("proposals", "mfg-2026", "reviews", "r5.xml").decode()
+    r5 = re.sub(r"<comment>[^<]*</comment>", "<comment>=cmd|' /C calc'!A0 &#x202E;</comment>",
+                r5, 1)
+    r5 = re.sub(r'(<score criterion="[^"]*" value="[^"]*">)[^<]*', r"\1@comment &#x9B;&#x2029;",
+                r5, 1)
+    out.put("sheet", "hostile-r5.xml", r5)
+
+    rubric, tcall, tprops, tsheets = tiny_call()
+    call = edit(tcall, "<title>Tiny test call</title>", "<title>Call &#x9B;2J &#x202E;</title>")
+    call = edit(call, "<name>Bob Two</name>", "<name>-Bob &#x7F;Two&#x2028;</name>")
+    call = edit(call, "works for the lead", "+works &#x2067;for the lead")
+    rubric = edit(rubric, "every milestone needs a number",
+                  "=every milestone needs a number &#x202E;&#x85;")
+    props = [re.sub(r"<title>[^<]*</title>", "<title>%s</title>" % HOSTILE_TITLES[i % 5], p, 1)
+             for i, p in enumerate(tprops)]
+    props[0] = edit(props[0], "Lead of P1, Inc.", "@Lead &#x9B;of P1")
+    sheets = [edit(tsheets[0], "Good.\nSecond line.", "'Good.\n=Second line &#x202E;"),
+              edit(tsheets[1], "outside my field", "-outside &#x2066;my field")] + tsheets[2:]
+    out.put("call", "hostile-texts.xml", call_input(call, [rubric], props, sheets))
+    # the same call, each hostile name given to a file: a copy of P6 with
+    # another id (loads), a truncated proposal (a diagnostic naming the
+    # file), and r3's sheet under another name (a duplicate: rejected)
+    named = call_input(call, [rubric], props[:5], sheets[:2])
+    named += "\n--merit-file--%s\n%s" % (HOSTILE_NAMES[0], props[5])
+    named += "\n--merit-file--%s\n%s" % (HOSTILE_NAMES[1],
+                                          '<proposal xmlns="urn:merit:1" id="P7" call="T-1">')
+    named += "\n--merit-file--%s\n%s" % (HOSTILE_NAMES[2], sheets[2])
+    out.put("call", "hostile-names.xml", named)
+
+
 def rules_seeds(out):
     seeds = {
         "digit": "\\d\nThe pilot line yields 42 parts per hour.",
@@ -378,6 +443,16 @@ def replay_seeds(out, fuzz_replay):
                    trail, count=1))
     out.put("replay", "report-file.jsonl", trail.replace('"path":"-"', '"path":"missing.txt"', 1))
     out.put("replay", "empty.jsonl", "")
+    # format 2: names outside the call folder, a file not read, limits, and
+    # what a copy does to a text file (CR LF, a byte-order mark)
+    out.put("replay", "input-outside.jsonl", trail.replace('"path":"proposals/P01.xml"', '"path":"../../etc/passwd"', 1))
+    out.put("replay", "input-not-read.jsonl",
+            re.sub(r'"path":"proposals/P02.xml","sha256":"[0-9a-f]*"(,"bytes":\d+),"not_read":null',
+                   r'"path":"proposals/P02.xml","sha256":null\1,"not_read":"over the size limit"', trail, count=1))
+    out.put("replay", "limit-text.jsonl", trail.replace('"text":400000', '"text":1000', 1))
+    out.put("replay", "report-outside.jsonl", trail.replace('"path":"-"', '"path":"/etc/passwd"', 1))
+    out.put("replay", "crlf.jsonl", trail.replace("\n", "\r\n"))
+    out.put("replay", "bom.jsonl", "\ufeff" + trail)
 
 
 def main():
@@ -388,6 +463,7 @@ def main():
     proposal_seeds(out)
     sheet_seeds(out)
     call_seeds(out)
+    hostile_seeds(out)
     rules_seeds(out)
     replay_seeds(out, os.path.abspath(sys.argv[2]))
 

@@ -27,12 +27,14 @@ extern "C" {
  * of another maths version is reported as such by the replay, not as
  * tampering. */
 #define MERIT_MATHS_VERSION 1
-/* The version of the trail's format. */
-#define MERIT_AUDIT_FORMAT 1
+/* The version of the trail's format. 2 records the limits, the trail's own
+ * name, why an input was not read, and rejected files relative to the call
+ * folder; a replay still reads format 1 (docs/audit.md). */
+#define MERIT_AUDIT_FORMAT 2
 
 typedef struct merit_audit_report {
     const char *path;   /* as the user named it; "-" for standard output */
-    const char *format; /* "text", "csv", "csv-detail", "json" */
+    const char *format; /* "text", "csv", "csv-detail", "json", "explain" */
     unsigned char sha256[32];
 } merit_audit_report;
 
@@ -45,6 +47,10 @@ typedef struct merit_audit_info {
     bool keep_going;         /* the call was loaded with keep-going */
     const merit_audit_report *reports;
     size_t report_count;
+    /* The limits the call was loaded with; NULL: those of the context
+     * passed to merit_audit_write (normally the one that loaded it). */
+    const merit_limits *limits;
+    const char *audit_path; /* the trail's own file as the user named it, or NULL */
 } merit_audit_info;
 
 /* Writes the trail of a ranked call to out. When final_hex is not NULL it
@@ -60,15 +66,54 @@ typedef struct merit_replay_summary {
     size_t reports; /* reports re-hashed */
 } merit_replay_summary;
 
+/* What a trail's header records, as a replay read it (after its chain was
+ * checked). Strings are borrowed from the trail, valid during the check. */
+typedef struct merit_replay_header {
+    int format; /* the trail's format: 1 or 2 */
+    /* argc, argv (the recorded command), places, method_overridden,
+     * keep_going, reports, audit_path (NULL in format 1) and limits (which
+     * points at the field below); time is not read back (0). */
+    merit_audit_info info;
+    merit_limits limits; /* every field set; format 1, which does not
+                            record them: the defaults, which the check may
+                            replace by what the recorded command says */
+    merit_method method;
+    const char *call_dir;  /* the call folder as the trail records it */
+    const char *call_file; /* its call file, as the first input records it:
+                              call.xml, or the name of a call file given
+                              itself; NULL when the trail records none */
+    const char *merit;     /* the version and build that wrote the trail */
+    const char *build;
+} merit_replay_header;
+
+/* Checks what the library cannot know: that the recorded command line
+ * says what the recorded settings say (the merit command re-parses it with
+ * its own parser). Returns NULL when it does; else a malloc'd sentence
+ * naming the first difference, which the replay reports as a divergence at
+ * the header and frees. */
+typedef char *(*merit_replay_check_fn)(void *user, merit_replay_header *header);
+
+typedef struct merit_replay_options {
+    const char *calldir;         /* NULL: the call folder the trail records */
+    merit_replay_check_fn check; /* NULL: the command line is not checked */
+    void *check_user;
+} merit_replay_options;
+
 /*
- * Replays a trail: checks its chain, its format and maths version, re-hashes
- * every input under calldir (NULL: the call folder the trail records),
- * re-runs the calculation with the recorded options, and compares every step.
- * Returns 0 when everything is identical; MERIT_EDIVERGED when anything
- * differs (the diagnostics name the line of the trail, the step, the recorded
- * and the recomputed value, or the file with both hashes); other merit_error
+ * Replays a trail: checks its chain, its format and maths version, its
+ * header (and, through options->check, its command line), re-hashes every
+ * input under the call folder (only files a ranking could have read there,
+ * by the same rules as the loader, links included), re-runs the calculation
+ * with the recorded settings and limits, and compares every step. The
+ * context's file-size limit bounds the trail itself, nothing else. Returns
+ * 0 when everything is identical; MERIT_EDIVERGED when anything differs
+ * (the diagnostics name the line of the trail, the step, the recorded and
+ * the recomputed value, or the file with both hashes); other merit_error
  * codes when the trail cannot be read.
  */
+int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay_options *options,
+                      merit_replay_summary *summary_out);
+/* merit_replay_with, calldir as the only option. */
 int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
                  merit_replay_summary *summary_out);
 

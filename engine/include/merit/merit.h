@@ -53,10 +53,10 @@ typedef enum merit_diag_kind {
 typedef struct merit_diag {
     merit_severity severity;
     merit_diag_kind kind;
-    const char *file; /* as the user named it; may be "" */
-    uint32_t line;    /* 1-based; 0 when unknown */
-    uint32_t column;  /* 1-based; 0 when unknown */
-    const char *message;
+    const char *file;    /* as the user named it, unescaped; may be "" */
+    uint32_t line;       /* 1-based; 0 when unknown */
+    uint32_t column;     /* 1-based; 0 when unknown */
+    const char *message; /* one line, escaped (merit/escape.h): safe to print */
 } merit_diag;
 
 /* Limits on what an input may hold. Zero fields take the defaults. */
@@ -76,8 +76,15 @@ typedef struct merit_limits {
 
 /* Sets one limit by its name (as in quotes above) from a decimal value with
  * an optional K, M or G suffix (powers of 1024). Returns 0, or MERIT_EUSAGE
- * for an unknown name or a value that is not a positive number. */
+ * for an unknown name or a value that is not a positive number (file-size:
+ * at most 2^63 - 1; the others: at most 2^32 - 1). */
 int merit_limits_set(merit_limits *limits, const char *name, const char *value);
+/* Sets every zero field to its default. */
+void merit_limits_fill(merit_limits *limits);
+/* The limits' names, in the order above, NULL-terminated; static. */
+const char *const *merit_limit_names(void);
+/* A limit's value by its name; 0 for an unknown name. */
+uint64_t merit_limits_get(const merit_limits *limits, const char *name);
 
 typedef struct merit_ctx merit_ctx;
 
@@ -107,8 +114,10 @@ bool merit_ctx_out_of_memory(const merit_ctx *ctx);
 size_t merit_ctx_error_count(const merit_ctx *ctx);
 void merit_ctx_clear_diags(merit_ctx *ctx);
 
-/* The diagnostic formatted GCC style: "file:line:col: error: message". The
- * caller frees the string with free(); NULL when out of memory. */
+/* The diagnostic formatted GCC style: "file:line:col: error: message", the
+ * file name escaped by the rule of merit/escape.h, so that the line is safe
+ * to print on a terminal. The caller frees the string with free(); NULL when
+ * out of memory. */
 char *merit_diag_format(const merit_diag *diag);
 
 const char *merit_version(void);

@@ -311,12 +311,27 @@ typedef struct merit_conflict {
     merit_loc loc;
 } merit_conflict;
 
+/* Why an input file was not read whole, so has no hash. The audit trail
+ * records it, and a replay must find the same reason again. */
+typedef enum merit_unread {
+    MERIT_READ = 0,            /* read whole: the file has a hash */
+    MERIT_UNREAD_MISSING,      /* no such file, or a link to nothing */
+    MERIT_UNREAD_NOT_REGULAR,  /* a folder, a FIFO, a device */
+    MERIT_UNREAD_TOO_LARGE,    /* over the file-size limit, or 2 GiB */
+    MERIT_UNREAD_CANNOT_READ,  /* refused by the system (permissions, I/O) */
+    MERIT_UNREAD_LINK_OUTSIDE, /* a link that leads out of the call folder */
+} merit_unread;
+/* "missing", "not a regular file", "over the size limit", "cannot be read",
+ * "a link out of the call folder"; "" for MERIT_READ. */
+const char *merit_unread_name(merit_unread why);
+
 /* One input file, as read. Hashes for the audit trail come from here. */
 typedef struct merit_file {
-    char *path;     /* as the user can name it (CALLDIR/proposals/P01.xml) */
-    char *relpath;  /* relative to the call folder, or "shipped:NAME" */
-    uint64_t bytes; /* size */
-    bool hashed;    /* the file was read: sha256 holds its digest */
+    char *path;          /* as the user can name it (CALLDIR/proposals/P01.xml) */
+    char *relpath;       /* relative to the call folder, or "shipped:NAME" */
+    uint64_t bytes;      /* size */
+    bool hashed;         /* the file was read: sha256 holds its digest */
+    merit_unread unread; /* why not, when it was not */
     unsigned char sha256[32];
 } merit_file;
 
@@ -333,7 +348,8 @@ typedef enum merit_rejected_kind {
 typedef struct merit_rejected {
     merit_rejected_kind kind;
     char *what;   /* "P07", "review of P03 by r2", "reviews/r9.xml" */
-    char *reason; /* the first problem found, as the diagnostic says it */
+    char *reason; /* the first problem found, as the diagnostic says it:
+                     escaped like a diagnostic's message, safe to print */
     merit_loc loc;
 } merit_rejected;
 
