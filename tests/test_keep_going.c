@@ -277,6 +277,55 @@ static void test_text_past_the_parser_limit_rejects_only_its_file(void **state)
     free(dir);
 }
 
+/* With keep-going, each proposal of a bundle that breaks a rule is left out
+ * with its first error as the reason; once the bundle's diagnostics pass
+ * the 'diagnostics' limit (here 2) the reason says that it is not shown,
+ * rather than a bare "invalid". */
+static void test_reasons_past_the_diagnostics_limit(void **state)
+{
+    (void)state;
+    char *dir = copy_example_call();
+    char *path = t_path(dir, "proposals/P01.xml");
+    char *p01 = t_read(path, NULL);
+    const char *body = strstr(p01, "<proposal ");
+    assert_non_null(body);
+    /* a second lead: "proposal 'P2n' has more than one lead organisation" */
+    char *two_leads = t_replace(body, "<organisation id=\"udri\" type=\"academic\"",
+                                "<organisation id=\"udri\" lead=\"true\" type=\"academic\"");
+    char *a = t_replace(two_leads, "id=\"P01\"", "id=\"P21\"");
+    char *b = t_replace(two_leads, "id=\"P01\"", "id=\"P22\"");
+    char *c = t_replace(two_leads, "id=\"P01\"", "id=\"P23\"");
+    char *bundle = t_sprintf(
+        "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s%s</proposals>\n", a, b,
+        c);
+    t_write(dir, "proposals/more.xml", bundle);
+
+    merit_ctx *ctx = merit_ctx_new();
+    merit_limits limits = {.max_diagnostics = 2};
+    merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_keep_going(ctx, true);
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P21")->reason,
+                        "proposal 'P21' has more than one lead organisation");
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P22")->reason,
+                        "proposal 'P22' has more than one lead organisation");
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P23")->reason,
+                        "not shown: past the 'diagnostics' limit of its file");
+    assert_int_equal(call->proposal_count, 12);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    free(bundle);
+    free(a);
+    free(b);
+    free(c);
+    free(two_leads);
+    free(p01);
+    free(path);
+    t_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_a_bundle_with_a_bad_record_is_left_out_whole),
         cmocka_unit_test(test_invalid_call_xml_is_not_kept),
         cmocka_unit_test(test_text_past_the_parser_limit_rejects_only_its_file),
+        cmocka_unit_test(test_reasons_past_the_diagnostics_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
