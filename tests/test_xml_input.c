@@ -592,6 +592,60 @@ static void diagnostics_over_the_limit_are_counted_not_kept(void **state)
     free(text);
 }
 
+/* libxml2 keeps every name of a file in a dictionary whose hash table stops
+ * growing: a million different element names took 41 s. Past 10,000 (the
+ * formats use fewer than 200) the file is refused where it passes them. The
+ * line is not exact here: libxml2 puts a few entries of its own in the
+ * dictionary ("xml", its namespace, the bundle's names). */
+static void too_many_different_names(void **state)
+{
+    struct t_scratch *s = *state;
+    size_t cap = 64 + 10100 * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o =
+        (size_t)snprintf(text, cap, "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">");
+    for (size_t i = 0; i < 10100; i++)
+        o += (size_t)snprintf(text + o, cap - o, "\n<n%05zu/>", i);
+    snprintf(text + o, cap - o, "\n</proposals>\n");
+    t_write(s->dir, "names.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "names.xml"), MERIT_ELIMIT);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1);
+    const merit_diag *d = merit_ctx_diag(s->ctx, 0);
+    assert_string_equal(d->message, "more than 10000 different names in the file, the most merit "
+                                    "reads");
+    assert_true(d->line > 9900 && d->line <= 10003);
+    assert_int_equal(d->column, 1);
+}
+
+/* What ends the reading of a file is shown even past the 'diagnostics'
+ * limit: here the one error kept, the file cut short, then the note. */
+static void the_end_of_reading_is_shown_past_the_limit(void **state)
+{
+    struct t_scratch *s = *state;
+    t_write(s->dir, "cut.xml",
+            "<?xml version=\"1.0\"?>\n"
+            "<sheets xmlns=\"urn:merit:1\">\n"
+            "  <sheet reviewer=\"R1\" call=\"C1\" bogus=\"1\"/>\n"
+            "  <sheet reviewer=\"R2\" call=\"C1\" bogus=\"1\"/>\n"
+            "  <sheet reviewer=\"R3\" ca");
+    merit_limits limits = {.max_diagnostics = 1};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(validate(s, "cut.xml"), MERIT_EINVALID);
+    /* "  <sheet reviewer=\"R1\" call=\"C1\" " is 33 characters */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("cut.xml", 3, 34,
+                           "element 'sheet', attribute 'bogus': The attribute 'bogus' is not "
+                           "allowed"),
+                   T_ERROR("cut.xml", 5, 3,
+                           "the file ends inside a start tag, before element 'sheets' (opened at "
+                           "line 2, column 1) is closed: is it cut short?"),
+                   T_NOTE("cut.xml", 0, 0,
+                          "1 more diagnostic in this file not shown (the 'diagnostics' limit is "
+                          "1)"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -618,6 +672,8 @@ int main(void)
         T(attributes_are_counted_in_start_tags_only),
         T(names_and_values_over_the_parser_limits),
         T(diagnostics_over_the_limit_are_counted_not_kept),
+        T(too_many_different_names),
+        T(the_end_of_reading_is_shown_past_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

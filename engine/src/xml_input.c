@@ -645,20 +645,29 @@ static size_t name_after(const struct merit_xml_doc *doc, size_t at, const unsig
     return n;
 }
 
-/* A limit of the XML reading was passed: reported, and the reading stops
- * (what follows would only be libxml2's complaints about the rest). */
-static void reading_limit(struct parse_state *st, merit_loc loc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void reading_limit(struct parse_state *st, merit_loc loc, const char *fmt, ...)
+/* Something that ends the reading of a file (a limit passed, a NUL byte,
+ * the file cut short): reported, and the reading stops, since what follows
+ * would only be libxml2's complaints about the rest. Shown even past the
+ * 'diagnostics' limit: it says why the reading ended, and there is one at
+ * most. */
+static void reading_ends(struct parse_state *st, merit_diag_kind kind, merit_loc loc,
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void reading_ends(struct parse_state *st, merit_diag_kind kind, merit_loc loc,
+                         const char *fmt, ...)
 {
+    bool in_file = st->ctx->in_file;
+    st->ctx->in_file = false;
     va_list ap;
     va_start(ap, fmt);
-    merit__vdiag(st->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line, loc.column,
-                 fmt, ap);
+    merit__vdiag(st->ctx, MERIT_SEVERITY_ERROR, kind, loc.file, loc.line, loc.column, fmt, ap);
     va_end(ap);
-    st->errors = st->limit = true;
+    st->ctx->in_file = in_file;
+    st->errors = true;
+    st->limit |= kind == MERIT_DIAG_LIMIT;
     stop(st);
 }
+
+#define reading_limit(st, loc, ...) reading_ends((st), MERIT_DIAG_LIMIT, (loc), __VA_ARGS__)
 
 /* The lexer found a start tag with too many attributes. */
 static void too_many_attributes(struct parse_state *st)
@@ -714,9 +723,33 @@ static void comment(void *user, const xmlChar *value)
     xmlSAX2Comment(user, value);
 }
 
+/* libxml2 keeps every name of a file (elements, attributes, prefixes,
+ * processing-instruction targets) in a dictionary whose hash table stops
+ * growing at a fixed size: a file of a million different names took 41 s
+ * (xmllint 33 s). merit's formats use fewer than 200; more than
+ * MERIT_XML_MAX_NAMES is refused, at the start tag or processing
+ * instruction that passes it. */
+static bool too_many_names(struct parse_state *st)
+{
+    return xmlDictSize(st->ctxt->dict) > MERIT_XML_MAX_NAMES;
+}
+
+static void names_refused(struct parse_state *st, merit_loc loc)
+{
+    reading_limit(st, loc, "more than %d different names in the file, the most merit reads",
+                  MERIT_XML_MAX_NAMES);
+}
+
 static void processing_instruction(void *user, const xmlChar *target, const xmlChar *data)
 {
-    ((struct parse_state *)((xmlParserCtxtPtr)user)->_private)->text_bytes = 0;
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+    st->text_bytes = 0;
+    if (too_many_names(st)) {
+        merit_loc loc = {st->doc->path, ctxt->input != NULL ? (uint32_t)ctxt->input->line : 0, 0};
+        names_refused(st, loc);
+        return;
+    }
     xmlSAX2ProcessingInstruction(user, target, data);
 }
 
@@ -884,6 +917,10 @@ static void start_element(void *user, const xmlChar *localname, const xmlChar *p
                     "elements are nested deeper than %u levels", st->ctx->limits.max_depth);
         st->errors = st->limit = true;
         stop(st);
+        return;
+    }
+    if (too_many_names(st)) {
+        names_refused(st, merit__xml_loc(doc, node, NULL));
         return;
     }
     if (depth == 1)
@@ -1134,15 +1171,14 @@ static bool cut_short(struct parse_state *st, merit_loc loc)
         open = depth > 1 ? ctxt->nodeTab[depth - 2] : NULL; /* the cut tag's own element */
     if (open != NULL && open->type == XML_ELEMENT_NODE) {
         merit_loc o = merit__xml_loc(st->doc, open, NULL);
-        merit__error_at(st->ctx, at,
-                        "the file ends inside %s, before element '%s' (opened at line %u, "
-                        "column %u) is closed: is it cut short?",
-                        inside[state], (const char *)open->name, o.line, o.column);
+        reading_ends(st, MERIT_DIAG_INVALID, at,
+                     "the file ends inside %s, before element '%s' (opened at line %u, column "
+                     "%u) is closed: is it cut short?",
+                     inside[state], (const char *)open->name, o.line, o.column);
     } else {
-        merit__error_at(st->ctx, at, "the file ends inside %s: is it cut short?", inside[state]);
+        reading_ends(st, MERIT_DIAG_INVALID, at, "the file ends inside %s: is it cut short?",
+                     inside[state]);
     }
-    st->errors = true;
-    stop(st);
     return true;
 }
 
@@ -1454,13 +1490,11 @@ static void parse_bytes(struct parse_state *st, const unsigned char *p, size_t n
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (upto < n && !st->stopped) {
-        if (nul != NULL) {
-            merit__error_at(st->ctx, offset_loc(st->doc, off + upto),
-                            "a NUL byte (0x00), which XML never allows: is the file binary, or "
-                            "UTF-16?");
-            st->errors = true;
-            stop(st);
-        } else {
+        if (nul != NULL)
+            reading_ends(st, MERIT_DIAG_INVALID, offset_loc(st->doc, off + upto),
+                         "a NUL byte (0x00), which XML never allows: is the file binary, or "
+                         "UTF-16?");
+        else {
             too_many_attributes(st);
         }
     }

@@ -30,6 +30,9 @@
  * parser must hold whole, and a name. */
 #define MERIT_XML_MAX_TEXT 10000000u
 #define MERIT_XML_MAX_NAME 50000u
+/* The most different names (and short runs of white space, which libxml2
+ * keeps with them) merit reads in one file: see too_many_names(). */
+#define MERIT_XML_MAX_NAMES 10000
 
 /* A place every MERIT_XML_MARK_STEP bytes of a file. */
 #define MERIT_XML_MARK_STEP 4096u
