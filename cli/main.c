@@ -71,8 +71,8 @@ bool cli_limit(const char *command, const char *arg, merit_limits *limits)
             return true;
     }
     cli_usage_error("%s: --limit takes NAME=VALUE with NAME one of file-size, depth, proposals, "
-                    "reviewers, criteria, text, match, and VALUE a positive number (K, M, G "
-                    "allowed)",
+                    "reviewers, criteria, text, match, diagnostics, and VALUE a positive number "
+                    "(K, M, G allowed)",
                     command);
     return false;
 }

@@ -587,7 +587,8 @@ static void test_limits_are_recorded_and_replayed(void **state)
     json_t *lim = json_object_get(header_options(recs), "limits");
     assert_int_equal(json_integer_value(json_object_get(lim, "text")), 1000);
     assert_int_equal(json_integer_value(json_object_get(lim, "file-size")), 512 * 1024 * 1024);
-    assert_int_equal(json_object_size(lim), 7);
+    assert_int_equal(json_integer_value(json_object_get(lim, "diagnostics")), 1000);
+    assert_int_equal(json_object_size(lim), 8);
     for (size_t i = 0; i < n; i++)
         json_decref(recs[i]);
     free(recs);
@@ -597,6 +598,32 @@ static void test_limits_are_recorded_and_replayed(void **state)
         t_print_diags(f->ctx);
     assert_int_equal(rc, 0);
     assert_true(sum.steps > 50);
+}
+
+/* The 'diagnostics' limit came after trail format 2: a trail that lists
+ * the seven others replays with it at its default; one that lists neither
+ * all eight nor those seven does not. */
+static void test_limits_without_diagnostics_replay(void **state)
+{
+    struct fixture *f = *state;
+    merit_limits defaults = {0};
+    write_trail_with("call", &defaults, true);
+    size_t n;
+    json_t **recs = load_records(&n);
+    json_object_del(json_object_get(header_options(recs), "limits"), "diagnostics");
+    store_records(recs, n);
+    int rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+
+    recs = load_records(&n);
+    json_object_del(json_object_get(header_options(recs), "limits"), "match");
+    store_records(recs, n);
+    merit_ctx_clear_diags(f->ctx);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    expect_diag(f->ctx, "trail.jsonl", 1,
+                "the option 'limits' in the header does not list the 8 limits");
 }
 
 /* A file over the file-size limit is recorded as not read, and replayed
@@ -897,6 +924,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_records_tell_nothing_of_other_files, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_header_time_and_build_are_not_proved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits_without_diagnostics_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits_are_recorded_and_replayed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unread_input_replays_as_unread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_inputs_are_hashed, setup, teardown),

@@ -305,6 +305,80 @@ static void generate_huge_attribute(const char *dir)
     free(b.data);
 }
 
+/* A small valid proposal with `before` inserted in its root's start tag and
+ * `inside` as the text of its problem section. */
+static void write_proposal(const char *dir, const char *name, const struct buf *before,
+                           const struct buf *inside)
+{
+    struct buf b = {NULL, 0, 0};
+    buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<proposal xmlns=\"urn:merit:1\" ");
+    if (before != NULL)
+        buf_add(&b, before->data, before->len);
+    buf_str(&b, "id=\"P01\" call=\"C1\" months=\"12\">\n"
+                "  <title>A proposal at libxml2's limits</title>\n"
+                "  <area>Testing</area>\n"
+                "  <team>\n"
+                "    <organisation id=\"lead\" lead=\"true\" type=\"sme\" employees=\"40\" "
+                "location=\"DE\" supply-chain=\"end-user\"><name>Lead</name></organisation>\n"
+                "  </team>\n"
+                "  <sections>\n"
+                "    <problem>");
+    if (inside != NULL)
+        buf_add(&b, inside->data, inside->len);
+    buf_str(&b, "</problem>\n"
+                "    <approach>A.</approach><milestones/><management>M.</management>"
+                "<diffusion>D.</diffusion><sme-involvement>S.</sme-involvement>\n"
+                "  </sections>\n"
+                "  <budget>\n"
+                "    <year number=\"1\" federal=\"1000\" cash=\"0\" in-kind=\"0\"/>\n"
+                "    <total federal=\"1000\" cash=\"0\" in-kind=\"0\"/>\n"
+                "  </budget>\n"
+                "</proposal>\n");
+    t_write_bytes(dir, name, b.data, b.len);
+    free(b.data);
+}
+
+/* open, n bytes of c, close */
+static struct buf run_of(const char *open, char c, size_t n, const char *close)
+{
+    struct buf b = {NULL, 0, 0};
+    buf_str(&b, open);
+    char *run = malloc(n);
+    assert_non_null(run);
+    memset(run, c, n);
+    buf_add(&b, run, n);
+    free(run);
+    buf_str(&b, close);
+    return b;
+}
+
+/* Files past libxml2's limits (10,000,000 bytes of text, or of a construct
+ * the parser holds whole; 50,000 bytes of name): the issue's 10 MiB
+ * section, and each construct one byte past the limit. Each must be the
+ * file's own limit error at the construct's start (before: "out of
+ * memory" with no file, or "internal error: Huge input lookup"). */
+static void generate_parser_limits(const char *dir)
+{
+    struct buf text = run_of("", 'x', 10u * 1024 * 1024, "");
+    write_proposal(dir, "text.xml", NULL, &text);
+    free(text.data);
+    struct buf comment = run_of("<!--", 'c', 10000001, "-->");
+    write_proposal(dir, "comment.xml", NULL, &comment);
+    free(comment.data);
+    struct buf pi = run_of("<?note ", 'p', 10000001, "?>");
+    write_proposal(dir, "pi.xml", NULL, &pi);
+    free(pi.data);
+    struct buf cdata = run_of("<![CDATA[", 'd', 10000001, "]]>");
+    write_proposal(dir, "cdata.xml", NULL, &cdata);
+    free(cdata.data);
+    struct buf value = run_of("note=\"", 'v', 10000001, "\" ");
+    write_proposal(dir, "attribute.xml", &value, NULL);
+    free(value.data);
+    struct buf name = run_of("n", 'n', 50000, "=\"1\" ");
+    write_proposal(dir, "name.xml", &name, NULL);
+    free(name.data);
+}
+
 /* File names git should not be asked to hold: a proposal for another call,
  * so that merit names the file in a diagnostic, under a name holding what a
  * terminal acts on. */
@@ -362,6 +436,7 @@ static const struct {
     void (*run)(const char *dir);
 } generators[] = {
     {"huge-attribute", generate_huge_attribute},
+    {"parser-limits", generate_parser_limits},
     {"name-with-escape", generate_name_with_escape},
     {"name-with-newline", generate_name_with_newline},
     {"name-with-bidi", generate_name_with_bidi},

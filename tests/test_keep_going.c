@@ -79,7 +79,8 @@ static void test_keep_going_lists_what_it_leaves_out(void **state)
     assert_true(merit_ctx_error_count(ctx) >= 3);
 
     const merit_rejected *r = find(call, MERIT_REJECTED_FILE, "proposals/P13.xml");
-    assert_string_equal(r->reason, "specification mandates value for attribute oops");
+    /* (before: libxml2's "specification mandates value for attribute oops") */
+    assert_string_equal(r->reason, "the file ends inside a start tag: is it cut short?");
     r = find(call, MERIT_REJECTED_PROPOSAL, "P05");
     assert_string_equal(r->reason, "proposal 'P05' has more than one lead organisation");
     r = find(call, MERIT_REJECTED_SHEET, "sheet of r9");
@@ -215,6 +216,116 @@ static void test_invalid_call_xml_is_not_kept(void **state)
     free(dir);
 }
 
+/* Text past libxml2's 10,000,000 bytes in one piece: a proposal with a 10
+ * MiB section and a sheet with an 11 MiB comment. Each is its file's own
+ * limit error, at the text's start, and keep-going leaves out those two
+ * files alone and ranks the rest (before: "out of memory" for the whole
+ * run, no file named, no ranking). */
+static void test_text_past_the_parser_limit_rejects_only_its_file(void **state)
+{
+    (void)state;
+    char *dir = copy_example_call();
+    char *big = malloc(11u * 1024 * 1024 + 1);
+    assert_non_null(big);
+    memset(big, 'x', 11u * 1024 * 1024);
+    big[10u * 1024 * 1024] = '\0';
+    /* "    <problem>" is line 23 of P01.xml: the text starts at column 14 */
+    char *edit = t_sprintf("<problem>%sSmall suppliers", big);
+    t_copy_edited(dir, "proposals/P01.xml", "proposals/P01.xml", "<problem>Small suppliers", edit);
+    free(edit);
+    big[10u * 1024 * 1024] = 'x';
+    big[11u * 1024 * 1024] = '\0';
+    edit = t_sprintf("<comment>%sStrong proposal", big);
+    t_copy_edited(dir, "reviews/r2.xml", "reviews/r2.xml", "<comment>Strong proposal", edit);
+    free(edit);
+    free(big);
+    char *p01 = t_path(dir, "proposals/P01.xml");
+
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        merit_ctx *ctx = merit_ctx_new();
+        merit_ctx_set_keep_going(ctx, true);
+        merit_ctx_set_threads(ctx, threads);
+        merit_call *call = NULL;
+        int rc = merit_call_load(ctx, dir, &call);
+        if (rc != 0)
+            t_print_diags(ctx);
+        assert_int_equal(rc, 0);
+        assert_false(merit_ctx_out_of_memory(ctx));
+        const merit_diag *d = merit_ctx_diag(ctx, 0);
+        assert_string_equal(d->file, p01);
+        assert_int_equal(d->kind, MERIT_DIAG_LIMIT);
+        assert_int_equal(d->line, 23);
+        assert_int_equal(d->column, 14);
+        const merit_rejected *r = find(call, MERIT_REJECTED_FILE, "proposals/P01.xml");
+        assert_string_equal(
+            r->reason,
+            "text of element 'problem' longer than 10000000 bytes (the XML parser's limit)");
+        r = find(call, MERIT_REJECTED_FILE, "reviews/r2.xml");
+        assert_string_equal(
+            r->reason,
+            "text of element 'comment' longer than 10000000 bytes (the XML parser's limit)");
+        /* the other eleven proposals rank */
+        assert_int_equal(call->proposal_count, 11);
+        merit_result *res = NULL;
+        assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+        merit_result_free(res);
+        merit_call_free(call);
+        merit_ctx_free(ctx);
+    }
+    free(p01);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* With keep-going, each proposal of a bundle that breaks a rule is left out
+ * with its first error as the reason; once the bundle's diagnostics pass
+ * the 'diagnostics' limit (here 2) the reason says that it is not shown,
+ * rather than a bare "invalid". */
+static void test_reasons_past_the_diagnostics_limit(void **state)
+{
+    (void)state;
+    char *dir = copy_example_call();
+    char *path = t_path(dir, "proposals/P01.xml");
+    char *p01 = t_read(path, NULL);
+    const char *body = strstr(p01, "<proposal ");
+    assert_non_null(body);
+    /* a second lead: "proposal 'P2n' has more than one lead organisation" */
+    char *two_leads = t_replace(body, "<organisation id=\"udri\" type=\"academic\"",
+                                "<organisation id=\"udri\" lead=\"true\" type=\"academic\"");
+    char *a = t_replace(two_leads, "id=\"P01\"", "id=\"P21\"");
+    char *b = t_replace(two_leads, "id=\"P01\"", "id=\"P22\"");
+    char *c = t_replace(two_leads, "id=\"P01\"", "id=\"P23\"");
+    char *bundle = t_sprintf(
+        "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">\n%s%s%s</proposals>\n", a, b,
+        c);
+    t_write(dir, "proposals/more.xml", bundle);
+
+    merit_ctx *ctx = merit_ctx_new();
+    merit_limits limits = {.max_diagnostics = 2};
+    merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_keep_going(ctx, true);
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P21")->reason,
+                        "proposal 'P21' has more than one lead organisation");
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P22")->reason,
+                        "proposal 'P22' has more than one lead organisation");
+    assert_string_equal(find(call, MERIT_REJECTED_PROPOSAL, "P23")->reason,
+                        "not shown: past the 'diagnostics' limit of its file");
+    assert_int_equal(call->proposal_count, 12);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    free(bundle);
+    free(a);
+    free(b);
+    free(c);
+    free(two_leads);
+    free(p01);
+    free(path);
+    t_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_keep_going_leaves_out_a_review_with_a_wrong_score),
         cmocka_unit_test(test_a_bundle_with_a_bad_record_is_left_out_whole),
         cmocka_unit_test(test_invalid_call_xml_is_not_kept),
+        cmocka_unit_test(test_text_past_the_parser_limit_rejects_only_its_file),
+        cmocka_unit_test(test_reasons_past_the_diagnostics_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,6 +246,77 @@ static void broken_half_way(void **state)
     free(bundle);
 }
 
+/* The column of the k-th (from 0) occurrence of needle in text, counted in
+ * characters from the start of its line. */
+static uint32_t column_of_nth(const char *text, const char *needle, size_t k)
+{
+    const char *at = text;
+    for (size_t i = 0; i <= k; i++) {
+        at = strstr(i == 0 ? at : at + 1, needle);
+        assert_non_null(at);
+    }
+    const char *line = at;
+    while (line > text && line[-1] != '\n')
+        line--;
+    uint32_t col = 1;
+    for (const char *p = line; p < at; p++)
+        col += ((unsigned char)*p & 0xC0) != 0x80;
+    return col;
+}
+
+/* Every record of a bundle on one line of 1.4 MB has an attribute the
+ * schema does not allow: 20,000 errors. The first 1,000 are kept, then a
+ * note, and all 20,000 count; with the limit raised, the last one, 1.4 MB
+ * along the line and far past the window's first bytes, is still at its
+ * exact column (characters: each record holds a two-byte é). (Before: all
+ * 20,000 kept, each column counted from the window's start.) */
+static void every_record_wrong_on_one_line(void **state)
+{
+    struct t_scratch *s = *state;
+    char *one = sheets_bundle(RECORDS, SIZE_MAX, false);
+    size_t len = strlen(one);
+    char *text = malloc(len + RECORDS * 11 + 1);
+    assert_non_null(text);
+    size_t o = 0;
+    for (const char *p = one; *p;) {
+        const char *rec = strstr(p, " call=\"C1\">");
+        if (rec == NULL) {
+            memcpy(text + o, p, strlen(p) + 1);
+            break;
+        }
+        rec += strlen(" call=\"C1\"");
+        memcpy(text + o, p, (size_t)(rec - p));
+        o += (size_t)(rec - p);
+        memcpy(text + o, " bogus=\"1\"", 10);
+        o += 10;
+        p = rec;
+    }
+    free(one);
+    t_write(s->dir, "b.xml", text);
+    struct handed h;
+    struct merit_xml_stream st;
+    assert_int_equal(stream(s, "b.xml", &h, &st), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), RECORDS);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1001);
+    const merit_diag *d = merit_ctx_diag(s->ctx, 999);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->column, column_of_nth(text, "bogus=", 999));
+    d = merit_ctx_diag(s->ctx, 1000);
+    assert_int_equal(d->severity, MERIT_SEVERITY_NOTE);
+    assert_string_equal(d->message, "19000 more diagnostics in this file not shown (the "
+                                    "'diagnostics' limit is 1000)");
+    merit_ctx_clear_diags(s->ctx);
+
+    merit_limits limits = {.max_diagnostics = RECORDS};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(stream(s, "b.xml", &h, &st), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), RECORDS);
+    d = merit_ctx_diag(s->ctx, RECORDS - 1);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->column, column_of_nth(text, "bogus=", RECORDS - 1));
+    free(text);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -256,6 +327,7 @@ int main(void)
         T(record_checks_point_into_the_record),
         T(what_stands_between_records_is_reported),
         T(broken_half_way),
+        T(every_record_wrong_on_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

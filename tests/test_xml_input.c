@@ -343,6 +343,309 @@ static void text_collapse(void **state)
     merit__xml_doc_release(&doc);
 }
 
+/* --- libxml2's limits, and merit's own on attributes ------------------------ */
+
+/* A proposal whose problem section holds `text_bytes` bytes of "x". */
+static void write_long_proposal(const char *dir, const char *name, size_t text_bytes)
+{
+    static const char head[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<proposal xmlns=\"urn:merit:1\" id=\"P01\" call=\"C1\" months=\"12\">\n"
+        "  <title>T</title><area>A</area>\n"
+        "  <team><organisation id=\"o\" lead=\"true\" type=\"sme\" employees=\"4\" "
+        "location=\"DE\" supply-chain=\"end-user\"><name>O</name></organisation></team>\n"
+        "  <sections><problem>";
+    static const char tail[] =
+        "</problem><approach>A.</approach><milestones/><management>M.</management>"
+        "<diffusion>D.</diffusion><sme-involvement>S.</sme-involvement></sections>\n"
+        "  <budget><year number=\"1\" federal=\"1\" cash=\"0\" in-kind=\"0\"/>"
+        "<total federal=\"1\" cash=\"0\" in-kind=\"0\"/></budget>\n"
+        "</proposal>\n";
+    size_t size = strlen(head) + text_bytes + strlen(tail);
+    char *text = malloc(size);
+    assert_non_null(text);
+    memcpy(text, head, strlen(head));
+    memset(text + strlen(head), 'x', text_bytes);
+    memcpy(text + strlen(head) + text_bytes, tail, strlen(tail));
+    t_write_bytes(dir, name, text, size);
+    free(text);
+}
+
+/* libxml2 stops a piece of text at 10,000,000 bytes, saying "out of
+ * memory". One byte less is read (and then fails the schema's 100,000
+ * characters); one byte more is this file's limit error at the text's
+ * start ("  <sections><problem>" is 21 characters: column 22 of line 5),
+ * and memory did not run out. */
+static void text_over_the_parser_limit(void **state)
+{
+    struct t_scratch *s = *state;
+    write_long_proposal(s->dir, "at.xml", 10000000);
+    assert_int_equal(validate(s, "at.xml"), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_diag(s->ctx, 0)->kind, MERIT_DIAG_INVALID);
+    assert_non_null(strstr(merit_ctx_diag(s->ctx, 0)->message, "maxLength"));
+    merit_ctx_clear_diags(s->ctx);
+
+    write_long_proposal(s->dir, "over.xml", 10000001);
+    assert_int_equal(validate(s, "over.xml"), MERIT_ELIMIT);
+    assert_false(merit_ctx_out_of_memory(s->ctx));
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("over.xml", 5, 22,
+                                   "text of element 'problem' longer than 10000000 bytes (the XML "
+                                   "parser's limit)"));
+    assert_int_equal(merit_ctx_diag(s->ctx, 0)->kind, MERIT_DIAG_LIMIT);
+}
+
+/* A <sheet> start tag with `equals` '=' in all: reviewer, call, the
+ * namespace declaration and equals - 3 attributes a1, a2, ... */
+static char *sheet_with_attributes(unsigned equals, const char *before)
+{
+    size_t cap = 256 + strlen(before) + equals * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o = (size_t)snprintf(text, cap,
+                                "<?xml version=\"1.0\"?>\n%s<sheet xmlns=\"urn:merit:1\" "
+                                "reviewer=\"R1\" call=\"C1\"",
+                                before);
+    for (unsigned i = 1; i + 3 <= equals; i++)
+        o += (size_t)snprintf(text + o, cap - o, " a%u=\"1\"", i);
+    snprintf(text + o, cap - o, "/>\n");
+    return text;
+}
+
+/* libxml2 checks each attribute of a start tag against every other before
+ * it hands the tag over (50,000 attributes: seconds): merit refuses a tag
+ * with more than 64 before libxml2 has all of it. 64 are read (each
+ * unknown one a schema error); 65 are refused, in one error at the tag. */
+static void attributes_past_the_limit_are_refused_before_libxml2_reads_them(void **state)
+{
+    struct t_scratch *s = *state;
+    char *text = sheet_with_attributes(64, "");
+    t_write(s->dir, "64.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "64.xml"), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), 61); /* a1 to a61 */
+    for (size_t i = 0; i < merit_ctx_diag_count(s->ctx); i++)
+        assert_int_equal(merit_ctx_diag(s->ctx, i)->kind, MERIT_DIAG_INVALID);
+    merit_ctx_clear_diags(s->ctx);
+
+    text = sheet_with_attributes(65, "");
+    t_write(s->dir, "65.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "65.xml"), MERIT_ELIMIT);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("65.xml", 2, 1,
+                                   "element 'sheet' has more than 64 attributes, the most merit "
+                                   "reads on one element"));
+    merit_ctx_clear_diags(s->ctx);
+
+    /* the tag across the first 256 KiB read: a comment of 262,100 bytes
+     * first (line 2), so that the tag starts on line 3 before offset
+     * 262,144 and ends after it */
+    char *pad = malloc(262101);
+    assert_non_null(pad);
+    memcpy(pad, "<!--", 4);
+    memset(pad + 4, 'c', 262100 - 4 - 5);
+    memcpy(pad + 262100 - 5, " -->\n", 6);
+    text = sheet_with_attributes(65, pad);
+    free(pad);
+    assert_true(strstr(text, "<sheet") - text < 262144 && strlen(text) > 262144 + 100);
+    t_write(s->dir, "across.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "across.xml"), MERIT_ELIMIT);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("across.xml", 3, 1,
+                                   "element 'sheet' has more than 64 attributes, the most merit "
+                                   "reads on one element"));
+}
+
+/* Only the '=' of a start tag outside its values count: none in values,
+ * comments, processing instructions, CDATA sections, end tags or text. */
+static void attributes_are_counted_in_start_tags_only(void **state)
+{
+    struct t_scratch *s = *state;
+    char eq[201];
+    memset(eq, '=', 200);
+    eq[200] = '\0';
+    char *text = t_sprintf("<?xml version=\"1.0\"?>\n"
+                           "<?pi %s?>\n<!-- <x %s> -->\n"
+                           "<t a=\"%s\" b='%s'><![CDATA[<y %s>]]>%s<u/></t >\n",
+                           eq, eq, eq, eq, eq, eq);
+    t_write(s->dir, "t.xml", text);
+    free(text);
+    struct merit_xml_doc doc;
+    assert_int_equal(merit__xml_read_file(s->ctx, "t.xml", &doc), 0);
+    assert_int_equal(merit__xml_parse(s->ctx, &doc), 0);
+    merit__xml_doc_release(&doc);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
+/* A name past libxml2's 50,000 bytes, and an attribute value past its
+ * 10,000,000: each the file's limit error, at the name or the tag, instead
+ * of libxml2's four complaints or its "internal error: Huge input lookup". */
+static void names_and_values_over_the_parser_limits(void **state)
+{
+    struct t_scratch *s = *state;
+    size_t n = 10000001;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, 'n', n);
+    big[50001] = '\0';
+    char *text =
+        t_sprintf("<?xml version=\"1.0\"?>\n<sheet xmlns=\"urn:merit:1\" %s=\"1\"/>\n", big);
+    t_write(s->dir, "name.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "name.xml"), MERIT_ELIMIT);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("name.xml", 2, 28,
+                                   "name longer than 50000 bytes (the XML parser's limit)"));
+    merit_ctx_clear_diags(s->ctx);
+
+    big[50001] = 'n';
+    big[n] = '\0';
+    text =
+        t_sprintf("<?xml version=\"1.0\"?>\n<sheet xmlns=\"urn:merit:1\" reviewer=\"%s\"/>\n", big);
+    free(big);
+    t_write(s->dir, "value.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "value.xml"), MERIT_ELIMIT);
+    assert_false(merit_ctx_out_of_memory(s->ctx));
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1);
+    const merit_diag *d = merit_ctx_diag(s->ctx, 0);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->column, 1);
+    assert_int_equal(d->kind, MERIT_DIAG_LIMIT);
+    assert_non_null(strstr(d->message, "of element 'sheet' longer than 10000000 bytes (the XML "
+                                       "parser's limit)"));
+}
+
+/* --- the diagnostics of one file, capped ------------------------------------ */
+
+/* A sheet on one line: `reviews` reviews, each with two attributes the
+ * schema does not allow and no score: three schema errors each. */
+static char *one_line_sheet(size_t reviews)
+{
+    size_t cap = 128 + reviews * 96;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o = (size_t)snprintf(text, cap,
+                                "<?xml version=\"1.0\"?>\n<sheet xmlns=\"urn:merit:1\" "
+                                "reviewer=\"R1\" call=\"C1\">");
+    for (size_t i = 0; i < reviews; i++)
+        o += (size_t)snprintf(text + o, cap - o,
+                              "<review proposal=\"P%zu\" confidence=\"3\" x=\"1\" y=\"2\"/>", i);
+    snprintf(text + o, cap - o, "</sheet>\n");
+    return text;
+}
+
+/* Column (1-based, all ASCII) of the k-th occurrence (from 0) of needle on
+ * line 2 of text. */
+static uint32_t column_of_nth(const char *text, const char *needle, size_t k)
+{
+    const char *line = strchr(text, '\n') + 1;
+    const char *at = line;
+    for (size_t i = 0; i <= k; i++) {
+        at = strstr(i == 0 ? at : at + 1, needle);
+        assert_non_null(at);
+    }
+    return (uint32_t)(at - line) + 1;
+}
+
+/* Where the i-th error of one_line_sheet is: review i / 3's x=, y=, or its
+ * start tag (no score). */
+static uint32_t error_column(const char *text, size_t i)
+{
+    static const char *const at[] = {" x=", " y=", "<review"};
+    return column_of_nth(text, at[i % 3], i / 3) + (i % 3 < 2 ? 1 : 0);
+}
+
+/* 400 reviews on one line (about 22 KB), 1,200 schema errors: the first
+ * 1,000 are kept, each at its place (far along the line, from the marks;
+ * the second attribute of a tag from the tag read once), then a note; all
+ * 1,200 count as errors. (Before: all 1,200 kept, each place found by
+ * counting from the start of the line.) */
+static void diagnostics_over_the_limit_are_counted_not_kept(void **state)
+{
+    struct t_scratch *s = *state;
+    char *text = one_line_sheet(400);
+    t_write(s->dir, "many.xml", text);
+    assert_int_equal(validate(s, "many.xml"), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), 1200);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1001);
+    static const size_t check[] = {0, 1, 2, 500, 501, 502, 997, 998, 999};
+    for (size_t k = 0; k < sizeof(check) / sizeof(check[0]); k++) {
+        const merit_diag *d = merit_ctx_diag(s->ctx, check[k]);
+        assert_int_equal(d->severity, MERIT_SEVERITY_ERROR);
+        assert_int_equal(d->line, 2);
+        assert_int_equal(d->column, error_column(text, check[k]));
+    }
+    const merit_diag *note = merit_ctx_diag(s->ctx, 1000);
+    assert_int_equal(note->severity, MERIT_SEVERITY_NOTE);
+    assert_string_equal(note->file, "many.xml");
+    assert_int_equal(note->line, 0);
+    assert_string_equal(note->message,
+                        "200 more diagnostics in this file not shown (the 'diagnostics' limit "
+                        "is 1000)");
+    merit_ctx_clear_diags(s->ctx);
+
+    /* the limit can be raised: then every one is kept, in its place */
+    merit_limits limits = {.max_diagnostics = 1200};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(validate(s, "many.xml"), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1200);
+    assert_int_equal(merit_ctx_diag(s->ctx, 1199)->column, error_column(text, 1199));
+    free(text);
+}
+
+/* libxml2 keeps every name of a file in a dictionary whose hash table stops
+ * growing: a million different element names took 41 s. Past 10,000 (the
+ * formats use fewer than 200) the file is refused where it passes them. The
+ * line is not exact here: libxml2 puts a few entries of its own in the
+ * dictionary ("xml", its namespace, the bundle's names). */
+static void too_many_different_names(void **state)
+{
+    struct t_scratch *s = *state;
+    size_t cap = 64 + 10100 * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o =
+        (size_t)snprintf(text, cap, "<?xml version=\"1.0\"?>\n<proposals xmlns=\"urn:merit:1\">");
+    for (size_t i = 0; i < 10100; i++)
+        o += (size_t)snprintf(text + o, cap - o, "\n<n%05zu/>", i);
+    snprintf(text + o, cap - o, "\n</proposals>\n");
+    t_write(s->dir, "names.xml", text);
+    free(text);
+    assert_int_equal(validate(s, "names.xml"), MERIT_ELIMIT);
+    assert_int_equal(merit_ctx_diag_count(s->ctx), 1);
+    const merit_diag *d = merit_ctx_diag(s->ctx, 0);
+    assert_string_equal(d->message, "more than 10000 different names in the file, the most merit "
+                                    "reads");
+    assert_true(d->line > 9900 && d->line <= 10003);
+    assert_int_equal(d->column, 1);
+}
+
+/* What ends the reading of a file is shown even past the 'diagnostics'
+ * limit: here the one error kept, the file cut short, then the note. */
+static void the_end_of_reading_is_shown_past_the_limit(void **state)
+{
+    struct t_scratch *s = *state;
+    t_write(s->dir, "cut.xml",
+            "<?xml version=\"1.0\"?>\n"
+            "<sheets xmlns=\"urn:merit:1\">\n"
+            "  <sheet reviewer=\"R1\" call=\"C1\" bogus=\"1\"/>\n"
+            "  <sheet reviewer=\"R2\" call=\"C1\" bogus=\"1\"/>\n"
+            "  <sheet reviewer=\"R3\" ca");
+    merit_limits limits = {.max_diagnostics = 1};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(validate(s, "cut.xml"), MERIT_EINVALID);
+    /* "  <sheet reviewer=\"R1\" call=\"C1\" " is 33 characters */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("cut.xml", 3, 34,
+                           "element 'sheet', attribute 'bogus': The attribute 'bogus' is not "
+                           "allowed"),
+                   T_ERROR("cut.xml", 5, 3,
+                           "the file ends inside a start tag, before element 'sheets' (opened at "
+                           "line 2, column 1) is closed: is it cut short?"),
+                   T_NOTE("cut.xml", 0, 0,
+                          "1 more diagnostic in this file not shown (the 'diagnostics' limit is "
+                          "1)"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -364,6 +667,13 @@ int main(void)
         T(bytes_are_kept_exactly),
         T(columns_count_characters),
         T(text_collapse),
+        T(text_over_the_parser_limit),
+        T(attributes_past_the_limit_are_refused_before_libxml2_reads_them),
+        T(attributes_are_counted_in_start_tags_only),
+        T(names_and_values_over_the_parser_limits),
+        T(diagnostics_over_the_limit_are_counted_not_kept),
+        T(too_many_different_names),
+        T(the_end_of_reading_is_shown_past_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

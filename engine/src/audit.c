@@ -907,12 +907,23 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     if (p->format >= 2) {
         const json_t *limits = json_object_get(options, "limits");
         const json_t *audit = json_object_get(options, "audit");
-        if (!json_is_object(limits) || json_object_size(limits) != 7)
+        size_t names = 0;
+        for (const char *const *n = merit_limit_names(); *n != NULL; n++)
+            names++;
+        /* trails written before the 'diagnostics' limit list the other
+         * seven: it was then at its default */
+        bool without_diagnostics =
+            json_is_object(limits) && json_object_get(limits, "diagnostics") == NULL;
+        if (!json_is_object(limits) ||
+            json_object_size(limits) != names - (without_diagnostics ? 1 : 0))
             return diverged(ctx, t->path, 1,
-                            "the option 'limits' in the header does not list the seven limits");
+                            "the option 'limits' in the header does not list the %zu limits",
+                            names);
         for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             const json_t *v = json_object_get(limits, *n);
             char text[32];
+            if (v == NULL && without_diagnostics && strcmp(*n, "diagnostics") == 0)
+                continue;
             if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                 snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v)) < 0 ||
                 merit_limits_set(&p->limits, *n, text) != 0)

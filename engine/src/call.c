@@ -132,6 +132,10 @@ static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, siz
 {
     merit_call *c = L->call;
     const char *reason = fallback;
+    /* while a file is read, once its diagnostics pass the 'diagnostics'
+     * limit, none is kept: say so rather than nothing */
+    if (L->ctx->in_file && L->ctx->file_hidden > 0)
+        reason = "not shown: past the 'diagnostics' limit of its file";
     for (size_t i = mark; i < merit_ctx_diag_count(L->ctx); i++) {
         const merit_diag *d = merit_ctx_diag(L->ctx, i);
         if (d->severity == MERIT_SEVERITY_ERROR) {

@@ -50,6 +50,7 @@ void merit_limits_fill(merit_limits *limits)
     OR(max_criteria, MERIT_DEFAULT_MAX_CRITERIA);
     OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
     OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
+    OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
 #undef OR
 }
 
@@ -59,8 +60,9 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
     merit_limits_fill(&ctx->limits);
 }
 
-static const char *const limit_names[] = {"file-size", "depth", "proposals", "reviewers",
-                                          "criteria",  "text",  "match",     NULL};
+static const char *const limit_names[] = {"file-size", "depth",       "proposals",
+                                          "reviewers", "criteria",    "text",
+                                          "match",     "diagnostics", NULL};
 
 const char *const *merit_limit_names(void)
 {
@@ -71,13 +73,14 @@ const char *const *merit_limit_names(void)
  * name. */
 static uint32_t *limit_field(merit_limits *limits, const char *name)
 {
-    return strcmp(name, "depth") == 0       ? &limits->max_depth
-           : strcmp(name, "proposals") == 0 ? &limits->max_proposals
-           : strcmp(name, "reviewers") == 0 ? &limits->max_reviewers
-           : strcmp(name, "criteria") == 0  ? &limits->max_criteria
-           : strcmp(name, "text") == 0      ? &limits->max_text_bytes
-           : strcmp(name, "match") == 0     ? &limits->match_limit
-                                            : NULL;
+    return strcmp(name, "depth") == 0         ? &limits->max_depth
+           : strcmp(name, "proposals") == 0   ? &limits->max_proposals
+           : strcmp(name, "reviewers") == 0   ? &limits->max_reviewers
+           : strcmp(name, "criteria") == 0    ? &limits->max_criteria
+           : strcmp(name, "text") == 0        ? &limits->max_text_bytes
+           : strcmp(name, "match") == 0       ? &limits->match_limit
+           : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
+                                              : NULL;
 }
 
 uint64_t merit_limits_get(const merit_limits *limits, const char *name)
@@ -250,6 +253,14 @@ int merit__vdiag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, 
                  : kind == MERIT_DIAG_DIVERGED ? MERIT_EDIVERGED
                                                : MERIT_EINVALID;
     }
+    if (ctx->in_file && kind != MERIT_DIAG_IO) {
+        /* over the limit: counted, and nothing else done (no formatting) */
+        if (ctx->file_kept >= ctx->limits.max_diagnostics) {
+            ctx->file_hidden++;
+            return result;
+        }
+        ctx->file_kept++;
+    }
     char stack[512];
     va_list copy;
     va_copy(copy, ap);
@@ -303,6 +314,29 @@ int merit__diag(merit_ctx *ctx, merit_severity severity, merit_diag_kind kind, c
     int r = merit__vdiag(ctx, severity, kind, file, line, column, fmt, ap);
     va_end(ap);
     return r;
+}
+
+struct merit_diag_file merit__diag_file_begin(merit_ctx *ctx)
+{
+    struct merit_diag_file saved = {ctx->in_file, ctx->file_kept, ctx->file_hidden};
+    ctx->in_file = true;
+    ctx->file_kept = 0;
+    ctx->file_hidden = 0;
+    return saved;
+}
+
+void merit__diag_file_end(merit_ctx *ctx, const char *path, struct merit_diag_file saved)
+{
+    size_t hidden = ctx->file_hidden;
+    ctx->in_file = saved.in_file;
+    ctx->file_kept = saved.kept;
+    ctx->file_hidden = saved.hidden;
+    /* the library names no command-line option: the limit goes by the
+     * name merit_limits_set takes */
+    if (hidden > 0)
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, path, 0, 0,
+                    "%zu more diagnostic%s in this file not shown (the 'diagnostics' limit is %u)",
+                    hidden, hidden == 1 ? "" : "s", ctx->limits.max_diagnostics);
 }
 
 char *merit_diag_format(const merit_diag *d)

@@ -30,7 +30,32 @@ struct merit_ctx {
     bool keep_going;    /* load what is valid, list what is not */
     bool keep_comments; /* keep reviewers' comments; true unless told otherwise */
     unsigned threads;   /* threads a call's loading may use; 1 unless told otherwise */
+    /* the file being read (merit__diag_file_begin): its diagnostics kept
+     * and left out over the 'diagnostics' limit */
+    bool in_file;
+    size_t file_kept;
+    size_t file_hidden;
 };
+
+/* What merit__diag_file_begin saved, for merit__diag_file_end. */
+struct merit_diag_file {
+    bool in_file;
+    size_t kept;
+    size_t hidden;
+};
+
+/* From begin to end, the diagnostics of ctx are those of one file, read
+ * from `path`: after the 'diagnostics' limit, the rest are counted (errors
+ * still count as errors) but not kept, and end adds a note saying how many
+ * were left out. I/O errors are always kept. Nests. */
+struct merit_diag_file merit__diag_file_begin(merit_ctx *ctx);
+void merit__diag_file_end(merit_ctx *ctx, const char *path, struct merit_diag_file saved);
+/* True when the file being read has used up its diagnostics: the next one
+ * is only counted, so the caller need not work out its place or words. */
+static inline bool merit__diag_full(const merit_ctx *ctx)
+{
+    return ctx->in_file && ctx->file_kept >= ctx->limits.max_diagnostics;
+}
 
 /* A context for work on another thread: the same settings, its own
  * diagnostics (NULL when out of memory). */
@@ -81,6 +106,7 @@ int merit__unread_from_name(const char *name);
 #define MERIT_DEFAULT_MAX_CRITERIA 64u
 #define MERIT_DEFAULT_MAX_TEXT_BYTES 400000u
 #define MERIT_DEFAULT_MATCH_LIMIT 10000000u
+#define MERIT_DEFAULT_MAX_DIAGNOSTICS 1000u
 
 /* Appends a diagnostic. file may be NULL. The message is printf-formatted;
  * it is made printable and long quoted values are shortened. Returns the

@@ -1,5 +1,8 @@
 /* Hardened XML reading: see xml_input.h. */
+#define _GNU_SOURCE /* memrchr */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -70,6 +73,7 @@ void merit__xml_doc_release(struct merit_xml_doc *doc)
         xmlFreeDoc(doc->doc);
     free(doc->bytes);
     free(doc->head);
+    free(doc->marks);
     memset(doc, 0, sizeof(*doc));
 }
 
@@ -79,6 +83,8 @@ static void doc_init(struct merit_xml_doc *doc, const char *path)
     doc->path = path;
     doc->base_line = 1;
     doc->base_column = 1;
+    doc->scan_line = 1;
+    doc->scan_column = 1;
 }
 
 /* Opens path for reading: regular files only, never blocking on a FIFO.
@@ -219,6 +225,23 @@ done:
 
 /* --- places in the file ----------------------------------------------------- */
 
+/* Makes room for the marks of a file held up to offset end. */
+static int marks_reserve(merit_ctx *ctx, struct merit_xml_doc *doc, size_t end)
+{
+    size_t need = end / MERIT_XML_MARK_STEP + 1;
+    if (need <= doc->mark_cap)
+        return 0;
+    size_t cap = doc->mark_cap * 2 > need ? doc->mark_cap * 2 : need;
+    struct merit_xml_mark *m = merit__realloc(doc->marks, cap * sizeof(*m));
+    if (m == NULL)
+        return merit__oom(ctx);
+    if (doc->mark_cap == 0)
+        m[0] = (struct merit_xml_mark){1, 1};
+    doc->marks = m;
+    doc->mark_cap = cap;
+    return 0;
+}
+
 /* The held bytes around file offset off: *from is the offset of the
  * returned buffer's first byte and *len its length. NULL when the offset is
  * no longer held. */
@@ -248,35 +271,92 @@ static uint32_t count_chars(const unsigned char *p, size_t n)
     return chars;
 }
 
-/* The column of a held offset (0 when it is not held). */
-static uint32_t column_of(const struct merit_xml_doc *doc, size_t off)
+/* Moves *line and *column over n bytes. */
+static void advance(const unsigned char *p, size_t n, uint32_t *line, uint32_t *column)
+{
+    const unsigned char *end = p + n, *last_nl = NULL;
+    for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        ++*line;
+        last_nl = q;
+    }
+    if (last_nl != NULL)
+        *column = 1 + count_chars(last_nl + 1, (size_t)(end - (last_nl + 1)));
+    else
+        *column += count_chars(p, n);
+}
+
+/* Moves the forward pass to offset to (held in the window), recording the
+ * marks it passes. */
+static void scan_to(struct merit_xml_doc *doc, size_t to)
+{
+    while (doc->scan < to) {
+        size_t next = (doc->scan / MERIT_XML_MARK_STEP + 1) * MERIT_XML_MARK_STEP;
+        size_t end = next < to ? next : to;
+        advance(doc->bytes + (doc->scan - doc->base), end - doc->scan, &doc->scan_line,
+                &doc->scan_column);
+        doc->scan = end;
+        if (end == next && end / MERIT_XML_MARK_STEP < doc->mark_cap)
+            doc->marks[end / MERIT_XML_MARK_STEP] =
+                (struct merit_xml_mark){doc->scan_line, doc->scan_column};
+    }
+}
+
+/* Line and column of a held offset; false when it is not held. Costs the
+ * bytes from the nearest mark, or moves the forward pass. */
+static bool place_at(struct merit_xml_doc *doc, size_t off, uint32_t *line, uint32_t *column)
+{
+    size_t from, len;
+    const unsigned char *buf = held(doc, off, &from, &len);
+    if (buf == NULL || doc->mark_cap == 0)
+        return false;
+    if (off >= doc->scan) {
+        /* held and not before the pass: in the window, which the pass never
+         * leaves behind */
+        scan_to(doc, off);
+        *line = doc->scan_line;
+        *column = doc->scan_column;
+        return true;
+    }
+    size_t start = off / MERIT_XML_MARK_STEP * MERIT_XML_MARK_STEP;
+    struct merit_xml_mark m = doc->marks[off / MERIT_XML_MARK_STEP];
+    if (start < from) {
+        /* the mark's bytes are gone from the window: start at its base */
+        start = doc->base;
+        m = (struct merit_xml_mark){doc->base_line, doc->base_column};
+    }
+    advance(buf + (start - from), off - start, &m.line, &m.column);
+    *line = m.line;
+    *column = m.column;
+    return true;
+}
+
+/* The column of a held offset (0 when it is not held): from the line's
+ * start when it is near, else from a mark. */
+static uint32_t column_of(struct merit_xml_doc *doc, size_t off)
 {
     size_t from, len;
     const unsigned char *buf = held(doc, off, &from, &len);
     if (buf == NULL)
         return 0;
     size_t i = off - from;
-    size_t start = i;
-    while (start > 0 && buf[start - 1] != '\n')
-        start--;
-    uint32_t col = 1 + count_chars(buf + start, i - start);
-    if (start == 0 && buf == doc->bytes && doc->base > 0)
-        col += doc->base_column - 1; /* the line began before the window */
-    return col;
+    size_t lo = i > MERIT_XML_MARK_STEP ? i - MERIT_XML_MARK_STEP : 0;
+    const unsigned char *nl = memrchr(buf + lo, '\n', i - lo);
+    if (nl != NULL)
+        return 1 + count_chars(nl + 1, (size_t)(buf + i - (nl + 1)));
+    if (lo == 0 && from == 0)
+        return 1 + count_chars(buf, i); /* the file's first line */
+    uint32_t line, column;
+    return place_at(doc, off, &line, &column) ? column : 0;
 }
 
-/* Line and column of a held offset in the window, counted from its base
- * (for the rare places no start tag records: the DOCTYPE). */
-static merit_loc window_loc(const struct merit_xml_doc *doc, size_t off)
+/* Line and column of a held offset, for the places no start tag records
+ * (a DOCTYPE, a piece of text, a tag merit refuses before libxml2 reads
+ * it); 0:0 when it is not held. */
+static merit_loc offset_loc(struct merit_xml_doc *doc, size_t off)
 {
     merit_loc loc = {doc->path, 0, 0};
-    if (off < doc->base || off - doc->base > doc->size)
-        return loc;
-    uint32_t line = doc->base_line;
-    for (size_t i = 0; i < off - doc->base; i++)
-        line += doc->bytes[i] == '\n';
-    loc.line = line;
-    loc.column = column_of(doc, off);
+    if (!place_at(doc, off, &loc.line, &loc.column))
+        loc.line = loc.column = 0;
     return loc;
 }
 
@@ -288,6 +368,49 @@ static bool is_name_end(unsigned char c)
 static bool is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Reads the attributes of the start tag at offset `at` (its '<') into
+ * doc->attrs, once: the diagnostics of one element come together. */
+static void read_attributes(struct merit_xml_doc *doc, size_t at)
+{
+    if (doc->attr_tag == at + 1)
+        return;
+    doc->attr_tag = at + 1;
+    doc->attr_count = 0;
+    size_t from, len;
+    const unsigned char *buf = held(doc, at, &from, &len);
+    if (buf == NULL)
+        return;
+    size_t i = at - from + 1;
+    while (i < len && !is_name_end(buf[i]))
+        i++;
+    uint32_t lines = 0;
+    while (i < len && doc->attr_count < MERIT_XML_MAX_ATTRIBUTES) {
+        while (i < len && is_space(buf[i]))
+            lines += buf[i++] == '\n';
+        if (i >= len || buf[i] == '>' || buf[i] == '/')
+            return;
+        size_t name = i;
+        while (i < len && !is_space(buf[i]) && buf[i] != '=' && buf[i] != '>' && buf[i] != '/')
+            i++;
+        doc->attrs[doc->attr_count++] = (struct merit_xml_attr_place){from + name, i - name, lines};
+        while (i < len && is_space(buf[i]))
+            lines += buf[i++] == '\n';
+        if (i >= len || buf[i] != '=')
+            return; /* not well-formed: libxml2 says so */
+        i++;
+        while (i < len && is_space(buf[i]))
+            lines += buf[i++] == '\n';
+        if (i >= len || (buf[i] != '"' && buf[i] != '\''))
+            return;
+        const unsigned char *close = memchr(buf + i + 1, buf[i], len - i - 1);
+        if (close == NULL)
+            return;
+        for (const unsigned char *q = buf + i + 1; (q = memchr(q, '\n', (size_t)(close - q))); q++)
+            lines++;
+        i = (size_t)(close - buf) + 1;
+    }
 }
 
 merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const char *attr)
@@ -303,40 +426,18 @@ merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const c
     }
     size_t at = (size_t)(place & 0xFFFFFFFFu) - 1;
     loc.line = (uint32_t)(place >> 32);
-    size_t from, len;
-    const unsigned char *buf = attr != NULL ? held(doc, at, &from, &len) : NULL;
-    if (buf != NULL) {
-        /* skip "<" and the qualified name, then look for ` attr=` outside
-         * quoted values; count the lines crossed on the way */
-        size_t i = at - from + 1;
-        while (i < len && !is_name_end(buf[i]))
-            i++;
+    if (attr != NULL) {
+        read_attributes(doc, at);
         size_t alen = strlen(attr);
-        uint32_t lines = 0;
-        char quote = 0;
-        for (; i < len; i++) {
-            unsigned char c = buf[i];
-            lines += c == '\n';
-            if (quote) {
-                if (c == quote)
-                    quote = 0;
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                quote = (char)c;
-                continue;
-            }
-            if (c == '>')
+        size_t from, len;
+        for (size_t k = 0; k < doc->attr_count; k++) {
+            const struct merit_xml_attr_place *a = &doc->attrs[k];
+            const unsigned char *buf = held(doc, a->name, &from, &len);
+            if (buf != NULL && a->name_len == alen && a->name - from + alen <= len &&
+                memcmp(buf + (a->name - from), attr, alen) == 0) {
+                at = a->name;
+                loc.line += a->lines;
                 break;
-            if (is_space(c) && i + 1 + alen < len && memcmp(buf + i + 1, attr, alen) == 0) {
-                size_t k = i + 1 + alen;
-                while (k < len && is_space(buf[k]))
-                    k++;
-                if (k < len && buf[k] == '=') {
-                    at = from + i + 1;
-                    loc.line += lines;
-                    break;
-                }
             }
         }
     }
@@ -353,22 +454,46 @@ static void window_drop(struct merit_xml_doc *doc, size_t keep)
     size_t n = keep - doc->base;
     if (n > doc->size)
         n = doc->size;
-    const unsigned char *p = doc->bytes;
-    const unsigned char *last_nl = NULL;
-    for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))) != NULL; q++) {
-        doc->base_line++;
-        last_nl = q;
-    }
-    if (last_nl != NULL)
-        doc->base_column = 1 + count_chars(last_nl + 1, (size_t)(p + n - (last_nl + 1)));
-    else
-        doc->base_column += count_chars(p, n);
+    keep = doc->base + n;
+    /* the pass never falls behind the window */
+    if (!place_at(doc, keep, &doc->base_line, &doc->base_column))
+        return;
     memmove(doc->bytes, doc->bytes + n, doc->size - n);
     doc->size -= n;
     doc->base += n;
 }
 
 /* --- parsing -------------------------------------------------------------- */
+
+/* merit follows the markup a little ahead of libxml2, only to count the
+ * attributes of each start tag: libxml2 checks each attribute of a tag
+ * against all the others before it hands the tag over, so a tag with too
+ * many must be refused before libxml2 has all of it. The lexer sees each
+ * byte once, skipping text, attribute values, comments, CDATA sections and
+ * processing instructions with memchr. It stops at a declaration (a
+ * DOCTYPE stops the parser too). */
+enum lex_state {
+    LEX_TEXT,
+    LEX_LT,   /* after '<' */
+    LEX_BANG, /* after "<!": matching "--" or "[CDATA[" */
+    LEX_COMMENT,
+    LEX_CDATA,
+    LEX_PI,
+    LEX_END_TAG,
+    LEX_TAG,   /* in a start tag, outside attribute values */
+    LEX_VALUE, /* in an attribute value */
+    LEX_OFF,
+};
+
+struct lexer {
+    enum lex_state state;
+    unsigned char quote;   /* LEX_VALUE: the value's quote */
+    const char *want;      /* LEX_BANG: "--" or "[CDATA[" once the next byte chose */
+    size_t matched;        /* LEX_BANG: bytes of it seen */
+    unsigned char last[2]; /* the last two bytes lexed, last[1] the latest */
+    size_t tag;            /* offset of the last '<' */
+    unsigned attributes;   /* LEX_TAG, LEX_VALUE: '=' seen in the tag */
+};
 
 struct parse_state {
     merit_ctx *ctx;
@@ -378,12 +503,17 @@ struct parse_state {
     xmlSchemaValidCtxtPtr record_validator; /* bundles: checks each record */
     const char *record;                     /* bundles: the records' element name */
     bool doctype_seen;
+    bool root_seen;    /* the root's start tag was read */
     bool stopped;      /* reading was stopped: later complaints add nothing */
+    bool terminating;  /* libxml2 is told the file has ended */
     bool errors;       /* not well-formed, not valid, or refused */
     bool limit;        /* a limit was exceeded */
     bool stray_text;   /* text other than white space between a bundle's records */
     int record_rc;     /* the first error a record callback returned */
     size_t open_child; /* offset of the open bundle child's '<', or SIZE_MAX */
+    size_t text_bytes; /* bytes of the piece of text being read */
+    size_t text_start; /* its offset in the file */
+    struct lexer lexer;
 };
 
 static void stop(struct parse_state *st)
@@ -392,10 +522,240 @@ static void stop(struct parse_state *st)
     xmlStopParser(st->ctxt);
 }
 
+/* Lexes n bytes at file offset off. Returns n, or the index of the '=' that
+ * takes a start tag past MERIT_XML_MAX_ATTRIBUTES (lx->tag is then the
+ * tag's '<'). */
+static size_t lex(struct lexer *lx, const unsigned char *p, size_t n, size_t off)
+{
+    size_t i = 0;
+    while (i < n && lx->state != LEX_OFF) {
+        unsigned char c = p[i];
+        switch (lx->state) {
+        case LEX_TEXT: {
+            const unsigned char *lt = memchr(p + i, '<', n - i);
+            i = lt != NULL ? (size_t)(lt - p) : n;
+            if (lt != NULL) {
+                lx->tag = off + i++;
+                lx->state = LEX_LT;
+            }
+            break;
+        }
+        case LEX_LT:
+            if (c == '!' || c == '?' || c == '/') {
+                lx->state = c == '!' ? LEX_BANG : c == '?' ? LEX_PI : LEX_END_TAG;
+                lx->want = NULL;
+                lx->matched = 0;
+                i++;
+            } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+                lx->state = LEX_TAG;
+                lx->attributes = 0;
+            } else if (c == '_' || c == ':' || c >= 0x80) {
+                lx->state = LEX_TAG;
+                lx->attributes = 0;
+            } else {
+                lx->state = LEX_TEXT; /* not well-formed: libxml2 says so */
+            }
+            break;
+        case LEX_BANG:
+            if (lx->want == NULL)
+                lx->want = c == '-' ? "--" : c == '[' ? "[CDATA[" : NULL;
+            if (lx->want == NULL || c != (unsigned char)lx->want[lx->matched]) {
+                lx->state = LEX_OFF; /* a declaration, or not well-formed */
+                break;
+            }
+            i++;
+            if (lx->want[++lx->matched] == '\0')
+                lx->state = lx->want[0] == '-' ? LEX_COMMENT : LEX_CDATA;
+            break;
+        case LEX_COMMENT:
+        case LEX_CDATA:
+        case LEX_PI:
+        case LEX_END_TAG: {
+            const unsigned char *gt = memchr(p + i, '>', n - i);
+            if (gt == NULL) {
+                i = n;
+                break;
+            }
+            size_t k = (size_t)(gt - p);
+            unsigned char b1 = k >= 1 ? p[k - 1] : lx->last[1];
+            unsigned char b2 = k >= 2 ? p[k - 2] : k == 1 ? lx->last[1] : lx->last[0];
+            i = k + 1;
+            if (lx->state == LEX_END_TAG || (lx->state == LEX_PI && b1 == '?') ||
+                (lx->state == LEX_COMMENT && b1 == '-' && b2 == '-') ||
+                (lx->state == LEX_CDATA && b1 == ']' && b2 == ']'))
+                lx->state = LEX_TEXT;
+            break;
+        }
+        case LEX_TAG:
+            for (; i < n; i++) {
+                c = p[i];
+                if (c == '"' || c == '\'' || c == '>' || c == '<')
+                    break;
+                if (c == '=' && ++lx->attributes > MERIT_XML_MAX_ATTRIBUTES) {
+                    lx->state = LEX_OFF;
+                    return i;
+                }
+            }
+            if (i == n)
+                break;
+            if (c == '>') {
+                lx->state = LEX_TEXT;
+            } else if (c == '<') {
+                lx->tag = off + i; /* not well-formed: libxml2 says so */
+                lx->state = LEX_LT;
+            } else {
+                lx->quote = c;
+                lx->state = LEX_VALUE;
+            }
+            i++;
+            break;
+        case LEX_VALUE: {
+            const unsigned char *q = memchr(p + i, lx->quote, n - i);
+            i = q != NULL ? (size_t)(q - p) + 1 : n;
+            if (q != NULL)
+                lx->state = LEX_TAG;
+            break;
+        }
+        case LEX_OFF:
+            break;
+        }
+    }
+    if (n >= 2) {
+        lx->last[0] = p[n - 2];
+        lx->last[1] = p[n - 1];
+    } else if (n == 1) {
+        lx->last[0] = lx->last[1];
+        lx->last[1] = p[0];
+    }
+    return n;
+}
+
+/* The name after the '<' at file offset at, for a message: its length
+ * (up to 100 bytes) and *name pointing at it; 0 when not held. */
+static size_t name_after(const struct merit_xml_doc *doc, size_t at, const unsigned char **name)
+{
+    size_t from, len;
+    const unsigned char *buf = held(doc, at, &from, &len);
+    if (buf == NULL)
+        return 0;
+    size_t i = at - from + 1, n = 0;
+    while (i + n < len && n < 100 && !is_name_end(buf[i + n]))
+        n++;
+    *name = buf + i;
+    return n;
+}
+
+/* Something that ends the reading of a file (a limit passed, a NUL byte,
+ * the file cut short): reported, and the reading stops, since what follows
+ * would only be libxml2's complaints about the rest. Shown even past the
+ * 'diagnostics' limit: it says why the reading ended, and there is one at
+ * most. */
+static void reading_ends(struct parse_state *st, merit_diag_kind kind, merit_loc loc,
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void reading_ends(struct parse_state *st, merit_diag_kind kind, merit_loc loc,
+                         const char *fmt, ...)
+{
+    bool in_file = st->ctx->in_file;
+    st->ctx->in_file = false;
+    va_list ap;
+    va_start(ap, fmt);
+    merit__vdiag(st->ctx, MERIT_SEVERITY_ERROR, kind, loc.file, loc.line, loc.column, fmt, ap);
+    va_end(ap);
+    st->ctx->in_file = in_file;
+    st->errors = true;
+    st->limit |= kind == MERIT_DIAG_LIMIT;
+    stop(st);
+}
+
+#define reading_limit(st, loc, ...) reading_ends((st), MERIT_DIAG_LIMIT, (loc), __VA_ARGS__)
+
+/* The lexer found a start tag with too many attributes. */
+static void too_many_attributes(struct parse_state *st)
+{
+    const unsigned char *name = NULL;
+    size_t n = name_after(st->doc, st->lexer.tag, &name);
+    reading_limit(st, offset_loc(st->doc, st->lexer.tag),
+                  "element '%.*s' has more than %d attributes, the most merit reads on one "
+                  "element",
+                  (int)n, n > 0 ? (const char *)name : "", MERIT_XML_MAX_ATTRIBUTES);
+}
+
+/* Where the text that starts at ch begins in the file: in libxml2's input
+ * buffer, or just read from the file when libxml2 copied it. */
+static size_t text_offset(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len)
+{
+    xmlParserInputPtr in = ctxt->input;
+    uintptr_t p = (uintptr_t)ch;
+    if (in != NULL && in->base != NULL && p >= (uintptr_t)in->base && p < (uintptr_t)in->end)
+        return (size_t)in->consumed + (size_t)(p - (uintptr_t)in->base);
+    long now = xmlByteConsumed(ctxt);
+    return now > len ? (size_t)(now - len) : 0;
+}
+
+/* Text, CDATA sections included (XML_PARSE_NOCDATA): libxml2 joins the
+ * pieces of one text node and stops at MERIT_XML_MAX_TEXT bytes with an
+ * error that says "out of memory" (XML_ERR_NO_MEMORY, "xmlSAX2Characters:
+ * huge text node"). Counted here first, so that it is this file's limit,
+ * said as one, and a real allocation failure stays one. */
+static void characters(void *user, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+    if (st->text_bytes == 0)
+        st->text_start = text_offset(ctxt, ch, len);
+    if (len > 0 && (size_t)len > MERIT_XML_MAX_TEXT - st->text_bytes) {
+        xmlNodePtr node = ctxt->node;
+        merit_loc loc = offset_loc(st->doc, st->text_start);
+        if (loc.line == 0)
+            loc = merit__xml_loc(st->doc, node, NULL);
+        reading_limit(st, loc, "text of element '%s' longer than %u bytes (the XML parser's limit)",
+                      node != NULL ? (const char *)node->name : "?", MERIT_XML_MAX_TEXT);
+        return;
+    }
+    st->text_bytes += (size_t)(len > 0 ? len : 0);
+    xmlSAX2Characters(user, ch, len);
+}
+
+/* A comment or processing instruction ends a text node; so do tags. */
+static void comment(void *user, const xmlChar *value)
+{
+    ((struct parse_state *)((xmlParserCtxtPtr)user)->_private)->text_bytes = 0;
+    xmlSAX2Comment(user, value);
+}
+
+/* libxml2 keeps every name of a file (elements, attributes, prefixes,
+ * processing-instruction targets) in a dictionary whose hash table stops
+ * growing at a fixed size: a file of a million different names took 41 s
+ * (xmllint 33 s). merit's formats use fewer than 200; more than
+ * MERIT_XML_MAX_NAMES is refused, at the start tag or processing
+ * instruction that passes it. */
+static bool too_many_names(struct parse_state *st)
+{
+    return xmlDictSize(st->ctxt->dict) > MERIT_XML_MAX_NAMES;
+}
+
+static void names_refused(struct parse_state *st, merit_loc loc)
+{
+    reading_limit(st, loc, "more than %d different names in the file, the most merit reads",
+                  MERIT_XML_MAX_NAMES);
+}
+
+static void processing_instruction(void *user, const xmlChar *target, const xmlChar *data)
+{
+    xmlParserCtxtPtr ctxt = user;
+    struct parse_state *st = ctxt->_private;
+    st->text_bytes = 0;
+    if (too_many_names(st)) {
+        merit_loc loc = {st->doc->path, ctxt->input != NULL ? (uint32_t)ctxt->input->line : 0, 0};
+        names_refused(st, loc);
+        return;
+    }
+    xmlSAX2ProcessingInstruction(user, target, data);
+}
+
 static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *external_id,
                              const xmlChar *system_id)
 {
-    (void)name;
     (void)external_id;
     (void)system_id;
     xmlParserCtxtPtr ctxt = user;
@@ -413,11 +773,14 @@ static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *ext
     for (size_t i = upto - doc->base; i-- > 0;)
         if (i + sizeof(mark) - 1 <= doc->size &&
             memcmp(doc->bytes + i, mark, sizeof(mark) - 1) == 0) {
-            loc = window_loc(doc, doc->base + i);
+            loc = offset_loc(doc, doc->base + i);
             break;
         }
-    merit__error_at(st->ctx, loc,
-                    "document type declarations (DOCTYPE) are not allowed in merit files");
+    if (name != NULL && strcasecmp((const char *)name, "html") == 0)
+        merit__error_at(st->ctx, loc, "not a merit file: this is an HTML page");
+    else
+        merit__error_at(st->ctx, loc,
+                        "document type declarations (DOCTYPE) are not allowed in merit files");
     st->errors = true;
     stop(st);
 }
@@ -467,6 +830,11 @@ static bool root_started(struct parse_state *st, xmlNodePtr root, size_t tag_end
     while (k < sizeof(roots) / sizeof(roots[0]) && strcmp(roots[k].name, name) != 0)
         k++;
     bool known = ours && k < sizeof(roots) / sizeof(roots[0]);
+    if (!ours && strcasecmp(name, "html") == 0) {
+        merit__error_at(st->ctx, loc, "not a merit file: this is an HTML page (root element '%s')",
+                        name);
+        return false;
+    }
     if (s->kind == MERIT_SCHEMA_COUNT && !known) {
         if (ours)
             merit__error_at(st->ctx, loc, "unknown root element '%s'", name);
@@ -525,6 +893,7 @@ static void start_element(void *user, const xmlChar *localname, const xmlChar *p
     xmlSAX2StartElementNs(user, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
                           nb_defaulted, attributes);
     struct parse_state *st = ctxt->_private;
+    st->text_bytes = 0;
     struct merit_xml_doc *doc = st->doc;
     xmlNodePtr node = ctxt->node;
     long consumed = xmlByteConsumed(ctxt);
@@ -550,6 +919,12 @@ static void start_element(void *user, const xmlChar *localname, const xmlChar *p
         stop(st);
         return;
     }
+    if (too_many_names(st)) {
+        names_refused(st, merit__xml_loc(doc, node, NULL));
+        return;
+    }
+    if (depth == 1)
+        st->root_seen = true;
     if (depth == 1 && !root_started(st, node, (size_t)consumed)) {
         st->errors = true;
         stop(st);
@@ -582,6 +957,7 @@ static void end_element(void *user, const xmlChar *localname, const xmlChar *pre
     xmlParserCtxtPtr ctxt = user;
     struct parse_state *st = ctxt->_private;
     xmlNodePtr node = ctxt->node;
+    st->text_bytes = 0;
     xmlSAX2EndElementNs(user, localname, prefix, uri);
     if (st->record == NULL || node == NULL || ctxt->nodeNr != 1)
         return;
@@ -613,6 +989,258 @@ static void end_element(void *user, const xmlChar *localname, const xmlChar *pre
     xmlFreeNode(node);
 }
 
+/* What bytes that are not XML look like: a known file type by its first
+ * bytes, plain text, or binary data. */
+static const char *looks_like(const unsigned char *p, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } types[] = {
+        {"%PDF-", 5, "a PDF document"},
+        {"PK\x03\x04", 4, "a ZIP archive (as a .docx, .xlsx or .odt file is)"},
+        {"\x1f\x8b", 2, "gzip-compressed data"},
+        {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "an old Microsoft Office document (.doc, .xls)"},
+        {"{\\rtf", 5, "an RTF document"},
+        {"\x89PNG", 4, "a PNG image"},
+        {"\xff\xd8\xff", 3, "a JPEG image"},
+        {"GIF8", 4, "a GIF image"},
+        {"BZh", 3, "bzip2-compressed data"},
+        {"\xfd"
+         "7zXZ",
+         5, "xz-compressed data"},
+        {"7z\xbc\xaf\x27\x1c", 6, "a 7-Zip archive"},
+        {"\x7f"
+         "ELF",
+         4, "a program"},
+    };
+    for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+        if (n >= types[k].len && memcmp(p, types[k].magic, types[k].len) == 0)
+            return types[k].what;
+    if (n > 512)
+        n = 512;
+    size_t i = 0;
+    while (i < n && is_space(p[i]))
+        i++;
+    if (i < n && p[i] == '{')
+        return "JSON data";
+    /* text: UTF-8 with no control character but white space (a sequence cut
+     * at the end of the sample counts as text) */
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80                 ? 1
+                     : c >= 0xC2 && c <= 0xDF ? 2
+                     : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4
+                                              : 0;
+        if (len == 0 || (c < 0x20 && !is_space(c)) || c == 0x7F)
+            return "binary data";
+        for (size_t k = 1; k < len && i + k < n; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return "binary data";
+        i += len;
+    }
+    return "plain text";
+}
+
+/* The kind of markup that starts at p (its first bytes, n of them). */
+static const char *markup_at(const unsigned char *p, size_t n)
+{
+    if (n >= 4 && memcmp(p, "<!--", 4) == 0)
+        return "comment";
+    if (n >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+        return "CDATA section";
+    if (n >= 2 && memcmp(p, "<?", 2) == 0)
+        return "processing instruction";
+    if (n >= 2 && memcmp(p, "</", 2) == 0)
+        return "end tag";
+    if (n >= 2 && memcmp(p, "<!", 2) == 0)
+        return "declaration";
+    if (n >= 1 && p[0] == '<')
+        return "start tag";
+    return NULL;
+}
+
+/* The last `open` at or before cur in libxml2's buffer [base, end). */
+static const xmlChar *find_back(const xmlChar *base, const xmlChar *cur, const xmlChar *end,
+                                const char *open)
+{
+    size_t n = strlen(open);
+    size_t i = (size_t)(cur - base) + 1;
+    while (i > 0) {
+        const xmlChar *lt = memrchr(base, open[0], i);
+        if (lt == NULL)
+            return NULL;
+        if ((size_t)(end - lt) >= n && memcmp(lt, open, n) == 0)
+            return lt;
+        i = (size_t)(lt - base);
+    }
+    return NULL;
+}
+
+/* libxml2's limits (parserInternals.h) on a name, and on anything the
+ * parser holds whole: a start tag, an attribute value, a comment, a
+ * processing instruction, a CDATA section. A construct over 10,000,000
+ * bytes that is still open when a chunk is read gives "Huge input lookup"
+ * (XML_ERR_INTERNAL_ERROR) with the parser at its start (in a CDATA section,
+ * part way); one that closed in the last chunk gives the construct's own
+ * "too long"/"too big" error. Either becomes the file's limit diagnostic,
+ * at the construct's start, and the reading stops. Returns false for any
+ * other error. (Text has its own count: characters().) */
+static bool too_long(struct parse_state *st, const xmlError *err, merit_loc loc)
+{
+    const char *msg = err->message != NULL ? err->message : "";
+    if (err->code == XML_ERR_NAME_TOO_LONG) {
+        reading_limit(st, loc, "name longer than %u bytes (the XML parser's limit)",
+                      MERIT_XML_MAX_NAME);
+        return true;
+    }
+    bool huge = err->code == XML_ERR_INTERNAL_ERROR && err->str1 != NULL &&
+                strcmp(err->str1, "Huge input lookup") == 0;
+    const char *open = NULL, *what = NULL;
+    if (err->code == XML_ERR_ATTRIBUTE_NOT_FINISHED && strstr(msg, "too long") != NULL)
+        open = "<", what = "attribute value";
+    else if (err->code == XML_ERR_COMMENT_NOT_FINISHED && strstr(msg, "too big") != NULL)
+        open = "<!--", what = "comment";
+    else if (err->code == XML_ERR_PI_NOT_FINISHED && strstr(msg, "too big") != NULL)
+        open = "<?", what = "processing instruction";
+    else if (err->code == XML_ERR_CDATA_NOT_FINISHED && strstr(msg, "too big") != NULL)
+        open = "<![CDATA[", what = "CDATA section";
+    else if (!huge)
+        return false;
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    xmlParserInputPtr in = ctxt->input;
+    const xmlChar *start = NULL;
+    if (in != NULL && in->base != NULL && in->cur != NULL && in->end != NULL &&
+        in->cur <= in->end) {
+        if (huge && ctxt->instate == XML_PARSER_CDATA_SECTION)
+            open = "<![CDATA[", what = "CDATA section";
+        else if (huge)
+            what = markup_at(in->cur, (size_t)(in->end - in->cur));
+        if (open != NULL)
+            start = find_back(in->base, in->cur < in->end ? in->cur : in->end - 1, in->end, open);
+        else if (what != NULL)
+            start = in->cur;
+    }
+    if (start != NULL) {
+        merit_loc at = offset_loc(st->doc, (size_t)in->consumed + (size_t)(start - in->base));
+        if (at.line != 0)
+            loc = at;
+    }
+    if (what != NULL && (strcmp(what, "start tag") == 0 || strcmp(what, "attribute value") == 0) &&
+        start != NULL) {
+        size_t n = 0;
+        while (start + 1 + n < in->end && n < 100 && !is_name_end(start[1 + n]))
+            n++;
+        reading_limit(st, loc, "%s of element '%.*s' longer than %u bytes (the XML parser's limit)",
+                      what, (int)n, (const char *)start + 1, MERIT_XML_MAX_TEXT);
+    } else {
+        reading_limit(st, loc, "%s longer than %u bytes (the XML parser's limit)",
+                      what != NULL ? what : "markup", MERIT_XML_MAX_TEXT);
+    }
+    return true;
+}
+
+/* libxml2's complaints when told the file has ended while merit's lexer
+ * is inside some markup ("Couldn't find end of Start Tag", "Comment not
+ * terminated", ...) are about a file cut short: said so once, at the
+ * markup's start. */
+static bool cut_short(struct parse_state *st, merit_loc loc)
+{
+    static const char *const inside[] = {
+        [LEX_LT] = "a tag",
+        [LEX_BANG] = "a declaration",
+        [LEX_COMMENT] = "a comment",
+        [LEX_CDATA] = "a CDATA section",
+        [LEX_PI] = "a processing instruction",
+        [LEX_END_TAG] = "an end tag",
+        [LEX_TAG] = "a start tag",
+        [LEX_VALUE] = "an attribute value",
+    };
+    enum lex_state state = st->lexer.state;
+    if (!st->terminating || state == LEX_TEXT || state == LEX_OFF)
+        return false;
+    merit_loc at = offset_loc(st->doc, st->lexer.tag);
+    if (at.line == 0 || loc.line < at.line || (loc.line == at.line && loc.column < at.column))
+        return false; /* about something before the markup */
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    int depth = ctxt->nodeNr;
+    xmlNodePtr open = depth > 0 ? ctxt->nodeTab[depth - 1] : NULL;
+    if (open != NULL && ((uintptr_t)open->_private & 0xFFFFFFFFu) == st->lexer.tag + 1)
+        open = depth > 1 ? ctxt->nodeTab[depth - 2] : NULL; /* the cut tag's own element */
+    if (open != NULL && open->type == XML_ELEMENT_NODE) {
+        merit_loc o = merit__xml_loc(st->doc, open, NULL);
+        reading_ends(st, MERIT_DIAG_INVALID, at,
+                     "the file ends inside %s, before element '%s' (opened at line %u, column "
+                     "%u) is closed: is it cut short?",
+                     inside[state], (const char *)open->name, o.line, o.column);
+    } else {
+        reading_ends(st, MERIT_DIAG_INVALID, at, "the file ends inside %s: is it cut short?",
+                     inside[state]);
+    }
+    return true;
+}
+
+/* libxml2's first words about a file that is not XML, is cut short, or
+ * holds no element say what the parser was doing ("Document is empty",
+ * "Extra content at the end of the document"), not what is wrong with the
+ * file: said here in words about the file. NULL: libxml2's words do. */
+static char *plain_words(struct parse_state *st, const xmlError *err)
+{
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    xmlParserInputPtr in = ctxt->input;
+    const xmlChar *cur = in != NULL ? in->cur : NULL;
+    size_t avail = cur != NULL && in->end != NULL && in->end > cur ? (size_t)(in->end - cur) : 0;
+    if (err->code == XML_ERR_DOCUMENT_EMPTY) {
+        size_t i = 0;
+        while (i < avail && is_space(cur[i]))
+            i++;
+        if (i == avail)
+            return merit__strdup("no element in the file: it holds only white space");
+        const char *what = looks_like(cur + i, avail - i);
+        if (strcmp(what, "plain text") == 0)
+            return merit__strdup(
+                "not an XML file: it holds plain text (an XML file starts with '<')");
+        if (strcmp(what, "binary data") == 0)
+            return merit__strdup("not an XML file: it holds binary data");
+        return merit__sprintf("not an XML file: it looks like %s", what);
+    }
+    if (err->code != XML_ERR_DOCUMENT_END)
+        return NULL;
+    xmlNodePtr open = ctxt->nodeNr > 0 ? ctxt->node : NULL;
+    if (open != NULL && open->type == XML_ELEMENT_NODE) {
+        /* cut short: where the parser waits says what the file ends in */
+        const char *in_markup = markup_at(cur, avail);
+        merit_loc at = merit__xml_loc(st->doc, open, NULL);
+        char where[64] = "";
+        if (at.line != 0 && at.column != 0)
+            snprintf(where, sizeof(where), " (opened at line %u, column %u)", at.line, at.column);
+        else if (at.line != 0)
+            snprintf(where, sizeof(where), " (opened at line %u)", at.line);
+        if (in_markup != NULL)
+            return merit__sprintf(
+                "the file ends inside a %s, before element '%s'%s is closed: is it "
+                "cut short?",
+                in_markup, (const char *)open->name, where);
+        return merit__sprintf("the file ends before element '%s'%s is closed: is it cut short?",
+                              (const char *)open->name, where);
+    }
+    if (!st->root_seen)
+        return merit__strdup("no element in the file: it ends before its root element starts");
+    xmlNodePtr root = ctxt->myDoc != NULL ? xmlDocGetRootElement(ctxt->myDoc) : NULL;
+    if (root == NULL)
+        return NULL;
+    return merit__sprintf("content after the end of root element '%s': a file holds one root "
+                          "element%s",
+                          (const char *)root->name,
+                          merit__xml_is(root, "proposal") ? " (several proposals go in a "
+                                                            "<proposals> bundle)"
+                          : merit__xml_is(root, "sheet")  ? " (several sheets go in a <sheets> "
+                                                            "bundle)"
+                                                          : "");
+}
+
 /* Rewrites libxml2 messages that name libxml2 options or namespace URIs.
  * Returns a malloc'd string, or NULL when out of memory. */
 static char *tidy_message(const char *msg)
@@ -623,6 +1251,16 @@ static char *tidy_message(const char *msg)
     if (strstr(msg, "Detected an entity reference loop") != NULL ||
         strstr(msg, "entity amplification") != NULL)
         return merit__strdup("entity expansion is not allowed");
+    const char *ch = strstr(msg, "Char 0x");
+    if (ch != NULL && strstr(msg, "out of allowed range") != NULL) {
+        char *end;
+        errno = 0;
+        unsigned long code = strtoul(ch + 7, &end, 16);
+        if (end != ch + 7 && errno == 0)
+            return code == 0 ? merit__strdup("a NUL byte (0x00), which XML never allows: is the "
+                                             "file binary, or UTF-16?")
+                             : merit__sprintf("character 0x%lX is not allowed in XML", code);
+    }
     const char *bytes = strstr(msg, "Bytes: ");
     if (strstr(msg, "not proper UTF-8") != NULL && bytes != NULL) {
         /* libxml2 lists the bad byte and the three after it */
@@ -665,19 +1303,29 @@ static void parse_error(void *user, xmlErrorPtr err)
         st->errors = true;
         return;
     }
+    merit_loc loc = {st->doc->path, err->line > 0 ? (uint32_t)err->line : 0,
+                     err->int2 > 0 ? (uint32_t)err->int2 : 0};
+    if (too_long(st, err, loc) || cut_short(st, loc))
+        return;
     merit_severity sev =
         err->level == XML_ERR_WARNING ? MERIT_SEVERITY_WARNING : MERIT_SEVERITY_ERROR;
     if (sev == MERIT_SEVERITY_ERROR)
         st->errors = true;
-    char *msg = tidy_message(err->message ? err->message : "malformed XML");
+    if (merit__diag_full(st->ctx)) {
+        merit__diag(st->ctx, sev, MERIT_DIAG_INVALID, loc.file, 0, 0, "%s", "");
+        return;
+    }
+    char *msg = plain_words(st, err);
+    if (msg == NULL)
+        msg = tidy_message(err->message ? err->message : "malformed XML");
     if (msg == NULL) {
         merit__oom(st->ctx);
         return;
     }
-    uint32_t line = err->line > 0 ? (uint32_t)err->line : 0;
-    uint32_t col = err->int2 > 0 ? (uint32_t)err->int2 : 0;
-    merit__diag(st->ctx, sev, MERIT_DIAG_INVALID, st->doc->path, line, col, "%s", msg);
+    merit__diag(st->ctx, sev, MERIT_DIAG_INVALID, loc.file, loc.line, loc.column, "%s", msg);
     free(msg);
+    if (err->code == XML_ERR_DOCUMENT_EMPTY)
+        stop(st); /* not XML: the rest would only be noise */
 }
 
 static void validity_error(void *user, xmlErrorPtr err)
@@ -687,6 +1335,12 @@ static void validity_error(void *user, xmlErrorPtr err)
         return;
     if (err->code == XML_ERR_NO_MEMORY) {
         merit__oom(st->ctx);
+        return;
+    }
+    if (merit__diag_full(st->ctx)) {
+        /* only counted: no place worked out, no words */
+        merit__diag(st->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, st->doc->path, 0, 0, "%s",
+                    "");
         return;
     }
     char *msg = tidy_message(err->message ? err->message : "invalid");
@@ -721,7 +1375,12 @@ static xmlParserCtxtPtr new_parser(struct parse_state *st)
 {
     merit__xml_global_init();
     xmlSetGenericErrorFunc(NULL, silent);
-    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, st->doc->path);
+    /* No file name: the document then has no URL, and libxml2 raising an
+     * error about a node does not walk back over every node before it
+     * looking for XInclude markers (__xmlRaiseError, quadratic in the
+     * elements of a file with an error in each). merit names the file
+     * itself. */
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
     if (ctxt == NULL)
         return NULL;
     /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see
@@ -733,22 +1392,112 @@ static xmlParserCtxtPtr new_parser(struct parse_state *st)
     ctxt->sax->externalSubset = NULL;
     ctxt->sax->startElementNs = start_element;
     ctxt->sax->endElementNs = end_element;
+    /* libxml2 looks for ignorable white space only when the two differ */
+    if (ctxt->sax->ignorableWhitespace == ctxt->sax->characters)
+        ctxt->sax->ignorableWhitespace = characters;
+    ctxt->sax->characters = characters;
+    ctxt->sax->comment = comment;
+    ctxt->sax->processingInstruction = processing_instruction;
     st->ctxt = ctxt;
     st->open_child = SIZE_MAX;
     return ctxt;
 }
 
-/* Refuses UTF-16 and UTF-32 before libxml2 transcodes them (offsets would
- * no longer be the file's). */
-static int refuse_wide(merit_ctx *ctx, const struct merit_xml_doc *doc)
+/* Refuses a file in any encoding but UTF-8 before libxml2 reads it:
+ * libxml2 would transcode it (offsets would no longer be the file's), or
+ * fail with words about bytes and no place. UTF-16 and UTF-32 show by a
+ * byte-order mark, or by the NUL bytes around the first character (an XML
+ * file starts with '<' or white space, both ASCII); EBCDIC by "<?xm" in
+ * it; any other by the encoding its XML declaration names. */
+static int refuse_encoding(merit_ctx *ctx, struct merit_xml_doc *doc)
 {
     const unsigned char *b = doc->bytes;
-    if (doc->size >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) ||
-                           (doc->size >= 4 && b[0] == 0 && b[1] == 0))) {
-        merit_loc loc = {doc->path, 1, 1};
-        return merit__error_at(ctx, loc, "the file is UTF-16 or UTF-32; merit files must be UTF-8");
+    size_t n = doc->size;
+    merit_loc first = {doc->path, 1, 1};
+    const char *wide = NULL;
+    if (n >= 4 && memcmp(b, "\x00\x00\xFE\xFF", 4) == 0)
+        wide = "UTF-32";
+    else if (n >= 4 && memcmp(b, "\xFF\xFE\x00\x00", 4) == 0)
+        wide = "UTF-32";
+    else if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)))
+        wide = "UTF-16";
+    else if (n >= 4 &&
+             ((b[0] == 0 && b[1] == 0 && b[2] == 0) || (b[1] == 0 && b[2] == 0 && b[3] == 0)))
+        wide = "UTF-32 (without a byte-order mark)";
+    else if (n >= 2 && (b[0] == 0 || b[1] == 0))
+        wide = "UTF-16 (without a byte-order mark)";
+    if (wide != NULL)
+        return merit__error_at(ctx, first, "the file is %s; merit files must be UTF-8", wide);
+    if (n >= 4 && memcmp(b, "\x4C\x6F\xA7\x94", 4) == 0)
+        return merit__error_at(ctx, first, "the file is EBCDIC; merit files must be UTF-8");
+    /* <?xml version="1.0" encoding="NAME"?>, after a UTF-8 byte-order mark */
+    size_t i = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    if (n - i < 6 || memcmp(b + i, "<?xml", 5) != 0 || !is_space(b[i + 5]))
+        return 0;
+    size_t end = i + 5;
+    while (end + 1 < n && !(b[end] == '?' && b[end + 1] == '>') && b[end] != '<')
+        end++;
+    static const char key[] = "encoding";
+    for (size_t k = i + 5; k + sizeof(key) - 1 < end; k++) {
+        if (!is_space(b[k - 1]) || memcmp(b + k, key, sizeof(key) - 1) != 0)
+            continue;
+        size_t v = k + sizeof(key) - 1;
+        while (v < end && is_space(b[v]))
+            v++;
+        if (v >= end || b[v++] != '=')
+            return 0;
+        while (v < end && is_space(b[v]))
+            v++;
+        if (v >= end || (b[v] != '"' && b[v] != '\''))
+            return 0;
+        const unsigned char *close = memchr(b + v + 1, b[v], end - v - 1);
+        if (close == NULL)
+            return 0; /* libxml2 says what is wrong */
+        size_t len = (size_t)(close - (b + v + 1));
+        if ((len == 5 && strncasecmp((const char *)b + v + 1, "UTF-8", 5) == 0) ||
+            (len == 4 && strncasecmp((const char *)b + v + 1, "UTF8", 4) == 0))
+            return 0;
+        merit_loc at = {doc->path, 1, 1};
+        advance(b, v + 1, &at.line, &at.column);
+        if (i == 3)
+            at.column--; /* libxml2 does not count the byte-order mark */
+        return merit__error_at(ctx, at,
+                               "the file declares encoding '%.*s'; merit files must be UTF-8",
+                               (int)len, (const char *)b + v + 1);
     }
     return 0;
+}
+
+/* Hands n bytes at file offset off to the parser, after the lexer: up to a
+ * start tag with too many attributes, which is refused. */
+static void parse_bytes(struct parse_state *st, const unsigned char *p, size_t n, size_t off,
+                        bool last)
+{
+    size_t upto = lex(&st->lexer, p, n, off);
+    /* a NUL byte: libxml2 stops at it saying something else ("attributes
+     * construct error" in a tag) */
+    const unsigned char *nul = memchr(p, 0, upto);
+    if (nul != NULL)
+        upto = (size_t)(nul - p);
+    xmlSetStructuredErrorFunc(st, parse_error);
+    if (upto > 0)
+        xmlParseChunk(st->ctxt, (const char *)p, (int)upto, 0);
+    if (last && upto == n && !st->stopped) {
+        /* the end apart, so that complaints about it are known as such */
+        st->terminating = true;
+        xmlParseChunk(st->ctxt, NULL, 0, 1);
+        st->terminating = false;
+    }
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (upto < n && !st->stopped) {
+        if (nul != NULL)
+            reading_ends(st, MERIT_DIAG_INVALID, offset_loc(st->doc, off + upto),
+                         "a NUL byte (0x00), which XML never allows: is the file binary, or "
+                         "UTF-16?");
+        else {
+            too_many_attributes(st);
+        }
+    }
 }
 
 /* Hands the window's last `fresh` bytes to the parser; for a bundle, then
@@ -756,9 +1505,7 @@ static int refuse_wide(merit_ctx *ctx, const struct merit_xml_doc *doc)
 static void feed(struct parse_state *st, size_t fresh, bool last)
 {
     struct merit_xml_doc *doc = st->doc;
-    xmlSetStructuredErrorFunc(st, parse_error);
-    xmlParseChunk(st->ctxt, (const char *)doc->bytes + doc->size - fresh, (int)fresh, last);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    parse_bytes(st, doc->bytes + doc->size - fresh, fresh, doc->base + doc->size - fresh, last);
     if (st->record == NULL || last)
         return;
     size_t keep = st->open_child;
@@ -768,6 +1515,19 @@ static void feed(struct parse_state *st, size_t fresh, bool last)
     /* move bytes only when a good part of the window is spent */
     if (keep != SIZE_MAX && keep > doc->base && keep - doc->base >= CHUNK_BYTES / 2)
         window_drop(doc, keep);
+}
+
+/* Parses bytes held whole, in the chunks a file is read in: libxml2 then
+ * meets its limits the same way whatever the source. */
+static void feed_whole(struct parse_state *st)
+{
+    struct merit_xml_doc *doc = st->doc;
+    size_t off = 0;
+    do {
+        size_t n = doc->size - off < CHUNK_BYTES ? doc->size - off : CHUNK_BYTES;
+        parse_bytes(st, doc->bytes + off, n, off, off + n == doc->size);
+        off += n;
+    } while (off < doc->size && !st->stopped);
 }
 
 /* After the last byte: the document-level checks. */
@@ -812,7 +1572,9 @@ static void parse_state_release(struct parse_state *st)
 
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
 {
-    if (refuse_wide(ctx, doc) != 0)
+    if (marks_reserve(ctx, doc, doc->size) != 0)
+        return MERIT_ENOMEM;
+    if (refuse_encoding(ctx, doc) != 0)
         return MERIT_EINVALID;
     if (doc->size > (size_t)INT32_MAX)
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, 0, 0,
@@ -820,7 +1582,7 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
     struct parse_state st = {.ctx = ctx, .doc = doc};
     if (new_parser(&st) == NULL)
         return merit__oom(ctx);
-    feed(&st, doc->size, true);
+    feed_whole(&st);
     int rc = finish(&st);
     parse_state_release(&st);
     if (rc != 0 && doc->doc != NULL) {
@@ -1001,7 +1763,7 @@ int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned 
     return 0;
 }
 
-int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream)
+static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream)
 {
     stream_init(stream);
     uint64_t expected = 0;
@@ -1059,6 +1821,8 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
         }
         doc.size += (size_t)n;
         doc.bytes[doc.size] = '\0';
+        if ((rc = marks_reserve(ctx, &doc, total)) != 0)
+            goto done;
         if (st.ctxt == NULL) {
             /* the first bytes */
             hash_the_rest = true;
@@ -1067,7 +1831,7 @@ int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_st
                                  "file is empty");
                 goto done;
             }
-            if ((rc = refuse_wide(ctx, &doc)) != 0)
+            if ((rc = refuse_encoding(ctx, &doc)) != 0)
                 goto done;
             hash_the_rest = false;
             if (new_parser(&st) == NULL) {
@@ -1108,8 +1872,8 @@ done:
     return rc;
 }
 
-int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
-                            size_t size, struct merit_xml_stream *stream)
+static int stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                        struct merit_xml_stream *stream)
 {
     stream_init(stream);
     struct merit_xml_doc doc;
@@ -1131,15 +1895,36 @@ int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned cha
     stream->hashed = merit_sha256(bytes, size, stream->sha256) == 0;
     stream->unread = stream->hashed ? MERIT_READ : MERIT_UNREAD_CANNOT_READ;
     struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
-    int rc = refuse_wide(ctx, &doc);
+    int rc = marks_reserve(ctx, &doc, size);
+    if (rc == 0)
+        rc = refuse_encoding(ctx, &doc);
     if (rc == 0 && new_parser(&st) == NULL)
         rc = merit__oom(ctx);
     if (rc == 0) {
-        feed(&st, size, true);
+        feed_whole(&st);
         rc = stream_finish(&st);
     }
     parse_state_release(&st);
     merit__xml_doc_release(&doc);
+    return rc;
+}
+
+/* The diagnostics of one file, while it is read, are capped (the
+ * 'diagnostics' limit); the loaders' checks of its records run inside. */
+int merit__xml_stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream *stream)
+{
+    struct merit_diag_file saved = merit__diag_file_begin(ctx);
+    int rc = stream_file(ctx, path, stream);
+    merit__diag_file_end(ctx, path, saved);
+    return rc;
+}
+
+int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *bytes,
+                            size_t size, struct merit_xml_stream *stream)
+{
+    struct merit_diag_file saved = merit__diag_file_begin(ctx);
+    int rc = stream_bytes(ctx, path, bytes, size, stream);
+    merit__diag_file_end(ctx, path, saved);
     return rc;
 }
 

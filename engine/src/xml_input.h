@@ -20,11 +20,45 @@
 #include "internal.h"
 #include "schema.h"
 
+/* The most attributes (namespace declarations included) merit reads on one
+ * element: the schemas allow at most 8, and libxml2 checks every attribute
+ * of a start tag against every other, so a tag of thousands would take
+ * quadratic time. A start tag with more is refused before libxml2 reads it. */
+#define MERIT_XML_MAX_ATTRIBUTES 64
+/* libxml2's own limits without XML_PARSE_HUGE (parserInternals.h): a
+ * piece of text, a comment, an attribute value, or any construct the
+ * parser must hold whole, and a name. */
+#define MERIT_XML_MAX_TEXT 10000000u
+#define MERIT_XML_MAX_NAME 50000u
+/* The most different names (and short runs of white space, which libxml2
+ * keeps with them) merit reads in one file: see too_many_names(). */
+#define MERIT_XML_MAX_NAMES 10000
+
+/* A place every MERIT_XML_MARK_STEP bytes of a file. */
+#define MERIT_XML_MARK_STEP 4096u
+struct merit_xml_mark {
+    uint32_t line;
+    uint32_t column;
+};
+
+/* Where an attribute of a start tag begins, from the tag's '<'. */
+struct merit_xml_attr_place {
+    size_t name; /* file offset of its name */
+    size_t name_len;
+    uint32_t lines; /* line ends between the '<' and the name */
+};
+
 /* The bytes of a file being read, and (for a whole document) its tree.
  * Offsets are from the start of the file. While a bundle streams, only a
  * window of the file is held: the bytes from `base` on, which always cover
  * the record being handed over, plus a copy of the file's head up to the
- * end of the root's start tag. */
+ * end of the root's start tag.
+ *
+ * Places cost time linear in the file however many are asked for: a pass
+ * that only moves forward (`scan`) records the line and column at every
+ * MERIT_XML_MARK_STEP-th byte, so a place is never more than that many
+ * bytes from a known one, and the attributes of the last start tag asked
+ * about are remembered. */
 struct merit_xml_doc {
     xmlDocPtr doc;
     const char *path;     /* display path; borrowed from the caller */
@@ -36,6 +70,14 @@ struct merit_xml_doc {
     uint32_t base_column;
     unsigned char *head; /* streamed bundles: the file's first head_size bytes; owned */
     size_t head_size;
+    struct merit_xml_mark *marks; /* marks[k]: the place of offset k * MARK_STEP; owned */
+    size_t mark_cap;              /* room for offsets below mark_cap * MARK_STEP */
+    size_t scan;                  /* the pass has reached this offset (>= base) */
+    uint32_t scan_line;           /* the place of offset scan */
+    uint32_t scan_column;
+    size_t attr_tag; /* offset of the start tag whose attributes are below, plus one */
+    size_t attr_count;
+    struct merit_xml_attr_place attrs[MERIT_XML_MAX_ATTRIBUTES];
 };
 
 /* Idempotent process-wide set-up: libxml2 initialised, and an external

@@ -61,14 +61,17 @@ typedef struct merit_diag {
 
 /* Limits on what an input may hold. Zero fields take the defaults. */
 typedef struct merit_limits {
-    uint64_t max_file_bytes; /* "file-size": bytes in one file; default 512 MiB */
-    uint32_t max_depth;      /* "depth": element nesting; default 64 */
-    uint32_t max_proposals;  /* "proposals" in a call; default 1,000,000 */
-    uint32_t max_reviewers;  /* "reviewers" on a panel; default 10,000 */
-    uint32_t max_criteria;   /* "criteria" in a rubric; default 64 */
-    uint32_t max_text_bytes; /* "text": bytes in one section; default 400,000 */
-    uint32_t match_limit;    /* "match": PCRE2 match limit of a text rule; default
-                                10,000,000 */
+    uint64_t max_file_bytes;  /* "file-size": bytes in one file; default 512 MiB */
+    uint32_t max_depth;       /* "depth": element nesting; default 64 */
+    uint32_t max_proposals;   /* "proposals" in a call; default 1,000,000 */
+    uint32_t max_reviewers;   /* "reviewers" on a panel; default 10,000 */
+    uint32_t max_criteria;    /* "criteria" in a rubric; default 64 */
+    uint32_t max_text_bytes;  /* "text": bytes in one section; default 400,000 */
+    uint32_t match_limit;     /* "match": PCRE2 match limit of a text rule; default
+                                 10,000,000 */
+    uint32_t max_diagnostics; /* "diagnostics" kept for one file while it is read;
+                                 default 1,000. Those beyond still count as
+                                 errors; a note says how many were left out. */
 } merit_limits;
 
 /* Sets one limit by its name (as in quotes above) from a decimal value with
