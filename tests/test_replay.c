@@ -116,6 +116,8 @@ static void test_every_option_round_trips(void **state)
         {"rank call --limit criteria=7 --audit t.jsonl", 0},
         {"rank call --limit text=2000 --audit t.jsonl", 0},
         {"rank call --limit match=100000 --audit t.jsonl", 0},
+        {"rank call --limit diagnostics=3 --audit t.jsonl", 0},
+        {"rank bad --keep-going --limit diagnostics=1 --audit t.jsonl", 1},
         {"rank call/call.xml --audit t.jsonl", 0},
         {"rank call/second.xml --audit t.jsonl", 0},
         {"rank --audit t.jsonl --places 3 call --method median --format csv --detail "
@@ -281,6 +283,8 @@ static void test_a_mismatch_in_each_setting_is_caught(void **state)
          CHECK "sets the limit 'text' to 100000, the header records 1000"},
         {"merit-audit", "options.limits.match", "5",
          CHECK "leaves the limit 'match' at its default, 10000000, the header records 5"},
+        {"merit-audit", "options.limits.diagnostics", "3",
+         CHECK "leaves the limit 'diagnostics' at its default, 1000, the header records 3"},
         {"merit-audit", "options.audit", "\"other.jsonl\"",
          CHECK "writes the trail to 'base.jsonl', the header records 'other.jsonl'"},
         {"merit-audit", "call.dir", "\"elsewhere\"",
