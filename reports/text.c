@@ -54,22 +54,30 @@ static int table_add_row(struct table *t, const char *colour)
     return 0;
 }
 
+/* Room for `room` more bytes of cell text. */
+static int table_reserve(struct table *t, size_t room)
+{
+    if (t->text_len + room <= t->text_cap)
+        return 0;
+    size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
+    while (cap < t->text_len + room)
+        cap *= 2;
+    char *grown = realloc(t->text, cap);
+    if (grown == NULL)
+        return -1;
+    t->text = grown;
+    t->text_cap = cap;
+    return 0;
+}
+
 /* Sets a cell of the last row to a copy of text (NULL: out of memory). */
 static int table_put(struct table *t, size_t col, const char *text)
 {
     if (text == NULL)
         return -1;
     size_t len = strlen(text) + 1;
-    if (t->text_len + len > t->text_cap) {
-        size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
-        while (cap < t->text_len + len)
-            cap *= 2;
-        char *grown = realloc(t->text, cap);
-        if (grown == NULL)
-            return -1;
-        t->text = grown;
-        t->text_cap = cap;
-    }
+    if (table_reserve(t, len) != 0)
+        return -1;
     memcpy(t->text + t->text_len, text, len);
     t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
     t->text_len += len;
@@ -84,16 +92,8 @@ static int table_put_shown(struct table *t, size_t col, const char *text, unsign
 {
     size_t len = strlen(text);
     size_t room = MERIT_ESCAPE_BOUND(len) + 3; /* and the ellipsis */
-    if (t->text_len + room > t->text_cap) {
-        size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
-        while (cap < t->text_len + room)
-            cap *= 2;
-        char *grown = realloc(t->text, cap);
-        if (grown == NULL)
-            return -1;
-        t->text = grown;
-        t->text_cap = cap;
-    }
+    if (table_reserve(t, room) != 0)
+        return -1;
     char *at = t->text + t->text_len;
     size_t n = merit_escape_buf(at, room, text, len, flags);
     if (max > 0 && merit_report_width(at) > max) {
