@@ -223,246 +223,6 @@ done:
     return rc;
 }
 
-/* --- places in the file ----------------------------------------------------- */
-
-/* Makes room for the marks of a file held up to offset end. */
-static int marks_reserve(merit_ctx *ctx, struct merit_xml_doc *doc, size_t end)
-{
-    size_t need = end / MERIT_XML_MARK_STEP + 1;
-    if (need <= doc->mark_cap)
-        return 0;
-    size_t cap = doc->mark_cap * 2 > need ? doc->mark_cap * 2 : need;
-    struct merit_xml_mark *m = merit__realloc(doc->marks, cap * sizeof(*m));
-    if (m == NULL)
-        return merit__oom(ctx);
-    if (doc->mark_cap == 0)
-        m[0] = (struct merit_xml_mark){1, 1};
-    doc->marks = m;
-    doc->mark_cap = cap;
-    return 0;
-}
-
-/* The held bytes around file offset off: *from is the offset of the
- * returned buffer's first byte and *len its length. NULL when the offset is
- * no longer held. */
-static const unsigned char *held(const struct merit_xml_doc *doc, size_t off, size_t *from,
-                                 size_t *len)
-{
-    if (doc->head != NULL && off < doc->head_size) {
-        *from = 0;
-        *len = doc->head_size;
-        return doc->head;
-    }
-    if (doc->bytes != NULL && off >= doc->base && off - doc->base <= doc->size) {
-        *from = doc->base;
-        *len = doc->size;
-        return doc->bytes;
-    }
-    return NULL;
-}
-
-/* Columns count characters, as libxml2's do: UTF-8 continuation bytes do
- * not count. */
-static uint32_t count_chars(const unsigned char *p, size_t n)
-{
-    uint32_t chars = 0;
-    for (size_t i = 0; i < n; i++)
-        chars += (p[i] & 0xC0) != 0x80;
-    return chars;
-}
-
-/* Moves *line and *column over n bytes. */
-static void advance(const unsigned char *p, size_t n, uint32_t *line, uint32_t *column)
-{
-    const unsigned char *end = p + n, *last_nl = NULL;
-    for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
-        ++*line;
-        last_nl = q;
-    }
-    if (last_nl != NULL)
-        *column = 1 + count_chars(last_nl + 1, (size_t)(end - (last_nl + 1)));
-    else
-        *column += count_chars(p, n);
-}
-
-/* Moves the forward pass to offset to (held in the window), recording the
- * marks it passes. */
-static void scan_to(struct merit_xml_doc *doc, size_t to)
-{
-    while (doc->scan < to) {
-        size_t next = (doc->scan / MERIT_XML_MARK_STEP + 1) * MERIT_XML_MARK_STEP;
-        size_t end = next < to ? next : to;
-        advance(doc->bytes + (doc->scan - doc->base), end - doc->scan, &doc->scan_line,
-                &doc->scan_column);
-        doc->scan = end;
-        if (end == next && end / MERIT_XML_MARK_STEP < doc->mark_cap)
-            doc->marks[end / MERIT_XML_MARK_STEP] =
-                (struct merit_xml_mark){doc->scan_line, doc->scan_column};
-    }
-}
-
-/* Line and column of a held offset; false when it is not held. Costs the
- * bytes from the nearest mark, or moves the forward pass. */
-static bool place_at(struct merit_xml_doc *doc, size_t off, uint32_t *line, uint32_t *column)
-{
-    size_t from, len;
-    const unsigned char *buf = held(doc, off, &from, &len);
-    if (buf == NULL || doc->mark_cap == 0)
-        return false;
-    if (off >= doc->scan) {
-        /* held and not before the pass: in the window, which the pass never
-         * leaves behind */
-        scan_to(doc, off);
-        *line = doc->scan_line;
-        *column = doc->scan_column;
-        return true;
-    }
-    size_t start = off / MERIT_XML_MARK_STEP * MERIT_XML_MARK_STEP;
-    struct merit_xml_mark m = doc->marks[off / MERIT_XML_MARK_STEP];
-    if (start < from) {
-        /* the mark's bytes are gone from the window: start at its base */
-        start = doc->base;
-        m = (struct merit_xml_mark){doc->base_line, doc->base_column};
-    }
-    advance(buf + (start - from), off - start, &m.line, &m.column);
-    *line = m.line;
-    *column = m.column;
-    return true;
-}
-
-/* The column of a held offset (0 when it is not held): from the line's
- * start when it is near, else from a mark. */
-static uint32_t column_of(struct merit_xml_doc *doc, size_t off)
-{
-    size_t from, len;
-    const unsigned char *buf = held(doc, off, &from, &len);
-    if (buf == NULL)
-        return 0;
-    size_t i = off - from;
-    size_t lo = i > MERIT_XML_MARK_STEP ? i - MERIT_XML_MARK_STEP : 0;
-    const unsigned char *nl = memrchr(buf + lo, '\n', i - lo);
-    if (nl != NULL)
-        return 1 + count_chars(nl + 1, (size_t)(buf + i - (nl + 1)));
-    if (lo == 0 && from == 0)
-        return 1 + count_chars(buf, i); /* the file's first line */
-    uint32_t line, column;
-    return place_at(doc, off, &line, &column) ? column : 0;
-}
-
-/* Line and column of a held offset, for the places no start tag records
- * (a DOCTYPE, a piece of text, a tag merit refuses before libxml2 reads
- * it); 0:0 when it is not held. */
-static merit_loc offset_loc(struct merit_xml_doc *doc, size_t off)
-{
-    merit_loc loc = {doc->path, 0, 0};
-    if (!place_at(doc, off, &loc.line, &loc.column))
-        loc.line = loc.column = 0;
-    return loc;
-}
-
-static bool is_name_end(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>';
-}
-
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Reads the attributes of the start tag at offset `at` (its '<') into
- * doc->attrs, once: the diagnostics of one element come together. */
-static void read_attributes(struct merit_xml_doc *doc, size_t at)
-{
-    if (doc->attr_tag == at + 1)
-        return;
-    doc->attr_tag = at + 1;
-    doc->attr_count = 0;
-    size_t from, len;
-    const unsigned char *buf = held(doc, at, &from, &len);
-    if (buf == NULL)
-        return;
-    size_t i = at - from + 1;
-    while (i < len && !is_name_end(buf[i]))
-        i++;
-    uint32_t lines = 0;
-    while (i < len && doc->attr_count < MERIT_XML_MAX_ATTRIBUTES) {
-        while (i < len && is_space(buf[i]))
-            lines += buf[i++] == '\n';
-        if (i >= len || buf[i] == '>' || buf[i] == '/')
-            return;
-        size_t name = i;
-        while (i < len && !is_space(buf[i]) && buf[i] != '=' && buf[i] != '>' && buf[i] != '/')
-            i++;
-        doc->attrs[doc->attr_count++] = (struct merit_xml_attr_place){from + name, i - name, lines};
-        while (i < len && is_space(buf[i]))
-            lines += buf[i++] == '\n';
-        if (i >= len || buf[i] != '=')
-            return; /* not well-formed: libxml2 says so */
-        i++;
-        while (i < len && is_space(buf[i]))
-            lines += buf[i++] == '\n';
-        if (i >= len || (buf[i] != '"' && buf[i] != '\''))
-            return;
-        const unsigned char *close = memchr(buf + i + 1, buf[i], len - i - 1);
-        if (close == NULL)
-            return;
-        for (const unsigned char *q = buf + i + 1; (q = memchr(q, '\n', (size_t)(close - q))); q++)
-            lines++;
-        i = (size_t)(close - buf) + 1;
-    }
-}
-
-merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const char *attr)
-{
-    merit_loc loc = {doc->path, 0, 0};
-    if (node == NULL)
-        return loc;
-    uintptr_t place = node->type == XML_ELEMENT_NODE ? (uintptr_t)node->_private : 0;
-    if (place == 0) {
-        long line = xmlGetLineNo(node);
-        loc.line = line > 0 ? (uint32_t)line : 0;
-        return loc;
-    }
-    size_t at = (size_t)(place & 0xFFFFFFFFu) - 1;
-    loc.line = (uint32_t)(place >> 32);
-    if (attr != NULL) {
-        read_attributes(doc, at);
-        size_t alen = strlen(attr);
-        size_t from, len;
-        for (size_t k = 0; k < doc->attr_count; k++) {
-            const struct merit_xml_attr_place *a = &doc->attrs[k];
-            const unsigned char *buf = held(doc, a->name, &from, &len);
-            if (buf != NULL && a->name_len == alen && a->name - from + alen <= len &&
-                memcmp(buf + (a->name - from), attr, alen) == 0) {
-                at = a->name;
-                loc.line += a->lines;
-                break;
-            }
-        }
-    }
-    loc.column = column_of(doc, at);
-    return loc;
-}
-
-/* Forgets the window's bytes before file offset keep, keeping the line and
- * column of the new base. */
-static void window_drop(struct merit_xml_doc *doc, size_t keep)
-{
-    if (keep <= doc->base)
-        return;
-    size_t n = keep - doc->base;
-    if (n > doc->size)
-        n = doc->size;
-    keep = doc->base + n;
-    /* the pass never falls behind the window */
-    if (!place_at(doc, keep, &doc->base_line, &doc->base_column))
-        return;
-    memmove(doc->bytes, doc->bytes + n, doc->size - n);
-    doc->size -= n;
-    doc->base += n;
-}
-
 /* --- parsing -------------------------------------------------------------- */
 
 /* merit follows the markup a little ahead of libxml2, only to count the
@@ -635,11 +395,11 @@ static size_t lex(struct lexer *lx, const unsigned char *p, size_t n, size_t off
 static size_t name_after(const struct merit_xml_doc *doc, size_t at, const unsigned char **name)
 {
     size_t from, len;
-    const unsigned char *buf = held(doc, at, &from, &len);
+    const unsigned char *buf = merit__xml_held(doc, at, &from, &len);
     if (buf == NULL)
         return 0;
     size_t i = at - from + 1, n = 0;
-    while (i + n < len && n < 100 && !is_name_end(buf[i + n]))
+    while (i + n < len && n < 100 && !merit__xml_is_name_end(buf[i + n]))
         n++;
     *name = buf + i;
     return n;
@@ -674,7 +434,7 @@ static void too_many_attributes(struct parse_state *st)
 {
     const unsigned char *name = NULL;
     size_t n = name_after(st->doc, st->lexer.tag, &name);
-    reading_limit(st, offset_loc(st->doc, st->lexer.tag),
+    reading_limit(st, merit__xml_offset_loc(st->doc, st->lexer.tag),
                   "element '%.*s' has more than %d attributes, the most merit reads on one "
                   "element",
                   (int)n, n > 0 ? (const char *)name : "", MERIT_XML_MAX_ATTRIBUTES);
@@ -705,7 +465,7 @@ static void characters(void *user, const xmlChar *ch, int len)
         st->text_start = text_offset(ctxt, ch, len);
     if (len > 0 && (size_t)len > MERIT_XML_MAX_TEXT - st->text_bytes) {
         xmlNodePtr node = ctxt->node;
-        merit_loc loc = offset_loc(st->doc, st->text_start);
+        merit_loc loc = merit__xml_offset_loc(st->doc, st->text_start);
         if (loc.line == 0)
             loc = merit__xml_loc(st->doc, node, NULL);
         reading_limit(st, loc, "text of element '%s' longer than %u bytes (the XML parser's limit)",
@@ -773,7 +533,7 @@ static void doctype_rejected(void *user, const xmlChar *name, const xmlChar *ext
     for (size_t i = upto - doc->base; i-- > 0;)
         if (i + sizeof(mark) - 1 <= doc->size &&
             memcmp(doc->bytes + i, mark, sizeof(mark) - 1) == 0) {
-            loc = offset_loc(doc, doc->base + i);
+            loc = merit__xml_offset_loc(doc, doc->base + i);
             break;
         }
     if (name != NULL && strcasecmp((const char *)name, "html") == 0)
@@ -1021,7 +781,7 @@ static const char *looks_like(const unsigned char *p, size_t n)
     if (n > 512)
         n = 512;
     size_t i = 0;
-    while (i < n && is_space(p[i]))
+    while (i < n && merit__xml_is_space(p[i]))
         i++;
     if (i < n && p[i] == '{')
         return "JSON data";
@@ -1034,7 +794,7 @@ static const char *looks_like(const unsigned char *p, size_t n)
                      : c >= 0xE0 && c <= 0xEF ? 3
                      : c >= 0xF0 && c <= 0xF4 ? 4
                                               : 0;
-        if (len == 0 || (c < 0x20 && !is_space(c)) || c == 0x7F)
+        if (len == 0 || (c < 0x20 && !merit__xml_is_space(c)) || c == 0x7F)
             return "binary data";
         for (size_t k = 1; k < len && i + k < n; k++)
             if ((p[i + k] & 0xC0) != 0x80)
@@ -1124,14 +884,15 @@ static bool too_long(struct parse_state *st, const xmlError *err, merit_loc loc)
             start = in->cur;
     }
     if (start != NULL) {
-        merit_loc at = offset_loc(st->doc, (size_t)in->consumed + (size_t)(start - in->base));
+        merit_loc at =
+            merit__xml_offset_loc(st->doc, (size_t)in->consumed + (size_t)(start - in->base));
         if (at.line != 0)
             loc = at;
     }
     if (what != NULL && (strcmp(what, "start tag") == 0 || strcmp(what, "attribute value") == 0) &&
         start != NULL) {
         size_t n = 0;
-        while (start + 1 + n < in->end && n < 100 && !is_name_end(start[1 + n]))
+        while (start + 1 + n < in->end && n < 100 && !merit__xml_is_name_end(start[1 + n]))
             n++;
         reading_limit(st, loc, "%s of element '%.*s' longer than %u bytes (the XML parser's limit)",
                       what, (int)n, (const char *)start + 1, MERIT_XML_MAX_TEXT);
@@ -1161,7 +922,7 @@ static bool cut_short(struct parse_state *st, merit_loc loc)
     enum lex_state state = st->lexer.state;
     if (!st->terminating || state == LEX_TEXT || state == LEX_OFF)
         return false;
-    merit_loc at = offset_loc(st->doc, st->lexer.tag);
+    merit_loc at = merit__xml_offset_loc(st->doc, st->lexer.tag);
     if (at.line == 0 || loc.line < at.line || (loc.line == at.line && loc.column < at.column))
         return false; /* about something before the markup */
     xmlParserCtxtPtr ctxt = st->ctxt;
@@ -1194,7 +955,7 @@ static char *plain_words(struct parse_state *st, const xmlError *err)
     size_t avail = cur != NULL && in->end != NULL && in->end > cur ? (size_t)(in->end - cur) : 0;
     if (err->code == XML_ERR_DOCUMENT_EMPTY) {
         size_t i = 0;
-        while (i < avail && is_space(cur[i]))
+        while (i < avail && merit__xml_is_space(cur[i]))
             i++;
         if (i == avail)
             return merit__strdup("no element in the file: it holds only white space");
@@ -1432,21 +1193,21 @@ static int refuse_encoding(merit_ctx *ctx, struct merit_xml_doc *doc)
         return merit__error_at(ctx, first, "the file is EBCDIC; merit files must be UTF-8");
     /* <?xml version="1.0" encoding="NAME"?>, after a UTF-8 byte-order mark */
     size_t i = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    if (n - i < 6 || memcmp(b + i, "<?xml", 5) != 0 || !is_space(b[i + 5]))
+    if (n - i < 6 || memcmp(b + i, "<?xml", 5) != 0 || !merit__xml_is_space(b[i + 5]))
         return 0;
     size_t end = i + 5;
     while (end + 1 < n && !(b[end] == '?' && b[end + 1] == '>') && b[end] != '<')
         end++;
     static const char key[] = "encoding";
     for (size_t k = i + 5; k + sizeof(key) - 1 < end; k++) {
-        if (!is_space(b[k - 1]) || memcmp(b + k, key, sizeof(key) - 1) != 0)
+        if (!merit__xml_is_space(b[k - 1]) || memcmp(b + k, key, sizeof(key) - 1) != 0)
             continue;
         size_t v = k + sizeof(key) - 1;
-        while (v < end && is_space(b[v]))
+        while (v < end && merit__xml_is_space(b[v]))
             v++;
         if (v >= end || b[v++] != '=')
             return 0;
-        while (v < end && is_space(b[v]))
+        while (v < end && merit__xml_is_space(b[v]))
             v++;
         if (v >= end || (b[v] != '"' && b[v] != '\''))
             return 0;
@@ -1458,7 +1219,7 @@ static int refuse_encoding(merit_ctx *ctx, struct merit_xml_doc *doc)
             (len == 4 && strncasecmp((const char *)b + v + 1, "UTF8", 4) == 0))
             return 0;
         merit_loc at = {doc->path, 1, 1};
-        advance(b, v + 1, &at.line, &at.column);
+        merit__xml_advance(b, v + 1, &at.line, &at.column);
         if (i == 3)
             at.column--; /* libxml2 does not count the byte-order mark */
         return merit__error_at(ctx, at,
@@ -1491,7 +1252,7 @@ static void parse_bytes(struct parse_state *st, const unsigned char *p, size_t n
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (upto < n && !st->stopped) {
         if (nul != NULL)
-            reading_ends(st, MERIT_DIAG_INVALID, offset_loc(st->doc, off + upto),
+            reading_ends(st, MERIT_DIAG_INVALID, merit__xml_offset_loc(st->doc, off + upto),
                          "a NUL byte (0x00), which XML never allows: is the file binary, or "
                          "UTF-16?");
         else {
@@ -1514,7 +1275,7 @@ static void feed(struct parse_state *st, size_t fresh, bool last)
         keep = (size_t)consumed;
     /* move bytes only when a good part of the window is spent */
     if (keep != SIZE_MAX && keep > doc->base && keep - doc->base >= CHUNK_BYTES / 2)
-        window_drop(doc, keep);
+        merit__xml_window_drop(doc, keep);
 }
 
 /* Parses bytes held whole, in the chunks a file is read in: libxml2 then
@@ -1572,7 +1333,7 @@ static void parse_state_release(struct parse_state *st)
 
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc)
 {
-    if (marks_reserve(ctx, doc, doc->size) != 0)
+    if (merit__xml_marks_reserve(ctx, doc, doc->size) != 0)
         return MERIT_ENOMEM;
     if (refuse_encoding(ctx, doc) != 0)
         return MERIT_EINVALID;
@@ -1785,7 +1546,7 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
     }
     for (;;) {
         if (st.stopped)
-            window_drop(&doc, doc.base + doc.size); /* the rest is only hashed */
+            merit__xml_window_drop(&doc, doc.base + doc.size); /* the rest is only hashed */
         if (doc.cap - doc.size < CHUNK_BYTES + 1) {
             size_t cap = doc.size + CHUNK_BYTES + 1;
             unsigned char *p = merit__realloc(doc.bytes, cap);
@@ -1821,7 +1582,7 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
         }
         doc.size += (size_t)n;
         doc.bytes[doc.size] = '\0';
-        if ((rc = marks_reserve(ctx, &doc, total)) != 0)
+        if ((rc = merit__xml_marks_reserve(ctx, &doc, total)) != 0)
             goto done;
         if (st.ctxt == NULL) {
             /* the first bytes */
@@ -1895,7 +1656,7 @@ static int stream_bytes(merit_ctx *ctx, const char *path, const unsigned char *b
     stream->hashed = merit_sha256(bytes, size, stream->sha256) == 0;
     stream->unread = stream->hashed ? MERIT_READ : MERIT_UNREAD_CANNOT_READ;
     struct parse_state st = {.ctx = ctx, .doc = &doc, .stream = stream};
-    int rc = marks_reserve(ctx, &doc, size);
+    int rc = merit__xml_marks_reserve(ctx, &doc, size);
     if (rc == 0)
         rc = refuse_encoding(ctx, &doc);
     if (rc == 0 && new_parser(&st) == NULL)
@@ -1976,10 +1737,10 @@ bool merit__xml_bool(const xmlNode *node, const char *name)
     const char *v = merit__xml_attr(node, name);
     if (v == NULL)
         return false;
-    while (is_space((unsigned char)*v))
+    while (merit__xml_is_space((unsigned char)*v))
         v++;
     size_t n = strlen(v);
-    while (n > 0 && is_space((unsigned char)v[n - 1]))
+    while (n > 0 && merit__xml_is_space((unsigned char)v[n - 1]))
         n--;
     return (n == 4 && memcmp(v, "true", 4) == 0) || (n == 1 && v[0] == '1');
 }
@@ -2004,7 +1765,7 @@ char *merit__xml_text_padded(const xmlNode *node, bool collapse, size_t pad)
         if (!((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content))
             continue;
         for (const unsigned char *p = c->content; *p; p++) {
-            if (is_space(*p)) {
+            if (merit__xml_is_space(*p)) {
                 if (o == 0)
                     continue;
                 if (collapse) {
@@ -2019,7 +1780,7 @@ char *merit__xml_text_padded(const xmlNode *node, bool collapse, size_t pad)
             out[o++] = (char)*p;
         }
     }
-    while (o > 0 && is_space((unsigned char)out[o - 1]))
+    while (o > 0 && merit__xml_is_space((unsigned char)out[o - 1]))
         o--;
     /* a subject's spare bytes are all zero, those the trimming freed too */
     memset(out + o, 0, total + 1 + pad - o);

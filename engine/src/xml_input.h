@@ -136,9 +136,37 @@ int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc);
 int merit__xml_validate(merit_ctx *ctx, struct merit_xml_doc *doc, merit_schema_kind kind);
 void merit__xml_doc_release(struct merit_xml_doc *doc);
 
+/* --- places in the file (xml_places.c) --- */
+
 /* The place of an element's start tag, or of one of its attributes when
  * attr is not NULL. */
 merit_loc merit__xml_loc(struct merit_xml_doc *doc, const xmlNode *node, const char *attr);
+/* Line and column of a held offset, for places no start tag records (a
+ * DOCTYPE, a piece of text, a tag refused before libxml2 reads it); 0:0
+ * when the offset is no longer held. */
+merit_loc merit__xml_offset_loc(struct merit_xml_doc *doc, size_t off);
+/* Makes room for the marks of a file held up to offset end. */
+int merit__xml_marks_reserve(merit_ctx *ctx, struct merit_xml_doc *doc, size_t end);
+/* The held bytes around file offset off: *from is the offset of the
+ * returned buffer's first byte and *len its length. NULL when the offset is
+ * no longer held. */
+const unsigned char *merit__xml_held(const struct merit_xml_doc *doc, size_t off, size_t *from,
+                                     size_t *len);
+/* Moves *line and *column over n bytes (columns count characters). */
+void merit__xml_advance(const unsigned char *p, size_t n, uint32_t *line, uint32_t *column);
+/* Forgets the window's bytes before file offset keep, keeping the line and
+ * column of the new base. */
+void merit__xml_window_drop(struct merit_xml_doc *doc, size_t keep);
+
+static inline bool merit__xml_is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline bool merit__xml_is_name_end(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>';
+}
 
 /* Navigation over merit's namespace. Returned strings are borrowed from the
  * document. */
