@@ -347,7 +347,7 @@ static void test_outputs_never_alias_inputs(void **state)
         snprintf(seed, sizeof(seed), "%zu", l + 7);
         struct run r = {.out = OUT_NULL};
         t_rmtree("gen");
-        assert_int_equal(RUN(&r, "gen", "--proposals", "6", "--reviewers", "4",
+        assert_int_equal(RUN(&r, "gen", "--proposals", "3", "--reviewers", "2",
                              "--reviews-per-proposal", "2", "--seed", seed, "--layout", layouts[l],
                              "-o", "gen"),
                          0);
