@@ -31,6 +31,7 @@ int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 /* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
 typedef struct cli_out_file {
