@@ -53,20 +53,24 @@ int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d)
         if (errno != ENOENT) {
             cli_print_line(stderr, "%s: error: cannot use as the output folder: %s", d->dir,
                            strerror(errno));
+            cli_outdir_abort(d);
             return EXIT_IO;
         }
         if (mkdir(d->dir, 0777) != 0) {
             cli_print_line(stderr, "%s: error: cannot create folder: %s", d->dir, strerror(errno));
+            cli_outdir_abort(d);
             return EXIT_IO;
         }
         d->created = true;
     } else if (!S_ISDIR(st.st_mode)) {
         cli_print_line(stderr, "%s: error: exists and is not a folder", d->dir);
+        cli_outdir_abort(d);
         return EXIT_IO;
     } else {
         DIR *dd = opendir(d->dir);
         if (dd == NULL) {
             cli_print_line(stderr, "%s: error: cannot read folder: %s", d->dir, strerror(errno));
+            cli_outdir_abort(d);
             return EXIT_IO;
         }
         bool empty = true;
@@ -79,6 +83,7 @@ int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d)
                            "%s: error: folder is not empty; merit %s writes only into a new or "
                            "empty folder",
                            d->dir, command);
+            cli_outdir_abort(d);
             return EXIT_IO;
         }
     }

@@ -306,7 +306,9 @@ static void iclr_ratings(void **state)
     char *tsv = t_read(ICLR, NULL);
     assert_non_null(tsv);
     char *p01 = t_read(CALL "/proposals/P01.xml", NULL);
-    bool dash_ids = merit_accepts(t_replace(p01, "id=\"P01\"", "id=\"-P01\""));
+    char *dashed = t_replace(p01, "id=\"P01\"", "id=\"-P01\"");
+    bool dash_ids = merit_accepts(dashed);
+    free(dashed);
     bool no_confidence = merit_accepts("<sheet xmlns=\"urn:merit:1\" reviewer=\"r\" call=\"c\">"
                                        "<review proposal=\"p\"><score criterion=\"x\" "
                                        "value=\"1\"/></review></sheet>");
