@@ -97,6 +97,15 @@ int cli_outdir_commit(cli_outdir *d);
 /* Removes what was written (and DIR, if made here) and releases d. */
 void cli_outdir_abort(cli_outdir *d);
 
+/* --assignment FILE (merit sheets, merit validate --call): the table of
+ * (reviewer, proposal) pairs read against call, TSV for a .tsv or .tab file,
+ * else CSV. Returns 0 or an engine error; the diagnostics are in ctx. */
+struct merit_assignment;
+int cli_read_assignment(merit_ctx *ctx, const merit_call *call, const char *path,
+                        struct merit_assignment **out);
+/* TSV for a name ending in .tsv or .tab (any case of those), else CSV. */
+char cli_table_separator(const char *path);
+
 /* Writes a report to out; 0, or -1 on a failure. */
 typedef int (*cli_renderer)(FILE *out, const void *arg);
 

@@ -42,6 +42,15 @@ static bool ends_with(const char *s, const char *end)
     return n >= m && strcmp(s + n - m, end) == 0;
 }
 
+char cli_table_separator(const char *path)
+{
+    static const char *const tsv[] = {".tsv", ".tab", ".TSV", ".TAB"};
+    for (size_t i = 0; i < sizeof(tsv) / sizeof(tsv[0]); i++)
+        if (ends_with(path, tsv[i]))
+            return '\t';
+    return ',';
+}
+
 static int write_sheets(const merit_import *imp, const char *dir)
 {
     cli_outdir d;
@@ -180,10 +189,7 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error("import: --reviewer-prefix goes with --wide reviewers");
     }
     if (separator == 0)
-        separator = ends_with(table_path, ".tsv") || ends_with(table_path, ".tab") ||
-                            ends_with(table_path, ".TSV") || ends_with(table_path, ".TAB")
-                        ? '\t'
-                        : ',';
+        separator = cli_table_separator(table_path);
     merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         free(ignore);

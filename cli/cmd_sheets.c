@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "merit/sheets.h"
+#include "merit/table.h"
 
 static void help(FILE *out)
 {
@@ -27,6 +28,17 @@ static void help(FILE *out)
 
 /* A reviewer id as a file name: ids are [A-Za-z0-9._-] words, but one that
  * could step out of DIR or hide is refused rather than trusted. */
+int cli_read_assignment(merit_ctx *ctx, const merit_call *call, const char *path,
+                        struct merit_assignment **out)
+{
+    merit_table *table = NULL;
+    int rc = merit_table_read(ctx, path, cli_table_separator(path), &table);
+    if (rc == 0)
+        rc = merit_assignment_from_table(ctx, call, table, out);
+    merit_table_free(table);
+    return rc;
+}
+
 static bool safe_name(const char *id)
 {
     return id[0] != '\0' && id[0] != '.' && strchr(id, '/') == NULL;
@@ -75,7 +87,7 @@ static int write_templates(const merit_call *call, const merit_assignment *a, co
 int cmd_sheets(int argc, char **argv)
 {
     merit_limits limits = {0};
-    const char *calldir = NULL, *dir = NULL;
+    const char *calldir = NULL, *dir = NULL, *assignment = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -86,6 +98,11 @@ int cmd_sheets(int argc, char **argv)
             if (value == NULL || value[0] == '\0')
                 return cli_usage_error("sheets: %s needs a folder name", a);
             dir = value;
+            i++;
+        } else if (strcmp(a, "--assignment") == 0) {
+            if (value == NULL || value[0] == '\0')
+                return cli_usage_error("sheets: --assignment needs a file name");
+            assignment = value;
             i++;
         } else if (strcmp(a, "--limit") == 0) {
             if (!cli_limit("sheets", value, &limits))
@@ -113,7 +130,9 @@ int cmd_sheets(int argc, char **argv)
     merit_call *call = NULL;
     merit_assignment *a = NULL;
     int rc = merit_call_load(ctx, calldir, &call);
-    if (rc == 0)
+    if (rc == 0 && assignment != NULL)
+        rc = cli_read_assignment(ctx, call, assignment, &a);
+    else if (rc == 0)
         rc = merit_assignment_default(ctx, call, &a);
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);

@@ -23,7 +23,10 @@ static void help(FILE *out)
                  "scored on the scale and its step. A sheet need not be in the call's\n"
                  "folder: a reviewer can check their own before sending it.\n\n"
                  "options:\n"
-                 "  --call CALLDIR check the files against this call\n" CLI_LIMIT_HELP "\n"
+                 "  --call CALLDIR check the files against this call\n"
+                 "  --assignment FILE  with --call: a sheet may review only the proposals\n"
+                 "                 this table (columns reviewer, proposal) gives its "
+                 "reviewer\n" CLI_LIMIT_HELP "\n"
                  "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
@@ -46,7 +49,8 @@ int cmd_validate(int argc, char **argv)
         return EXIT_IO;
     }
     bool options_done = false;
-    const char *calldir = NULL; /* --call */
+    const char *calldir = NULL;    /* --call */
+    const char *assignment = NULL; /* --assignment */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!options_done && cli_is_help(a)) {
@@ -61,6 +65,12 @@ int cmd_validate(int argc, char **argv)
                 return cli_usage_error("validate: --call needs a call folder");
             }
             calldir = argv[++i];
+        } else if (!options_done && strcmp(a, "--assignment") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                free(paths);
+                return cli_usage_error("validate: --assignment needs a file name");
+            }
+            assignment = argv[++i];
         } else if (!options_done && strcmp(a, "--limit") == 0) {
             if (!cli_limit("validate", i + 1 < argc ? argv[i + 1] : NULL, &limits)) {
                 free(paths);
@@ -73,6 +83,10 @@ int cmd_validate(int argc, char **argv)
         } else {
             paths[path_count++] = argv[i];
         }
+    }
+    if (assignment != NULL && calldir == NULL) {
+        free(paths);
+        return cli_usage_error("validate: --assignment goes with --call");
     }
     if (path_count == 0) {
         free(paths);
@@ -89,9 +103,19 @@ int cmd_validate(int argc, char **argv)
     merit_ctx_set_keep_comments(ctx, false); /* validate shows none */
     int worst = EXIT_CLEAN;
     merit_call *against = NULL;
+    merit_assignment *given = NULL;
     if (calldir != NULL) {
         int rc = merit_call_load(ctx, calldir, &against);
+        if (rc == 0 && assignment != NULL)
+            rc = cli_read_assignment(ctx, against, assignment, &given);
         cli_print_diags(ctx);
+        if (rc != 0 && against != NULL) {
+            int code = cli_exit_code(ctx, rc);
+            merit_call_free(against);
+            merit_ctx_free(ctx);
+            free(paths);
+            return code;
+        }
         if (rc != 0) {
             int code = cli_exit_code(ctx, rc);
             cli_print_line(stderr,
@@ -125,7 +149,7 @@ int cmd_validate(int argc, char **argv)
             const char *kind;
             size_t count;
             if (against != NULL)
-                rc = merit_call_check_file(ctx, against, NULL, path, &kind, &count);
+                rc = merit_call_check_file(ctx, against, given, path, &kind, &count);
             else
                 rc = merit_file_validate(ctx, path, &kind, &count);
             if (rc == 0 && against != NULL)
@@ -140,6 +164,7 @@ int cmd_validate(int argc, char **argv)
         if (code == EXIT_IO || (code == EXIT_INVALID && worst == EXIT_CLEAN))
             worst = code;
     }
+    merit_assignment_free(given);
     merit_call_free(against);
     merit_ctx_free(ctx);
     free(paths);

@@ -235,13 +235,66 @@ static void output_folder_rules(void **state)
     assert_int_equal(t_run_merit("out", "err", "sheets", CALL, (char *)NULL), 2);
 }
 
+static void assignment_table(void **state)
+{
+    (void)state;
+    /* every bad row, in one run: row 5 is the office's conflict of r4 */
+    t_write(".", "bad.csv",
+            "reviewer,proposal\nr1,P01\nr1,P02\nr2,P01\nr4,P03\nr9,P01\nr1,P99\n"
+            "r1,P02\n");
+    assert_int_equal(t_run_merit("out", "err", "sheets", CALL, "-o", "t", "--assignment", "bad.csv",
+                                 (char *)NULL),
+                     1);
+    T_EXPECT_FILE("err", "bad.csv:5: error: assigns proposal 'P03' to 'r4', who has a conflict "
+                         "with it (Found by the programme office after scoring: the reviewer's "
+                         "group at Georgia Tech holds a paid subcontract from the lead applicant, "
+                         "Great Lakes Castings, on a separate alloy development project; the "
+                         "review is excluded.)\n"
+                         "bad.csv:6:1: error: reviewer 'r9' is not on the call's panel\n"
+                         "bad.csv:7:2: error: proposal 'P99' is not in the call\n"
+                         "bad.csv:8: error: assigns proposal 'P02' to 'r1' again (first in row "
+                         "3)\n");
+    struct stat st;
+    assert_int_equal(stat("t", &st), -1);
+    /* a TSV, columns the other way round: exactly those proposals */
+    t_write(".", "ok.tsv", "proposal\treviewer\nP02\tr1\nP01\tr1\nP01\tr2\nP06\tr5\n");
+    assert_int_equal(t_run_merit("out", "err", "sheets", CALL, "-o", "t", "--assignment", "ok.tsv",
+                                 (char *)NULL),
+                     0);
+    T_EXPECT_FILE("out", "t: 5 score-sheet templates for call MFG-2026-01, 4 reviews to fill "
+                         "in\n");
+    char *r1 = t_read("t/r1.xml", NULL), *r3 = t_read("t/r3.xml", NULL);
+    assert_int_equal(count(r1, "<review "), 2);
+    assert_non_null(strstr(r1, "<review proposal=\"P01\" confidence=\"\">"));
+    assert_non_null(strstr(r1, "<review proposal=\"P02\" confidence=\"\">"));
+    assert_int_equal(count(r3, "<review "), 0);
+    free(r1);
+    free(r3);
+    /* r5's own sheet reviews P01 to P04, P06, P08, P10 and P12: all but P06
+     * unassigned */
+    assert_int_equal(t_run_merit("out", "err", "validate", "--call", CALL, "--assignment", "ok.tsv",
+                                 CALL "/reviews/r5.xml", (char *)NULL),
+                     1);
+    char *err = t_read("err", NULL);
+    assert_int_equal(count(err, "which is not assigned to them\n"), 7);
+    assert_int_equal(count(err, "\n"), 7);
+    assert_non_null(strstr(err, "/reviews/r5.xml:3:11: error: reviewer 'r5' reviews proposal "
+                                "'P01', which is not assigned to them\n"));
+    assert_null(strstr(err, "'P06'"));
+    free(err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
-        T(one_template_per_reviewer),    T(empty_template_names_missing_scores),
-        T(partly_filled_template),       T(filled_template_is_valid),
-        T(filled_templates_make_a_call), T(output_folder_rules),
+        T(one_template_per_reviewer),
+        T(empty_template_names_missing_scores),
+        T(partly_filled_template),
+        T(filled_template_is_valid),
+        T(filled_templates_make_a_call),
+        T(output_folder_rules),
+        T(assignment_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,19 @@ typedef struct merit_assignment merit_assignment;
  */
 int merit_assignment_default(merit_ctx *ctx, const merit_call *call,
                              merit_assignment **assignment_out);
+/*
+ * An assignment from a table (merit/table.h) with a column "reviewer" and a
+ * column "proposal", one row a pair: exactly the proposals listed are given
+ * to each reviewer. Every bad cell is reported with its row and column (a
+ * reviewer not on the panel, a proposal not in the call, a pair twice, a
+ * pair with a declared conflict), all in one run. Returns 0,
+ * MERIT_EINVALID or MERIT_ENOMEM. (A later `merit assign` will write the
+ * call's assignment itself; it will make one of these too.)
+ */
+struct merit_table;
+int merit_assignment_from_table(merit_ctx *ctx, const merit_call *call,
+                                const struct merit_table *table,
+                                merit_assignment **assignment_out);
 void merit_assignment_free(merit_assignment *assignment);
 /* Whether the proposal (an index into call->proposals) is given to the
  * reviewer (an index into call->reviewers). */
