@@ -124,12 +124,16 @@ static void wide_by_criterion(void **state)
             "\xEF\xBB\xBFproposal,reviewer,fit,merit,confidence,comment\r\n"
             "P01,a,4.5,3,4,\"Good & <sound>, \"\"mostly\"\"\"\r\n"
             "P02,a,2,+2.5,5,\"two\r\nlines\"\r\n"
-            "P01,b,5,5.0,2,'=1+1 is a formula\r\n");
+            "P01,b,5,5.0,2,'=1+1 is a formula\r\n"
+            /* merit's CSV doubles an apostrophe that starts a value; one
+             * before anything else is the text's own */
+            "P02,b,1,1,2,''twice\r\n"
+            "P02,c,1,1,2,'plain\r\n");
     assert_int_equal(t_run_merit("out", "err", "import", "scores", "--call", "small", "-o", "imp",
                                  "--wide", "criteria", "wide.csv", (char *)NULL),
                      0);
     T_EXPECT_FILE("err", "");
-    T_EXPECT_FILE("out", "imp: 2 score sheets for call MFG-2026-01 from wide.csv: 3 reviews, 6 "
+    T_EXPECT_FILE("out", "imp: 3 score sheets for call MFG-2026-01 from wide.csv: 5 reviews, 10 "
                          "scores\n");
     /* the scores as written in the cells, in the rubric's order */
     T_EXPECT_FILE("imp/a.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -148,7 +152,11 @@ static void wide_by_criterion(void **state)
                                "</sheet>\n");
     char *b = t_read("imp/b.xml", NULL);
     assert_non_null(strstr(b, "    <comment>=1+1 is a formula</comment>\n"));
+    assert_non_null(strstr(b, "    <comment>'twice</comment>\n"));
+    char *c = t_read("imp/c.xml", NULL);
+    assert_non_null(strstr(c, "    <comment>'plain</comment>\n"));
     free(b);
+    free(c);
     assert_int_equal(t_run_merit("out", "err", "validate", "--call", "small", "imp/a.xml",
                                  "imp/b.xml", (char *)NULL),
                      0);
