@@ -31,6 +31,9 @@ int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
+int cmd_sheets(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
 typedef struct cli_out_file {
@@ -69,6 +72,39 @@ void cli_out_discard(cli_out_file *f);
 void cli_reserve_standard_streams(void);
 /* dir + "/" + name, malloc'd; NULL when out of memory. */
 char *cli_path_join(const char *dir, const char *name);
+
+/* A folder of output files written as a whole (cli/outdir.c): new or
+ * empty, each file written into a hidden staging folder in it, all moved
+ * into place at the end; on any failure nothing is left. */
+typedef struct cli_outdir {
+    char *dir;   /* as given, without trailing slashes */
+    char *stage; /* DIR/.merit-XXXXXX */
+    char **names;
+    size_t count;
+    bool created; /* the folder was made here: removed again on failure */
+} cli_outdir;
+/* Checks that dir is new or empty (makes it when new) and makes the staging
+ * folder. Returns an exit code, after printing why; on failure d holds
+ * nothing to release. */
+int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d);
+/* Creates DIR/NAME in the staging folder; NULL after printing why. */
+FILE *cli_outdir_open(cli_outdir *d, const char *name);
+/* Closes the file opened last (werr: the writer's result). Returns an
+ * exit code, after printing why. */
+int cli_outdir_close(cli_outdir *d, FILE *f, int werr);
+/* Moves every file into DIR; returns an exit code. Releases d either way. */
+int cli_outdir_commit(cli_outdir *d);
+/* Removes what was written (and DIR, if made here) and releases d. */
+void cli_outdir_abort(cli_outdir *d);
+
+/* --assignment FILE (merit sheets, merit validate --call): the table of
+ * (reviewer, proposal) pairs read against call, TSV for a .tsv or .tab file,
+ * else CSV. Returns 0 or an engine error; the diagnostics are in ctx. */
+struct merit_assignment;
+int cli_read_assignment(merit_ctx *ctx, const merit_call *call, const char *path,
+                        struct merit_assignment **out);
+/* TSV for a name ending in .tsv or .tab (any case of those), else CSV. */
+char cli_table_separator(const char *path);
 
 /* Writes a report to out; 0, or -1 on a failure. */
 typedef int (*cli_renderer)(FILE *out, const void *arg);

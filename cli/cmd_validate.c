@@ -6,16 +6,27 @@
 
 #include "cli.h"
 #include "merit/model.h"
+#include "merit/sheets.h"
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: merit validate CALLDIR|FILE...\n\n"
+    fprintf(out, "usage: merit validate CALLDIR|FILE...\n"
+                 "       merit validate --call CALLDIR FILE...\n\n"
                  "Checks a call folder (call.xml, its rubric, proposals/*.xml, reviews/*.xml)\n"
                  "or single files (a rubric, a proposal or bundle, a score sheet or bundle)\n"
                  "against merit's schemas and rules, and prints every problem found as\n"
                  "FILE:LINE:COLUMN: error: MESSAGE on standard error. Inputs are never\n"
                  "modified.\n\n"
-                 "options:\n" CLI_LIMIT_HELP "\n"
+                 "With --call, each FILE (a score sheet or a proposal, or a bundle) is\n"
+                 "checked against that call as the call would check it: the call's id, the\n"
+                 "reviewer on its panel, the proposals in it, every criterion of its rubric\n"
+                 "scored on the scale and its step. A sheet need not be in the call's\n"
+                 "folder: a reviewer can check their own before sending it.\n\n"
+                 "options:\n"
+                 "  --call CALLDIR check the files against this call\n"
+                 "  --assignment FILE  with --call: a sheet may review only the proposals\n"
+                 "                 this table (columns reviewer, proposal) gives its "
+                 "reviewer\n" CLI_LIMIT_HELP "\n"
                  "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
@@ -38,6 +49,8 @@ int cmd_validate(int argc, char **argv)
         return EXIT_IO;
     }
     bool options_done = false;
+    const char *calldir = NULL;    /* --call */
+    const char *assignment = NULL; /* --assignment */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!options_done && cli_is_help(a)) {
@@ -46,6 +59,18 @@ int cmd_validate(int argc, char **argv)
             return EXIT_CLEAN;
         } else if (!options_done && strcmp(a, "--") == 0) {
             options_done = true;
+        } else if (!options_done && strcmp(a, "--call") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                free(paths);
+                return cli_usage_error("validate: --call needs a call folder");
+            }
+            calldir = argv[++i];
+        } else if (!options_done && strcmp(a, "--assignment") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                free(paths);
+                return cli_usage_error("validate: --assignment needs a file name");
+            }
+            assignment = argv[++i];
         } else if (!options_done && strcmp(a, "--limit") == 0) {
             if (!cli_limit("validate", i + 1 < argc ? argv[i + 1] : NULL, &limits)) {
                 free(paths);
@@ -58,6 +83,10 @@ int cmd_validate(int argc, char **argv)
         } else {
             paths[path_count++] = argv[i];
         }
+    }
+    if (assignment != NULL && calldir == NULL) {
+        free(paths);
+        return cli_usage_error("validate: --assignment goes with --call");
     }
     if (path_count == 0) {
         free(paths);
@@ -73,6 +102,31 @@ int cmd_validate(int argc, char **argv)
     merit_ctx_set_limits(ctx, &limits);
     merit_ctx_set_keep_comments(ctx, false); /* validate shows none */
     int worst = EXIT_CLEAN;
+    merit_call *against = NULL;
+    merit_assignment *given = NULL;
+    if (calldir != NULL) {
+        int rc = merit_call_load(ctx, calldir, &against);
+        if (rc == 0 && assignment != NULL)
+            rc = cli_read_assignment(ctx, against, assignment, &given);
+        cli_print_diags(ctx);
+        if (rc != 0 && against != NULL) {
+            int code = cli_exit_code(ctx, rc);
+            merit_call_free(against);
+            merit_ctx_free(ctx);
+            free(paths);
+            return code;
+        }
+        if (rc != 0) {
+            int code = cli_exit_code(ctx, rc);
+            cli_print_line(stderr,
+                           "merit: error: the call '%s' is not valid, so no file can be "
+                           "checked against it",
+                           calldir);
+            merit_ctx_free(ctx);
+            free(paths);
+            return code;
+        }
+    }
     for (int i = 0; i < path_count; i++) {
         const char *path = paths[i];
         struct stat st;
@@ -94,8 +148,14 @@ int cmd_validate(int argc, char **argv)
         } else {
             const char *kind;
             size_t count;
-            rc = merit_file_validate(ctx, path, &kind, &count);
-            if (rc == 0)
+            if (against != NULL)
+                rc = merit_call_check_file(ctx, against, given, path, &kind, &count);
+            else
+                rc = merit_file_validate(ctx, path, &kind, &count);
+            if (rc == 0 && against != NULL)
+                cli_print_line(stdout, "%s: %s valid for call %s (%zu record%s)", path, kind,
+                               against->id, count, count == 1 ? "" : "s");
+            else if (rc == 0)
                 cli_print_line(stdout, "%s: %s valid (%zu record%s)", path, kind, count,
                                count == 1 ? "" : "s");
         }
@@ -104,6 +164,8 @@ int cmd_validate(int argc, char **argv)
         if (code == EXIT_IO || (code == EXIT_INVALID && worst == EXIT_CLEAN))
             worst = code;
     }
+    merit_assignment_free(given);
+    merit_call_free(against);
     merit_ctx_free(ctx);
     free(paths);
     return worst;

@@ -15,6 +15,9 @@ static const cli_command commands[] = {
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
     {"gen", cmd_gen, "write a synthetic call of any size, for benchmarks and tests"},
+    {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
+    {"import", cmd_import, "turn a spreadsheet of scores (CSV, TSV) into score sheets"},
+    {"schema", cmd_schema, "print a compiled-in XML schema, for editors that validate"},
 };
 
 static void print_help(FILE *out)

@@ -14,6 +14,7 @@ packages=(
   libjansson-dev
   libssl-dev
   libcmocka-dev
+  libcsv-dev libcsv3
   clang libclang-rt-14-dev
   valgrind
   locales tzdata

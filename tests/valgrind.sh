@@ -6,14 +6,15 @@
 # indirect leak fails the run.
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR}
-tests=(test_xml_input test_rubric test_proposal test_sheet test_call test_keep_going test_golden test_cli_cases)
+tests=(test_xml_input test_rubric test_proposal test_sheet test_call test_keep_going test_golden test_cli_cases
+       test_sheets test_validate_call test_import)
 failed=0
 passed=0
 for t in "${tests[@]}"; do
   log=$(mktemp)
   if (cd "$build" && LC_ALL=C valgrind --quiet --error-exitcode=99 --leak-check=full \
         --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-        --trace-children=yes --trace-children-skip='*/sh,*/bash,*/cp,*/rm' \
+        --trace-children=yes --trace-children-skip='*/sh,*/bash,*/cp,*/rm,*/mv,*/mkdir' \
         "tests/$t" >"$log" 2>&1); then
     passed=$((passed + 1))
     echo "valgrind: $t: clean"

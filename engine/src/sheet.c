@@ -218,11 +218,78 @@ static int score_steps(struct sheet_load *S, const xmlNode *score, const char *c
     return rc;
 }
 
+/* What a review from a template still lacks: the criteria whose score has
+ * value="", in the review's order, as "'a', 'b' and 'c'", and whether its
+ * confidence is "". */
+struct unfilled {
+    char *names; /* malloc'd; NULL while there is none */
+    size_t len, cap;
+    size_t count;
+    const char *last; /* the latest criterion, borrowed: joined with "and" */
+    bool confidence;
+};
+
+static int unfilled_add(struct unfilled *u, const char *criterion)
+{
+    const char *prev = u->last;
+    u->last = criterion;
+    u->count++;
+    if (prev == NULL)
+        return 0;
+    /* the one before becomes part of the list: "'a', " */
+    size_t need = u->len + strlen(prev) + 5;
+    if (need > u->cap) {
+        size_t cap = need * 2;
+        char *grown = merit__realloc(u->names, cap);
+        if (grown == NULL)
+            return -1;
+        u->names = grown;
+        u->cap = cap;
+    }
+    u->len += (size_t)snprintf(u->names + u->len, u->cap - u->len, "'%s', ", prev);
+    return 0;
+}
+
+/* One error at the review: "review of proposal 'P01' is not filled in yet:
+ * no value for 'a', 'b' and 'c', no confidence". */
+static int unfilled_report(struct sheet_load *S, const struct merit_raw_review *r,
+                           struct unfilled *u)
+{
+    if (u->len >= 2)
+        u->len -= 2; /* the last ", " */
+    const char *list = u->names != NULL ? u->names : "";
+    list = u->count > 1 ? list : "";
+    const char *and = u->count > 1 ? " and " : "";
+    const char *conf = u->confidence ? (u->count > 0 ? ", no confidence" : "no confidence") : "";
+    if (u->names != NULL)
+        u->names[u->len] = '\0';
+    if (u->count > 0)
+        merit__error_at(S->ctx, r->review.loc,
+                        "review of proposal '%s' is not filled in yet: no value for %s%s'%s'%s",
+                        r->proposal, list, and, u->last, conf);
+    else
+        merit__error_at(S->ctx, r->review.loc, "review of proposal '%s' is not filled in yet: %s",
+                        r->proposal, conf);
+    return merit_ctx_out_of_memory(S->ctx) ? -1 : 0;
+}
+
 /* Loads one <review>; with a rubric, resolves its scores as well (a wrong
  * one marks the review invalid). Returns nonzero for what fails the sheet: a
  * criterion named twice, or MERIT_ENOMEM. The comments read go to
  * S->texts, which the caller empties. */
+static int load_review_into(struct sheet_load *S, const xmlNode *node, struct merit_raw_review *r,
+                            struct unfilled *u);
+
 static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_raw_review *r)
+{
+    struct unfilled unfilled = {0};
+    int rc = load_review_into(S, node, r, &unfilled);
+    free(unfilled.names);
+    return rc;
+}
+
+static int load_review_into(struct sheet_load *S, const xmlNode *node, struct merit_raw_review *r,
+                            struct unfilled *u)
 {
     merit_ctx *ctx = S->ctx;
     const merit_rubric *rb = S->rubric;
@@ -234,7 +301,11 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
     r->proposal = merit__strdup(merit__xml_attr(node, "proposal"));
     if (r->proposal == NULL)
         return merit__oom(ctx);
-    out->confidence = (uint8_t)strtoul(merit__xml_attr(node, "confidence"), NULL, 10);
+    const char *review_conf = merit__xml_attr(node, "confidence");
+    out->confidence = (uint8_t)strtoul(review_conf, NULL, 10);
+    /* a template (merit sheets) not filled in yet: value="" and
+     * confidence="", said once for the review with every criterion left */
+    u->confidence = review_conf[0] == '\0';
     const xmlNode *comment = merit__xml_child(node, "comment");
     if (ctx->keep_comments && comment != NULL &&
         (out->comment = merit__xml_text(comment, false)) == NULL)
@@ -248,6 +319,9 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
             continue;
         const char *criterion = merit__xml_attr(c, "criterion");
         ssize_t ci = rb != NULL ? merit__rubric_criterion_index(rb, criterion) : -1;
+        bool empty = scored && merit__xml_attr(c, "value")[0] == '\0';
+        if (empty && (rb == NULL || ci >= 0) && unfilled_add(u, criterion) != 0)
+            return merit__oom(ctx);
         /* a repeat of a known criterion finds its place taken; any other
          * is looked for by name among the scores before it */
         if (rb == NULL || ci < 0 || out->score_places[ci].line != 0) {
@@ -272,6 +346,10 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
         }
         merit_loc value_loc = merit__xml_loc(S->doc, c, "value");
         out->score_places[ci] = merit_place_of(value_loc);
+        if (empty) {
+            r->invalid = true; /* said below, with the review's others */
+            continue;
+        }
         int32_t steps = 0;
         if (score_steps(S, c, criterion, value_loc, &steps) != 0) {
             r->invalid = true;
@@ -282,6 +360,11 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
         uint8_t own = conf != NULL ? (uint8_t)strtoul(conf, NULL, 10) : 0;
         out->confidences[ci] = own != 0 ? own : out->confidence;
         if (ctx->keep_comments && (S->texts[ci] = merit__xml_text(c, false)) == NULL)
+            return merit__oom(ctx);
+    }
+    if (u->count > 0 || u->confidence) {
+        r->invalid = true;
+        if (unfilled_report(S, r, u) != 0)
             return merit__oom(ctx);
     }
     if (ctx->keep_comments && rb != NULL && pack_comments(out, S->texts, nc) != 0)

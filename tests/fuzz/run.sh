@@ -7,7 +7,7 @@
 #                                            committed corpus (libFuzzer's
 #                                            -merge=1, then coverage.sh --select)
 #
-# Harnesses: rubric proposal sheet call rules replay (default: all). The build
+# Harnesses: rubric proposal sheet call rules replay table (default: all). The build
 # is build-fuzz/ (FUZZ_BUILD to change it): clang, libFuzzer, ASan + UBSan,
 # leak detection on. Each harness runs with the dictionary tests/fuzz/merit.dict,
 # -timeout=10 and -rss_limit_mb=2048, on a working corpus build-fuzz/corpus/<h>
@@ -36,7 +36,7 @@ case "$1" in
   *) seconds=$1 ;;
 esac
 shift
-all=(rubric proposal sheet call rules replay)
+all=(rubric proposal sheet call rules replay table)
 if [ $# -gt 0 ]; then harnesses=("$@"); else harnesses=("${all[@]}"); fi
 for h in "${harnesses[@]}"; do
   [ -f "tests/fuzz/fuzz_$h.c" ] || { echo "run.sh: no harness '$h'" >&2; exit 2; }

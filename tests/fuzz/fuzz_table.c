@@ -1,0 +1,95 @@
+/*
+ * Fuzzes `merit import scores`: the input is a table, read as TSV when its
+ * first line holds a tab, else as CSV, and imported into the example call
+ * (proposals/mfg-2026): long when the first line names a column
+ * "criterion", wide by criterion when it names "reviewer", else wide by
+ * reviewer. A table that
+ * imports must give sheets the call accepts: each sheet written is checked
+ * against the call (merit_call_check_file) and must be valid; one that
+ * does not must say why (fuzz_check), every diagnostic on a row and column
+ * of the table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "merit/import.h"
+#include "merit/model.h"
+#include "merit/sheets.h"
+#include "merit/table.h"
+
+static merit_call *example(void)
+{
+    static merit_call *call;
+    if (call == NULL) {
+        merit_ctx *ctx = merit_ctx_new();
+        if (ctx == NULL || merit_call_load(ctx, MERIT_EXAMPLE_DIR, &call) != 0)
+            fuzz_fail("the example call does not load");
+        merit_ctx_free(ctx);
+    }
+    return call;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char *path, *sheet_path;
+    if (path == NULL) {
+        path = fuzz_path("input.csv");
+        sheet_path = fuzz_path("sheet.xml");
+    }
+    merit_call *call = example();
+    fuzz_write("input.csv", data, size);
+    const uint8_t *end = memchr(data, '\n', size);
+    size_t first = end != NULL ? (size_t)(end - data) : size;
+    char *line = malloc(first + 1);
+    if (line == NULL)
+        fuzz_fail("out of memory");
+    memcpy(line, data, first);
+    line[first] = '\0';
+    char separator = memchr(line, '\t', first) != NULL ? '\t' : ',';
+    merit_import_options o = {0};
+    o.layout = strstr(line, "criterion") != NULL  ? MERIT_IMPORT_LONG
+               : strstr(line, "reviewer") != NULL ? MERIT_IMPORT_WIDE_CRITERIA
+                                                  : MERIT_IMPORT_WIDE_REVIEWERS;
+    free(line);
+    static const char *const ignore[] = {"reviewer_name", "weight", "counted", "excluded_reason"};
+    o.ignore = ignore;
+    o.ignore_count = 4;
+
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    merit_table *table = NULL;
+    merit_import *imp = NULL;
+    int rc = merit_table_read(ctx, path, separator, &table);
+    fuzz_check(ctx, rc, "merit_table_read");
+    if (rc == 0) {
+        rc = merit_import_scores(ctx, call, table, &o, &imp);
+        /* warnings (a review the office's conflict excludes) may stay */
+        if (rc == 0)
+            merit_ctx_clear_diags(ctx);
+        fuzz_check(ctx, rc, "merit_import_scores");
+    }
+    for (size_t i = 0; imp != NULL && i < merit_import_sheet_count(imp); i++) {
+        FILE *out = fopen(sheet_path, "w");
+        if (out == NULL)
+            fuzz_fail("cannot write %s", sheet_path);
+        if (merit_import_sheet_write(out, imp, i) != 0 || fclose(out) != 0)
+            fuzz_fail("merit_import_sheet_write failed");
+        merit_ctx *check = merit_ctx_new();
+        const char *kind;
+        size_t count;
+        if (check == NULL)
+            fuzz_fail("out of memory");
+        int one = merit_call_check_file(check, call, NULL, sheet_path, &kind, &count);
+        if (one != 0) {
+            fuzz_print_diags(check);
+            fuzz_fail("a sheet merit import wrote is not valid for the call");
+        }
+        merit_ctx_free(check);
+    }
+    merit_import_free(imp);
+    merit_table_free(table);
+    merit_ctx_free(ctx);
+    return 0;
+}
