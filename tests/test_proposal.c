@@ -369,6 +369,14 @@ static void empty_bundle_is_valid(void **state)
 
 /* --- the loaded model ------------------------------------------------------- */
 
+/* The words of a section the proposal has (the test fails when it has none). */
+static uint64_t words(const merit_proposal *p, const char *section)
+{
+    const merit_section_words *sw = merit_proposal_section(p, section);
+    assert_non_null(sw);
+    return sw->words;
+}
+
 static void proposal_model_fields(void **state)
 {
     struct t_scratch *s = *state;
@@ -402,12 +410,12 @@ static void proposal_model_fields(void **state)
     /* words, counted as the texts were read: "A problem.", "An approach.",
      * the milestones "yield 90%" "First." "rate 5/h" "Second.", "Managed.",
      * "We disseminate.", "SMEs." */
-    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2);
-    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
-    assert_int_equal(p.words[MERIT_SECTION_MANAGEMENT], 1);
-    assert_int_equal(p.words[MERIT_SECTION_DIFFUSION], 2);
-    assert_int_equal(p.words[MERIT_SECTION_SME_INVOLVEMENT], 1);
+    assert_int_equal(words(&p, "problem"), 2);
+    assert_int_equal(words(&p, "approach"), 2);
+    assert_int_equal(words(&p, "milestones"), 6);
+    assert_int_equal(words(&p, "management"), 1);
+    assert_int_equal(words(&p, "diffusion"), 2);
+    assert_int_equal(words(&p, "sme-involvement"), 1);
     /* the metric is kept for reports, the description is not; without a
      * rubric there are no text outcomes */
     assert_string_equal(p.milestones[1].metric, "rate 5/h");
@@ -429,7 +437,7 @@ static void proposal_model_fields(void **state)
 /* --- words and text rules, decided at load ---------------------------------- */
 
 /* A text rule as the rubric loader makes it, compiled. */
-static merit_rule text_rule(merit_ctx *ctx, const char *id, merit_section section,
+static merit_rule text_rule(merit_ctx *ctx, const char *id, const char *section,
                             bool each_milestone, bool expect_match, const char *pattern)
 {
     merit_rule rule;
@@ -439,7 +447,8 @@ static merit_rule text_rule(merit_ctx *ctx, const char *id, merit_section sectio
     assert_non_null(rule.id);
     assert_non_null(rule.pattern);
     rule.is_text = true;
-    rule.section = section;
+    rule.section = strdup(section);
+    assert_non_null(rule.section);
     rule.each_milestone = each_milestone;
     rule.expect_match = expect_match;
     merit_loc loc = {"rubric.xml", 1, 1};
@@ -451,6 +460,7 @@ static void rules_release(merit_rule *rules, size_t count)
 {
     for (size_t k = 0; k < count; k++) {
         free(rules[k].id);
+        free(rules[k].section);
         free(rules[k].pattern);
         merit__textrule_free(rules[k].compiled);
     }
@@ -482,37 +492,37 @@ static void words_and_text_rules_are_decided_at_load(void **state)
                           "<approach>One\xC2\xA0two  three\tfour</approach>");
     merit_rule rules[8];
     /* 0: the approach starts with "One": holds */
-    rules[0] = text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^One\\b");
+    rules[0] = text_rule(s->ctx, "starts", "approach", false, true, "^One\\b");
     /* 1: the problem, "A problem.", must not say "problem": fails */
-    rules[1] = text_rule(s->ctx, "no-problem", MERIT_SECTION_PROBLEM, false, false, "problem");
+    rules[1] = text_rule(s->ctx, "no-problem", "problem", false, false, "problem");
     /* 2: a fact rule: no outcome of its own */
     memset(&rules[2], 0, sizeof(rules[2]));
     rules[2].fact = MERIT_FACT_MILESTONES;
     rules[2].op = MERIT_OP_GE;
     /* 3: each milestone must contain "%": M1 "yield 90%\nFirst." does, M2
      * "rate 5/h\nSecond." does not, so it fails at index 1 */
-    rules[3] = text_rule(s->ctx, "percent", MERIT_SECTION_MILESTONES, true, true, "%");
+    rules[3] = text_rule(s->ctx, "percent", "milestones", true, true, "%");
     /* 4: no milestone may have a line "First.": M1's second line is, so it
      * fails at index 0 (the subject is metric, newline, description; ^ and $
      * match at line ends) */
-    rules[4] = text_rule(s->ctx, "first", MERIT_SECTION_MILESTONES, true, false, "^First\\.$");
+    rules[4] = text_rule(s->ctx, "first", "milestones", true, false, "^First\\.$");
     /* 5: no milestone may hold ".\n": the subject ends at the description, so
      * the newline after "First." in the section is no part of M1's: holds */
-    rules[5] = text_rule(s->ctx, "dot-newline", MERIT_SECTION_MILESTONES, true, false, "\\.\\n");
+    rules[5] = text_rule(s->ctx, "dot-newline", "milestones", true, false, "\\.\\n");
     /* 6: the milestones section (each metric and description followed by a
      * newline) must end in "Second.\n": holds */
-    rules[6] = text_rule(s->ctx, "ends", MERIT_SECTION_MILESTONES, false, true, "Second\\.\\n\\z");
+    rules[6] = text_rule(s->ctx, "ends", "milestones", false, true, "Second\\.\\n\\z");
     /* 7: the management, "Managed.", must match "^managed" ignoring case: holds */
-    rules[7] = text_rule(s->ctx, "managed", MERIT_SECTION_MANAGEMENT, false, true, "(?i)^managed");
+    rules[7] = text_rule(s->ctx, "managed", "management", false, true, "(?i)^managed");
 
     struct merit_xml_doc doc;
     merit_proposal p;
     assert_int_equal(load_against(s, xml, rules, 8, &doc, &p), 0);
     T_EXPECT_NO_DIAGS(s->ctx);
 
-    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 4);
-    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
+    assert_int_equal(words(&p, "problem"), 2);
+    assert_int_equal(words(&p, "approach"), 4);
+    assert_int_equal(words(&p, "milestones"), 6);
 
     assert_int_equal(p.text_outcome_count, 8);
     const struct {
@@ -562,7 +572,7 @@ static void invalid_proposal_gets_no_text_outcomes(void **state)
     /* an invalid proposal is never ranked, so its rules are not run */
     char *xml = t_replace(base_proposal, "id=\"uni\" type", "id=\"uni\" lead=\"true\" type");
     merit_rule rules[1] = {
-        text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^An"),
+        text_rule(s->ctx, "starts", "approach", false, true, "^An"),
     };
     struct merit_xml_doc doc;
     merit_proposal p;
@@ -571,7 +581,7 @@ static void invalid_proposal_gets_no_text_outcomes(void **state)
                                    "proposal 'P01' has more than one lead organisation"));
     assert_null(p.text_outcomes);
     assert_int_equal(p.text_outcome_count, 0);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2); /* "An approach." */
+    assert_int_equal(words(&p, "approach"), 2); /* "An approach." */
     merit__proposal_release(&p);
     merit__xml_doc_release(&doc);
     rules_release(rules, 1);

@@ -137,7 +137,7 @@ static void horizon_europe(void **state)
     const merit_rule *rule = &r->rules[0];
     assert_string_equal(rule->id, "dissemination-plan");
     assert_true(rule->is_text);
-    assert_int_equal(rule->section, MERIT_SECTION_DIFFUSION);
+    assert_string_equal(rule->section, "diffusion");
     assert_false(rule->each_milestone);
     assert_true(rule->expect_match);
     assert_true(rule->caseless);
@@ -215,13 +215,13 @@ static void manufacturing_usa(void **state)
     expect_q(r->rules[1].value, "2");
     assert_string_equal(r->rules[2].id, "approach-length");
     assert_int_equal(r->rules[2].fact, MERIT_FACT_WORDS);
-    assert_int_equal(r->rules[2].section, MERIT_SECTION_APPROACH);
+    assert_string_equal(r->rules[2].section, "approach");
     expect_q(r->rules[2].value, "3000");
 
     const merit_rule *text = &r->rules[3];
     assert_string_equal(text->id, "milestone-metric-number");
     assert_true(text->is_text);
-    assert_int_equal(text->section, MERIT_SECTION_MILESTONES);
+    assert_string_equal(text->section, "milestones");
     assert_true(text->each_milestone);
     assert_true(text->expect_match);
     assert_false(text->caseless);

@@ -81,10 +81,11 @@ typedef struct merit_proposal_result {
     bool has_spread;
     mpq_t spread;
     bool disagreement; /* spread above the rubric's limit: a flag, not a status */
-    /* derived facts; words[] has the words of each section, and
-     * facts[MERIT_FACT_WORDS] is unused (0): words are per section */
+    /* derived facts; facts[MERIT_FACT_WORDS] is unused (0): words are per
+     * section, in the proposal (merit_proposal_section). A fact whose
+     * inputs the proposal lacks (merit_proposal_has_fact) is 0 and means
+     * nothing. Declared facts are the proposal's (merit_proposal_fact). */
     mpq_t facts[MERIT_FACT_COUNT];
-    uint64_t words[MERIT_SECTION_COUNT];
     merit_rule_result *rules; /* one per rubric rule */
     bool eligible;
     /* ranking: only proposals that pass everything but the budget; the four
@@ -108,7 +109,7 @@ typedef enum merit_walk_action {
 
 typedef struct merit_walk_step {
     size_t result;     /* index into result->proposals */
-    int64_t request;   /* cents */
+    int64_t request;   /* cents: the proposal's request */
     int64_t remaining; /* cents left before this step */
     merit_walk_action action;
 } merit_walk_step;
