@@ -189,6 +189,42 @@ static void test_neutral_explain(void **state)
     check(&g);
 }
 
+/* Beyond the bytes: what the neutral example's proposals lack is nowhere in
+ * its reports, and what they have is (the rule of docs/report-json.md). */
+static void test_neutral_shows_only_what_it_has(void **state)
+{
+    (void)state;
+    struct golden text = {
+        "", merit_report_text, false, 2, false, MERIT_METHOD_MEAN, "foundation-2027", NULL};
+    struct golden csv = text, json = text;
+    csv.write = merit_report_csv;
+    json.write = merit_report_json;
+    char *t = render(&text), *c = render(&csv), *j = render(&json);
+    const char *header = strstr(t, "\nrank ");
+    assert_non_null(header);
+    assert_null(strstr(header, " lead "));
+    assert_non_null(strstr(header, " applicant "));
+    assert_non_null(strstr(header, " request "));
+    assert_true(strncmp(c, "rank,id,title,applicant,status,", 31) == 0);
+    /* no such column in the CSV header, no such key in the JSON */
+    char *csv_header = strndup(c, (size_t)(strchr(c, '\n') - c));
+    static const char *const absent[] = {"area", "lead",          "federal", "cost",
+                                         "sme",  "organisations", "months",  "milestones"};
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+        char *key = t_sprintf("\"%s", absent[i]);
+        if (strstr(j, key) != NULL || strstr(csv_header, absent[i]) != NULL)
+            fail_msg("'%s' in the neutral reports", absent[i]);
+        free(key);
+    }
+    free(csv_header);
+    assert_non_null(strstr(j, "\"applicant\": \"Verein Reparieren statt Wegwerfen e.V.\""));
+    assert_non_null(strstr(j, "\"volunteers\": {"));
+    assert_non_null(strstr(j, "\"summary\": 52"));
+    free(t);
+    free(c);
+    free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_neutral_csv),
         cmocka_unit_test(test_neutral_json),
         cmocka_unit_test(test_neutral_explain),
+        cmocka_unit_test(test_neutral_shows_only_what_it_has),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

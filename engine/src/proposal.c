@@ -620,7 +620,7 @@ static int check_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const x
             break;
         case MERIT_NEED_MONTHS:
             if (p->months == 0)
-                what = "no months (the attribute months=\"...\")";
+                what = "no attribute 'months'";
             break;
         case MERIT_NEED_TEAM:
             if (p->org_count == 0)
@@ -655,8 +655,8 @@ static int check_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const x
                  i++, o = merit__xml_next(o, "organisation"))
                 if (!(p->orgs[i].given & q->field))
                     rc = merit__error_at(ctx, merit__xml_loc(doc, o, NULL),
-                                         "organisation '%s' of proposal '%s' has no %s=, which "
-                                         "rubric '%s' requires (%s)",
+                                         "organisation '%s' of proposal '%s' has no attribute "
+                                         "'%s', which rubric '%s' requires (%s)",
                                          p->orgs[i].id, p->id, field, rubric->id, q->reason);
             break;
         }

@@ -494,7 +494,8 @@ static void need_words(const merit_requirement *q, char *buf, size_t size)
 static bool same_need(const merit_requirement *a, const merit_requirement *b)
 {
     return a->need == b->need && a->field == b->field &&
-           (a->name == NULL || b->name == NULL || strcmp(a->name, b->name) == 0);
+           (a->name == NULL) == (b->name == NULL) &&
+           (a->name == NULL || strcmp(a->name, b->name) == 0);
 }
 
 /* The rubric's requirements: what its rules and tie-breaks read, then what
@@ -586,11 +587,11 @@ static int load_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const xm
         rc = merit__oom(ctx);
         goto done;
     }
-    size_t first = 0;
     bool listed = false; /* the run of one thing so far holds a listed entry */
     for (size_t i = 0; i < n.count; i++) {
         struct need_found *f = &n.found[i];
-        if (i > 0 && same_need(&n.found[first].q, &f->q)) {
+        if (r->requirement_count > 0 &&
+            same_need(&r->requirements[r->requirement_count - 1], &f->q)) {
             if (listed && f->listed) {
                 char what[120];
                 need_words(&f->q, what, sizeof(what));
@@ -599,7 +600,6 @@ static int load_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const xm
             listed = listed || f->listed;
             continue;
         }
-        first = i;
         listed = f->listed;
         r->requirements[r->requirement_count++] = f->q;
         f->q.name = NULL; /* handed over */
