@@ -118,13 +118,16 @@ static void csv_money(struct csv *c, int64_t cents)
 }
 
 /* A fact's value, or an empty field when the proposal lacks its inputs. */
-static void csv_fact(struct csv *c, const merit_proposal *p, const merit_proposal_result *pr,
+static void csv_fact(struct csv *c, const merit_result *res, const merit_proposal_result *pr,
                      merit_fact fact, unsigned places)
 {
-    if (merit_proposal_has_fact(p, fact))
-        csv_owned(c, merit_decimal_string(pr->facts[fact], places));
+    mpq_t v;
+    mpq_init(v);
+    if (merit_fact_value(res, pr, fact, NULL, NULL, v))
+        csv_owned(c, merit_decimal_string(v, places));
     else
         csv_field(c, "");
+    mpq_clear(v);
 }
 
 static void write_summary(struct csv *c, const merit_result *res, unsigned places)
@@ -251,11 +254,11 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
                 csv_money(c, p->total.federal);
             else
                 csv_field(c, "");
-            csv_fact(c, p, pr, MERIT_FACT_COST_SHARE_RATIO, places);
-            csv_fact(c, p, pr, MERIT_FACT_FEDERAL_SHARE, places);
+            csv_fact(c, res, pr, MERIT_FACT_COST_SHARE_RATIO, places);
+            csv_fact(c, res, pr, MERIT_FACT_FEDERAL_SHARE, places);
         }
         if (shown.team)
-            csv_fact(c, p, pr, MERIT_FACT_SME_SHARE, places);
+            csv_fact(c, res, pr, MERIT_FACT_SME_SHARE, places);
         if (pr->status == MERIT_STATUS_FUNDED)
             csv_money(c, pr->cumulative);
         else

@@ -373,21 +373,13 @@ static const char *rank_text(struct ex *x, const merit_proposal_result *pr)
 static void tiebreak_value(const struct ex *x, const merit_proposal_result *pr,
                            const merit_tiebreak *tb, mpq_t out)
 {
-    const merit_proposal *p = proposal_of(x, pr);
     mpq_set_ui(out, 0, 1);
     if (tb->kind == MERIT_TIEBREAK_CRITERION) {
         mpq_set(out, pr->criteria[tb->criterion].value);
-    } else if (tb->fact == MERIT_FACT_WORDS) {
-        /* a ranked proposal has every section a tie-break counts */
-        const merit_section_words *s = merit_proposal_section(p, tb->section);
-        if (s != NULL)
-            mpq_set_ui(out, (unsigned long)s->words, 1);
-    } else if (tb->fact == MERIT_FACT_DECLARED) {
-        const char *value = merit_proposal_fact(p, tb->fact_name);
-        if (value != NULL)
-            merit_decimal_parse(value, out);
     } else {
-        mpq_set(out, pr->facts[tb->fact]);
+        /* a ranked proposal has every fact a tie-break reads (the rubric
+         * requires it) */
+        merit_fact_value(x->res, pr, tb->fact, tb->fact_name, tb->section, out);
     }
 }
 

@@ -369,7 +369,8 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     for (int f = 0; f < MERIT_FACT_COUNT; f++)
         if (merit_report_shows_fact(&w->shown, (merit_fact)f))
             set(w, facts, merit_fact_name((merit_fact)f),
-                merit_proposal_has_fact(p, (merit_fact)f) ? number(w, pr->facts[f]) : json_null());
+                merit_fact_value(w->res, pr, (merit_fact)f, NULL, NULL, w->tmp) ? number(w, w->tmp)
+                                                                                : json_null());
     for (size_t f = 0; f < w->fact_count; f++) {
         const char *value = merit_proposal_fact(p, w->facts[f]);
         json_t *j = json_null();

@@ -561,7 +561,12 @@ static void test_minimal_proposal_ranks_under_a_plain_rubric(void **state)
     assert_int_equal(t.res->walk[1].action, MERIT_WALK_DOES_NOT_FIT);
     assert_int_equal(t.res->awarded, 60000);
     /* the request is a derived fact, in currency units */
-    assert_exact(result_of(&t, "P2")->facts[MERIT_FACT_REQUEST], "1001/2");
+    mpq_t request;
+    mpq_init(request);
+    assert_true(
+        merit_fact_value(t.res, result_of(&t, "P2"), MERIT_FACT_REQUEST, NULL, NULL, request));
+    assert_exact(request, "1001/2");
+    mpq_clear(request);
     tc_end(&t);
 }
 

@@ -355,15 +355,12 @@ static json_t *decider_value(struct builder *b, const merit_proposal_result *pr,
         const merit_section_words *s = merit_proposal_section(p, tb->section);
         return s != NULL ? integer(b, (long long)s->words) : json_null();
     }
-    if (tb->fact == MERIT_FACT_DECLARED) {
-        mpq_t v;
-        mpq_init(v);
-        const char *text = merit_proposal_fact(p, tb->fact_name);
-        json_t *j = text != NULL && merit_decimal_parse(text, v) == 0 ? number(b, v) : json_null();
-        mpq_clear(v);
-        return j;
-    }
-    return number(b, pr->facts[tb->fact]);
+    mpq_t v;
+    mpq_init(v);
+    json_t *j = merit_fact_value(b->res, pr, tb->fact, tb->fact_name, tb->section, v) ? number(b, v)
+                                                                                      : json_null();
+    mpq_clear(v);
+    return j;
 }
 
 static void ranking_steps(struct builder *b)

@@ -25,7 +25,7 @@ uint64_t merit__count_words(const char *text)
     return words;
 }
 
-void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT])
+void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_STORED])
 {
     /* a fact whose inputs the proposal lacks stays 0 and is never read:
      * merit_proposal_has_fact says so, and the rubric requires them */
@@ -69,9 +69,6 @@ void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]
     mpz_set_ui(mpq_denref(facts[MERIT_FACT_TOTAL_COST]), 100);
     mpq_canonicalize(facts[MERIT_FACT_TOTAL_COST]);
     mpq_set_ui(facts[MERIT_FACT_ORGANISATIONS], (unsigned long)p->org_count, 1);
-    mpz_set_si(mpq_numref(facts[MERIT_FACT_REQUEST]), p->request);
-    mpz_set_ui(mpq_denref(facts[MERIT_FACT_REQUEST]), 100);
-    mpq_canonicalize(facts[MERIT_FACT_REQUEST]);
     mpz_clears(all, share, NULL);
 }
 
@@ -94,10 +91,21 @@ int merit__fact_value(const merit_proposal_result *pr, const merit_proposal *p, 
         /* the loader checked the value against the schema's decimal */
         return value != NULL && merit_decimal_parse(value, out) == 0 ? 0 : -1;
     }
-    if (!merit_proposal_has_fact(p, fact))
+    if (fact == MERIT_FACT_REQUEST) {
+        merit_cents_to_mpq(p->request, out);
+        return 0;
+    }
+    if (!merit_proposal_has_fact(p, fact) || fact >= MERIT_FACT_STORED)
         return -1;
     mpq_set(out, pr->facts[fact]);
     return 0;
+}
+
+bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, merit_fact fact,
+                      const char *name, const char *section, mpq_t out)
+{
+    const merit_proposal *p = &res->call->proposals[pr->proposal];
+    return merit__fact_value(pr, p, fact, name, section, out) == 0;
 }
 
 const char *merit__fact_input(merit_fact fact, const char *section)

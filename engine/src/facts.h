@@ -15,7 +15,7 @@ uint64_t merit__count_words(const char *text);
 
 /* facts[] must be initialised; a fact the proposal lacks the inputs of
  * (merit_proposal_has_fact) is left 0. */
-void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]);
+void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_STORED]);
 
 /* The value of one fact (for rules and tie-breaks) into out: pr->facts[fact],
  * or, for MERIT_FACT_WORDS, the words of `section`, or, for

@@ -55,7 +55,7 @@ static void proposal_result_release(merit_proposal_result *pr, const merit_rubri
         free(pr->rules);
     }
     mpq_clears(pr->total, pr->spread, NULL);
-    for (int f = 0; f < MERIT_FACT_COUNT; f++)
+    for (int f = 0; f < MERIT_FACT_STORED; f++)
         mpq_clear(pr->facts[f]);
 }
 
@@ -421,7 +421,7 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
         merit_proposal_result *pr = &res->proposals[i];
         pr->proposal = i;
         mpq_inits(pr->total, pr->spread, NULL);
-        for (int f = 0; f < MERIT_FACT_COUNT; f++)
+        for (int f = 0; f < MERIT_FACT_STORED; f++)
             mpq_init(pr->facts[f]);
         res->proposal_count = i + 1; /* initialised so far, for merit_result_free */
         pr->criteria = merit__calloc(rb->criterion_count, sizeof(*pr->criteria));

@@ -94,6 +94,9 @@ typedef enum merit_fact {
     MERIT_FACT_COUNT,
     MERIT_FACT_DECLARED = MERIT_FACT_COUNT, /* declared by the proposal, by name */
 } merit_fact;
+/* The derived facts a ranking holds as rationals (merit_proposal_result):
+ * those before the request, which the proposal holds in cents. */
+#define MERIT_FACT_STORED MERIT_FACT_REQUEST
 
 typedef enum merit_op {
     MERIT_OP_LT = 0,

@@ -81,11 +81,13 @@ typedef struct merit_proposal_result {
     bool has_spread;
     mpq_t spread;
     bool disagreement; /* spread above the rubric's limit: a flag, not a status */
-    /* derived facts; facts[MERIT_FACT_WORDS] is unused (0): words are per
-     * section, in the proposal (merit_proposal_section). A fact whose
-     * inputs the proposal lacks (merit_proposal_has_fact) is 0 and means
-     * nothing. Declared facts are the proposal's (merit_proposal_fact). */
-    mpq_t facts[MERIT_FACT_COUNT];
+    /* derived facts, those before MERIT_FACT_REQUEST (the request is the
+     * proposal's, in cents); facts[MERIT_FACT_WORDS] is unused (0): words
+     * are per section, in the proposal (merit_proposal_section). A fact
+     * whose inputs the proposal lacks (merit_proposal_has_fact) is 0 and
+     * means nothing. Declared facts are the proposal's (merit_proposal_fact).
+     * merit_fact_value reads any of them. */
+    mpq_t facts[MERIT_FACT_STORED];
     merit_rule_result *rules; /* one per rubric rule */
     bool eligible;
     /* ranking: only proposals that pass everything but the budget; the four
@@ -150,6 +152,13 @@ const char *merit_status_name(merit_status status);
 const char *merit_walk_action_name(merit_walk_action action); /* "does-not-fit" */
 const char *merit_decider_name(merit_decider_kind kind);      /* "tie-break" */
 const char *merit_direction_name(merit_direction direction);  /* "lower-is-better" */
+
+/* The value of a fact of a proposal of res into out (initialised by the
+ * caller): a derived fact, the words of `section` (MERIT_FACT_WORDS), or
+ * the declared fact `name` (MERIT_FACT_DECLARED). Returns false, out
+ * unset, when the proposal does not carry what the fact comes from. */
+bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, merit_fact fact,
+                      const char *name, const char *section, mpq_t out);
 
 /* The shown value of a score: scale_min + steps * scale_step. */
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
