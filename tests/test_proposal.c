@@ -506,6 +506,24 @@ static void minimal_proposal_is_valid(void **state)
     merit__xml_doc_release(&doc);
 }
 
+static void budget_without_months(void **state)
+{
+    struct t_scratch *s = *state;
+    /* without months, the budget's years need only be numbered 1 to n */
+    char *xml = t_edit(base_proposal, " months=\"24\"", "");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(p.months, 0);
+    assert_int_equal(p.year_count, 2);
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_MONTHS));
+    assert_true(merit_proposal_has_fact(&p, MERIT_FACT_FEDERAL_SHARE));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
 static void a_proposal_needs_an_amount(void **state)
 {
     struct t_scratch *s = *state;
@@ -1029,6 +1047,7 @@ int main(void)
         T(words_and_text_rules_are_decided_at_load),
         T(invalid_proposal_gets_no_text_outcomes),
         T(minimal_proposal_is_valid),
+        T(budget_without_months),
         T(a_proposal_needs_an_amount),
         T(a_request_of_nothing),
         T(request_and_budget_must_agree),

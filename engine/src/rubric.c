@@ -493,8 +493,7 @@ static void need_words(const merit_requirement *q, char *buf, size_t size)
 
 static bool same_need(const merit_requirement *a, const merit_requirement *b)
 {
-    return a->need == b->need && a->field == b->field &&
-           (a->name == NULL) == (b->name == NULL) &&
+    return a->need == b->need && a->field == b->field && (a->name == NULL) == (b->name == NULL) &&
            (a->name == NULL || strcmp(a->name, b->name) == 0);
 }
 
