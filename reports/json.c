@@ -41,10 +41,6 @@ struct jw {
     /* what the call's proposals carry (merit_report_shows): keys for the
      * rest are left out */
     merit_report_shown shown;
-    const char **sections; /* every section a proposal has, in order */
-    size_t section_count;
-    const char **facts; /* every declared fact's name */
-    size_t fact_count;
 };
 
 static void set(struct jw *w, json_t *obj, const char *key, json_t *value)
@@ -371,20 +367,19 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
             set(w, facts, merit_fact_name((merit_fact)f),
                 merit_fact_value(w->res, pr, (merit_fact)f, NULL, NULL, w->tmp) ? number(w, w->tmp)
                                                                                 : json_null());
-    for (size_t f = 0; f < w->fact_count; f++) {
-        const char *value = merit_proposal_fact(p, w->facts[f]);
+    /* a proposal's own declared facts and sections, by name: keys for the
+     * names of other proposals would make the report grow with the square
+     * of a call whose every proposal names its own */
+    for (size_t f = 0; f < p->fact_count; f++) {
         json_t *j = json_null();
-        if (value != NULL && merit_decimal_parse(value, w->tmp) == 0)
+        if (merit_decimal_parse(p->facts[f].value, w->tmp) == 0)
             j = number(w, w->tmp);
-        set(w, facts, w->facts[f], j);
+        set(w, facts, p->facts[f].name, j);
     }
     set(w, o, "facts", facts);
     json_t *words = json_object();
-    for (size_t s = 0; s < w->section_count; s++) {
-        const merit_section_words *sw = merit_proposal_section(p, w->sections[s]);
-        set(w, words, w->sections[s],
-            sw != NULL ? json_integer((json_int_t)sw->words) : json_null());
-    }
+    for (size_t k = 0; k < p->section_count; k++)
+        set(w, words, p->sections[k].name, json_integer((json_int_t)p->sections[k].words));
     set(w, o, "words", words);
 
     json_t *rules = json_array();
@@ -570,9 +565,6 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
                    .ok = true};
     mpq_init(w.tmp);
     merit_report_shows(w.call, &w.shown);
-    if (merit_report_section_names(w.call, &w.sections, &w.section_count) != 0 ||
-        merit_report_fact_names(w.call, &w.facts, &w.fact_count) != 0)
-        w.ok = false;
     bool first = true;
     put_key(&w, out, &first, "format");
     put(&w, out, json_string("merit-ranking"), 1);
@@ -602,8 +594,6 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
     put_key(&w, out, &first, "conflicts");
     put(&w, out, conflicts_json(&w), 1);
     mpq_clear(w.tmp);
-    free(w.sections);
-    free(w.facts);
     if (w.ok && fputs("\n}\n", out) == EOF)
         w.ok = false;
     return w.ok && !ferror(out) ? 0 : -1;

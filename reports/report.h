@@ -86,12 +86,6 @@ typedef struct merit_report_shown {
 void merit_report_shows(const merit_call *call, merit_report_shown *out);
 /* Whether a derived fact is shown (never words, nor declared ones). */
 bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact);
-/* Every section name (in merit_section_order) and every declared fact name
- * (bytewise) that a proposal of the call has, without repeats: a malloc'd
- * array of names borrowed from the call (NULL when there is none). Return
- * 0, or -1 when out of memory. */
-int merit_report_section_names(const merit_call *call, const char ***names_out, size_t *count_out);
-int merit_report_fact_names(const merit_call *call, const char ***names_out, size_t *count_out);
 
 /* A tie-break in words: "criterion approach", "fact sme-share (higher)". */
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
