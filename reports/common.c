@@ -100,10 +100,10 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
         if (actual == NULL || value == NULL)
             b.failed = true;
         else if (rule->fact == MERIT_FACT_WORDS)
-            merit_strbuf_add(&b, " (words in %s: %s, needs %s %s)",
-                             merit_section_name(rule->section), actual, op_symbol(rule->op), value);
+            merit_strbuf_add(&b, " (words in %s: %s, needs %s %s)", rule->section, actual,
+                             op_symbol(rule->op), value);
         else
-            merit_strbuf_add(&b, " (%s %s, needs %s %s)", merit_fact_name(rule->fact), actual,
+            merit_strbuf_add(&b, " (%s %s, needs %s %s)", rule->fact_name, actual,
                              op_symbol(rule->op), value);
         free(actual);
         free(value);
@@ -147,11 +147,50 @@ void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb, const
     if (tb->kind == MERIT_TIEBREAK_CRITERION)
         snprintf(buf, size, "criterion %s", rb->criteria[tb->criterion].id);
     else if (tb->fact == MERIT_FACT_WORDS)
-        snprintf(buf, size, "fact words of %s (%s)", merit_section_name(tb->section),
+        snprintf(buf, size, "fact words of %s (%s)", tb->section,
                  tb->prefer_higher ? "higher" : "lower");
     else
-        snprintf(buf, size, "fact %s (%s)", merit_fact_name(tb->fact),
-                 tb->prefer_higher ? "higher" : "lower");
+        snprintf(buf, size, "fact %s (%s)", tb->fact_name, tb->prefer_higher ? "higher" : "lower");
+}
+
+void merit_report_shows(const merit_call *call, merit_report_shown *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < call->proposal_count; i++) {
+        const merit_proposal *p = &call->proposals[i];
+        out->area = out->area || p->area != NULL;
+        out->applicant = out->applicant || p->applicant != NULL;
+        out->team = out->team || p->org_count > 0;
+        out->request = out->request || p->has_request;
+        out->budget = out->budget || p->year_count > 0;
+        out->months = out->months || p->months > 0;
+        out->milestones = out->milestones || merit_proposal_section(p, "milestones") != NULL;
+    }
+    out->who = out->applicant || out->team;
+}
+
+bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact)
+{
+    switch (fact) {
+    case MERIT_FACT_FEDERAL_SHARE:
+    case MERIT_FACT_COST_SHARE_RATIO:
+    case MERIT_FACT_FEDERAL_REQUEST:
+    case MERIT_FACT_TOTAL_COST:
+        return shown->budget;
+    case MERIT_FACT_SME_SHARE:
+    case MERIT_FACT_ORGANISATIONS:
+        return shown->team;
+    case MERIT_FACT_MILESTONES:
+        return shown->milestones;
+    case MERIT_FACT_MONTHS:
+        return shown->months;
+    case MERIT_FACT_REQUEST:
+        return shown->request;
+    case MERIT_FACT_WORDS:
+    case MERIT_FACT_DECLARED:
+        break;
+    }
+    return false;
 }
 
 size_t merit_report_width(const char *s)

@@ -117,16 +117,43 @@ static void csv_money(struct csv *c, int64_t cents)
     csv_field(c, buf);
 }
 
+/* A fact's value, or an empty field when the proposal lacks its inputs. */
+static void csv_fact(struct csv *c, const merit_result *res, const merit_proposal_result *pr,
+                     merit_fact fact, unsigned places)
+{
+    mpq_t v;
+    mpq_init(v);
+    if (merit_fact_value(res, pr, fact, NULL, NULL, v))
+        csv_owned(c, merit_decimal_string(v, places));
+    else
+        csv_field(c, "");
+    mpq_clear(v);
+}
+
 static void write_summary(struct csv *c, const merit_result *res, unsigned places)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
-    static const char *const head[] = {"rank",      "id",     "title",  "area",  "lead",
-                                       "lead_type", "status", "reason", "total", "total_exact"};
+    /* columns of proposal data only when a proposal of the call has it
+     * (merit_report_shows): area, applicant, lead and lead_type, request,
+     * the budget's three, sme_share */
+    merit_report_shown shown;
+    merit_report_shows(call, &shown);
+    size_t lead_columns = shown.area + shown.applicant + 2 * shown.team;
+    csv_field(c, "rank");
+    csv_field(c, "id");
+    csv_field(c, "title");
+    if (shown.area)
+        csv_field(c, "area");
+    if (shown.applicant)
+        csv_field(c, "applicant");
+    if (shown.team) {
+        csv_field(c, "lead");
+        csv_field(c, "lead_type");
+    }
+    static const char *const head[] = {"status", "reason", "total", "total_exact"};
     static const char *const tail[] = {"reviews_counted", "reviews_excluded", "disagreement",
-                                       "spread",          "federal_request",  "cost_share_ratio",
-                                       "federal_share",   "sme_share",        "cumulative_awarded",
-                                       "tie_at_line"};
+                                       "spread"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
     for (size_t k = 0; k < rb->criterion_count; k++) {
@@ -137,22 +164,34 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
     }
     for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
         csv_field(c, tail[i]);
+    if (shown.request)
+        csv_field(c, "request");
+    if (shown.budget) {
+        csv_field(c, "federal_request");
+        csv_field(c, "cost_share_ratio");
+        csv_field(c, "federal_share");
+    }
+    if (shown.team)
+        csv_field(c, "sme_share");
+    csv_field(c, "cumulative_awarded");
+    csv_field(c, "tie_at_line");
     csv_end(c);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
-    size_t columns =
-        sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count + sizeof(tail) / sizeof(tail[0]);
+    size_t columns = 3 + lead_columns + sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count +
+                     sizeof(tail) / sizeof(tail[0]) + shown.request + 3 * shown.budget +
+                     shown.team + 2;
     for (size_t i = 0; i < call->rejected_count; i++) {
         const merit_rejected *r = &call->rejected[i];
         if (r->kind != MERIT_REJECTED_PROPOSAL)
             continue;
         csv_field(c, "");
         csv_text(c, r->what);
-        for (size_t f = 2; f < 6; f++)
+        for (size_t f = 2; f < 3 + lead_columns; f++)
             csv_field(c, "");
         csv_field(c, "rejected");
         csv_text(c, r->reason);
-        for (size_t f = 8; f < columns; f++)
+        for (size_t f = 3 + lead_columns + 2; f < columns; f++)
             csv_field(c, "");
         csv_end(c);
     }
@@ -160,7 +199,7 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
     for (size_t k = 0; k < res->proposal_count; k++) {
         const merit_proposal_result *pr = &res->proposals[res->order[k]];
         const merit_proposal *p = &call->proposals[pr->proposal];
-        const merit_org *lead = &p->orgs[p->lead];
+        const merit_org *lead = p->org_count > 0 ? &p->orgs[p->lead] : NULL;
         if (k < res->ranked_count) {
             char rank[32];
             snprintf(rank, sizeof(rank), "%zu%s", pr->rank, pr->rank_shared ? "=" : "");
@@ -170,9 +209,18 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         }
         csv_text(c, p->id);
         csv_text(c, p->title);
-        csv_text(c, p->area);
-        csv_text(c, lead->name);
-        csv_field(c, merit_org_type_name(lead->type));
+        if (shown.area)
+            csv_text(c, p->area ? p->area : "");
+        if (shown.applicant) {
+            const char *who = merit_proposal_applicant(p);
+            csv_text(c, who ? who : "");
+        }
+        if (shown.team) {
+            csv_text(c, lead ? lead->name : "");
+            csv_field(c, lead && (lead->given & MERIT_ORG_GIVEN_TYPE)
+                             ? merit_org_type_name(lead->type)
+                             : "");
+        }
         csv_field(c, merit_status_name(pr->status));
         csv_owned_text(c, merit_report_reason(res, pr, places));
         if (pr->has_total) {
@@ -199,10 +247,18 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
             csv_owned(c, merit_decimal_string(pr->spread, places));
         else
             csv_field(c, "");
-        csv_money(c, p->total.federal);
-        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_COST_SHARE_RATIO], places));
-        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_FEDERAL_SHARE], places));
-        csv_owned(c, merit_decimal_string(pr->facts[MERIT_FACT_SME_SHARE], places));
+        if (shown.request)
+            csv_money(c, p->request);
+        if (shown.budget) {
+            if (p->year_count > 0)
+                csv_money(c, p->total.federal);
+            else
+                csv_field(c, "");
+            csv_fact(c, res, pr, MERIT_FACT_COST_SHARE_RATIO, places);
+            csv_fact(c, res, pr, MERIT_FACT_FEDERAL_SHARE, places);
+        }
+        if (shown.team)
+            csv_fact(c, res, pr, MERIT_FACT_SME_SHARE, places);
         if (pr->status == MERIT_STATUS_FUNDED)
             csv_money(c, pr->cumulative);
         else

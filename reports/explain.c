@@ -370,14 +370,17 @@ static const char *rank_text(struct ex *x, const merit_proposal_result *pr)
 }
 
 /* The value a tie-break compares, as the model holds it. */
-static void tiebreak_value(const merit_proposal_result *pr, const merit_tiebreak *tb, mpq_t out)
+static void tiebreak_value(const struct ex *x, const merit_proposal_result *pr,
+                           const merit_tiebreak *tb, mpq_t out)
 {
-    if (tb->kind == MERIT_TIEBREAK_CRITERION)
+    mpq_set_ui(out, 0, 1);
+    if (tb->kind == MERIT_TIEBREAK_CRITERION) {
         mpq_set(out, pr->criteria[tb->criterion].value);
-    else if (tb->fact == MERIT_FACT_WORDS)
-        mpq_set_ui(out, (unsigned long)pr->words[tb->section], 1);
-    else
-        mpq_set(out, pr->facts[tb->fact]);
+    } else {
+        /* a ranked proposal has every fact a tie-break reads (the rubric
+         * requires it) */
+        merit_fact_value(x->res, pr, tb->fact, tb->fact_name, tb->section, out);
+    }
 }
 
 static const char *tiebreak_name(struct ex *x, size_t t)
@@ -394,8 +397,8 @@ static const char *tiebreak_short(struct ex *x, size_t t)
     if (tb->kind == MERIT_TIEBREAK_CRITERION)
         return name(x, x->rb->criteria[tb->criterion].id);
     if (tb->fact == MERIT_FACT_WORDS)
-        return sfmt(x, "words of %s", merit_section_name(tb->section));
-    return merit_fact_name(tb->fact);
+        return sfmt(x, "words of %s", name(x, tb->section));
+    return name(x, tb->fact_name);
 }
 
 static const char *status_words(merit_status s)
@@ -420,7 +423,7 @@ static const char *status_words(merit_status s)
 static void section_header(struct ex *x, const merit_proposal_result *pr)
 {
     const merit_proposal *p = proposal_of(x, pr);
-    const merit_org *lead = &p->orgs[p->lead];
+    const merit_org *lead = p->org_count > 0 ? &p->orgs[p->lead] : NULL;
     const char *id = name(x, p->id);
     add(x, "%s  %s", id, prose(x, p->title));
     end_line(x, strlen(id) + 2);
@@ -433,16 +436,32 @@ static void section_header(struct ex *x, const merit_proposal_result *pr)
     if (x->rb->direction == MERIT_LOWER_IS_BETTER)
         add(x, "; lower is better");
     end_line(x, 14);
-    add(x, "  lead        %s (%s)", prose(x, lead->name), merit_org_type_name(lead->type));
-    end_line(x, 14);
-    add(x, "  area        %s", prose(x, p->area));
-    end_line(x, 14);
-    add(x, "  request     %s %s federal", x->call->currency, money(x, p->total.federal));
-    end_line(x, 14);
-    add(x, "  cost share  %s %s = %s cash + %s in kind; %s:1", x->call->currency,
-        money(x, p->total.cash + p->total.in_kind), money(x, p->total.cash),
-        money(x, p->total.in_kind), n_shown(x, pr->facts[MERIT_FACT_COST_SHARE_RATIO]));
-    end_line(x, 14);
+    /* only what the proposal has */
+    if (lead != NULL) {
+        add(x, "  lead        %s", prose(x, lead->name));
+        if (lead->given & MERIT_ORG_GIVEN_TYPE)
+            add(x, " (%s)", merit_org_type_name(lead->type));
+        end_line(x, 14);
+    }
+    if (p->applicant != NULL) {
+        add(x, "  applicant   %s", prose(x, p->applicant));
+        end_line(x, 14);
+    }
+    if (p->area != NULL) {
+        add(x, "  area        %s", prose(x, p->area));
+        end_line(x, 14);
+    }
+    if (p->year_count > 0) {
+        add(x, "  request     %s %s federal", x->call->currency, money(x, p->total.federal));
+        end_line(x, 14);
+        add(x, "  cost share  %s %s = %s cash + %s in kind; %s:1", x->call->currency,
+            money(x, p->total.cash + p->total.in_kind), money(x, p->total.cash),
+            money(x, p->total.in_kind), n_shown(x, pr->facts[MERIT_FACT_COST_SHARE_RATIO]));
+        end_line(x, 14);
+    } else {
+        add(x, "  request     %s %s", x->call->currency, money(x, p->request));
+        end_line(x, 14);
+    }
 
     add(x, "  status      %s", status_words(pr->status));
     if (pr->rank > 0) {
@@ -784,9 +803,8 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
         const merit_rule *rule = &rb->rules[k];
         const merit_rule_result *rr = &pr->rules[k];
         if (rule->is_text) {
-            const char *what = rule->each_milestone
-                                   ? "each milestone"
-                                   : sfmt(x, "section %s", merit_section_name(rule->section));
+            const char *what = rule->each_milestone ? "each milestone"
+                                                    : sfmt(x, "section %s", name(x, rule->section));
             add(x, "  %s: %s %s /%s/%s", name(x, rule->id), what,
                 rule->expect_match ? "must match" : "must not match", name(x, rule->pattern),
                 rule->caseless ? "i" : "");
@@ -801,8 +819,8 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
                 add(x, ": failed: %s", prose(x, rule->message));
         } else {
             const char *fact = rule->fact == MERIT_FACT_WORDS
-                                   ? sfmt(x, "words in %s", merit_section_name(rule->section))
-                                   : merit_fact_name(rule->fact);
+                                   ? sfmt(x, "words in %s", name(x, rule->section))
+                                   : name(x, rule->fact_name);
             if (strcmp(rule->id, fact) == 0)
                 add(x, "  %s", name(x, rule->id));
             else
@@ -878,13 +896,13 @@ static void add_decision(struct ex *x, size_t upper, size_t lower, merit_decider
             n_brief(x, a->total), pid(x, lower), n_brief(x, b->total));
         break;
     case MERIT_DECIDED_TIEBREAK:
-        tiebreak_value(a, &x->rb->tiebreaks[index], va);
-        tiebreak_value(b, &x->rb->tiebreaks[index], vb);
+        tiebreak_value(x, a, &x->rb->tiebreaks[index], va);
+        tiebreak_value(x, b, &x->rb->tiebreaks[index], vb);
         add(x, "by tie-break %zu, %s: %s %s vs %s %s; equal total %s", index + 1,
             tiebreak_name(x, index), pid(x, upper), n_brief(x, va), pid(x, lower), n_brief(x, vb),
             n_brief(x, a->total));
         for (size_t t = 0; t < index; t++) {
-            tiebreak_value(a, &x->rb->tiebreaks[t], va);
+            tiebreak_value(x, a, &x->rb->tiebreaks[t], va);
             add(x, ", equal tie-break %zu, %s %s", t + 1, tiebreak_name(x, t), n_brief(x, va));
         }
         break;
@@ -892,7 +910,7 @@ static void add_decision(struct ex *x, size_t upper, size_t lower, merit_decider
         add(x, "tied on everything: shared rank %s (total %s", rank_text(x, a),
             n_brief(x, a->total));
         for (size_t t = 0; t < x->rb->tiebreak_count; t++) {
-            tiebreak_value(a, &x->rb->tiebreaks[t], va);
+            tiebreak_value(x, a, &x->rb->tiebreaks[t], va);
             add(x, ", %s %s", tiebreak_short(x, t), n_brief(x, va));
         }
         add(x, x->rb->tiebreak_count ? " each)" : ")");

@@ -38,6 +38,9 @@ struct jw {
     unsigned places;
     bool ok;
     mpq_t tmp;
+    /* what the call's proposals carry (merit_report_shows): keys for the
+     * rest are left out */
+    merit_report_shown shown;
 };
 
 static void set(struct jw *w, json_t *obj, const char *key, json_t *value)
@@ -128,10 +131,8 @@ static json_t *rule_json(struct jw *w, const merit_rule *rule)
     set(w, o, "id", json_string(rule->id));
     set(w, o, "kind", json_string(rule->is_text ? "text" : "fact"));
     set(w, o, "message", json_string(rule->message));
-    bool has_section = rule->is_text || rule->fact == MERIT_FACT_WORDS;
-    set(w, o, "fact", rule->is_text ? json_null() : json_string(merit_fact_name(rule->fact)));
-    set(w, o, "section",
-        has_section ? json_string(merit_section_name(rule->section)) : json_null());
+    set(w, o, "fact", rule->is_text ? json_null() : json_string(rule->fact_name));
+    set(w, o, "section", rule->section != NULL ? json_string(rule->section) : json_null());
     set(w, o, "op", rule->is_text ? json_null() : json_string(merit_op_name(rule->op)));
     set(w, o, "value", rule->is_text ? json_null() : exact(rule->value));
     set(w, o, "pattern", rule->is_text ? json_string(rule->pattern) : json_null());
@@ -185,10 +186,9 @@ static json_t *rubric_json(struct jw *w)
         json_t *one = json_object();
         set(w, one, "kind", json_string(fact ? "fact" : "criterion"));
         set(w, one, "criterion", fact ? json_null() : json_string(rb->criteria[tb->criterion].id));
-        set(w, one, "fact", fact ? json_string(merit_fact_name(tb->fact)) : json_null());
+        set(w, one, "fact", fact ? json_string(tb->fact_name) : json_null());
         set(w, one, "section",
-            fact && tb->fact == MERIT_FACT_WORDS ? json_string(merit_section_name(tb->section))
-                                                 : json_null());
+            fact && tb->section != NULL ? json_string(tb->section) : json_null());
         set(w, one, "prefer",
             fact ? json_string(tb->prefer_higher ? "higher" : "lower") : json_null());
         set(w, one, "description", tiebreak_description(rb, tb));
@@ -309,16 +309,27 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     const merit_call *call = w->call;
     const merit_rubric *rb = w->rb;
     const merit_proposal *p = &call->proposals[pr->proposal];
-    const merit_org *lead = &p->orgs[p->lead];
     json_t *o = json_object();
     set(w, o, "id", json_string(p->id));
     set(w, o, "title", json_string(p->title));
-    set(w, o, "area", json_string(p->area));
-    json_t *lj = json_object();
-    set(w, lj, "id", json_string(lead->id));
-    set(w, lj, "name", json_string(lead->name));
-    set(w, lj, "type", json_string(merit_org_type_name(lead->type)));
-    set(w, o, "lead", lj);
+    /* keys of proposal data only when a proposal of the call has it */
+    if (w->shown.area)
+        set(w, o, "area", str_or_null(p->area));
+    if (w->shown.applicant)
+        set(w, o, "applicant", str_or_null(merit_proposal_applicant(p)));
+    if (w->shown.team) {
+        json_t *lj = json_null();
+        if (p->org_count > 0) {
+            const merit_org *lead = &p->orgs[p->lead];
+            lj = json_object();
+            set(w, lj, "id", json_string(lead->id));
+            set(w, lj, "name", json_string(lead->name));
+            set(w, lj, "type",
+                lead->given & MERIT_ORG_GIVEN_TYPE ? json_string(merit_org_type_name(lead->type))
+                                                   : json_null());
+        }
+        set(w, o, "lead", lj);
+    }
     set(w, o, "rank", ranked ? size_json(pr->rank) : json_null());
     set(w, o, "rank_shared", json_boolean(ranked && pr->rank_shared));
     set(w, o, "status", json_string(merit_status_name(pr->status)));
@@ -348,15 +359,27 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     set(w, o, "disagreement", json_boolean(pr->disagreement));
     set(w, o, "spread", pr->has_spread ? number(w, pr->spread) : json_null());
 
-    /* facts by their rubric names; "words" is per section, below */
+    /* facts by their rubric names, those the call has: derived ones, then
+     * declared ones; "words" is per section, below */
     json_t *facts = json_object();
     for (int f = 0; f < MERIT_FACT_COUNT; f++)
-        if (f != MERIT_FACT_WORDS)
-            set(w, facts, merit_fact_name((merit_fact)f), number(w, pr->facts[f]));
+        if (merit_report_shows_fact(&w->shown, (merit_fact)f))
+            set(w, facts, merit_fact_name((merit_fact)f),
+                merit_fact_value(w->res, pr, (merit_fact)f, NULL, NULL, w->tmp) ? number(w, w->tmp)
+                                                                                : json_null());
+    /* a proposal's own declared facts and sections, by name: keys for the
+     * names of other proposals would make the report grow with the square
+     * of a call whose every proposal names its own */
+    for (size_t f = 0; f < p->fact_count; f++) {
+        json_t *j = json_null();
+        if (merit_decimal_parse(p->facts[f].value, w->tmp) == 0)
+            j = number(w, w->tmp);
+        set(w, facts, p->facts[f].name, j);
+    }
     set(w, o, "facts", facts);
     json_t *words = json_object();
-    for (int s = 0; s < MERIT_SECTION_COUNT; s++)
-        set(w, words, merit_section_name((merit_section)s), json_integer((json_int_t)pr->words[s]));
+    for (size_t k = 0; k < p->section_count; k++)
+        set(w, words, p->sections[k].name, json_integer((json_int_t)p->sections[k].words));
     set(w, o, "words", words);
 
     json_t *rules = json_array();
@@ -541,6 +564,7 @@ int merit_report_json(FILE *out, const merit_result *res, const merit_report_opt
                    .places = opt ? opt->places : 2,
                    .ok = true};
     mpq_init(w.tmp);
+    merit_report_shows(w.call, &w.shown);
     bool first = true;
     put_key(&w, out, &first, "format");
     put(&w, out, json_string("merit-ranking"), 1);

@@ -67,6 +67,26 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
 /* Display width of UTF-8 text: its code points. */
 size_t merit_report_width(const char *s);
 
+/*
+ * What a report shows of a call's proposals: a report shows a piece of
+ * proposal data (a column, a line, a JSON key) when at least one proposal
+ * of the call carries it, and leaves it out when none does, so that a call
+ * without budgets shows no cost share (docs/report-json.md, docs/cli.md).
+ */
+typedef struct merit_report_shown {
+    bool area;       /* an <area> */
+    bool applicant;  /* an <applicant> */
+    bool team;       /* a <team>: lead, lead type, sme-share, organisations */
+    bool who;        /* applicant or team: the text report's applicant column */
+    bool request;    /* a <request> */
+    bool budget;     /* a <budget>: federal request, cost share, federal share */
+    bool months;     /* months= */
+    bool milestones; /* a <milestones> section */
+} merit_report_shown;
+void merit_report_shows(const merit_call *call, merit_report_shown *out);
+/* Whether a derived fact is shown (never words, nor declared ones). */
+bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact);
+
 /* A tie-break in words: "criterion approach", "fact sme-share (higher)". */
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
                            const merit_tiebreak *tb);

@@ -266,28 +266,40 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
         fputc('\n', out);
     }
 
-    /* columns: rank id title lead total criteria... reviews status flags cumulative */
+    /* columns: rank id title [lead or applicant] [request] total criteria...
+     * reviews status flags cumulative; the bracketed ones only when a
+     * proposal of the call has them (merit_report_shows) */
+    merit_report_shown shown;
+    merit_report_shows(call, &shown);
     struct table t = {0};
-    t.columns = 5 + nc + 4;
+    size_t col_who = 3, col_request = col_who + (shown.who ? 1 : 0);
+    size_t col_total = col_request + (shown.request ? 1 : 0), col_crit = col_total + 1;
+    t.columns = col_crit + nc + 4;
     t.right = calloc(t.columns, sizeof(bool));
     if (t.right == NULL)
         return -1;
     t.right[0] = true;
-    for (size_t c = 4; c < 5 + nc + 1; c++)
+    if (shown.request)
+        t.right[col_request] = true;
+    for (size_t c = col_total; c < col_crit + nc + 1; c++)
         t.right[c] = true;
     t.right[t.columns - 1] = true;
-    size_t col_status = 5 + nc + 1, col_flags = col_status + 1, col_cum = col_flags + 1;
+    size_t col_status = col_crit + nc + 1, col_flags = col_status + 1, col_cum = col_flags + 1;
 
     if (table_add_row(&t, color ? "\x1b[1m" : NULL) != 0)
         goto oom;
     rc |= table_put(&t, 0, "rank");
     rc |= table_put(&t, 1, "id");
     rc |= table_put(&t, 2, "title");
-    rc |= table_put(&t, 3, "lead");
-    rc |= table_put(&t, 4, "total");
+    /* "lead" when who applies is always the lead organisation */
+    if (shown.who)
+        rc |= table_put(&t, col_who, shown.applicant ? "applicant" : "lead");
+    if (shown.request)
+        rc |= table_put(&t, col_request, "request");
+    rc |= table_put(&t, col_total, "total");
     for (size_t c = 0; c < nc; c++)
-        rc |= table_put_shown(&t, 5 + c, rb->criteria[c].id, 0, 0);
-    rc |= table_put(&t, 5 + nc, "rev");
+        rc |= table_put_shown(&t, col_crit + c, rb->criteria[c].id, 0, 0);
+    rc |= table_put(&t, col_crit + nc, "rev");
     rc |= table_put(&t, col_status, "status");
     rc |= table_put(&t, col_flags, "flags");
     rc |= table_put(&t, col_cum, "cumulative");
@@ -305,13 +317,19 @@ int merit_report_text(FILE *out, const merit_result *res, const merit_report_opt
             rc |= table_put(&t, 0, "-");
         rc |= table_put_shown(&t, 1, p->id, 0, 0);
         rc |= table_put_shown(&t, 2, p->title, MERIT_ESCAPE_PROSE, TITLE_WIDTH);
-        rc |= table_put_shown(&t, 3, p->orgs[p->lead].name, MERIT_ESCAPE_PROSE, LEAD_WIDTH);
-        rc |= table_take(&t, 4, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
+        if (shown.who) {
+            const char *who = merit_proposal_applicant(p);
+            rc |= table_put_shown(&t, col_who, who ? who : "", MERIT_ESCAPE_PROSE, LEAD_WIDTH);
+        }
+        if (shown.request)
+            rc |= table_take(&t, col_request, fmt_money(p->request));
+        rc |=
+            table_take(&t, col_total, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
         for (size_t c = 0; c < nc; c++)
-            rc |= table_take(&t, 5 + c,
+            rc |= table_take(&t, col_crit + c,
                              pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
                                                        : strdup("-"));
-        rc |= table_take(&t, 5 + nc,
+        rc |= table_take(&t, col_crit + nc,
                          pr->reviews_excluded
                              ? fmt("%zu+%zux", pr->reviews_counted, pr->reviews_excluded)
                              : fmt("%zu", pr->reviews_counted));

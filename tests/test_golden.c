@@ -1,6 +1,9 @@
 /*
- * Golden files: every report of the example call, compared byte for byte
- * with tests/golden/. A change in any report shows up here as a diff to
+ * Golden files: every report of the example calls, compared byte for byte
+ * with tests/golden/: proposals/mfg-2026 (the seed's manufacturing call)
+ * and proposals/foundation-2027 (a call whose proposals carry only the core,
+ * free sections and a declared fact, so its reports show no lead, area or
+ * cost share). A change in any report shows up here as a diff to
  * review; after reviewing it, regenerate with
  *   MERIT_UPDATE_GOLDEN=1 build/tests/test_golden
  * and commit the new files with the change that explains them.
@@ -26,7 +29,18 @@ struct golden {
     unsigned places;
     bool override;
     merit_method method;
+    const char *call;    /* a folder of proposals/; NULL: mfg-2026 */
+    const char *explain; /* explain this proposal instead of writing */
 };
+
+static int explain_writer(FILE *out, const merit_result *res, const merit_report_options *opt,
+                          const char *id)
+{
+    for (size_t i = 0; i < res->call->proposal_count; i++)
+        if (strcmp(res->call->proposals[i].id, id) == 0)
+            return merit_report_explain(out, res, i, opt);
+    return -1;
+}
 
 static char *render(const struct golden *g)
 {
@@ -34,7 +48,9 @@ static char *render(const struct golden *g)
     merit_call *call = NULL;
     merit_result *res = NULL;
     merit_rank_options ro = {g->override, g->method};
-    int rc = merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call);
+    char *dir = t_sprintf(MERIT_SOURCE_DIR "/proposals/%s", g->call ? g->call : "mfg-2026");
+    int rc = merit_call_load(ctx, dir, &call);
+    free(dir);
     if (rc == 0)
         rc = merit_call_rank(ctx, call, &ro, &res);
     if (rc != 0)
@@ -45,7 +61,10 @@ static char *render(const struct golden *g)
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
     merit_report_options opt = {g->places, g->detail, false};
-    assert_int_equal(g->write(f, res, &opt), 0);
+    if (g->explain != NULL)
+        assert_int_equal(explain_writer(f, res, &opt, g->explain), 0);
+    else
+        assert_int_equal(g->write(f, res, &opt), 0);
     fclose(f);
     merit_result_free(res);
     merit_call_free(call);
@@ -93,45 +112,132 @@ static void check(const struct golden *g)
 static void test_text(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.txt", merit_report_text, false, 2, false, MERIT_METHOD_MEAN};
+    struct golden g = {"mfg-2026.txt", merit_report_text, false, 2,
+                       false,          MERIT_METHOD_MEAN, NULL,  NULL};
     check(&g);
 }
 
 static void test_text_median_three_places(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-median.txt", merit_report_text, false, 3, true,
-                       MERIT_METHOD_MEDIAN};
+    struct golden g = {
+        "mfg-2026-median.txt", merit_report_text, false, 3, true, MERIT_METHOD_MEDIAN, NULL, NULL};
     check(&g);
 }
 
 static void test_csv(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.csv", merit_report_csv, false, 2, false, MERIT_METHOD_MEAN};
+    struct golden g = {"mfg-2026.csv", merit_report_csv,  false, 2,
+                       false,          MERIT_METHOD_MEAN, NULL,  NULL};
     check(&g);
 }
 
 static void test_csv_detail(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-detail.csv", merit_report_csv, true, 2, false, MERIT_METHOD_MEAN};
+    struct golden g = {
+        "mfg-2026-detail.csv", merit_report_csv, true, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     check(&g);
 }
 
 static void test_json(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.json", merit_report_json, false, 2, false, MERIT_METHOD_MEAN};
+    struct golden g = {"mfg-2026.json", merit_report_json, false, 2,
+                       false,           MERIT_METHOD_MEAN, NULL,  NULL};
     check(&g);
+}
+
+/* The neutral example: no team, area or budget, so no lead, area, federal
+ * request, cost-share, federal-share or SME-share column, line or key;
+ * the applicant and the request are shown instead, the declared fact and
+ * the free sections in JSON. Expected by hand from the scores in
+ * proposals/foundation-2027/README.md: F01 40/3, F05 and F02 12 (F05
+ * first: 25 volunteers against 12), F03 31/3 (reserve: 30,000 does not fit
+ * the 15,500 left), F04 ineligible (request 35,000), F06 ineligible and
+ * 17/2 below 9. */
+static void test_neutral_text(void **state)
+{
+    (void)state;
+    struct golden g = {"foundation-2027.txt", merit_report_text, false, 2, false,
+                       MERIT_METHOD_MEAN,     "foundation-2027", NULL};
+    check(&g);
+}
+
+static void test_neutral_csv(void **state)
+{
+    (void)state;
+    struct golden g = {"foundation-2027.csv", merit_report_csv,  false, 2, false,
+                       MERIT_METHOD_MEAN,     "foundation-2027", NULL};
+    check(&g);
+}
+
+static void test_neutral_json(void **state)
+{
+    (void)state;
+    struct golden g = {"foundation-2027.json", merit_report_json, false, 2, false,
+                       MERIT_METHOD_MEAN,      "foundation-2027", NULL};
+    check(&g);
+}
+
+static void test_neutral_explain(void **state)
+{
+    (void)state;
+    struct golden g = {"explain-F02.txt", NULL, false, 2, false, MERIT_METHOD_MEAN,
+                       "foundation-2027", "F02"};
+    check(&g);
+}
+
+/* Beyond the bytes: what the neutral example's proposals lack is nowhere in
+ * its reports, and what they have is (the rule of docs/report-json.md). */
+static void test_neutral_shows_only_what_it_has(void **state)
+{
+    (void)state;
+    struct golden text = {
+        "", merit_report_text, false, 2, false, MERIT_METHOD_MEAN, "foundation-2027", NULL};
+    struct golden csv = text, json = text;
+    csv.write = merit_report_csv;
+    json.write = merit_report_json;
+    char *t = render(&text), *c = render(&csv), *j = render(&json);
+    const char *header = strstr(t, "\nrank ");
+    assert_non_null(header);
+    assert_null(strstr(header, " lead "));
+    assert_non_null(strstr(header, " applicant "));
+    assert_non_null(strstr(header, " request "));
+    assert_true(strncmp(c, "rank,id,title,applicant,status,", 31) == 0);
+    /* no such column in the CSV header, no such key in the JSON */
+    char *csv_header = strndup(c, (size_t)(strchr(c, '\n') - c));
+    static const char *const absent[] = {"area", "lead",          "federal", "cost",
+                                         "sme",  "organisations", "months",  "milestones"};
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+        char *key = t_sprintf("\"%s", absent[i]);
+        if (strstr(j, key) != NULL || strstr(csv_header, absent[i]) != NULL)
+            fail_msg("'%s' in the neutral reports", absent[i]);
+        free(key);
+    }
+    free(csv_header);
+    assert_non_null(strstr(j, "\"applicant\": \"Verein Reparieren statt Wegwerfen e.V.\""));
+    assert_non_null(strstr(j, "\"volunteers\": {"));
+    assert_non_null(strstr(j, "\"summary\": 52"));
+    free(t);
+    free(c);
+    free(j);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text), cmocka_unit_test(test_text_median_three_places),
-        cmocka_unit_test(test_csv),  cmocka_unit_test(test_csv_detail),
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_median_three_places),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv_detail),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_neutral_text),
+        cmocka_unit_test(test_neutral_csv),
+        cmocka_unit_test(test_neutral_json),
+        cmocka_unit_test(test_neutral_explain),
+        cmocka_unit_test(test_neutral_shows_only_what_it_has),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

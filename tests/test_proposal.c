@@ -2,7 +2,9 @@
  * Proposals (proposal.c) through merit_file_validate(): the checks the
  * schema cannot make (one lead, SME sizes, unique ids, budget years and
  * totals, a federal request) and duplicate ids in a bundle, each with its
- * exact diagnostic, line and column.
+ * exact diagnostic, line and column; the domain-neutral core (a proposal
+ * with a title, an applicant and a request), free sections, declared facts,
+ * and what a rubric requires, checked as a proposal loads against it.
  */
 #include "support.h"
 
@@ -369,6 +371,14 @@ static void empty_bundle_is_valid(void **state)
 
 /* --- the loaded model ------------------------------------------------------- */
 
+/* The words of a section the proposal has (the test fails when it has none). */
+static uint64_t words(const merit_proposal *p, const char *section)
+{
+    const merit_section_words *sw = merit_proposal_section(p, section);
+    assert_non_null(sw);
+    return sw->words;
+}
+
 static void proposal_model_fields(void **state)
 {
     struct t_scratch *s = *state;
@@ -402,12 +412,12 @@ static void proposal_model_fields(void **state)
     /* words, counted as the texts were read: "A problem.", "An approach.",
      * the milestones "yield 90%" "First." "rate 5/h" "Second.", "Managed.",
      * "We disseminate.", "SMEs." */
-    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2);
-    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
-    assert_int_equal(p.words[MERIT_SECTION_MANAGEMENT], 1);
-    assert_int_equal(p.words[MERIT_SECTION_DIFFUSION], 2);
-    assert_int_equal(p.words[MERIT_SECTION_SME_INVOLVEMENT], 1);
+    assert_int_equal(words(&p, "problem"), 2);
+    assert_int_equal(words(&p, "approach"), 2);
+    assert_int_equal(words(&p, "milestones"), 6);
+    assert_int_equal(words(&p, "management"), 1);
+    assert_int_equal(words(&p, "diffusion"), 2);
+    assert_int_equal(words(&p, "sme-involvement"), 1);
     /* the metric is kept for reports, the description is not; without a
      * rubric there are no text outcomes */
     assert_string_equal(p.milestones[1].metric, "rate 5/h");
@@ -426,10 +436,437 @@ static void proposal_model_fields(void **state)
     merit__xml_doc_release(&doc);
 }
 
+/* --- the core, free sections, declared facts --------------------------------- */
+
+/* What every call has: a title, an applicant, a request. */
+/* clang-format off */
+static const char minimal_proposal[] =
+    /* 1 */ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    /* 2 */ "<proposal xmlns=\"urn:merit:1\" id=\"P01\" call=\"C1\">\n"
+    /* 3 */ "  <title>Minimal</title>\n"
+    /* 4 */ "  <applicant>Ann Example</applicant>\n"
+    /* 5 */ "  <request amount=\"500.25\"/>\n"
+    /* 6 */ "</proposal>\n";
+/* clang-format on */
+
+/* Loads xml as proposal.xml (valid against the schema) against rubric (may
+ * be NULL); returns merit__proposal_from_node's code. The caller releases p
+ * and doc. */
+static int load_with(struct t_scratch *s, const char *xml, const merit_rubric *rubric,
+                     struct merit_xml_doc *doc, merit_proposal *p)
+{
+    t_write(s->dir, "proposal.xml", xml);
+    assert_int_equal(merit__xml_read_file(s->ctx, "proposal.xml", doc), 0);
+    assert_int_equal(merit__xml_parse(s->ctx, doc), 0);
+    assert_int_equal(merit__xml_validate(s->ctx, doc, MERIT_SCHEMA_PROPOSAL), 0);
+    memset(p, 0, sizeof(*p));
+    return merit__proposal_from_node(s->ctx, doc, xmlDocGetRootElement(doc->doc), rubric, p);
+}
+
+static void minimal_proposal_is_valid(void **state)
+{
+    struct t_scratch *s = *state;
+    const char *kind = NULL;
+    size_t count = 0;
+    assert_int_equal(validate(s, minimal_proposal, &kind, &count), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, minimal_proposal, NULL, &doc, &p), 0);
+    assert_string_equal(p.title, "Minimal");
+    assert_string_equal(p.applicant, "Ann Example");
+    assert_string_equal(merit_proposal_applicant(&p), "Ann Example");
+    assert_true(p.has_request);
+    assert_int_equal(p.request, 50025); /* 500.25 in cents */
+    assert_null(p.area);
+    assert_int_equal(p.months, 0);
+    assert_int_equal(p.org_count, 0);
+    assert_int_equal(p.section_count, 0);
+    assert_int_equal(p.fact_count, 0);
+    assert_int_equal(p.year_count, 0);
+    /* what it does not carry, no fact is derived from */
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_FEDERAL_SHARE));
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_SME_SHARE));
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_ORGANISATIONS));
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_MILESTONES));
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_MONTHS));
+    assert_true(merit_proposal_has_fact(&p, MERIT_FACT_REQUEST));
+    assert_null(merit_proposal_section(&p, "approach"));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+
+    /* without <applicant>, the lead organisation applies; the base
+     * proposal's request is its budget's federal total */
+    assert_int_equal(load_with(s, base_proposal, NULL, &doc, &p), 0);
+    assert_null(p.applicant);
+    assert_string_equal(merit_proposal_applicant(&p), "Acme");
+    assert_false(p.has_request);
+    assert_int_equal(p.request, 20000);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+}
+
+static void budget_without_months(void **state)
+{
+    struct t_scratch *s = *state;
+    /* without months, the budget's years need only be numbered 1 to n */
+    char *xml = t_edit(base_proposal, " months=\"24\"", "");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(p.months, 0);
+    assert_int_equal(p.year_count, 2);
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_MONTHS));
+    assert_true(merit_proposal_has_fact(&p, MERIT_FACT_FEDERAL_SHARE));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
+static void a_proposal_needs_an_amount(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "  <request amount=\"500.25\"/>\n", "");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 2, 1,
+                                   "proposal 'P01' asks for no amount: give <request "
+                                   "amount=\"...\"/>, or a <budget>"));
+    free(xml);
+}
+
+static void a_request_of_nothing(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "500.25", "0.00");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    /* "  <request " is 11 bytes */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 5, 12,
+                           "proposal 'P01' requests nothing: the amount must be above zero"));
+    free(xml);
+}
+
+static void request_and_budget_must_agree(void **state)
+{
+    struct t_scratch *s = *state;
+    /* the budget's federal total is 200; "  <area>Testing</area>" is 22
+     * bytes and "<request " 9 more */
+    assert_int_equal(
+        validate_edited(s, "<area>Testing</area>", "<area>Testing</area><request amount=\"150\"/>"),
+        MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 4, 32,
+                                   "proposal 'P01' requests 150.00, but its budget's federal total "
+                                   "is 200.00: the two must agree"));
+    merit_ctx_clear_diags(s->ctx);
+    assert_int_equal(validate_edited(s, "<area>Testing</area>",
+                                     "<area>Testing</area><request amount=\"200.00\"/>"),
+                     0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
+static void organisation_fields_are_optional(void **state)
+{
+    struct t_scratch *s = *state;
+    /* an SME without employees is not checked against the size rule, and an
+     * organisation may give nothing but its id and name */
+    char *xml = t_edit(base_proposal, " employees=\"50\"", "",
+                       " type=\"academic\" employees=\"3000\" location=\"US-MI\" "
+                       "supply-chain=\"research\"",
+                       "");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_int_equal(p.orgs[0].given, MERIT_ORG_GIVEN_TYPE | MERIT_ORG_GIVEN_LOCATION |
+                                          MERIT_ORG_GIVEN_SUPPLY_CHAIN);
+    assert_int_equal(p.orgs[1].given, 0);
+    assert_string_equal(p.orgs[1].location, "");
+    /* sme-share needs every organisation's type */
+    assert_true(merit_proposal_has_fact(&p, MERIT_FACT_ORGANISATIONS));
+    assert_false(merit_proposal_has_fact(&p, MERIT_FACT_SME_SHARE));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
+static void free_sections_are_named(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<sections><approach>One two three.</approach>"
+                       "<section name=\"summary\">Two words.</section>"
+                       "<section name=\"Budget_notes\">a b c d</section></sections></proposal>");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    /* the known ones first, then the others bytewise ('B' < 's') */
+    assert_int_equal(p.section_count, 3);
+    assert_string_equal(p.sections[0].name, "approach");
+    assert_string_equal(p.sections[1].name, "Budget_notes");
+    assert_string_equal(p.sections[2].name, "summary");
+    assert_int_equal(words(&p, "approach"), 3);
+    assert_int_equal(words(&p, "Budget_notes"), 4);
+    assert_int_equal(words(&p, "summary"), 2);
+    assert_null(merit_proposal_section(&p, "Summary")); /* case matters */
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
+static void a_known_section_by_name(void **state)
+{
+    struct t_scratch *s = *state;
+    /* <section name="problem"> is the problem section, by its static name */
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<sections><section name=\"problem\">A b.</section></sections></proposal>");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    assert_int_equal(p.section_count, 1);
+    assert_ptr_equal(p.sections[0].name, merit_section_name(MERIT_SECTION_PROBLEM));
+    assert_int_equal(words(&p, "problem"), 2);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
+static void a_section_twice(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<sections>\n<problem>x</problem>\n<section name=\"problem\">y</section>\n"
+                       "</sections></proposal>");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 8, 1, "proposal 'P01' has section 'problem' twice"));
+    free(xml);
+}
+
+static void milestones_are_not_free_text(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<sections>\n<section name=\"milestones\">soon</section>\n"
+                       "</sections></proposal>");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 7, 10,
+                                   "section 'milestones' of proposal 'P01' holds milestones: write "
+                                   "it as <milestones>, with one <milestone> each"));
+    free(xml);
+}
+
+static void declared_facts(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<facts><fact name=\"trl\" value=\"6.50\"/>"
+                       "<fact name=\"a-b\" value=\"-1\"/></facts></proposal>");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, xml, NULL, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    /* sorted by name, values as written */
+    assert_int_equal(p.fact_count, 2);
+    assert_string_equal(p.facts[0].name, "a-b");
+    assert_string_equal(p.facts[1].name, "trl");
+    assert_string_equal(merit_proposal_fact(&p, "trl"), "6.50");
+    assert_string_equal(merit_proposal_fact(&p, "a-b"), "-1");
+    assert_null(merit_proposal_fact(&p, "TRL"));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+}
+
+static void a_declared_fact_with_a_derived_name(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<facts>\n<fact name=\"months\" value=\"3\"/>\n</facts></proposal>");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    /* "<fact " is 6 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 7, 7,
+                                   "proposal 'P01' declares the fact 'months', which merit derives "
+                                   "itself: a declared fact needs a name of its own"));
+    free(xml);
+}
+
+static void a_declared_fact_twice(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(minimal_proposal, "</proposal>",
+                       "<facts>\n<fact name=\"trl\" value=\"3\"/>\n<fact name=\"trl\" "
+                       "value=\"4\"/>\n</facts></proposal>");
+    const char *kind;
+    size_t count;
+    assert_int_equal(validate(s, xml, &kind, &count), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 8, 7, "proposal 'P01' declares the fact 'trl' twice"));
+    free(xml);
+}
+
+/* --- what a rubric requires ---------------------------------------------------- */
+
+static void the_seed_rubric_requires_what_its_rules_read(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = NULL;
+    assert_int_equal(merit_rubric_load_shipped(s->ctx, "manufacturing-usa", &rb), 0);
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    /* every requirement is reported, at the proposal, in the order of the
+     * proposal's parts, with the rule or tie-break that reads it */
+    assert_int_equal(load_with(s, minimal_proposal, rb, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("proposal.xml", 2, 1,
+                "proposal 'P01' has no <team>, which rubric 'manufacturing-usa' requires (its "
+                "tie-break on 'sme-share' reads the type of every organisation)"),
+        T_ERROR("proposal.xml", 2, 1,
+                "proposal 'P01' has no <approach> section, which rubric 'manufacturing-usa' "
+                "requires (its rule 'approach-length' counts the words of section 'approach')"),
+        T_ERROR("proposal.xml", 2, 1,
+                "proposal 'P01' has no <milestones> section, which rubric 'manufacturing-usa' "
+                "requires (its rule 'min-milestones' reads the milestones)"),
+        T_ERROR("proposal.xml", 2, 1,
+                "proposal 'P01' has no <budget>, which rubric 'manufacturing-usa' requires (its "
+                "rule 'federal-share' reads the federal, cash and in-kind amounts)"));
+    merit_ctx_clear_diags(s->ctx);
+    assert_null(p.text_outcomes); /* an invalid proposal's rules are not run */
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+
+    /* an organisation without its type, which sme-share reads */
+    char *xml = t_edit(base_proposal, " type=\"academic\"", "");
+    assert_int_equal(load_with(s, xml, rb, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 9, 5,
+                           "organisation 'uni' of proposal 'P01' has no attribute 'type', which "
+                           "rubric 'manufacturing-usa' requires (its tie-break on 'sme-share' "
+                           "reads the type of every organisation)"));
+    merit_ctx_clear_diags(s->ctx);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    free(xml);
+
+    /* the seed's whole form passes, and its text rules are run */
+    assert_int_equal(load_with(s, base_proposal, rb, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    assert_non_null(p.text_outcomes);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    merit_rubric_free(rb);
+}
+
+static void horizon_europe_requires_its_rules_section(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = NULL;
+    assert_int_equal(merit_rubric_load_shipped(s->ctx, "horizon-europe", &rb), 0);
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, minimal_proposal, rb, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("proposal.xml", 2, 1,
+                                   "proposal 'P01' has no <diffusion> section, which rubric "
+                                   "'horizon-europe' requires (its rule 'dissemination-plan' "
+                                   "matches a pattern in it)"));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    merit_rubric_free(rb);
+}
+
+/* A rubric of the test's own: one criterion, then `rest` after the
+ * aggregation. */
+static merit_rubric *rubric_with(struct t_scratch *s, const char *rest)
+{
+    char *x = t_sprintf("<rubric xmlns=\"urn:merit:1\" id=\"own\" version=\"1\"><title>t</title>"
+                        "<scale min=\"0\" max=\"5\" step=\"1\"/><criteria><criterion id=\"c\" "
+                        "weight=\"1\"><name>C</name></criterion></criteria>"
+                        "<aggregation method=\"mean\"/>%s</rubric>\n",
+                        rest);
+    t_write(s->dir, "rubric.xml", x);
+    free(x);
+    merit_rubric *rb = NULL;
+    int rc = merit_rubric_load_file(s->ctx, "rubric.xml", &rb);
+    if (rc != 0)
+        t_print_diags(s->ctx);
+    assert_int_equal(rc, 0);
+    return rb;
+}
+
+static void requires_lists_more(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = rubric_with(s, "<requires><area/><months/><team fields=\"location\"/>"
+                                      "<fact name=\"trl\"/><section name=\"summary\"/>"
+                                      "<applicant/></requires>");
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, minimal_proposal, rb, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no attribute 'months', which rubric 'own' requires "
+                           "(its <requires> lists it)"),
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no <area>, which rubric 'own' requires (its "
+                           "<requires> lists it)"),
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no <team>, which rubric 'own' requires (its "
+                           "<requires> lists it)"),
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no section 'summary', which rubric 'own' requires "
+                           "(its <requires> lists it)"),
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no fact 'trl' (in <facts>), which rubric 'own' "
+                           "requires (its <requires> lists it)"));
+    merit_ctx_clear_diags(s->ctx);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+
+    /* the base proposal has an area, months and a team with locations:
+     * only the section and the fact are missing; its lead applies */
+    assert_int_equal(load_with(s, base_proposal, rb, &doc, &p), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no section 'summary', which rubric 'own' requires "
+                           "(its <requires> lists it)"),
+                   T_ERROR("proposal.xml", 2, 1,
+                           "proposal 'P01' has no fact 'trl' (in <facts>), which rubric 'own' "
+                           "requires (its <requires> lists it)"));
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    merit_rubric_free(rb);
+}
+
+static void a_plain_rubric_requires_nothing(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *rb = rubric_with(s, "");
+    assert_int_equal(rb->requirement_count, 0);
+    struct merit_xml_doc doc;
+    merit_proposal p;
+    assert_int_equal(load_with(s, minimal_proposal, rb, &doc, &p), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    merit__proposal_release(&p);
+    merit__xml_doc_release(&doc);
+    merit_rubric_free(rb);
+}
+
 /* --- words and text rules, decided at load ---------------------------------- */
 
 /* A text rule as the rubric loader makes it, compiled. */
-static merit_rule text_rule(merit_ctx *ctx, const char *id, merit_section section,
+static merit_rule text_rule(merit_ctx *ctx, const char *id, const char *section,
                             bool each_milestone, bool expect_match, const char *pattern)
 {
     merit_rule rule;
@@ -439,7 +876,8 @@ static merit_rule text_rule(merit_ctx *ctx, const char *id, merit_section sectio
     assert_non_null(rule.id);
     assert_non_null(rule.pattern);
     rule.is_text = true;
-    rule.section = section;
+    rule.section = strdup(section);
+    assert_non_null(rule.section);
     rule.each_milestone = each_milestone;
     rule.expect_match = expect_match;
     merit_loc loc = {"rubric.xml", 1, 1};
@@ -451,6 +889,7 @@ static void rules_release(merit_rule *rules, size_t count)
 {
     for (size_t k = 0; k < count; k++) {
         free(rules[k].id);
+        free(rules[k].section);
         free(rules[k].pattern);
         merit__textrule_free(rules[k].compiled);
     }
@@ -482,37 +921,37 @@ static void words_and_text_rules_are_decided_at_load(void **state)
                           "<approach>One\xC2\xA0two  three\tfour</approach>");
     merit_rule rules[8];
     /* 0: the approach starts with "One": holds */
-    rules[0] = text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^One\\b");
+    rules[0] = text_rule(s->ctx, "starts", "approach", false, true, "^One\\b");
     /* 1: the problem, "A problem.", must not say "problem": fails */
-    rules[1] = text_rule(s->ctx, "no-problem", MERIT_SECTION_PROBLEM, false, false, "problem");
+    rules[1] = text_rule(s->ctx, "no-problem", "problem", false, false, "problem");
     /* 2: a fact rule: no outcome of its own */
     memset(&rules[2], 0, sizeof(rules[2]));
     rules[2].fact = MERIT_FACT_MILESTONES;
     rules[2].op = MERIT_OP_GE;
     /* 3: each milestone must contain "%": M1 "yield 90%\nFirst." does, M2
      * "rate 5/h\nSecond." does not, so it fails at index 1 */
-    rules[3] = text_rule(s->ctx, "percent", MERIT_SECTION_MILESTONES, true, true, "%");
+    rules[3] = text_rule(s->ctx, "percent", "milestones", true, true, "%");
     /* 4: no milestone may have a line "First.": M1's second line is, so it
      * fails at index 0 (the subject is metric, newline, description; ^ and $
      * match at line ends) */
-    rules[4] = text_rule(s->ctx, "first", MERIT_SECTION_MILESTONES, true, false, "^First\\.$");
+    rules[4] = text_rule(s->ctx, "first", "milestones", true, false, "^First\\.$");
     /* 5: no milestone may hold ".\n": the subject ends at the description, so
      * the newline after "First." in the section is no part of M1's: holds */
-    rules[5] = text_rule(s->ctx, "dot-newline", MERIT_SECTION_MILESTONES, true, false, "\\.\\n");
+    rules[5] = text_rule(s->ctx, "dot-newline", "milestones", true, false, "\\.\\n");
     /* 6: the milestones section (each metric and description followed by a
      * newline) must end in "Second.\n": holds */
-    rules[6] = text_rule(s->ctx, "ends", MERIT_SECTION_MILESTONES, false, true, "Second\\.\\n\\z");
+    rules[6] = text_rule(s->ctx, "ends", "milestones", false, true, "Second\\.\\n\\z");
     /* 7: the management, "Managed.", must match "^managed" ignoring case: holds */
-    rules[7] = text_rule(s->ctx, "managed", MERIT_SECTION_MANAGEMENT, false, true, "(?i)^managed");
+    rules[7] = text_rule(s->ctx, "managed", "management", false, true, "(?i)^managed");
 
     struct merit_xml_doc doc;
     merit_proposal p;
     assert_int_equal(load_against(s, xml, rules, 8, &doc, &p), 0);
     T_EXPECT_NO_DIAGS(s->ctx);
 
-    assert_int_equal(p.words[MERIT_SECTION_PROBLEM], 2);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 4);
-    assert_int_equal(p.words[MERIT_SECTION_MILESTONES], 6);
+    assert_int_equal(words(&p, "problem"), 2);
+    assert_int_equal(words(&p, "approach"), 4);
+    assert_int_equal(words(&p, "milestones"), 6);
 
     assert_int_equal(p.text_outcome_count, 8);
     const struct {
@@ -562,7 +1001,7 @@ static void invalid_proposal_gets_no_text_outcomes(void **state)
     /* an invalid proposal is never ranked, so its rules are not run */
     char *xml = t_replace(base_proposal, "id=\"uni\" type", "id=\"uni\" lead=\"true\" type");
     merit_rule rules[1] = {
-        text_rule(s->ctx, "starts", MERIT_SECTION_APPROACH, false, true, "^An"),
+        text_rule(s->ctx, "starts", "approach", false, true, "^An"),
     };
     struct merit_xml_doc doc;
     merit_proposal p;
@@ -571,7 +1010,7 @@ static void invalid_proposal_gets_no_text_outcomes(void **state)
                                    "proposal 'P01' has more than one lead organisation"));
     assert_null(p.text_outcomes);
     assert_int_equal(p.text_outcome_count, 0);
-    assert_int_equal(p.words[MERIT_SECTION_APPROACH], 2); /* "An approach." */
+    assert_int_equal(words(&p, "approach"), 2); /* "An approach." */
     merit__proposal_release(&p);
     merit__xml_doc_release(&doc);
     rules_release(rules, 1);
@@ -607,6 +1046,23 @@ int main(void)
         T(proposal_model_fields),
         T(words_and_text_rules_are_decided_at_load),
         T(invalid_proposal_gets_no_text_outcomes),
+        T(minimal_proposal_is_valid),
+        T(budget_without_months),
+        T(a_proposal_needs_an_amount),
+        T(a_request_of_nothing),
+        T(request_and_budget_must_agree),
+        T(organisation_fields_are_optional),
+        T(free_sections_are_named),
+        T(a_known_section_by_name),
+        T(a_section_twice),
+        T(milestones_are_not_free_text),
+        T(declared_facts),
+        T(a_declared_fact_with_a_derived_name),
+        T(a_declared_fact_twice),
+        T(the_seed_rubric_requires_what_its_rules_read),
+        T(horizon_europe_requires_its_rules_section),
+        T(requires_lists_more),
+        T(a_plain_rubric_requires_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

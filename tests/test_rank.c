@@ -523,6 +523,177 @@ static void test_tiebreak_criterion_then_fact(void **state)
     tc_end(&t);
 }
 
+/* --- domain-neutral proposals ------------------------------------------------------------ */
+
+/* A proposal of the core only (title, applicant, request), and whatever
+ * `more` adds before </proposal> (sections, facts). */
+static void tc_plain(struct tcall *t, const char *id, const char *request, const char *more)
+{
+    char *x = t_sprintf("<proposal xmlns=\"urn:merit:1\" id=\"%s\" call=\"C\"><title>Title of %s"
+                        "</title><applicant>Applicant %s</applicant><request amount=\"%s\"/>%s"
+                        "</proposal>\n",
+                        id, id, id, request, more ? more : "");
+    char name[64];
+    snprintf(name, sizeof(name), "proposals/%s.xml", id);
+    t_write(t->dir, name, x);
+    free(x);
+}
+
+static void test_minimal_proposal_ranks_under_a_plain_rubric(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\"/>");
+    tc_call(&t, "1000", 1, NULL);
+    tc_plain(&t, "P1", "600", NULL);
+    tc_plain(&t, "P2", "500.50", NULL);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=8 b=8"), tc_review("P2", 3, "a=6 b=6"), NULL);
+    tc_rank(&t);
+    /* P1 1*8 + 2*8 = 24, P2 1*6 + 2*6 = 18; the walk funds P1's request
+     * (600.00 of 1,000.00), then P2's 500.50 does not fit the 400.00 left */
+    assert_exact(result_of(&t, "P1")->total, "24");
+    assert_int_equal(result_of(&t, "P1")->rank, 1);
+    assert_int_equal(result_of(&t, "P1")->status, MERIT_STATUS_FUNDED);
+    assert_int_equal(result_of(&t, "P2")->status, MERIT_STATUS_RESERVE);
+    assert_int_equal(t.res->walk[0].request, 60000);
+    assert_int_equal(t.res->walk[1].request, 50050);
+    assert_int_equal(t.res->walk[1].action, MERIT_WALK_DOES_NOT_FIT);
+    assert_int_equal(t.res->awarded, 60000);
+    /* the request is a derived fact, in currency units */
+    mpq_t request;
+    mpq_init(request);
+    assert_true(
+        merit_fact_value(t.res, result_of(&t, "P2"), MERIT_FACT_REQUEST, NULL, NULL, request));
+    assert_exact(request, "1001/2");
+    mpq_clear(request);
+    tc_end(&t);
+}
+
+static void test_declared_facts_in_a_rule_and_a_tiebreak(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"mean\"/><tie-break><fact ref=\"trl\" prefer=\"higher\"/>"
+              "</tie-break><eligibility><fact-rule id=\"trl-min\" fact=\"trl\" op=\"ge\" "
+              "value=\"4\"><message>TRL 4 or more</message></fact-rule></eligibility>");
+    tc_call(&t, "1000000", 1, NULL);
+    tc_plain(&t, "A", "10", "<facts><fact name=\"trl\" value=\"6\"/></facts>");
+    tc_plain(&t, "B", "10", "<facts><fact name=\"trl\" value=\"7.5\"/></facts>");
+    tc_plain(&t, "C", "10", "<facts><fact name=\"trl\" value=\"3.99\"/></facts>");
+    tc_plain(&t, "D", "10", "<facts><fact name=\"trl\" value=\"6.000\"/></facts>");
+    tc_sheet(&t, 1, tc_review("A", 3, "a=8 b=8"), tc_review("B", 3, "a=8 b=8"),
+             tc_review("C", 3, "a=9 b=9"), tc_review("D", 3, "a=8 b=8"), NULL);
+    tc_rank(&t);
+    /* C (3.99 < 4) is ineligible, its value read exactly; A, B and D total
+     * 24: B's 7.5 ranks it first, A's 6 and D's 6.000 are equal, so they
+     * share rank 2 */
+    assert_int_equal(result_of(&t, "C")->status, MERIT_STATUS_INELIGIBLE);
+    assert_exact(result_of(&t, "C")->rules[0].actual, "399/100");
+    assert_exact(result_of(&t, "A")->rules[0].actual, "6");
+    assert_int_equal(position_of(&t, "B"), 0);
+    assert_int_equal(result_of(&t, "A")->rank, 2);
+    assert_int_equal(result_of(&t, "A")->decided_by, MERIT_DECIDED_TIEBREAK);
+    assert_int_equal(result_of(&t, "D")->rank, 2);
+    assert_int_equal(result_of(&t, "D")->decided_by, MERIT_DECIDED_TIED);
+    tc_end(&t);
+}
+
+static void test_free_sections_in_a_text_rule_and_a_words_rule(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA,
+              "<aggregation method=\"mean\"/><tie-break><fact ref=\"words\" section=\"summary\" "
+              "prefer=\"lower\"/></tie-break><eligibility>"
+              "<text-rule id=\"for-children\" section=\"summary\"><pattern>\\bchildren\\b"
+              "</pattern><message>for children</message></text-rule>"
+              "<fact-rule id=\"short\" fact=\"words\" section=\"summary\" op=\"le\" value=\"5\">"
+              "<message>short</message></fact-rule></eligibility>");
+    tc_call(&t, "1000000", 1, NULL);
+#define SUMMARY(text) "<sections><section name=\"summary\">" text "</section></sections>"
+    const char *p1 = SUMMARY("Science for children.");                       /* 3 words */
+    const char *p2 = SUMMARY("Science for adults only.");                    /* no match */
+    const char *p3 = SUMMARY("A long summary for children with many words"); /* 8 words */
+    const char *p4 = SUMMARY("children learn");                              /* 2 words */
+    tc_plain(&t, "P1", "10", p1);
+    tc_plain(&t, "P2", "10", p2);
+    tc_plain(&t, "P3", "10", p3);
+    tc_plain(&t, "P4", "10", p4);
+#undef SUMMARY
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=8 b=8"), tc_review("P2", 3, "a=8 b=8"),
+             tc_review("P3", 3, "a=8 b=8"), tc_review("P4", 3, "a=8 b=8"), NULL);
+    tc_rank(&t);
+    assert_int_equal(result_of(&t, "P2")->status, MERIT_STATUS_INELIGIBLE);
+    assert_false(result_of(&t, "P2")->rules[0].passed);
+    assert_true(result_of(&t, "P2")->rules[1].passed); /* 4 words */
+    assert_int_equal(result_of(&t, "P3")->status, MERIT_STATUS_INELIGIBLE);
+    assert_true(result_of(&t, "P3")->rules[0].passed);
+    assert_exact(result_of(&t, "P3")->rules[1].actual, "8");
+    /* P1 and P4 both total 24: P4's 2 words rank it above P1's 3 */
+    assert_int_equal(position_of(&t, "P4"), 0);
+    assert_int_equal(result_of(&t, "P1")->rank, 2);
+    assert_int_equal(result_of(&t, "P1")->decided_by, MERIT_DECIDED_TIEBREAK);
+    tc_end(&t);
+}
+
+/* A rule on a fact whose inputs a proposal lacks is never read as zero: the
+ * rubric requires them as proposals load, and ranking a proposal loaded
+ * without that rubric fails with the rule and the proposal named. */
+static void test_a_fact_a_proposal_lacks_is_never_zero(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_begin(&t);
+    tc_rubric(&t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\"/>");
+    tc_call(&t, "1000000", 1, NULL);
+    tc_plain(&t, "P1", "10", NULL);
+    tc_sheet(&t, 1, tc_review("P1", 3, "a=8 b=8"), NULL);
+    tc_rank(&t);
+    /* the same call ranked under a rubric whose rule reads the budget */
+    t_write(
+        t.dir, "budget.xml",
+        "<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title><scale " SCALE_0_10
+        "/><criteria>" TWO_CRITERIA "</criteria><aggregation method=\"mean\"/>"
+        "<tie-break><fact ref=\"organisations\" prefer=\"higher\"/></tie-break>"
+        "<eligibility><fact-rule id=\"fs\" fact=\"federal-share\" op=\"le\" value=\"0.5\">"
+        "<message>m</message></fact-rule></eligibility></rubric>\n");
+    merit_rubric *other = NULL;
+    char *path = t_sprintf("%s/budget.xml", t.dir);
+    assert_int_equal(merit_rubric_load_file(t.ctx, path, &other), 0);
+    free(path);
+    merit_rubric *own = t.call->rubric;
+    t.call->rubric = other;
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_rank(t.ctx, t.call, NULL, &res), MERIT_EINVALID);
+    assert_null(res);
+    t.call->rubric = own;
+    merit_rubric_free(other);
+    const merit_diag *d = merit_ctx_diag(t.ctx, merit_ctx_diag_count(t.ctx) - 1);
+    assert_string_equal(d->message, "rule 'fs' reads the federal, cash and in-kind amounts, "
+                                    "which proposal 'P1' does not have");
+    /* and a tie-break on one, checked before the ranked proposals sort */
+    t_write(
+        t.dir, "team.xml",
+        "<rubric xmlns=\"urn:merit:1\" id=\"t\" version=\"1\"><title>t</title><scale " SCALE_0_10
+        "/><criteria>" TWO_CRITERIA "</criteria><aggregation method=\"mean\"/>"
+        "<tie-break><fact ref=\"organisations\" prefer=\"higher\"/></tie-break></rubric>\n");
+    path = t_sprintf("%s/team.xml", t.dir);
+    assert_int_equal(merit_rubric_load_file(t.ctx, path, &other), 0);
+    free(path);
+    t.call->rubric = other;
+    assert_int_equal(merit_call_rank(t.ctx, t.call, NULL, &res), MERIT_EINVALID);
+    t.call->rubric = own;
+    merit_rubric_free(other);
+    d = merit_ctx_diag(t.ctx, merit_ctx_diag_count(t.ctx) - 1);
+    assert_string_equal(d->message, "the tie-break on 'organisations' reads the organisations of "
+                                    "the team, which proposal 'P1' does not have");
+    tc_end(&t);
+}
+
 /* --- the funding line ------------------------------------------------------------------- */
 
 static void test_budget_exactly_exhausted(void **state)
@@ -649,6 +820,10 @@ int main(void)
         cmocka_unit_test(test_walk_stops_or_skips),
         cmocka_unit_test(test_tie_at_the_line),
         cmocka_unit_test(test_tie_that_fits_is_funded_whole),
+        cmocka_unit_test(test_minimal_proposal_ranks_under_a_plain_rubric),
+        cmocka_unit_test(test_declared_facts_in_a_rule_and_a_tiebreak),
+        cmocka_unit_test(test_free_sections_in_a_text_rule_and_a_words_rule),
+        cmocka_unit_test(test_a_fact_a_proposal_lacks_is_never_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

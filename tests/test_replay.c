@@ -393,6 +393,44 @@ static void test_names_that_are_not_utf8(void **state)
     free(out);
 }
 
+/* --- the neutral example ----------------------------------------------------------- */
+
+/* The call whose proposals carry only the core, free sections and a
+ * declared fact (proposals/foundation-2027) round-trips like the seed's,
+ * and a declared fact is an input like any other: changing one after the
+ * ranking (F05's volunteers, which decide its tie with F02) is caught. */
+static void test_the_neutral_example_round_trips(void **state)
+{
+    (void)state;
+    assert_int_equal(system("cp -r '" MERIT_SOURCE_DIR "/proposals/foundation-2027' fdn"), 0);
+    static const char *const runs[] = {
+        "rank fdn --audit t.jsonl",
+        "rank fdn --format csv --audit t.jsonl",
+        "rank fdn --format json -o report.json --audit t.jsonl",
+        "rank fdn --method median --audit t.jsonl",
+        "explain fdn F02 --audit t.jsonl",
+        "explain fdn F06 --against F01 --audit t.jsonl",
+    };
+    for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+        char *err;
+        int code = run(runs[i], NULL, &err);
+        if (code != 0)
+            print_error("'%s': exit %d\n%s", runs[i], code, err);
+        assert_int_equal(code, 0);
+        free(err);
+        expect_identical(runs[i]);
+    }
+    assert_int_equal(run("rank fdn --audit t.jsonl", NULL, NULL), 0);
+    assert_int_equal(system("sed -i 's/name=\"volunteers\" value=\"25\"/name=\"volunteers\" "
+                            "value=\"10\"/' fdn/proposals/F05.xml"),
+                     0);
+    char *out, *err;
+    assert_int_equal(run("replay t.jsonl", &out, &err), 4);
+    expect_in(err, "proposals/F05.xml");
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, t_scratch_teardown)
@@ -403,6 +441,7 @@ int main(void)
         T(test_a_mismatch_in_an_explain_trail_is_caught),
         T(test_limit_on_replay_bounds_only_the_trail),
         T(test_names_that_are_not_utf8),
+        T(test_the_neutral_example_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

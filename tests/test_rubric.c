@@ -137,7 +137,7 @@ static void horizon_europe(void **state)
     const merit_rule *rule = &r->rules[0];
     assert_string_equal(rule->id, "dissemination-plan");
     assert_true(rule->is_text);
-    assert_int_equal(rule->section, MERIT_SECTION_DIFFUSION);
+    assert_string_equal(rule->section, "diffusion");
     assert_false(rule->each_milestone);
     assert_true(rule->expect_match);
     assert_true(rule->caseless);
@@ -215,13 +215,13 @@ static void manufacturing_usa(void **state)
     expect_q(r->rules[1].value, "2");
     assert_string_equal(r->rules[2].id, "approach-length");
     assert_int_equal(r->rules[2].fact, MERIT_FACT_WORDS);
-    assert_int_equal(r->rules[2].section, MERIT_SECTION_APPROACH);
+    assert_string_equal(r->rules[2].section, "approach");
     expect_q(r->rules[2].value, "3000");
 
     const merit_rule *text = &r->rules[3];
     assert_string_equal(text->id, "milestone-metric-number");
     assert_true(text->is_text);
-    assert_int_equal(text->section, MERIT_SECTION_MILESTONES);
+    assert_string_equal(text->section, "milestones");
     assert_true(text->each_milestone);
     assert_true(text->expect_match);
     assert_false(text->caseless);
@@ -490,6 +490,98 @@ static void tiebreak_twice(void **state)
     T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 13, 16, "tie-break names 'b' twice"));
 }
 
+/* What a rubric requires: what its rules and tie-breaks read, in the order
+ * of the parts of a proposal, with the first reason found. */
+static void requirements_follow_the_rules(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_rubric *r = load_shipped(s->ctx, "manufacturing-usa");
+    static const struct {
+        merit_need need;
+        const char *name;
+        unsigned field;
+        const char *reason;
+    } want[] = {
+        {MERIT_NEED_TEAM, NULL, 0,
+         "its tie-break on 'sme-share' reads the type of every organisation"},
+        {MERIT_NEED_ORG_FIELD, NULL, MERIT_ORG_GIVEN_TYPE,
+         "its tie-break on 'sme-share' reads the type of every organisation"},
+        {MERIT_NEED_SECTION, "approach", 0,
+         "its rule 'approach-length' counts the words of section 'approach'"},
+        /* min-milestones comes before milestone-metric-number */
+        {MERIT_NEED_SECTION, "milestones", 0, "its rule 'min-milestones' reads the milestones"},
+        {MERIT_NEED_BUDGET, NULL, 0,
+         "its rule 'federal-share' reads the federal, cash and in-kind amounts"},
+    };
+    assert_int_equal(r->requirement_count, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < r->requirement_count; i++) {
+        const merit_requirement *q = &r->requirements[i];
+        assert_int_equal(q->need, want[i].need);
+        if (want[i].name != NULL)
+            assert_string_equal(q->name, want[i].name);
+        else
+            assert_null(q->name);
+        assert_int_equal(q->field, want[i].field);
+        assert_string_equal(q->reason, want[i].reason);
+    }
+    merit_rubric_free(r);
+    /* nih reads nothing of a proposal */
+    r = load_shipped(s->ctx, "nih");
+    assert_int_equal(r->requirement_count, 0);
+    merit_rubric_free(r);
+
+    /* the base rubric: months (a rule), the approach (a text rule), and a
+     * declared fact in a tie-break, then what <requires> lists */
+    assert_int_equal(load_edited(s, "    <criterion ref=\"b\"/>\n",
+                                 "    <fact ref=\"trl\" prefer=\"higher\"/>\n", "</rubric>",
+                                 "<requires><area/><months/></requires></rubric>"),
+                     0);
+}
+
+static void requires_twice_and_derived_facts(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(load_edited(s, "</rubric>",
+                                 "<requires>\n<section name=\"x\"/><team/>\n"
+                                 "<section name=\"x\"/><team fields=\"type type\"/>\n"
+                                 "<fact name=\"sme-share\"/>\n</requires></rubric>"),
+                     MERIT_EINVALID);
+    /* listing what a rule already requires is not an error (the months);
+     * listing a thing twice is, at the second; a derived fact cannot be
+     * required by name */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("rubric.xml", 21, 7,
+                           "<requires> names the fact 'sme-share', which merit derives: require "
+                           "what it is derived from instead"),
+                   T_ERROR("rubric.xml", 20, 20, "<requires> lists <team/> twice"),
+                   T_ERROR("rubric.xml", 20, 20, "<requires> lists the field 'type' twice"),
+                   T_ERROR("rubric.xml", 20, 1, "<requires> lists section 'x' twice"));
+}
+
+static void declared_facts_in_rules(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = t_edit(base_rubric, "fact=\"months\"", "fact=\"trl\"", "<criterion ref=\"b\"/>",
+                       "<fact ref=\"Partners\" prefer=\"higher\"/>");
+    t_write(s->dir, "rubric.xml", xml);
+    free(xml);
+    merit_rubric *r = NULL;
+    assert_int_equal(merit_rubric_load_file(s->ctx, "rubric.xml", &r), 0);
+    assert_int_equal(r->rules[0].fact, MERIT_FACT_DECLARED);
+    assert_string_equal(r->rules[0].fact_name, "trl");
+    assert_int_equal(r->tiebreaks[0].fact, MERIT_FACT_DECLARED);
+    assert_string_equal(r->tiebreaks[0].fact_name, "Partners");
+    /* declared facts and the approach section become requirements */
+    assert_int_equal(r->requirement_count, 3);
+    assert_int_equal(r->requirements[0].need, MERIT_NEED_SECTION);
+    assert_int_equal(r->requirements[1].need, MERIT_NEED_FACT);
+    assert_string_equal(r->requirements[1].name, "Partners");
+    assert_string_equal(r->requirements[1].reason, "its tie-break on 'Partners' reads it");
+    assert_string_equal(r->requirements[2].name, "trl");
+    assert_string_equal(r->requirements[2].reason, "its rule 'short' reads it");
+    merit_rubric_free(r);
+}
+
 static void tiebreak_words_without_section(void **state)
 {
     struct t_scratch *s = *state;
@@ -686,6 +778,9 @@ int main(void)
         T(level_off_scale_and_twice),
         T(unknown_tiebreak_criterion),
         T(tiebreak_twice),
+        T(requirements_follow_the_rules),
+        T(requires_twice_and_derived_facts),
+        T(declared_facts_in_rules),
         T(tiebreak_words_without_section),
         T(tiebreak_section_on_other_fact),
         T(bad_pcre2_pattern),

@@ -36,6 +36,8 @@ struct output {
 };
 
 static uint64_t current_failure;
+/* the call under torture: a folder of proposals/ */
+static const char *call_name = "mfg-2026";
 
 /* One whole run, the call read on `threads` threads; *out gets the
  * concatenated outputs when it succeeds. */
@@ -49,7 +51,9 @@ static int run_once(struct output *out, unsigned threads)
     merit_ctx_set_threads(ctx, threads);
     merit_call *call = NULL;
     merit_result *res = NULL;
-    int rc = merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call);
+    char *dir = t_sprintf(MERIT_SOURCE_DIR "/proposals/%s", call_name);
+    int rc = merit_call_load(ctx, dir, &call);
+    free(dir);
     if (rc == 0)
         rc = merit_call_rank(ctx, call, NULL, &res);
     if (rc == 0) {
@@ -136,6 +140,17 @@ static void test_allocations_fail_cleanly_on_two_threads(void **state)
     torture(2, 1000);
 }
 
+/* The neutral example: free sections, declared facts, a rubric's
+ * requirements, and the reports' choice of what to show, each allocation
+ * failing in turn (the call is small: every one is tried). */
+static void test_the_neutral_example_fails_cleanly(void **state)
+{
+    (void)state;
+    call_name = "foundation-2027";
+    torture(1, 100000);
+    call_name = "mfg-2026";
+}
+
 int main(void)
 {
     /* jansson allocates through the counting hook, as merit does */
@@ -143,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_fails_cleanly),
         cmocka_unit_test(test_allocations_fail_cleanly_on_two_threads),
+        cmocka_unit_test(test_the_neutral_example_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

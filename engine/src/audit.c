@@ -311,7 +311,7 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
         set(b, o, "rule", str(b, rule->id));
         if (rule->is_text) {
             set(b, o, "kind", str(b, "text"));
-            set(b, o, "section", str(b, merit_section_name(rule->section)));
+            set(b, o, "section", str(b, rule->section));
             set(b, o, "scope", str(b, rule->each_milestone ? "each-milestone" : "section"));
             set(b, o, "expect", str(b, rule->expect_match ? "match" : "no-match"));
             const merit_proposal *p = &call->proposals[i];
@@ -321,10 +321,9 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
                     : json_null());
         } else {
             set(b, o, "kind", str(b, "fact"));
-            set(b, o, "fact", str(b, merit_fact_name(rule->fact)));
+            set(b, o, "fact", str(b, rule->fact_name));
             set(b, o, "section",
-                rule->fact == MERIT_FACT_WORDS ? str(b, merit_section_name(rule->section))
-                                               : json_null());
+                rule->fact == MERIT_FACT_WORDS ? str(b, rule->section) : json_null());
             set(b, o, "actual", number(b, rr->actual));
             set(b, o, "op", str(b, merit_op_name(rule->op)));
             set(b, o, "value", decimal(b, rule->value));
@@ -351,9 +350,17 @@ static json_t *decider_value(struct builder *b, const merit_proposal_result *pr,
     const merit_tiebreak *tb = &b->rb->tiebreaks[index];
     if (tb->kind == MERIT_TIEBREAK_CRITERION)
         return number(b, pr->criteria[tb->criterion].value);
-    if (tb->fact == MERIT_FACT_WORDS)
-        return integer(b, (long long)pr->words[tb->section]);
-    return number(b, pr->facts[tb->fact]);
+    const merit_proposal *p = &b->call->proposals[pr->proposal];
+    if (tb->fact == MERIT_FACT_WORDS) {
+        const merit_section_words *s = merit_proposal_section(p, tb->section);
+        return s != NULL ? integer(b, (long long)s->words) : json_null();
+    }
+    mpq_t v;
+    mpq_init(v);
+    json_t *j = merit_fact_value(b->res, pr, tb->fact, tb->fact_name, tb->section, v) ? number(b, v)
+                                                                                      : json_null();
+    mpq_clear(v);
+    return j;
 }
 
 static void ranking_steps(struct builder *b)
@@ -372,7 +379,7 @@ static void ranking_steps(struct builder *b)
             if (tb->kind == MERIT_TIEBREAK_CRITERION)
                 snprintf(desc, sizeof(desc), "criterion %s", b->rb->criteria[tb->criterion].id);
             else
-                snprintf(desc, sizeof(desc), "fact %s", merit_fact_name(tb->fact));
+                snprintf(desc, sizeof(desc), "fact %s", tb->fact_name);
         }
         set(b, o, "tiebreak", desc[0] ? str(b, desc) : json_null());
         set(b, o, "above_value", decider_value(b, above, below->decided_by, below->decider_index));

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "facts.h"
+#include "merit/number.h"
 
 uint64_t merit__count_words(const char *text)
 {
@@ -24,10 +25,12 @@ uint64_t merit__count_words(const char *text)
     return words;
 }
 
-void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT],
-                          uint64_t words[MERIT_SECTION_COUNT])
+void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_STORED])
 {
-    const merit_money *t = &p->total;
+    /* a fact whose inputs the proposal lacks stays 0 and is never read:
+     * merit_proposal_has_fact says so, and the rubric requires them */
+    const merit_money none = {0, 0, 0};
+    const merit_money *t = p->year_count > 0 ? &p->total : &none;
     mpz_t all, share;
     mpz_inits(all, share, NULL);
     mpz_set_si(all, t->federal);
@@ -36,9 +39,13 @@ void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]
     mpz_set_si(share, t->cash);
     mpz_add_ui(share, share, (unsigned long)t->in_kind);
 
-    /* federal / (federal + cash + in-kind); the loader ensures federal > 0 */
+    /* federal / (federal + cash + in-kind); the loader ensures federal > 0
+     * when there is a budget */
     mpz_set_si(mpq_numref(facts[MERIT_FACT_FEDERAL_SHARE]), t->federal);
-    mpz_set(mpq_denref(facts[MERIT_FACT_FEDERAL_SHARE]), all);
+    if (mpz_sgn(all) > 0)
+        mpz_set(mpq_denref(facts[MERIT_FACT_FEDERAL_SHARE]), all);
+    else
+        mpz_set_ui(mpq_denref(facts[MERIT_FACT_FEDERAL_SHARE]), 1);
     mpq_canonicalize(facts[MERIT_FACT_FEDERAL_SHARE]);
     /* (cash + in-kind) / federal */
     mpz_set(mpq_numref(facts[MERIT_FACT_COST_SHARE_RATIO]), share);
@@ -63,24 +70,70 @@ void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT]
     mpq_canonicalize(facts[MERIT_FACT_TOTAL_COST]);
     mpq_set_ui(facts[MERIT_FACT_ORGANISATIONS], (unsigned long)p->org_count, 1);
     mpz_clears(all, share, NULL);
-
-    for (int s = 0; s < MERIT_SECTION_COUNT; s++)
-        words[s] = p->words[s];
 }
 
-void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_section section,
-                       mpq_t out)
+int merit__fact_value(const merit_proposal_result *pr, const merit_proposal *p, merit_fact fact,
+                      const char *name, const char *section, mpq_t out)
 {
     if (fact == MERIT_FACT_WORDS) {
+        const merit_section_words *s = merit_proposal_section(p, section);
+        if (s == NULL)
+            return -1;
         mpz_set_ui(mpq_denref(out), 1);
         /* words fit in 64 bits; go through two halves for 32-bit longs */
-        mpz_set_ui(mpq_numref(out), (unsigned long)(pr->words[section] >> 32));
+        mpz_set_ui(mpq_numref(out), (unsigned long)(s->words >> 32));
         mpz_mul_2exp(mpq_numref(out), mpq_numref(out), 32);
-        mpz_add_ui(mpq_numref(out), mpq_numref(out),
-                   (unsigned long)(pr->words[section] & 0xFFFFFFFFu));
-        return;
+        mpz_add_ui(mpq_numref(out), mpq_numref(out), (unsigned long)(s->words & 0xFFFFFFFFu));
+        return 0;
     }
+    if (fact == MERIT_FACT_DECLARED) {
+        const char *value = merit_proposal_fact(p, name);
+        /* the loader checked the value against the schema's decimal */
+        return value != NULL && merit_decimal_parse(value, out) == 0 ? 0 : -1;
+    }
+    if (fact == MERIT_FACT_REQUEST) {
+        merit_cents_to_mpq(p->request, out);
+        return 0;
+    }
+    if (!merit_proposal_has_fact(p, fact) || fact >= MERIT_FACT_STORED)
+        return -1;
     mpq_set(out, pr->facts[fact]);
+    return 0;
+}
+
+bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, merit_fact fact,
+                      const char *name, const char *section, mpq_t out)
+{
+    const merit_proposal *p = &res->call->proposals[pr->proposal];
+    return merit__fact_value(pr, p, fact, name, section, out) == 0;
+}
+
+const char *merit__fact_input(merit_fact fact, const char *section)
+{
+    (void)section;
+    switch (fact) {
+    case MERIT_FACT_FEDERAL_SHARE:
+    case MERIT_FACT_COST_SHARE_RATIO:
+    case MERIT_FACT_TOTAL_COST:
+        return "the federal, cash and in-kind amounts";
+    case MERIT_FACT_FEDERAL_REQUEST:
+        return "the budget's federal total";
+    case MERIT_FACT_SME_SHARE:
+        return "the type of every organisation";
+    case MERIT_FACT_ORGANISATIONS:
+        return "the organisations of the team";
+    case MERIT_FACT_MILESTONES:
+        return "the milestones";
+    case MERIT_FACT_MONTHS:
+        return "the months";
+    case MERIT_FACT_WORDS:
+        return "the words of a section";
+    case MERIT_FACT_REQUEST:
+        return "the request";
+    case MERIT_FACT_DECLARED:
+        break;
+    }
+    return "a declared fact";
 }
 
 bool merit__op_holds(merit_op op, int cmp)
@@ -127,7 +180,12 @@ int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, size_t index, cons
 {
     out->failed_milestone = SIZE_MAX;
     if (!rule->is_text) {
-        merit__fact_value(pr, rule->fact, rule->section, out->actual);
+        /* never read as zero: the rubric requires what its rules read, so
+         * this is only reached by a proposal loaded without the rubric */
+        if (merit__fact_value(pr, p, rule->fact, rule->fact_name, rule->section, out->actual) != 0)
+            return merit__error_at(ctx, rule->loc,
+                                   "rule '%s' reads %s, which proposal '%s' does not have",
+                                   rule->id, merit__fact_input(rule->fact, rule->section), p->id);
         out->passed = merit__op_holds(rule->op, mpq_cmp(out->actual, rule->value));
         return 0;
     }
@@ -135,7 +193,7 @@ int merit__rule_apply(merit_ctx *ctx, const merit_rule *rule, size_t index, cons
     const merit_text_outcome *o = index < p->text_outcome_count ? &p->text_outcomes[index] : &none;
     char where[128];
     if (!rule->each_milestone) {
-        snprintf(where, sizeof(where), "section '%s'", merit_section_name(rule->section));
+        snprintf(where, sizeof(where), "section '%s'", rule->section);
         int r = text_passes(ctx, rule, p, (merit_text_result)o->result, where);
         if (r < 0)
             return r;

@@ -13,15 +13,21 @@
  * CR, LF, form feed, vertical tab, or U+00A0). */
 uint64_t merit__count_words(const char *text);
 
-/* facts[] must be initialised; words[] gets each section's word count (as
- * counted when the proposal loaded). */
-void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_COUNT],
-                          uint64_t words[MERIT_SECTION_COUNT]);
+/* facts[] must be initialised; a fact the proposal lacks the inputs of
+ * (merit_proposal_has_fact) is left 0. */
+void merit__facts_compute(const merit_proposal *p, mpq_t facts[MERIT_FACT_STORED]);
 
-/* The value of one fact (for rules and tie-breaks): facts[fact], or, for
- * MERIT_FACT_WORDS, the words of `section`. */
-void merit__fact_value(const merit_proposal_result *pr, merit_fact fact, merit_section section,
-                       mpq_t out);
+/* The value of one fact (for rules and tie-breaks) into out: pr->facts[fact],
+ * or, for MERIT_FACT_WORDS, the words of `section`, or, for
+ * MERIT_FACT_DECLARED, the proposal's fact `name`. Returns 0, or -1 when
+ * the proposal lacks what the fact is derived from (out is then unset):
+ * never a zero that stands for nothing. */
+int merit__fact_value(const merit_proposal_result *pr, const merit_proposal *p, merit_fact fact,
+                      const char *name, const char *section, mpq_t out);
+
+/* What a fact is derived from, for diagnostics: "the federal, cash and
+ * in-kind amounts". Static. */
+const char *merit__fact_input(merit_fact fact, const char *section);
 
 /* Applies one rule, rubric->rules[index]; out->actual must be initialised.
  * A text rule is not run here: its outcome was computed when the proposal

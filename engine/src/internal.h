@@ -148,7 +148,6 @@ char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
-int merit__section_from_name(const char *name);
 int merit__op_from_name(const char *name);
 int merit__org_type_from_name(const char *name);
 int merit__chain_role_from_name(const char *name);

@@ -4,9 +4,9 @@
 #include "internal.h"
 
 static const char *const method_names[] = {"mean", "median", "trimmed-mean", "confidence-weighted"};
-static const char *const fact_names[] = {"federal-share",   "cost-share-ratio", "sme-share",
-                                         "milestones",      "months",           "words",
-                                         "federal-request", "total-cost",       "organisations"};
+static const char *const fact_names[] = {
+    "federal-share", "cost-share-ratio", "sme-share",  "milestones",    "months",
+    "words",         "federal-request",  "total-cost", "organisations", "request"};
 static const char *const section_names[] = {"problem",    "approach",  "milestones",
                                             "management", "diffusion", "sme-involvement"};
 static const char *const op_names[] = {"lt", "le", "eq", "ne", "ge", "gt"};
@@ -71,9 +71,23 @@ int merit__fact_from_name(const char *name)
     return lookup(fact_names, COUNT(fact_names), name);
 }
 
-int merit__section_from_name(const char *name)
+int merit_section_known(const char *name)
 {
     return lookup(section_names, COUNT(section_names), name);
+}
+
+int merit_section_order(const char *a, const char *b)
+{
+    int x = merit_section_known(a), y = merit_section_known(b);
+    if (x >= 0 || y >= 0) {
+        /* known ones first, in their order */
+        if (x < 0)
+            return 1;
+        if (y < 0)
+            return -1;
+        return (x > y) - (x < y);
+    }
+    return strcmp(a, b);
 }
 
 int merit__op_from_name(const char *name)

@@ -1,12 +1,23 @@
-/* Proposals: team, sections, milestones and budget, with their checks. */
+/* Proposals: the core (title, applicant, request) and what a proposal may
+ * carry (team, sections, facts, budget), with their checks and the
+ * requirements of the call's rubric. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "facts.h"
 #include "merit/number.h"
 #include "proposal.h"
 #include "textrule.h"
+
+/* Frees a free section's name: the model holds it const, as it holds the
+ * known sections' static names. */
+static void free_name(const char *name)
+{
+    free((void *)(uintptr_t)name);
+}
 
 void merit__proposal_release(merit_proposal *p)
 {
@@ -15,6 +26,7 @@ void merit__proposal_release(merit_proposal *p)
     free(p->id);
     free(p->call_id);
     free(p->title);
+    free(p->applicant);
     free(p->area);
     for (size_t i = 0; i < p->org_count; i++) {
         free(p->orgs[i].id);
@@ -27,9 +39,92 @@ void merit__proposal_release(merit_proposal *p)
         free(p->milestones[i].description);
     }
     free(p->milestones);
+    for (size_t i = 0; i < p->section_count; i++)
+        if (merit_section_known(p->sections[i].name) < 0)
+            free_name(p->sections[i].name);
+    free(p->sections);
+    for (size_t i = 0; i < p->fact_count; i++) {
+        free(p->facts[i].name);
+        free(p->facts[i].value);
+    }
+    free(p->facts);
     free(p->text_outcomes);
     free(p->years);
     memset(p, 0, sizeof(*p));
+}
+
+const char *merit_proposal_applicant(const merit_proposal *p)
+{
+    if (p->applicant != NULL)
+        return p->applicant;
+    return p->org_count > 0 ? p->orgs[p->lead].name : NULL;
+}
+
+/* The index of the section called name in p->sections, or -1. */
+static ssize_t section_index(const merit_proposal *p, const char *name)
+{
+    size_t lo = 0, hi = p->section_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = merit_section_order(p->sections[mid].name, name);
+        if (c == 0)
+            return (ssize_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+const merit_section_words *merit_proposal_section(const merit_proposal *p, const char *name)
+{
+    ssize_t i = section_index(p, name);
+    return i < 0 ? NULL : &p->sections[i];
+}
+
+const char *merit_proposal_fact(const merit_proposal *p, const char *name)
+{
+    size_t lo = 0, hi = p->fact_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->facts[mid].name, name);
+        if (c == 0)
+            return p->facts[mid].value;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool merit_proposal_has_fact(const merit_proposal *p, merit_fact fact)
+{
+    switch (fact) {
+    case MERIT_FACT_FEDERAL_SHARE:
+    case MERIT_FACT_COST_SHARE_RATIO:
+    case MERIT_FACT_FEDERAL_REQUEST:
+    case MERIT_FACT_TOTAL_COST:
+        return p->year_count > 0;
+    case MERIT_FACT_SME_SHARE:
+        for (size_t i = 0; i < p->org_count; i++)
+            if (!(p->orgs[i].given & MERIT_ORG_GIVEN_TYPE))
+                return false;
+        return p->org_count > 0;
+    case MERIT_FACT_ORGANISATIONS:
+        return p->org_count > 0;
+    case MERIT_FACT_MILESTONES:
+        return merit_proposal_section(p, "milestones") != NULL;
+    case MERIT_FACT_MONTHS:
+        return p->months > 0;
+    case MERIT_FACT_REQUEST:
+        return true;
+    case MERIT_FACT_WORDS:
+    case MERIT_FACT_DECLARED:
+        break;
+    }
+    return false;
 }
 
 static size_t count_children(const xmlNode *parent, const char *name)
@@ -57,12 +152,29 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
         if (org->id == NULL || org->name == NULL)
             return merit__oom(ctx);
         org->lead = merit__xml_bool(o, "lead");
-        org->type = (merit_org_type)merit__org_type_from_name(merit__xml_attr(o, "type"));
-        org->chain =
-            (merit_chain_role)merit__chain_role_from_name(merit__xml_attr(o, "supply-chain"));
-        org->employees = (uint32_t)strtoul(merit__xml_attr(o, "employees"), NULL, 10);
+        /* the schema checked each value; any may be left out */
+        const char *type = merit__xml_attr(o, "type");
+        if (type != NULL) {
+            org->type = (merit_org_type)merit__org_type_from_name(type);
+            org->given |= MERIT_ORG_GIVEN_TYPE;
+        }
+        const char *chain = merit__xml_attr(o, "supply-chain");
+        if (chain != NULL) {
+            org->chain = (merit_chain_role)merit__chain_role_from_name(chain);
+            org->given |= MERIT_ORG_GIVEN_SUPPLY_CHAIN;
+        }
+        const char *employees = merit__xml_attr(o, "employees");
+        if (employees != NULL) {
+            org->employees = (uint32_t)strtoul(employees, NULL, 10);
+            org->given |= MERIT_ORG_GIVEN_EMPLOYEES;
+        }
         const char *where = merit__xml_attr(o, "location");
-        snprintf(org->location, sizeof(org->location), "%s", where);
+        if (where != NULL) {
+            snprintf(org->location, sizeof(org->location), "%s", where);
+            org->given |= MERIT_ORG_GIVEN_LOCATION;
+        }
+        bool sized =
+            (org->given & MERIT_ORG_GIVEN_TYPE) && (org->given & MERIT_ORG_GIVEN_EMPLOYEES);
         if (org->lead) {
             if (leads == 0)
                 p->lead = p->org_count - 1;
@@ -71,12 +183,12 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
                 rc = merit__error_at(ctx, merit__xml_loc(doc, o, "lead"),
                                      "proposal '%s' has more than one lead organisation", p->id);
         }
-        if (org->type == MERIT_ORG_SME && org->employees > MERIT_SME_MAX_EMPLOYEES)
+        if (sized && org->type == MERIT_ORG_SME && org->employees > MERIT_SME_MAX_EMPLOYEES)
             rc = merit__error_at(ctx, merit__xml_loc(doc, o, "employees"),
                                  "organisation '%s' is typed sme but has %u employees; an SME "
                                  "has fewer than 500",
                                  org->id, org->employees);
-        if (org->type == MERIT_ORG_LARGE && org->employees <= MERIT_SME_MAX_EMPLOYEES)
+        if (sized && org->type == MERIT_ORG_LARGE && org->employees <= MERIT_SME_MAX_EMPLOYEES)
             rc = merit__error_at(ctx, merit__xml_loc(doc, o, "employees"),
                                  "organisation '%s' is typed large but has %u employees; a firm "
                                  "with fewer than 500 is an sme",
@@ -189,7 +301,8 @@ static int load_budget(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode 
     }
     free(seen);
     size_t expected_years = (p->months + 11) / 12;
-    if (n != expected_years)
+    /* without months, the years only need numbering 1 to n */
+    if (p->months > 0 && n != expected_years)
         rc = merit__error_at(ctx, merit__xml_loc(doc, budget, NULL),
                              "proposal '%s' runs %u months, so its budget needs %zu year%s, not "
                              "%zu",
@@ -219,60 +332,341 @@ static int load_budget(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode 
     return rc;
 }
 
-/* Everything but the text rules; texts[] gets the section texts. */
+/* A section as read, before the proposal's sections are put in order. */
+struct section_read {
+    const char *name; /* static for a known section, else owned until handed over */
+    char *text;       /* padded for PCRE2 (textrule.h); owned */
+    const xmlNode *node;
+    size_t index; /* in the file's order */
+};
+
+static int compare_section_read(const void *a, const void *b)
+{
+    const struct section_read *x = a, *y = b;
+    int c = merit_section_order(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static void sections_read_free(struct section_read *read, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (read[i].name != NULL && merit_section_known(read[i].name) < 0)
+            free_name(read[i].name);
+        free(read[i].text);
+    }
+    free(read);
+}
+
+/* Reads <sections>: each known element and each <section name="...">, in
+ * any number, into p->sections (in merit_section_order, with their words)
+ * and *texts_out (the texts, parallel to p->sections, for the text rules;
+ * the caller frees them). A section given twice is an error. */
+static int load_sections(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *sections,
+                         merit_proposal *p, char ***texts_out)
+{
+    int rc = 0;
+    size_t n = 0;
+    for (const xmlNode *c = merit__xml_child(sections, NULL); c; c = merit__xml_next(c, NULL))
+        n++;
+    if (n == 0)
+        return 0;
+    struct section_read *read = merit__calloc(n, sizeof(*read));
+    if (read == NULL)
+        return merit__oom(ctx);
+    size_t got = 0;
+    for (const xmlNode *c = merit__xml_child(sections, NULL); c; c = merit__xml_next(c, NULL)) {
+        struct section_read *r = &read[got++];
+        r->node = c;
+        r->index = got - 1;
+        const char *element = (const char *)c->name;
+        const char *name = merit__xml_is(c, "section") ? merit__xml_attr(c, "name") : element;
+        int known = merit_section_known(name);
+        if (known == MERIT_SECTION_MILESTONES && !merit__xml_is(c, "milestones")) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, c, "name"),
+                                 "section 'milestones' of proposal '%s' holds milestones: write "
+                                 "it as <milestones>, with one <milestone> each",
+                                 p->id);
+            got--; /* left out */
+            continue;
+        }
+        r->name = known >= 0 ? merit_section_name((merit_section)known) : merit__strdup(name);
+        if (r->name == NULL)
+            goto oom;
+        if (known == MERIT_SECTION_MILESTONES) {
+            int one = load_milestones(ctx, doc, c, p, &r->text);
+            if (one == MERIT_ENOMEM)
+                goto oom;
+            rc = one ? one : rc;
+            continue;
+        }
+        r->text = merit__xml_text_padded(c, false, MERIT_SUBJECT_PAD);
+        if (r->text == NULL)
+            goto oom;
+        size_t bytes = strlen(r->text);
+        if (bytes > ctx->limits.max_text_bytes) {
+            merit_loc loc = merit__xml_loc(doc, c, NULL);
+            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
+                             loc.column,
+                             "section '%s' of proposal '%s' is %zu bytes, more than the 'text' "
+                             "limit of %u",
+                             r->name, p->id, bytes, ctx->limits.max_text_bytes);
+        }
+    }
+    n = got;
+    qsort(read, n, sizeof(*read), compare_section_read);
+    char **texts = merit__calloc(n, sizeof(*texts));
+    p->sections = merit__calloc(n, sizeof(*p->sections));
+    if (texts == NULL || p->sections == NULL) {
+        free(texts);
+        goto oom;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct section_read *r = &read[i];
+        if (p->section_count > 0 &&
+            merit_section_order(p->sections[p->section_count - 1].name, r->name) == 0) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, r->node, NULL),
+                                 "proposal '%s' has section '%s' twice", p->id, r->name);
+            continue;
+        }
+        p->sections[p->section_count].name = r->name;
+        p->sections[p->section_count].words = merit__count_words(r->text);
+        texts[p->section_count++] = r->text;
+        r->name = NULL; /* handed over */
+        r->text = NULL;
+    }
+    sections_read_free(read, n);
+    *texts_out = texts;
+    return rc;
+oom:
+    sections_read_free(read, n);
+    return merit__oom(ctx);
+}
+
+struct fact_read {
+    merit_declared_fact fact;
+    const xmlNode *node;
+    size_t index; /* in the file's order */
+};
+
+static int compare_facts(const void *a, const void *b)
+{
+    const struct fact_read *x = a, *y = b;
+    int c = strcmp(x->fact.name, y->fact.name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Reads <facts> into p->facts, sorted by name. A name merit derives a fact
+ * by, or a name given twice, is an error. */
+static int load_facts(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *facts,
+                      merit_proposal *p)
+{
+    int rc = 0;
+    size_t n = count_children(facts, "fact");
+    if (n == 0)
+        return 0;
+    struct fact_read *read = merit__calloc(n, sizeof(*read));
+    p->facts = merit__calloc(n, sizeof(*p->facts));
+    if (read == NULL || p->facts == NULL) {
+        free(read);
+        return merit__oom(ctx);
+    }
+    size_t got = 0;
+    for (const xmlNode *f = merit__xml_child(facts, "fact"); f; f = merit__xml_next(f, "fact")) {
+        const char *name = merit__xml_attr(f, "name");
+        if (merit__fact_from_name(name) >= 0) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, f, "name"),
+                                 "proposal '%s' declares the fact '%s', which merit derives "
+                                 "itself: a declared fact needs a name of its own",
+                                 p->id, name);
+            continue;
+        }
+        struct fact_read *r = &read[got];
+        r->node = f;
+        r->index = got++;
+        r->fact.name = merit__strdup(name);
+        r->fact.value = merit__strdup(merit__xml_attr(f, "value"));
+        if (r->fact.name == NULL || r->fact.value == NULL) {
+            for (size_t i = 0; i < got; i++) {
+                free(read[i].fact.name);
+                free(read[i].fact.value);
+            }
+            free(read);
+            return merit__oom(ctx);
+        }
+    }
+    qsort(read, got, sizeof(*read), compare_facts);
+    for (size_t i = 0; i < got; i++) {
+        if (p->fact_count > 0 && strcmp(p->facts[p->fact_count - 1].name, read[i].fact.name) == 0) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, read[i].node, "name"),
+                                 "proposal '%s' declares the fact '%s' twice", p->id,
+                                 read[i].fact.name);
+            free(read[i].fact.name);
+            free(read[i].fact.value);
+            continue;
+        }
+        p->facts[p->fact_count++] = read[i].fact;
+    }
+    free(read);
+    return rc;
+}
+
+/* The request: <request amount>, or the budget's federal total; one of
+ * them, and equal when both are given. */
+static int load_request(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                        merit_proposal *p, bool budget_read)
+{
+    const xmlNode *request = merit__xml_child(node, "request");
+    bool budget = merit__xml_child(node, "budget") != NULL;
+    if (request == NULL) {
+        if (!budget)
+            return merit__error_at(ctx, p->loc,
+                                   "proposal '%s' asks for no amount: give <request "
+                                   "amount=\"...\"/>, or a <budget>",
+                                   p->id);
+        p->request = p->total.federal;
+        return 0;
+    }
+    p->has_request = true;
+    if (merit_amount_parse(merit__xml_attr(request, "amount"), &p->request) != 0)
+        return merit__error_at(ctx, merit__xml_loc(doc, request, "amount"),
+                               "'amount' is not an amount");
+    if (p->request <= 0)
+        return merit__error_at(ctx, merit__xml_loc(doc, request, "amount"),
+                               "proposal '%s' requests nothing: the amount must be above zero",
+                               p->id);
+    /* a budget that did not load has no total to compare with */
+    if (budget && budget_read && p->request != p->total.federal) {
+        char a[40], b[40];
+        merit_format_money(a, sizeof(a), p->request);
+        merit_format_money(b, sizeof(b), p->total.federal);
+        return merit__error_at(ctx, merit__xml_loc(doc, request, "amount"),
+                               "proposal '%s' requests %s, but its budget's federal total is "
+                               "%s: the two must agree",
+                               p->id, a, b);
+    }
+    return 0;
+}
+
+/* Everything but the text rules and the rubric's requirements; *texts_out
+ * gets the section texts, parallel to p->sections. */
 static int load_proposal(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
-                         merit_proposal *p, char *texts[MERIT_SECTION_COUNT])
+                         merit_proposal *p, char ***texts_out)
 {
     int rc = 0;
     p->loc = merit__xml_loc(doc, node, NULL);
     p->id = merit__strdup(merit__xml_attr(node, "id"));
     p->call_id = merit__strdup(merit__xml_attr(node, "call"));
     p->title = merit__xml_text(merit__xml_child(node, "title"), true);
-    p->area = merit__xml_text(merit__xml_child(node, "area"), true);
-    if (p->id == NULL || p->call_id == NULL || p->title == NULL || p->area == NULL)
+    if (p->id == NULL || p->call_id == NULL || p->title == NULL)
         return merit__oom(ctx);
-    p->months = (uint32_t)strtoul(merit__xml_attr(node, "months"), NULL, 10);
+    const xmlNode *applicant = merit__xml_child(node, "applicant");
+    if (applicant != NULL && (p->applicant = merit__xml_text(applicant, true)) == NULL)
+        return merit__oom(ctx);
+    const xmlNode *area = merit__xml_child(node, "area");
+    if (area != NULL && (p->area = merit__xml_text(area, true)) == NULL)
+        return merit__oom(ctx);
+    const char *months = merit__xml_attr(node, "months");
+    if (months != NULL)
+        p->months = (uint32_t)strtoul(months, NULL, 10);
 
-    int one = load_team(ctx, doc, merit__xml_child(node, "team"), p);
-    if (one == MERIT_ENOMEM)
+    int one = 0;
+    const xmlNode *team = merit__xml_child(node, "team");
+    if (team != NULL && (one = load_team(ctx, doc, team, p)) == MERIT_ENOMEM)
         return one;
     rc = one ? one : rc;
 
-    const xmlNode *sections = merit__xml_child(node, "sections");
-    static const struct {
-        merit_section section;
-        const char *element;
-    } text_sections[] = {
-        {MERIT_SECTION_PROBLEM, "problem"},
-        {MERIT_SECTION_APPROACH, "approach"},
-        {MERIT_SECTION_MANAGEMENT, "management"},
-        {MERIT_SECTION_DIFFUSION, "diffusion"},
-        {MERIT_SECTION_SME_INVOLVEMENT, "sme-involvement"},
-    };
-    for (size_t i = 0; i < sizeof(text_sections) / sizeof(text_sections[0]); i++) {
-        const xmlNode *s = merit__xml_child(sections, text_sections[i].element);
-        texts[text_sections[i].section] = merit__xml_text_padded(s, false, MERIT_SUBJECT_PAD);
-        if (texts[text_sections[i].section] == NULL)
-            return merit__oom(ctx);
-        size_t bytes = strlen(texts[text_sections[i].section]);
-        if (bytes > ctx->limits.max_text_bytes) {
-            merit_loc loc = merit__xml_loc(doc, s, NULL);
-            rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
-                             loc.column,
-                             "section '%s' of proposal '%s' is %zu bytes, more than the 'text' "
-                             "limit of %u",
-                             text_sections[i].element, p->id, bytes, ctx->limits.max_text_bytes);
-        }
-    }
-    one = load_milestones(ctx, doc, merit__xml_child(sections, "milestones"), p,
-                          &texts[MERIT_SECTION_MILESTONES]);
+    one = load_sections(ctx, doc, merit__xml_child(node, "sections"), p, texts_out);
     if (one == MERIT_ENOMEM)
         return one;
     rc = one ? one : rc;
-    one = load_budget(ctx, doc, merit__xml_child(node, "budget"), p);
+    one = load_facts(ctx, doc, merit__xml_child(node, "facts"), p);
     if (one == MERIT_ENOMEM)
         return one;
+    rc = one ? one : rc;
+    const xmlNode *budget = merit__xml_child(node, "budget");
+    int brc = 0;
+    if (budget != NULL && (brc = load_budget(ctx, doc, budget, p)) == MERIT_ENOMEM)
+        return brc;
+    rc = brc ? brc : rc;
+    one = load_request(ctx, doc, node, p, brc == 0);
     return one ? one : rc;
+}
+
+/* What the proposal lacks of what the rubric requires, each reported at
+ * the proposal (or at the organisation that lacks a field). */
+static int check_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
+                              const merit_rubric *rubric, const merit_proposal *p)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } fields[] = {{MERIT_ORG_GIVEN_TYPE, "type"},
+                  {MERIT_ORG_GIVEN_EMPLOYEES, "employees"},
+                  {MERIT_ORG_GIVEN_LOCATION, "location"},
+                  {MERIT_ORG_GIVEN_SUPPLY_CHAIN, "supply-chain"}};
+    int rc = 0;
+    for (size_t k = 0; k < rubric->requirement_count; k++) {
+        const merit_requirement *q = &rubric->requirements[k];
+        const char *what = NULL;
+        char buf[200];
+        switch (q->need) {
+        case MERIT_NEED_APPLICANT:
+            if (merit_proposal_applicant(p) == NULL)
+                what = "no applicant (an <applicant>, or a lead organisation in <team>)";
+            break;
+        case MERIT_NEED_AREA:
+            if (p->area == NULL)
+                what = "no <area>";
+            break;
+        case MERIT_NEED_MONTHS:
+            if (p->months == 0)
+                what = "no attribute 'months'";
+            break;
+        case MERIT_NEED_TEAM:
+            if (p->org_count == 0)
+                what = "no <team>";
+            break;
+        case MERIT_NEED_BUDGET:
+            if (p->year_count == 0)
+                what = "no <budget>";
+            break;
+        case MERIT_NEED_SECTION:
+            if (merit_proposal_section(p, q->name) == NULL) {
+                if (merit_section_known(q->name) >= 0)
+                    snprintf(buf, sizeof(buf), "no <%s> section", q->name);
+                else
+                    snprintf(buf, sizeof(buf), "no section '%s'", q->name);
+                what = buf;
+            }
+            break;
+        case MERIT_NEED_FACT:
+            if (merit_proposal_fact(p, q->name) == NULL) {
+                snprintf(buf, sizeof(buf), "no fact '%s' (in <facts>)", q->name);
+                what = buf;
+            }
+            break;
+        case MERIT_NEED_ORG_FIELD: {
+            const char *field = "?";
+            for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+                if (fields[f].bit == q->field)
+                    field = fields[f].name;
+            const xmlNode *o = merit__xml_child(merit__xml_child(node, "team"), "organisation");
+            for (size_t i = 0; i < p->org_count && o != NULL;
+                 i++, o = merit__xml_next(o, "organisation"))
+                if (!(p->orgs[i].given & q->field))
+                    rc = merit__error_at(ctx, merit__xml_loc(doc, o, NULL),
+                                         "organisation '%s' of proposal '%s' has no attribute "
+                                         "'%s', which rubric '%s' requires (%s)",
+                                         p->orgs[i].id, p->id, field, rubric->id, q->reason);
+            break;
+        }
+        }
+        if (what != NULL)
+            rc = merit__error_at(ctx, p->loc,
+                                 "proposal '%s' has %s, which rubric '%s' requires (%s)", p->id,
+                                 what, rubric->id, q->reason);
+    }
+    return rc;
 }
 
 /* A match judged by the rule: passed when it matched as the rule expects. */
@@ -285,11 +679,12 @@ static merit_text_result judge(const merit_rule *rule, merit_match_result m)
     return (m == MERIT_MATCH_YES) == rule->expect_match ? MERIT_TEXT_PASSED : MERIT_TEXT_FAILED;
 }
 
-/* Runs every text rule of the rubric on the texts, into p->text_outcomes.
- * Each-milestone rules stop at the first milestone that does not pass, as
- * the ranking once did when it ran them. */
+/* Runs every text rule of the rubric on the texts (parallel to
+ * p->sections), into p->text_outcomes. Each-milestone rules stop at the
+ * first milestone that does not pass, as the ranking once did when it ran
+ * them. A rule's section is there: the rubric requires it. */
 static int run_text_rules(merit_ctx *ctx, const merit_rubric *rubric, merit_proposal *p,
-                          char *const texts[MERIT_SECTION_COUNT])
+                          char *const *texts)
 {
     bool any = false;
     for (size_t k = 0; k < rubric->rule_count; k++)
@@ -306,15 +701,18 @@ static int run_text_rules(merit_ctx *ctx, const merit_rubric *rubric, merit_prop
         out->milestone = MERIT_NO_MILESTONE;
         if (!rule->is_text)
             continue;
+        ssize_t s = section_index(p, rule->section);
+        if (s < 0)
+            continue; /* not run: the ranking says so */
         if (!rule->each_milestone) {
-            const char *text = texts[rule->section];
+            const char *text = texts[s];
             out->result = judge(rule, merit__textrule_match(rule->compiled, text, strlen(text)));
             continue;
         }
         /* A milestone's subject is "metric\ndescription": the milestones
          * section holds exactly that for each milestone, followed by a
          * newline, and PCRE2 sees no byte outside the subject's length. */
-        const char *subject = texts[MERIT_SECTION_MILESTONES];
+        const char *subject = texts[s];
         out->result = MERIT_TEXT_PASSED;
         for (size_t i = 0; i < p->milestone_count; i++) {
             const merit_milestone *m = &p->milestones[i];
@@ -333,18 +731,20 @@ static int run_text_rules(merit_ctx *ctx, const merit_rubric *rubric, merit_prop
 int merit__proposal_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
                               const merit_rubric *rubric, merit_proposal *p)
 {
-    char *texts[MERIT_SECTION_COUNT] = {NULL};
-    int rc = load_proposal(ctx, doc, node, p, texts);
-    if (rc != MERIT_ENOMEM) {
-        for (int s = 0; s < MERIT_SECTION_COUNT; s++)
-            p->words[s] = merit__count_words(texts[s]);
-        /* an invalid proposal is never ranked, and a text over the limit
-         * is not worth matching */
-        if (rc == 0 && rubric != NULL)
-            rc = run_text_rules(ctx, rubric, p, texts);
+    char **texts = NULL;
+    int rc = load_proposal(ctx, doc, node, p, &texts);
+    if (rc != MERIT_ENOMEM && rubric != NULL) {
+        int need = check_requirements(ctx, doc, node, rubric, p);
+        rc = rc ? rc : need;
     }
-    for (int s = 0; s < MERIT_SECTION_COUNT; s++)
-        free(texts[s]);
+    /* an invalid proposal is never ranked, and a text over the limit is
+     * not worth matching */
+    if (rc == 0 && rubric != NULL)
+        rc = run_text_rules(ctx, rubric, p, texts);
+    if (texts != NULL)
+        for (size_t s = 0; s < p->section_count; s++)
+            free(texts[s]);
+    free(texts);
     for (size_t i = 0; i < p->milestone_count; i++) {
         free(p->milestones[i].description);
         p->milestones[i].description = NULL;

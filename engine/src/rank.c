@@ -55,7 +55,7 @@ static void proposal_result_release(merit_proposal_result *pr, const merit_rubri
         free(pr->rules);
     }
     mpq_clears(pr->total, pr->spread, NULL);
-    for (int f = 0; f < MERIT_FACT_COUNT; f++)
+    for (int f = 0; f < MERIT_FACT_STORED; f++)
         mpq_clear(pr->facts[f]);
 }
 
@@ -117,8 +117,11 @@ static int compare_ranked(struct rank_state *st, const merit_proposal_result *a,
             c = better_first(rb, a->criteria[tb->criterion].value,
                              b->criteria[tb->criterion].value);
         } else {
-            merit__fact_value(a, tb->fact, tb->section, st->tmp_a);
-            merit__fact_value(b, tb->fact, tb->section, st->tmp_b);
+            /* both have the fact: checked before the sort (facts_known) */
+            const merit_proposal *pa = &st->call->proposals[a->proposal];
+            const merit_proposal *pb = &st->call->proposals[b->proposal];
+            merit__fact_value(a, pa, tb->fact, tb->fact_name, tb->section, st->tmp_a);
+            merit__fact_value(b, pb, tb->fact, tb->fact_name, tb->section, st->tmp_b);
             c = mpq_cmp(st->tmp_a, st->tmp_b);
             c = (c > 0) - (c < 0);
             if (tb->prefer_higher)
@@ -132,6 +135,32 @@ static int compare_ranked(struct rank_state *st, const merit_proposal_result *a,
     }
     *kind = MERIT_DECIDED_TIED;
     return 0;
+}
+
+/* Every fact a tie-break compares is there for each ranked proposal (the
+ * first res->order entries): the rubric requires them, so this fails only
+ * for a proposal loaded without the rubric, and then says so rather than
+ * compare a zero that stands for nothing. */
+static int facts_known(merit_ctx *ctx, struct rank_state *st, size_t ranked)
+{
+    const merit_rubric *rb = st->rb;
+    int rc = 0;
+    for (size_t t = 0; t < rb->tiebreak_count; t++) {
+        const merit_tiebreak *tb = &rb->tiebreaks[t];
+        if (tb->kind != MERIT_TIEBREAK_FACT)
+            continue;
+        for (size_t k = 0; k < ranked; k++) {
+            const merit_proposal_result *pr = &st->res->proposals[st->res->order[k]];
+            const merit_proposal *p = &st->call->proposals[pr->proposal];
+            if (merit__fact_value(pr, p, tb->fact, tb->fact_name, tb->section, st->tmp_a) != 0)
+                rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, p->loc.file,
+                                 p->loc.line, p->loc.column,
+                                 "the tie-break on '%s' reads %s, which proposal '%s' does not "
+                                 "have",
+                                 tb->fact_name, merit__fact_input(tb->fact, tb->section), p->id);
+        }
+    }
+    return rc;
 }
 
 /* A stable merge sort of indices with a context, since C17's qsort has none.
@@ -319,13 +348,13 @@ static void funding_walk(merit_result *res)
         /* the group order[i..j) shares one rank */
         int64_t group = 0;
         for (size_t k = i; k < j; k++)
-            group += call->proposals[res->proposals[res->order[k]].proposal].total.federal;
+            group += call->proposals[res->proposals[res->order[k]].proposal].request;
         bool fits = !stopped && group <= remaining;
         for (size_t k = i; k < j; k++) {
             merit_proposal_result *pr = &res->proposals[res->order[k]];
             merit_walk_step *step = &res->walk[res->walk_count++];
             step->result = res->order[k];
-            step->request = call->proposals[pr->proposal].total.federal;
+            step->request = call->proposals[pr->proposal].request;
             step->remaining = remaining;
             if (fits) {
                 step->action = MERIT_WALK_FUNDED;
@@ -392,7 +421,7 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
         merit_proposal_result *pr = &res->proposals[i];
         pr->proposal = i;
         mpq_inits(pr->total, pr->spread, NULL);
-        for (int f = 0; f < MERIT_FACT_COUNT; f++)
+        for (int f = 0; f < MERIT_FACT_STORED; f++)
             mpq_init(pr->facts[f]);
         res->proposal_count = i + 1; /* initialised so far, for merit_result_free */
         pr->criteria = merit__calloc(rb->criterion_count, sizeof(*pr->criteria));
@@ -417,7 +446,7 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
         score_proposal(res, pr, first, r, steps, conf);
 
         const merit_proposal *p = &call->proposals[i];
-        merit__facts_compute(p, pr->facts, pr->words);
+        merit__facts_compute(p, pr->facts);
         pr->eligible = true;
         for (size_t k = 0; k < rb->rule_count; k++) {
             int one = merit__rule_apply(ctx, &rb->rules[k], k, p, pr, &pr->rules[k]);
@@ -443,6 +472,9 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
             res->order[--unranked] = i;
     }
     res->ranked_count = ranked;
+    rc = facts_known(ctx, &st, ranked);
+    if (rc != 0)
+        goto done;
     if (sort_indices(res->order, ranked, cmp_ranked_then_id, &st) != 0 ||
         sort_indices(res->order + ranked, call->proposal_count - ranked, cmp_unranked, &st) != 0) {
         rc = merit__oom(ctx);

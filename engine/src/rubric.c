@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "facts.h"
 #include "merit/number.h"
 #include "rubric.h"
 #include "textrule.h"
@@ -27,6 +28,8 @@ static void rule_release(merit_rule *r)
 {
     free(r->id);
     free(r->message);
+    free(r->fact_name);
+    free(r->section);
     free(r->pattern);
     mpq_clear(r->value);
     merit__textrule_free(r->compiled);
@@ -46,10 +49,19 @@ void merit_rubric_free(merit_rubric *r)
     for (size_t i = 0; i < r->criterion_count; i++)
         criterion_release(&r->criteria[i]);
     free(r->criteria);
+    for (size_t i = 0; i < r->tiebreak_count; i++) {
+        free(r->tiebreaks[i].fact_name);
+        free(r->tiebreaks[i].section);
+    }
     free(r->tiebreaks);
     for (size_t i = 0; i < r->rule_count; i++)
         rule_release(&r->rules[i]);
     free(r->rules);
+    for (size_t i = 0; i < r->requirement_count; i++) {
+        free(r->requirements[i].name);
+        free(r->requirements[i].reason);
+    }
+    free(r->requirements);
     free(r);
 }
 
@@ -227,7 +239,8 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
             t->criterion = (size_t)i;
         } else {
             t->kind = MERIT_TIEBREAK_FACT;
-            t->fact = (merit_fact)merit__fact_from_name(ref);
+            int fact = merit__fact_from_name(ref);
+            t->fact = fact >= 0 ? (merit_fact)fact : MERIT_FACT_DECLARED;
             t->prefer_higher = strcmp(merit__xml_attr(c, "prefer"), "higher") == 0;
             const char *section = merit__xml_attr(c, "section");
             if (t->fact == MERIT_FACT_WORDS) {
@@ -235,18 +248,28 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
                     rc = merit__error_at(ctx, loc, "tie-break on fact 'words' needs a section");
                     continue;
                 }
-                t->section = (merit_section)merit__section_from_name(section);
             } else if (section != NULL) {
                 rc = merit__error_at(ctx, merit__xml_loc(doc, c, "section"),
                                      "only the fact 'words' takes a section");
                 continue;
             }
+            t->fact_name = merit__strdup(ref);
+            if (t->fact_name == NULL ||
+                (section != NULL && (t->section = merit__strdup(section)) == NULL)) {
+                free(t->fact_name);
+                t->fact_name = NULL;
+                return merit__oom(ctx);
+            }
         }
         for (size_t k = 0; k < r->tiebreak_count; k++) {
             const merit_tiebreak *o = &r->tiebreaks[k];
-            if (o->kind == t->kind && (t->kind == MERIT_TIEBREAK_CRITERION
+            bool same =
+                o->kind == t->kind && (t->kind == MERIT_TIEBREAK_CRITERION
                                            ? o->criterion == t->criterion
-                                           : (o->fact == t->fact && o->section == t->section))) {
+                                           : strcmp(o->fact_name, t->fact_name) == 0 &&
+                                                 (t->section == NULL || o->section == NULL ||
+                                                  strcmp(o->section, t->section) == 0));
+            if (same) {
                 rc = merit__error_at(ctx, loc, "tie-break names '%s' twice", ref);
                 break;
             }
@@ -271,7 +294,11 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
                                  "duplicate eligibility rule id '%s'", rule->id);
     const char *section = merit__xml_attr(node, "section");
     if (merit__xml_is(node, "fact-rule")) {
-        rule->fact = (merit_fact)merit__fact_from_name(merit__xml_attr(node, "fact"));
+        const char *name = merit__xml_attr(node, "fact");
+        int fact = merit__fact_from_name(name);
+        rule->fact = fact >= 0 ? (merit_fact)fact : MERIT_FACT_DECLARED;
+        if ((rule->fact_name = merit__strdup(name)) == NULL)
+            return merit__oom(ctx);
         rule->op = (merit_op)merit__op_from_name(merit__xml_attr(node, "op"));
         if (attr_decimal(ctx, doc, node, "value", rule->value))
             return MERIT_EINVALID;
@@ -279,8 +306,8 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
             if (section == NULL)
                 rc = merit__error_at(ctx, merit__xml_loc(doc, node, "fact"),
                                      "rule '%s': the fact 'words' needs a section", rule->id);
-            else
-                rule->section = (merit_section)merit__section_from_name(section);
+            else if ((rule->section = merit__strdup(section)) == NULL)
+                return merit__oom(ctx);
         } else if (section != NULL) {
             rc = merit__error_at(ctx, merit__xml_loc(doc, node, "section"),
                                  "rule '%s': only the fact 'words' takes a section", rule->id);
@@ -288,13 +315,14 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
         return rc;
     }
     rule->is_text = true;
-    rule->section = (merit_section)merit__section_from_name(section);
+    if ((rule->section = merit__strdup(section)) == NULL)
+        return merit__oom(ctx);
     const char *scope = merit__xml_attr(node, "scope");
     rule->each_milestone = scope != NULL && strcmp(scope, "each-milestone") == 0;
     const char *expect = merit__xml_attr(node, "expect");
     rule->expect_match = expect == NULL || strcmp(expect, "match") == 0;
     rule->caseless = merit__xml_bool(node, "caseless");
-    if (rule->each_milestone && rule->section != MERIT_SECTION_MILESTONES)
+    if (rule->each_milestone && strcmp(rule->section, "milestones") != 0)
         rc = merit__error_at(ctx, merit__xml_loc(doc, node, "scope"),
                              "rule '%s': scope 'each-milestone' needs section 'milestones'",
                              rule->id);
@@ -332,6 +360,256 @@ static int load_rules(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *
         if (one != 0)
             rc = one;
     }
+    return rc;
+}
+
+/* --- what proposals must carry --------------------------------------------- */
+
+/* A requirement as found, before they are put in order and merged. */
+struct need_found {
+    merit_requirement q;
+    size_t seq;  /* rules first, then tie-breaks, then <requires> */
+    bool listed; /* from <requires> */
+};
+
+struct needs {
+    merit_ctx *ctx;
+    struct need_found *found;
+    size_t count, cap;
+    bool failed; /* out of memory */
+};
+
+/* Adds one requirement; takes `reason` (malloc'd, may be NULL when out of
+ * memory). */
+static void need(struct needs *n, merit_need kind, const char *name, unsigned field, char *reason,
+                 bool listed, merit_loc loc)
+{
+    if (n->failed || reason == NULL ||
+        merit__grow((void **)&n->found, &n->cap, n->count, sizeof(*n->found)) != 0) {
+        free(reason);
+        n->failed = true;
+        return;
+    }
+    struct need_found *f = &n->found[n->count];
+    memset(f, 0, sizeof(*f));
+    f->q.need = kind;
+    f->q.field = field;
+    f->q.reason = reason;
+    f->q.loc = loc;
+    f->seq = n->count;
+    f->listed = listed;
+    if (name != NULL && (f->q.name = merit__strdup(name)) == NULL) {
+        free(reason);
+        n->failed = true;
+        return;
+    }
+    n->count++;
+}
+
+/* What reading a fact requires; `who` is "its rule 'x'" or "its tie-break
+ * on 'x'", and is freed. */
+static void need_fact(struct needs *n, merit_fact fact, const char *name, const char *section,
+                      char *who, merit_loc loc)
+{
+    if (who == NULL) {
+        n->failed = true;
+        return;
+    }
+    switch (fact) {
+    case MERIT_FACT_FEDERAL_SHARE:
+    case MERIT_FACT_COST_SHARE_RATIO:
+    case MERIT_FACT_TOTAL_COST:
+    case MERIT_FACT_FEDERAL_REQUEST:
+        need(n, MERIT_NEED_BUDGET, NULL, 0,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        break;
+    case MERIT_FACT_SME_SHARE:
+        need(n, MERIT_NEED_TEAM, NULL, 0,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        need(n, MERIT_NEED_ORG_FIELD, NULL, MERIT_ORG_GIVEN_TYPE,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        break;
+    case MERIT_FACT_ORGANISATIONS:
+        need(n, MERIT_NEED_TEAM, NULL, 0,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        break;
+    case MERIT_FACT_MILESTONES:
+        need(n, MERIT_NEED_SECTION, "milestones", 0,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        break;
+    case MERIT_FACT_MONTHS:
+        need(n, MERIT_NEED_MONTHS, NULL, 0,
+             merit__sprintf("%s reads %s", who, merit__fact_input(fact, NULL)), false, loc);
+        break;
+    case MERIT_FACT_WORDS:
+        if (section != NULL)
+            need(n, MERIT_NEED_SECTION, section, 0,
+                 merit__sprintf("%s counts the words of section '%s'", who, section), false, loc);
+        break;
+    case MERIT_FACT_DECLARED:
+        need(n, MERIT_NEED_FACT, name, 0, merit__sprintf("%s reads it", who), false, loc);
+        break;
+    case MERIT_FACT_REQUEST:
+        break; /* every proposal has one */
+    }
+    free(who);
+}
+
+/* The order requirements are checked in: by the place of what they name
+ * in a proposal (months, applicant, area, team, sections, facts, budget). */
+static int compare_needs(const void *a, const void *b)
+{
+    const struct need_found *x = a, *y = b;
+    if (x->q.need != y->q.need)
+        return x->q.need < y->q.need ? -1 : 1;
+    if (x->q.field != y->q.field)
+        return x->q.field < y->q.field ? -1 : 1;
+    if (x->q.name != NULL && y->q.name != NULL) {
+        int c = x->q.need == MERIT_NEED_SECTION ? merit_section_order(x->q.name, y->q.name)
+                                                : strcmp(x->q.name, y->q.name);
+        if (c != 0)
+            return c;
+    }
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* A requirement in words: "<budget>", "section 'summary'", "the field
+ * 'type'". */
+static void need_words(const merit_requirement *q, char *buf, size_t size)
+{
+    static const char *const elements[] = {
+        "<months/>", "<applicant/>", "<area/>", "<team/>", "", "", "", "<budget/>"};
+    static const char *const fields[] = {"type", "employees", "?", "location",
+                                         "?",    "?",         "?", "supply-chain"};
+    if (q->need == MERIT_NEED_SECTION)
+        snprintf(buf, size, "section '%s'", q->name);
+    else if (q->need == MERIT_NEED_FACT)
+        snprintf(buf, size, "fact '%s'", q->name);
+    else if (q->need == MERIT_NEED_ORG_FIELD)
+        snprintf(buf, size, "the field '%s'", q->field - 1 < 8 ? fields[q->field - 1] : "?");
+    else
+        snprintf(buf, size, "%s", elements[q->need]);
+}
+
+static bool same_need(const merit_requirement *a, const merit_requirement *b)
+{
+    return a->need == b->need && a->field == b->field && (a->name == NULL) == (b->name == NULL) &&
+           (a->name == NULL || strcmp(a->name, b->name) == 0);
+}
+
+/* The rubric's requirements: what its rules and tie-breaks read, then what
+ * <requires> lists; one entry per thing, with the first reason found. A
+ * thing <requires> lists twice is an error. */
+static int load_requirements(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *requires,
+                             merit_rubric *r)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } fields[] = {{"type", MERIT_ORG_GIVEN_TYPE},
+                  {"employees", MERIT_ORG_GIVEN_EMPLOYEES},
+                  {"location", MERIT_ORG_GIVEN_LOCATION},
+                  {"supply-chain", MERIT_ORG_GIVEN_SUPPLY_CHAIN}};
+    int rc = 0;
+    struct needs n = {.ctx = ctx};
+    for (size_t k = 0; k < r->rule_count; k++) {
+        const merit_rule *rule = &r->rules[k];
+        if (rule->id == NULL)
+            continue; /* a rule that failed to load */
+        if (!rule->is_text) {
+            need_fact(&n, rule->fact, rule->fact_name, rule->section,
+                      merit__sprintf("its rule '%s'", rule->id), rule->loc);
+        } else if (rule->section != NULL) {
+            char *why = rule->each_milestone
+                            ? merit__sprintf("its rule '%s' matches each milestone", rule->id)
+                            : merit__sprintf("its rule '%s' matches a pattern in it", rule->id);
+            need(&n, MERIT_NEED_SECTION, rule->section, 0, why, false, rule->loc);
+        }
+    }
+    for (size_t t = 0; t < r->tiebreak_count; t++) {
+        const merit_tiebreak *tb = &r->tiebreaks[t];
+        if (tb->kind == MERIT_TIEBREAK_FACT)
+            need_fact(&n, tb->fact, tb->fact_name, tb->section,
+                      merit__sprintf("its tie-break on '%s'", tb->fact_name), (merit_loc){0});
+    }
+    for (const xmlNode *c = merit__xml_child(requires, NULL); c; c = merit__xml_next(c, NULL)) {
+        merit_loc loc = merit__xml_loc(doc, c, NULL);
+        const char *name = merit__xml_attr(c, "name");
+        if (merit__xml_is(c, "team")) {
+            need(&n, MERIT_NEED_TEAM, NULL, 0, merit__strdup("its <requires> lists it"), true, loc);
+            /* an xs:list: names apart by white space */
+            const char *list = merit__xml_attr(c, "fields");
+            for (const char *at = list; at != NULL && *at;) {
+                while (merit__xml_is_space((unsigned char)*at))
+                    at++;
+                size_t len = 0;
+                while (at[len] && !merit__xml_is_space((unsigned char)at[len]))
+                    len++;
+                for (size_t f = 0; len > 0 && f < sizeof(fields) / sizeof(fields[0]); f++)
+                    if (strlen(fields[f].name) == len && strncmp(at, fields[f].name, len) == 0)
+                        need(&n, MERIT_NEED_ORG_FIELD, NULL, fields[f].bit,
+                             merit__strdup("its <requires> lists it"), true, loc);
+                at += len;
+            }
+            continue;
+        }
+        merit_need kind = MERIT_NEED_APPLICANT;
+        if (merit__xml_is(c, "area"))
+            kind = MERIT_NEED_AREA;
+        else if (merit__xml_is(c, "months"))
+            kind = MERIT_NEED_MONTHS;
+        else if (merit__xml_is(c, "section"))
+            kind = MERIT_NEED_SECTION;
+        else if (merit__xml_is(c, "budget"))
+            kind = MERIT_NEED_BUDGET;
+        else if (merit__xml_is(c, "fact"))
+            kind = MERIT_NEED_FACT;
+        if (kind == MERIT_NEED_FACT && merit__fact_from_name(name) >= 0) {
+            rc = merit__error_at(ctx, merit__xml_loc(doc, c, "name"),
+                                 "<requires> names the fact '%s', which merit derives: require "
+                                 "what it is derived from instead",
+                                 name);
+            continue;
+        }
+        need(&n, kind, kind == MERIT_NEED_SECTION || kind == MERIT_NEED_FACT ? name : NULL, 0,
+             merit__strdup("its <requires> lists it"), true, loc);
+    }
+    if (n.failed) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    if (n.count > 1)
+        qsort(n.found, n.count, sizeof(*n.found), compare_needs);
+    /* keep the first of each; a thing listed twice in <requires> is an error */
+    r->requirements = n.count > 0 ? merit__calloc(n.count, sizeof(*r->requirements)) : NULL;
+    if (n.count > 0 && r->requirements == NULL) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
+    bool listed = false; /* the run of one thing so far holds a listed entry */
+    for (size_t i = 0; i < n.count; i++) {
+        struct need_found *f = &n.found[i];
+        if (r->requirement_count > 0 &&
+            same_need(&r->requirements[r->requirement_count - 1], &f->q)) {
+            if (listed && f->listed) {
+                char what[120];
+                need_words(&f->q, what, sizeof(what));
+                rc = merit__error_at(ctx, f->q.loc, "<requires> lists %s twice", what);
+            }
+            listed = listed || f->listed;
+            continue;
+        }
+        listed = f->listed;
+        r->requirements[r->requirement_count++] = f->q;
+        f->q.name = NULL; /* handed over */
+        f->q.reason = NULL;
+    }
+done:
+    for (size_t i = 0; i < n.count; i++) {
+        free(n.found[i].q.name);
+        free(n.found[i].q.reason);
+    }
+    free(n.found);
     return rc;
 }
 
@@ -477,6 +755,13 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
     }
     if (lrc)
         rc = lrc;
+    int qrc = load_requirements(ctx, doc, merit__xml_child(root, "requires"), r);
+    if (qrc == MERIT_ENOMEM) {
+        rc = qrc;
+        goto done;
+    }
+    if (qrc)
+        rc = qrc;
 done:
     if (rc != 0) {
         merit_rubric_free(r);

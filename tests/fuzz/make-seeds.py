@@ -455,10 +455,52 @@ def replay_seeds(out, fuzz_replay):
     out.put("replay", "bom.jsonl", "\ufeff" + trail)
 
 
+def neutral_seeds(out):
+    """The domain-neutral formats: the foundation example (core-only
+    proposals, free sections, a declared fact, a rubric with <requires>),
+    and small edits that break one of their checks."""
+    fdn = ("proposals", "foundation-2027")
+    call = read(*fdn, "call.xml").decode()
+    rubric = read(*fdn, "rubric.xml").decode()
+    props = [read(*fdn, "proposals", "F%02d.xml" % i).decode() for i in range(1, 7)]
+    sheets = [read(*fdn, "reviews", "r%d.xml" % i).decode() for i in range(1, 4)]
+    out.put("call", "neutral.xml", call_input(call, [rubric], props, sheets))
+    # the same proposals on the seed's rubric: every one lacks what it reads
+    out.put("call", "neutral-on-seed-rubric.xml",
+            call_input(edit(call, 'href="rubric.xml"', 'name="manufacturing-usa"'), [],
+                       props[:2], []))
+    out.put("rubric", "neutral.xml", rubric)
+    out.put("rubric", "neutral-requires-twice.xml",
+            edit(rubric, "<applicant/>", '<applicant/><team fields="type type"/><applicant/>'
+                 '<fact name="months"/>'))
+    f01 = props[0]
+    out.put("proposal", "neutral-F01.xml", f01)
+    broken = {
+        "no-amount": ('<request amount="24000"/>', ""),
+        "request-zero": ('amount="24000"', 'amount="0"'),
+        "request-against-budget": ("</proposal>", '<budget><year number="1" federal="1" '
+                                   'cash="1" in-kind="0"/><total federal="1" cash="1" '
+                                   'in-kind="0"/></budget></proposal>'),
+        "section-twice": ('<section name="plan">', '<section name="summary">'),
+        "milestones-as-text": ('<section name="plan">', '<section name="milestones">'),
+        "fact-derived-name": ('name="volunteers"', 'name="months"'),
+        "fact-twice": ('<fact name="volunteers" value="40"/>',
+                       '<fact name="volunteers" value="40"/><fact name="volunteers" value="4"/>'),
+        # <team> comes after <request>; its organisation gives no type
+        "team-without-fields": ('<request amount="24000"/>',
+                                '<request amount="24000"/><team><organisation id="a" '
+                                'lead="true"><name>A</name></organisation></team>'),
+    }
+    for name, (old, new) in broken.items():
+        text = edit(f01, old, new)
+        out.put("proposal", "neutral-%s.xml" % name, text)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     out = Out(sys.argv[1])
+    neutral_seeds(out)
     rubric_seeds(out)
     proposal_seeds(out)
     sheet_seeds(out)

@@ -62,6 +62,10 @@ typedef enum merit_method {
     MERIT_METHOD_CONFIDENCE_WEIGHTED = 3,
 } merit_method;
 
+/* The six sections of the seed's calls, which proposals write as elements
+ * of their own (<problem>, ...), in this order. Sections are named in the
+ * model: a proposal may have any of these and any free section
+ * (<section name="summary">), and rules name either kind by its name. */
 typedef enum merit_section {
     MERIT_SECTION_PROBLEM = 0,
     MERIT_SECTION_APPROACH,
@@ -72,7 +76,10 @@ typedef enum merit_section {
     MERIT_SECTION_COUNT
 } merit_section;
 
-/* Facts derived from a proposal, for eligibility rules and tie-breaks. */
+/* Facts derived from a proposal, for eligibility rules and tie-breaks, and
+ * MERIT_FACT_DECLARED for a fact the proposals declare by name (<facts>).
+ * A derived fact exists only when the proposal carries what it is derived
+ * from (merit_proposal_has_fact): a rubric that reads it requires that. */
 typedef enum merit_fact {
     MERIT_FACT_FEDERAL_SHARE = 0, /* federal / (federal + cash + in-kind) */
     MERIT_FACT_COST_SHARE_RATIO,  /* (cash + in-kind) / federal */
@@ -83,8 +90,13 @@ typedef enum merit_fact {
     MERIT_FACT_FEDERAL_REQUEST,   /* total federal request, in currency units */
     MERIT_FACT_TOTAL_COST,        /* federal + cash + in-kind */
     MERIT_FACT_ORGANISATIONS,     /* number of organisations in the team */
-    MERIT_FACT_COUNT
+    MERIT_FACT_REQUEST,           /* the amount requested, in currency units */
+    MERIT_FACT_COUNT,
+    MERIT_FACT_DECLARED = MERIT_FACT_COUNT, /* declared by the proposal, by name */
 } merit_fact;
+/* The derived facts a ranking holds as rationals (merit_proposal_result):
+ * those before the request, which the proposal holds in cents. */
+#define MERIT_FACT_STORED MERIT_FACT_REQUEST
 
 typedef enum merit_op {
     MERIT_OP_LT = 0,
@@ -119,10 +131,11 @@ typedef enum merit_tiebreak_kind {
 
 typedef struct merit_tiebreak {
     merit_tiebreak_kind kind;
-    size_t criterion;      /* index into the rubric's criteria */
-    merit_fact fact;       /* for MERIT_TIEBREAK_FACT */
-    merit_section section; /* for MERIT_FACT_WORDS */
-    bool prefer_higher;    /* facts only; criteria follow the scale */
+    size_t criterion;   /* index into the rubric's criteria */
+    merit_fact fact;    /* for MERIT_TIEBREAK_FACT */
+    char *fact_name;    /* the fact as the rubric names it; NULL for criteria */
+    char *section;      /* for MERIT_FACT_WORDS: the section's name; else NULL */
+    bool prefer_higher; /* facts only; criteria follow the scale */
 } merit_tiebreak;
 
 typedef struct merit_textrule merit_textrule; /* compiled PCRE2 pattern */
@@ -133,7 +146,8 @@ typedef struct merit_rule {
     bool is_text;
     /* fact rules: fact op value */
     merit_fact fact;
-    merit_section section; /* MERIT_FACT_WORDS and text rules */
+    char *fact_name; /* the fact as the rubric names it; NULL for text rules */
+    char *section;   /* MERIT_FACT_WORDS and text rules: the section's name; else NULL */
     merit_op op;
     mpq_t value;
     /* text rules */
@@ -144,6 +158,38 @@ typedef struct merit_rule {
     merit_textrule *compiled;
     merit_loc loc;
 } merit_rule;
+
+/* What a proposal must carry for a rubric: each item listed in the
+ * rubric's <requires>, or implied by a rule or a tie-break that reads it
+ * (a federal-share rule needs a budget, a words rule its section), so that
+ * no rule ever reads something a proposal does not have. Checked as each
+ * proposal loads against the call's rubric. */
+typedef enum merit_need { /* in the order of what they name in a proposal */
+                          MERIT_NEED_MONTHS = 0,
+                          MERIT_NEED_APPLICANT, /* <applicant>, or a lead organisation */
+                          MERIT_NEED_AREA,
+                          MERIT_NEED_TEAM,
+                          MERIT_NEED_ORG_FIELD, /* `field` on every organisation of the team */
+                          MERIT_NEED_SECTION,   /* the section `name` */
+                          MERIT_NEED_FACT,      /* the declared fact `name` */
+                          MERIT_NEED_BUDGET,
+} merit_need;
+
+/* Attributes an organisation may carry (merit_org.given). */
+#define MERIT_ORG_GIVEN_TYPE 1u
+#define MERIT_ORG_GIVEN_EMPLOYEES 2u
+#define MERIT_ORG_GIVEN_LOCATION 4u
+#define MERIT_ORG_GIVEN_SUPPLY_CHAIN 8u
+
+typedef struct merit_requirement {
+    merit_need need;
+    char *name;     /* MERIT_NEED_SECTION and MERIT_NEED_FACT; else NULL */
+    unsigned field; /* MERIT_NEED_ORG_FIELD: one MERIT_ORG_GIVEN_* bit */
+    /* why, for the diagnostic: "its rule 'federal-share' reads the
+     * federal, cash and in-kind amounts", "its <requires> lists it" */
+    char *reason;
+    merit_loc loc;
+} merit_requirement;
 
 typedef struct merit_rubric {
     char *id;
@@ -170,6 +216,10 @@ typedef struct merit_rubric {
     size_t tiebreak_count;
     merit_rule *rules;
     size_t rule_count;
+    /* one per thing required, the first reason found (rules, tie-breaks,
+     * then <requires>) */
+    merit_requirement *requirements;
+    size_t requirement_count;
 } merit_rubric;
 
 typedef enum merit_org_type {
@@ -194,9 +244,11 @@ typedef struct merit_org {
     char *name;
     merit_org_type type;
     uint32_t employees;
-    char location[8]; /* "US-OH", "DE" */
+    char location[8]; /* "US-OH", "DE"; "" when not given */
     merit_chain_role chain;
     bool lead;
+    uint8_t given; /* MERIT_ORG_GIVEN_*: which of type, employees, location,
+                      supply-chain the file gives; the others read 0 */
 } merit_org;
 
 typedef struct merit_milestone {
@@ -231,6 +283,22 @@ typedef struct merit_text_outcome {
     uint32_t milestone;
 } merit_text_outcome;
 
+/* A section a proposal has, and its words (facts.h). The six known
+ * sections are named by merit_section_name's static strings; a free
+ * section's name belongs to the proposal. */
+typedef struct merit_section_words {
+    const char *name;
+    uint64_t words;
+} merit_section_words;
+
+/* A fact the proposal declares: <fact name="trl" value="6"/>. The value is
+ * kept as written (an exact decimal, checked when loaded) and read into a
+ * rational where a rule or a tie-break needs it. */
+typedef struct merit_declared_fact {
+    char *name;
+    char *value;
+} merit_declared_fact;
+
 /* Money in cents: exact, and enough for 92 quadrillion. */
 typedef struct merit_money {
     int64_t federal;
@@ -238,33 +306,62 @@ typedef struct merit_money {
     int64_t in_kind;
 } merit_money;
 
+/* A proposal: the core every call has (id, call, title, request) and what
+ * it chose to carry. Absent parts read NULL, 0 or empty, and the flags say
+ * which: area NULL, months 0, org_count 0 (no team), year_count 0 (no
+ * budget), a section or a fact not found. */
 typedef struct merit_proposal {
     char *id;
     char *call_id;
     char *title;
-    char *area;
-    uint32_t months;
-    merit_org *orgs;
+    char *applicant;  /* the <applicant>; NULL when not given (merit_proposal_applicant) */
+    char *area;       /* NULL when not given */
+    uint32_t months;  /* 0 when not given */
+    bool has_request; /* the file states its request with <request> */
+    int64_t request;  /* cents: <request amount>, or the budget's federal total */
+    merit_org *orgs;  /* the team; none when org_count is 0 */
     size_t org_count;
-    size_t lead; /* index into orgs */
+    size_t lead; /* index into orgs, when there is a team */
     merit_milestone *milestones;
     size_t milestone_count;
     /* The section texts are not kept: what needs them is computed as the
-     * proposal loads. words[] counts each section's words (facts.h);
-     * MERIT_SECTION_MILESTONES counts the milestones' metrics and
+     * proposal loads. sections[] holds each section the proposal has with
+     * its words (facts.h), the six known ones first in their order, then
+     * free ones by name (bytewise): merit_proposal_section finds one.
+     * The milestones section counts the milestones' metrics and
      * descriptions, the text that section-scope rules on it match. */
-    uint64_t words[MERIT_SECTION_COUNT];
+    merit_section_words *sections;
+    size_t section_count;
+    merit_declared_fact *facts; /* sorted by name */
+    size_t fact_count;
     /* One outcome per rule of the call's rubric, indexed like rubric->rules
      * (MERIT_TEXT_NOT_RUN for fact rules); NULL and 0 when the rubric has no
      * text rule or the proposal loaded without one (a single file checked on
      * its own, a call whose rubric failed, an invalid proposal). */
     merit_text_outcome *text_outcomes;
     size_t text_outcome_count;
-    merit_money *years;
+    merit_money *years; /* the budget; none when year_count is 0 */
     size_t year_count;
     merit_money total;
     merit_loc loc;
 } merit_proposal;
+
+/* Who applies: the <applicant>, else the lead organisation's name, else
+ * NULL. Borrowed from the proposal. */
+const char *merit_proposal_applicant(const merit_proposal *p);
+/* The section called name, or NULL when the proposal has none. */
+const merit_section_words *merit_proposal_section(const merit_proposal *p, const char *name);
+/* The value of the declared fact called name, as written, or NULL. */
+const char *merit_proposal_fact(const merit_proposal *p, const char *name);
+/* Whether the proposal carries what a derived fact is computed from: a
+ * budget (federal-share, cost-share-ratio, federal-request, total-cost), a
+ * team (organisations; sme-share also needs every organisation's type),
+ * the milestones section, months. Always true for request; false for
+ * words and MERIT_FACT_DECLARED, which are looked up by name. */
+bool merit_proposal_has_fact(const merit_proposal *p, merit_fact fact);
+/* The order of sections in a proposal and in reports: the six known ones
+ * in their order, then the others bytewise. <0, 0, >0 as strcmp. */
+int merit_section_order(const char *a, const char *b);
 
 typedef struct merit_reviewer {
     char *id;
@@ -419,8 +516,10 @@ int merit_file_validate(merit_ctx *ctx, const char *path, const char **kind_out,
 /* Names for enums, as written in the XML formats. Static strings. */
 const char *merit_method_name(merit_method method);
 int merit_method_from_name(const char *name, merit_method *method_out);
-const char *merit_fact_name(merit_fact fact);
+const char *merit_fact_name(merit_fact fact); /* "?" for MERIT_FACT_DECLARED */
 const char *merit_section_name(merit_section section);
+/* A known section by name: its merit_section, or -1 for a free section. */
+int merit_section_known(const char *name);
 const char *merit_op_name(merit_op op);
 const char *merit_org_type_name(merit_org_type type);
 const char *merit_chain_role_name(merit_chain_role role);

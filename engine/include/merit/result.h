@@ -81,10 +81,13 @@ typedef struct merit_proposal_result {
     bool has_spread;
     mpq_t spread;
     bool disagreement; /* spread above the rubric's limit: a flag, not a status */
-    /* derived facts; words[] has the words of each section, and
-     * facts[MERIT_FACT_WORDS] is unused (0): words are per section */
-    mpq_t facts[MERIT_FACT_COUNT];
-    uint64_t words[MERIT_SECTION_COUNT];
+    /* derived facts, those before MERIT_FACT_REQUEST (the request is the
+     * proposal's, in cents); facts[MERIT_FACT_WORDS] is unused (0): words
+     * are per section, in the proposal (merit_proposal_section). A fact
+     * whose inputs the proposal lacks (merit_proposal_has_fact) is 0 and
+     * means nothing. Declared facts are the proposal's (merit_proposal_fact).
+     * merit_fact_value reads any of them. */
+    mpq_t facts[MERIT_FACT_STORED];
     merit_rule_result *rules; /* one per rubric rule */
     bool eligible;
     /* ranking: only proposals that pass everything but the budget; the four
@@ -108,7 +111,7 @@ typedef enum merit_walk_action {
 
 typedef struct merit_walk_step {
     size_t result;     /* index into result->proposals */
-    int64_t request;   /* cents */
+    int64_t request;   /* cents: the proposal's request */
     int64_t remaining; /* cents left before this step */
     merit_walk_action action;
 } merit_walk_step;
@@ -149,6 +152,13 @@ const char *merit_status_name(merit_status status);
 const char *merit_walk_action_name(merit_walk_action action); /* "does-not-fit" */
 const char *merit_decider_name(merit_decider_kind kind);      /* "tie-break" */
 const char *merit_direction_name(merit_direction direction);  /* "lower-is-better" */
+
+/* The value of a fact of a proposal of res into out (initialised by the
+ * caller): a derived fact, the words of `section` (MERIT_FACT_WORDS), or
+ * the declared fact `name` (MERIT_FACT_DECLARED). Returns false, out
+ * unset, when the proposal does not carry what the fact comes from. */
+bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, merit_fact fact,
+                      const char *name, const char *section, mpq_t out);
 
 /* The shown value of a score: scale_min + steps * scale_step. */
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
