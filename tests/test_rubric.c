@@ -626,8 +626,8 @@ static void schema_error_names_line(void **state)
     assert_int_equal(load_edited(s, "<name>A</name>", ""), MERIT_EINVALID);
     /* schema errors carry the line; merit finds the element's column */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 6, 5,
-                                   "element 'criterion': Missing child element(s). Expected "
-                                   "is ( name )"));
+                                   "<criterion> lacks <name>: a <criterion> holds <name>, then "
+                                   "an optional <guidance>, then an optional <levels>"));
 }
 
 /* Regression test for a fixed bug (rubric.c load_rule and merit__rubric_from_doc):

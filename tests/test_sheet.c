@@ -337,7 +337,8 @@ static void wrong_scores_reported_at_load(void **state)
         s->ctx,
         T_ERROR("sheet.xml", 8, 31, "score 3.7 for criterion 'impact' is not on a step of 0.5"),
         T_ERROR("sheet.xml", 12, 12,
-                "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id)"),
+                "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id); "
+                "did you mean 'excellence'?"),
         T_ERROR("sheet.xml", 14, 39,
                 "score 6 for criterion 'implementation' is off the scale 0 to 5"));
     assert_int_equal(sheet.invalid_reviews, 2);

@@ -831,6 +831,13 @@ static bool hex_digest(const char *hex, unsigned char out[32])
 
 /* Reads the header's settings into h, checking each; a divergence names
  * the first that is not valid. */
+/* The limits that came after trail format 2: a trail may lack them, and
+ * then replays with them at their defaults. */
+static bool limit_came_later(const char *name)
+{
+    return strcmp(name, "diagnostics") == 0 || strcmp(name, "rules") == 0;
+}
+
 static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
 {
     const json_t *head = t->records[0];
@@ -907,22 +914,22 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     if (p->format >= 2) {
         const json_t *limits = json_object_get(options, "limits");
         const json_t *audit = json_object_get(options, "audit");
-        size_t names = 0;
-        for (const char *const *n = merit_limit_names(); *n != NULL; n++)
+        size_t names = 0, later_missing = 0;
+        for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             names++;
-        /* trails written before the 'diagnostics' limit list the other
-         * seven: it was then at its default */
-        bool without_diagnostics =
-            json_is_object(limits) && json_object_get(limits, "diagnostics") == NULL;
-        if (!json_is_object(limits) ||
-            json_object_size(limits) != names - (without_diagnostics ? 1 : 0))
+            later_missing += json_is_object(limits) && json_object_get(limits, *n) == NULL &&
+                             limit_came_later(*n);
+        }
+        /* a trail written before a limit came lists the others: that one
+         * was then at its default */
+        if (!json_is_object(limits) || json_object_size(limits) != names - later_missing)
             return diverged(ctx, t->path, 1,
                             "the option 'limits' in the header does not list the %zu limits",
                             names);
         for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             const json_t *v = json_object_get(limits, *n);
             char text[32];
-            if (v == NULL && without_diagnostics && strcmp(*n, "diagnostics") == 0)
+            if (v == NULL && limit_came_later(*n))
                 continue;
             if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                 snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v)) < 0 ||

@@ -51,6 +51,7 @@ void merit_limits_fill(merit_limits *limits)
     OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
     OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
     OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
+    OR(max_rules, MERIT_DEFAULT_MAX_RULES);
 #undef OR
 }
 
@@ -60,9 +61,9 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
     merit_limits_fill(&ctx->limits);
 }
 
-static const char *const limit_names[] = {"file-size", "depth",       "proposals",
-                                          "reviewers", "criteria",    "text",
-                                          "match",     "diagnostics", NULL};
+static const char *const limit_names[] = {"file-size", "depth", "proposals", "reviewers",
+                                          "criteria",  "text",  "match",     "diagnostics",
+                                          "rules",     NULL};
 
 const char *const *merit_limit_names(void)
 {
@@ -80,6 +81,7 @@ static uint32_t *limit_field(merit_limits *limits, const char *name)
            : strcmp(name, "text") == 0        ? &limits->max_text_bytes
            : strcmp(name, "match") == 0       ? &limits->match_limit
            : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
+           : strcmp(name, "rules") == 0       ? &limits->max_rules
                                               : NULL;
 }
 

@@ -107,6 +107,7 @@ int merit__unread_from_name(const char *name);
 #define MERIT_DEFAULT_MAX_TEXT_BYTES 400000u
 #define MERIT_DEFAULT_MATCH_LIMIT 10000000u
 #define MERIT_DEFAULT_MAX_DIAGNOSTICS 1000u
+#define MERIT_DEFAULT_MAX_RULES 128u
 
 /* Appends a diagnostic. file may be NULL. The message is printf-formatted;
  * it is made printable and long quoted values are shortened. Returns the
