@@ -47,6 +47,8 @@ struct loader {
     size_t call_conflict_count;
     bool failed;               /* some input was invalid: keep checking, but fail at the end */
     bool call_failed;          /* call.xml itself is invalid: nothing can be kept */
+    bool panel_failed;         /* the panel was not read (over a limit): no sheet can be
+                                  checked against it */
     bool over_proposal_limit;  /* said once */
     bool proposals_incomplete; /* a proposal file did not load whole, and
                                   some of its ids are unknown: references to
@@ -494,11 +496,14 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r;
          r = merit__xml_next(r, "reviewer"))
         n++;
-    if (n > ctx->limits.max_reviewers)
-        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, c->loc.line,
-                           c->loc.column,
+    if (n > ctx->limits.max_reviewers) {
+        L->panel_failed = true;
+        merit_loc at = merit__xml_loc(doc, panel, NULL);
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, at.line,
+                           at.column,
                            "the panel has %zu reviewers, more than the 'reviewers' limit of %u", n,
                            ctx->limits.max_reviewers);
+    }
     c->reviewers = merit__calloc(n, sizeof(*c->reviewers));
     if (c->reviewers == NULL)
         return merit__oom(ctx);
@@ -1468,7 +1473,7 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
     }
     /* every reference, in the same run: the scores were checked as the
      * sheets loaded, against the rubric when it loaded far enough */
-    if (c->id != NULL) {
+    if (c->id != NULL && !L.panel_failed) {
         one = resolve_sheets(&L);
         if (one == MERIT_ENOMEM) {
             rc = one;

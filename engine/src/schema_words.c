@@ -768,12 +768,13 @@ static void bad_length(struct buf *b, const xmlNode *node, const char *attr, int
         putf(b, " is %s characters long, not %s", length ? length : "?", bound ? bound : "?");
 }
 
-int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **message_out, char *attr,
-                        size_t attr_size)
+int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **message_out,
+                        const xmlNode **where_out, char *attr, size_t attr_size)
 {
     *message_out = NULL;
     attr[0] = '\0';
     const xmlNode *node = err->node;
+    *where_out = node;
     const char *msg = err->message != NULL ? err->message : "";
     if (kind >= MERIT_SCHEMA_COUNT || schema_docs[kind] == NULL || node == NULL ||
         node->type != XML_ELEMENT_NODE || err->domain != XML_FROM_SCHEMASV)
@@ -799,15 +800,20 @@ int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **mess
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1: /* empty content */
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_2: /* simple content */
+    case XML_SCHEMAV_CVC_TYPE_3_1_2:       /* a simple type */
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3: /* elements only */ {
         const xmlNode *child = first_element(node);
-        if (strstr(msg, "Character content") != NULL || child == NULL)
+        if (strstr(msg, "Character content") != NULL || child == NULL) {
             put(&b, "text");
-        else
+        } else {
             put_element(&b, child);
+            *where_out = child;
+        }
         putf(&b, " cannot come inside <%s>: a <%s> ", name, name);
         if (err->code == XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1) {
             put(&b, "takes attributes only");
+        } else if (err->code != XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3) {
+            put(&b, "holds only text");
         } else {
             put(&b, "holds ");
             describe_content(&b, kind, complex_type(kind, declaration(kind, node)));
@@ -815,7 +821,8 @@ int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **mess
         break;
     }
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1: /* an attribute not allowed */
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2: {
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+    case XML_SCHEMAV_CVC_TYPE_3_1_1: /* on an element of a simple type */ {
         if (err->str1 == NULL)
             return 1;
         char shown[128];
@@ -856,7 +863,11 @@ int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **mess
     case XML_SCHEMAV_CVC_LENGTH_VALID:
     case XML_SCHEMAV_CVC_MINLENGTH_VALID:
     case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
-        bad_length(&b, node, attr, err->code, err->str1, err->str2);
+        /* an attribute's: value, length, bound; an element's: length, bound */
+        if (err->str3 != NULL)
+            bad_length(&b, node, attr, err->code, err->str2, err->str3);
+        else
+            bad_length(&b, node, attr, err->code, err->str1, err->str2);
         break;
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:

@@ -28,12 +28,14 @@ int merit__schema_words_prepare(merit_ctx *ctx, merit_schema_kind kind);
 
 /*
  * The message for a validity error of a document of kind, in merit's
- * words: *message_out (malloc'd, the caller frees it) and, in attr (room
- * for attr_size bytes), the name of the attribute the error is about, ""
- * when it is about the element. Returns 0; 1 when merit has no words for
- * this error (the caller tidies libxml2's); MERIT_ENOMEM.
+ * words: *message_out (malloc'd, the caller frees it), *where_out the
+ * element the error is placed at (err->node, or the child that cannot come
+ * inside it) and, in attr (room for attr_size bytes), the name of the
+ * attribute the error is about, "" when it is about the element. Returns 0;
+ * 1 when merit has no words for this error (the caller tidies libxml2's);
+ * MERIT_ENOMEM.
  */
-int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **message_out, char *attr,
-                        size_t attr_size);
+int merit__schema_words(merit_schema_kind kind, const xmlError *err, char **message_out,
+                        const xmlNode **where_out, char *attr, size_t attr_size);
 
 #endif

@@ -1136,7 +1136,8 @@ static void validity_error(void *user, xmlErrorPtr err)
     /* merit's own words, from the schema; else libxml2's, tidied */
     char attr[128] = "";
     char *msg = NULL;
-    int words = merit__schema_words(st->kind, err, &msg, attr, sizeof(attr));
+    const xmlNode *node = err->node;
+    int words = merit__schema_words(st->kind, err, &msg, &node, attr, sizeof(attr));
     if (words == 1) {
         msg = tidy_message(err->message ? err->message : "invalid");
         /* "element 'x', attribute 'y': ..." names the attribute */
@@ -1155,7 +1156,6 @@ static void validity_error(void *user, xmlErrorPtr err)
         return;
     }
     merit_loc loc = {st->doc->path, err->line > 0 ? (uint32_t)err->line : 0, 0};
-    const xmlNode *node = err->node;
     if (node != NULL && node->type == XML_ELEMENT_NODE) {
         merit_loc found = merit__xml_loc(st->doc, node, attr[0] ? attr : NULL);
         if (found.line != 0)
