@@ -1223,6 +1223,74 @@ static void near_ids_are_suggested(void **state)
                                    "'horizon-europe'?"));
 }
 
+/* --- confidence, optional unless the method weighs by it --------------------- */
+
+/* The reviews of R1 and R2 without their confidence: R1's P01 review still
+ * has one on its implementation score only, R2's none at all. */
+static void write_call_without_confidences(void)
+{
+    write_valid_call();
+    char *r1 =
+        t_edit(r1_xml, "<review proposal=\"P02\" confidence=\"4\">", "<review proposal=\"P02\">",
+               "<review proposal=\"P01\" confidence=\"3\">", "<review proposal=\"P01\">");
+    t_write(".", "call/reviews/R1.xml", r1);
+    free(r1);
+    rewrite("call/reviews/R2.xml", r2_xml, " confidence=\"5\"", "");
+}
+
+/* A panel that collects no confidence: nothing says so, and the model
+ * holds none (0). */
+static void confidence_is_optional(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_without_confidences();
+    merit_call *c = load(s, "call", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    ssize_t i = review_index(c, "P01", "R2");
+    assert_true(i >= 0);
+    assert_int_equal(c->reviews[i].confidence, 0);
+    for (size_t k = 0; k < 3; k++)
+        assert_int_equal(c->reviews[i].confidences[k], 0);
+    /* R1's P01: implementation (criterion 2) has its own */
+    i = review_index(c, "P01", "R1");
+    assert_true(i >= 0);
+    assert_int_equal(c->reviews[i].confidences[2], 5);
+    assert_int_equal(c->reviews[i].confidences[0], 0);
+    merit_call_free(c);
+}
+
+/* Confidence-weighted needs a confidence on every score: each review that
+ * lacks one is reported, in the same run, whether the method comes from
+ * the rubric or is given for the ranking (merit_ctx_set_method). */
+static void confidence_weighted_needs_a_confidence(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_without_confidences();
+    merit_ctx_set_method(s->ctx, true, MERIT_METHOD_CONFIDENCE_WEIGHTED);
+    load(s, "call", MERIT_EINVALID);
+#define NO_CONFIDENCE(p, r)                                                                        \
+    "review of proposal '" p "' by '" r "' gives no confidence, which the method "                 \
+    "'confidence-weighted' needs: give one on the <review> or on each <score>"
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews/R1.xml", 3, 3, NO_CONFIDENCE("P02", "R1")),
+                   T_ERROR("call/reviews/R1.xml", 8, 3, NO_CONFIDENCE("P01", "R1")),
+                   T_ERROR("call/reviews/R2.xml", 3, 3, NO_CONFIDENCE("P01", "R2")));
+
+    /* from the rubric */
+    merit_ctx_clear_diags(s->ctx);
+    merit_ctx_set_method(s->ctx, false, MERIT_METHOD_MEAN);
+    rewrite("call/call.xml", call_xml, "<rubric name=\"horizon-europe\"/>",
+            "<rubric href=\"he.xml\"/>");
+    rewrite("call/he.xml", he_xml, "method=\"mean\"", "method=\"confidence-weighted\"");
+    load(s, "call", MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), 3);
+
+    /* the mean given for the ranking needs none, whatever the rubric's */
+    merit_ctx_clear_diags(s->ctx);
+    merit_ctx_set_method(s->ctx, true, MERIT_METHOD_MEAN);
+    merit_call_free(load(s, "call", 0));
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -1271,6 +1339,8 @@ int main(void)
         T(reviews_of_a_proposal_that_did_not_load_are_not_reported_again),
         T(a_bundle_cut_short_hides_its_ids),
         T(near_ids_are_suggested),
+        T(confidence_is_optional),
+        T(confidence_weighted_needs_a_confidence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

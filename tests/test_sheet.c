@@ -442,11 +442,22 @@ static void criteria_named_again_and_many_scores(void **state)
     T_EXPECT_NO_DIAGS(s->ctx);
 }
 
+/* A sheet of a panel that collects no confidence is valid: only the
+ * confidence-weighted method needs one (test_call), and it used to be
+ * required on every review by the schema. */
+static void confidence_is_optional(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, " confidence=\"4\"", "", " confidence=\"3\"", ""), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
         T(base_sheet_is_valid),
+        T(confidence_is_optional),
         T(criterion_scored_twice),
         T(criterion_scored_and_no_scored),
         T(proposal_reviewed_twice),

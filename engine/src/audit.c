@@ -257,7 +257,9 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
             json_t *s = checked(b, json_object());
             set(b, s, "reviewer", str(b, call->reviewers[rv->reviewer].id));
             set(b, s, "score", decimal(b, score));
-            set(b, s, "confidence", integer(b, rv->confidences[c]));
+            /* none given: null */
+            set(b, s, "confidence",
+                rv->confidences[c] != 0 ? integer(b, rv->confidences[c]) : json_null());
             append(b, scores, s);
         }
         set(b, o, "scores", scores);
@@ -1502,6 +1504,7 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_going(sub, h->pub.info.keep_going);
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
+    merit_ctx_set_method(sub, h->pub.info.method_overridden, h->pub.method);
     merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
     /* a call file given by another name than call.xml is loaded by it */
     char *path = NULL;

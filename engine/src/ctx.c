@@ -148,6 +148,12 @@ void merit_ctx_set_keep_comments(merit_ctx *ctx, bool keep)
     ctx->keep_comments = keep;
 }
 
+void merit_ctx_set_method(merit_ctx *ctx, bool override, merit_method method)
+{
+    ctx->method_override = override;
+    ctx->method = method;
+}
+
 bool merit_ctx_out_of_memory(const merit_ctx *ctx)
 {
     return ctx->out_of_memory;
@@ -386,6 +392,8 @@ merit_ctx *merit__ctx_fork(const merit_ctx *ctx)
     fork->limits = ctx->limits;
     fork->keep_going = ctx->keep_going;
     fork->keep_comments = ctx->keep_comments;
+    fork->method_override = ctx->method_override;
+    fork->method = ctx->method;
     fork->threads = 1;
     return fork;
 }

@@ -26,10 +26,12 @@ struct merit_ctx {
     size_t diag_cap;
     size_t error_count;
     merit_limits limits;
-    bool out_of_memory; /* a diagnostic could not be recorded */
-    bool keep_going;    /* load what is valid, list what is not */
-    bool keep_comments; /* keep reviewers' comments; true unless told otherwise */
-    unsigned threads;   /* threads a call's loading may use; 1 unless told otherwise */
+    bool out_of_memory;   /* a diagnostic could not be recorded */
+    bool keep_going;      /* load what is valid, list what is not */
+    bool keep_comments;   /* keep reviewers' comments; true unless told otherwise */
+    unsigned threads;     /* threads a call's loading may use; 1 unless told otherwise */
+    bool method_override; /* the call will be ranked by `method`, not its rubric's */
+    merit_method method;
     /* the file being read (merit__diag_file_begin): its diagnostics kept
      * and left out over the 'diagnostics' limit */
     bool in_file;

@@ -116,7 +116,17 @@ struct sheet_load {
     char **texts; /* the score comments of the review loading, by criterion */
     mpq_t value;
     struct merit_suggest criteria; /* the rubric's criterion ids, for "did you mean" */
+    bool confidence_needed;        /* the call is ranked confidence-weighted */
 };
+
+/* Whether a score of the review has no confidence of its own. */
+static bool lacks_confidence(const xmlNode *review)
+{
+    for (const xmlNode *c = merit__xml_child(review, "score"); c; c = merit__xml_next(c, "score"))
+        if (merit__xml_attr(c, "confidence") == NULL)
+            return true;
+    return false;
+}
 
 static bool is_score(const xmlNode *node)
 {
@@ -270,7 +280,9 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
     r->proposal = merit__strdup(merit__xml_attr(node, "proposal"));
     if (r->proposal == NULL)
         return merit__oom(ctx);
-    out->confidence = (uint8_t)strtoul(merit__xml_attr(node, "confidence"), NULL, 10);
+    /* 1 to 5 by the schema; none (0) when not given */
+    const char *confidence = merit__xml_attr(node, "confidence");
+    out->confidence = confidence != NULL ? (uint8_t)strtoul(confidence, NULL, 10) : 0;
     const xmlNode *comment = merit__xml_child(node, "comment");
     if (ctx->keep_comments && comment != NULL &&
         (out->comment = merit__xml_text(comment, false)) == NULL)
@@ -348,6 +360,14 @@ static int load_review(struct sheet_load *S, const xmlNode *node, struct merit_r
         free(first);
     if (rc == MERIT_ENOMEM)
         return rc;
+    if (out->confidence == 0 && S->confidence_needed && lacks_confidence(node)) {
+        r->invalid = true;
+        merit__error_at(ctx, out->loc,
+                        "review of proposal '%s' by '%s' gives no confidence, which the method "
+                        "'confidence-weighted' needs: give one on the <review> or on each "
+                        "<score>",
+                        r->proposal, S->sheet->reviewer);
+    }
     if (ctx->keep_comments && rb != NULL && pack_comments(out, S->texts, nc) != 0)
         return merit__oom(ctx);
     return rc;
@@ -385,6 +405,11 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
     size_t nc = rubric != NULL ? rubric->criterion_count : 0;
     sheet->criterion_count = nc;
     struct sheet_load S = {.ctx = ctx, .doc = doc, .rubric = rubric, .sheet = sheet};
+    /* the method the call will be ranked by: the one given, or the
+     * rubric's */
+    S.confidence_needed =
+        ctx->method_override ? ctx->method == MERIT_METHOD_CONFIDENCE_WEIGHTED
+                             : rubric != NULL && rubric->method == MERIT_METHOD_CONFIDENCE_WEIGHTED;
     if (rubric != NULL)
         merit__suggest_init(&S.criteria,
                             (const char *)rubric->criteria + offsetof(merit_criterion, id),
