@@ -279,15 +279,21 @@ static void describe(struct buf *b, const xmlNode *particle, int depth)
         put(b, "in any order: ");
         describe_parts(b, particle, ", ", depth);
     } else if (is_xs(particle, "sequence")) {
+        /* a group of its own: none in merit's schemas today */
         bool once = min == 1 && max == 1;
+        if (min == 0 && max == 1)
+            put(b, "optionally ");
         if (!once)
             put(b, "(");
         describe_parts(b, particle, ", then ", depth);
-        if (!once) {
-            put(b, ") ");
-            put_quantity(b, min, max);
-            put(b, "times");
-        }
+        if (!once)
+            put(b, ")");
+        if (max == SIZE_MAX && min <= 1)
+            putf(b, ", %s times", min == 0 ? "any number of" : "one or more");
+        else if (max == SIZE_MAX)
+            putf(b, ", %zu or more times", min);
+        else if (max > 1)
+            putf(b, ", %zu to %zu times", min, max);
     }
 }
 

@@ -1438,7 +1438,14 @@ static int stream_finish(struct parse_state *st)
                         "not well-formed XML");
         rc = MERIT_EINVALID;
     }
-    if (rc == 0 && s->bundle) {
+    /* the bundle's root is checked whenever the file was read whole and
+     * well-formed, even after a record's error: what stands between its
+     * records is a problem of its own, said in the same run */
+    bool whole = st->doc->doc != NULL && st->ctxt->wellFormed && !st->stopped &&
+                 !st->doctype_seen && !st->limit && !st->ctx->out_of_memory;
+    if (s->bundle && whole && (rc == 0 || rc == MERIT_EINVALID)) {
+        int records_rc = rc;
+        rc = 0;
         xmlNodePtr root = xmlDocGetRootElement(st->doc->doc);
         for (xmlNodePtr n = root ? root->children : NULL; n != NULL;) {
             xmlNodePtr next = n->next;
@@ -1467,7 +1474,9 @@ static int stream_finish(struct parse_state *st)
                                 0, "does not match the %s schema", merit__schema_name(s->found));
             }
         }
-    } else if (rc == 0) {
+        if (rc != MERIT_ENOMEM && records_rc != 0)
+            rc = records_rc;
+    } else if (rc == 0 && !s->bundle) {
         rc = validate_doc(st, s->found);
         if (rc == 0) {
             s->file_ok = s->all_seen = true;
