@@ -141,7 +141,8 @@ merit_ctx *cli_context(void);
     "  --limit N=V    lower or raise a limit: file-size (default 512M), depth (64),\n"             \
     "                 proposals (1000000), reviewers (10000), criteria (64), text\n"               \
     "                 (bytes in a section, 400000), match (PCRE2 steps, 10000000),\n"              \
-    "                 diagnostics (shown for one file, 1000)\n"
+    "                 diagnostics (shown for one file, 1000), rules (eligibility\n"                \
+    "                 rules in a rubric, 128)\n"
 
 /* The options every command that ranks takes: --method, --places, --audit,
  * --limit. */

@@ -120,6 +120,7 @@ int cmd_explain(int argc, char **argv)
     merit_result *result = NULL;
     /* explain shows no comment, only no-score reasons (always kept) */
     merit_ctx_set_keep_comments(ctx, false);
+    merit_ctx_set_method(ctx, common.rank.override_method, common.rank.method);
     int rc = merit_call_load(ctx, calldir, &call);
     if (rc == 0)
         rc = merit_call_rank(ctx, call, &common.rank, &result);

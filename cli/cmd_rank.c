@@ -145,6 +145,8 @@ int cmd_rank(int argc, char **argv)
     merit_call *call = NULL;
     merit_result *result = NULL;
     merit_ctx_set_keep_going(ctx, keep_going);
+    /* what --method needs is checked as the call loads */
+    merit_ctx_set_method(ctx, common.rank.override_method, common.rank.method);
     /* only the JSON report and the CSV detail show comments: the others
      * rank a large call in much less memory without them */
     merit_ctx_set_keep_comments(ctx, job.format == FORMAT_JSON ||

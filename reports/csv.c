@@ -305,8 +305,9 @@ static void write_detail(struct csv *c, const merit_result *res)
                 csv_owned(c, merit_exact_string(score));
                 csv_field(c, "");
             }
-            /* a no-score carries no confidence (the model holds 0 there) */
-            if (rv->steps[k] == MERIT_NO_SCORE)
+            /* a no-score carries no confidence, nor a score given none
+             * (the model holds 0 for both) */
+            if (rv->steps[k] == MERIT_NO_SCORE || rv->confidences[k] == 0)
                 csv_field(c, "");
             else
                 csv_size(c, rv->confidences[k]);

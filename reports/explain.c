@@ -512,8 +512,12 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         add(x, "  ");
         pad(x, name(x, who->id), idw + 2);
         pad(x, prose(x, who->name), namew + 2);
-        add(x, "%-10sconfidence %u  ", rr->counted ? "counted" : "excluded",
-            (unsigned)rv->confidence);
+        add(x, "%-10s", rr->counted ? "counted" : "excluded");
+        /* none given: as wide a blank, so that the totals stay in line */
+        if (rv->confidence != 0)
+            add(x, "confidence %u  ", (unsigned)rv->confidence);
+        else
+            add(x, "%14s", "");
         if (rr->complete) {
             add(x, "total %s", n_brief(x, rr->total));
         } else {

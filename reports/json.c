@@ -413,7 +413,7 @@ static json_t *review_json(struct jw *w, size_t i)
     json_t *o = json_object();
     set(w, o, "proposal", json_string(call->proposals[rv->proposal].id));
     set(w, o, "reviewer", json_string(call->reviewers[rv->reviewer].id));
-    set(w, o, "confidence", json_integer(rv->confidence));
+    set(w, o, "confidence", rv->confidence != 0 ? json_integer(rv->confidence) : json_null());
     set(w, o, "counted", json_boolean(rr->counted));
     set(w, o, "excluded_reason",
         rr->counted ? json_null()
@@ -431,9 +431,12 @@ static json_t *review_json(struct jw *w, size_t i)
         }
         set(w, one, "no_score_reason",
             str_or_null(rv->no_score_reasons != NULL ? rv->no_score_reasons[c] : NULL));
-        /* a no-score carries no confidence (the model holds 0 there) */
+        /* a no-score carries no confidence, nor a score given none (the
+         * model holds 0 for both) */
         set(w, one, "confidence",
-            rv->steps[c] == MERIT_NO_SCORE ? json_null() : json_integer(rv->confidences[c]));
+            rv->steps[c] == MERIT_NO_SCORE || rv->confidences[c] == 0
+                ? json_null()
+                : json_integer(rv->confidences[c]));
         /* "" when the call was loaded without comments */
         set(w, one, "comment",
             json_string(rv->comments != NULL && rv->comments[c] != NULL ? rv->comments[c] : ""));

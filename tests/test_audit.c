@@ -588,7 +588,8 @@ static void test_limits_are_recorded_and_replayed(void **state)
     assert_int_equal(json_integer_value(json_object_get(lim, "text")), 1000);
     assert_int_equal(json_integer_value(json_object_get(lim, "file-size")), 512 * 1024 * 1024);
     assert_int_equal(json_integer_value(json_object_get(lim, "diagnostics")), 1000);
-    assert_int_equal(json_object_size(lim), 8);
+    assert_int_equal(json_integer_value(json_object_get(lim, "rules")), 128);
+    assert_int_equal(json_object_size(lim), 9);
     for (size_t i = 0; i < n; i++)
         json_decref(recs[i]);
     free(recs);
@@ -600,9 +601,9 @@ static void test_limits_are_recorded_and_replayed(void **state)
     assert_true(sum.steps > 50);
 }
 
-/* The 'diagnostics' limit came after trail format 2: a trail that lists
- * the seven others replays with it at its default; one that lists neither
- * all eight nor those seven does not. */
+/* The 'diagnostics' and 'rules' limits came after trail format 2: a trail
+ * that lacks either or both replays with them at their defaults; one that
+ * lacks any other does not. */
 static void test_limits_without_diagnostics_replay(void **state)
 {
     struct fixture *f = *state;
@@ -617,13 +618,22 @@ static void test_limits_without_diagnostics_replay(void **state)
         t_print_diags(f->ctx);
     assert_int_equal(rc, 0);
 
+    /* and one that lacks both */
+    recs = load_records(&n);
+    json_object_del(json_object_get(header_options(recs), "limits"), "rules");
+    store_records(recs, n);
+    rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+
     recs = load_records(&n);
     json_object_del(json_object_get(header_options(recs), "limits"), "match");
     store_records(recs, n);
     merit_ctx_clear_diags(f->ctx);
     assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
     expect_diag(f->ctx, "trail.jsonl", 1,
-                "the option 'limits' in the header does not list the 8 limits");
+                "the option 'limits' in the header does not list the 9 limits");
 }
 
 /* A file over the file-size limit is recorded as not read, and replayed

@@ -377,11 +377,13 @@ static void unknown_criterion(void **state)
     rewrite("call/reviews/R2.xml", r2_xml, "criterion=\"impact\"", "criterion=\"impakt\"");
     load(s, "call", MERIT_EINVALID);
     /* col 12 after "    <score "; the misspelt criterion's error is enough:
-     * the one it leaves unscored is not reported again */
+     * the one it leaves unscored is not reported again. 'impact' is one
+     * substitution away, within the cutoff of 2 for six letters, and no
+     * other criterion is as near */
     T_EXPECT_DIAGS(s->ctx,
                    T_ERROR("call/reviews/R2.xml", 5, 12,
                            "unknown criterion 'impakt' (rubric 'horizon-europe' has none of that "
-                           "id)"));
+                           "id); did you mean 'impact'?"));
 }
 
 static void score_off_the_scale(void **state)
@@ -484,9 +486,11 @@ static void declared_conflict_with_unknown_proposal(void **state)
     write_valid_call();
     rewrite("call/reviews/R3.xml", r3_xml, "proposal=\"P03\"", "proposal=\"P33\"");
     load(s, "call", MERIT_EINVALID);
-    /* col 15: "    <conflict " is 14 bytes */
+    /* col 15: "    <conflict " is 14 bytes; P03 is one substitution away,
+     * the cutoff for three characters is 1, and P01, P02 are two away */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews/R3.xml", 4, 15,
-                                   "conflict with proposal 'P33', which is not in the call"));
+                                   "conflict with proposal 'P33', which is not in the call; did "
+                                   "you mean 'P03'?"));
 }
 
 static void call_conflict_with_unknown_names(void **state)
@@ -815,6 +819,11 @@ static char *leads_to(const char *rel)
 #define LEADS_OUT                                                                                  \
     "leads out of the call folder through a link: a call is self-contained, so merit follows "     \
     "links only within its folder"
+/* A proposal file unread: the reviews naming its proposals are not checked,
+ * said once. */
+#define NOT_REPORTED                                                                               \
+    "reviews and conflicts naming proposals not in the call are not reported: this file did not "  \
+    "load whole, and may hold them"
 
 static void proposal_linked_out_of_the_call_is_refused(void **state)
 {
@@ -827,7 +836,8 @@ static void proposal_linked_out_of_the_call_is_refused(void **state)
     char *note = leads_to("outside/z.xml");
     /* P01 did not load: its reviews are not reported again */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
-                   T_NOTE("call/proposals/z.xml", 0, 0, note));
+                   T_NOTE("call/proposals/z.xml", 0, 0, note),
+                   T_NOTE("call/proposals/z.xml", 0, 0, NOT_REPORTED));
     free(note);
 }
 
@@ -898,7 +908,8 @@ static void a_chain_of_links_is_judged_by_its_end(void **state)
     load(s, "call", MERIT_EINVALID);
     char *note = leads_to("outside/z.xml");
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
-                   T_NOTE("call/proposals/z.xml", 0, 0, note));
+                   T_NOTE("call/proposals/z.xml", 0, 0, note),
+                   T_NOTE("call/proposals/z.xml", 0, 0, NOT_REPORTED));
     free(note);
 }
 
@@ -987,9 +998,11 @@ static void a_dangling_link_has_vanished(void **state)
     assert_int_equal(unlink("call/proposals/z.xml"), 0);
     link_to("nowhere.xml", "call/proposals/z.xml");
     load(s, "call", MERIT_EIO);
-    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0,
-                                   "vanished: its name is listed but the file is gone (a dangling "
-                                   "link, or removed while merit ran)"));
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("call/proposals/z.xml", 0, 0,
+                           "vanished: its name is listed but the file is gone (a dangling "
+                           "link, or removed while merit ran)"),
+                   T_NOTE("call/proposals/z.xml", 0, 0, NOT_REPORTED));
 }
 
 /* A link whose end is too long a path to resolve (realpath fails, open
@@ -1035,8 +1048,248 @@ static void a_link_too_long_to_resolve_is_refused(void **state)
     T_EXPECT_DIAGS(s->ctx, T_ERROR("call/proposals/z.xml", 0, 0, LEADS_OUT),
                    T_NOTE("call/proposals/z.xml", 0, 0,
                           "where it leads cannot be resolved (File name too long), so it is not "
-                          "followed"));
+                          "followed"),
+                   T_NOTE("call/proposals/z.xml", 0, 0, NOT_REPORTED));
     assert_int_equal(system("rm -rf outside"), 0); /* deeper than t_rmtree goes */
+}
+
+/* --- every problem in one run ------------------------------------------------ */
+
+/* clang-format off */
+static const char he_xml[] =
+    /*  1 */ "<?xml version=\"1.0\"?>\n"
+    /*  2 */ "<rubric xmlns=\"urn:merit:1\" id=\"he\" version=\"1\">\n"
+    /*  3 */ "  <title>Local</title>\n"
+    /*  4 */ "  <scale min=\"0\" max=\"5\" step=\"0.5\"/>\n"
+    /*  5 */ "  <criteria>\n"
+    /*  6 */ "    <criterion id=\"excellence\" weight=\"1\"><name>E</name></criterion>\n"
+    /*  7 */ "    <criterion id=\"impact\" weight=\"1\"><name>I</name></criterion>\n"
+    /*  8 */ "    <criterion id=\"implementation\" weight=\"1\"><name>M</name></criterion>\n"
+    /*  9 */ "  </criteria>\n"
+    /* 10 */ "  <aggregation method=\"mean\"/>\n"
+    /* 11 */ "</rubric>\n";
+/* clang-format on */
+
+/* The valid call with its rubric in he.xml (edited), a score off the scale
+ * in R1, a review of an unknown proposal in R2, and a sheet of a reviewer
+ * not on the panel. */
+static void write_call_with_mistakes(const char *rubric_from, const char *rubric_to)
+{
+    write_valid_call();
+    rewrite("call/call.xml", call_xml, "<rubric name=\"horizon-europe\"/>",
+            "<rubric href=\"he.xml\"/>");
+    rewrite("call/he.xml", he_xml, rubric_from, rubric_to);
+    rewrite("call/reviews/R1.xml", r1_xml, "value=\"4.5\"", "value=\"7\"");
+    rewrite("call/reviews/R2.xml", r2_xml, "proposal=\"P01\"", "proposal=\"P09\"");
+    rewrite("call/reviews/R9.xml", r3_xml, "reviewer=\"R3\"", "reviewer=\"R9\"");
+}
+
+/* A rubric refused for a weight still has its scale and criteria: the
+ * scores are checked against them, and every reference, in the same run
+ * (the weight used to hide everything else). */
+static void a_bad_weight_hides_nothing(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_with_mistakes("id=\"impact\" weight=\"1\"", "id=\"impact\" weight=\"0\"");
+    load(s, "call", MERIT_EINVALID);
+    /* cols: weight= 28 into he.xml line 7; value= 35 into R1 line 4 */
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("call/he.xml", 7, 28, "criterion 'impact' has weight 0; weights must be positive"),
+        T_ERROR("call/reviews/R1.xml", 4, 35,
+                "score 7 for criterion 'excellence' is off the scale 0 to 5"),
+        T_ERROR("call/reviews/R2.xml", 3, 11,
+                "reviewer 'R2' reviews proposal 'P09', which is not in the call"),
+        T_ERROR("call/reviews/R9.xml", 2, 28, "reviewer 'R9' is not on the call's panel"));
+}
+
+/* A rubric that breaks its schema gives nothing to check scores against,
+ * but the references are checked all the same. */
+static void a_rubric_that_breaks_its_schema_hides_no_reference(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_with_mistakes("method=\"mean\"", "method=\"avg\"");
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("call/he.xml", 10, 16,
+                "method 'avg' is not one of 'mean', 'median', 'trimmed-mean', "
+                "'confidence-weighted'"),
+        T_ERROR("call/reviews/R2.xml", 3, 11,
+                "reviewer 'R2' reviews proposal 'P09', which is not in the call"),
+        T_ERROR("call/reviews/R9.xml", 2, 28, "reviewer 'R9' is not on the call's panel"));
+}
+
+/* A call.xml that breaks its schema names no panel to check against: the
+ * proposals and sheets are still read, and their own problems reported. */
+static void a_call_that_breaks_its_schema_still_reads_the_rest(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    rewrite("call/call.xml", call_xml, "currency=\"EUR\"", "currency=\"eur\"");
+    write_proposal("call/proposals/z.xml", "P/01", "C1");
+    rewrite("call/reviews/R2.xml", r2_xml, "confidence=\"5\"", "confidence=\"6\"");
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("call/call.xml", 2, 35,
+                "currency 'eur' is not a currency code (three capital letters, as EUR "
+                "or USD)"),
+        T_ERROR("call/proposals/z.xml", 2, 31,
+                "id 'P/01' is not an id (1 to 64 of A-Z a-z 0-9 . _ -, not starting "
+                "with '.')"),
+        T_ERROR("call/reviews/R2.xml", 3, 26,
+                "confidence '6' is not a whole number from 1 to 5 (or empty: none given)"));
+}
+
+/* The proposals of a bundle that did not load are known by their ids:
+ * the reviews and conflicts naming them are not reported again, while a
+ * review of a proposal that is nowhere still is (it used to be silenced
+ * with them). */
+static void reviews_of_a_proposal_that_did_not_load_are_not_reported_again(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    /* P03 breaks its schema: the bundle, P02 with it, does not load */
+    char *bundle = t_read("call/proposals/a-bundle.xml", NULL);
+    assert_non_null(bundle);
+    rewrite("call/proposals/a-bundle.xml", bundle, "id=\"P03\" call=\"C1\" months=\"12\"",
+            "id=\"P03\" call=\"C1\" months=\"0\"");
+    free(bundle);
+    rewrite("call/reviews/R2.xml", r2_xml, "proposal=\"P01\"", "proposal=\"P09\"");
+    load(s, "call", MERIT_EINVALID);
+    /* R1 reviews P02, R3 declares conflicts with P03 and P02: not said;
+     * P01, the one proposal left, is one edit from P09 */
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("call/proposals/a-bundle.xml", 3, 30,
+                           "months '0' is not a whole number from 1 to 120"),
+                   T_ERROR("call/reviews/R2.xml", 3, 11,
+                           "reviewer 'R2' reviews proposal 'P09', which is not in the call; did "
+                           "you mean 'P01'?"));
+}
+
+/* A bundle cut short may hold any proposal after the cut: references to
+ * proposals not in the call are not reported, and a note says so once. */
+static void a_bundle_cut_short_hides_its_ids(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    char *bundle = t_read("call/proposals/a-bundle.xml", NULL);
+    assert_non_null(bundle);
+    bundle[strstr(bundle, "<title>Proposal P03") - bundle] = '\0';
+    t_write(".", "call/proposals/a-bundle.xml", bundle);
+    free(bundle);
+    rewrite("call/reviews/R2.xml", r2_xml, "proposal=\"P01\"", "proposal=\"P09\"");
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("call/proposals/a-bundle.xml", 4, 3,
+                           "the file ends before element 'proposal' (opened at line 3, column 1) "
+                           "is closed: is it cut short?"),
+                   T_NOTE("call/proposals/a-bundle.xml", 0, 0, NOT_REPORTED));
+}
+
+/* Unknown ids get the nearest known one, when one is nearest. */
+static void near_ids_are_suggested(void **state)
+{
+    struct t_scratch *s = *state;
+    write_valid_call();
+    rewrite("call/reviews/R9.xml", r3_xml, "reviewer=\"R3\"", "reviewer=\"R11\"");
+    rewrite("call/reviews/R2.xml", r2_xml, "proposal=\"P01\"", "proposal=\"P1\"");
+    char *xml = t_replace(call_xml, "  </panel>\n",
+                          "  </panel>\n"
+                          "  <conflicts>\n"
+                          "    <conflict reviewer=\"R22\" proposal=\"P01\">x</conflict>\n"
+                          "  </conflicts>\n");
+    t_write(".", "call/call.xml", xml);
+    free(xml);
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("call/reviews/R2.xml", 3, 11,
+                           "reviewer 'R2' reviews proposal 'P1', which is not in the call; did "
+                           "you mean 'P01'?"),
+                   T_ERROR("call/reviews/R9.xml", 2, 28,
+                           "reviewer 'R11' is not on the call's panel; did you mean 'R1'?"),
+                   T_ERROR("call/call.xml", 12, 5,
+                           "conflict names reviewer 'R22', who is not on the panel; did you mean "
+                           "'R2'?"));
+
+    merit_ctx_clear_diags(s->ctx);
+    write_valid_call();
+    t_rmtree("call/reviews/R9.xml");
+    rewrite("call/call.xml", call_xml, "name=\"horizon-europe\"", "name=\"horizon-europa\"");
+    load(s, "call", MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/call.xml", 5, 3,
+                                   "no shipped rubric named 'horizon-europa' (shipped: "
+                                   "horizon-europe, manufacturing-usa, nih); did you mean "
+                                   "'horizon-europe'?"));
+}
+
+/* --- confidence, optional unless the method weighs by it --------------------- */
+
+/* The reviews of R1 and R2 without their confidence: R1's P01 review still
+ * has one on its implementation score only, R2's none at all. */
+static void write_call_without_confidences(void)
+{
+    write_valid_call();
+    char *r1 =
+        t_edit(r1_xml, "<review proposal=\"P02\" confidence=\"4\">", "<review proposal=\"P02\">",
+               "<review proposal=\"P01\" confidence=\"3\">", "<review proposal=\"P01\">");
+    t_write(".", "call/reviews/R1.xml", r1);
+    free(r1);
+    rewrite("call/reviews/R2.xml", r2_xml, " confidence=\"5\"", "");
+}
+
+/* A panel that collects no confidence: nothing says so, and the model
+ * holds none (0). */
+static void confidence_is_optional(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_without_confidences();
+    merit_call *c = load(s, "call", 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    ssize_t i = review_index(c, "P01", "R2");
+    assert_true(i >= 0);
+    assert_int_equal(c->reviews[i].confidence, 0);
+    for (size_t k = 0; k < 3; k++)
+        assert_int_equal(c->reviews[i].confidences[k], 0);
+    /* R1's P01: implementation (criterion 2) has its own */
+    i = review_index(c, "P01", "R1");
+    assert_true(i >= 0);
+    assert_int_equal(c->reviews[i].confidences[2], 5);
+    assert_int_equal(c->reviews[i].confidences[0], 0);
+    merit_call_free(c);
+}
+
+/* Confidence-weighted needs a confidence on every score: each review that
+ * lacks one is reported, in the same run, whether the method comes from
+ * the rubric or is given for the ranking (merit_ctx_set_method). */
+static void confidence_weighted_needs_a_confidence(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call_without_confidences();
+    merit_ctx_set_method(s->ctx, true, MERIT_METHOD_CONFIDENCE_WEIGHTED);
+    load(s, "call", MERIT_EINVALID);
+#define NO_CONFIDENCE(p, r)                                                                        \
+    "review of proposal '" p "' by '" r "' gives no confidence, which the method "                 \
+    "'confidence-weighted' needs: give one on the <review> or on each <score>"
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("call/reviews/R1.xml", 3, 3, NO_CONFIDENCE("P02", "R1")),
+                   T_ERROR("call/reviews/R1.xml", 8, 3, NO_CONFIDENCE("P01", "R1")),
+                   T_ERROR("call/reviews/R2.xml", 3, 3, NO_CONFIDENCE("P01", "R2")));
+
+    /* from the rubric */
+    merit_ctx_clear_diags(s->ctx);
+    merit_ctx_set_method(s->ctx, false, MERIT_METHOD_MEAN);
+    rewrite("call/call.xml", call_xml, "<rubric name=\"horizon-europe\"/>",
+            "<rubric href=\"he.xml\"/>");
+    rewrite("call/he.xml", he_xml, "method=\"mean\"", "method=\"confidence-weighted\"");
+    load(s, "call", MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), 3);
+
+    /* the mean given for the ranking needs none, whatever the rubric's */
+    merit_ctx_clear_diags(s->ctx);
+    merit_ctx_set_method(s->ctx, true, MERIT_METHOD_MEAN);
+    merit_call_free(load(s, "call", 0));
+    T_EXPECT_NO_DIAGS(s->ctx);
 }
 
 int main(void)
@@ -1081,6 +1334,14 @@ int main(void)
         T(the_call_folder_may_be_given_through_a_link),
         T(a_dangling_link_has_vanished),
         T(a_link_too_long_to_resolve_is_refused),
+        T(a_bad_weight_hides_nothing),
+        T(a_rubric_that_breaks_its_schema_hides_no_reference),
+        T(a_call_that_breaks_its_schema_still_reads_the_rest),
+        T(reviews_of_a_proposal_that_did_not_load_are_not_reported_again),
+        T(a_bundle_cut_short_hides_its_ids),
+        T(near_ids_are_suggested),
+        T(confidence_is_optional),
+        T(confidence_weighted_needs_a_confidence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

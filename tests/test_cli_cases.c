@@ -431,10 +431,33 @@ static void generate_name_with_bidi(const char *dir)
     free(path);
 }
 
+/* A panel of 10,001 reviewers, one more than the 'reviewers' limit's
+ * default: the limit, not the schema, bounds it (R1 has the only sheet). */
+static void generate_large_panel(const char *dir)
+{
+    struct buf b = {NULL, 0, 0};
+    buf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<call xmlns=\"urn:merit:1\" id=\"C1\" currency=\"EUR\">\n"
+                "  <title>A large panel</title>\n"
+                "  <budget available=\"500000\"/>\n"
+                "  <rubric name=\"horizon-europe\"/>\n"
+                "  <panel>\n");
+    for (unsigned i = 1; i <= 10001; i++) {
+        char line[96];
+        snprintf(line, sizeof(line),
+                 "    <reviewer id=\"R%u\"><name>Reviewer %u</name></reviewer>\n", i, i);
+        buf_str(&b, line);
+    }
+    buf_str(&b, "  </panel>\n</call>\n");
+    t_write_bytes(dir, "call/call.xml", b.data, b.len);
+    free(b.data);
+}
+
 static const struct {
     const char *name;
     void (*run)(const char *dir);
 } generators[] = {
+    {"large-panel", generate_large_panel},
     {"huge-attribute", generate_huge_attribute},
     {"parser-limits", generate_parser_limits},
     {"name-with-escape", generate_name_with_escape},
@@ -663,6 +686,9 @@ static void run_case(void **state)
         t_write(case_dir, "expected-stderr", r.err.data);
         snprintf(line, sizeof(line), "%d\n", r.status);
         t_write(case_dir, "expected-exit", line);
+        /* standard output is compared only where a case has it */
+        if (want_out != NULL)
+            t_write(case_dir, "expected-stdout", r.out.data);
         print_message("case %s: expected-stderr and expected-exit rewritten\n", name);
     } else {
         if (r.status != want_exit) {

@@ -153,6 +153,23 @@ struct fixture {
     merit_result *res;
 };
 
+/* The call's files in dir, with r3's sheet as given. */
+static void write_call_files(const char *dir, const char *r3)
+{
+    t_write(dir, "rubric.xml", rubric_xml);
+    t_write(dir, "call.xml", call_xml);
+    write_proposal(dir, "P1", "Fast, &quot;cheap&quot; widgets", "500000", "500000", "10 widgets",
+                   "sme");
+    write_proposal(dir, "P2", "Too federal", "300000", "100000", "5 things", "sme");
+    write_proposal(dir, "P3", "Best one", "600000", "600000", "3 parts", "large");
+    write_proposal(dir, "P4", "Weak quality", "100000", "100000", "2 gadgets", "sme");
+    write_proposal(dir, "P5", "Twin of P1", "500000", "500000", "7 widgets", "sme");
+    write_proposal(dir, "P6", "No number", "100000", "100000", "some gadgets", "sme");
+    t_write(dir, "reviews/r1.xml", sheet_r1);
+    t_write(dir, "reviews/r2.xml", sheet_r2);
+    t_write(dir, "reviews/r3.xml", r3);
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -1058,6 +1075,70 @@ static void test_csv_formula_cells(void **state)
     free(csv);
 }
 
+/* A review that gives no confidence (the panel collects none): the
+ * reports show none, not 0; the mean needs none, and confidence-weighted
+ * refuses to rank without it, saying where. */
+static void test_reports_without_confidence(void **state)
+{
+    (void)state;
+    char *dir = t_tempdir();
+    char *r3 = t_replace(sheet_r3, "<review proposal=\"P5\" confidence=\"3\">",
+                         "<review proposal=\"P5\">");
+    write_call_files(dir, r3);
+    free(r3);
+    merit_ctx *ctx = merit_ctx_new();
+    assert_non_null(ctx);
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+
+    char *text = render(merit_report_json, res, false, NULL);
+    json_error_t error;
+    json_t *root = json_loads(text, 0, &error);
+    assert_non_null(root);
+    json_t *reviews = get(root, "reviews"), *rv = NULL;
+    size_t i;
+    json_array_foreach(reviews, i, rv) if (strcmp(get_str(rv, "proposal"), "P5") == 0 &&
+                                           strcmp(get_str(rv, "reviewer"), "r3") == 0) break;
+    assert_non_null(rv);
+    assert_true(json_is_null(get(rv, "confidence")));
+    assert_true(json_is_null(get(json_array_get(get(rv, "scores"), 0), "confidence")));
+    assert_true(json_is_null(get(json_array_get(get(rv, "scores"), 1), "confidence")));
+    json_decref(root);
+    free(text);
+
+    text = render(merit_report_csv, res, true, NULL);
+    assert_non_null(strstr(text, "\r\nP5,r3,Cy Three,quality,2,7,,,yes,,,\r\n"));
+    free(text);
+
+    /* explain: P5's line for r3 has a blank where a confidence would be */
+    size_t p5 = 0;
+    while (strcmp(call->proposals[p5].id, "P5") != 0)
+        p5++;
+    size_t size;
+    text = render_explain(res, p5, &size);
+    const char *line = strstr(text, "  r3  ");
+    assert_non_null(line);
+    assert_null(strstr(line, "confidence 3"));
+    assert_non_null(strstr(line, "Cy Three  counted                 total"));
+    free(text);
+    merit_result_free(res);
+
+    merit_rank_options weighted = {true, MERIT_METHOD_CONFIDENCE_WEIGHTED};
+    assert_int_equal(merit_call_rank(ctx, call, &weighted, &res), MERIT_EINVALID);
+    assert_null(res);
+    assert_int_equal(merit_ctx_diag_count(ctx), 1);
+    assert_string_equal(merit_ctx_diag(ctx, 0)->message,
+                        "review of proposal 'P5' by 'r3' gives no confidence, which the method "
+                        "'confidence-weighted' needs: give one on the <review> or on each "
+                        "<score>");
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    t_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1068,6 +1149,7 @@ int main(void)
         cmocka_unit_test(test_write_error),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_reports_without_comments),
+        cmocka_unit_test(test_reports_without_confidence),
     };
     const struct CMUnitTest hostile[] = {
         cmocka_unit_test(test_text_escapes_inputs),

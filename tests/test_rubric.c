@@ -718,8 +718,8 @@ static void schema_error_names_line(void **state)
     assert_int_equal(load_edited(s, "<name>A</name>", ""), MERIT_EINVALID);
     /* schema errors carry the line; merit finds the element's column */
     T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 6, 5,
-                                   "element 'criterion': Missing child element(s). Expected "
-                                   "is ( name )"));
+                                   "<criterion> lacks <name>: a <criterion> holds <name>, then "
+                                   "an optional <guidance>, then an optional <levels>"));
 }
 
 /* Regression test for a fixed bug (rubric.c load_rule and merit__rubric_from_doc):
@@ -753,6 +753,106 @@ static void every_error_is_collected(void **state)
                                  "<pattern>\\d</pattern>", "<pattern>(abc</pattern>"),
                      MERIT_EINVALID);
     assert_int_equal(merit_ctx_error_count(s->ctx), 3);
+}
+
+/* --- near names, and counts that are limits, not schema -------------------- */
+
+static void near_names_are_suggested(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(load_edited(s, "<criterion ref=\"b\"/>", "<criterion ref=\"bb\"/>"),
+                     MERIT_EINVALID);
+    /* 'bb' is one deletion from 'b' (cutoff 1 for two letters), two from 'a' */
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 12, 16,
+                                   "tie-break names unknown criterion 'bb'; did you mean 'b'?"));
+    merit_ctx_clear_diags(s->ctx);
+    merit_rubric *r = NULL;
+    assert_int_equal(merit_rubric_load_shipped(s->ctx, "nhi", &r), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("", 0, 0, "no shipped rubric named 'nhi'; did you mean 'nih'?"));
+    /* a section merit does not name is a free section, which proposals
+     * may carry: one a letter from a named one is said, as a warning */
+    merit_ctx_clear_diags(s->ctx);
+    assert_int_equal(load_edited(s, "section=\"approach\"", "section=\"aproach\""), 0);
+    /* col 27: "    <text-rule id=\"digit\" " is 26 bytes */
+    T_EXPECT_DIAGS(s->ctx, T_WARNING("rubric.xml", 16, 27,
+                                     "section 'aproach' is not one merit names; did you mean "
+                                     "'approach'? (as written, every proposal needs a free "
+                                     "section 'aproach')"));
+}
+
+/* A rubric of n criteria a0..a(n-1), weight 1 each. */
+static char *rubric_of(size_t n)
+{
+    size_t cap = 512 + n * 96, len = 0;
+    char *xml = malloc(cap);
+    assert_non_null(xml);
+    len += (size_t)snprintf(xml, cap,
+                            "<?xml version=\"1.0\"?>\n"
+                            "<rubric xmlns=\"urn:merit:1\" id=\"wide\" version=\"1\">\n"
+                            "  <title>Wide</title>\n"
+                            "  <scale min=\"0\" max=\"10\" step=\"1\"/>\n"
+                            "  <criteria>\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(
+            xml + len, cap - len,
+            "    <criterion id=\"a%zu\" weight=\"1\"><name>A</name></criterion>\n", i);
+    snprintf(xml + len, cap - len, "  </criteria>\n  <aggregation method=\"mean\"/>\n</rubric>\n");
+    return xml;
+}
+
+/* How many criteria a rubric has is the 'criteria' limit's: the schema
+ * sets no count (it used to stop at 64, whatever the limit). */
+static void criteria_are_counted_by_the_limit_alone(void **state)
+{
+    struct t_scratch *s = *state;
+    char *xml = rubric_of(65);
+    assert_int_equal(load_text(s, xml), MERIT_ELIMIT);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 5, 3,
+                                   "the rubric has 65 criteria, more than the 'criteria' limit "
+                                   "of 64"));
+    merit_ctx_clear_diags(s->ctx);
+    merit_limits limits = {.max_criteria = 100};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(load_text(s, xml), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    free(xml);
+}
+
+/* Eligibility rules are counted by the 'rules' limit (128 by default; the
+ * schema used to stop at 128, whatever the limit). */
+static void rules_are_counted_by_the_limit(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_limits limits = {.max_rules = 1};
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(load_text(s, base_rubric), MERIT_ELIMIT);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 14, 3,
+                                   "the rubric has 2 eligibility rules, more than the 'rules' "
+                                   "limit of 1"));
+    merit_ctx_clear_diags(s->ctx);
+    /* 131 rules, each once: over the default, within a raised limit */
+    size_t cap = 129 * 160 + 1024, len = 0;
+    char *rules = malloc(cap);
+    assert_non_null(rules);
+    rules[0] = '\0';
+    for (size_t i = 0; i < 129; i++)
+        len += (size_t)snprintf(rules + len, cap - len,
+                                "    <fact-rule id=\"r%zu\" fact=\"months\" op=\"le\" value=\"36\">"
+                                "<message>m</message></fact-rule>\n",
+                                i);
+    char *tail = t_sprintf("%s  </eligibility>\n", rules);
+    char *many = t_replace(base_rubric, "  </eligibility>\n", tail);
+    free(tail);
+    limits.max_rules = 0;
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(load_text(s, many), MERIT_ELIMIT);
+    merit_ctx_clear_diags(s->ctx);
+    limits.max_rules = 200;
+    merit_ctx_set_limits(s->ctx, &limits);
+    assert_int_equal(load_text(s, many), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    free(many);
+    free(rules);
 }
 
 int main(void)
@@ -795,6 +895,9 @@ int main(void)
         T(schema_error_names_line),
         T(every_error_is_collected),
         T(booleans_with_spaces_are_true),
+        T(near_names_are_suggested),
+        T(criteria_are_counted_by_the_limit_alone),
+        T(rules_are_counted_by_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

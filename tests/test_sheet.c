@@ -337,7 +337,8 @@ static void wrong_scores_reported_at_load(void **state)
         s->ctx,
         T_ERROR("sheet.xml", 8, 31, "score 3.7 for criterion 'impact' is not on a step of 0.5"),
         T_ERROR("sheet.xml", 12, 12,
-                "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id)"),
+                "unknown criterion 'excelence' (rubric 'horizon-europe' has none of that id); "
+                "did you mean 'excellence'?"),
         T_ERROR("sheet.xml", 14, 39,
                 "score 6 for criterion 'implementation' is off the scale 0 to 5"));
     assert_int_equal(sheet.invalid_reviews, 2);
@@ -394,11 +395,69 @@ static void wrong_root_element(void **state)
     T_EXPECT_DIAGS(s->ctx, T_ERROR("sheet.xml", 2, 1, "unknown root element 'review'"));
 }
 
+/* A criterion named three times in a review: the two later ones are each
+ * reported, with a note at the first (not one error for every earlier
+ * one); and a review holds as many scores as it likes as far as the
+ * schema goes: more than the 64 it used to stop at (each criterion once is
+ * checked against the rubric). */
+static void criteria_named_again_and_many_scores(void **state)
+{
+    struct t_scratch *s = *state;
+    const char *kind = NULL;
+    size_t count = 0;
+    /* line 3; "  <review proposal=\"P01\" confidence=\"3\">" is 40 bytes, each
+     * "<score criterion=\"a\" value=\"1\"/>" 32: the scores at cols 41, 73,
+     * 105, criterion= 7 bytes into each */
+    assert_int_equal(validate(s,
+                              "<?xml version=\"1.0\"?>\n"
+                              "<sheet xmlns=\"urn:merit:1\" reviewer=\"R1\" call=\"C1\">\n"
+                              "  <review proposal=\"P01\" confidence=\"3\">"
+                              "<score criterion=\"a\" value=\"1\"/>"
+                              "<score criterion=\"a\" value=\"2\"/>"
+                              "<score criterion=\"a\" value=\"3\"/>"
+                              "</review>\n</sheet>\n",
+                              &kind, &count),
+                     MERIT_EINVALID);
+    T_EXPECT_DIAGS(
+        s->ctx,
+        T_ERROR("sheet.xml", 3, 80, "reviewer 'R1' scores criterion 'a' of proposal 'P01' twice"),
+        T_NOTE("sheet.xml", 3, 41, "first scored here"),
+        T_ERROR("sheet.xml", 3, 112, "reviewer 'R1' scores criterion 'a' of proposal 'P01' twice"),
+        T_NOTE("sheet.xml", 3, 41, "first scored here"));
+
+    merit_ctx_clear_diags(s->ctx);
+    size_t cap = 100 * 48 + 256, len = 0;
+    char *xml = malloc(cap);
+    assert_non_null(xml);
+    len += (size_t)snprintf(xml, cap,
+                            "<?xml version=\"1.0\"?>\n"
+                            "<sheet xmlns=\"urn:merit:1\" reviewer=\"R1\" call=\"C1\">\n"
+                            "  <review proposal=\"P01\" confidence=\"3\">\n");
+    for (int i = 0; i < 100; i++)
+        len +=
+            (size_t)snprintf(xml + len, cap - len, "<score criterion=\"c%d\" value=\"1\"/>\n", i);
+    snprintf(xml + len, cap - len, "  </review>\n</sheet>\n");
+    assert_int_equal(validate(s, xml, &kind, &count), 0);
+    free(xml);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
+/* A sheet of a panel that collects no confidence is valid: only the
+ * confidence-weighted method needs one (test_call), and it used to be
+ * required on every review by the schema. */
+static void confidence_is_optional(void **state)
+{
+    struct t_scratch *s = *state;
+    assert_int_equal(validate_edited(s, " confidence=\"4\"", "", " confidence=\"3\"", ""), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
         T(base_sheet_is_valid),
+        T(confidence_is_optional),
         T(criterion_scored_twice),
         T(criterion_scored_and_no_scored),
         T(proposal_reviewed_twice),
@@ -412,6 +471,7 @@ int main(void)
         T(wrong_scores_reported_at_load),
         T(same_line_elements_have_their_own_columns),
         T(wrong_root_element),
+        T(criteria_named_again_and_many_scores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,7 +133,7 @@ static void empty_template_names_missing_scores(void **state)
         o += (size_t)snprintf(want + o, sizeof(want) - o,
                               "t/r4.xml:%zu:3: error: review of proposal '%s' is not filled in "
                               "yet: no value for 'problem', 'approach', 'milestones', "
-                              "'management', 'cost', 'sme' and 'diffusion', no confidence\n",
+                              "'management', 'cost', 'sme' and 'diffusion'\n",
                               66 + 11 * i, proposals[i]);
     T_EXPECT_FILE("err", want);
     T_EXPECT_FILE("out", "");
@@ -166,7 +166,7 @@ static void partly_filled_template(void **state)
                         "'diffusion'\n"
                         "t/r1.xml:76:3: error: review of proposal 'P02' is not filled in yet: "
                         "no value for 'problem', 'approach', 'milestones', 'management', "
-                        "'cost', 'sme' and 'diffusion', no confidence\n";
+                        "'cost', 'sme' and 'diffusion'\n";
     assert_memory_equal(err, first, strlen(first));
     assert_int_equal(count(err, "\n"), 12);
     free(text);
@@ -229,7 +229,7 @@ static void output_folder_rules(void **state)
                   "<conflict reviewer=\"r44\"");
     assert_int_equal(t_run_merit("out", "err", "sheets", "bad", "-o", "t", (char *)NULL), 1);
     T_EXPECT_FILE("err", "bad/call.xml:31:5: error: conflict names reviewer 'r44', who is not on "
-                         "the panel\n");
+                         "the panel; did you mean 'r4'?\n");
     struct stat st;
     assert_int_equal(stat("t", &st), -1);
     assert_int_equal(t_run_merit("out", "err", "sheets", CALL, (char *)NULL), 2);

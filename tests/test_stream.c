@@ -205,7 +205,8 @@ static void what_stands_between_records_is_reported(void **state)
     const merit_diag *d = merit_ctx_diag(s->ctx, 0);
     assert_int_equal(d->line, 2); /* at the bundle's root */
     assert_int_equal(d->column, 1);
-    assert_non_null(strstr(d->message, "Character content other than whitespace"));
+    assert_string_equal(d->message,
+                        "text cannot come inside <sheets>: a <sheets> holds any number of <sheet>");
     merit_ctx_clear_diags(s->ctx);
 
     t_write(s->dir, "elem.xml",
@@ -220,6 +221,26 @@ static void what_stands_between_records_is_reported(void **state)
     d = merit_ctx_diag(s->ctx, 0);
     assert_int_equal(d->line, 4);
     assert_non_null(strstr(d->message, "stray"));
+    merit_ctx_clear_diags(s->ctx);
+
+    /* after a record that breaks its schema, in the same run: what stands
+     * between the records is checked at the end all the same (it used to
+     * go unsaid until the record was mended) */
+    t_write(s->dir, "both.xml",
+            "<?xml version=\"1.0\"?>\n"
+            "<sheets xmlns=\"urn:merit:1\">\n"
+            "  <sheet reviewer=\"R1\" call=\"C1\" bogus=\"1\"/>\n"
+            "  <stray/>\n"
+            "</sheets>\n");
+    assert_int_equal(stream(s, "both.xml", &h, &st), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   /* "  <sheet reviewer=\"R1\" call=\"C1\" " is 33 bytes */
+                   T_ERROR("both.xml", 3, 34,
+                           "attribute 'bogus' is not allowed on <sheet> (it takes 'reviewer' and "
+                           "'call')"),
+                   T_ERROR("both.xml", 4, 3,
+                           "<stray> does not belong in <sheets>: a <sheets> holds any number of "
+                           "<sheet>"));
 }
 
 /* Not well-formed half-way: the records before were handed over (the

@@ -138,7 +138,7 @@ static void invalid_call_checks_nothing(void **state)
                                  (char *)NULL),
                      1);
     T_EXPECT_FILE("err", "bad/call.xml:31:5: error: conflict names reviewer 'r44', who is not on "
-                         "the panel\n"
+                         "the panel; did you mean 'r4'?\n"
                          "merit: error: the call 'bad' is not valid, so no file can be checked "
                          "against it\n");
     T_EXPECT_FILE("out", "");

@@ -257,7 +257,9 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
             json_t *s = checked(b, json_object());
             set(b, s, "reviewer", str(b, call->reviewers[rv->reviewer].id));
             set(b, s, "score", decimal(b, score));
-            set(b, s, "confidence", integer(b, rv->confidences[c]));
+            /* none given: null */
+            set(b, s, "confidence",
+                rv->confidences[c] != 0 ? integer(b, rv->confidences[c]) : json_null());
             append(b, scores, s);
         }
         set(b, o, "scores", scores);
@@ -838,6 +840,13 @@ static bool hex_digest(const char *hex, unsigned char out[32])
 
 /* Reads the header's settings into h, checking each; a divergence names
  * the first that is not valid. */
+/* The limits that came after trail format 2: a trail may lack them, and
+ * then replays with them at their defaults. */
+static bool limit_came_later(const char *name)
+{
+    return strcmp(name, "diagnostics") == 0 || strcmp(name, "rules") == 0;
+}
+
 static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
 {
     const json_t *head = t->records[0];
@@ -914,22 +923,22 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     if (p->format >= 2) {
         const json_t *limits = json_object_get(options, "limits");
         const json_t *audit = json_object_get(options, "audit");
-        size_t names = 0;
-        for (const char *const *n = merit_limit_names(); *n != NULL; n++)
+        size_t names = 0, later_missing = 0;
+        for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             names++;
-        /* trails written before the 'diagnostics' limit list the other
-         * seven: it was then at its default */
-        bool without_diagnostics =
-            json_is_object(limits) && json_object_get(limits, "diagnostics") == NULL;
-        if (!json_is_object(limits) ||
-            json_object_size(limits) != names - (without_diagnostics ? 1 : 0))
+            later_missing += json_is_object(limits) && json_object_get(limits, *n) == NULL &&
+                             limit_came_later(*n);
+        }
+        /* a trail written before a limit came lists the others: that one
+         * was then at its default */
+        if (!json_is_object(limits) || json_object_size(limits) != names - later_missing)
             return diverged(ctx, t->path, 1,
                             "the option 'limits' in the header does not list the %zu limits",
                             names);
         for (const char *const *n = merit_limit_names(); *n != NULL; n++) {
             const json_t *v = json_object_get(limits, *n);
             char text[32];
-            if (v == NULL && without_diagnostics && strcmp(*n, "diagnostics") == 0)
+            if (v == NULL && limit_came_later(*n))
                 continue;
             if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                 snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v)) < 0 ||
@@ -1502,6 +1511,7 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_going(sub, h->pub.info.keep_going);
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
+    merit_ctx_set_method(sub, h->pub.info.method_overridden, h->pub.method);
     merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
     /* a call file given by another name than call.xml is loaded by it */
     char *path = NULL;

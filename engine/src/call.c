@@ -23,6 +23,7 @@
 #include "proposal.h"
 #include "rubric.h"
 #include "sheet.h"
+#include "suggest.h"
 #include "xml_input.h"
 
 struct raw_call_conflict {
@@ -46,20 +47,36 @@ struct loader {
     size_t call_conflict_count;
     bool failed;               /* some input was invalid: keep checking, but fail at the end */
     bool call_failed;          /* call.xml itself is invalid: nothing can be kept */
+    bool panel_failed;         /* the panel was not read (over a limit): no sheet can be
+                                  checked against it */
     bool over_proposal_limit;  /* said once */
-    bool proposals_incomplete; /* a proposal file did not load: references to
+    bool proposals_incomplete; /* a proposal file did not load whole, and
+                                  some of its ids are unknown: references to
                                   proposals cannot all be checked */
+    char *incomplete_file;     /* the first such file; owned */
+    bool incomplete_noted;     /* the note saying so is made */
     size_t rejected_cap;
-    char **rejected_ids; /* ids of rejected proposals, to explain their reviews */
+    /* ids of proposals that did not load (rejected, invalid, or in a file
+     * that did not load whole): a reference to one is not reported again,
+     * and explains why its review is left out. Sorted once all are read. */
+    char **rejected_ids;
     size_t rejected_id_count, rejected_id_cap;
+    bool rejected_ids_sorted;
+    /* a rubric refused only for what score sheets do not need (a weight, a
+     * threshold, a rule): the sheets are still checked against it */
+    merit_rubric *check_rubric;
+    const merit_rubric *sheet_rubric; /* what sheets load against: the call's or that one */
+    struct merit_suggest proposal_ids, reviewer_ids; /* for "did you mean" */
 };
 
-/* --- freeing -------------------------------------------------------------- */
+/* The ends of a message that says "; did you mean 'x'?" when near is not
+ * NULL: MEANT_FMT in the format, MEANT(near) in the arguments. */
+#define MEANT_FMT "%s%s%s"
+#define MEANT(near)                                                                                \
+    (near) != NULL ? "; did you mean '" : "", (near) != NULL ? (near) : "",                        \
+        (near) != NULL ? "'?" : ""
 
-static size_t rb_criteria(const merit_call *c)
-{
-    return c->rubric != NULL ? c->rubric->criterion_count : 0;
-}
+/* --- freeing -------------------------------------------------------------- */
 
 void merit_call_free(merit_call *c)
 {
@@ -100,6 +117,8 @@ void merit_call_free(merit_call *c)
 
 static void loader_release(struct loader *L)
 {
+    merit_rubric_free(L->check_rubric);
+    free(L->incomplete_file);
     for (size_t i = 0; i < L->rejected_id_count; i++)
         free(L->rejected_ids[i]);
     free(L->rejected_ids);
@@ -168,18 +187,26 @@ static int reject(struct loader *L, merit_rejected_kind kind, merit_loc loc, siz
     return 0;
 }
 
-static bool was_rejected(const struct loader *L, const char *proposal_id)
+static int compare_ids(const void *a, const void *b)
 {
-    for (size_t i = 0; i < L->rejected_id_count; i++)
-        if (strcmp(L->rejected_ids[i], proposal_id) == 0)
-            return true;
-    return false;
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether a proposal of this id did not load: by bisection, once every
+ * file is read (the ids are then sorted). */
+static bool was_rejected(struct loader *L, const char *proposal_id)
+{
+    if (!L->rejected_ids_sorted && L->rejected_id_count > 1)
+        qsort(L->rejected_ids, L->rejected_id_count, sizeof(*L->rejected_ids), compare_ids);
+    L->rejected_ids_sorted = true;
+    return L->rejected_id_count > 0 && bsearch(&proposal_id, L->rejected_ids, L->rejected_id_count,
+                                               sizeof(*L->rejected_ids), compare_ids) != NULL;
+}
+
+/* Remembers an id (repeats are harmless: they are looked up, not listed). */
 static int remember_rejected_id(struct loader *L, const char *id)
 {
-    if (was_rejected(L, id))
-        return 0;
+    L->rejected_ids_sorted = false;
     if (merit__grow((void **)&L->rejected_ids, &L->rejected_id_cap, L->rejected_id_count,
                     sizeof(*L->rejected_ids)) != 0 ||
         (L->rejected_ids[L->rejected_id_count] = merit__strdup(id)) == NULL)
@@ -378,6 +405,61 @@ static int list_xml(struct loader *L, const char *dir, const char *display,
 
 /* --- call.xml ------------------------------------------------------------- */
 
+/* An id and its place, ordered by id, then place. */
+struct id_at {
+    const char *id;
+    size_t index;
+};
+
+static int compare_id_then_index(const void *a, const void *b)
+{
+    const struct id_at *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* A reviewer id given twice on the panel: found by sorting the ids, so
+ * that a panel of many reviewers costs no n^2. Reported at each later one
+ * in panel order, with a note at the first. */
+static int report_duplicate_reviewers(struct loader *L, struct merit_xml_doc *doc,
+                                      const xmlNode *panel)
+{
+    merit_call *c = L->call;
+    size_t n = c->reviewer_count;
+    if (n < 2)
+        return 0;
+    size_t *first = merit__malloc(n * sizeof(*first));
+    struct id_at *keys = merit__malloc(n * sizeof(*keys));
+    if (first == NULL || keys == NULL) {
+        free(first);
+        free(keys);
+        return merit__oom(L->ctx);
+    }
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = (struct id_at){c->reviewers[i].id, i};
+        first[i] = SIZE_MAX;
+    }
+    qsort(keys, n, sizeof(*keys), compare_id_then_index);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(keys[i].id, keys[i - 1].id) == 0)
+            first[keys[i].index] =
+                first[keys[i - 1].index] != SIZE_MAX ? first[keys[i - 1].index] : keys[i - 1].index;
+    free(keys);
+    int rc = 0;
+    size_t i = 0;
+    for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r && i < n;
+         r = merit__xml_next(r, "reviewer"), i++) {
+        if (first[i] == SIZE_MAX)
+            continue;
+        const char *id = c->reviewers[i].id;
+        rc =
+            merit__error_at(L->ctx, merit__xml_loc(doc, r, "id"), "duplicate reviewer id '%s'", id);
+        merit__note_at(L->ctx, c->reviewers[first[i]].loc, "'%s' first defined here", id);
+    }
+    free(first);
+    return rc;
+}
+
 static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rubric_name,
                          char **rubric_href, merit_loc *rubric_loc)
 {
@@ -414,11 +496,14 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     for (const xmlNode *r = merit__xml_child(panel, "reviewer"); r;
          r = merit__xml_next(r, "reviewer"))
         n++;
-    if (n > ctx->limits.max_reviewers)
-        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, c->loc.line,
-                           c->loc.column,
+    if (n > ctx->limits.max_reviewers) {
+        L->panel_failed = true;
+        merit_loc at = merit__xml_loc(doc, panel, NULL);
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, doc->path, at.line,
+                           at.column,
                            "the panel has %zu reviewers, more than the 'reviewers' limit of %u", n,
                            ctx->limits.max_reviewers);
+    }
     c->reviewers = merit__calloc(n, sizeof(*c->reviewers));
     if (c->reviewers == NULL)
         return merit__oom(ctx);
@@ -433,13 +518,10 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
         const xmlNode *aff = merit__xml_child(r, "affiliation");
         if (aff != NULL && (rv->affiliation = merit__xml_text(aff, true)) == NULL)
             return merit__oom(ctx);
-        for (size_t k = 0; k + 1 < c->reviewer_count; k++)
-            if (strcmp(c->reviewers[k].id, rv->id) == 0) {
-                rc = merit__error_at(ctx, merit__xml_loc(doc, r, "id"),
-                                     "duplicate reviewer id '%s'", rv->id);
-                merit__note_at(ctx, c->reviewers[k].loc, "'%s' first defined here", rv->id);
-            }
     }
+    int dup = report_duplicate_reviewers(L, doc, panel);
+    if (dup != 0)
+        rc = dup;
 
     const xmlNode *conflicts = merit__xml_child(root, "conflicts");
     n = 0;
@@ -527,7 +609,7 @@ static int add_sheet(void *user, struct merit_xml_doc *doc, const xmlNode *node)
     memset(s, 0, sizeof(*s));
     size_t mark = merit_ctx_diag_count(L->ctx);
     /* the rubric loaded first: the scores are resolved as they are read */
-    int rc = merit__sheet_from_node(L->ctx, doc, node, L->call->rubric, s);
+    int rc = merit__sheet_from_node(L->ctx, doc, node, L->sheet_rubric, s);
     if (rc != 0 && rc != MERIT_ENOMEM && L->ctx->keep_going && s->reviewer != NULL) {
         L->failed = true;
         int r =
@@ -543,14 +625,29 @@ static int add_sheet(void *user, struct merit_xml_doc *doc, const xmlNode *node)
     return rc;
 }
 
+/* A proposal read but not valid, or valid in a file that is not: its id
+ * (when it has one) is remembered as one that did not load, so that the
+ * reviews and conflicts naming it are not reported once more. */
+static int proposal_not_loaded(void *user, struct merit_xml_doc *doc, const xmlNode *node)
+{
+    (void)doc;
+    const char *id = merit__xml_attr(node, "id");
+    return id != NULL ? remember_rejected_id(user, id) : 0;
+}
+
 /* Takes back what a file that did not load whole had added: the records
- * read before its first error, and what they had rejected. */
-static void forget_since(struct loader *L, size_t proposals, size_t sheets, size_t rejected,
-                         size_t rejected_ids)
+ * read before its first error (the ids of proposals are remembered as not
+ * loaded), and what they had rejected. Returns 0 or MERIT_ENOMEM. */
+static int forget_since(struct loader *L, size_t proposals, size_t sheets, size_t rejected)
 {
     merit_call *c = L->call;
-    while (c->proposal_count > proposals)
-        merit__proposal_release(&c->proposals[--c->proposal_count]);
+    int rc = 0;
+    while (c->proposal_count > proposals) {
+        merit_proposal *p = &c->proposals[--c->proposal_count];
+        if (rc == 0 && p->id != NULL)
+            rc = remember_rejected_id(L, p->id);
+        merit__proposal_release(p);
+    }
     while (L->sheet_count > sheets)
         merit__sheet_release(&L->sheets[--L->sheet_count]);
     while (c->rejected_count > rejected) {
@@ -558,8 +655,7 @@ static void forget_since(struct loader *L, size_t proposals, size_t sheets, size
         free(r->what);
         free(r->reason);
     }
-    while (L->rejected_id_count > rejected_ids)
-        free(L->rejected_ids[--L->rejected_id_count]);
+    return rc;
 }
 
 /* Loads every file of a folder holding records of one kind: a single record
@@ -617,6 +713,12 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
     for (size_t i = 0; i < count && rc != MERIT_ENOMEM; i++) {
         if (!merit_utf8_valid(names[i].name, strlen(names[i].name))) {
             int one = refuse_name(L, dir, sub, names[i].name);
+            if (kind == MERIT_SCHEMA_PROPOSAL && !L->proposals_incomplete) {
+                /* its ids are unknown */
+                L->proposals_incomplete = true;
+                if ((L->incomplete_file = path_join(dir, names[i].name)) == NULL)
+                    one = merit__oom(L->ctx);
+            }
             if (one != 0 && (one == MERIT_ENOMEM || rc == 0))
                 rc = one;
             continue;
@@ -632,8 +734,10 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         }
         size_t mark = merit_ctx_diag_count(L->ctx);
         size_t proposals = L->call->proposal_count, sheets = L->sheet_count;
-        size_t rejected = L->call->rejected_count, rejected_ids = L->rejected_id_count;
+        size_t rejected = L->call->rejected_count;
         struct merit_xml_stream s = {.kind = kind, .on_record = add, .user = L};
+        if (kind == MERIT_SCHEMA_PROPOSAL)
+            s.on_invalid = proposal_not_loaded;
         int one = merit__root_check(L->ctx, L->root, display, names[i].hint);
         if (one == 1) {
             s.unread = MERIT_UNREAD_LINK_OUTSIDE; /* refused unread */
@@ -643,21 +747,25 @@ static int load_folder(struct loader *L, const char *sub, merit_schema_kind kind
         }
         record_stream(L, &s);
         if (!s.file_ok && one != MERIT_ENOMEM) {
-            forget_since(L, proposals, sheets, rejected, rejected_ids);
-            if (L->ctx->keep_going) {
+            /* a proposal of the file whose id is not known could be the
+             * one a review names */
+            if (kind == MERIT_SCHEMA_PROPOSAL && !s.all_seen && !L->proposals_incomplete) {
+                L->proposals_incomplete = true;
+                if ((L->incomplete_file = merit__strdup(display)) == NULL)
+                    one = merit__oom(L->ctx);
+            }
+            if (forget_since(L, proposals, sheets, rejected) != 0)
+                one = MERIT_ENOMEM;
+            else if (one != MERIT_ENOMEM && L->ctx->keep_going) {
                 /* the file as a whole did not load */
                 merit_loc where = {display, 0, 0};
                 L->failed = true;
-                if (kind == MERIT_SCHEMA_PROPOSAL)
-                    L->proposals_incomplete = true;
                 one = reject(L, MERIT_REJECTED_FILE, where, mark, "invalid", "%s",
                              L->call->files[L->call->file_count - 1].relpath);
             }
         }
         if (one != 0) {
             L->failed = true;
-            if (kind == MERIT_SCHEMA_PROPOSAL)
-                L->proposals_incomplete = true;
             if (one == MERIT_ENOMEM || one == MERIT_EIO || rc == 0)
                 rc = one;
         }
@@ -757,6 +865,7 @@ static int load_records(struct loader *L, int *sheets_rc)
         job->scratch.id = L->call->id;
         job->scratch.dir = L->call->dir;
         job->scratch.rubric = L->call->rubric;
+        job->L.sheet_rubric = L->sheet_rubric;
         job->L.call = &job->scratch;
         job->L.root = L->root;
         job->L.ctx = merit__ctx_fork(L->ctx);
@@ -933,22 +1042,73 @@ static int add_conflict(struct loader *L, size_t *cap, size_t reviewer, size_t p
     return 0;
 }
 
+/* The criteria of the rubric the sheets loaded against: what a review's
+ * arrays hold. */
+static size_t sheet_criteria(const struct loader *L)
+{
+    return L->sheet_rubric != NULL ? L->sheet_rubric->criterion_count : 0;
+}
+
+/* The nearest proposal or reviewer id to an unknown one; none once the
+ * file's diagnostics are full (the message is then not kept). */
+static const char *near_proposal(struct loader *L, const char *id)
+{
+    return merit__diag_full(L->ctx) ? NULL : merit__suggest(&L->proposal_ids, id);
+}
+
+static const char *near_reviewer(struct loader *L, const char *id)
+{
+    return merit__diag_full(L->ctx) ? NULL : merit__suggest(&L->reviewer_ids, id);
+}
+
+/* What names a proposal. */
+enum reference { BY_REVIEW, BY_SHEET_CONFLICT, BY_CALL_CONFLICT };
+
+/* A reference to a proposal that is not in the call: reported, unless its
+ * proposal did not load (its own errors said why), or a file of proposals
+ * did not load whole (it may be there: a note says so, once). Returns
+ * MERIT_EINVALID either way, or MERIT_ENOMEM. */
+static int unknown_proposal(struct loader *L, const char *id, merit_loc loc, enum reference by,
+                            const char *reviewer)
+{
+    if (was_rejected(L, id))
+        return MERIT_EINVALID;
+    if (L->proposals_incomplete) {
+        if (!L->incomplete_noted) {
+            L->incomplete_noted = true;
+            merit__diag(L->ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_INVALID, L->incomplete_file, 0, 0,
+                        "reviews and conflicts naming proposals not in the call are not "
+                        "reported: this file did not load whole, and may hold them");
+        }
+        return MERIT_EINVALID;
+    }
+    const char *near = near_proposal(L, id);
+    if (by == BY_REVIEW)
+        return merit__error_at(L->ctx, loc,
+                               "reviewer '%s' reviews proposal '%s', which is not in the "
+                               "call" MEANT_FMT,
+                               reviewer, id, MEANT(near));
+    if (by == BY_SHEET_CONFLICT)
+        return merit__error_at(L->ctx, loc,
+                               "conflict with proposal '%s', which is not in the call" MEANT_FMT,
+                               id, MEANT(near));
+    return merit__error_at(L->ctx, loc,
+                           "conflict names proposal '%s', which is not in the call" MEANT_FMT, id,
+                           MEANT(near));
+}
+
 /* Makes a loaded review the call's: the sheet loader resolved its scores
  * into their final arrays, which move as they are; what is left needs the
  * other files (the proposal) or the whole review (a criterion it leaves
- * out). */
+ * out). Without a rubric to check against, only the proposal is. */
 static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, size_t reviewer,
                           struct merit_raw_review *rr, merit_review *out)
 {
     merit_ctx *ctx = L->ctx;
-    const merit_rubric *rb = L->call->rubric;
+    const merit_rubric *rb = L->sheet_rubric;
     ssize_t p = find_proposal(L->call, rr->proposal);
-    if (p < 0 && (L->proposals_incomplete || was_rejected(L, rr->proposal)))
-        return MERIT_EINVALID; /* its proposal did not load: said already */
     if (p < 0)
-        return merit__error_at(ctx, rr->proposal_loc,
-                               "reviewer '%s' reviews proposal '%s', which is not in the call",
-                               s->reviewer, rr->proposal);
+        return unknown_proposal(L, rr->proposal, rr->proposal_loc, BY_REVIEW, s->reviewer);
     *out = rr->review;
     memset(&rr->review, 0, sizeof(rr->review));
     rr->review.loc = out->loc; /* what keep-going names it by */
@@ -956,7 +1116,7 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     out->proposal = (size_t)p;
     /* its wrong scores were reported as the sheet loaded */
     int rc = rr->invalid ? MERIT_EINVALID : 0;
-    for (size_t ci = 0; ci < rb->criterion_count; ci++) {
+    for (size_t ci = 0; rb != NULL && ci < rb->criterion_count; ci++) {
         if (out->score_places[ci].line != 0)
             continue; /* scored, or a reason given */
         /* a misspelt criterion: its error is enough */
@@ -970,6 +1130,10 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     return rc;
 }
 
+/* Checks every sheet and conflict against the call: the reviewer on the
+ * panel, one sheet each, the proposals they name, and (with a rubric to
+ * check against) every criterion covered; moves the reviews into the
+ * call. */
 static int resolve_sheets(struct loader *L)
 {
     merit_ctx *ctx = L->ctx;
@@ -987,6 +1151,10 @@ static int resolve_sheets(struct loader *L)
         return merit__oom(ctx);
     for (size_t i = 0; i < c->reviewer_count; i++)
         sheet_of[i] = -1;
+    merit__suggest_init(&L->proposal_ids, (const char *)c->proposals + offsetof(merit_proposal, id),
+                        c->proposal_count, sizeof(merit_proposal));
+    merit__suggest_init(&L->reviewer_ids, (const char *)c->reviewers + offsetof(merit_reviewer, id),
+                        c->reviewer_count, sizeof(merit_reviewer));
 
     for (size_t si = 0; si < L->sheet_count; si++) {
         struct merit_raw_sheet *s = &L->sheets[si];
@@ -998,8 +1166,10 @@ static int resolve_sheets(struct loader *L)
             rc = merit__error_at(ctx, s->call_loc, "sheet of '%s' is for call '%s', not '%s'",
                                  s->reviewer, s->call, c->id);
         } else if (rv < 0) {
-            rc = merit__error_at(ctx, s->reviewer_loc, "reviewer '%s' is not on the call's panel",
-                                 s->reviewer);
+            const char *near = near_reviewer(L, s->reviewer);
+            rc = merit__error_at(ctx, s->reviewer_loc,
+                                 "reviewer '%s' is not on the call's panel" MEANT_FMT, s->reviewer,
+                                 MEANT(near));
         } else if (sheet_of[rv] >= 0) {
             rc = merit__error_at(ctx, s->reviewer_loc, "a second sheet for reviewer '%s'",
                                  s->reviewer);
@@ -1022,15 +1192,11 @@ static int resolve_sheets(struct loader *L)
             ssize_t p = find_proposal(c, rk->proposal);
             if (p < 0) {
                 size_t cmark = merit_ctx_diag_count(ctx);
-                if (L->proposals_incomplete || was_rejected(L, rk->proposal))
-                    rc = MERIT_EINVALID; /* its proposal did not load */
-                else
-                    rc = merit__error_at(ctx, rk->loc,
-                                         "conflict with proposal '%s', which is not in the call",
-                                         rk->proposal);
-                if (ctx->keep_going &&
-                    reject(L, MERIT_REJECTED_CONFLICT, rk->loc, cmark, "its proposal was rejected",
-                           "conflict of %s with %s", s->reviewer, rk->proposal) != 0) {
+                rc = unknown_proposal(L, rk->proposal, rk->loc, BY_SHEET_CONFLICT, s->reviewer);
+                if (rc == MERIT_ENOMEM ||
+                    (ctx->keep_going &&
+                     reject(L, MERIT_REJECTED_CONFLICT, rk->loc, cmark, "its proposal was rejected",
+                            "conflict of %s with %s", s->reviewer, rk->proposal) != 0)) {
                     free(sheet_of);
                     return MERIT_ENOMEM;
                 }
@@ -1064,7 +1230,7 @@ static int resolve_sheets(struct loader *L)
                 if (rr->invalid && find_proposal(c, rr->proposal) >= 0)
                     rmark = rr->diag_mark;
                 c->review_count--;
-                merit__review_release(r, rb_criteria(c));
+                merit__review_release(r, sheet_criteria(L));
                 memset(r, 0, sizeof(*r));
                 L->failed = true;
                 if (reject(L, MERIT_REJECTED_REVIEW, rr->review.loc, rmark, why,
@@ -1085,36 +1251,24 @@ static int resolve_sheets(struct loader *L)
         const struct raw_call_conflict *k = &L->call_conflicts[i];
         ssize_t rv = find_reviewer(c, k->reviewer);
         ssize_t p = find_proposal(c, k->proposal);
-        if (ctx->keep_going && (rv < 0 || p < 0)) {
+        if (rv < 0 || p < 0) {
             size_t kmark = merit_ctx_diag_count(ctx);
-            if (rv < 0)
-                merit__error_at(ctx, k->loc,
-                                "conflict names reviewer '%s', who is not on the panel",
-                                k->reviewer);
-            else if (!L->proposals_incomplete && !was_rejected(L, k->proposal))
-                merit__error_at(ctx, k->loc,
-                                "conflict names proposal '%s', which is not in the call",
-                                k->proposal);
-            L->failed = true;
-            if (reject(L, MERIT_REJECTED_CONFLICT, k->loc, kmark, "its proposal was rejected",
-                       "conflict of %s with %s", k->reviewer, k->proposal) != 0)
-                return MERIT_ENOMEM;
-            continue;
-        }
-        if (rv < 0) {
-            rc = merit__error_at(ctx, k->loc,
-                                 "conflict names reviewer '%s', who is not on the "
-                                 "panel",
-                                 k->reviewer);
-            continue;
-        }
-        if (p < 0 && L->proposals_incomplete) {
-            rc = MERIT_EINVALID;
-            continue;
-        }
-        if (p < 0) {
-            rc = merit__error_at(
-                ctx, k->loc, "conflict names proposal '%s', which is not in the call", k->proposal);
+            if (rv < 0) {
+                const char *near = near_reviewer(L, k->reviewer);
+                rc = merit__error_at(
+                    ctx, k->loc, "conflict names reviewer '%s', who is not on the panel" MEANT_FMT,
+                    k->reviewer, MEANT(near));
+            } else {
+                rc = unknown_proposal(L, k->proposal, k->loc, BY_CALL_CONFLICT, k->reviewer);
+                if (rc == MERIT_ENOMEM)
+                    return rc;
+            }
+            if (ctx->keep_going) {
+                L->failed = true;
+                if (reject(L, MERIT_REJECTED_CONFLICT, k->loc, kmark, "its proposal was rejected",
+                           "conflict of %s with %s", k->reviewer, k->proposal) != 0)
+                    return MERIT_ENOMEM;
+            }
             continue;
         }
         int one = add_conflict(L, &conflict_cap, (size_t)rv, (size_t)p, k->reason, true, k->loc);
@@ -1162,6 +1316,12 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
             for (const char *const *n = merit_rubric_shipped_names(); *n; n++)
                 o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s",
                                       o ? ", " : "", *n);
+            const char *near = merit__suggest_among(name, merit_rubric_shipped_names());
+            if (near != NULL)
+                return merit__error_at(ctx, loc,
+                                       "no shipped rubric named '%s' (shipped: %s); did you mean "
+                                       "'%s'?",
+                                       name, list, near);
             return merit__error_at(ctx, loc, "no shipped rubric named '%s' (shipped: %s)", name,
                                    list);
         }
@@ -1198,7 +1358,8 @@ static int load_rubric(struct loader *L, const char *name, const char *href, mer
         return rc == 1 ? MERIT_EINVALID : rc;
     }
     struct merit_xml_stream s;
-    rc = merit__rubric_read(ctx, display, NULL, 0, display, &L->call->rubric, &s);
+    rc = merit__rubric_read_checkable(ctx, display, NULL, 0, display, &L->call->rubric,
+                                      &L->check_rubric, &s);
     if (rc != 0 && rc != MERIT_ENOMEM && s.bytes == 0)
         merit__note_at(ctx, loc, "the call names its rubric here"); /* it could not be read */
     record_stream(L, &s);
@@ -1265,8 +1426,11 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         .kind = MERIT_SCHEMA_CALL, .on_record = call_doc_read, .user = &args};
     rc = merit__xml_stream_file(ctx, display, &s);
     record_stream(&L, &s);
-    if (rc != 0 && (c->id == NULL || rc == MERIT_ENOMEM))
-        goto done; /* without a call there is nothing to check against */
+    /* a call.xml that breaks its schema names no rubric and no panel to
+     * check against, but the proposals and sheets are still read and
+     * checked on their own; anything that is not a call stops here */
+    if (rc == MERIT_ENOMEM || (rc != 0 && c->id == NULL && s.found != MERIT_SCHEMA_CALL))
+        goto done;
     L.failed = rc != 0;
     L.call_failed = rc != 0;
 
@@ -1281,6 +1445,8 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
             L.failed = true;
         }
     }
+    /* a rubric refused for a weight or a rule still checks the scores */
+    L.sheet_rubric = c->rubric != NULL ? c->rubric : L.check_rubric;
     int sheets_rc;
     int one = load_records(&L, &sheets_rc);
     if (one == MERIT_ENOMEM || sheets_rc == MERIT_ENOMEM) {
@@ -1305,8 +1471,9 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         L.failed = true;
         rc = rc ? rc : one;
     }
-    /* scores can only be checked against a rubric that loaded */
-    if (c->rubric != NULL) {
+    /* every reference, in the same run: the scores were checked as the
+     * sheets loaded, against the rubric when it loaded far enough */
+    if (c->id != NULL && !L.panel_failed) {
         one = resolve_sheets(&L);
         if (one == MERIT_ENOMEM) {
             rc = one;
@@ -1329,6 +1496,11 @@ done:
     free(rubric_name);
     free(rubric_href);
     merit__root_release(&root);
+    if (rc != 0 && c->rubric == NULL) {
+        /* the reviews moved into the call hold its criteria's arrays */
+        c->rubric = L.check_rubric;
+        L.check_rubric = NULL;
+    }
     loader_release(&L);
 #ifdef __GLIBC__
     /* what the sheets' thread freed (raw sheets, parse trees) stays in that

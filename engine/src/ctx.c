@@ -51,6 +51,7 @@ void merit_limits_fill(merit_limits *limits)
     OR(max_text_bytes, MERIT_DEFAULT_MAX_TEXT_BYTES);
     OR(match_limit, MERIT_DEFAULT_MATCH_LIMIT);
     OR(max_diagnostics, MERIT_DEFAULT_MAX_DIAGNOSTICS);
+    OR(max_rules, MERIT_DEFAULT_MAX_RULES);
 #undef OR
 }
 
@@ -60,9 +61,9 @@ void merit_ctx_set_limits(merit_ctx *ctx, const merit_limits *limits)
     merit_limits_fill(&ctx->limits);
 }
 
-static const char *const limit_names[] = {"file-size", "depth",       "proposals",
-                                          "reviewers", "criteria",    "text",
-                                          "match",     "diagnostics", NULL};
+static const char *const limit_names[] = {"file-size", "depth", "proposals", "reviewers",
+                                          "criteria",  "text",  "match",     "diagnostics",
+                                          "rules",     NULL};
 
 const char *const *merit_limit_names(void)
 {
@@ -80,6 +81,7 @@ static uint32_t *limit_field(merit_limits *limits, const char *name)
            : strcmp(name, "text") == 0        ? &limits->max_text_bytes
            : strcmp(name, "match") == 0       ? &limits->match_limit
            : strcmp(name, "diagnostics") == 0 ? &limits->max_diagnostics
+           : strcmp(name, "rules") == 0       ? &limits->max_rules
                                               : NULL;
 }
 
@@ -144,6 +146,12 @@ void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going)
 void merit_ctx_set_keep_comments(merit_ctx *ctx, bool keep)
 {
     ctx->keep_comments = keep;
+}
+
+void merit_ctx_set_method(merit_ctx *ctx, bool override, merit_method method)
+{
+    ctx->method_override = override;
+    ctx->method = method;
 }
 
 bool merit_ctx_out_of_memory(const merit_ctx *ctx)
@@ -384,6 +392,8 @@ merit_ctx *merit__ctx_fork(const merit_ctx *ctx)
     fork->limits = ctx->limits;
     fork->keep_going = ctx->keep_going;
     fork->keep_comments = ctx->keep_comments;
+    fork->method_override = ctx->method_override;
+    fork->method = ctx->method;
     fork->threads = 1;
     return fork;
 }

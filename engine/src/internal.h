@@ -26,10 +26,12 @@ struct merit_ctx {
     size_t diag_cap;
     size_t error_count;
     merit_limits limits;
-    bool out_of_memory; /* a diagnostic could not be recorded */
-    bool keep_going;    /* load what is valid, list what is not */
-    bool keep_comments; /* keep reviewers' comments; true unless told otherwise */
-    unsigned threads;   /* threads a call's loading may use; 1 unless told otherwise */
+    bool out_of_memory;   /* a diagnostic could not be recorded */
+    bool keep_going;      /* load what is valid, list what is not */
+    bool keep_comments;   /* keep reviewers' comments; true unless told otherwise */
+    unsigned threads;     /* threads a call's loading may use; 1 unless told otherwise */
+    bool method_override; /* the call will be ranked by `method`, not its rubric's */
+    merit_method method;
     /* the file being read (merit__diag_file_begin): its diagnostics kept
      * and left out over the 'diagnostics' limit */
     bool in_file;
@@ -107,6 +109,7 @@ int merit__unread_from_name(const char *name);
 #define MERIT_DEFAULT_MAX_TEXT_BYTES 400000u
 #define MERIT_DEFAULT_MATCH_LIMIT 10000000u
 #define MERIT_DEFAULT_MAX_DIAGNOSTICS 1000u
+#define MERIT_DEFAULT_MAX_RULES 128u
 
 /* Appends a diagnostic. file may be NULL. The message is printf-formatted;
  * it is made printable and long quoted values are shortened. Returns the
@@ -148,6 +151,10 @@ char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
+/* The names merit derives facts for, and the sections it names itself,
+ * NULL-terminated (for "did you mean"). */
+const char *const *merit__fact_names(void);
+const char *const *merit__section_names(void);
 int merit__op_from_name(const char *name);
 int merit__org_type_from_name(const char *name);
 int merit__chain_role_from_name(const char *name);

@@ -4,11 +4,12 @@
 #include "internal.h"
 
 static const char *const method_names[] = {"mean", "median", "trimmed-mean", "confidence-weighted"};
+/* These two end in NULL, for merit__suggest_among. */
 static const char *const fact_names[] = {
-    "federal-share", "cost-share-ratio", "sme-share",  "milestones",    "months",
-    "words",         "federal-request",  "total-cost", "organisations", "request"};
-static const char *const section_names[] = {"problem",    "approach",  "milestones",
-                                            "management", "diffusion", "sme-involvement"};
+    "federal-share",   "cost-share-ratio", "sme-share",     "milestones", "months", "words",
+    "federal-request", "total-cost",       "organisations", "request",    NULL};
+static const char *const section_names[] = {
+    "problem", "approach", "milestones", "management", "diffusion", "sme-involvement", NULL};
 static const char *const op_names[] = {"lt", "le", "eq", "ne", "ge", "gt"};
 static const char *const org_type_names[] = {"large", "sme", "academic", "government", "nonprofit"};
 static const char *const chain_names[] = {"research",           "material-supplier",
@@ -43,12 +44,12 @@ int merit_method_from_name(const char *name, merit_method *out)
 
 const char *merit_fact_name(merit_fact f)
 {
-    return (size_t)f < COUNT(fact_names) ? fact_names[f] : "?";
+    return (size_t)f < COUNT(fact_names) - 1 ? fact_names[f] : "?";
 }
 
 const char *merit_section_name(merit_section s)
 {
-    return (size_t)s < COUNT(section_names) ? section_names[s] : "?";
+    return (size_t)s < COUNT(section_names) - 1 ? section_names[s] : "?";
 }
 
 const char *merit_op_name(merit_op op)
@@ -68,12 +69,12 @@ const char *merit_chain_role_name(merit_chain_role r)
 
 int merit__fact_from_name(const char *name)
 {
-    return lookup(fact_names, COUNT(fact_names), name);
+    return lookup(fact_names, COUNT(fact_names) - 1, name);
 }
 
 int merit_section_known(const char *name)
 {
-    return lookup(section_names, COUNT(section_names), name);
+    return lookup(section_names, COUNT(section_names) - 1, name);
 }
 
 int merit_section_order(const char *a, const char *b)
@@ -122,4 +123,14 @@ int merit__unread_from_name(const char *name)
 {
     int i = lookup(unread_names, COUNT(unread_names), name);
     return i > 0 ? i : -1;
+}
+
+const char *const *merit__fact_names(void)
+{
+    return fact_names;
+}
+
+const char *const *merit__section_names(void)
+{
+    return section_names;
 }

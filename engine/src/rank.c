@@ -381,11 +381,41 @@ static void funding_walk(merit_result *res)
     res->remaining = remaining;
 }
 
+/* Confidence-weighted weighs each score by its confidence: a review whose
+ * scores have none (the sheet gave none on the review nor on the score) is
+ * an error, each one said. A call loaded for this method was checked as it
+ * loaded (merit_ctx_set_method); one loaded for another is checked here. */
+static int confidences_missing(merit_ctx *ctx, const merit_call *call)
+{
+    int rc = 0;
+    for (size_t i = 0; i < call->review_count; i++) {
+        const merit_review *rv = &call->reviews[i];
+        for (size_t c = 0; c < call->rubric->criterion_count; c++)
+            if (rv->steps[c] != MERIT_NO_SCORE && rv->confidences[c] == 0) {
+                rc = merit__error_at(ctx, rv->loc,
+                                     "review of proposal '%s' by '%s' gives no confidence, which "
+                                     "the method 'confidence-weighted' needs: give one on the "
+                                     "<review> or on each <score>",
+                                     call->proposals[rv->proposal].id,
+                                     call->reviewers[rv->reviewer].id);
+                break;
+            }
+    }
+    return rc;
+}
+
 int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_options *options,
                     merit_result **out)
 {
     *out = NULL;
     const merit_rubric *rb = call->rubric;
+    merit_method method =
+        options != NULL && options->override_method ? options->method : rb->method;
+    if (method == MERIT_METHOD_CONFIDENCE_WEIGHTED) {
+        int missing = confidences_missing(ctx, call);
+        if (missing != 0)
+            return missing;
+    }
     merit_result *res = merit__calloc(1, sizeof(*res));
     if (res == NULL)
         return merit__oom(ctx);

@@ -1,4 +1,5 @@
 /* Rubric loading and checks: weights, scale, thresholds, tie-breaks, rules. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "facts.h"
 #include "merit/number.h"
 #include "rubric.h"
+#include "suggest.h"
 #include "textrule.h"
 #include "xml_input.h"
 
@@ -84,6 +86,38 @@ static size_t count_children(const xmlNode *parent, const char *name)
     return n;
 }
 
+/* Which keys repeat one before them: later[k.index] is set when an earlier
+ * key is equal. By sorting (key, key2, position): n log n, so that a
+ * rubric of many entries costs no n^2. */
+struct keyed {
+    const char *part[3]; /* compared in turn; NULL is "" */
+    size_t index;
+};
+
+static int compare_key_parts(const struct keyed *x, const struct keyed *y)
+{
+    int c = 0;
+    for (size_t i = 0; i < 3 && c == 0; i++)
+        c = strcmp(x->part[i] != NULL ? x->part[i] : "", y->part[i] != NULL ? y->part[i] : "");
+    return c;
+}
+
+static int compare_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = compare_key_parts(x, y);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static void mark_repeats(struct keyed *keys, size_t n, bool *later)
+{
+    if (n > 1)
+        qsort(keys, n, sizeof(*keys), compare_keyed);
+    for (size_t i = 1; i < n; i++)
+        if (compare_key_parts(&keys[i], &keys[i - 1]) == 0)
+            later[keys[i].index] = true;
+}
+
 /* Reads a decimal attribute the schema has already checked. */
 static int attr_decimal(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
                         const char *attr, mpq_t out)
@@ -158,6 +192,27 @@ static int load_scale(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *
     return rc;
 }
 
+/* Sorts positions by level score, then position: a stable merge sort
+ * through tmp (room for n), since qsort's comparison could not reach the
+ * levels without a global. */
+static void sort_levels(const merit_level *levels, size_t *order, size_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t half = n / 2;
+    sort_levels(levels, order, tmp, half);
+    sort_levels(levels, order + half, tmp, n - half);
+    size_t a = 0, b = half, o = 0;
+    while (a < half && b < n)
+        tmp[o++] =
+            mpq_cmp(levels[order[b]].score, levels[order[a]].score) < 0 ? order[b++] : order[a++];
+    while (a < half)
+        tmp[o++] = order[a++];
+    while (b < n)
+        tmp[o++] = order[b++];
+    memcpy(order, tmp, n * sizeof(*order));
+}
+
 static int load_criterion(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
                           merit_rubric *r, merit_criterion *c)
 {
@@ -187,30 +242,67 @@ static int load_criterion(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
     }
     const xmlNode *levels = merit__xml_child(node, "levels");
     size_t n = count_children(levels, "level");
-    if (n > 0) {
-        c->levels = merit__calloc(n, sizeof(*c->levels));
-        if (c->levels == NULL)
+    if (n == 0)
+        return rc;
+    c->levels = merit__calloc(n, sizeof(*c->levels));
+    if (c->levels == NULL)
+        return merit__oom(ctx);
+    for (const xmlNode *l = merit__xml_child(levels, "level"); l; l = merit__xml_next(l, "level")) {
+        merit_level *lv = &c->levels[c->level_count++];
+        mpq_init(lv->score);
+        if ((lv->text = merit__xml_text(l, true)) == NULL)
             return merit__oom(ctx);
-        for (const xmlNode *l = merit__xml_child(levels, "level"); l;
-             l = merit__xml_next(l, "level")) {
-            merit_level *lv = &c->levels[c->level_count++];
-            mpq_init(lv->score);
-            if ((lv->text = merit__xml_text(l, true)) == NULL)
-                return merit__oom(ctx);
-            if (attr_decimal(ctx, doc, l, "score", lv->score))
-                return MERIT_EINVALID;
-            if (r->scale_steps > 0 && !merit__rubric_on_scale(r, lv->score, NULL))
-                rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
-                                     "level score %s of criterion '%s' is not on the scale",
-                                     merit__xml_attr(l, "score"), c->id);
-            for (size_t k = 0; k + 1 < c->level_count; k++)
-                if (mpq_equal(c->levels[k].score, lv->score))
-                    rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
-                                         "criterion '%s' describes level %s twice", c->id,
-                                         merit__xml_attr(l, "score"));
-        }
+        if (attr_decimal(ctx, doc, l, "score", lv->score))
+            return MERIT_EINVALID;
     }
+    /* a level described twice: found by sorting the scores, so that the
+     * levels of a scale of many steps cost no n^2 */
+    size_t *order = merit__malloc(2 * n * sizeof(*order));
+    bool *again = merit__calloc(n, sizeof(*again));
+    if (order == NULL || again == NULL) {
+        free(order);
+        free(again);
+        return merit__oom(ctx);
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    sort_levels(c->levels, order, order + n, n);
+    for (size_t i = 1; i < n; i++)
+        again[order[i]] = mpq_equal(c->levels[order[i]].score, c->levels[order[i - 1]].score);
+    size_t i = 0;
+    for (const xmlNode *l = merit__xml_child(levels, "level"); l;
+         l = merit__xml_next(l, "level"), i++) {
+        if (r->scale_steps > 0 && !merit__rubric_on_scale(r, c->levels[i].score, NULL))
+            rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
+                                 "level score %s of criterion '%s' is not on the scale",
+                                 merit__xml_attr(l, "score"), c->id);
+        if (again[i])
+            rc = merit__error_at(ctx, merit__xml_loc(doc, l, "score"),
+                                 "criterion '%s' describes level %s twice", c->id,
+                                 merit__xml_attr(l, "score"));
+    }
+    free(order);
+    free(again);
     return rc;
+}
+
+/* A section or fact name merit does not know is a free section or a
+ * declared fact, which proposals may carry; one a letter or two from a name
+ * merit knows is more likely a slip, and is said (a warning: the rubric
+ * stays valid as written). */
+static void warn_if_near(merit_ctx *ctx, merit_loc loc, const char *what, const char *name)
+{
+    bool section = strcmp(what, "section") == 0;
+    if (name == NULL || (section ? merit_section_known(name) : merit__fact_from_name(name)) >= 0)
+        return;
+    const char *near =
+        merit__suggest_among(name, section ? merit__section_names() : merit__fact_names());
+    if (near != NULL)
+        merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_INVALID, loc.file, loc.line, loc.column,
+                    "%s '%s' is not one merit %s; did you mean '%s'? (as written, every "
+                    "proposal needs a %s '%s')",
+                    what, name, section ? "names" : "derives", near,
+                    section ? "free section" : "declared fact", name);
 }
 
 static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *tb,
@@ -223,22 +315,48 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
     if (n == 0)
         return 0;
     r->tiebreaks = merit__calloc(n, sizeof(*r->tiebreaks));
-    if (r->tiebreaks == NULL)
+    /* an entry named twice is told by its words: kind, ref, section */
+    struct keyed *keys = merit__malloc(n * sizeof(*keys));
+    bool *again = merit__calloc(n, sizeof(*again));
+    if (r->tiebreaks == NULL || keys == NULL || again == NULL) {
+        free(keys);
+        free(again);
         return merit__oom(ctx);
-    for (const xmlNode *c = merit__xml_child(tb, NULL); c; c = merit__xml_next(c, NULL)) {
+    }
+    size_t k = 0;
+    for (const xmlNode *c = merit__xml_child(tb, NULL); c; c = merit__xml_next(c, NULL), k++)
+        keys[k] = (struct keyed){
+            {(const char *)c->name, merit__xml_attr(c, "ref"), merit__xml_attr(c, "section")}, k};
+    mark_repeats(keys, n, again);
+    free(keys);
+    k = 0;
+    for (const xmlNode *c = merit__xml_child(tb, NULL); c; c = merit__xml_next(c, NULL), k++) {
         merit_tiebreak *t = &r->tiebreaks[r->tiebreak_count];
         const char *ref = merit__xml_attr(c, "ref");
         merit_loc loc = merit__xml_loc(doc, c, "ref");
         if (merit__xml_is(c, "criterion")) {
             ssize_t i = merit__rubric_criterion_index(r, ref);
             if (i < 0) {
-                rc = merit__error_at(ctx, loc, "tie-break names unknown criterion '%s'", ref);
+                struct merit_suggest ids;
+                merit__suggest_init(&ids, (const char *)r->criteria + offsetof(merit_criterion, id),
+                                    r->criterion_count, sizeof(merit_criterion));
+                const char *near = merit__suggest(&ids, ref);
+                if (near != NULL)
+                    rc = merit__error_at(ctx, loc,
+                                         "tie-break names unknown criterion '%s'; did you mean "
+                                         "'%s'?",
+                                         ref, near);
+                else
+                    rc = merit__error_at(ctx, loc, "tie-break names unknown criterion '%s'", ref);
                 continue;
             }
             t->kind = MERIT_TIEBREAK_CRITERION;
             t->criterion = (size_t)i;
         } else {
             t->kind = MERIT_TIEBREAK_FACT;
+            warn_if_near(ctx, loc, "fact", ref);
+            warn_if_near(ctx, merit__xml_loc(doc, c, "section"), "section",
+                         merit__xml_attr(c, "section"));
             int fact = merit__fact_from_name(ref);
             t->fact = fact >= 0 ? (merit_fact)fact : MERIT_FACT_DECLARED;
             t->prefer_higher = strcmp(merit__xml_attr(c, "prefer"), "higher") == 0;
@@ -258,29 +376,20 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
                 (section != NULL && (t->section = merit__strdup(section)) == NULL)) {
                 free(t->fact_name);
                 t->fact_name = NULL;
+                free(again);
                 return merit__oom(ctx);
             }
         }
-        for (size_t k = 0; k < r->tiebreak_count; k++) {
-            const merit_tiebreak *o = &r->tiebreaks[k];
-            bool same =
-                o->kind == t->kind && (t->kind == MERIT_TIEBREAK_CRITERION
-                                           ? o->criterion == t->criterion
-                                           : strcmp(o->fact_name, t->fact_name) == 0 &&
-                                                 (t->section == NULL || o->section == NULL ||
-                                                  strcmp(o->section, t->section) == 0));
-            if (same) {
-                rc = merit__error_at(ctx, loc, "tie-break names '%s' twice", ref);
-                break;
-            }
-        }
+        if (again[k])
+            rc = merit__error_at(ctx, loc, "tie-break names '%s' twice", ref);
         r->tiebreak_count++;
     }
+    free(again);
     return rc;
 }
 
-static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node,
-                     merit_rubric *r, merit_rule *rule)
+static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *node, bool repeated,
+                     merit_rule *rule)
 {
     int rc = 0;
     rule->loc = merit__xml_loc(doc, node, NULL);
@@ -288,10 +397,9 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
     rule->message = merit__xml_text(merit__xml_child(node, "message"), true);
     if (rule->id == NULL || rule->message == NULL)
         return merit__oom(ctx);
-    for (size_t k = 0; k < r->rule_count; k++)
-        if (strcmp(r->rules[k].id, rule->id) == 0)
-            rc = merit__error_at(ctx, merit__xml_loc(doc, node, "id"),
-                                 "duplicate eligibility rule id '%s'", rule->id);
+    if (repeated)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "id"),
+                             "duplicate eligibility rule id '%s'", rule->id);
     const char *section = merit__xml_attr(node, "section");
     if (merit__xml_is(node, "fact-rule")) {
         const char *name = merit__xml_attr(node, "fact");
@@ -299,6 +407,8 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
         rule->fact = fact >= 0 ? (merit_fact)fact : MERIT_FACT_DECLARED;
         if ((rule->fact_name = merit__strdup(name)) == NULL)
             return merit__oom(ctx);
+        warn_if_near(ctx, merit__xml_loc(doc, node, "fact"), "fact", name);
+        warn_if_near(ctx, merit__xml_loc(doc, node, "section"), "section", section);
         rule->op = (merit_op)merit__op_from_name(merit__xml_attr(node, "op"));
         if (attr_decimal(ctx, doc, node, "value", rule->value))
             return MERIT_EINVALID;
@@ -317,6 +427,7 @@ static int load_rule(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *n
     rule->is_text = true;
     if ((rule->section = merit__strdup(section)) == NULL)
         return merit__oom(ctx);
+    warn_if_near(ctx, merit__xml_loc(doc, node, "section"), "section", section);
     const char *scope = merit__xml_attr(node, "scope");
     rule->each_milestone = scope != NULL && strcmp(scope, "each-milestone") == 0;
     const char *expect = merit__xml_attr(node, "expect");
@@ -347,19 +458,41 @@ static int load_rules(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *
         n++;
     if (n == 0)
         return 0;
+    if (n > ctx->limits.max_rules) {
+        merit_loc loc = merit__xml_loc(doc, el, NULL);
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line,
+                           loc.column,
+                           "the rubric has %zu eligibility rules, more than the 'rules' limit of "
+                           "%u",
+                           n, ctx->limits.max_rules);
+    }
     r->rules = merit__calloc(n, sizeof(*r->rules));
-    if (r->rules == NULL)
+    struct keyed *keys = merit__malloc(n * sizeof(*keys));
+    bool *again = merit__calloc(n, sizeof(*again));
+    if (r->rules == NULL || keys == NULL || again == NULL) {
+        free(keys);
+        free(again);
         return merit__oom(ctx);
-    for (const xmlNode *c = merit__xml_child(el, NULL); c; c = merit__xml_next(c, NULL)) {
+    }
+    size_t k = 0;
+    for (const xmlNode *c = merit__xml_child(el, NULL); c; c = merit__xml_next(c, NULL), k++)
+        keys[k] = (struct keyed){{merit__xml_attr(c, "id"), NULL, NULL}, k};
+    mark_repeats(keys, n, again);
+    free(keys);
+    k = 0;
+    for (const xmlNode *c = merit__xml_child(el, NULL); c; c = merit__xml_next(c, NULL), k++) {
         merit_rule *rule = &r->rules[r->rule_count];
         mpq_init(rule->value);
-        int one = load_rule(ctx, doc, c, r, rule);
+        int one = load_rule(ctx, doc, c, again[k], rule);
         r->rule_count++;
-        if (one == MERIT_ENOMEM)
+        if (one == MERIT_ENOMEM) {
+            free(again);
             return one;
+        }
         if (one != 0)
             rc = one;
     }
+    free(again);
     return rc;
 }
 
@@ -625,10 +758,14 @@ static void total_range(const merit_rubric *r, mpq_t lo, mpq_t hi)
     mpq_clear(sum);
 }
 
-int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
-                           merit_rubric **out)
+/* Builds the rubric; on failure, *checkable_out (when not NULL) gets it
+ * when its scale and criteria loaded soundly. */
+static int rubric_build(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                        merit_rubric **out, merit_rubric **checkable_out)
 {
     *out = NULL;
+    /* the scale and the criteria ids, all a score sheet is checked against */
+    bool sound = true;
     const xmlNode *root = xmlDocGetRootElement(doc->doc);
     merit_rubric *r = rubric_new();
     if (r == NULL)
@@ -650,12 +787,15 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
         rc = merit__oom(ctx);
         goto done;
     }
-    if (load_scale(ctx, doc, merit__xml_child(root, "scale"), r) != 0)
+    if (load_scale(ctx, doc, merit__xml_child(root, "scale"), r) != 0) {
         rc = MERIT_EINVALID;
+        sound = false;
+    }
 
     const xmlNode *criteria = merit__xml_child(root, "criteria");
     size_t n = count_children(criteria, "criterion");
     if (n > ctx->limits.max_criteria) {
+        sound = false;
         merit_loc loc = merit__xml_loc(doc, criteria, NULL);
         rc =
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, loc.file, loc.line, loc.column,
@@ -683,6 +823,7 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
         if (cr->id != NULL) {
             ssize_t first = merit__rubric_criterion_index(r, cr->id);
             if (first >= 0 && (size_t)first + 1 < r->criterion_count) {
+                sound = false;
                 rc = merit__error_at(ctx, merit__xml_loc(doc, c, "id"),
                                      "duplicate criterion id '%s'", cr->id);
                 merit__note_at(ctx, r->criteria[first].loc, "'%s' first defined here", cr->id);
@@ -764,34 +905,48 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
         rc = qrc;
 done:
     if (rc != 0) {
-        merit_rubric_free(r);
+        if (checkable_out != NULL && sound && rc != MERIT_ENOMEM && r->scale_steps > 0)
+            *checkable_out = r;
+        else
+            merit_rubric_free(r);
         return rc;
     }
     *out = r;
     return 0;
 }
 
+int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char *source,
+                           merit_rubric **out)
+{
+    return rubric_build(ctx, doc, source, out, NULL);
+}
+
 struct rubric_build {
     merit_ctx *ctx;
     const char *source;
     merit_rubric **out;
+    merit_rubric **checkable_out;
 };
 
 static int rubric_record(void *user, struct merit_xml_doc *doc, const xmlNode *root)
 {
     (void)root;
     struct rubric_build *b = user;
-    return merit__rubric_from_doc(b->ctx, doc, b->source, b->out);
+    return rubric_build(b->ctx, doc, b->source, b->out, b->checkable_out);
 }
 
-int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
-                       const char *source, merit_rubric **out, struct merit_xml_stream *stream)
+int merit__rubric_read_checkable(merit_ctx *ctx, const char *path, const unsigned char *bytes,
+                                 size_t size, const char *source, merit_rubric **out,
+                                 merit_rubric **checkable_out, struct merit_xml_stream *stream)
 {
     *out = NULL;
-    struct rubric_build b = {ctx, source, out};
+    if (checkable_out != NULL)
+        *checkable_out = NULL;
+    struct rubric_build b = {ctx, source, out, checkable_out};
     struct merit_xml_stream mine;
     if (stream == NULL)
         stream = &mine;
+    memset(stream, 0, sizeof(*stream));
     stream->kind = MERIT_SCHEMA_RUBRIC;
     stream->on_record = rubric_record;
     stream->user = &b;
@@ -801,7 +956,18 @@ int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *by
         merit_rubric_free(*out);
         *out = NULL;
     }
+    if (rc == 0 || rc == MERIT_ENOMEM) {
+        merit_rubric_free(checkable_out != NULL ? *checkable_out : NULL);
+        if (checkable_out != NULL)
+            *checkable_out = NULL;
+    }
     return rc;
+}
+
+int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
+                       const char *source, merit_rubric **out, struct merit_xml_stream *stream)
+{
+    return merit__rubric_read_checkable(ctx, path, bytes, size, source, out, NULL, stream);
 }
 
 int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **out)
@@ -821,9 +987,14 @@ int merit_rubric_load_shipped(merit_ctx *ctx, const char *name, merit_rubric **o
 {
     *out = NULL;
     const struct merit_embedded_file *f = merit__shipped_rubric(name);
-    if (f == NULL)
+    if (f == NULL) {
+        const char *near = merit__suggest_among(name, merit_rubric_shipped_names());
+        if (near != NULL)
+            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, "", 0, 0,
+                               "no shipped rubric named '%s'; did you mean '%s'?", name, near);
         return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, "", 0, 0,
                            "no shipped rubric named '%s'", name);
+    }
     char *source = merit__sprintf("shipped:%s", name);
     if (source == NULL)
         return merit__oom(ctx);

@@ -18,6 +18,15 @@ int merit__rubric_from_doc(merit_ctx *ctx, struct merit_xml_doc *doc, const char
 int merit__rubric_read(merit_ctx *ctx, const char *path, const unsigned char *bytes, size_t size,
                        const char *source, merit_rubric **out, struct merit_xml_stream *stream);
 
+/* The same; when the rubric is refused but its scale and criteria loaded
+ * soundly (what is wrong is a weight, a threshold, a level, a tie-break, a
+ * rule or the aggregation), *checkable_out gets it, owned by the caller:
+ * enough to check score sheets against in the same run, never to rank.
+ * NULL otherwise. */
+int merit__rubric_read_checkable(merit_ctx *ctx, const char *path, const unsigned char *bytes,
+                                 size_t size, const char *source, merit_rubric **out,
+                                 merit_rubric **checkable_out, struct merit_xml_stream *stream);
+
 /* True when value lies on the scale and on its step; *steps_out (optional)
  * gets (value - min) / step. */
 bool merit__rubric_on_scale(const merit_rubric *r, const mpq_t value, int32_t *steps_out);

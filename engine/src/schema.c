@@ -4,6 +4,7 @@
 
 #include "embedded.h"
 #include "schema.h"
+#include "schema_words.h"
 #include "xml_input.h"
 
 /* Compiled once per process, on first use, and kept until it exits: the
@@ -64,5 +65,8 @@ xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind)
     if (compiled[kind] == NULL && !merit_ctx_out_of_memory(ctx) &&
         merit_ctx_error_count(ctx) == errors)
         merit__oom(ctx); /* libxml2 failed without saying why: memory */
+    /* the words of its messages, read at the same first use */
+    if (compiled[kind] != NULL)
+        merit__schema_words_prepare(ctx, kind);
     return compiled[kind];
 }

@@ -1,10 +1,12 @@
 /* Score sheets as loaded: see sheet.h. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "merit/number.h"
 #include "rubric.h"
 #include "sheet.h"
+#include "suggest.h"
 
 void merit__review_release(merit_review *r, size_t criteria)
 {
@@ -113,7 +115,18 @@ struct sheet_load {
     struct merit_raw_sheet *sheet;
     char **texts; /* the score comments of the review loading, by criterion */
     mpq_t value;
+    struct merit_suggest criteria; /* the rubric's criterion ids, for "did you mean" */
+    bool confidence_needed;        /* the call is ranked confidence-weighted */
 };
+
+/* Whether a score of the review has no confidence of its own. */
+static bool lacks_confidence(const xmlNode *review)
+{
+    for (const xmlNode *c = merit__xml_child(review, "score"); c; c = merit__xml_next(c, "score"))
+        if (merit__xml_attr(c, "confidence") == NULL)
+            return true;
+    return false;
+}
 
 static bool is_score(const xmlNode *node)
 {
@@ -167,23 +180,56 @@ static int pack_comments(merit_review *r, char *const *texts, size_t nc)
     return 0;
 }
 
-/* Reports the score or no-score `score` of a review when one before it in
- * the review names the same criterion: an error for each, with a note at the
- * earlier one. Returns 0 when there is none. */
-static int report_repeats(struct sheet_load *S, const xmlNode *review, const xmlNode *score,
-                          const char *criterion, const struct merit_raw_review *r)
+/* A score (or no-score) of a review with its criterion, sorted on their
+ * own to find the criteria named twice. */
+struct score_key {
+    const char *criterion;
+    const xmlNode *node;
+    size_t index;
+};
+
+static int compare_score_keys(const void *a, const void *b)
 {
-    int rc = 0;
-    for (const xmlNode *e = merit__xml_child(review, NULL); e != score;
-         e = merit__xml_next(e, NULL)) {
-        if (!is_score(e) || strcmp(merit__xml_attr(e, "criterion"), criterion) != 0)
-            continue;
-        rc = merit__error_at(S->ctx, merit__xml_loc(S->doc, score, "criterion"),
-                             "reviewer '%s' scores criterion '%s' of proposal '%s' twice",
-                             S->sheet->reviewer, criterion, r->proposal);
-        merit__note_at(S->ctx, merit__xml_loc(S->doc, e, NULL), "first scored here");
-    }
-    return rc;
+    const struct score_key *x = a, *y = b;
+    int c = strcmp(x->criterion, y->criterion);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* For each score of the review, in order, the score before it that names
+ * the same criterion first (NULL for none), into first[]: by sorting, so
+ * that a review of many scores costs no n^2. keys has room for n. */
+static void find_repeats(const xmlNode *review, struct score_key *keys, const xmlNode **first,
+                         size_t n)
+{
+    size_t k = 0;
+    for (const xmlNode *c = merit__xml_child(review, NULL); c && k < n;
+         c = merit__xml_next(c, NULL))
+        if (is_score(c)) {
+            keys[k] = (struct score_key){merit__xml_attr(c, "criterion"), c, k};
+            first[k] = NULL;
+            k++;
+        }
+    if (n > 1)
+        qsort(keys, n, sizeof(*keys), compare_score_keys);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(keys[i].criterion, keys[i - 1].criterion) == 0)
+            first[keys[i].index] =
+                first[keys[i - 1].index] != NULL ? first[keys[i - 1].index] : keys[i - 1].node;
+}
+
+/* A criterion the rubric lacks, with the nearest it has. */
+static void unknown_criterion(struct sheet_load *S, const xmlNode *score, const char *criterion)
+{
+    merit_loc loc = merit__xml_loc(S->doc, score, "criterion");
+    const char *near = merit__diag_full(S->ctx) ? NULL : merit__suggest(&S->criteria, criterion);
+    if (near != NULL)
+        merit__error_at(S->ctx, loc,
+                        "unknown criterion '%s' (rubric '%s' has none of that id); did you mean "
+                        "'%s'?",
+                        criterion, S->rubric->id, near);
+    else
+        merit__error_at(S->ctx, loc, "unknown criterion '%s' (rubric '%s' has none of that id)",
+                        criterion, S->rubric->id);
 }
 
 /* A <score>'s value as a count of steps of the rubric's scale, or the
@@ -277,6 +323,10 @@ static int unfilled_report(struct sheet_load *S, const struct merit_raw_review *
  * one marks the review invalid). Returns nonzero for what fails the sheet: a
  * criterion named twice, or MERIT_ENOMEM. The comments read go to
  * S->texts, which the caller empties. */
+/* Loads one <review>; with a rubric, resolves its scores as well (a wrong
+ * one marks the review invalid). Returns nonzero for what fails the sheet: a
+ * criterion named twice, or MERIT_ENOMEM. The comments read go to
+ * S->texts, which the caller empties. */
 static int load_review_into(struct sheet_load *S, const xmlNode *node, struct merit_raw_review *r,
                             struct unfilled *u);
 
@@ -301,53 +351,84 @@ static int load_review_into(struct sheet_load *S, const xmlNode *node, struct me
     r->proposal = merit__strdup(merit__xml_attr(node, "proposal"));
     if (r->proposal == NULL)
         return merit__oom(ctx);
-    const char *review_conf = merit__xml_attr(node, "confidence");
-    out->confidence = (uint8_t)strtoul(review_conf, NULL, 10);
-    /* a template (merit sheets) not filled in yet: value="" and
-     * confidence="", said once for the review with every criterion left */
-    u->confidence = review_conf[0] == '\0';
+    /* 1 to 5 by the schema; none (0) when not given, or left blank in a
+     * template (merit sheets), which is said only when the method needs
+     * one */
+    const char *confidence = merit__xml_attr(node, "confidence");
+    bool blank = confidence != NULL && confidence[0] == '\0';
+    out->confidence = confidence != NULL && !blank ? (uint8_t)strtoul(confidence, NULL, 10) : 0;
+    u->confidence = blank && S->confidence_needed;
     const xmlNode *comment = merit__xml_child(node, "comment");
     if (ctx->keep_comments && comment != NULL &&
         (out->comment = merit__xml_text(comment, false)) == NULL)
         return merit__oom(ctx);
     size_t nc = rb != NULL ? rb->criterion_count : 0;
-    if (rb != NULL && alloc_arrays(out, nc, count_children(node, "no-score") > 0) != 0)
+    size_t scores = count_children(node, "score");
+    size_t no_scores = count_children(node, "no-score");
+    if (rb != NULL && alloc_arrays(out, nc, no_scores > 0) != 0)
         return merit__oom(ctx);
+    /* a criterion named twice: the later ones are reported, the first
+     * counts */
+    size_t m = scores + no_scores;
+    struct score_key keys_here[16];
+    const xmlNode *first_here[16];
+    struct score_key *keys = m <= 16 ? keys_here : merit__malloc(m * sizeof(*keys));
+    const xmlNode **first = m <= 16 ? first_here : merit__malloc(m * sizeof(*first));
+    if (keys == NULL || first == NULL) {
+        if (keys != keys_here)
+            free(keys);
+        if (first != first_here)
+            free(first);
+        return merit__oom(ctx);
+    }
+    find_repeats(node, keys, first, m);
+    size_t k = 0;
     for (const xmlNode *c = merit__xml_child(node, NULL); c; c = merit__xml_next(c, NULL)) {
         bool scored = merit__xml_is(c, "score");
         if (!scored && !merit__xml_is(c, "no-score"))
             continue;
         const char *criterion = merit__xml_attr(c, "criterion");
-        ssize_t ci = rb != NULL ? merit__rubric_criterion_index(rb, criterion) : -1;
-        bool empty = scored && merit__xml_attr(c, "value")[0] == '\0';
-        if (empty && (rb == NULL || ci >= 0) && unfilled_add(u, criterion) != 0)
-            return merit__oom(ctx);
-        /* a repeat of a known criterion finds its place taken; any other
-         * is looked for by name among the scores before it */
-        if (rb == NULL || ci < 0 || out->score_places[ci].line != 0) {
-            if (report_repeats(S, node, c, criterion, r) != 0)
-                rc = MERIT_EINVALID;
-            if (rb == NULL || ci >= 0)
-                continue; /* nothing to resolve, or the first one counts */
+        const xmlNode *before = first[k++];
+        if (before != NULL) {
+            rc = merit__error_at(ctx, merit__xml_loc(S->doc, c, "criterion"),
+                                 "reviewer '%s' scores criterion '%s' of proposal '%s' twice",
+                                 S->sheet->reviewer, criterion, r->proposal);
+            merit__note_at(ctx, merit__xml_loc(S->doc, before, NULL), "first scored here");
+            continue;
         }
+        /* a template's score not filled in yet: said once for the review,
+         * with every criterion it leaves */
+        bool empty = scored && merit__xml_attr(c, "value")[0] == '\0';
+        if (rb == NULL) {
+            if (empty && unfilled_add(u, criterion) != 0) {
+                rc = merit__oom(ctx);
+                break;
+            }
+            continue; /* nothing to resolve */
+        }
+        ssize_t ci = merit__rubric_criterion_index(rb, criterion);
         if (ci < 0) {
             /* its error is enough: the criteria it leaves out go unsaid */
             r->invalid = r->unknown_criterion = true;
-            merit__error_at(ctx, merit__xml_loc(S->doc, c, "criterion"),
-                            "unknown criterion '%s' (rubric '%s' has none of that id)", criterion,
-                            rb->id);
+            unknown_criterion(S, c, criterion);
             continue;
         }
         if (!scored) {
             out->score_places[ci] = merit_place_of(merit__xml_loc(S->doc, c, NULL));
-            if ((out->no_score_reasons[ci] = merit__xml_text(c, false)) == NULL)
-                return merit__oom(ctx);
+            if ((out->no_score_reasons[ci] = merit__xml_text(c, false)) == NULL) {
+                rc = merit__oom(ctx);
+                break;
+            }
             continue;
         }
         merit_loc value_loc = merit__xml_loc(S->doc, c, "value");
         out->score_places[ci] = merit_place_of(value_loc);
         if (empty) {
             r->invalid = true; /* said below, with the review's others */
+            if (unfilled_add(u, criterion) != 0) {
+                rc = merit__oom(ctx);
+                break;
+            }
             continue;
         }
         int32_t steps = 0;
@@ -359,8 +440,25 @@ static int load_review_into(struct sheet_load *S, const xmlNode *node, struct me
         const char *conf = merit__xml_attr(c, "confidence");
         uint8_t own = conf != NULL ? (uint8_t)strtoul(conf, NULL, 10) : 0;
         out->confidences[ci] = own != 0 ? own : out->confidence;
-        if (ctx->keep_comments && (S->texts[ci] = merit__xml_text(c, false)) == NULL)
-            return merit__oom(ctx);
+        if (ctx->keep_comments && (S->texts[ci] = merit__xml_text(c, false)) == NULL) {
+            rc = merit__oom(ctx);
+            break;
+        }
+    }
+    if (keys != keys_here)
+        free(keys);
+    if (first != first_here)
+        free(first);
+    if (rc == MERIT_ENOMEM)
+        return rc;
+    if (out->confidence == 0 && S->confidence_needed && !u->confidence &&
+        lacks_confidence(node)) {
+        r->invalid = true;
+        merit__error_at(ctx, out->loc,
+                        "review of proposal '%s' by '%s' gives no confidence, which the method "
+                        "'confidence-weighted' needs: give one on the <review> or on each "
+                        "<score>",
+                        r->proposal, S->sheet->reviewer);
     }
     if (u->count > 0 || u->confidence) {
         r->invalid = true;
@@ -404,6 +502,15 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
     size_t nc = rubric != NULL ? rubric->criterion_count : 0;
     sheet->criterion_count = nc;
     struct sheet_load S = {.ctx = ctx, .doc = doc, .rubric = rubric, .sheet = sheet};
+    /* the method the call will be ranked by: the one given, or the
+     * rubric's */
+    S.confidence_needed =
+        ctx->method_override ? ctx->method == MERIT_METHOD_CONFIDENCE_WEIGHTED
+                             : rubric != NULL && rubric->method == MERIT_METHOD_CONFIDENCE_WEIGHTED;
+    if (rubric != NULL)
+        merit__suggest_init(&S.criteria,
+                            (const char *)rubric->criteria + offsetof(merit_criterion, id),
+                            rubric->criterion_count, sizeof(merit_criterion));
     if (nc > 0 && ctx->keep_comments && (S.texts = merit__calloc(nc, sizeof(char *))) == NULL)
         return merit__oom(ctx);
     mpq_init(S.value);

@@ -18,6 +18,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
+#include "schema_words.h"
 #include "xml_input.h"
 
 /* Each element's start tag is recorded in node->_private as its line (high
@@ -260,6 +261,7 @@ struct parse_state {
     struct merit_xml_doc *doc;
     struct merit_xml_stream *stream; /* NULL: parse whole, hand nothing over */
     xmlParserCtxtPtr ctxt;
+    merit_schema_kind kind;                 /* the schema documents are checked against */
     xmlSchemaValidCtxtPtr record_validator; /* bundles: checks each record */
     const char *record;                     /* bundles: the records' element name */
     bool doctype_seen;
@@ -556,6 +558,25 @@ static const struct {
     {"sheet", MERIT_SCHEMA_SHEET, NULL},       {"sheets", MERIT_SCHEMA_SHEET, "sheet"},
 };
 
+static bool is_bundle_name(const char *name)
+{
+    for (size_t k = 0; k < sizeof(roots) / sizeof(roots[0]); k++)
+        if (roots[k].record != NULL && strcmp(roots[k].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether name is that of a single record of kind (any kind for
+ * MERIT_SCHEMA_COUNT). */
+static bool is_record_name(const char *name, merit_schema_kind kind)
+{
+    for (size_t k = 0; k < sizeof(roots) / sizeof(roots[0]); k++)
+        if (roots[k].record == NULL && strcmp(roots[k].name, name) == 0 &&
+            (kind == MERIT_SCHEMA_COUNT || roots[k].kind == kind))
+            return true;
+    return false;
+}
+
 /* The kinds of root each place takes: a record, or a bundle of them. */
 static const char *const wanted[MERIT_SCHEMA_COUNT] = {
     "a <call>", "a <rubric>", "a <proposal> or <proposals> bundle", "a <sheet> or <sheets> bundle"};
@@ -617,6 +638,7 @@ static bool root_started(struct parse_state *st, xmlNodePtr root, size_t tag_end
         return false;
     }
     s->found = roots[k].kind;
+    st->kind = s->found;
     if (roots[k].record == NULL)
         return true;
     /* a bundle: keep its head for the root's own diagnostics, validate its
@@ -727,6 +749,7 @@ static void end_element(void *user, const xmlChar *localname, const xmlChar *pre
         return; /* kept: the root's check reports it */
     size_t errors_before = st->ctx->error_count;
     int valid = xmlSchemaValidateOneElement(st->record_validator, node);
+    merit_xml_record_fn hand = NULL;
     if (valid != 0) {
         if (st->ctx->out_of_memory) {
             stop(st);
@@ -736,9 +759,15 @@ static void end_element(void *user, const xmlChar *localname, const xmlChar *pre
                             merit__schema_name(st->stream->found));
         }
         st->errors = true;
+        hand = st->stream->on_invalid;
     } else if (!st->errors && st->record_rc != MERIT_ENOMEM) {
-        int rc = st->stream->on_record(st->stream->user, st->doc, node);
+        hand = st->stream->on_record;
         st->stream->records++;
+    } else {
+        hand = st->stream->on_invalid; /* valid, but the file is not */
+    }
+    if (hand != NULL && !st->ctx->out_of_memory && st->record_rc != MERIT_ENOMEM) {
+        int rc = hand(st->stream->user, st->doc, node);
         if (rc != 0 && (st->record_rc == 0 || rc == MERIT_ENOMEM))
             st->record_rc = rc;
         if (rc == MERIT_ENOMEM)
@@ -1104,17 +1133,15 @@ static void validity_error(void *user, xmlErrorPtr err)
                     "");
         return;
     }
-    char *msg = tidy_message(err->message ? err->message : "invalid");
-    if (msg == NULL) {
-        merit__oom(st->ctx);
-        return;
-    }
-    merit_loc loc = {st->doc->path, err->line > 0 ? (uint32_t)err->line : 0, 0};
+    /* merit's own words, from the schema; else libxml2's, tidied */
+    char attr[128] = "";
+    char *msg = NULL;
     const xmlNode *node = err->node;
-    if (node != NULL && node->type == XML_ELEMENT_NODE) {
+    int words = merit__schema_words(st->kind, err, &msg, &node, attr, sizeof(attr));
+    if (words == 1) {
+        msg = tidy_message(err->message ? err->message : "invalid");
         /* "element 'x', attribute 'y': ..." names the attribute */
-        char attr[64] = "";
-        const char *a = strstr(msg, "', attribute '");
+        const char *a = msg != NULL ? strstr(msg, "', attribute '") : NULL;
         if (a != NULL) {
             a += strlen("', attribute '");
             size_t n = strcspn(a, "'");
@@ -1123,6 +1150,13 @@ static void validity_error(void *user, xmlErrorPtr err)
                 attr[n] = '\0';
             }
         }
+    }
+    if (msg == NULL) {
+        merit__oom(st->ctx);
+        return;
+    }
+    merit_loc loc = {st->doc->path, err->line > 0 ? (uint32_t)err->line : 0, 0};
+    if (node != NULL && node->type == XML_ELEMENT_NODE) {
         merit_loc found = merit__xml_loc(st->doc, node, attr[0] ? attr : NULL);
         if (found.line != 0)
             loc = found;
@@ -1362,6 +1396,7 @@ static int validate_doc(struct parse_state *st, merit_schema_kind kind)
     xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
     if (vctx == NULL)
         return merit__oom(ctx);
+    st->kind = kind;
     xmlSchemaSetValidStructuredErrors(vctx, validity_error, st);
     size_t before = ctx->error_count;
     int r = xmlSchemaValidateDoc(vctx, st->doc->doc);
@@ -1403,7 +1438,14 @@ static int stream_finish(struct parse_state *st)
                         "not well-formed XML");
         rc = MERIT_EINVALID;
     }
-    if (rc == 0 && s->bundle) {
+    /* the bundle's root is checked whenever the file was read whole and
+     * well-formed, even after a record's error: what stands between its
+     * records is a problem of its own, said in the same run */
+    bool whole = st->doc->doc != NULL && st->ctxt->wellFormed && !st->stopped &&
+                 !st->doctype_seen && !st->limit && !st->ctx->out_of_memory;
+    if (s->bundle && whole && (rc == 0 || rc == MERIT_EINVALID)) {
+        int records_rc = rc;
+        rc = 0;
         xmlNodePtr root = xmlDocGetRootElement(st->doc->doc);
         for (xmlNodePtr n = root ? root->children : NULL; n != NULL;) {
             xmlNodePtr next = n->next;
@@ -1432,12 +1474,31 @@ static int stream_finish(struct parse_state *st)
                                 0, "does not match the %s schema", merit__schema_name(s->found));
             }
         }
-    } else if (rc == 0) {
+        if (rc != MERIT_ENOMEM && records_rc != 0)
+            rc = records_rc;
+    } else if (rc == 0 && !s->bundle) {
         rc = validate_doc(st, s->found);
         if (rc == 0) {
-            s->file_ok = true;
+            s->file_ok = s->all_seen = true;
             s->records = 1;
             return s->on_record(s->user, st->doc, xmlDocGetRootElement(st->doc->doc));
+        }
+    }
+    xmlNodePtr root = st->doc->doc != NULL ? xmlDocGetRootElement(st->doc->doc) : NULL;
+    if (s->bundle) {
+        /* the parser stops at the first error of well-formedness: records
+         * after it are unknown */
+        s->all_seen = st->ctxt->wellFormed && !st->stopped && !st->doctype_seen;
+    } else if (root != NULL && st->root_seen) {
+        /* read far enough to know the root: one record (in whatever
+         * namespace), or no record of this kind; a bundle refused at its
+         * root hides its records */
+        s->all_seen = !is_bundle_name((const char *)root->name);
+        if (rc != 0 && rc != MERIT_ENOMEM && s->on_invalid != NULL &&
+            is_record_name((const char *)root->name, s->kind)) {
+            int one = s->on_invalid(s->user, st->doc, root);
+            if (one == MERIT_ENOMEM)
+                rc = one;
         }
     }
     s->file_ok = rc == 0;
@@ -1451,6 +1512,7 @@ static void stream_init(struct merit_xml_stream *s)
     s->found = MERIT_SCHEMA_COUNT;
     s->bundle = false;
     s->file_ok = false;
+    s->all_seen = false;
     s->records = 0;
     s->bytes = 0;
     s->hashed = false;

@@ -97,10 +97,15 @@ struct merit_xml_stream {
     merit_schema_kind kind; /* the kind the file must be; MERIT_SCHEMA_COUNT: any */
     merit_xml_record_fn on_record;
     void *user;
+    /* Optional: each record that was read but is not handed over (it is
+     * not valid, or an error came before it), so that the caller can learn
+     * its id; the node may break the schema in any way. */
+    merit_xml_record_fn on_invalid;
     /* set by the reading */
     merit_schema_kind found; /* the kind the root says (MERIT_SCHEMA_COUNT: none) */
     bool bundle;             /* the root is a bundle */
     bool file_ok;            /* read, well-formed and valid throughout */
+    bool all_seen;           /* every record went to on_record or on_invalid */
     size_t records;          /* records handed to on_record */
     uint64_t bytes;          /* bytes read */
     bool hashed;             /* every byte was read: sha256 is the file's */

@@ -72,6 +72,7 @@ typedef struct merit_limits {
     uint32_t max_diagnostics; /* "diagnostics" kept for one file while it is read;
                                  default 1,000. Those beyond still count as
                                  errors; a note says how many were left out. */
+    uint32_t max_rules;       /* "rules": eligibility rules in a rubric; default 128 */
 } merit_limits;
 
 /* Sets one limit by its name (as in quotes above) from a decimal value with

@@ -382,7 +382,7 @@ typedef struct merit_review {
     /* One entry per rubric criterion, in rubric order. */
     int32_t *steps;       /* MERIT_NO_SCORE where the reviewer abstained */
     uint8_t *confidences; /* per-score confidence (the review's, unless overridden);
-                             0 for a no-score */
+                             0 for a no-score, and where none was given */
     /* Per-score comment, may be ""; NULL where not scored. The array is NULL
      * when the call was loaded without comments. */
     char **comments;
@@ -396,8 +396,8 @@ typedef struct merit_review {
                                     the call was loaded without comments */
     const char *conflict_reason; /* borrowed from the conflict, or NULL */
     merit_loc loc;
-    uint8_t confidence;
-    bool conflicted; /* the programme office declared a conflict */
+    uint8_t confidence; /* 1 to 5; 0 when the review gives none */
+    bool conflicted;    /* the programme office declared a conflict */
 } merit_review;
 
 typedef struct merit_conflict {
@@ -494,6 +494,13 @@ void merit_ctx_set_keep_going(merit_ctx *ctx, bool keep_going);
  * detail, JSON). Scores, confidences, places and no-score reasons are kept
  * either way, so a ranking and everything computed from it is the same. */
 void merit_ctx_set_keep_comments(merit_ctx *ctx, bool keep);
+/* The method the call will be ranked by when it overrides the rubric's
+ * (merit_rank_options, the command line's --method): merit_call_load then
+ * checks what that method needs rather than what the rubric's would. A
+ * confidence is optional in a score sheet unless the method is
+ * confidence-weighted: then every score needs one (its own, or its
+ * review's), and each review that lacks it is an error. Off by default. */
+void merit_ctx_set_method(merit_ctx *ctx, bool override, merit_method method);
 const char *merit_rejected_kind_name(merit_rejected_kind kind);
 
 /* Loads a rubric file on its own (schema and rubric checks). */
