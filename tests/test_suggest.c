@@ -87,8 +87,7 @@ static void many_ids(void **state)
     for (size_t i = 0; i < N; i++)
         list[i].id = t_sprintf("PRJ-%05zu-%c", i * 7, (char)('a' + i % 26));
     struct merit_suggest s;
-    merit__suggest_init(&s, (const char *)list + offsetof(struct named, id), N,
-                        sizeof(struct named));
+    merit__suggest_init(&s, list, offsetof(struct named, id), N, sizeof(struct named));
     /* 12345 * 7 = 86415, letter 12345 % 26 = 21: 'v'; the next nearest
      * ids are two edits away (PRJ-16415-f, PRJ-76412-w, worked out with a
      * plain O(n m) table over all 50,000) */

@@ -1151,9 +1151,9 @@ static int resolve_sheets(struct loader *L)
         return merit__oom(ctx);
     for (size_t i = 0; i < c->reviewer_count; i++)
         sheet_of[i] = -1;
-    merit__suggest_init(&L->proposal_ids, (const char *)c->proposals + offsetof(merit_proposal, id),
+    merit__suggest_init(&L->proposal_ids, c->proposals, offsetof(merit_proposal, id),
                         c->proposal_count, sizeof(merit_proposal));
-    merit__suggest_init(&L->reviewer_ids, (const char *)c->reviewers + offsetof(merit_reviewer, id),
+    merit__suggest_init(&L->reviewer_ids, c->reviewers, offsetof(merit_reviewer, id),
                         c->reviewer_count, sizeof(merit_reviewer));
 
     for (size_t si = 0; si < L->sheet_count; si++) {

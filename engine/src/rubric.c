@@ -338,7 +338,7 @@ static int load_tiebreaks(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
             ssize_t i = merit__rubric_criterion_index(r, ref);
             if (i < 0) {
                 struct merit_suggest ids;
-                merit__suggest_init(&ids, (const char *)r->criteria + offsetof(merit_criterion, id),
+                merit__suggest_init(&ids, r->criteria, offsetof(merit_criterion, id),
                                     r->criterion_count, sizeof(merit_criterion));
                 const char *near = merit__suggest(&ids, ref);
                 if (near != NULL)

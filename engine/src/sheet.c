@@ -451,8 +451,7 @@ static int load_review_into(struct sheet_load *S, const xmlNode *node, struct me
         free(first);
     if (rc == MERIT_ENOMEM)
         return rc;
-    if (out->confidence == 0 && S->confidence_needed && !u->confidence &&
-        lacks_confidence(node)) {
+    if (out->confidence == 0 && S->confidence_needed && !u->confidence && lacks_confidence(node)) {
         r->invalid = true;
         merit__error_at(ctx, out->loc,
                         "review of proposal '%s' by '%s' gives no confidence, which the method "
@@ -508,8 +507,7 @@ int merit__sheet_from_node(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         ctx->method_override ? ctx->method == MERIT_METHOD_CONFIDENCE_WEIGHTED
                              : rubric != NULL && rubric->method == MERIT_METHOD_CONFIDENCE_WEIGHTED;
     if (rubric != NULL)
-        merit__suggest_init(&S.criteria,
-                            (const char *)rubric->criteria + offsetof(merit_criterion, id),
+        merit__suggest_init(&S.criteria, rubric->criteria, offsetof(merit_criterion, id),
                             rubric->criterion_count, sizeof(merit_criterion));
     if (nc > 0 && ctx->keep_comments && (S.texts = merit__calloc(nc, sizeof(char *))) == NULL)
         return merit__oom(ctx);

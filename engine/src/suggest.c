@@ -147,9 +147,11 @@ static bool nearest_init(struct nearest *n, const char *word)
     return n->len <= LONGEST;
 }
 
-void merit__suggest_init(struct merit_suggest *s, const void *base, size_t count, size_t stride)
+void merit__suggest_init(struct merit_suggest *s, const void *array, size_t offset, size_t count,
+                         size_t stride)
 {
-    s->base = base;
+    s->array = array;
+    s->offset = offset;
     s->count = count;
     s->stride = stride;
     s->searches_left = MERIT_SUGGEST_SEARCHES;
@@ -162,7 +164,8 @@ const char *merit__suggest(struct merit_suggest *s, const char *word)
         return NULL;
     s->searches_left--;
     for (size_t i = 0; i < s->count; i++)
-        consider(&n, *(const char *const *)(const void *)((const char *)s->base + i * s->stride));
+        consider(&n, *(const char *const *)(const void *)((const char *)s->array + i * s->stride +
+                                                          s->offset));
     return n.tie ? NULL : n.best;
 }
 

@@ -35,16 +35,19 @@ size_t merit__suggest_cutoff(size_t a, size_t b);
 size_t merit__edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t max);
 
 /* A list of names to search: element i's name is the char * at
- * base + i * stride (NULL names are skipped), so that an array of structs
- * whose name is one field can be searched where it stands. */
+ * array + i * stride + offset (NULL names are skipped), so that an array of
+ * structs whose name is one field can be searched where it stands. The
+ * array may be NULL when count is 0. */
 struct merit_suggest {
-    const void *base;
+    const void *array;
+    size_t offset;
     size_t count;
     size_t stride;
     unsigned searches_left; /* MERIT_SUGGEST_SEARCHES at first */
 };
 
-void merit__suggest_init(struct merit_suggest *s, const void *base, size_t count, size_t stride);
+void merit__suggest_init(struct merit_suggest *s, const void *array, size_t offset, size_t count,
+                         size_t stride);
 
 /* The one name of the list nearest to word within the cutoff; NULL when
  * there is none, when two or more are as near, or when the list's searches
