@@ -36,6 +36,13 @@ static void help(FILE *out)
  * what it must be. */
 static bool check_value(const char *what, const char *type, const char *value, int *code)
 {
+    for (const char *p = value; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
+            *code = cli_usage_error("init: %s '%s' holds a control character, which XML cannot "
+                                    "hold",
+                                    what, value);
+            return false;
+        }
     const char *words = NULL;
     int rc = merit_schema_value_check("call", type, value, &words);
     if (rc == 0)
