@@ -154,6 +154,8 @@ struct import_args {
     merit_import_proposal_options props;
     merit_named_column *named; /* sections, then facts, of --column */
     char **owned;              /* their names, malloc'd */
+    const char **column_args;  /* the values of --column, in order */
+    size_t column_count;
     size_t sections, facts;
     const char *scores_only; /* an option of scores given to proposals */
 };
@@ -212,7 +214,6 @@ static int parse_args(int argc, char **argv, struct import_args *A, const char *
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int code = EXIT_CLEAN;
         if (cli_is_help(a)) {
             help(stdout);
             return -1;
@@ -266,24 +267,8 @@ static int parse_args(int argc, char **argv, struct import_args *A, const char *
             A->scores_only = a;
             i++;
         } else if (strcmp(a, "--column") == 0) {
-            if (A->proposals) {
-                code = proposal_column(A, value, cap);
-            } else {
-                const char *eq = value != NULL ? strchr(value, '=') : NULL;
-                char role[32];
-                int r = -1;
-                if (eq != NULL && (size_t)(eq - value) < sizeof(role)) {
-                    memcpy(role, value, (size_t)(eq - value));
-                    role[eq - value] = '\0';
-                    r = merit_import_role_from_name(role);
-                }
-                if (r < 0 || eq[1] == '\0')
-                    code = cli_usage_error("import: --column takes ROLE=NAME with ROLE one of "
-                                           "reviewer, proposal, criterion, score, confidence, "
-                                           "comment, no_score_reason, review_comment");
-                else
-                    A->scores.columns[r] = eq + 1;
-            }
+            /* read once the subject is known: its roles differ */
+            A->column_args[A->column_count++] = value;
             i++;
         } else if (strcmp(a, "--confidence") == 0) {
             unsigned long n;
@@ -305,12 +290,34 @@ static int parse_args(int argc, char **argv, struct import_args *A, const char *
         } else {
             A->table = a;
         }
-        if (code != EXIT_CLEAN)
-            return code;
     }
     if (!kind_given || A->calldir == NULL || A->dir == NULL || A->table == NULL) {
         help(stderr);
         return EXIT_USAGE;
+    }
+    for (size_t k = 0; k < A->column_count; k++) {
+        const char *value = A->column_args[k];
+        int code = EXIT_CLEAN;
+        if (A->proposals) {
+            code = proposal_column(A, value, cap);
+        } else {
+            const char *eq = value != NULL ? strchr(value, '=') : NULL;
+            char role[32];
+            int r = -1;
+            if (eq != NULL && (size_t)(eq - value) < sizeof(role)) {
+                memcpy(role, value, (size_t)(eq - value));
+                role[eq - value] = '\0';
+                r = merit_import_role_from_name(role);
+            }
+            if (r < 0 || eq[1] == '\0')
+                code = cli_usage_error("import: --column takes ROLE=NAME with ROLE one of "
+                                       "reviewer, proposal, criterion, score, confidence, "
+                                       "comment, no_score_reason, review_comment");
+            else
+                A->scores.columns[r] = eq + 1;
+        }
+        if (code != EXIT_CLEAN)
+            return code;
     }
     if (A->proposals && A->scores_only != NULL)
         return cli_usage_error("import: %s goes with scores, not proposals", A->scores_only);
@@ -328,10 +335,12 @@ int cmd_import(int argc, char **argv)
     const char **ignore = calloc((size_t)argc, sizeof(*ignore));
     A.named = calloc((size_t)argc, sizeof(*A.named));
     A.owned = calloc((size_t)argc, sizeof(*A.owned));
-    if (ignore == NULL || A.named == NULL || A.owned == NULL) {
+    A.column_args = calloc((size_t)argc, sizeof(*A.column_args));
+    if (ignore == NULL || A.named == NULL || A.owned == NULL || A.column_args == NULL) {
         free(ignore);
         free(A.named);
         free(A.owned);
+        free(A.column_args);
         fputs("merit: error: out of memory\n", stderr);
         return EXIT_IO;
     }
@@ -397,6 +406,7 @@ done:
     for (size_t i = 0; i < A.sections + A.facts; i++)
         free(A.owned[i]);
     free(A.owned);
+    free(A.column_args);
     free(A.named);
     free(ignore);
     return code == -1 ? EXIT_CLEAN : code;

@@ -394,6 +394,48 @@ static void read_requirements(struct importing *I)
     }
 }
 
+struct placed {
+    uint32_t column; /* 0: the header as a whole, said last */
+    size_t index;    /* in the order found */
+};
+
+static int compare_placed(const void *a, const void *b)
+{
+    const struct placed *x = a, *y = b;
+    uint32_t cx = x->column != 0 ? x->column : UINT32_MAX;
+    uint32_t cy = y->column != 0 ? y->column : UINT32_MAX;
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The header's problems are found kind by kind; they are said column by
+ * column, as a row's are, the header's own problems (no column) last, in
+ * the order they were found otherwise. */
+static int sort_header_diags(merit_ctx *ctx, size_t from)
+{
+    size_t n = ctx->diag_count - from;
+    if (n < 2)
+        return 0;
+    struct placed *order = merit__calloc(n, sizeof(*order));
+    struct merit_diag_item *items = merit__calloc(n, sizeof(*items));
+    if (order == NULL || items == NULL) {
+        free(order);
+        free(items);
+        return merit__oom(ctx);
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i] = (struct placed){ctx->diags[from + i].diag.column, i};
+        items[i] = ctx->diags[from + i];
+    }
+    qsort(order, n, sizeof(*order), compare_placed);
+    for (size_t i = 0; i < n; i++)
+        ctx->diags[from + i] = items[order[i].index];
+    free(order);
+    free(items);
+    return 0;
+}
+
 static int read_header(struct importing *I)
 {
     const merit_import_proposal_options *o = I->o;
@@ -533,7 +575,7 @@ static void check_role(struct importing *I, size_t row, int r)
         else if (cell[0] != '\0' && !of_type(I, "amount", cell, &words))
             cell_error(I, row, j, "request '%s' is not %s", cell, words);
         else if (cell[0] != '\0' && (merit_amount_parse(cell, &cents) != 0 || cents <= 0))
-            cell_error(I, row, j, "request %s is not above zero: a proposal asks for an amount",
+            cell_error(I, row, j, "request '%s' is not above zero: a proposal asks for some amount",
                        cell);
         break;
     }
@@ -709,7 +751,10 @@ int merit_import_proposals(merit_ctx *ctx, const merit_call *call, const merit_t
         return merit__oom(ctx);
     }
     struct importing I = {.ctx = ctx, .t = t, .o = o, .imp = imp};
+    size_t before = merit_ctx_diag_count(ctx);
     int rc = read_header(&I);
+    if (rc == 0)
+        rc = sort_header_diags(ctx, before);
     /* the rows are read after any other problem of the header, so that one
      * run reports them too; without an id or a title they cannot be */
     if (imp->role[MERIT_PROPOSAL_ID] < 0 || imp->role[MERIT_PROPOSAL_TITLE] < 0)
