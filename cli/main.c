@@ -148,6 +148,10 @@ static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_lis
         vsnprintf(raw, (size_t)n + 1, fmt, ap);
         shown = merit_escape(raw, 0);
     }
+    /* a line of standard output goes out before the next diagnostic, as
+     * on a terminal, when both go to one file (merit validate C > log 2>&1) */
+    if (out == stderr)
+        fflush(stdout);
     if (shown != NULL)
         fprintf(out, "%s%s\n", prefix, shown);
     else
@@ -216,6 +220,8 @@ static void note_standard_output_was_an_input(const merit_ctx *ctx)
 void cli_print_diags(const merit_ctx *ctx)
 {
     size_t n = merit_ctx_diag_count(ctx);
+    if (n > 0)
+        fflush(stdout); /* the summary lines before, as on a terminal */
     for (size_t i = 0; i < n; i++) {
         char *line = merit_diag_format(merit_ctx_diag(ctx, i));
         if (line == NULL) {
