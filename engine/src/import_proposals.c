@@ -54,7 +54,7 @@ struct merit_proposal_import {
     ssize_t role[MERIT_PROPOSAL_ROLE_COUNT];
     const merit_requirement *role_required[MERIT_PROPOSAL_ROLE_COUNT];
     struct field *fields; /* sections in the order of a proposal, then facts */
-    size_t field_count;
+    size_t field_count, field_cap;
     size_t *rows; /* the table rows of the proposals, in order */
     size_t count;
 };
@@ -182,11 +182,9 @@ static bool ignored(const merit_import_proposal_options *o, const char *header)
 static int add_field(struct importing *I, const char *name, size_t column, bool fact)
 {
     merit_proposal_import *imp = I->imp;
-    size_t cap = imp->field_count; /* grown one at a time: few columns */
-    struct field *grown = merit__realloc(imp->fields, (cap + 1) * sizeof(*grown));
-    if (grown == NULL)
+    if (merit__grow((void **)&imp->fields, &imp->field_cap, imp->field_count,
+                    sizeof(*imp->fields)) != 0)
         return merit__oom(I->ctx);
-    imp->fields = grown;
     struct field *f = &imp->fields[imp->field_count];
     memset(f, 0, sizeof(*f));
     if ((f->name = merit__strdup(name)) == NULL)
