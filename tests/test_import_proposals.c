@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "internal.h"
+#include "merit/import.h"
+#include "merit/table.h"
 #include "run_merit.h"
 #include "support.h"
 
@@ -318,6 +321,61 @@ static void usage_errors(void **state)
                   "merit: error: import: merit imports 'scores' or 'proposals', not 'papers'\n");
 }
 
+/* Every allocation of an import failing in turn, as test_torture does for
+ * a ranking: each run ends with MERIT_ENOMEM (and the context's flag) or,
+ * the failure absorbed, with the bundle of the faultless run. Leaks are
+ * for the sanitizer build and valgrind. */
+static void allocation_failures(void **state)
+{
+    struct t_scratch *s = *state;
+    foundation_call();
+    t_write(".", "new.csv",
+            "id,title,applicant,request,section:summary,section:plan,fact:volunteers,fact:trl\n"
+            "F10,Ten,Ann,100,S,P,3,1\nF11,Eleven,Bob,200,S,P,4,\n");
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(s->ctx, "fdn", &call), 0);
+    merit_import_proposal_options o = {0};
+    char *want = NULL;
+    uint64_t total = 0;
+    for (uint64_t n = 0; n == 0 || n <= total; n++) {
+        merit_ctx *ctx = merit_ctx_new();
+        assert_non_null(ctx);
+        merit_table *table = NULL;
+        merit_proposal_import *imp = NULL;
+        merit__alloc_fail_at(n); /* 0: none, counting */
+        int rc = merit_table_read(ctx, "new.csv", ',', &table);
+        if (rc == 0)
+            rc = merit_import_proposals(ctx, call, table, &o, &imp);
+        if (n == 0)
+            total = merit__alloc_count();
+        merit__alloc_fail_at(0);
+        if (rc != 0) {
+            assert_true(n > 0);
+            assert_int_equal(rc, MERIT_ENOMEM);
+            assert_true(merit_ctx_out_of_memory(ctx));
+        } else {
+            char *text = NULL;
+            size_t size = 0;
+            FILE *out = open_memstream(&text, &size);
+            assert_non_null(out);
+            assert_int_equal(merit_proposal_import_write(out, imp), 0);
+            assert_int_equal(fclose(out), 0);
+            if (n == 0)
+                want = text;
+            else {
+                assert_string_equal(text, want); /* absorbed: the same bundle */
+                free(text);
+            }
+        }
+        merit_proposal_import_free(imp);
+        merit_table_free(table);
+        merit_ctx_free(ctx);
+    }
+    assert_true(total > 10);
+    free(want);
+    merit_call_free(call);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
@@ -327,6 +385,7 @@ int main(void)
         T(every_bad_cell_in_one_run),
         T(header_problems),
         T(usage_errors),
+        T(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

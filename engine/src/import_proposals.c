@@ -137,8 +137,14 @@ static int header_error(struct importing *I, const char *fmt, ...)
 static bool of_type(struct importing *I, const char *type, const char *value, const char **words)
 {
     int rc = merit_schema_value_check("proposal", type, value, words);
-    if (rc == MERIT_ENOMEM || rc == MERIT_EUSAGE) {
+    if (rc == MERIT_ENOMEM) {
         merit__oom(I->ctx);
+        return true;
+    }
+    if (rc == MERIT_EUSAGE) { /* merit's own schema lacks the type: a bug */
+        merit__diag(I->ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, "", 0, 0,
+                    "internal error: the proposal schema has no simple type '%s'", type);
+        I->failed = true;
         return true;
     }
     return rc == 0;
