@@ -1,5 +1,4 @@
 /* merit init DIR [options]: a new call that validates as it is written. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,8 +376,13 @@ static int call_id(const struct init_args *A, char **id_out)
 {
     int code = EXIT_CLEAN;
     if (A->id != NULL) {
-        *id_out = check_value("call id", "id", A->id, &code) ? strdup(A->id) : NULL;
-        return code != EXIT_CLEAN ? code : *id_out == NULL ? EXIT_IO : EXIT_CLEAN;
+        if (!check_value("call id", "id", A->id, &code))
+            return code;
+        if ((*id_out = strdup(A->id)) == NULL) {
+            fputs("merit: error: out of memory\n", stderr);
+            return EXIT_IO;
+        }
+        return EXIT_CLEAN;
     }
     size_t len = strlen(A->dir);
     while (len > 1 && A->dir[len - 1] == '/')
