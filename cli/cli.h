@@ -34,6 +34,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 /* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
 typedef struct cli_out_file {
@@ -87,8 +88,12 @@ typedef struct cli_outdir {
  * folder. Returns an exit code, after printing why; on failure d holds
  * nothing to release. */
 int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d);
-/* Creates DIR/NAME in the staging folder; NULL after printing why. */
+/* Creates DIR/NAME in the staging folder; NULL after printing why. NAME
+ * may be SUB/FILE in a folder made with cli_outdir_mkdir. */
 FILE *cli_outdir_open(cli_outdir *d, const char *name);
+/* Makes the folder DIR/NAME in the staging folder; it moves into DIR with
+ * what it holds. Returns an exit code, after printing why. */
+int cli_outdir_mkdir(cli_outdir *d, const char *name);
 /* Closes the file opened last (werr: the writer's result). Returns an
  * exit code, after printing why. */
 int cli_outdir_close(cli_outdir *d, FILE *f, int werr);

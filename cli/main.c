@@ -10,13 +10,14 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"init", cmd_init, "write a new call that validates at once: call, rubric, example proposal"},
     {"validate", cmd_validate, "check a call folder or single files and print every problem"},
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
     {"gen", cmd_gen, "write a synthetic call of any size, for benchmarks and tests"},
     {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
-    {"import", cmd_import, "turn a spreadsheet of scores (CSV, TSV) into score sheets"},
+    {"import", cmd_import, "turn a spreadsheet (CSV, TSV) of proposals or scores into XML"},
     {"schema", cmd_schema, "print a compiled-in XML schema, for editors that validate"},
 };
 
@@ -147,6 +148,10 @@ static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_lis
         vsnprintf(raw, (size_t)n + 1, fmt, ap);
         shown = merit_escape(raw, 0);
     }
+    /* a line of standard output goes out before the next diagnostic, as
+     * on a terminal, when both go to one file (merit validate C > log 2>&1) */
+    if (out == stderr)
+        fflush(stdout);
     if (shown != NULL)
         fprintf(out, "%s%s\n", prefix, shown);
     else
@@ -215,6 +220,8 @@ static void note_standard_output_was_an_input(const merit_ctx *ctx)
 void cli_print_diags(const merit_ctx *ctx)
 {
     size_t n = merit_ctx_diag_count(ctx);
+    if (n > 0)
+        fflush(stdout); /* the summary lines before, as on a terminal */
     for (size_t i = 0; i < n; i++) {
         char *line = merit_diag_format(merit_ctx_diag(ctx, i));
         if (line == NULL) {

@@ -4,8 +4,9 @@
  * into a hidden staging folder DIR/.merit-XXXXXX first and moved into DIR
  * only once all of them are written and closed. On any failure the staging
  * folder and whatever was moved are removed (and DIR, if it was made here),
- * so no half-written set of files is left behind. merit gen does the same
- * for a whole call.
+ * so no half-written set of files is left behind. Folders made in the
+ * staging folder (merit init's proposals/ and reviews/) move as a whole.
+ * merit gen does the same for a whole call.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,9 +18,17 @@
 
 #include "cli.h"
 
-/* Removes the regular files of a folder this module made, then the folder. */
+/* Removes what this module made: a file, or a folder and what is in it
+ * (links are removed, never followed). */
 static void remove_staged(const char *path)
 {
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
     DIR *d = opendir(path);
     if (d != NULL) {
         struct dirent *e;
@@ -28,12 +37,43 @@ static void remove_staged(const char *path)
                 continue;
             char *child = cli_path_join(path, e->d_name);
             if (child != NULL)
-                unlink(child);
+                remove_staged(child);
             free(child);
         }
         closedir(d);
     }
     rmdir(path);
+}
+
+static int add_name(cli_outdir *d, const char *name)
+{
+    char **grown = realloc(d->names, (d->count + 1) * sizeof(*d->names));
+    if (grown == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    d->names = grown;
+    if ((d->names[d->count] = strdup(name)) == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    d->count++;
+    return EXIT_CLEAN;
+}
+
+int cli_outdir_mkdir(cli_outdir *d, const char *name)
+{
+    if (add_name(d, name) != EXIT_CLEAN)
+        return EXIT_IO;
+    char *path = cli_path_join(d->stage, name);
+    if (path == NULL || mkdir(path, 0777) != 0) {
+        cli_print_line(stderr, "%s/%s: error: cannot create folder: %s", d->dir, name,
+                       strerror(path != NULL ? errno : ENOMEM));
+        free(path);
+        return EXIT_IO;
+    }
+    free(path);
+    return EXIT_CLEAN;
 }
 
 int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d)
@@ -101,17 +141,8 @@ int cli_outdir_begin(const char *command, const char *dir, cli_outdir *d)
 
 FILE *cli_outdir_open(cli_outdir *d, const char *name)
 {
-    char **grown = realloc(d->names, (d->count + 1) * sizeof(*d->names));
-    if (grown == NULL) {
-        fputs("merit: error: out of memory\n", stderr);
+    if (add_name(d, name) != EXIT_CLEAN)
         return NULL;
-    }
-    d->names = grown;
-    if ((d->names[d->count] = strdup(name)) == NULL) {
-        fputs("merit: error: out of memory\n", stderr);
-        return NULL;
-    }
-    d->count++;
     char *path = cli_path_join(d->stage, name);
     FILE *f = path != NULL ? fopen(path, "wx") : NULL;
     if (f == NULL)
@@ -143,6 +174,8 @@ int cli_outdir_commit(cli_outdir *d)
     size_t moved = 0;
     int code = EXIT_CLEAN;
     for (; moved < d->count; moved++) {
+        if (strchr(d->names[moved], '/') != NULL)
+            continue; /* moves with its folder */
         char *from = cli_path_join(d->stage, d->names[moved]);
         char *to = cli_path_join(d->dir, d->names[moved]);
         int rc = from != NULL && to != NULL ? rename(from, to) : -1;
@@ -158,9 +191,11 @@ int cli_outdir_commit(cli_outdir *d)
     }
     if (code != EXIT_CLEAN) {
         for (size_t i = 0; i < moved; i++) {
+            if (strchr(d->names[i], '/') != NULL)
+                continue;
             char *to = cli_path_join(d->dir, d->names[i]);
             if (to != NULL)
-                unlink(to);
+                remove_staged(to);
             free(to);
         }
         cli_outdir_abort(d);

@@ -5,8 +5,9 @@
  * own errors; a byte order mark; rows counted as a spreadsheet counts them
  * (a quoted cell with line breaks is one row, a blank line is a row, CR LF
  * is one line end); a formula-marked cell read back exactly; another
- * encoding refused; and the ICLR 2021 ratings (a wide table of anonymous
- * reviewer slots) imported into a call made from their paper ids, ranked.
+ * encoding refused. The ICLR 2021 ratings (a wide table of anonymous
+ * reviewer slots) are imported with merit's commands alone in
+ * test_iclr.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,6 @@
 #include "support.h"
 
 #define CALL MERIT_SOURCE_DIR "/proposals/mfg-2026"
-#define ICLR MERIT_SOURCE_DIR "/tests/data/iclr2021_ratings.tsv"
 
 static bool exists(const char *path)
 {
@@ -296,154 +296,12 @@ static void encodings_and_quotes(void **state)
     assert_false(exists("imp"));
 }
 
-/* --- ICLR 2021 ---------------------------------------------------------------- */
-
-/* Whether this merit reads a proposal id that starts with '-' (the id
- * syntax issue 11 widens) and a review without a confidence (which it
- * makes optional): until both land, the test leaves such ids out and
- * gives the reviews a confidence, saying so. */
-static bool merit_accepts(const char *sheet_or_proposal)
-{
-    t_write(".", "probe.xml", sheet_or_proposal);
-    return t_run_merit(NULL, NULL, "validate", "probe.xml", (char *)NULL) == 0;
-}
-
-static void iclr_ratings(void **state)
-{
-    (void)state;
-    char *tsv = t_read(ICLR, NULL);
-    assert_non_null(tsv);
-    char *p01 = t_read(CALL "/proposals/P01.xml", NULL);
-    char *dashed = t_replace(p01, "id=\"P01\"", "id=\"-P01\"");
-    bool dash_ids = merit_accepts(dashed);
-    free(dashed);
-    bool no_confidence = merit_accepts("<sheet xmlns=\"urn:merit:1\" reviewer=\"r\" call=\"c\">"
-                                       "<review proposal=\"p\"><score criterion=\"x\" "
-                                       "value=\"1\"/></review></sheet>");
-    /* the call: one placeholder proposal per paper id (in the proposal
-     * format of today, with nothing of the paper but its id), six reviewer
-     * slots, a rubric of the one 1-10 rating */
-    FILE *props = fopen("iclr-proposals.xml", "w");
-    FILE *table = fopen("iclr.tsv", "w");
-    assert_non_null(props);
-    assert_non_null(table);
-    fputs("<proposals xmlns=\"urn:merit:1\">\n", props);
-    size_t papers = 0, ratings = 0;
-    char *save = NULL;
-    bool header = true;
-    for (char *line = strtok_r(tsv, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        if (!header && !dash_ids && (line[0] == '-' || line[0] == '_'))
-            continue;
-        fprintf(table, "%s\n", line);
-        if (header) {
-            header = false;
-            continue;
-        }
-        size_t id_len = strcspn(line, "\t");
-        papers++;
-        /* ratings: the non-empty cells among the six after the id */
-        const char *p = line + id_len;
-        for (int k = 0; k < 6 && *p == '\t'; k++) {
-            p++;
-            size_t n = strcspn(p, "\t");
-            ratings += n > 0;
-            p += n;
-        }
-        fprintf(props,
-                "<proposal id=\"%.*s\" call=\"ICLR-2021\" months=\"12\"><title>%.*s</title>"
-                "<area>ICLR 2021</area><team><organisation id=\"o\" lead=\"true\" "
-                "type=\"academic\" employees=\"1\" location=\"US\" supply-chain=\"research\">"
-                "<name>Authors</name></organisation></team><sections><problem>-</problem>"
-                "<approach>-</approach><milestones/><management>-</management>"
-                "<diffusion>-</diffusion><sme-involvement>-</sme-involvement></sections>"
-                "<budget><year number=\"1\" federal=\"1\" cash=\"0\" in-kind=\"0\"/>"
-                "<total federal=\"1\" cash=\"0\" in-kind=\"0\"/></budget></proposal>\n",
-                (int)id_len, line, (int)id_len, line);
-    }
-    fputs("</proposals>\n", props);
-    assert_int_equal(fclose(props), 0);
-    assert_int_equal(fclose(table), 0);
-    if (dash_ids) {
-        /* the file's own numbers (tests/data/README.md) */
-        assert_int_equal(papers, 2966);
-        assert_int_equal(ratings, 11452);
-    } else {
-        print_message("iclr_ratings: this merit refuses ids that start with '-' or '_': the "
-                      "%zu papers without one are imported (2966 with)\n",
-                      papers);
-    }
-    assert_int_equal(system("mkdir -p iclr/proposals iclr/reviews && "
-                            "mv iclr-proposals.xml iclr/proposals/bundle.xml"),
-                     0);
-    t_write(".", "iclr/rubric.xml",
-            "<rubric xmlns=\"urn:merit:1\" id=\"iclr-rating\" version=\"1\">\n"
-            "  <title>ICLR 2021 overall rating</title>\n"
-            "  <scale min=\"1\" max=\"10\" step=\"1\" direction=\"higher-is-better\"/>\n"
-            "  <criteria><criterion id=\"rating\" weight=\"1\"><name>Rating</name>"
-            "</criterion></criteria>\n"
-            "  <aggregation method=\"mean\"/>\n"
-            "</rubric>\n");
-    FILE *call = fopen("iclr/call.xml", "w");
-    assert_non_null(call);
-    fputs("<call xmlns=\"urn:merit:1\" id=\"ICLR-2021\" currency=\"USD\">\n"
-          "  <title>ICLR 2021</title>\n  <budget available=\"700\"/>\n"
-          "  <rubric href=\"rubric.xml\"/>\n  <panel>\n",
-          call);
-    for (int k = 0; k < 6; k++)
-        fprintf(call, "    <reviewer id=\"iclr-%d\"><name>Reviewer slot %d</name></reviewer>\n", k,
-                k);
-    fputs("  </panel>\n</call>\n", call);
-    assert_int_equal(fclose(call), 0);
-
-    const char *args[] = {"import",
-                          "scores",
-                          "--call",
-                          "iclr",
-                          "-o",
-                          "sheets",
-                          "--wide",
-                          "reviewers",
-                          "--column",
-                          "proposal=paper_id",
-                          "--ignore",
-                          "decision",
-                          "--reviewer-prefix",
-                          "iclr-",
-                          "iclr.tsv",
-                          "--confidence",
-                          "3"};
-    int argc = no_confidence ? 15 : 17;
-    if (!no_confidence)
-        print_message("iclr_ratings: this merit needs a confidence in every review: "
-                      "--confidence 3 is given\n");
-    assert_int_equal(t_run_merit_argv("out", "err", argc, args), 0);
-    T_EXPECT_FILE("err", "iclr/reviews: warning: no .xml files in this folder\n");
-    char *want = t_sprintf("sheets: 6 score sheets for call ICLR-2021 from iclr.tsv: %zu "
-                           "reviews, %zu scores\n",
-                           ratings, ratings);
-    T_EXPECT_FILE("out", want);
-    free(want);
-    /* the sheets join the call, which validates and ranks */
-    assert_int_equal(system("mv sheets/*.xml iclr/reviews/"), 0);
-    assert_int_equal(t_run_merit("out", "err", "validate", "iclr", (char *)NULL), 0);
-    want = t_sprintf("iclr: call ICLR-2021 valid: %zu proposals, 6 reviewers, %zu reviews (0 "
-                     "excluded for conflicts), rubric iclr-rating 1, 1 criteria\n",
-                     papers, ratings);
-    T_EXPECT_FILE("out", want);
-    free(want);
-    assert_int_equal(
-        t_run_merit("rank.csv", "err", "rank", "iclr", "--format", "csv", (char *)NULL), 0);
-    free(tsv);
-    free(p01);
-}
-
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
         T(long_table_round_trip), T(wide_by_criterion),    T(every_bad_cell_in_one_run),
-        T(header_errors),         T(encodings_and_quotes), T(iclr_ratings),
+        T(header_errors),         T(encodings_and_quotes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,16 @@
 /*
- * Fuzzes `merit import scores`: the input is a table, read as TSV when its
- * first line holds a tab, else as CSV, and imported into the example call
- * (proposals/mfg-2026): long when the first line names a column
- * "criterion", wide by criterion when it names "reviewer", else wide by
- * reviewer. A table that
- * imports must give sheets the call accepts: each sheet written is checked
- * against the call (merit_call_check_file) and must be valid; one that
- * does not must say why (fuzz_check), every diagnostic on a row and column
- * of the table.
+ * Fuzzes `merit import scores` and `merit import proposals`: the input is
+ * a table, read as TSV when its first line holds a tab, else as CSV. When
+ * the first line names a column "title", it is a table of proposals,
+ * imported into the foundation call (proposals/foundation-2027, whose
+ * rubric requires an applicant, two sections and a declared fact), with
+ * one request for a row that gives none; else scores, imported into the
+ * example call (proposals/mfg-2026): long when the first line names a
+ * column "criterion", wide by criterion when it names "reviewer", else
+ * wide by reviewer. A table that imports must give files the call
+ * accepts: each sheet or bundle written is checked against the call
+ * (merit_call_check_file) and must be valid; one that does not must say
+ * why (fuzz_check), every diagnostic on a row and column of the table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,61 @@ static merit_call *example(void)
     return call;
 }
 
+static merit_call *foundation(void)
+{
+    static merit_call *call;
+    if (call == NULL) {
+        merit_ctx *ctx = merit_ctx_new();
+        if (ctx == NULL ||
+            merit_call_load(ctx, MERIT_EXAMPLE_DIR "/../foundation-2027", &call) != 0)
+            fuzz_fail("the foundation call does not load");
+        merit_ctx_free(ctx);
+    }
+    return call;
+}
+
+/* A table of proposals: what imports must be a bundle the call accepts. */
+static void proposals(const char *path, char separator, const char *bundle_path)
+{
+    merit_call *call = foundation();
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    merit_table *table = NULL;
+    merit_proposal_import *imp = NULL;
+    static const char *const ignore[] = {"notes"};
+    merit_import_proposal_options o = {.ignore = ignore, .ignore_count = 1, .request = "1"};
+    int rc = merit_table_read(ctx, path, separator, &table);
+    fuzz_check(ctx, rc, "merit_table_read");
+    if (rc == 0) {
+        rc = merit_import_proposals(ctx, call, table, &o, &imp);
+        fuzz_check(ctx, rc, "merit_import_proposals");
+    }
+    if (imp != NULL) {
+        FILE *out = fopen(bundle_path, "w");
+        if (out == NULL)
+            fuzz_fail("cannot write %s", bundle_path);
+        if (merit_proposal_import_write(out, imp) != 0 || fclose(out) != 0)
+            fuzz_fail("merit_proposal_import_write failed");
+        merit_ctx *check = merit_ctx_new();
+        const char *kind;
+        size_t count;
+        if (check == NULL)
+            fuzz_fail("out of memory");
+        if (merit_call_check_file(check, call, NULL, bundle_path, &kind, &count) != 0) {
+            fuzz_print_diags(check);
+            fuzz_fail("a bundle merit import wrote is not valid for the call");
+        }
+        if (count != merit_proposal_import_count(imp))
+            fuzz_fail("the bundle holds %zu proposals, the import %zu", count,
+                      merit_proposal_import_count(imp));
+        merit_ctx_free(check);
+    }
+    merit_proposal_import_free(imp);
+    merit_table_free(table);
+    merit_ctx_free(ctx);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char *path, *sheet_path;
@@ -47,6 +105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(line, data, first);
     line[first] = '\0';
     char separator = memchr(line, '\t', first) != NULL ? '\t' : ',';
+    if (strstr(line, "title") != NULL) {
+        free(line);
+        proposals(path, separator, sheet_path);
+        return 0;
+    }
     merit_import_options o = {0};
     o.layout = strstr(line, "criterion") != NULL  ? MERIT_IMPORT_LONG
                : strstr(line, "reviewer") != NULL ? MERIT_IMPORT_WIDE_CRITERIA
