@@ -286,7 +286,7 @@ static void usage_errors(void **state)
     } cases[] = {
         {{"init", "my call"},
          "merit: error: init: the folder's name 'my call' is not an id (1 to 64 of A-Z a-z 0-9 . "
-         "_ -, starting with a letter or a digit), so it cannot be the call's id: give one with "
+         "_ -, not starting with '.'), so it cannot be the call's id: give one with "
          "--id\n"},
         {{"init", "x", "--currency", "usd"},
          "merit: error: init: currency 'usd' is not a currency code (three capital letters, as "
@@ -298,7 +298,7 @@ static void usage_errors(void **state)
          "merit: error: init: reviewer id 'r1' is there twice\n"},
         {{"init", "x", "--reviewers", "r1,,r2"},
          "merit: error: init: reviewer id '' is not an id (1 to 64 of A-Z a-z 0-9 . _ -, "
-         "starting with a letter or a digit)\n"},
+         "not starting with '.')\n"},
         {{"init", "x", "--rubric", "nihh"},
          "merit: error: init: --rubric takes a shipped rubric (horizon-europe, "
          "manufacturing-usa, nih) or a rubric file, and 'nihh' is neither\n"},

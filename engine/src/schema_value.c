@@ -39,20 +39,6 @@ struct checked_type {
 static struct checked_type types[MAX_TYPES];
 static size_t type_count;
 
-/* What a value of a type without xs:documentation must be, in merit's
- * words (the schemas document their types' words in time; until then,
- * these say what the patterns say). */
-static const struct {
-    const char *type, *words;
-} fallback_words[] = {
-    {"id", "an id (1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or a digit)"},
-    {"amount", "an amount (1 to 15 digits and at most two decimals, as 1500 or 1500.50)"},
-    {"currency", "a currency code (three capital letters, as EUR or USD)"},
-    {"name", "a name (a letter, then up to 63 letters, digits, '-' or '_')"},
-    {"decimal", "a decimal number (at most 18 digits each side of the point, no exponent, as 6 "
-                "or -7.5)"},
-};
-
 static bool is_xs(const xmlNode *n, const char *local)
 {
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
@@ -84,10 +70,10 @@ static long length_facet(const xmlNode *restriction, const char *facet)
     return *end == '\0' && n >= 0 ? n : -1;
 }
 
-/* The words for a type: its documentation, collapsed; else the fallback
- * above; else what its facets say. malloc'd; NULL when out of memory. */
-static char *type_words(const xmlNode *type, const char *name, const char *pattern, long min,
-                        long max)
+/* The words for a type: its documentation, collapsed (every type of a
+ * value merit checks has one); else what its facets say. malloc'd; NULL
+ * when out of memory. */
+static char *type_words(const xmlNode *type, const char *pattern, long min, long max)
 {
     const xmlNode *doc = xs_child(xs_child(type, "annotation"), "documentation");
     if (doc != NULL) {
@@ -96,9 +82,6 @@ static char *type_words(const xmlNode *type, const char *name, const char *patte
             return text;
         free(text);
     }
-    for (size_t i = 0; i < sizeof(fallback_words) / sizeof(fallback_words[0]); i++)
-        if (strcmp(fallback_words[i].type, name) == 0)
-            return merit__strdup(fallback_words[i].words);
     if (pattern != NULL)
         return merit__sprintf("a value that matches the pattern '%s'", pattern);
     if (min > 0 && max >= 0)
@@ -138,7 +121,7 @@ static int load_type(const char *schema, const char *name, struct checked_type *
         t->min_length = length_facet(r, "minLength");
         t->max_length = length_facet(r, "maxLength");
         t->pattern = pattern != NULL ? xmlRegexpCompile((const xmlChar *)pattern) : NULL;
-        t->words = type_words(type, name, pattern, t->min_length, t->max_length);
+        t->words = type_words(type, pattern, t->min_length, t->max_length);
         rc = (pattern != NULL && t->pattern == NULL) || t->words == NULL ? MERIT_ENOMEM : 0;
         if (rc != 0) {
             xmlRegFreeRegexp(t->pattern);
