@@ -30,6 +30,11 @@ static void help(FILE *out)
                  "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static int count_excluded(const merit_call *call)
 {
     int n = 0;
@@ -138,11 +143,13 @@ int cmd_validate(int argc, char **argv)
             if (rc == 0) {
                 const merit_rubric *r = call->rubric;
                 cli_print_line(stdout,
-                               "%s: call %s valid: %zu proposals, %zu reviewers, %zu reviews "
-                               "(%d excluded for conflicts), rubric %s %s, %zu criteria",
-                               path, call->id, call->proposal_count, call->reviewer_count,
-                               call->review_count, count_excluded(call), r->id, r->version,
-                               r->criterion_count);
+                               "%s: call %s valid: %zu proposal%s, %zu reviewer%s, %zu review%s "
+                               "(%d excluded for conflicts), rubric %s %s, %zu criteri%s",
+                               path, call->id, call->proposal_count, plural(call->proposal_count),
+                               call->reviewer_count, plural(call->reviewer_count),
+                               call->review_count, plural(call->review_count),
+                               count_excluded(call), r->id, r->version, r->criterion_count,
+                               r->criterion_count == 1 ? "on" : "a");
             }
             merit_call_free(call);
         } else {

@@ -179,7 +179,7 @@ static void iclr_without_a_converter(void **state)
     assert_int_equal(t_run_merit("out", "err", "validate", "iclr", (char *)NULL), 0);
     T_EXPECT_FILE("err", "");
     want = t_sprintf("iclr: call ICLR-2021 valid: %zu proposals, 6 reviewers, %zu reviews (0 "
-                     "excluded for conflicts), rubric iclr-rating 1, 1 criteria\n",
+                     "excluded for conflicts), rubric iclr-rating 1, 1 criterion\n",
                      count, ratings);
     T_EXPECT_FILE("out", want);
     free(want);

@@ -174,7 +174,7 @@ static void plain_by_default(void **state)
             "  <request amount=\"48000\"/>\n"
             "</proposal>\n");
     assert_int_equal(t_run_merit("out", NULL, "validate", "grants-2027", (char *)NULL), 0);
-    T_EXPECT_FILE("out", "grants-2027: call grants-2027 valid: 1 proposals, 3 reviewers, 0 "
+    T_EXPECT_FILE("out", "grants-2027: call grants-2027 valid: 1 proposal, 3 reviewers, 0 "
                          "reviews (0 excluded for conflicts), rubric plain 1, 3 criteria\n");
     /* options: the call's id, title, currency, budget and panel */
     assert_int_equal(t_run_merit("out", "err", "init", "conf/", "--id", "ICLR-2021", "--title",
