@@ -180,6 +180,50 @@ static void duplicate_milestone_id(void **state)
         s->ctx, T_ERROR("proposal.xml", 18, 18, "duplicate milestone id 'M1' in proposal 'P01'"));
 }
 
+/* No count of organisations or milestones lives in the schema (it stopped
+ * at 100 of each): 3,000 of each load, and a repeat among them is still
+ * found, at the repeat (by sorting: no n^2 of 3,000). */
+static void many_organisations_and_milestones(void **state)
+{
+    struct t_scratch *s = *state;
+    size_t cap = 3000 * 200, len = 0;
+    char *orgs = malloc(cap), *mils = malloc(cap);
+    assert_non_null(orgs);
+    assert_non_null(mils);
+    orgs[0] = mils[0] = '\0';
+    for (size_t i = 0; i < 3000; i++)
+        len += (size_t)snprintf(orgs + len, cap - len,
+                                "<organisation id=\"o%zu\"><name>O</name></organisation>", i);
+    len = 0;
+    for (size_t i = 0; i < 3000; i++)
+        len += (size_t)snprintf(mils + len, cap - len,
+                                "<milestone id=\"m%zu\" due=\"2027-01-31\"><metric>%zu</metric>"
+                                "<description>D.</description></milestone>",
+                                i, i);
+    char *team = t_sprintf("    </organisation>%s\n  </team>", orgs);
+    char *more = t_sprintf("Second.</description></milestone>%s\n", mils);
+    char *again = t_sprintf("Second.</description></milestone>%s<milestone id=\"m7\" "
+                            "due=\"2027-01-31\"><metric>7</metric><description>D."
+                            "</description></milestone>\n",
+                            mils);
+    char *xml = t_edit(base_proposal, "    </organisation>\n  </team>", team,
+                       "Second.</description></milestone>\n", more);
+    assert_int_equal(validate_edited_(s, xml), 0);
+    T_EXPECT_NO_DIAGS(s->ctx);
+    /* the last milestone named as the first one: one error, at it */
+    merit_ctx_clear_diags(s->ctx);
+    char *dup = t_edit(base_proposal, "Second.</description></milestone>\n", again);
+    assert_int_equal(validate_edited_(s, dup), MERIT_EINVALID);
+    assert_int_equal(merit_ctx_error_count(s->ctx), 1);
+    assert_string_equal(merit_ctx_diag(s->ctx, 0)->message,
+                        "duplicate milestone id 'm7' in proposal 'P01'");
+    free(orgs);
+    free(mils);
+    free(team);
+    free(more);
+    free(again);
+}
+
 static void totals_do_not_add_up(void **state)
 {
     struct t_scratch *s = *state;
@@ -1030,6 +1074,7 @@ int main(void)
         T(large_with_10_employees),
         T(duplicate_organisation_id),
         T(duplicate_milestone_id),
+        T(many_organisations_and_milestones),
         T(totals_do_not_add_up),
         T(wrong_number_of_years),
         T(one_year_too_many),

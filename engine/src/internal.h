@@ -149,6 +149,12 @@ char *merit__strdup(const char *s);
 char *merit__strndup(const char *s, size_t n);
 char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Which of n names repeat an earlier one (repeats.c): first[i] gets the
+ * index of the first earlier name equal to names[i], or SIZE_MAX (a NULL
+ * name is ""). By sorting, so that a file of many names costs n log n,
+ * never n^2. first has room for n. Returns 0, or MERIT_ENOMEM. */
+int merit__first_repeats(const char *const *names, size_t n, size_t *first);
+
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
 /* The names merit derives facts for, and the sections it names itself,

@@ -135,22 +135,47 @@ static size_t count_children(const xmlNode *parent, const char *name)
     return n;
 }
 
+/* For the children named `name` of parent, in order: which repeat the id=
+ * of one before them (merit__first_repeats). Malloc'd; NULL when out of
+ * memory. */
+static size_t *repeated_ids(const xmlNode *parent, const char *name, size_t n)
+{
+    const char **ids = merit__malloc((n + 1) * sizeof(*ids));
+    size_t *first = merit__malloc((n + 1) * sizeof(*first));
+    size_t k = 0;
+    if (ids != NULL && first != NULL)
+        for (const xmlNode *c = merit__xml_child(parent, name); c && k < n;
+             c = merit__xml_next(c, name))
+            ids[k++] = merit__xml_attr(c, "id");
+    if (ids == NULL || first == NULL || merit__first_repeats(ids, k, first) != 0) {
+        free(first);
+        first = NULL;
+    }
+    free(ids);
+    return first;
+}
+
 static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *team,
                      merit_proposal *p)
 {
     int rc = 0;
     size_t n = count_children(team, "organisation");
     p->orgs = merit__calloc(n, sizeof(*p->orgs));
-    if (p->orgs == NULL)
+    size_t *first = repeated_ids(team, "organisation", n);
+    if (p->orgs == NULL || first == NULL) {
+        free(first);
         return merit__oom(ctx);
+    }
     size_t leads = 0;
     for (const xmlNode *o = merit__xml_child(team, "organisation"); o;
          o = merit__xml_next(o, "organisation")) {
         merit_org *org = &p->orgs[p->org_count++];
         org->id = merit__strdup(merit__xml_attr(o, "id"));
         org->name = merit__xml_text(merit__xml_child(o, "name"), true);
-        if (org->id == NULL || org->name == NULL)
+        if (org->id == NULL || org->name == NULL) {
+            free(first);
             return merit__oom(ctx);
+        }
         org->lead = merit__xml_bool(o, "lead");
         /* the schema checked each value; any may be left out */
         const char *type = merit__xml_attr(o, "type");
@@ -193,12 +218,11 @@ static int load_team(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNode *t
                                  "organisation '%s' is typed large but has %u employees; a firm "
                                  "with fewer than 500 is an sme",
                                  org->id, org->employees);
-        for (size_t k = 0; k + 1 < p->org_count; k++)
-            if (strcmp(p->orgs[k].id, org->id) == 0)
-                rc = merit__error_at(ctx, merit__xml_loc(doc, o, "id"),
-                                     "duplicate organisation id '%s' in proposal '%s'", org->id,
-                                     p->id);
+        if (first[p->org_count - 1] != SIZE_MAX)
+            rc = merit__error_at(ctx, merit__xml_loc(doc, o, "id"),
+                                 "duplicate organisation id '%s' in proposal '%s'", org->id, p->id);
     }
+    free(first);
     if (leads == 0)
         rc = merit__error_at(ctx, merit__xml_loc(doc, team, NULL),
                              "proposal '%s' names no lead organisation (lead=\"true\")", p->id);
@@ -218,6 +242,9 @@ static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         if (p->milestones == NULL)
             return merit__oom(ctx);
     }
+    size_t *first = repeated_ids(ms, "milestone", n);
+    if (first == NULL)
+        return merit__oom(ctx);
     for (const xmlNode *m = merit__xml_child(ms, "milestone"); m;
          m = merit__xml_next(m, "milestone")) {
         merit_milestone *mi = &p->milestones[p->milestone_count++];
@@ -225,15 +252,17 @@ static int load_milestones(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlN
         mi->id = merit__strdup(merit__xml_attr(m, "id"));
         mi->metric = merit__xml_text(merit__xml_child(m, "metric"), true);
         mi->description = merit__xml_text(merit__xml_child(m, "description"), false);
-        if (mi->id == NULL || mi->metric == NULL || mi->description == NULL)
+        if (mi->id == NULL || mi->metric == NULL || mi->description == NULL) {
+            free(first);
             return merit__oom(ctx);
+        }
         snprintf(mi->due, sizeof(mi->due), "%s", merit__xml_attr(m, "due"));
         text_len += strlen(mi->metric) + strlen(mi->description) + 2;
-        for (size_t k = 0; k + 1 < p->milestone_count; k++)
-            if (strcmp(p->milestones[k].id, mi->id) == 0)
-                rc = merit__error_at(ctx, merit__xml_loc(doc, m, "id"),
-                                     "duplicate milestone id '%s' in proposal '%s'", mi->id, p->id);
+        if (first[p->milestone_count - 1] != SIZE_MAX)
+            rc = merit__error_at(ctx, merit__xml_loc(doc, m, "id"),
+                                 "duplicate milestone id '%s' in proposal '%s'", mi->id, p->id);
     }
+    free(first);
     char *text = merit__malloc(text_len + 1 + MERIT_SUBJECT_PAD);
     if (text == NULL)
         return merit__oom(ctx);
