@@ -5,21 +5,16 @@
  * places, with merit_format_decimal. They return 0, or -1 when the stream
  * reported a write error (the caller then discards the output).
  */
-#ifndef MERIT_REPORT_H
-#define MERIT_REPORT_H
+#ifndef MERIT_REPORTS_INTERNAL_H
+#define MERIT_REPORTS_INTERNAL_H
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "merit/number.h"
+#include "merit/report.h"
 #include "merit/result.h"
-
-typedef struct merit_report_options {
-    unsigned places; /* decimal places shown; default 2 */
-    bool detail;     /* csv: one row per proposal x reviewer x criterion */
-    bool color;      /* text: ANSI colours (only on a terminal, not with NO_COLOR) */
-} merit_report_options;
 
 int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
