@@ -59,32 +59,6 @@ int merit_assignment_default(merit_ctx *ctx, const merit_call *call, merit_assig
     return 0;
 }
 
-/* The call's proposals and reviewers are sorted by id (merit/model.h). */
-static ssize_t find_id(const void *base, size_t count, size_t size, size_t offset, const char *id)
-{
-    size_t lo = 0, hi = count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *at = *(char *const *)(const void *)((const char *)base + mid * size + offset);
-        int cmp = strcmp(at, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-static const merit_conflict *conflict_of(const merit_call *c, size_t reviewer, size_t proposal)
-{
-    for (size_t i = 0; i < c->conflict_count; i++)
-        if (c->conflicts[i].reviewer == reviewer && c->conflicts[i].proposal == proposal)
-            return &c->conflicts[i];
-    return NULL;
-}
-
 /* A pair and the row it came from, to say where a repeat was first. */
 struct row_pair {
     struct pair pair;
@@ -142,10 +116,8 @@ int merit_assignment_from_table(merit_ctx *ctx, const merit_call *call, const me
         uint32_t number = merit_table_row_number(t, row);
         const char *rid = merit_table_cell(t, row, (size_t)col[0]);
         const char *pid = merit_table_cell(t, row, (size_t)col[1]);
-        ssize_t rv = find_id(call->reviewers, call->reviewer_count, sizeof(*call->reviewers),
-                             offsetof(merit_reviewer, id), rid);
-        ssize_t p = find_id(call->proposals, call->proposal_count, sizeof(*call->proposals),
-                            offsetof(merit_proposal, id), pid);
+        ssize_t rv = merit__find_reviewer(call, rid);
+        ssize_t p = merit__find_proposal(call, pid);
         if (rv < 0)
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, number,
                         (uint32_t)col[0] + 1, "reviewer '%s' is not on the call's panel", rid);
@@ -156,7 +128,7 @@ int merit_assignment_from_table(merit_ctx *ctx, const merit_call *call, const me
             failed = true;
             continue;
         }
-        const merit_conflict *k = conflict_of(call, (size_t)rv, (size_t)p);
+        const merit_conflict *k = merit__find_conflict(call, (size_t)rv, (size_t)p, false);
         if (k != NULL) {
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, number, 0,
                         "assigns proposal '%s' to '%s', who has a conflict with it (%s)", pid, rid,

@@ -932,12 +932,15 @@ static int compare_conflicts(const void *a, const void *b)
     return (int)x->from_call - (int)y->from_call;
 }
 
-static ssize_t find_proposal(const merit_call *c, const char *id)
+/* The lookups below rely on the call's order (merit/model.h): proposals
+ * and reviewers sorted by id, conflicts by (proposal, reviewer). */
+static ssize_t find_id(const void *base, size_t count, size_t size, size_t offset, const char *id)
 {
-    size_t lo = 0, hi = c->proposal_count;
+    size_t lo = 0, hi = count;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int cmp = strcmp(c->proposals[mid].id, id);
+        size_t mid = lo + (hi - lo) / 2;
+        const char *at = *(char *const *)(const void *)((const char *)base + mid * size + offset);
+        int cmp = strcmp(at, id);
         if (cmp == 0)
             return (ssize_t)mid;
         if (cmp < 0)
@@ -948,20 +951,38 @@ static ssize_t find_proposal(const merit_call *c, const char *id)
     return -1;
 }
 
-static ssize_t find_reviewer(const merit_call *c, const char *id)
+ssize_t merit__find_proposal(const merit_call *c, const char *id)
 {
-    size_t lo = 0, hi = c->reviewer_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int cmp = strcmp(c->reviewers[mid].id, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
+    return find_id(c->proposals, c->proposal_count, sizeof(*c->proposals),
+                   offsetof(merit_proposal, id), id);
+}
+
+ssize_t merit__find_reviewer(const merit_call *c, const char *id)
+{
+    return find_id(c->reviewers, c->reviewer_count, sizeof(*c->reviewers),
+                   offsetof(merit_reviewer, id), id);
+}
+
+const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
+                                           bool office_only)
+{
+    size_t lo = 0, hi = c->conflict_count;
+    while (lo < hi) { /* the first conflict at or after (proposal, reviewer) */
+        size_t mid = lo + (hi - lo) / 2;
+        const merit_conflict *k = &c->conflicts[mid];
+        if (k->proposal < proposal || (k->proposal == proposal && k->reviewer < reviewer))
             lo = mid + 1;
         else
             hi = mid;
     }
-    return -1;
+    for (; lo < c->conflict_count; lo++) {
+        const merit_conflict *k = &c->conflicts[lo];
+        if (k->proposal != proposal || k->reviewer != reviewer)
+            break;
+        if (!office_only || k->from_call)
+            return k;
+    }
+    return NULL;
 }
 
 /* Sorts proposals by id and reports duplicates (which would make every
@@ -1106,7 +1127,7 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
 {
     merit_ctx *ctx = L->ctx;
     const merit_rubric *rb = L->sheet_rubric;
-    ssize_t p = find_proposal(L->call, rr->proposal);
+    ssize_t p = merit__find_proposal(L->call, rr->proposal);
     if (p < 0)
         return unknown_proposal(L, rr->proposal, rr->proposal_loc, BY_REVIEW, s->reviewer);
     *out = rr->review;
@@ -1161,7 +1182,7 @@ static int resolve_sheets(struct loader *L)
         if (s->reviewer == NULL)
             continue;
         size_t mark = merit_ctx_diag_count(ctx);
-        ssize_t rv = find_reviewer(c, s->reviewer);
+        ssize_t rv = merit__find_reviewer(c, s->reviewer);
         if (strcmp(s->call, c->id) != 0) {
             rc = merit__error_at(ctx, s->call_loc, "sheet of '%s' is for call '%s', not '%s'",
                                  s->reviewer, s->call, c->id);
@@ -1189,7 +1210,7 @@ static int resolve_sheets(struct loader *L)
         sheet_of[rv] = (ssize_t)si;
         for (size_t k = 0; k < s->conflict_count; k++) {
             const struct merit_raw_conflict *rk = &s->conflicts[k];
-            ssize_t p = find_proposal(c, rk->proposal);
+            ssize_t p = merit__find_proposal(c, rk->proposal);
             if (p < 0) {
                 size_t cmark = merit_ctx_diag_count(ctx);
                 rc = unknown_proposal(L, rk->proposal, rk->loc, BY_SHEET_CONFLICT, s->reviewer);
@@ -1227,7 +1248,7 @@ static int resolve_sheets(struct loader *L)
                                       : "its proposal is not among those that loaded";
                 /* a review of a proposal in the call is left out for its
                  * scores: the first of their errors, said as it loaded */
-                if (rr->invalid && find_proposal(c, rr->proposal) >= 0)
+                if (rr->invalid && merit__find_proposal(c, rr->proposal) >= 0)
                     rmark = rr->diag_mark;
                 c->review_count--;
                 merit__review_release(r, sheet_criteria(L));
@@ -1249,8 +1270,8 @@ static int resolve_sheets(struct loader *L)
 
     for (size_t i = 0; i < L->call_conflict_count; i++) {
         const struct raw_call_conflict *k = &L->call_conflicts[i];
-        ssize_t rv = find_reviewer(c, k->reviewer);
-        ssize_t p = find_proposal(c, k->proposal);
+        ssize_t rv = merit__find_reviewer(c, k->reviewer);
+        ssize_t p = merit__find_proposal(c, k->proposal);
         if (rv < 0 || p < 0) {
             size_t kmark = merit_ctx_diag_count(ctx);
             if (rv < 0) {

@@ -89,38 +89,6 @@ static int cell_error(struct importing *I, size_t row, size_t column, const char
     return MERIT_EINVALID;
 }
 
-/* The call's proposals and reviewers are sorted by id (merit/model.h). */
-static ssize_t find_sorted(const void *base, size_t count, size_t size, size_t id_offset,
-                           const char *id)
-{
-    size_t lo = 0, hi = count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *at =
-            *(char *const *)(const void *)((const char *)base + mid * size + id_offset);
-        int cmp = strcmp(at, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-static ssize_t find_proposal(const merit_call *c, const char *id)
-{
-    return find_sorted(c->proposals, c->proposal_count, sizeof(*c->proposals),
-                       offsetof(merit_proposal, id), id);
-}
-
-static ssize_t find_reviewer(const merit_call *c, const char *id)
-{
-    return find_sorted(c->reviewers, c->reviewer_count, sizeof(*c->reviewers),
-                       offsetof(merit_reviewer, id), id);
-}
-
 static const char *column_name(const merit_import_options *o, int role)
 {
     return o->columns[role] != NULL ? o->columns[role] : role_names[role];
@@ -197,7 +165,7 @@ static int read_header(struct importing *I)
             char *id = merit__sprintf("%s%s", prefix, name);
             if (id == NULL)
                 return merit__oom(I->ctx);
-            ssize_t rv = find_reviewer(I->call, id);
+            ssize_t rv = merit__find_reviewer(I->call, id);
             if (rv < 0)
                 cell_error(I, 0, j,
                            "column '%s' names reviewer '%s', who is not on the call's panel "
@@ -352,8 +320,8 @@ static ssize_t id_cell(struct importing *I, size_t row, int role)
         cell_error(I, row, j, "%s cell is empty", role_names[role]);
         return -1;
     }
-    ssize_t found =
-        role == MERIT_ROLE_REVIEWER ? find_reviewer(I->call, id) : find_proposal(I->call, id);
+    ssize_t found = role == MERIT_ROLE_REVIEWER ? merit__find_reviewer(I->call, id)
+                                                : merit__find_proposal(I->call, id);
     if (found < 0 && role == MERIT_ROLE_REVIEWER)
         cell_error(I, row, j, "reviewer '%s' is not on the call's panel", id);
     else if (found < 0)
@@ -501,16 +469,6 @@ static int compare_entries(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-static const merit_conflict *office_conflict(const merit_call *c, size_t reviewer, size_t proposal)
-{
-    for (size_t i = 0; i < c->conflict_count; i++) {
-        const merit_conflict *k = &c->conflicts[i];
-        if (k->from_call && k->reviewer == reviewer && k->proposal == proposal)
-            return k;
-    }
-    return NULL;
-}
-
 /* One review: entries [from, to). */
 static void check_review(struct importing *I, size_t from, size_t to)
 {
@@ -564,7 +522,7 @@ static void check_review(struct importing *I, size_t from, size_t to)
                     reviewer, rb->criteria[ci].id);
         I->failed = true;
     }
-    const merit_conflict *k = office_conflict(c, e[from].reviewer, e[from].proposal);
+    const merit_conflict *k = merit__find_conflict(c, e[from].reviewer, e[from].proposal, true);
     if (k != NULL)
         merit__diag(I->ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_INVALID, path, first_row, 0,
                     "the review of proposal '%s' by '%s' will be excluded: the programme office "

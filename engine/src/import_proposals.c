@@ -670,22 +670,6 @@ static int plan_checks(struct importing *I)
 
 /* --- ids ---------------------------------------------------------------------- */
 
-static ssize_t find_proposal(const merit_call *c, const char *id)
-{
-    size_t lo = 0, hi = c->proposal_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(c->proposals[mid].id, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 /* Every id new to the call and to the table. */
 static int check_ids(struct importing *I)
 {
@@ -712,7 +696,7 @@ static int check_ids(struct importing *I)
             continue;
         }
         first = i;
-        ssize_t p = find_proposal(c, id);
+        ssize_t p = merit__find_proposal(c, id);
         if (p >= 0) {
             cell_error(I, row, j, "proposal '%s' is already in the call", id);
             merit__note_at(I->ctx, c->proposals[p].loc, "'%s' also defined here", id);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* ssize_t */
 
 #include "merit/merit.h"
 #include "merit/model.h"
@@ -154,6 +155,15 @@ char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * name is ""). By sorting, so that a file of many names costs n log n,
  * never n^2. first has room for n. Returns 0, or MERIT_ENOMEM. */
 int merit__first_repeats(const char *const *names, size_t n, size_t *first);
+
+/* A loaded call's lookups (call.c), by its order (merit/model.h): the index
+ * of the proposal or reviewer with that id, or -1; a conflict declared for
+ * the pair (the programme office's only, when office_only), or NULL.
+ * O(log n) each. */
+ssize_t merit__find_proposal(const merit_call *c, const char *id);
+ssize_t merit__find_reviewer(const merit_call *c, const char *id);
+const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
+                                           bool office_only);
 
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);

@@ -92,49 +92,6 @@ static int check_record(void *user, struct merit_xml_doc *doc, const xmlNode *no
 
 /* --- a file against its call (merit validate --call) ------------------------ */
 
-/* The call's proposals and reviewers are sorted by id (merit/model.h). */
-static ssize_t find_proposal(const merit_call *c, const char *id)
-{
-    size_t lo = 0, hi = c->proposal_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(c->proposals[mid].id, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-static ssize_t find_reviewer(const merit_call *c, const char *id)
-{
-    size_t lo = 0, hi = c->reviewer_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(c->reviewers[mid].id, id);
-        if (cmp == 0)
-            return (ssize_t)mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-static const merit_conflict *office_conflict(const merit_call *c, size_t reviewer, size_t proposal)
-{
-    for (size_t i = 0; i < c->conflict_count; i++) {
-        const merit_conflict *k = &c->conflicts[i];
-        if (k->from_call && k->reviewer == reviewer && k->proposal == proposal)
-            return k;
-    }
-    return NULL;
-}
-
 struct call_check {
     struct file_check fc;
     const merit_call *call;
@@ -161,18 +118,18 @@ static int check_sheet_against(struct call_check *cc, struct merit_xml_doc *doc,
     if (strcmp(s.call, c->id) != 0)
         rc = merit__error_at(ctx, s.call_loc, "sheet of '%s' is for call '%s', not '%s'",
                              s.reviewer, s.call, c->id);
-    ssize_t rv = find_reviewer(c, s.reviewer);
+    ssize_t rv = merit__find_reviewer(c, s.reviewer);
     if (rv < 0)
         rc = merit__error_at(ctx, s.reviewer_loc, "reviewer '%s' is not on the call's panel",
                              s.reviewer);
     for (size_t k = 0; k < s.conflict_count; k++)
-        if (find_proposal(c, s.conflicts[k].proposal) < 0)
+        if (merit__find_proposal(c, s.conflicts[k].proposal) < 0)
             rc = merit__error_at(ctx, s.conflicts[k].loc,
                                  "conflict with proposal '%s', which is not in the call",
                                  s.conflicts[k].proposal);
     for (size_t k = 0; k < s.review_count; k++) {
         const struct merit_raw_review *rr = &s.reviews[k];
-        ssize_t p = find_proposal(c, rr->proposal);
+        ssize_t p = merit__find_proposal(c, rr->proposal);
         if (p < 0) {
             rc = merit__error_at(ctx, rr->proposal_loc,
                                  "reviewer '%s' reviews proposal '%s', which is not in the call",
@@ -192,7 +149,7 @@ static int check_sheet_against(struct call_check *cc, struct merit_xml_doc *doc,
                                  "reviewer '%s' reviews proposal '%s', which is not assigned to "
                                  "them",
                                  s.reviewer, rr->proposal);
-        const merit_conflict *office = office_conflict(c, (size_t)rv, (size_t)p);
+        const merit_conflict *office = merit__find_conflict(c, (size_t)rv, (size_t)p, true);
         if (office != NULL)
             merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_INVALID, rr->review.loc.file,
                         rr->review.loc.line, rr->review.loc.column,
