@@ -8,6 +8,9 @@
     run.py fixtures --merit BIN --out DIR CALL HOSTILE_CALL
         the hand-written stand-ins fixture-report.html and
         fixture-hostile.html, with the same checks as the real report
+    run.py selftest --merit BIN --out DIR CALL HOSTILE_CALL
+        copies of the fixtures with one thing wrong each (MUTATIONS): each
+        must fail with the check that looks for it
 
 What every page must do: no console error, no uncaught exception, no log
 error, no network request (driver.py), no script element, no element that
@@ -260,9 +263,79 @@ def cmd_summary(a):
     return check(pages, a.out, a.timeout)
 
 
+# The checks catch what they must: each of these copies of a fixture, with
+# one thing wrong, must fail with the check named (and the driver's own
+# failures where the page runs or loads something).
+MUTATIONS = [
+    ("two-rows-swapped", "fixture-report.html", "rows-in-rank-order",
+     [('data-id="P02"', 'data-id="TMP"'), ('data-id="P04"', 'data-id="P02"'),
+      ('data-id="TMP"', 'data-id="P04"')]),
+    ("funding-line-one-row-late", "fixture-report.html", "funding-line",
+     [(r're:(<tr class="funding-line">.*?</tr>\n)(<tr data-id="P10".*?</tr>\n)',
+       r'\2\1')]),
+    ("two-funding-lines", "fixture-report.html", "funding-line",
+     [('<tr data-id="P12"', '<tr class="funding-line"><td>x</td></tr><tr data-id="P12"')]),
+    ("reserve-shown-funded", "fixture-report.html", "statuses",
+     [('data-id="P10" data-status="reserve"', 'data-id="P10" data-status="funded"')]),
+    ("no-csp", "fixture-report.html", "csp-meta",
+     [('http-equiv="Content-Security-Policy"', 'name="x"')]),
+    ("title-unescaped", "fixture-hostile.html", "hostile-title-as-text",
+     [("&lt;script&gt;alert(1)&lt;/script&gt;", "<script>alert(1)</script>")]),
+    ("style-unescaped", "fixture-hostile.html", "body-visible",
+     [("<h1>&lt;style&gt;body{display:none}&lt;/style&gt;",
+       "<h1><style>body{display:none}</style>")]),
+    ("img-unescaped", "fixture-hostile.html", "no-active-elements",
+     [("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+       '"><img src=x onerror=alert(2)>')]),
+]
+
+
+def cmd_selftest(a):
+    need_chromium()
+    os.makedirs(a.out, exist_ok=True)
+    checks = {}
+    for fixture, call, extra in (
+            ("fixture-report.html", a.call, []),
+            ("fixture-hostile.html", a.hostile, hostile_checks(call_title(a.hostile)))):
+        ranking = merit_json(a.merit, call)["ranking"]
+        checks[fixture] = PAGE_CHECKS + report_checks(ranking) + extra
+    pages = []
+    for name, fixture, _, edits in MUTATIONS:
+        with open(os.path.join(HERE, fixture)) as f:
+            text = f.read()
+        for old, new in edits:
+            # An edit is a literal replacement, or a regular expression
+            # when it starts with "re:".
+            pattern = old[3:] if old.startswith("re:") else re.escape(old)
+            text, n = re.subn(pattern, new, text, count=1, flags=re.S)
+            if n != 1:
+                sys.exit("run.py: error: mutation %s: '%s' not in %s"
+                         % (name, old, fixture))
+        path = os.path.join(a.out, name + ".html")
+        with open(path, "w") as f:
+            f.write(text)
+        pages.append((path, checks[fixture], None))
+    try:
+        failures, _ = driver.run_pages(pages, a.out, a.timeout, verbose=False)
+    except driver.Failure as e:
+        print("run.py: error: %s" % e, file=sys.stderr)
+        return 1
+    status = 0
+    for (name, _, want, _), (path, _, _) in zip(MUTATIONS, pages):
+        caught = [f for f in failures
+                  if f.startswith(path + ": check %s failed" % want)]
+        if caught:
+            print("caught as expected: " + caught[0][:200])
+        else:
+            print("run.py: error: %s: check %s did not fail" % (path, want),
+                  file=sys.stderr)
+            status = 1
+    return status
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["report", "summary", "fixtures"])
+    ap.add_argument("what", choices=["report", "summary", "fixtures", "selftest"])
     ap.add_argument("call", help="the example call (proposals/mfg-2026)")
     ap.add_argument("hostile", help="the hostile call (tests/data/hostile-titles)")
     ap.add_argument("--merit", required=True, help="the merit binary")
@@ -271,7 +344,7 @@ def main():
                     help="seconds for the browser run (default 180)")
     a = ap.parse_args()
     return {"report": cmd_report, "summary": cmd_summary,
-            "fixtures": cmd_fixtures}[a.what](a)
+            "fixtures": cmd_fixtures, "selftest": cmd_selftest}[a.what](a)
 
 
 if __name__ == "__main__":
