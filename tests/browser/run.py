@@ -201,8 +201,45 @@ def cmd_report(a):
     return check(pages, a.out, a.timeout)
 
 
+def summary_checks(call, ranking, filename, hostile):
+    """The checks of one applicant summary, filename (ID.html or any name
+    that holds the proposal's id) of call."""
+    titles = {r["id"]: r["title"] for r in ranking}
+    # Reviewers are anonymised: no name and no id of the panel appears.
+    checks = PAGE_CHECKS + [("reviewers-anonymised", """(() => {
+        const text = document.documentElement.textContent;
+        const found = %s.filter(([id, name]) =>
+          (name && text.includes(name)) ||
+          new RegExp('(^|[^A-Za-z0-9_-])' + id + '($|[^A-Za-z0-9_-])').test(text));
+        return found.length === 0 || {reviewers_named: found}; })()"""
+                             % js(panel(call)))]
+    # The proposal a page is about: the id its file name holds.
+    stem = os.path.splitext(filename)[0]
+    own = [i for i in titles if re.search(
+        r"(^|[^A-Za-z0-9])%s([^A-Za-z0-9]|$)" % re.escape(i), stem)]
+    if len(own) != 1:
+        print("note: %s names no single proposal id; only the page checks "
+              "apply" % filename)
+        return checks
+    pid = own[0]
+    checks.append(text_check("own-title", titles[pid]))
+    if hostile and pid == "P000001":
+        checks.append(text_check("hostile-comment-as-text", HOSTILE_COMMENT))
+    # Nothing from another proposal: no other title (unless it is part of
+    # this one's).
+    others = sorted({t for i, t in titles.items()
+                     if i != pid and t not in titles[pid]})
+    checks.append(("no-other-proposal", """(() => {
+        const text = document.documentElement.textContent;
+        const leaked = %s.filter(t => text.includes(t));
+        return leaked.length === 0 || {other_titles_shown: leaked}; })()"""
+                   % js(others)))
+    return checks
+
+
 def cmd_summary(a):
     need_chromium()
+    os.makedirs(a.out, exist_ok=True)
     pages = []
     for call in (a.call, a.hostile):
         folder = os.path.join(a.out, name_of(call))
@@ -221,44 +258,14 @@ def cmd_summary(a):
                   % (call, p.returncode, err), file=sys.stderr)
             return 1
         ranking = merit_json(a.merit, call)["ranking"]
-        titles = {r["id"]: r["title"] for r in ranking}
         files = sorted(f for f in os.listdir(folder) if f.endswith(".html"))
         if len(files) != len(ranking):
             print("run.py: error: merit summary %s wrote %d HTML files for %d "
                   "proposals" % (call, len(files), len(ranking)), file=sys.stderr)
             return 1
-        # Reviewers are anonymised: no name and no id of the panel appears.
-        people = panel(call)
-        anonymous = ("reviewers-anonymised", """(() => {
-            const text = document.documentElement.textContent;
-            const found = %s.filter(([id, name]) =>
-              (name && text.includes(name)) ||
-              new RegExp('(^|[^A-Za-z0-9_-])' + id + '($|[^A-Za-z0-9_-])').test(text));
-            return found.length === 0 || {reviewers_named: found}; })()"""
-                     % js(people))
         for f in files:
-            checks = PAGE_CHECKS + [anonymous]
-            # The proposal a page is about: the id its file name holds.
-            own = [i for i in titles if re.search(
-                r"(^|[^A-Za-z0-9])%s([^A-Za-z0-9]|$)" % re.escape(i), f[:-5])]
-            if len(own) == 1:
-                pid = own[0]
-                checks.append(text_check("own-title", titles[pid]))
-                if call == a.hostile and pid == "P000001":
-                    checks.append(text_check("hostile-comment-as-text",
-                                             HOSTILE_COMMENT))
-                others = sorted({t for i, t in titles.items()
-                                 if i != pid and t != titles[pid]
-                                 and t not in titles[pid]})
-                checks.append(("no-other-proposal", """(() => {
-                    const text = document.documentElement.textContent;
-                    const leaked = %s.filter(t => text.includes(t));
-                    return leaked.length === 0 || {other_titles_shown: leaked}; })()"""
-                               % js(others)))
-            else:
-                print("note: %s names no single proposal id; only the page "
-                      "checks apply" % f)
-            pages.append((os.path.join(folder, f), checks,
+            pages.append((os.path.join(folder, f),
+                          summary_checks(call, ranking, f, call == a.hostile),
                           os.path.join(name_of(call), f[:-5] + ".png")))
     return check(pages, a.out, a.timeout)
 
