@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages merit needs to build, test and benchmark
-# (time and hyperfine: bench/run.sh's peak RSS and timings), and nothing
-# else. Idempotent: when every package is present it only runs dpkg-query and
+# (time and hyperfine: bench/run.sh's peak RSS and timings; chromium, python3
+# and a font: the browser tests of tests/browser, which drive Debian's
+# headless chromium from the Python standard library), and nothing else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
 set -euo pipefail
@@ -19,6 +20,7 @@ packages=(
   valgrind
   locales tzdata
   time hyperfine
+  chromium python3 fonts-dejavu-core
 )
 
 missing=()
