@@ -41,16 +41,17 @@ static void money(struct page *pg, int64_t cents)
     merit_sink_puts(pg->sink, buf);
 }
 
-/* A number as a table cell: rounded, with its exact value as the title
- * when the rounding changed it. tag: "td" or "th". */
+/* A number as a cell of the ranking (whose stylesheet right-aligns its
+ * cells but the text ones, td.t, to keep 10,000 rows small): rounded, with
+ * its exact value as the title when the rounding changed it. */
 static void number_cell(struct page *pg, mpq_srcptr value)
 {
     merit_cell cell = {.kind = MERIT_CELL_NUMBER, .number = value};
     merit_sink *sink = pg->sink;
     if (mpz_divisible_p(pg->pow10, mpq_denref(value))) {
-        merit_sink_puts(sink, "<td class=\"n\">");
+        merit_sink_puts(sink, "<td>");
     } else {
-        merit_sink_puts(sink, "<td class=\"n\" title=\"");
+        merit_sink_puts(sink, "<td title=\"");
         merit_sink_take(sink, merit_cell_exact(&cell));
         merit_sink_puts(sink, "\">");
     }
@@ -190,48 +191,48 @@ static void proposal_row(struct page *pg, const merit_proposal_result *pr, bool 
     merit_sink_html(sink, p->id);
     merit_sink_printf(sink, "\" data-status=\"%s\"", merit_status_name(pr->status));
     if (ranked)
-        merit_sink_printf(sink, " data-rank=\"%zu\"><td class=\"n\">%zu%s</td>", pr->rank, pr->rank,
+        merit_sink_printf(sink, " data-rank=\"%zu\"><td>%zu%s</td>", pr->rank, pr->rank,
                           pr->rank_shared ? "=" : "");
     else
-        merit_sink_puts(sink, "><td class=\"n\">-</td>");
+        merit_sink_puts(sink, "><td>-</td>");
     merit_sink_puts(sink, "<th scope=\"row\"><code>");
     merit_sink_html(sink, p->id);
-    merit_sink_puts(sink, "</code></th><td>");
+    merit_sink_puts(sink, "</code></th><td class=\"t\">");
     merit_sink_html(sink, p->title);
     merit_sink_puts(sink, "</td>");
     if (pg->shown.who) {
         const char *who = merit_proposal_applicant(p);
-        merit_sink_puts(sink, "<td>");
+        merit_sink_puts(sink, "<td class=\"t\">");
         merit_sink_html(sink, who != NULL ? who : "");
         merit_sink_puts(sink, "</td>");
     }
     if (pg->shown.request) {
-        merit_sink_puts(sink, "<td class=\"n\">");
+        merit_sink_puts(sink, "<td>");
         money(pg, p->request);
         merit_sink_puts(sink, "</td>");
     }
     if (pr->has_total)
         number_cell(pg, pr->total);
     else
-        merit_sink_puts(sink, "<td class=\"n\">-</td>");
+        merit_sink_puts(sink, "<td>-</td>");
     for (size_t c = 0; c < nc; c++) {
         if (pr->criteria[c].has_value)
             number_cell(pg, pr->criteria[c].value);
         else
-            merit_sink_puts(sink, "<td class=\"n\">-</td>");
+            merit_sink_puts(sink, "<td>-</td>");
     }
     if (pr->reviews_excluded > 0)
-        merit_sink_printf(sink, "<td class=\"n\">%zu+%zux</td><td>", pr->reviews_counted,
+        merit_sink_printf(sink, "<td>%zu+%zux</td><td class=\"t\">", pr->reviews_counted,
                           pr->reviews_excluded);
     else
-        merit_sink_printf(sink, "<td class=\"n\">%zu</td><td>", pr->reviews_counted);
+        merit_sink_printf(sink, "<td>%zu</td><td class=\"t\">", pr->reviews_counted);
     status_badge(sink, pr->status);
     merit_sink_puts(sink, "</td><td>");
     if (pr->disagreement)
         merit_sink_puts(sink, "<abbr title=\"reviewers disagree\">D</abbr>");
     if (pr->tie_at_line)
         merit_sink_puts(sink, "<abbr title=\"a shared rank at the funding line\">T</abbr>");
-    merit_sink_puts(sink, "</td><td class=\"n\">");
+    merit_sink_puts(sink, "</td><td>");
     if (pr->status == MERIT_STATUS_FUNDED)
         money(pg, pr->cumulative);
     merit_sink_puts(sink, "</td></tr>\n");
