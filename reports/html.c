@@ -609,8 +609,8 @@ static void inputs(struct page *pg)
         merit_sink_printf(sink, " --method %s", merit_method_name(pg->res->method));
     if (pg->places != 2)
         merit_sink_printf(sink, " --places %u", pg->places);
-    merit_sink_puts(sink, " -o report.html --audit trail.xml\n"
-                          "merit replay trail.xml CALLDIR</code></pre>\n"
+    merit_sink_puts(sink, " -o report.html --audit trail.jsonl\n"
+                          "merit replay trail.jsonl CALLDIR</code></pre>\n"
                           "<p>The replay recomputes every step from the inputs, checks each "
                           "file against the SHA-256 the trail records, and exits 4 if anything "
                           "differs.</p>\n</section>\n");
