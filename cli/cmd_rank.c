@@ -21,7 +21,7 @@ static void help(FILE *out)
         "options:\n"
         "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
         "                 mean, median, trimmed-mean, confidence-weighted\n"
-        "  --format F     text (default), csv or json\n"
+        "  --format F     text (default), csv, json or html\n"
         "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
         "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
         "                 to even and only for display\n"
@@ -36,7 +36,7 @@ static void help(FILE *out)
         "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
 
 struct job {
     const merit_result *result;
@@ -52,6 +52,12 @@ static int write_report(FILE *out, const void *arg)
         return merit_report_csv(out, job->result, &job->options);
     case FORMAT_JSON:
         return merit_report_json(out, job->result, &job->options);
+    case FORMAT_HTML: {
+        merit_sink sink;
+        merit_sink_init(&sink, out, false);
+        merit_report_html(&sink, job->result, &job->options);
+        return merit_sink_finish(&sink, NULL) != 0 ? -1 : 0;
+    }
     case FORMAT_TEXT:
         break;
     }
@@ -75,12 +81,12 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
             a->help = true;
             return EXIT_CLEAN;
         } else if (strcmp(arg, "--format") == 0) {
-            static const char *const formats[] = {"text", "csv", "json"};
+            static const char *const formats[] = {"text", "csv", "json", "html"};
             size_t f = 0;
-            while (f < 3 && (value == NULL || strcmp(value, formats[f]) != 0))
+            while (f < 4 && (value == NULL || strcmp(value, formats[f]) != 0))
                 f++;
-            if (f == 3)
-                return cli_usage_error("rank: --format takes text, csv or json");
+            if (f == 4)
+                return cli_usage_error("rank: --format takes text, csv, json or html");
             a->format = formats[f];
             i++;
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
@@ -129,7 +135,15 @@ int cmd_rank(int argc, char **argv)
     struct job job = {0};
     job.format = strcmp(args.format, "json") == 0   ? FORMAT_JSON
                  : strcmp(args.format, "text") == 0 ? FORMAT_TEXT
+                 : strcmp(args.format, "html") == 0 ? FORMAT_HTML
                                                     : FORMAT_CSV;
+    /* html shows the date of the run only when it is reproducible */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    unsigned long epoch_value;
+    if (epoch != NULL && cli_parse_uint(epoch, 253402300799ul, &epoch_value)) {
+        job.options.dated = true;
+        job.options.time = (long long)epoch_value;
+    }
     job.options.detail = args.detail;
     const char *no_color = getenv("NO_COLOR");
     job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&

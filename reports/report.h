@@ -86,4 +86,51 @@ bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact);
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
                            const merit_tiebreak *tb);
 
+/* --- HTML pages (html_page.c) ----------------------------------------------
+ * Every HTML page merit writes: one self-contained, XML-well-formed file,
+ * inline CSS and SVG, no script, no external resource, under a strict
+ * Content-Security-Policy. A writer calls merit__html_begin, writes the
+ * body's content (text from inputs through merit_sink_html only), then
+ * merit__html_end. The shared stylesheet gives: tables with <caption> and
+ * <th scope>; td/th class "n" for numbers; status badges `span.st
+ * st-STATUS` (STATUS as merit_status_name) told apart by label, border and
+ * colour; `tr.funding-line`; `dl.meta` for a header's fields; `.note`,
+ * `.hook`; figures with `svg.chart`; a print stylesheet. */
+
+/* Writes the doctype, <html lang>, the head (charset, CSP, viewport, the
+ * title, the shared <style>) and opens <body> with the chart patterns.
+ * page_title and lang are escaped here (NULL: "merit", "en"). */
+void merit__html_begin(merit_sink *sink, const char *page_title, const char *lang);
+/* Closes <body> and <html>. */
+void merit__html_end(merit_sink *sink);
+
+/* An SVG bar chart in a <figure>: axes, five y ticks, x labels, both axis
+ * titles, an SVG <title>, a caption, a legend, and an optional dashed
+ * marker between two bars. Bars fill by series: the class `bar-NAME`
+ * ("funded" solid, "reserve" hatched, "plain", "other" dotted: each tells
+ * apart in greyscale). Every text is escaped here. Coordinates are exact
+ * integer hundredths of a pixel (no float): same bytes everywhere. */
+typedef struct merit_html_chart {
+    const char *id;      /* the figure's id; the SVG title's is ID-t */
+    const char *title;   /* the SVG's <title> */
+    const char *caption; /* the <figcaption> */
+    const char *x_title, *y_title;
+    size_t count;                    /* bars */
+    const mpq_t *values;             /* count heights, borrowed */
+    const unsigned char *series;     /* per bar an index into series_class; NULL: all 0 */
+    const char *const *series_class; /* series_count names: class bar-NAME */
+    const char *const *series_names; /* the legend's words; NULL: no legend */
+    size_t series_count;
+    const char *const *x_labels; /* a label per bar (some are skipped when many);
+                                    NULL: positions 1..count */
+    mpq_srcptr y_min, y_max;     /* the y axis; bars are clamped to it */
+    unsigned places;             /* decimal places of the y ticks */
+    size_t marker_after;         /* the marker sits after this many bars */
+    const char *marker_label;    /* NULL: no marker */
+} merit_html_chart;
+void merit__html_bar_chart(merit_sink *sink, const merit_html_chart *chart);
+
+/* The HTML report (`merit rank --format html`, reports/html.c). */
+int merit_report_html(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+
 #endif

@@ -56,7 +56,7 @@ run() {
   cp -r "$work/$copy" "$dir/call"
   (
     cd "$dir"
-    for format in text csv json; do
+    for format in text csv json html; do
       env "$@" "$merit" rank call --format "$format" -o "report.$format" \
         --audit "audit.$format.jsonl" 2>/dev/null
     done

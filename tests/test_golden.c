@@ -60,7 +60,7 @@ static char *render(const struct golden *g)
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    merit_report_options opt = {g->places, g->detail, false};
+    merit_report_options opt = {.places = g->places, .detail = g->detail};
     if (g->explain != NULL)
         assert_int_equal(explain_writer(f, res, &opt, g->explain), 0);
     else

@@ -309,7 +309,7 @@ static char *render(writer w, const merit_result *res, bool detail)
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    merit_report_options opt = {2, detail, false};
+    merit_report_options opt = {.places = 2, .detail = detail};
     assert_int_equal(w(f, res, &opt), 0);
     fclose(f);
     return buf;

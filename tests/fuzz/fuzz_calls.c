@@ -258,7 +258,7 @@ static void check_csv_exact(const merit_result *res, const struct fuzz_csv *csv)
  * defect. */
 static void render_all(const merit_result *res, unsigned places)
 {
-    merit_report_options opt = {places, false, false};
+    merit_report_options opt = {.places = places};
     struct fuzz_sink sink;
     const char *text;
     size_t size;

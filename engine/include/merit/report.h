@@ -149,6 +149,11 @@ typedef struct merit_report_options {
     unsigned places; /* decimal places shown; default 2 */
     bool detail;     /* csv: one row per proposal x reviewer x criterion */
     bool color;      /* text: ANSI colours (only on a terminal, not with NO_COLOR) */
+    /* html: the date of the run, shown in the header: seconds since the
+     * epoch (UTC) when dated; the CLI passes SOURCE_DATE_EPOCH, and no
+     * date without it, so that a report has the same bytes on every run */
+    bool dated;
+    long long time;
 } merit_report_options;
 
 /* A report format: writes the whole result into the sink. Returns 0, or
