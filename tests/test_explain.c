@@ -63,7 +63,7 @@ static char *explain(const struct ranked *r, const char *id, const char *other, 
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    merit_report_options opt = {places, false, false};
+    merit_report_options opt = {.places = places};
     int rc = other == NULL ? merit_report_explain(f, r->res, index_of(r, id), &opt)
                            : merit_report_explain_against(f, r->res, index_of(r, id),
                                                           index_of(r, other), &opt);
@@ -338,7 +338,7 @@ static void test_bad_indices(void **state)
     (void)state;
     struct ranked r = {0};
     rank_call(&r, EXAMPLE_CALL, false, MERIT_METHOD_MEAN);
-    merit_report_options opt = {2, false, false};
+    merit_report_options opt = {.places = 2};
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);

@@ -258,14 +258,14 @@ static void check_csv_exact(const merit_result *res, const struct fuzz_csv *csv)
  * defect. */
 static void render_all(const merit_result *res, unsigned places)
 {
-    merit_report_options opt = {places, false, false};
+    merit_report_options opt = {.places = places};
     struct fuzz_sink sink;
     const char *text;
     size_t size;
     struct fuzz_csv csv;
 
     fuzz_sink_open(&sink);
-    if (merit_report_text(sink.out, res, &opt) != 0)
+    if (merit_report_file(merit_report_text, sink.out, res, &opt) != 0)
         fuzz_fail("merit_report_text failed");
     text = sink_text(&sink, &size);
     fuzz_check_shown("merit_report_text", text, size, true);
