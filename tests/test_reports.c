@@ -831,7 +831,7 @@ static void test_text_escapes_inputs(void **state)
     assert_non_null(strstr(line, "+Lead \\u009B31m Corp"));
     /* columns are as wide as the escaped text: each row's lead starts under
      * the header's "lead", whatever escaping did to the title before it */
-    char *header = line_with(text, "rank");
+    char *header = line_with(text, "rank  id");
     size_t lead_col = column_of(header, "lead");
     assert_int_equal(column_of(line, "+Lead"), lead_col);
     free(line);
