@@ -509,6 +509,13 @@ static void put_more(struct text *x, size_t more)
     put_wrapped(x, &b, 4);
 }
 
+/* A blank line and a list's heading, wrapped to the width. */
+static void put_section(struct text *x, const char *heading)
+{
+    merit_sink_putc(x->sink, '\n');
+    merit_text_wrap(x->sink, heading, x->width, 2);
+}
+
 static void put_lists(struct text *x)
 {
     const merit_result *res = x->res;
@@ -517,7 +524,7 @@ static void put_lists(struct text *x)
     merit_strbuf b = {0};
 
     if (res->ranked_count < call->proposal_count) {
-        merit_sink_puts(x->sink, "\nWhy not ranked:\n");
+        put_section(x, "Why not ranked:");
         size_t shown = 0;
         for (size_t k = res->ranked_count; k < call->proposal_count && shown < max; k++, shown++) {
             const merit_proposal_result *pr = &res->proposals[res->order[k]];
@@ -537,7 +544,7 @@ static void put_lists(struct text *x)
     }
 
     if (res->reviews_excluded > 0) {
-        merit_sink_puts(x->sink, "\nExcluded reviews:\n");
+        put_section(x, "Excluded reviews:");
         size_t shown = 0;
         for (size_t i = 0; i < call->review_count && shown < max; i++) {
             if (res->reviews[i].counted)
@@ -561,7 +568,7 @@ static void put_lists(struct text *x)
     for (size_t i = 0; i < call->conflict_count; i++)
         declared += !call->conflicts[i].from_call;
     if (declared > 0) {
-        merit_sink_puts(x->sink, "\nConflicts declared by reviewers (no review submitted):\n");
+        put_section(x, "Conflicts declared by reviewers (no review submitted):");
         size_t shown = 0;
         for (size_t i = 0; i < call->conflict_count && shown < max; i++) {
             const merit_conflict *k = &call->conflicts[i];
