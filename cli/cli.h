@@ -177,6 +177,9 @@ typedef struct cli_args {
     bool detail;
     bool keep_going;
     bool help; /* --help was asked for: nothing else was parsed */
+    /* rank, text: --width (width_given: even 0), --top, --around-line */
+    bool width_given;
+    unsigned long width, top, around_line;
 } cli_args;
 /* argv[0] is the command's name. Return EXIT_CLEAN, or EXIT_USAGE after a
  * usage error (printed, or captured by cli_usage_capture). */

@@ -1,7 +1,9 @@
-/* merit rank CALLDIR [--method M] [--format F] [-o FILE] [--places N] [--detail] */
+/* merit rank CALLDIR [--method M] [--format F] [-o FILE] [--places N] [--detail]
+ *                   [--width N] [--top N] [--around-line N] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,6 +28,11 @@ static void help(FILE *out)
         "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
         "                 to even and only for display\n"
         "  --detail       csv: one row per proposal x reviewer x criterion\n"
+        "  --width N      text: fit N columns (0: no limit); default: COLUMNS or the\n"
+        "                 terminal's width on a terminal, no limit otherwise\n"
+        "  --top N        text: only the first N ranked rows (0: all)\n"
+        "  --around-line N\n"
+        "                 text: only N ranked rows each side of the funding line\n"
         "  --keep-going   rank what is valid of a call with invalid inputs; every\n"
         "                 rejected file, proposal, sheet or review is listed at the top\n"
         "                 of the report and in the audit trail, and the exit status is 1\n"
@@ -61,7 +68,23 @@ static int write_report(FILE *out, const void *arg)
     case FORMAT_TEXT:
         break;
     }
-    return merit_report_text(out, job->result, &job->options);
+    return merit_report_file(merit_report_text, out, job->result, &job->options);
+}
+
+/* The text report's width when --width is not given: COLUMNS, else the
+ * terminal's, on a terminal; no limit in a file or a pipe (docs/cli.md). */
+static size_t default_width(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    unsigned long columns;
+    const char *env = getenv("COLUMNS");
+    if (env != NULL && cli_parse_uint(env, 10000, &columns) && columns > 0)
+        return columns < 20 ? 20 : columns;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col < 20 ? 20 : ws.ws_col;
+    return 0;
 }
 
 int cli_rank_args(int argc, char **argv, cli_args *a)
@@ -94,6 +117,17 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
                 return cli_usage_error("rank: %s needs a file name", arg);
             a->output = value;
             i++;
+        } else if (strcmp(arg, "--width") == 0) {
+            if (!cli_parse_uint(value, 10000, &a->width) || (a->width > 0 && a->width < 20))
+                return cli_usage_error("rank: --width takes 0 (no limit) or a number of columns "
+                                       "from 20 to 10000");
+            a->width_given = true;
+            i++;
+        } else if (strcmp(arg, "--top") == 0 || strcmp(arg, "--around-line") == 0) {
+            unsigned long *n = arg[2] == 't' ? &a->top : &a->around_line;
+            if (!cli_parse_uint(value, 1000000000, n))
+                return cli_usage_error("rank: %s takes a whole number of rows, 0 for all", arg);
+            i++;
         } else if (strcmp(arg, "--detail") == 0) {
             a->detail = true;
         } else if (strcmp(arg, "--keep-going") == 0) {
@@ -111,6 +145,8 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
         return EXIT_CLEAN; /* the caller shows the usage */
     if (a->detail && strcmp(a->format, "csv") != 0)
         return cli_usage_error("rank: --detail goes with --format csv");
+    if ((a->width_given || a->top > 0 || a->around_line > 0) && strcmp(a->format, "text") != 0)
+        return cli_usage_error("rank: --width, --top and --around-line go with --format text");
     if (a->detail)
         a->format = "csv-detail"; /* as the trail records it */
     return EXIT_CLEAN;
@@ -145,6 +181,9 @@ int cmd_rank(int argc, char **argv)
         job.options.time = (long long)epoch_value;
     }
     job.options.detail = args.detail;
+    job.options.width = args.width_given ? args.width : output == NULL ? default_width() : 0;
+    job.options.top = args.top;
+    job.options.around_line = args.around_line;
     const char *no_color = getenv("NO_COLOR");
     job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                         (no_color == NULL || no_color[0] == '\0');

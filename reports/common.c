@@ -200,3 +200,14 @@ size_t merit_report_width(const char *s)
         w += (*p & 0xC0) != 0x80;
     return w;
 }
+
+int merit_report_file(merit_report_fn write, FILE *out, const merit_result *res,
+                      const merit_report_options *opt)
+{
+    merit_sink sink;
+    merit_sink_init(&sink, out, opt != NULL && opt->color);
+    if (merit_sink_ok(&sink) && write(&sink, res, opt) != 0)
+        merit_sink_fail(&sink, MERIT_EIO);
+    int rc = merit_sink_finish(&sink, NULL);
+    return rc != 0 || ferror(out) ? -1 : 0;
+}

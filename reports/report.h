@@ -15,8 +15,16 @@
 #include "merit/number.h"
 #include "merit/report.h"
 #include "merit/result.h"
+#include "text_table.h"
 
-int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt);
+/* The terminal report, on the output kit (docs/cli.md, "The text report"):
+ * fitted to opt->width, cut to opt->top and opt->around_line. */
+int merit_report_text(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* Runs a writer of the kit into a stream the caller owns, through a sink
+ * that shows colour when opt->color: 0, or -1 on any error (the CLI's and
+ * the tests' way to a FILE). */
+int merit_report_file(merit_report_fn write, FILE *out, const merit_result *res,
+                      const merit_report_options *opt);
 int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
 

@@ -1,470 +1,675 @@
-/* The terminal report: an aligned table with the funding line drawn, then
- * the proposals that were not ranked and the reviews that were excluded.
+/*
+ * The terminal report (docs/cli.md, "The text report"): the call, a line
+ * of what was funded and what was not ranked and why, an aligned table
+ * with the funding line drawn, then the proposals that were not ranked and
+ * the reviews that were excluded, and the legends.
+ *
  * Every text from an input is shown escaped by the rule of merit/escape.h
  * (titles, names and reasons as prose on one line; ids and file names as
- * names), and the columns are as wide as the escaped text. */
+ * names), and the columns are as wide as the escaped text. With a width
+ * every line fits it: the table through the kit's text table (titles and
+ * leads shorten, then columns drop in the order of `enum drop`), prose
+ * wrapped at spaces, headings shortened; rank, id, total, status and the
+ * funding line always stay. With --top or --around-line only some ranked
+ * rows are shown, each run of rows left out replaced by a line that counts
+ * them, and the lists below are cut to as many entries.
+ */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "merit/escape.h"
 #include "report.h"
 
-#define MAX_COLUMNS 80
 #define TITLE_WIDTH 30
 #define LEAD_WIDTH 24
+/* what fitting may shorten them to */
+#define TITLE_MIN 16
+#define LEAD_MIN 12
 
-/* Every cell's text is kept in one buffer (a call of 50,000 proposals has
- * 750,000 cells: one allocation each would cost more than the text). */
-struct table {
-    size_t columns;
-    size_t rows;
-    size_t cap;
-    size_t *cells; /* rows * columns offsets into text; SIZE_MAX: empty */
-    char *text;    /* the cells' texts, each ended by NUL; owned */
-    size_t text_len, text_cap;
-    bool *right; /* right-aligned columns */
-    const char **row_colour;
+/* The order columns drop in to fit a width, the first dropped last here
+ * (highest first); rank, id, total and status never drop (0). The
+ * criteria go first (merit explain shows them, and each is narrow but
+ * there are many), the rightmost first; the cumulative amount (the funding
+ * line and the header line say what was awarded); the review count; the
+ * request; the lead or applicant; the flags; the title last. */
+enum drop {
+    KEEP = 0,
+    DROP_TITLE,
+    DROP_FLAGS,
+    DROP_WHO,
+    DROP_REQUEST,
+    DROP_REV,
+    DROP_CUMULATIVE,
+    DROP_CRITERION,
 };
 
-static const char *table_cell(const struct table *t, size_t row, size_t col)
-{
-    size_t at = t->cells[row * t->columns + col];
-    return at == SIZE_MAX ? NULL : t->text + at;
-}
+struct text {
+    merit_sink *sink;
+    const merit_result *res;
+    const merit_call *call;
+    unsigned places;
+    size_t width;    /* 0: no limit */
+    size_t top;      /* 0: not asked */
+    size_t around;   /* 0: not asked */
+    bool limited;    /* top or around: some rows are left out */
+    size_t list_max; /* then: how many entries each list below shows */
+};
 
-static int table_add_row(struct table *t, const char *colour)
+/* The escaped text added to b; a failed allocation fails b. */
+static void add_shown(merit_strbuf *b, const char *text, unsigned flags)
 {
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        size_t *cells = realloc(t->cells, cap * t->columns * sizeof(*cells));
-        if (cells == NULL)
-            return -1;
-        t->cells = cells;
-        const char **colours = realloc(t->row_colour, cap * sizeof(*colours));
-        if (colours == NULL)
-            return -1;
-        t->row_colour = colours;
-        t->cap = cap;
-    }
-    for (size_t c = 0; c < t->columns; c++)
-        t->cells[t->rows * t->columns + c] = SIZE_MAX;
-    t->row_colour[t->rows] = colour;
-    t->rows++;
-    return 0;
-}
-
-/* Room for `room` more bytes of cell text. */
-static int table_reserve(struct table *t, size_t room)
-{
-    if (t->text_len + room <= t->text_cap)
-        return 0;
-    size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
-    while (cap < t->text_len + room)
-        cap *= 2;
-    char *grown = realloc(t->text, cap);
-    if (grown == NULL)
-        return -1;
-    t->text = grown;
-    t->text_cap = cap;
-    return 0;
-}
-
-/* Sets a cell of the last row to a copy of text (NULL: out of memory). */
-static int table_put(struct table *t, size_t col, const char *text)
-{
-    if (text == NULL)
-        return -1;
-    size_t len = strlen(text) + 1;
-    if (table_reserve(t, len) != 0)
-        return -1;
-    memcpy(t->text + t->text_len, text, len);
-    t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
-    t->text_len += len;
-    return 0;
-}
-
-/* Sets a cell of the last row to text from an input, escaped with flags
- * and, when max is not 0 and it is wider, cut to max columns ending in "…"
- * (never inside an escape). */
-static int table_put_shown(struct table *t, size_t col, const char *text, unsigned flags,
-                           size_t max)
-{
-    size_t len = strlen(text);
-    size_t room = MERIT_ESCAPE_BOUND(len) + 3; /* and the ellipsis */
-    if (table_reserve(t, room) != 0)
-        return -1;
-    char *at = t->text + t->text_len;
-    size_t n = merit_escape_buf(at, room, text, len, flags);
-    if (max > 0 && merit_report_width(at) > max) {
-        n = merit_escape_cut(at, max - 1, NULL);
-        /* drop a trailing space before the ellipsis */
-        while (n > 0 && at[n - 1] == ' ')
-            n--;
-        memcpy(at + n, "\xE2\x80\xA6", 4);
-        n += 3;
-    }
-    t->cells[(t->rows - 1) * t->columns + col] = t->text_len;
-    t->text_len += n + 1;
-    return 0;
-}
-
-/* Writes text from an input to out, escaped with flags; -1 when out of
- * memory. */
-static int put_shown(FILE *out, const char *text, unsigned flags)
-{
+    if (b->failed)
+        return;
     if (!merit_escape_needed(text, strlen(text), flags)) {
-        fputs(text, out);
-        return 0;
+        merit_strbuf_add(b, "%s", text);
+        return;
     }
     char *shown = merit_escape(text, flags);
-    if (shown == NULL)
-        return -1;
-    fputs(shown, out);
+    if (shown == NULL) {
+        b->failed = true;
+        return;
+    }
+    merit_strbuf_add(b, "%s", shown);
     free(shown);
-    return 0;
 }
 
-/* The same for text made for the cell, which it frees. */
-static int table_take(struct table *t, size_t col, char *text)
+/* Writes b's text (safe to show) wrapped to the width, lines after the
+ * first indented by `indent`, and empties b. */
+static void put_wrapped(struct text *x, merit_strbuf *b, size_t indent)
 {
-    int rc = table_put(t, col, text);
-    free(text);
-    return rc;
-}
-
-static void table_free(struct table *t)
-{
-    free(t->cells);
-    free(t->text);
-    free(t->right);
-    free(t->row_colour);
-}
-
-static char *fmt_decimal(const mpq_t v, unsigned places)
-{
-    return merit_decimal_string(v, places);
-}
-
-static char *fmt_money(int64_t cents)
-{
-    char buf[48];
-    merit_format_money(buf, sizeof(buf), cents);
-    return strdup(buf);
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *s = NULL;
-    int n = vsnprintf(NULL, 0, f, ap);
-    va_end(ap);
-    if (n >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
-        va_start(ap, f);
-        vsnprintf(s, (size_t)n + 1, f, ap);
-        va_end(ap);
+    char *line = merit_strbuf_take(b);
+    *b = (merit_strbuf){0};
+    if (line == NULL) {
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
+        return;
     }
-    return s;
+    merit_text_wrap(x->sink, line, x->width, indent);
+    free(line);
 }
 
-static void put_padded(FILE *out, const char *s, size_t w, bool right)
+/* One line in a colour slot, shortened to the width; frees `owned`. */
+static void put_heading(struct text *x, merit_colour colour, char *owned)
 {
-    size_t sw = merit_report_width(s);
-    if (right)
-        for (size_t i = sw; i < w; i++)
-            fputc(' ', out);
-    fputs(s, out);
-    if (!right)
-        for (size_t i = sw; i < w; i++)
-            fputc(' ', out);
-}
-
-/* Prints rows [from, to) of the table with widths computed over all rows. */
-static void table_print_rows(FILE *out, const struct table *t, const size_t *w, size_t from,
-                             size_t to, bool color)
-{
-    for (size_t r = from; r < to; r++) {
-        const char *colour = color ? t->row_colour[r] : NULL;
-        if (colour)
-            fputs(colour, out);
-        /* trailing empty cells are not padded */
-        size_t last = t->columns;
-        while (last > 0 &&
-               (table_cell(t, r, last - 1) == NULL || table_cell(t, r, last - 1)[0] == '\0'))
-            last--;
-        for (size_t c = 0; c < last; c++) {
-            const char *s = table_cell(t, r, c);
-            if (c > 0)
-                fputs("  ", out);
-            put_padded(out, s ? s : "", c + 1 == last && !t->right[c] ? 0 : w[c], t->right[c]);
+    if (owned == NULL) {
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
+        return;
+    }
+    char *line = owned;
+    if (x->width > 0 && merit_report_width(owned) > x->width) {
+        line = merit_text_shorten(owned, x->width);
+        free(owned);
+        if (line == NULL) {
+            merit_sink_fail(x->sink, MERIT_ENOMEM);
+            return;
         }
-        if (colour)
-            fputs("\x1b[0m", out);
-        fputc('\n', out);
     }
+    merit_sink_colour(x->sink, colour);
+    merit_sink_puts(x->sink, line);
+    merit_sink_colour(x->sink, MERIT_COLOUR_PLAIN);
+    merit_sink_putc(x->sink, '\n');
+    free(line);
 }
 
-static const char *status_colour(merit_status s)
+/* Parts joined with " | " on as few lines as the width allows; frees
+ * them. */
+static void put_parts(struct text *x, char **parts, size_t count)
 {
-    switch (s) {
-    case MERIT_STATUS_FUNDED:
-        return "\x1b[32m";
-    case MERIT_STATUS_RESERVE:
-        return "\x1b[33m";
-    default:
-        return "\x1b[2m";
+    merit_strbuf b = {0};
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (parts[i] == NULL) {
+            b.failed = true;
+            continue;
+        }
+        size_t w = merit_report_width(parts[i]);
+        if (i > 0 && x->width > 0 && used + 3 + w > x->width) {
+            put_wrapped(x, &b, 2);
+            used = 0;
+        } else if (i > 0) {
+            merit_strbuf_add(&b, " | ");
+            used += 3;
+        }
+        merit_strbuf_add(&b, "%s", parts[i]);
+        used += w;
+        free(parts[i]);
     }
+    put_wrapped(x, &b, 2);
 }
 
-int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt)
+static void put_title(struct text *x)
 {
-    const merit_call *call = res->call;
+    const merit_call *call = x->call;
+    char *id = merit_escape(call->id, 0);
+    char *title = merit_escape(call->title, MERIT_ESCAPE_PROSE);
+    bool with_title = true;
+    if (id != NULL && title != NULL && x->width > 0) {
+        size_t idw = merit_report_width(id);
+        if (idw + 2 + merit_report_width(title) > x->width) {
+            /* the id stays whole, the title shortens or goes */
+            with_title = idw + 3 <= x->width;
+            char *cut = with_title ? merit_text_shorten(title, x->width - idw - 2) : NULL;
+            free(title);
+            title = cut;
+        }
+    }
+    if (id == NULL || (with_title && title == NULL)) {
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
+    } else {
+        merit_sink_colour(x->sink, MERIT_COLOUR_HEADING);
+        merit_sink_puts(x->sink, id);
+        merit_sink_colour(x->sink, MERIT_COLOUR_PLAIN);
+        if (with_title) {
+            merit_sink_puts(x->sink, "  ");
+            merit_sink_puts(x->sink, title);
+        }
+        merit_sink_putc(x->sink, '\n');
+    }
+    free(id);
+    free(title);
+}
+
+static char *strf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static char *strf(const char *format, ...)
+{
+    merit_strbuf b = {0};
+    va_list ap;
+    va_start(ap, format);
+    merit_strbuf_vadd(&b, format, ap);
+    va_end(ap);
+    return merit_strbuf_take(&b);
+}
+
+/* The call's rubric and size, then what was funded and what not. */
+static void put_header(struct text *x)
+{
+    const merit_call *call = x->call;
     const merit_rubric *rb = call->rubric;
-    unsigned places = opt ? opt->places : 2;
-    bool color = opt && opt->color;
-    size_t nc = rb->criterion_count;
-    int rc = 0;
-
+    const merit_result *res = x->res;
     char budget[48], awarded[48], left[48];
     merit_format_money(budget, sizeof(budget), call->budget);
     merit_format_money(awarded, sizeof(awarded), res->awarded);
     merit_format_money(left, sizeof(left), res->remaining);
-    size_t excluded = res->reviews_excluded;
 
-    fputs(color ? "\x1b[1m" : "", out);
-    rc |= put_shown(out, call->id, 0);
-    fputs(color ? "\x1b[0m  " : "  ", out);
-    rc |= put_shown(out, call->title, MERIT_ESCAPE_PROSE);
-    fputs("\nrubric ", out);
-    rc |= put_shown(out, rb->id, 0);
-    fputc(' ', out);
-    rc |= put_shown(out, rb->version, 0);
-    fprintf(out,
-            " (%s) | method %s | budget %s %s | %zu proposals, %zu reviewers, "
-            "%zu reviews (%zu excluded)\n\n",
-            rb->direction == MERIT_HIGHER_IS_BETTER ? "higher is better" : "lower is better",
-            merit_method_name(res->method), call->currency, budget, call->proposal_count,
-            call->reviewer_count, call->review_count, excluded);
-    if (call->rejected_count > 0) {
-        fprintf(out, "%sREJECTED (--keep-going): %zu input%s left out of this ranking%s\n",
-                color ? "\x1b[1;31m" : "", call->rejected_count,
-                call->rejected_count == 1 ? "" : "s", color ? "\x1b[0m" : "");
-        for (size_t i = 0; i < call->rejected_count; i++) {
-            const merit_rejected *r = &call->rejected[i];
-            fprintf(out, "  %-8s ", merit_rejected_kind_name(r->kind));
-            rc |= put_shown(out, r->what, 0);
-            if (r->loc.file != NULL && r->loc.line > 0) {
-                fputs(" (", out);
-                rc |= put_shown(out, r->loc.file, 0);
-                fprintf(out, ":%u)", r->loc.line);
-            }
-            /* a reason is escaped already, as a diagnostic's message is */
-            fprintf(out, ": %s\n", r->reason);
+    merit_strbuf b = {0};
+    merit_strbuf_add(&b, "rubric ");
+    add_shown(&b, rb->id, 0);
+    merit_strbuf_add(&b, " ");
+    add_shown(&b, rb->version, 0);
+    merit_strbuf_add(&b, " (%s)",
+                     rb->direction == MERIT_HIGHER_IS_BETTER ? "higher is better"
+                                                             : "lower is better");
+    char *parts[4] = {
+        merit_strbuf_take(&b),
+        strf("method %s", merit_method_name(res->method)),
+        strf("budget %s %s", call->currency, budget),
+        strf("%zu proposals, %zu reviewers, %zu reviews (%zu excluded)", call->proposal_count,
+             call->reviewer_count, call->review_count, res->reviews_excluded),
+    };
+    put_parts(x, parts, 4);
+
+    /* the header line: funded, reserve, not ranked by status */
+    size_t count[MERIT_STATUS_INSUFFICIENT_REVIEWS + 1] = {0};
+    for (size_t i = 0; i < res->proposal_count; i++)
+        if ((size_t)res->proposals[i].status < sizeof(count) / sizeof(count[0]))
+            count[res->proposals[i].status]++;
+    size_t unranked = call->proposal_count - res->ranked_count;
+    b = (merit_strbuf){0};
+    merit_strbuf_add(&b, "%zu not ranked", unranked);
+    const char *sep = ": ";
+    for (size_t s = MERIT_STATUS_BELOW_THRESHOLD; s < sizeof(count) / sizeof(count[0]); s++)
+        if (count[s] > 0) {
+            merit_strbuf_add(&b, "%s%zu %s", sep, count[s], merit_status_name((merit_status)s));
+            sep = ", ";
         }
-        fputc('\n', out);
-    }
+    char *summary[3] = {
+        strf("%zu funded (%s %s awarded, %s left)", res->funded_count, call->currency, awarded,
+             left),
+        strf("%zu reserve", count[MERIT_STATUS_RESERVE]),
+        merit_strbuf_take(&b),
+    };
+    b = (merit_strbuf){0};
+    put_parts(x, summary, 3);
+    merit_sink_putc(x->sink, '\n');
 
-    /* columns: rank id title [lead or applicant] [request] total criteria...
-     * reviews status flags cumulative; the bracketed ones only when a
-     * proposal of the call has them (merit_report_shows) */
+    if (call->rejected_count == 0)
+        return;
+    put_heading(x, MERIT_COLOUR_ALERT,
+                strf("REJECTED (--keep-going): %zu input%s left out of this ranking",
+                     call->rejected_count, call->rejected_count == 1 ? "" : "s"));
+    for (size_t i = 0; i < call->rejected_count; i++) {
+        const merit_rejected *r = &call->rejected[i];
+        merit_strbuf_add(&b, "  %-8s ", merit_rejected_kind_name(r->kind));
+        add_shown(&b, r->what, 0);
+        if (r->loc.file != NULL && r->loc.line > 0) {
+            merit_strbuf_add(&b, " (");
+            add_shown(&b, r->loc.file, 0);
+            merit_strbuf_add(&b, ":%u)", r->loc.line);
+        }
+        /* a reason is escaped already, as a diagnostic's message is */
+        merit_strbuf_add(&b, ": %s", r->reason);
+        put_wrapped(x, &b, 4);
+    }
+    merit_sink_putc(x->sink, '\n');
+}
+
+/* The table's columns: rank id title [lead or applicant] [request] total
+ * criteria... rev status flags cumulative; the bracketed ones only when a
+ * proposal of the call has them (merit_report_shows). */
+struct layout {
+    size_t who, request, total, crit, rev, status, flags, cum, count;
     merit_report_shown shown;
-    merit_report_shows(call, &shown);
-    struct table t = {0};
-    size_t col_who = 3, col_request = col_who + (shown.who ? 1 : 0);
-    size_t col_total = col_request + (shown.request ? 1 : 0), col_crit = col_total + 1;
-    t.columns = col_crit + nc + 4;
-    t.right = calloc(t.columns, sizeof(bool));
-    if (t.right == NULL)
-        return -1;
-    t.right[0] = true;
-    if (shown.request)
-        t.right[col_request] = true;
-    for (size_t c = col_total; c < col_crit + nc + 1; c++)
-        t.right[c] = true;
-    t.right[t.columns - 1] = true;
-    size_t col_status = col_crit + nc + 1, col_flags = col_status + 1, col_cum = col_flags + 1;
+};
 
-    if (table_add_row(&t, color ? "\x1b[1m" : NULL) != 0)
-        goto oom;
-    rc |= table_put(&t, 0, "rank");
-    rc |= table_put(&t, 1, "id");
-    rc |= table_put(&t, 2, "title");
-    /* "lead" when who applies is always the lead organisation */
-    if (shown.who)
-        rc |= table_put(&t, col_who, shown.applicant ? "applicant" : "lead");
-    if (shown.request)
-        rc |= table_put(&t, col_request, "request");
-    rc |= table_put(&t, col_total, "total");
+static merit_text_table *new_table(const merit_call *call, struct layout *l)
+{
+    size_t nc = call->rubric->criterion_count;
+    merit_report_shows(call, &l->shown);
+    l->who = 3;
+    l->request = l->who + (l->shown.who ? 1 : 0);
+    l->total = l->request + (l->shown.request ? 1 : 0);
+    l->crit = l->total + 1;
+    l->rev = l->crit + nc;
+    l->status = l->rev + 1;
+    l->flags = l->status + 1;
+    l->cum = l->flags + 1;
+    l->count = l->cum + 1;
+    merit_text_column *cols = calloc(l->count, sizeof(*cols));
+    if (cols == NULL)
+        return NULL;
+    cols[0] = (merit_text_column){MERIT_ALIGN_RIGHT, KEEP, 0, 0};
+    cols[1] = (merit_text_column){MERIT_ALIGN_LEFT, KEEP, 0, 0};
+    cols[2] = (merit_text_column){MERIT_ALIGN_LEFT, DROP_TITLE, TITLE_WIDTH, TITLE_MIN};
+    if (l->shown.who)
+        cols[l->who] = (merit_text_column){MERIT_ALIGN_LEFT, DROP_WHO, LEAD_WIDTH, LEAD_MIN};
+    if (l->shown.request)
+        cols[l->request] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_REQUEST, 0, 0};
+    cols[l->total] = (merit_text_column){MERIT_ALIGN_RIGHT, KEEP, 0, 0};
     for (size_t c = 0; c < nc; c++)
-        rc |= table_put_shown(&t, col_crit + c, rb->criteria[c].id, 0, 0);
-    rc |= table_put(&t, col_crit + nc, "rev");
-    rc |= table_put(&t, col_status, "status");
-    rc |= table_put(&t, col_flags, "flags");
-    rc |= table_put(&t, col_cum, "cumulative");
+        cols[l->crit + c] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_CRITERION, 0, 0};
+    cols[l->rev] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_REV, 0, 0};
+    cols[l->status] = (merit_text_column){MERIT_ALIGN_LEFT, KEEP, 0, 0};
+    cols[l->flags] = (merit_text_column){MERIT_ALIGN_LEFT, DROP_FLAGS, 0, 0};
+    cols[l->cum] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_CUMULATIVE, 0, 0};
+    merit_text_table *t = merit_text_table_new(cols, l->count);
+    free(cols);
+    return t;
+}
 
-    size_t line_after = 0; /* table row after which the funding line is drawn */
-    bool any_disagreement = false;
-    for (size_t k = 0; k < call->proposal_count && rc == 0; k++) {
-        const merit_proposal_result *pr = &res->proposals[res->order[k]];
-        const merit_proposal *p = &call->proposals[pr->proposal];
-        if (table_add_row(&t, color ? status_colour(pr->status) : NULL) != 0)
-            goto oom;
-        if (k < res->ranked_count)
-            rc |= table_take(&t, 0, fmt("%zu%s", pr->rank, pr->rank_shared ? "=" : ""));
+/* The heading of a column that is not a criterion's. */
+static const char *heading(const struct layout *l, size_t c)
+{
+    if (c == 0)
+        return "rank";
+    if (c == 1)
+        return "id";
+    if (c == 2)
+        return "title";
+    if (l->shown.who && c == l->who)
+        return l->shown.applicant ? "applicant" : "lead";
+    if (l->shown.request && c == l->request)
+        return "request";
+    if (c == l->total)
+        return "total";
+    if (c == l->rev)
+        return "rev";
+    if (c == l->status)
+        return "status";
+    if (c == l->flags)
+        return "flags";
+    return "cumulative";
+}
+
+static void add_heading_row(merit_text_table *t, const merit_call *call, const struct layout *l)
+{
+    const merit_rubric *rb = call->rubric;
+    merit_text_table_row(t, MERIT_COLOUR_HEADING);
+    /* "lead" when who applies is always the lead organisation */
+    for (size_t c = 0; c < l->count; c++)
+        if (c >= l->crit && c < l->crit + rb->criterion_count)
+            merit_text_table_text(t, c, rb->criteria[c - l->crit].id, 0);
         else
-            rc |= table_put(&t, 0, "-");
-        rc |= table_put_shown(&t, 1, p->id, 0, 0);
-        rc |= table_put_shown(&t, 2, p->title, MERIT_ESCAPE_PROSE, TITLE_WIDTH);
-        if (shown.who) {
-            const char *who = merit_proposal_applicant(p);
-            rc |= table_put_shown(&t, col_who, who ? who : "", MERIT_ESCAPE_PROSE, LEAD_WIDTH);
-        }
-        if (shown.request)
-            rc |= table_take(&t, col_request, fmt_money(p->request));
-        rc |=
-            table_take(&t, col_total, pr->has_total ? fmt_decimal(pr->total, places) : strdup("-"));
-        for (size_t c = 0; c < nc; c++)
-            rc |= table_take(&t, col_crit + c,
-                             pr->criteria[c].has_value ? fmt_decimal(pr->criteria[c].value, places)
-                                                       : strdup("-"));
-        rc |= table_take(&t, col_crit + nc,
-                         pr->reviews_excluded
-                             ? fmt("%zu+%zux", pr->reviews_counted, pr->reviews_excluded)
-                             : fmt("%zu", pr->reviews_counted));
-        rc |= table_put(&t, col_status, merit_status_name(pr->status));
-        char flags[8] = "";
-        if (pr->disagreement) {
-            strcat(flags, "D");
-            any_disagreement = true;
-        }
-        if (pr->tie_at_line)
-            strcat(flags, "T");
-        rc |= table_put(&t, col_flags, flags);
-        rc |=
-            table_take(&t, col_cum,
-                       pr->status == MERIT_STATUS_FUNDED ? fmt_money(pr->cumulative) : strdup(""));
-        if (pr->status == MERIT_STATUS_FUNDED)
-            line_after = t.rows;
-    }
-    if (rc != 0)
-        goto oom;
+            merit_text_table_word(t, c, heading(l, c));
+}
 
-    size_t *w = calloc(t.columns, sizeof(size_t));
-    if (w == NULL)
-        goto oom;
-    for (size_t r = 0; r < t.rows; r++)
-        for (size_t c = 0; c < t.columns; c++) {
-            const char *s = table_cell(&t, r, c);
-            size_t sw = s ? merit_report_width(s) : 0;
-            if (sw > w[c])
-                w[c] = sw;
+static void add_row(merit_text_table *t, const struct text *x, const struct layout *l,
+                    const merit_proposal_result *pr, bool ranked)
+{
+    const merit_proposal *p = &x->call->proposals[pr->proposal];
+    char buf[64];
+    merit_text_table_row(t, merit_status_colour(pr->status));
+    if (ranked) {
+        snprintf(buf, sizeof(buf), "%zu%s", pr->rank, pr->rank_shared ? "=" : "");
+        merit_text_table_word(t, 0, buf);
+    } else {
+        merit_text_table_word(t, 0, "-");
+    }
+    merit_text_table_text(t, 1, p->id, 0);
+    merit_text_table_text(t, 2, p->title, MERIT_ESCAPE_PROSE);
+    if (l->shown.who) {
+        const char *who = merit_proposal_applicant(p);
+        merit_text_table_text(t, l->who, who ? who : "", MERIT_ESCAPE_PROSE);
+    }
+    if (l->shown.request) {
+        merit_format_money(buf, sizeof(buf), p->request);
+        merit_text_table_word(t, l->request, buf);
+    }
+    if (pr->has_total)
+        merit_text_table_take(t, l->total, merit_decimal_string(pr->total, x->places));
+    else
+        merit_text_table_word(t, l->total, "-");
+    for (size_t c = 0; c < x->call->rubric->criterion_count; c++) {
+        const merit_criterion_result *cr = &pr->criteria[c];
+        if (cr->has_value)
+            merit_text_table_take(t, l->crit + c, merit_decimal_string(cr->value, x->places));
+        else
+            merit_text_table_word(t, l->crit + c, "-");
+    }
+    if (pr->reviews_excluded)
+        snprintf(buf, sizeof(buf), "%zu+%zux", pr->reviews_counted, pr->reviews_excluded);
+    else
+        snprintf(buf, sizeof(buf), "%zu", pr->reviews_counted);
+    merit_text_table_word(t, l->rev, buf);
+    merit_text_table_word(t, l->status, merit_status_name(pr->status));
+    size_t n = 0;
+    if (pr->disagreement)
+        buf[n++] = 'D';
+    if (pr->tie_at_line)
+        buf[n++] = 'T';
+    buf[n] = '\0';
+    merit_text_table_word(t, l->flags, buf);
+    if (pr->status == MERIT_STATUS_FUNDED) {
+        merit_format_money(buf, sizeof(buf), pr->cumulative);
+        merit_text_table_word(t, l->cum, buf);
+    }
+}
+
+/* Whether ranked row k (0-based, in report order) is shown; `line` is the
+ * number of ranked rows above the funding line. */
+static bool row_shown(const struct text *x, size_t k, size_t line)
+{
+    if (!x->limited)
+        return true;
+    if (x->top > 0 && k < x->top)
+        return true;
+    return x->around > 0 && k + x->around >= line && k < line + x->around;
+}
+
+/* "… 12 more ranked (2 funded, 10 reserve)" for a run of rows left out. */
+static void put_gap(struct text *x, const char *what, size_t *count)
+{
+    size_t total = 0;
+    for (size_t s = 0; s <= MERIT_STATUS_INSUFFICIENT_REVIEWS; s++)
+        total += count[s];
+    if (total == 0)
+        return;
+    merit_strbuf b = {0};
+    merit_strbuf_add(&b, "  \xE2\x80\xA6 %zu more %s", total, what);
+    const char *sep = " (";
+    for (size_t s = 0; s <= MERIT_STATUS_INSUFFICIENT_REVIEWS; s++)
+        if (count[s] > 0) {
+            merit_strbuf_add(&b, "%s%zu %s", sep, count[s], merit_status_name((merit_status)s));
+            sep = ", ";
         }
-    size_t ranked_rows = 1 + res->ranked_count;
-    if (line_after == 0)
-        line_after = 1; /* nothing funded: the line sits under the header */
-    table_print_rows(out, &t, w, 0, line_after, color);
-    size_t total_width = 0;
-    for (size_t c = 0; c < t.columns; c++)
-        total_width += w[c] + (c ? 2 : 0);
-    char label[160];
-    snprintf(label, sizeof(label), " funding line: %s %s awarded to %zu, %s left ", call->currency,
-             awarded, res->funded_count, left);
+    merit_strbuf_add(&b, ")");
+    put_heading(x, MERIT_COLOUR_MUTED, merit_strbuf_take(&b));
+    memset(count, 0, (MERIT_STATUS_INSUFFICIENT_REVIEWS + 1) * sizeof(*count));
+}
+
+/* "---- funding line: USD 8,880,000.00 awarded to 6, 120,000.00 left ----",
+ * as long as the table; in fewer words when the width is narrower. */
+static void put_funding_line(struct text *x, size_t table_width)
+{
+    char awarded[48], left[48], label[200];
+    merit_format_money(awarded, sizeof(awarded), x->res->awarded);
+    merit_format_money(left, sizeof(left), x->res->remaining);
+    snprintf(label, sizeof(label), " funding line: %s %s awarded to %zu, %s left ",
+             x->call->currency, awarded, x->res->funded_count, left);
     size_t lw = merit_report_width(label);
-    size_t dashes = total_width > lw + 4 ? total_width - lw - 4 : 4;
-    fputs(color ? "\x1b[1m" : "", out);
-    fputs("----", out);
-    fputs(label, out);
-    for (size_t i = 0; i < dashes; i++)
-        fputc('-', out);
-    fputs(color ? "\x1b[0m\n" : "\n", out);
-    table_print_rows(out, &t, w, line_after, ranked_rows, color);
-    if (ranked_rows < t.rows) {
-        fprintf(out, "%snot ranked:%s\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
-        table_print_rows(out, &t, w, ranked_rows, t.rows, color);
-    }
-    free(w);
-
-    /* not ranked, with the reason */
-    if (res->ranked_count < call->proposal_count) {
-        fprintf(out, "\nWhy not ranked:\n");
-        for (size_t k = res->ranked_count; k < call->proposal_count; k++) {
-            const merit_proposal_result *pr = &res->proposals[res->order[k]];
-            char *why = merit_report_reason(res, pr, places);
-            if (why == NULL) {
-                table_free(&t);
-                return -1;
-            }
-            fputs("  ", out);
-            rc |= put_shown(out, call->proposals[pr->proposal].id, 0);
-            fprintf(out, "  %s: ", merit_status_name(pr->status));
-            rc |= put_shown(out, why, MERIT_ESCAPE_PROSE);
-            fputc('\n', out);
-            free(why);
+    if (x->width > 0 && lw + 8 > x->width) {
+        snprintf(label, sizeof(label), " funding line: %zu funded ", x->res->funded_count);
+        lw = merit_report_width(label);
+        if (lw + 8 > x->width) {
+            snprintf(label, sizeof(label), " funding line ");
+            lw = merit_report_width(label);
         }
     }
+    size_t dashes = table_width > lw + 4 ? table_width - lw - 4 : 4;
+    if (x->width > 0 && lw + 4 + dashes > x->width)
+        dashes = x->width > lw + 8 ? x->width - lw - 4 : 4;
+    merit_sink_colour(x->sink, MERIT_COLOUR_HEADING);
+    merit_sink_puts(x->sink, "----");
+    merit_sink_puts(x->sink, label);
+    for (size_t i = 0; i < dashes; i++)
+        merit_sink_putc(x->sink, '-');
+    merit_sink_colour(x->sink, MERIT_COLOUR_PLAIN);
+    merit_sink_putc(x->sink, '\n');
+}
 
-    if (excluded > 0) {
-        fprintf(out, "\nExcluded reviews:\n");
-        for (size_t i = 0; i < call->review_count; i++) {
+static void put_table(struct text *x, const struct layout *l, merit_text_table *t)
+{
+    const merit_result *res = x->res;
+    const merit_call *call = x->call;
+    size_t line = 0; /* ranked rows above the funding line */
+    for (size_t k = 0; k < res->ranked_count; k++)
+        if (res->proposals[res->order[k]].status == MERIT_STATUS_FUNDED)
+            line = k + 1;
+
+    add_heading_row(t, call, l);
+    for (size_t k = 0; k < res->ranked_count; k++)
+        if (row_shown(x, k, line))
+            add_row(t, x, l, &res->proposals[res->order[k]], true);
+    size_t ranked_rows = merit_text_table_rows(t);
+    size_t unranked = call->proposal_count - res->ranked_count;
+    size_t listed = x->limited && unranked > x->list_max ? x->list_max : unranked;
+    for (size_t k = 0; k < listed; k++)
+        add_row(t, x, l, &res->proposals[res->order[res->ranked_count + k]], false);
+    size_t table_width = merit_text_table_fit(t, x->width);
+
+    size_t gap[MERIT_STATUS_INSUFFICIENT_REVIEWS + 1] = {0};
+    size_t row = 1;
+    merit_text_table_write(t, x->sink, 0, 1);
+    for (size_t k = 0; k <= res->ranked_count; k++) {
+        if (k == line) {
+            put_gap(x, "ranked", gap);
+            put_funding_line(x, table_width);
+        }
+        if (k == res->ranked_count)
+            break;
+        if (row_shown(x, k, line)) {
+            put_gap(x, "ranked", gap);
+            merit_text_table_write(t, x->sink, row, row + 1);
+            row++;
+        } else {
+            gap[res->proposals[res->order[k]].status]++;
+        }
+    }
+    put_gap(x, "ranked", gap);
+    if (listed > 0) {
+        merit_sink_colour(x->sink, MERIT_COLOUR_HEADING);
+        merit_sink_puts(x->sink, "not ranked:");
+        merit_sink_colour(x->sink, MERIT_COLOUR_PLAIN);
+        merit_sink_putc(x->sink, '\n');
+        merit_text_table_write(t, x->sink, ranked_rows, merit_text_table_rows(t));
+        for (size_t k = listed; k < unranked; k++)
+            gap[res->proposals[res->order[res->ranked_count + k]].status]++;
+        put_gap(x, "not ranked", gap);
+    }
+}
+
+/* "  … and 12 more" under a list cut short by --top or --around-line. */
+static void put_more(struct text *x, size_t more)
+{
+    if (more == 0)
+        return;
+    merit_strbuf b = {0};
+    merit_strbuf_add(
+        &b, "  \xE2\x80\xA6 and %zu more (all of them without --top and --around-line)", more);
+    put_wrapped(x, &b, 4);
+}
+
+/* A blank line and a list's heading, wrapped to the width. */
+static void put_section(struct text *x, const char *heading)
+{
+    merit_sink_putc(x->sink, '\n');
+    merit_text_wrap(x->sink, heading, x->width, 2);
+}
+
+static void put_lists(struct text *x)
+{
+    const merit_result *res = x->res;
+    const merit_call *call = x->call;
+    size_t max = x->limited ? x->list_max : SIZE_MAX;
+    merit_strbuf b = {0};
+
+    if (res->ranked_count < call->proposal_count) {
+        put_section(x, "Why not ranked:");
+        size_t shown = 0;
+        for (size_t k = res->ranked_count; k < call->proposal_count && shown < max; k++, shown++) {
+            const merit_proposal_result *pr = &res->proposals[res->order[k]];
+            char *why = merit_report_reason(res, pr, x->places);
+            if (why == NULL) {
+                merit_sink_fail(x->sink, MERIT_ENOMEM);
+                return;
+            }
+            merit_strbuf_add(&b, "  ");
+            add_shown(&b, call->proposals[pr->proposal].id, 0);
+            merit_strbuf_add(&b, "  %s: ", merit_status_name(pr->status));
+            add_shown(&b, why, MERIT_ESCAPE_PROSE);
+            free(why);
+            put_wrapped(x, &b, 4);
+        }
+        put_more(x, call->proposal_count - res->ranked_count - shown);
+    }
+
+    if (res->reviews_excluded > 0) {
+        put_section(x, "Excluded reviews:");
+        size_t shown = 0;
+        for (size_t i = 0; i < call->review_count && shown < max; i++) {
             if (res->reviews[i].counted)
                 continue;
             const merit_review *rv = &call->reviews[i];
-            fputs("  ", out);
-            rc |= put_shown(out, call->proposals[rv->proposal].id, 0);
-            fputs(" by ", out);
-            rc |= put_shown(out, call->reviewers[rv->reviewer].id, 0);
-            fputs(" (", out);
-            rc |= put_shown(out, call->reviewers[rv->reviewer].name, MERIT_ESCAPE_PROSE);
-            fputs("): conflict declared by the programme office: ", out);
-            rc |=
-                put_shown(out, rv->conflict_reason ? rv->conflict_reason : "", MERIT_ESCAPE_PROSE);
-            fputc('\n', out);
+            merit_strbuf_add(&b, "  ");
+            add_shown(&b, call->proposals[rv->proposal].id, 0);
+            merit_strbuf_add(&b, " by ");
+            add_shown(&b, call->reviewers[rv->reviewer].id, 0);
+            merit_strbuf_add(&b, " (");
+            add_shown(&b, call->reviewers[rv->reviewer].name, MERIT_ESCAPE_PROSE);
+            merit_strbuf_add(&b, "): conflict declared by the programme office: ");
+            add_shown(&b, rv->conflict_reason ? rv->conflict_reason : "", MERIT_ESCAPE_PROSE);
+            put_wrapped(x, &b, 4);
+            shown++;
         }
+        put_more(x, res->reviews_excluded - shown);
     }
-    bool any_declared = false;
+
+    size_t declared = 0;
     for (size_t i = 0; i < call->conflict_count; i++)
-        any_declared = any_declared || !call->conflicts[i].from_call;
-    if (any_declared) {
-        fprintf(out, "\nConflicts declared by reviewers (no review submitted):\n");
-        for (size_t i = 0; i < call->conflict_count; i++) {
+        declared += !call->conflicts[i].from_call;
+    if (declared > 0) {
+        put_section(x, "Conflicts declared by reviewers (no review submitted):");
+        size_t shown = 0;
+        for (size_t i = 0; i < call->conflict_count && shown < max; i++) {
             const merit_conflict *k = &call->conflicts[i];
             if (k->from_call)
                 continue;
-            fputs("  ", out);
-            rc |= put_shown(out, call->proposals[k->proposal].id, 0);
-            fputs(" and ", out);
-            rc |= put_shown(out, call->reviewers[k->reviewer].id, 0);
-            fputs(": ", out);
-            rc |= put_shown(out, k->reason, MERIT_ESCAPE_PROSE);
-            fputc('\n', out);
+            merit_strbuf_add(&b, "  ");
+            add_shown(&b, call->proposals[k->proposal].id, 0);
+            merit_strbuf_add(&b, " and ");
+            add_shown(&b, call->reviewers[k->reviewer].id, 0);
+            merit_strbuf_add(&b, ": ");
+            add_shown(&b, k->reason, MERIT_ESCAPE_PROSE);
+            put_wrapped(x, &b, 4);
+            shown++;
         }
+        put_more(x, declared - shown);
     }
+}
 
-    fputc('\n', out);
-    if (any_disagreement) {
+static void put_legends(struct text *x, const struct layout *l, const merit_text_table *t)
+{
+    const merit_result *res = x->res;
+    const merit_rubric *rb = x->call->rubric;
+    bool flags = merit_text_table_shown(t, l->flags);
+    bool any_disagreement = false, any_tie = false;
+    for (size_t i = 0; i < res->proposal_count; i++)
+        any_disagreement = any_disagreement || res->proposals[i].disagreement;
+    for (size_t k = 0; k < res->ranked_count; k++)
+        any_tie = any_tie || res->proposals[res->order[k]].tie_at_line;
+    merit_strbuf b = {0};
+
+    merit_sink_putc(x->sink, '\n');
+    if (any_disagreement && flags) {
         char *lim = merit_exact_string(rb->disagreement_limit);
         if (lim == NULL) {
-            table_free(&t);
-            return -1;
+            merit_sink_fail(x->sink, MERIT_ENOMEM);
+            return;
         }
-        fprintf(out, "D: reviewers disagree: their totals span more than %s.\n", lim);
+        merit_strbuf_add(&b, "D: reviewers disagree: their totals span more than %s.", lim);
         free(lim);
+        put_wrapped(x, &b, 3);
     }
-    for (size_t k = 0; k < res->ranked_count; k++)
-        if (res->proposals[res->order[k]].tie_at_line) {
-            fprintf(out, "T: a shared rank at the funding line that the budget cannot fund whole; "
-                         "merit does not break it.\n");
-            break;
-        }
-    fprintf(out, "rev: counted reviews (+N x: excluded). Ties share a rank (3=).\n");
+    if (any_tie && flags) {
+        merit_strbuf_add(&b, "T: a shared rank at the funding line that the budget cannot fund "
+                             "whole; merit does not break it.");
+        put_wrapped(x, &b, 3);
+    }
+    if (merit_text_table_shown(t, l->rev))
+        merit_strbuf_add(&b, "rev: counted reviews (+N x: excluded). ");
+    merit_strbuf_add(&b, "Ties share a rank (3=).");
+    put_wrapped(x, &b, 2);
+
+    const char *sep = NULL;
+    for (size_t c = 0; c < l->count; c++) {
+        if (merit_text_table_shown(t, c))
+            continue;
+        if (sep == NULL)
+            merit_strbuf_add(&b, "Left out to fit %zu columns: ", x->width);
+        else
+            merit_strbuf_add(&b, "%s", sep);
+        if (c >= l->crit && c < l->crit + rb->criterion_count)
+            add_shown(&b, rb->criteria[c - l->crit].id, 0);
+        else
+            merit_strbuf_add(&b, "%s", heading(l, c));
+        sep = ", ";
+    }
+    if (sep != NULL) {
+        merit_strbuf_add(&b, " (--width 0 shows every column).");
+        put_wrapped(x, &b, 2);
+    }
+
     char note[200];
-    merit_report_rounding_note(note, sizeof(note), places);
-    fprintf(out, "%s\n", note);
-    table_free(&t);
-    return rc != 0 || ferror(out) ? -1 : 0;
-oom:
-    table_free(&t);
-    return -1;
+    merit_report_rounding_note(note, sizeof(note), x->places);
+    merit_strbuf_add(&b, "%s", note);
+    put_wrapped(x, &b, 2);
+}
+
+int merit_report_text(merit_sink *sink, const merit_result *res, const merit_report_options *opt)
+{
+    struct text x = {
+        .sink = sink,
+        .res = res,
+        .call = res->call,
+        .places = opt ? opt->places : 2,
+        .width = opt ? opt->width : 0,
+        .top = opt ? opt->top : 0,
+        .around = opt ? opt->around_line : 0,
+    };
+    x.limited = x.top > 0 || x.around > 0;
+    x.list_max = x.top > 2 * x.around ? x.top : 2 * x.around;
+
+    put_title(&x);
+    put_header(&x);
+    struct layout l;
+    merit_text_table *t = new_table(x.call, &l);
+    if (t == NULL) {
+        merit_sink_fail(sink, MERIT_ENOMEM);
+        return sink->error;
+    }
+    put_table(&x, &l, t);
+    put_lists(&x);
+    put_legends(&x, &l, t);
+    merit_text_table_free(t);
+    return sink->error;
 }

@@ -22,6 +22,32 @@
 
 typedef int (*writer)(FILE *, const merit_result *, const merit_report_options *);
 
+/* The text report is on the output kit (a sink); the others still write
+ * to a stream. */
+static int text_report(FILE *out, const merit_result *res, const merit_report_options *opt)
+{
+    return merit_report_file(merit_report_text, out, res, opt);
+}
+
+/* The text report fitted to 80 and to 60 columns (--width). */
+static int text_width(FILE *out, const merit_result *res, const merit_report_options *opt,
+                      size_t width)
+{
+    merit_report_options fitted = *opt;
+    fitted.width = width;
+    return merit_report_file(merit_report_text, out, res, &fitted);
+}
+
+static int text_report_80(FILE *out, const merit_result *res, const merit_report_options *opt)
+{
+    return text_width(out, res, opt, 80);
+}
+
+static int text_report_60(FILE *out, const merit_result *res, const merit_report_options *opt)
+{
+    return text_width(out, res, opt, 60);
+}
+
 struct golden {
     const char *file;
     writer write;
@@ -112,16 +138,43 @@ static void check(const struct golden *g)
 static void test_text(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.txt", merit_report_text, false, 2,
-                       false,          MERIT_METHOD_MEAN, NULL,  NULL};
+    struct golden g = {"mfg-2026.txt", text_report, false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
+    check(&g);
+}
+
+/* Fitted: at 80 columns the titles and leads shorten to 16 and 15 and the
+ * criteria, rev and cumulative columns go; at 60 the lead and the flags go
+ * too, and the funding line says less (the header line says it all). The
+ * order is text.c's `enum drop`; docs/cli.md shows the 80-column one. */
+static void test_text_80_columns(void **state)
+{
+    (void)state;
+    struct golden g = {"mfg-2026-w80.txt", text_report_80, false, 2, false,
+                       MERIT_METHOD_MEAN,  NULL,           NULL};
+    check(&g);
+}
+
+static void test_text_60_columns(void **state)
+{
+    (void)state;
+    struct golden g = {"mfg-2026-w60.txt", text_report_60, false, 2, false,
+                       MERIT_METHOD_MEAN,  NULL,           NULL};
+    check(&g);
+}
+
+static void test_neutral_text_60_columns(void **state)
+{
+    (void)state;
+    struct golden g = {"foundation-2027-w60.txt", text_report_60,    false, 2, false,
+                       MERIT_METHOD_MEAN,         "foundation-2027", NULL};
     check(&g);
 }
 
 static void test_text_median_three_places(void **state)
 {
     (void)state;
-    struct golden g = {
-        "mfg-2026-median.txt", merit_report_text, false, 3, true, MERIT_METHOD_MEDIAN, NULL, NULL};
+    struct golden g = {"mfg-2026-median.txt", text_report, false, 3, true,
+                       MERIT_METHOD_MEDIAN,   NULL,        NULL};
     check(&g);
 }
 
@@ -160,7 +213,7 @@ static void test_json(void **state)
 static void test_neutral_text(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027.txt", merit_report_text, false, 2, false,
+    struct golden g = {"foundation-2027.txt", text_report,       false, 2, false,
                        MERIT_METHOD_MEAN,     "foundation-2027", NULL};
     check(&g);
 }
@@ -194,8 +247,8 @@ static void test_neutral_explain(void **state)
 static void test_neutral_shows_only_what_it_has(void **state)
 {
     (void)state;
-    struct golden text = {
-        "", merit_report_text, false, 2, false, MERIT_METHOD_MEAN, "foundation-2027", NULL};
+    struct golden text = {"",  text_report, false, 2, false, MERIT_METHOD_MEAN, "foundation-2027",
+                          NULL};
     struct golden csv = text, json = text;
     csv.write = merit_report_csv;
     json.write = merit_report_json;
@@ -230,6 +283,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_text_median_three_places),
+        cmocka_unit_test(test_text_80_columns),
+        cmocka_unit_test(test_text_60_columns),
+        cmocka_unit_test(test_neutral_text_60_columns),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_csv_detail),
         cmocka_unit_test(test_json),

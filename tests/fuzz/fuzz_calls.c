@@ -265,7 +265,7 @@ static void render_all(const merit_result *res, unsigned places)
     struct fuzz_csv csv;
 
     fuzz_sink_open(&sink);
-    if (merit_report_text(sink.out, res, &opt) != 0)
+    if (merit_report_file(merit_report_text, sink.out, res, &opt) != 0)
         fuzz_fail("merit_report_text failed");
     text = sink_text(&sink, &size);
     fuzz_check_shown("merit_report_text", text, size, true);

@@ -154,6 +154,12 @@ typedef struct merit_report_options {
      * date without it, so that a report has the same bytes on every run */
     bool dated;
     long long time;
+    /* text: the report fits `width` columns, 0: no limit (titles and leads
+     * shorten first, then optional columns drop: docs/cli.md) */
+    size_t width;
+    size_t top;         /* text: only the first `top` ranked rows; 0: all */
+    size_t around_line; /* text: only that many ranked rows each side of the
+                           funding line; 0: all (with top: both sets) */
 } merit_report_options;
 
 /* A report format: writes the whole result into the sink. Returns 0, or
