@@ -19,6 +19,11 @@
 int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
+/* The spreadsheet (reports/xlsx.c): a workbook with a "ranking" and a
+ * "detail" sheet, written into the sink. Returns 0 or the sink's first
+ * error; MERIT_ELIMIT when a sheet would need more rows or columns than a
+ * worksheet has. */
+int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
 
 /*
  * `merit explain`: one proposal of the result written out for a person to

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages merit needs to build, test and benchmark
-# (time and hyperfine: bench/run.sh's peak RSS and timings), and nothing
-# else. Idempotent: when every package is present it only runs dpkg-query and
+# (time and hyperfine: bench/run.sh's peak RSS and timings; unzip: the
+# xlsx tests read the workbook back), and nothing else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
 set -euo pipefail
@@ -15,10 +15,12 @@ packages=(
   libssl-dev
   libcmocka-dev
   libcsv-dev libcsv3
+  libxlsxwriter-dev
   clang libclang-rt-14-dev
   valgrind
   locales tzdata
   time hyperfine
+  unzip
 )
 
 missing=()
