@@ -659,8 +659,12 @@ int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_rep
     b.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     if (b.c_locale == (locale_t)0)
         book_fail(&b, MERIT_ENOMEM);
+    /* constant memory: each row goes to a temporary file (in dir) as it is
+     * finished, and strings are written inline in their cells instead of
+     * into a shared table; a 10,000-proposal call takes about 77 MB instead
+     * of 370 MB (docs/performance.md) */
     lxw_workbook_options wopt = {
-        .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+        .constant_memory = LXW_TRUE, .tmpdir = (char *)(uintptr_t)dir, .use_zip64 = LXW_FALSE};
     if (b.error == 0) {
         b.wb = workbook_new_opt(path, &wopt);
         if (b.wb == NULL)
