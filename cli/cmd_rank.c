@@ -176,6 +176,13 @@ int cmd_rank(int argc, char **argv)
                    merit_ctx_diag_count(ctx) == load_diags;
     if (partial && code == EXIT_INVALID)
         code = EXIT_CLEAN;
+    if (code == EXIT_CLEAN && job.format == FORMAT_XLSX &&
+        merit_report_xlsx_rows(result) > MERIT_XLSX_ROW_MAX)
+        code =
+            cli_usage_error("rank: the xlsx workbook cannot hold this call: a sheet would need "
+                            "%llu rows, a worksheet holds %u (--format csv --detail has no "
+                            "such limit)",
+                            (unsigned long long)merit_report_xlsx_rows(result), MERIT_XLSX_ROW_MAX);
     if (code == EXIT_CLEAN) {
         job.result = result;
         cli_output out = {.render = write_report,

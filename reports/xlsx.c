@@ -43,6 +43,8 @@
 
 #include "report.h"
 
+_Static_assert(MERIT_XLSX_ROW_MAX == LXW_ROW_MAX, "report.h says how many rows a worksheet holds");
+
 /* 1980-01-01T00:00:00Z: see above. */
 #define XLSX_CREATED ((time_t)315532800)
 /* What one cell holds, in UTF-16 code units (Excel's limit). */
@@ -593,15 +595,13 @@ static lxw_format *book_format(struct book *b, const char *num_format, bool bold
     return f;
 }
 
-/* Whether the rows the sheets need fit in a worksheet. */
-static bool rows_fit(const merit_result *res)
+uint64_t merit_report_xlsx_rows(const merit_result *res)
 {
     const merit_call *call = res->call;
     uint64_t ranking = 1 + (uint64_t)res->proposal_count + call->rejected_count;
+    /* review_count and criterion_count are far below 2^32 */
     uint64_t detail = 1 + (uint64_t)call->review_count * call->rubric->criterion_count;
-    return ranking <= LXW_ROW_MAX && detail <= LXW_ROW_MAX &&
-           (call->review_count == 0 ||
-            call->rubric->criterion_count <= (LXW_ROW_MAX - 1) / call->review_count);
+    return ranking > detail ? ranking : detail;
 }
 
 /* Copies the file on fd, from its start, into the sink. */
@@ -631,7 +631,7 @@ int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_rep
     if (!merit_sink_ok(sink))
         return sink->error;
     unsigned places = opt ? opt->places : 2;
-    if (!rows_fit(res)) {
+    if (merit_report_xlsx_rows(res) > MERIT_XLSX_ROW_MAX) {
         merit_sink_fail(sink, MERIT_ELIMIT);
         return sink->error;
     }
