@@ -30,6 +30,9 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
 #include "run_merit.h"
 #include "support.h"
 
@@ -479,6 +482,85 @@ static void test_trail_hashes_the_workbook(void **state)
                          0);
 }
 
+/* UTF-16 code units of UTF-8 text: what Excel counts against 32,767. */
+static size_t utf16_units(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            n += *p >= 0xF0 ? 2 : 1;
+    return n;
+}
+
+/* A text longer than a cell holds is cut to fit, at a character, and says
+ * so. The writer is called through the library, with a title far longer
+ * than any input allows (proposal.xsd stops titles at 300), so that the
+ * cut is reached: 20,000 "x" then 10,000 U+1F600 (two UTF-16 units each),
+ * 40,000 units in all. */
+static void test_long_text_is_shortened(void **state)
+{
+    (void)state;
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    merit_result *res = NULL;
+    merit_rank_options ro = {0};
+    assert_int_equal(merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call), 0);
+    assert_int_equal(merit_call_rank(ctx, call, &ro, &res), 0);
+    merit_proposal *p01 = NULL;
+    for (size_t i = 0; i < call->proposal_count; i++)
+        if (strcmp(call->proposals[i].id, "P01") == 0)
+            p01 = &call->proposals[i];
+    assert_non_null(p01);
+    char *long_title = malloc(20000 + 4 * 10000 + 1);
+    assert_non_null(long_title);
+    memset(long_title, 'x', 20000);
+    for (size_t i = 0; i < 10000; i++)
+        memcpy(long_title + 20000 + 4 * i, "\xF0\x9F\x98\x80", 4);
+    long_title[20000 + 4 * 10000] = '\0';
+    char *title = p01->title;
+    p01->title = long_title;
+
+    char *bytes = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&bytes, &size);
+    assert_non_null(f);
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    merit_report_options opt = {.places = 2};
+    assert_int_equal(merit_report_xlsx(&sink, res, &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    assert_int_equal(fclose(f), 0);
+    p01->title = title;
+    free(long_title);
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    t_write_bytes(".", "long.xlsx", bytes, size);
+    free(bytes);
+
+    struct book b;
+    book_open(&b, "long.xlsx", 1);
+    EXPECT_CELL(&b, "B2", "P01");
+    char *cut = cell(&b, "C2");
+    static const char marker[] = " [shortened by merit: a spreadsheet cell holds at most 32,767 "
+                                 "characters; the CSV and JSON reports hold the whole text]";
+    size_t len = strlen(cut), units = utf16_units(cut);
+    assert_true(len > sizeof(marker));
+    assert_string_equal(cut + len - (sizeof(marker) - 1), marker);
+    /* as many whole characters as fit: 32,767 units, or one less when the
+     * next character would have needed two */
+    assert_true(units == 32767 || units == 32766);
+    assert_int_equal(strspn(cut, "x"), 20000);
+    /* the kept emoji are whole: the text before the marker is 20,000 x and
+     * then only four-byte sequences */
+    size_t kept = len - (sizeof(marker) - 1) - 20000;
+    assert_int_equal(kept % 4, 0);
+    for (size_t i = 0; i < kept; i += 4)
+        assert_memory_equal(cut + 20000 + i, "\xF0\x9F\x98\x80", 4);
+    free(cut);
+    book_close(&b);
+}
+
 /* --detail belongs to the CSV; the workbook always has its detail sheet. */
 static void test_detail_flag_is_csv_only(void **state)
 {
@@ -500,6 +582,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_terminal_refused_pipe_served, t_scratch_setup,
                                         t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_trail_hashes_the_workbook, t_scratch_setup,
+                                        t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_long_text_is_shortened, t_scratch_setup,
                                         t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_detail_flag_is_csv_only, t_scratch_setup,
                                         t_scratch_teardown),
