@@ -23,7 +23,8 @@ static void help(FILE *out)
         "options:\n"
         "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
         "                 mean, median, trimmed-mean, confidence-weighted\n"
-        "  --format F     text (default), csv, json or html\n"
+        "  --format F     text (default), csv, json, html, or xlsx (a workbook with a\n"
+        "                 ranking and a detail sheet; to a file or a pipe, not a terminal)\n"
         "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
         "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
         "                 to even and only for display\n"
@@ -43,7 +44,7 @@ static void help(FILE *out)
         "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
+enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML, FORMAT_XLSX };
 
 struct job {
     const merit_result *result;
@@ -63,6 +64,13 @@ static int write_report(FILE *out, const void *arg)
         merit_sink sink;
         merit_sink_init(&sink, out, false);
         merit_report_html(&sink, job->result, &job->options);
+        return merit_sink_finish(&sink, NULL) != 0 ? -1 : 0;
+    }
+    case FORMAT_XLSX: {
+        merit_sink sink;
+        merit_sink_init(&sink, out, false);
+        merit_report_xlsx(&sink, job->result, &job->options);
+
         return merit_sink_finish(&sink, NULL) != 0 ? -1 : 0;
     }
     case FORMAT_TEXT:
@@ -104,12 +112,12 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
             a->help = true;
             return EXIT_CLEAN;
         } else if (strcmp(arg, "--format") == 0) {
-            static const char *const formats[] = {"text", "csv", "json", "html"};
+            static const char *const formats[] = {"text", "csv", "json", "html", "xlsx"};
             size_t f = 0;
-            while (f < 4 && (value == NULL || strcmp(value, formats[f]) != 0))
+            while (f < 5 && (value == NULL || strcmp(value, formats[f]) != 0))
                 f++;
-            if (f == 4)
-                return cli_usage_error("rank: --format takes text, csv, json or html");
+            if (f == 5)
+                return cli_usage_error("rank: --format takes text, csv, json, html or xlsx");
             a->format = formats[f];
             i++;
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
@@ -172,6 +180,7 @@ int cmd_rank(int argc, char **argv)
     job.format = strcmp(args.format, "json") == 0   ? FORMAT_JSON
                  : strcmp(args.format, "text") == 0 ? FORMAT_TEXT
                  : strcmp(args.format, "html") == 0 ? FORMAT_HTML
+                 : strcmp(args.format, "xlsx") == 0 ? FORMAT_XLSX
                                                     : FORMAT_CSV;
     /* html shows the date of the run only when it is reproducible */
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -180,6 +189,10 @@ int cmd_rank(int argc, char **argv)
         job.options.dated = true;
         job.options.time = (long long)epoch_value;
     }
+    /* a workbook is binary: a terminal would show noise (a pipe is fine) */
+    if (job.format == FORMAT_XLSX && output == NULL && isatty(STDOUT_FILENO))
+        return cli_usage_error("rank: an xlsx workbook is not for a terminal: write it with "
+                               "-o FILE.xlsx, or redirect standard output");
     job.options.detail = args.detail;
     job.options.width = args.width_given ? args.width : output == NULL ? default_width() : 0;
     job.options.top = args.top;
@@ -200,9 +213,10 @@ int cmd_rank(int argc, char **argv)
     merit_ctx_set_keep_going(ctx, keep_going);
     /* what --method needs is checked as the call loads */
     merit_ctx_set_method(ctx, common.rank.override_method, common.rank.method);
-    /* only the JSON report and the CSV detail show comments: the others
-     * rank a large call in much less memory without them */
-    merit_ctx_set_keep_comments(ctx, job.format == FORMAT_JSON ||
+    /* only the JSON report, the CSV detail and the workbook's detail sheet
+     * show comments: the others rank a large call in much less memory
+     * without them */
+    merit_ctx_set_keep_comments(ctx, job.format == FORMAT_JSON || job.format == FORMAT_XLSX ||
                                          (job.format == FORMAT_CSV && job.options.detail));
     int rc = merit_call_load(ctx, calldir, &call);
     size_t load_diags = merit_ctx_diag_count(ctx);
@@ -216,6 +230,13 @@ int cmd_rank(int argc, char **argv)
                    merit_ctx_diag_count(ctx) == load_diags;
     if (partial && code == EXIT_INVALID)
         code = EXIT_CLEAN;
+    if (code == EXIT_CLEAN && job.format == FORMAT_XLSX &&
+        merit_report_xlsx_rows(result) > MERIT_XLSX_ROW_MAX)
+        code =
+            cli_usage_error("rank: the xlsx workbook cannot hold this call: a sheet would need "
+                            "%llu rows, a worksheet holds %u (--format csv --detail has no "
+                            "such limit)",
+                            (unsigned long long)merit_report_xlsx_rows(result), MERIT_XLSX_ROW_MAX);
     if (code == EXIT_CLEAN) {
         job.result = result;
         cli_output out = {.render = write_report,

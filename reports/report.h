@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "merit/number.h"
@@ -27,6 +28,15 @@ int merit_report_file(merit_report_fn write, FILE *out, const merit_result *res,
                       const merit_report_options *opt);
 int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
 int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
+/* The spreadsheet (reports/xlsx.c): a workbook with a "ranking" and a
+ * "detail" sheet, written into the sink. Returns 0 or the sink's first
+ * error; MERIT_ELIMIT when a sheet would need more rows or columns than a
+ * worksheet has. */
+int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The rows the workbook's longer sheet needs, its header included; a
+ * worksheet holds MERIT_XLSX_ROW_MAX. */
+uint64_t merit_report_xlsx_rows(const merit_result *res);
+#define MERIT_XLSX_ROW_MAX 1048576u
 
 /*
  * `merit explain`: one proposal of the result written out for a person to

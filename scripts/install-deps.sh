@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages merit needs to build, test and benchmark
 # (time and hyperfine: bench/run.sh's peak RSS and timings; chromium, python3
 # and a font: the browser tests of tests/browser, which drive Debian's
-# headless chromium from the Python standard library), and nothing else. Idempotent: when every package is present it only runs dpkg-query and
+# headless chromium from the Python standard library; unzip: the xlsx tests
+# read the workbook back), and nothing else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
 set -euo pipefail
@@ -16,11 +17,12 @@ packages=(
   libssl-dev
   libcmocka-dev
   libcsv-dev libcsv3
+  libxlsxwriter-dev
   clang libclang-rt-14-dev
   valgrind
   locales tzdata
   time hyperfine
-  chromium python3 fonts-dejavu-core
+  chromium python3 fonts-dejavu-core unzip
 )
 
 missing=()
