@@ -86,4 +86,12 @@ bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact);
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
                            const merit_tiebreak *tb);
 
+/* The scaffolding of an HTML page every HTML writer shares
+ * (reports/html_page.c): the doctype, a strict Content-Security-Policy
+ * (no script, no external resource), the inline style sheet, the <title>
+ * (page_title is text, escaped here) and the opening <body>; then the
+ * closing tags. The page is well-formed XML as well as HTML. */
+void merit__html_begin(merit_sink *sink, const char *page_title, const char *lang);
+void merit__html_end(merit_sink *sink);
+
 #endif
