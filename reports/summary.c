@@ -348,11 +348,10 @@ static void outcome(struct writer *w, const merit_proposal_result *pr)
             merit_sink_fail(w->sink, MERIT_ENOMEM);
             return;
         }
-        /* "below-threshold: approach 4.62 < 5": the status again, then why */
-        const char *colon = strstr(why, ": ");
+        /* every check it failed: "approach 4.62 < 5" */
         if (why[0] != '\0') {
             own(w, " (");
-            prose(w, colon != NULL ? colon + 2 : why);
+            prose(w, why);
             own(w, ")");
         }
         free(why);
