@@ -35,6 +35,8 @@ int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+int cmd_panel(int argc, char **argv);
 
 /* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
 typedef struct cli_out_file {

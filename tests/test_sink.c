@@ -101,6 +101,36 @@ static void html_text(void **state)
     check(merit_sink_html, "\xE2\x9C\x93 ok", "\xE2\x9C\x93 ok");
 }
 
+/* Markdown: each character CommonMark (and GitHub's autolinks) can act on,
+ * by the list in merit/report.h, written with a backslash before it. */
+static void markdown_text(void **state)
+{
+    (void)state;
+    check(merit_sink_markdown, "plain words, 6.5% of it", "plain words, 6.5% of it");
+    check(merit_sink_markdown, "*bold* _em_ `code`", "\\*bold\\* \\_em\\_ \\`code\\`");
+    check(merit_sink_markdown, "[link](http://x.org)", "\\[link\\]\\(http\\://x.org\\)");
+    check(merit_sink_markdown, "<script>alert(1)</script>",
+          "\\<script\\>alert\\(1\\)\\</script\\>");
+    check(merit_sink_markdown, "a\\b &amp; | ~ $x$ @me !",
+          "a\\\\b \\&amp; \\| \\~ \\$x\\$ \\@me \\!");
+    check(merit_sink_markdown, "see www.example.com", "see www\\.example.com");
+    /* what starts a block at the start of a line: a heading, a list item, a
+     * setext underline, an indented code block */
+    check(merit_sink_markdown, "# not a heading", "\\# not a heading");
+    check(merit_sink_markdown, "12. not an item", "12\\. not an item");
+    check(merit_sink_markdown, "- no + item", "\\- no \\+ item");
+    check(merit_sink_markdown, "=== x = y", "\\=== x = y");
+    check(merit_sink_markdown, "    code", "&#32;   code");
+    /* line breaks stay inside the line; controls and invalid UTF-8 go */
+    check(merit_sink_markdown, "one\ntwo\r\nthree\tfour", "one two  three four");
+    check(merit_sink_markdown, "\nstart", "&#32;start");
+    check(merit_sink_markdown, "bell\x07 esc\x1b", "bell\xEF\xBF\xBD esc\xEF\xBF\xBD");
+    check(merit_sink_markdown, "\xC2\x9B csi \xE2\x80\xAE rlo \xC3(",
+          "\xEF\xBF\xBD csi \xEF\xBF\xBD rlo \xEF\xBF\xBD\\(");
+    check(merit_sink_markdown, "caf\xC3\xA9 \xE2\x9C\x93", "caf\xC3\xA9 \xE2\x9C\x93");
+    check(merit_sink_markdown, "", "");
+}
+
 static void terminal_text(void **state)
 {
     (void)state;
@@ -230,6 +260,7 @@ int main(void)
         cmocka_unit_test(json_strings),
         cmocka_unit_test(xml_text_and_attributes),
         cmocka_unit_test(html_text),
+        cmocka_unit_test(markdown_text),
         cmocka_unit_test(terminal_text),
         cmocka_unit_test(hash_and_first_error),
         cmocka_unit_test(long_printf_and_spaces),

@@ -273,6 +273,75 @@ void merit_sink_html(merit_sink *sink, const char *text)
     escape_runs(sink, text, true, html_with, NULL);
 }
 
+/* Markdown: what the character at s + i (n bytes; 0: not UTF-8) is
+ * written as: NULL for a backslash and itself, "" for itself (the caller
+ * still checks the characters that are active only in some places). */
+static const char *markdown_with(const unsigned char *s, size_t i, size_t n)
+{
+    static const char active[] = "\\`*_{}[]()<>#+-!|~&$@";
+    unsigned char c = s[i];
+    if (n == 0)
+        return "\xEF\xBF\xBD"; /* not UTF-8 */
+    if (n == 1) {
+        if (c == '\t' || c == '\n' || c == '\r')
+            return i == 0 ? "&#32;" : " ";
+        if (c < 0x20 || c == 0x7F)
+            return "\xEF\xBF\xBD";
+        if (i == 0 && c == ' ')
+            return "&#32;";
+        if (c != 0 && strchr(active, c) != NULL)
+            return NULL; /* escaped by the caller: a backslash, then itself */
+        return "";
+    }
+    if (n == 2 && c == 0xC2 && s[i + 1] <= 0x9F)
+        return "\xEF\xBF\xBD"; /* C1 control */
+    if (n == 2 && c == 0xD8 && s[i + 1] == 0x9C)
+        return "\xEF\xBF\xBD"; /* U+061C */
+    if (n == 3 && c == 0xE2 && s[i + 1] == 0x80) {
+        unsigned char d = s[i + 2];
+        if (d == 0xA8 || d == 0xA9)
+            return i == 0 ? "&#32;" : " "; /* line and paragraph separators */
+        if (d == 0x8E || d == 0x8F || (d >= 0xAA && d <= 0xAE))
+            return "\xEF\xBF\xBD";
+    }
+    if (n == 3 && c == 0xE2 && s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)
+        return "\xEF\xBF\xBD";
+    return "";
+}
+
+void merit_sink_markdown(merit_sink *sink, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text), run = 0, lead_digits = 0;
+    while (lead_digits < len && s[lead_digits] >= '0' && s[lead_digits] <= '9')
+        lead_digits++;
+    for (size_t i = 0; i < len;) {
+        size_t n = merit__utf8_length(s + i, len - i);
+        const char *with = markdown_with(s, i, n);
+        bool backslash = with == NULL;
+        if (n == 1 && with != NULL && with[0] == '\0') {
+            /* autolinks and block starts that only some places make */
+            unsigned char c = s[i];
+            backslash = (c == ':' && i + 1 < len && s[i + 1] == '/') ||
+                        (c == '.' && i >= 3 && (s[i - 1] | 0x20) == 'w' &&
+                         (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w') ||
+                        (c == '.' && lead_digits > 0 && i == lead_digits) || (c == '=' && i == 0);
+        }
+        size_t step = n == 0 ? 1 : n;
+        if (backslash) {
+            merit_sink_write(sink, s + run, i - run);
+            merit_sink_putc(sink, '\\');
+            run = i; /* the character itself follows */
+        } else if (with != NULL && with[0] != '\0') {
+            merit_sink_write(sink, s + run, i - run);
+            merit_sink_puts(sink, with);
+            run = i + step;
+        }
+        i += step;
+    }
+    merit_sink_write(sink, s + run, len - run);
+}
+
 /* --- colour ----------------------------------------------------------------- */
 
 void merit_sink_colour(merit_sink *sink, merit_colour colour)

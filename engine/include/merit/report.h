@@ -96,6 +96,17 @@ void merit_sink_xml_attr(merit_sink *sink, const char *text);
  * attribute; never inside <script> or <style> (merit writes neither from
  * inputs). */
 void merit_sink_html(merit_sink *sink, const char *text);
+/* Markdown (CommonMark, and GitHub's extensions) inline text: shows as
+ * the text itself wherever it stands in a line, also at its start. Every
+ * ASCII character Markdown can act on is backslash-escaped (\\ ` * _ { } [
+ * ] ( ) < > # + - ! | ~ & $ @), and so are a ':' before '/' and a '.'
+ * after "www" (autolinks), a '.' after leading digits and a '=' first
+ * (list items, headings); a leading space or tab is written as
+ * &#32;, so the text never starts an indented code block. Tab, CR, LF,
+ * U+2028 and U+2029 become one space each (the text stays on its line);
+ * other C0 controls, DEL, C1 controls, Bidi_Control characters and invalid
+ * UTF-8 become U+FFFD. */
+void merit_sink_markdown(merit_sink *sink, const char *text);
 
 /* --- colour through named slots --------------------------------------------
  * A writer names what a piece of text is; the sink decides how it looks
