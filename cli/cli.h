@@ -111,8 +111,10 @@ int cli_read_assignment(merit_ctx *ctx, const merit_call *call, const char *path
 /* TSV for a name ending in .tsv or .tab (any case of those), else CSV. */
 char cli_table_separator(const char *path);
 
-/* Writes a report to out; 0, or -1 on a failure. */
-typedef int (*cli_renderer)(FILE *out, const void *arg);
+/* Writes a report into sink (merit/report.h); returns 0 or the sink's
+ * first error. */
+struct merit_sink;
+typedef int (*cli_renderer)(struct merit_sink *sink, const void *arg);
 
 /* What a ranking command produced and where it goes. */
 typedef struct cli_output {
@@ -126,6 +128,7 @@ typedef struct cli_output {
     unsigned places;
     bool method_overridden;
     bool keep_going;
+    bool colour; /* the report's sink writes the colour slots */
 } cli_output;
 
 /* Writes the report, then the audit trail if asked. A report file is
@@ -175,6 +178,7 @@ typedef struct cli_args {
     const char *format;       /* the report's, as a trail records it: text, csv,
                                  csv-detail, json, explain */
     bool detail;
+    bool full; /* explain: every id of a long list */
     bool keep_going;
     bool help; /* --help was asked for: nothing else was parsed */
 } cli_args;

@@ -1,9 +1,6 @@
 /*
- * Report writers. Each reads only the engine's result model (merit/result.h)
- * and the call it borrows, and writes to a stream the caller owns. They never
- * round anything but what they show: half to even, to `places` decimal
- * places, with merit_format_decimal. They return 0, or -1 when the stream
- * reported a write error (the caller then discards the output).
+ * What the report writers share among themselves. The writers, the output
+ * kit they write through and the table of them are public: merit/report.h.
  */
 #ifndef MERIT_REPORTS_INTERNAL_H
 #define MERIT_REPORTS_INTERNAL_H
@@ -16,24 +13,10 @@
 #include "merit/report.h"
 #include "merit/result.h"
 
+/* The text report, still on a stream of its own: the writer table gives
+ * it a sink through an adapter (reports/writers.c) until it moves onto the
+ * kit. Returns 0, or -1 when the stream reported a write error. */
 int merit_report_text(FILE *out, const merit_result *res, const merit_report_options *opt);
-int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
-int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
-
-/*
- * `merit explain`: one proposal of the result written out for a person to
- * check: header, reviews, each criterion's arithmetic, the total,
- * eligibility, disagreement, rank and what placed it, the funding line.
- * proposal_index indexes res->proposals (parallel to the call's proposals).
- * Returns -1 on a bad index, out of memory or a write error.
- */
-int merit_report_explain(FILE *out, const merit_result *res, size_t proposal_index,
-                         const merit_report_options *opt);
-/* Why one of two proposals ranks above the other: both standings, the first
- * difference that decided (status, total, or the first tie-break that
- * differs) and a table of weighted contributions. The indices must differ. */
-int merit_report_explain_against(FILE *out, const merit_result *res, size_t proposal_index,
-                                 size_t other_index, const merit_report_options *opt);
 
 /* The sentence every report prints about rounding, e.g. "Numbers are shown
  * rounded half to even to 2 decimal places; ranks and statuses use exact

@@ -63,11 +63,14 @@ static char *explain(const struct ranked *r, const char *id, const char *other, 
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    merit_report_options opt = {places, false, false};
-    int rc = other == NULL ? merit_report_explain(f, r->res, index_of(r, id), &opt)
-                           : merit_report_explain_against(f, r->res, index_of(r, id),
+    merit_report_options opt = {.places = places};
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    int rc = other == NULL ? merit_report_explain(&sink, r->res, index_of(r, id), &opt)
+                           : merit_report_explain_against(&sink, r->res, index_of(r, id),
                                                           index_of(r, other), &opt);
     assert_int_equal(rc, 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     assert_int_equal(fclose(f), 0);
     return buf;
 }
@@ -338,14 +341,19 @@ static void test_bad_indices(void **state)
     (void)state;
     struct ranked r = {0};
     rank_call(&r, EXAMPLE_CALL, false, MERIT_METHOD_MEAN);
-    merit_report_options opt = {2, false, false};
+    merit_report_options opt = {.places = 2};
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    assert_int_equal(merit_report_explain(f, r.res, r.call->proposal_count, &opt), -1);
-    assert_int_equal(merit_report_explain_against(f, r.res, 0, 0, &opt), -1);
-    assert_int_equal(merit_report_explain_against(f, r.res, 0, r.call->proposal_count, &opt), -1);
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    assert_int_equal(merit_report_explain(&sink, r.res, r.call->proposal_count, &opt),
+                     MERIT_EUSAGE);
+    assert_int_equal(merit_report_explain_against(&sink, r.res, 0, 0, &opt), MERIT_EUSAGE);
+    assert_int_equal(merit_report_explain_against(&sink, r.res, 0, r.call->proposal_count, &opt),
+                     MERIT_EUSAGE);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     fclose(f);
     assert_int_equal(size, 0);
     free(buf);

@@ -149,6 +149,7 @@ typedef struct merit_report_options {
     unsigned places; /* decimal places shown; default 2 */
     bool detail;     /* csv: one row per proposal x reviewer x criterion */
     bool color;      /* text: ANSI colours (only on a terminal, not with NO_COLOR) */
+    bool full;       /* explain: every id of a long list, not a count and the first few */
 } merit_report_options;
 
 /* A report format: writes the whole result into the sink. Returns 0, or
@@ -162,10 +163,32 @@ typedef struct merit_writer {
     const char *description; /* for --help */
 } merit_writer;
 
-/* The writers merit has, ending with a {NULL} entry. */
+/* The writers merit has, ending with a {NULL} entry (reports/writers.c). */
 extern const merit_writer merit_writers[];
 /* The writer of that name, or NULL. */
 const merit_writer *merit_writer_find(const char *name);
+
+/* The CSV report (docs/cli.md): one row per proposal, or with
+ * options->detail one row per proposal x review x criterion. */
+int merit_report_csv(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The JSON report, the whole result model (docs/report-json.md). */
+int merit_report_json(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+
+/*
+ * `merit explain`: one proposal of the result written out for a person to
+ * check: header, reviews, each criterion's arithmetic, the total,
+ * eligibility, disagreement, rank and what placed it, the funding line.
+ * proposal_index indexes res->proposals (parallel to the call's proposals).
+ * Returns 0, MERIT_EUSAGE for a bad index, or the sink's first error.
+ */
+int merit_report_explain(merit_sink *sink, const merit_result *res, size_t proposal_index,
+                         const merit_report_options *opt);
+/* Why one of two proposals ranks above the other: both standings, the first
+ * difference that decided (status, total, or the first tie-break that
+ * differs) and a table of weighted contributions. The indices must differ
+ * (else MERIT_EUSAGE). */
+int merit_report_explain_against(merit_sink *sink, const merit_result *res, size_t proposal_index,
+                                 size_t other_index, const merit_report_options *opt);
 
 #ifdef __cplusplus
 }
