@@ -105,12 +105,13 @@ static void csv_money(struct csv *c, int64_t cents)
     csv_field(c, buf);
 }
 
-/* The summary's own column names, in any case, and any name ending in
- * "_exact" (a criterion's exact column would take another's name): a
- * criterion id may be none of them, or its column would share a header
- * with another, and a CSV reader would take one for the other. The rubric
+/* Why a criterion id would give the CSV summary two columns of one name,
+ * or NULL: one of the summary's own column names (in any case: some
+ * readers fold it), or any name ending in "_exact" (in any case), which
+ * another criterion's exact column could take. A CSV reader given two
+ * columns of one name silently takes one for the other, so the rubric
  * loader refuses such an id (docs/cli.md, "CSV"). */
-bool merit__csv_column_reserved(const char *id)
+const char *merit__csv_column_reserved(const char *id)
 {
     static const char *const own[] = {"rank",
                                       "id",
@@ -136,9 +137,11 @@ bool merit__csv_column_reserved(const char *id)
                                       "tie_at_line"};
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         if (strcasecmp(id, own[i]) == 0)
-            return true;
+            return "the CSV report has its own column of that name";
     size_t len = strlen(id), suffix = strlen("_exact");
-    return len >= suffix && strcasecmp(id + len - suffix, "_exact") == 0;
+    if (len >= suffix && strcasecmp(id + len - suffix, "_exact") == 0)
+        return "names ending in _exact are the CSV report's exact columns";
+    return NULL;
 }
 
 /* A fact's value, or an empty field when the proposal lacks its inputs. */

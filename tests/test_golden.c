@@ -14,6 +14,8 @@
 
 #include "support.h"
 
+#include "internal.h"
+
 #include "merit/model.h"
 #include "merit/result.h"
 #include "report.h"
@@ -224,6 +226,61 @@ static void test_neutral_shows_only_what_it_has(void **state)
     free(j);
 }
 
+/* The CSV header of both example calls names no column twice, and every
+ * column that is not a criterion's (ID or ID_exact) is one the rubric
+ * loader refuses as a criterion id (merit__csv_column_reserved): a column
+ * added to the writer but not to that list fails here. */
+static void test_csv_headers_never_collide(void **state)
+{
+    (void)state;
+    static const char *const calls[] = {"mfg-2026", "foundation-2027"};
+    for (size_t c = 0; c < 2; c++) {
+        struct golden g = {"", "csv", false, 2, false, MERIT_METHOD_MEAN, calls[c], NULL};
+        char *csv = render(&g);
+        char *header = strndup(csv, (size_t)(strstr(csv, "\r\n") - csv));
+        char *names[128];
+        size_t n = 0;
+        for (char *field = header, *comma; field != NULL && n < 128; field = comma) {
+            comma = strchr(field, ',');
+            if (comma != NULL)
+                *comma++ = '\0';
+            names[n++] = field;
+        }
+        assert_true(n > 10 && n < 128);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(names[i], names[j]) == 0)
+                    fail_msg("%s: column '%s' twice", calls[c], names[i]);
+            size_t len = strlen(names[i]);
+            bool exact = len > 6 && strcmp(names[i] + len - 6, "_exact") == 0;
+            /* a criterion's column, or its exact column: not reserved */
+            char *stem = strndup(names[i], exact ? len - 6 : len);
+            if (merit__csv_column_reserved(stem) == NULL) {
+                char *path = t_sprintf(MERIT_SOURCE_DIR "/proposals/%s/rubric.xml", calls[c]);
+                char *rubric = t_read(path, NULL);
+                char *attr = t_sprintf("criterion id=\"%s\"", stem);
+                /* mfg-2026 names a shipped rubric: its criteria are those of
+                 * rubrics/manufacturing-usa.xml */
+                if (rubric == NULL) {
+                    free(path);
+                    path = t_sprintf(MERIT_SOURCE_DIR "/rubrics/manufacturing-usa.xml");
+                    rubric = t_read(path, NULL);
+                }
+                assert_non_null(rubric);
+                if (strstr(rubric, attr) == NULL)
+                    fail_msg("%s: column '%s' is neither merit's nor a criterion's", calls[c],
+                             names[i]);
+                free(attr);
+                free(rubric);
+                free(path);
+            }
+            free(stem);
+        }
+        free(header);
+        free(csv);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_neutral_json),
         cmocka_unit_test(test_neutral_explain),
         cmocka_unit_test(test_neutral_shows_only_what_it_has),
+        cmocka_unit_test(test_csv_headers_never_collide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

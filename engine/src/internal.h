@@ -155,9 +155,9 @@ char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * never n^2. first has room for n. Returns 0, or MERIT_ENOMEM. */
 int merit__first_repeats(const char *const *names, size_t n, size_t *first);
 
-/* Whether a criterion id would give the CSV report two columns of one name
- * (reports/csv.c): the rubric loader refuses it. */
-bool merit__csv_column_reserved(const char *id);
+/* Why a criterion id would give the CSV report two columns of one name
+ * (reports/csv.c), or NULL: the rubric loader refuses such an id. */
+const char *merit__csv_column_reserved(const char *id);
 
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
