@@ -127,10 +127,10 @@ static void test_command_takes_the_table(void **state)
     size_t count = 0;
     while (merit_writers[count].name != NULL)
         count++;
-    char *names = t_sprintf("merit: error: rank: --format takes %s", merit_writers[0].name);
-    for (size_t i = 1; i < count; i++) {
-        char *more =
-            t_sprintf("%s%s%s", names, i + 1 == count ? " or " : ", ", merit_writers[i].name);
+    char *names = t_sprintf("merit: error: rank: --format takes ");
+    for (size_t i = 0; i < count; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == count ? " or " : ", ";
+        char *more = t_sprintf("%s%s%s", names, sep, merit_writers[i].name);
         free(names);
         names = more;
     }
