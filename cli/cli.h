@@ -30,7 +30,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
-int cmd_gen(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_import(int argc, char **argv);

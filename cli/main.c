@@ -15,7 +15,6 @@ static const cli_command commands[] = {
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
-    {"gen", cmd_gen, "write a synthetic call of any size, for benchmarks and tests"},
     {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
     {"import", cmd_import, "turn a spreadsheet (CSV, TSV) of proposals or scores into XML"},
     {"schema", cmd_schema, "print a compiled-in XML schema, for editors that validate"},
