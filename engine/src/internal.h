@@ -155,6 +155,11 @@ char *merit__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * never n^2. first has room for n. Returns 0, or MERIT_ENOMEM. */
 int merit__first_repeats(const char *const *names, size_t n, size_t *first);
 
+/* What the output kit writes for byte c in XML character data (attr false)
+ * or a "..." attribute value (attr true): an entity or character reference,
+ * or NULL for the byte itself (sink.c; xml_write.c writes by it too). */
+const char *merit__xml_replacement(unsigned char c, bool attr);
+
 /* Why a criterion id would give the CSV report two columns of one name
  * (reports/csv.c), or NULL: the rubric loader refuses such an id. */
 const char *merit__csv_column_reserved(const char *id);
