@@ -293,5 +293,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)
             return check_stdout(commands[i].run(argc - 1, argv + 1));
+    if (strcmp(name, "gen") == 0) /* the command that became a program of its own */
+        return cli_usage_error("unknown command 'gen': synthetic calls are written by "
+                               "merit-gen, a program built beside merit (docs/cli.md)");
     return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
 }

@@ -432,6 +432,15 @@ static void usage_errors(void **state)
     assert_int_equal(run_merit(NULL, "gen", "-o", "x", "extra", (const char *)NULL), 2);
     struct stat st;
     assert_int_equal(stat("x", &st), -1); /* nothing written on a usage error */
+    /* merit itself has no gen command any more, and says where it went */
+    int status = system("'" MERIT_BINARY "' gen --proposals 5 -o x 2>gen.err");
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    err = t_read("gen.err", NULL);
+    assert_string_equal(err, "merit: error: unknown command 'gen': synthetic calls are written "
+                             "by merit-gen, a program built beside merit (docs/cli.md)\n");
+    free(err);
+    assert_int_equal(stat("x", &st), -1);
 }
 
 int main(void)
