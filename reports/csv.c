@@ -25,7 +25,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <strings.h>
 
 #include "internal.h"
