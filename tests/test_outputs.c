@@ -35,8 +35,8 @@ struct run {
 };
 
 /* Starts merit with argv (NULL-terminated, without the program name) in
- * the current folder (merit-gen for a first argument "gen"); standard error goes to a file read back by
- * finish(). */
+ * the current folder (merit-gen for a first argument "gen"); standard error goes to a file read
+ * back by finish(). */
 static pid_t start(struct run *r, const char *const *args)
 {
     const char *argv[64];
