@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [MERIT]        make bench: builds, then runs this
 #
-# Generates synthetic calls with `merit gen` (1k, 10k and 50k proposals as
+# Generates synthetic calls with merit-gen, built beside MERIT (1k, 10k and 50k proposals as
 # bundles, 5 reviews each, 200/500/1000 reviewers; and the 10k call again as
 # 10,500 separate files), then times on those same files, in this one run:
 #   - the floor: xmllint --stream --schema over the proposals plus the same
@@ -102,9 +102,9 @@ for c in $calls; do
   # for the small calls, where it is cheap
   runs=$runs_small warmup=1
   [ "$n" -gt 10000 ] && runs=$runs_large warmup=0
-  log "$c: merit gen --proposals $n --reviewers $r --reviews-per-proposal 5 --layout $layout"
+  log "$c: merit-gen --proposals $n --reviewers $r --reviews-per-proposal 5 --layout $layout"
   s=$(date +%s.%N)
-  "$merit" gen --proposals "$n" --reviewers "$r" --reviews-per-proposal 5 --seed "$seed" \
+  "$(dirname "$merit")/merit-gen" --proposals "$n" --reviewers "$r" --reviews-per-proposal 5 --seed "$seed" \
     --layout "$layout" -o "$dir" >/dev/null
   e=$(date +%s.%N)
   gen_t=$(awk -v e="$e" -v s="$s" 'BEGIN {print e - s}')
@@ -169,7 +169,7 @@ done
     mb=$(awk -v b="${T[$c|bytes]}" 'BEGIN {printf "%.0f MB", b / 1e6}')
     label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
     input="$mb in ${T[$c|files]} files"
-    echo "| $label | $input | merit gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
+    echo "| $label | $input | merit-gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
     for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit validate-1t rank-1t; do
       case $w in
         xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;

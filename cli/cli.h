@@ -30,7 +30,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
-int cmd_gen(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -113,8 +112,10 @@ int cli_read_assignment(merit_ctx *ctx, const merit_call *call, const char *path
 /* TSV for a name ending in .tsv or .tab (any case of those), else CSV. */
 char cli_table_separator(const char *path);
 
-/* Writes a report to out; 0, or -1 on a failure. */
-typedef int (*cli_renderer)(FILE *out, const void *arg);
+/* Writes a report into sink (merit/report.h); returns 0 or the sink's
+ * first error. */
+struct merit_sink;
+typedef int (*cli_renderer)(struct merit_sink *sink, const void *arg);
 
 /* What a ranking command produced and where it goes. */
 typedef struct cli_output {
@@ -128,6 +129,7 @@ typedef struct cli_output {
     unsigned places;
     bool method_overridden;
     bool keep_going;
+    bool colour; /* the report's sink writes the colour slots */
 } cli_output;
 
 /* Writes the report, then the audit trail if asked. A report file is
@@ -177,6 +179,7 @@ typedef struct cli_args {
     const char *format;       /* the report's, as a trail records it: text, csv,
                                  csv-detail, json, explain */
     bool detail;
+    bool full; /* explain: every id of a long list */
     bool keep_going;
     bool help; /* --help was asked for: nothing else was parsed */
     /* rank, text: --width (width_given: even 0), --top, --around-line */

@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "merit/model.h"
+#include "merit/report.h"
 #include "merit/result.h"
-#include "report.h"
 
 static void help(FILE *out)
 {
@@ -18,6 +18,8 @@ static void help(FILE *out)
                  "options:\n"
                  "  --against ID   explain instead why one of the two proposals ranks above\n"
                  "                 the other, with their weighted contributions side by side\n"
+                 "  --full         list every proposal of a long list (a shared rank of\n"
+                 "                 many), not their count and the first five\n"
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted\n"
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
@@ -43,12 +45,12 @@ struct explain_job {
     const merit_report_options *options;
 };
 
-static int render(FILE *out, const void *arg)
+static int render(merit_sink *sink, const void *arg)
 {
     const struct explain_job *j = arg;
     if (j->other != SIZE_MAX)
-        return merit_report_explain_against(out, j->result, j->index, j->other, j->options);
-    return merit_report_explain(out, j->result, j->index, j->options);
+        return merit_report_explain_against(sink, j->result, j->index, j->other, j->options);
+    return merit_report_explain(sink, j->result, j->index, j->options);
 }
 
 int cli_explain_args(int argc, char **argv, cli_args *a)
@@ -72,6 +74,8 @@ int cli_explain_args(int argc, char **argv, cli_args *a)
                 return cli_usage_error("explain: --against needs a proposal id");
             a->against = value;
             i++;
+        } else if (strcmp(arg, "--full") == 0) {
+            a->full = true;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("explain: unknown option '%s'", arg);
         } else if (a->calldir == NULL) {
@@ -116,6 +120,7 @@ int cmd_explain(int argc, char **argv)
     }
     merit_ctx_set_limits(ctx, &common.limits);
     opt.places = common.places;
+    opt.full = args.full;
     merit_call *call = NULL;
     merit_result *result = NULL;
     /* explain shows no comment, only no-score reasons (always kept) */

@@ -34,16 +34,11 @@ struct panel_job {
     const merit_report_options *options;
 };
 
-static int render(FILE *out, const void *arg)
+static int render(merit_sink *sink, const void *arg)
 {
     const struct panel_job *j = arg;
-    merit_sink sink;
-    merit_sink_init(&sink, out, false);
-    if (j->html)
-        merit_report_panel_html(&sink, j->result, j->options);
-    else
-        merit_report_panel_text(&sink, j->result, j->options);
-    return merit_sink_finish(&sink, NULL) == 0 ? 0 : -1;
+    return j->html ? merit_report_panel_html(sink, j->result, j->options)
+                   : merit_report_panel_text(sink, j->result, j->options);
 }
 
 int cmd_panel(int argc, char **argv)

@@ -9,26 +9,28 @@
 #include "cli.h"
 #include "merit/audit.h"
 #include "merit/model.h"
+#include "merit/report.h"
 #include "merit/result.h"
-#include "report.h"
 
 static void help(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: merit rank CALLDIR [options]\n\n"
-        "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
-        "with the rubric's tie-breaks, draws the funding line against the budget and\n"
-        "writes a report. Nothing is written unless every input is valid.\n\n"
-        "options:\n"
-        "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-        "                 mean, median, trimmed-mean, confidence-weighted\n"
-        "  --format F     text (default), csv, json, html, or xlsx (a workbook with a\n"
-        "                 ranking and a detail sheet; to a file or a pipe, not a terminal)\n"
+    fputs("usage: merit rank CALLDIR [options]\n\n"
+          "Scores every proposal of the call, checks thresholds and eligibility, ranks\n"
+          "with the rubric's tie-breaks, draws the funding line against the budget and\n"
+          "writes a report. Nothing is written unless every input is valid.\n\n"
+          "options:\n"
+          "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+          "                 mean, median, trimmed-mean, confidence-weighted\n"
+          "  --format F     the report's format (default text):\n",
+          out);
+    for (const merit_writer *w = merit_writers; w->name != NULL; w++)
+        fprintf(out, "                   %-11s %s\n", w->name, w->description);
+    fputs(
         "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
         "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
         "                 to even and only for display\n"
-        "  --detail       csv: one row per proposal x reviewer x criterion\n"
+        "  --detail       csv: one row per proposal x reviewer x criterion (the same\n"
+        "                 as --format csv-detail)\n"
         "  --width N      text: fit N columns (0: no limit); default: COLUMNS or the\n"
         "                 terminal's width on a terminal, no limit otherwise\n"
         "  --top N        text: only the first N ranked rows (0: all)\n"
@@ -41,42 +43,20 @@ static void help(FILE *out)
         "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n" CLI_LIMIT_HELP
         "\n"
         "Colour is used on a terminal unless NO_COLOR is set.\n"
-        "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n");
+        "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n",
+        out);
 }
-
-enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML, FORMAT_XLSX };
 
 struct job {
     const merit_result *result;
     merit_report_options options;
-    enum format format;
+    const merit_writer *writer;
 };
 
-static int write_report(FILE *out, const void *arg)
+static int write_report(merit_sink *sink, const void *arg)
 {
     const struct job *job = arg;
-    switch (job->format) {
-    case FORMAT_CSV:
-        return merit_report_csv(out, job->result, &job->options);
-    case FORMAT_JSON:
-        return merit_report_json(out, job->result, &job->options);
-    case FORMAT_HTML: {
-        merit_sink sink;
-        merit_sink_init(&sink, out, false);
-        merit_report_html(&sink, job->result, &job->options);
-        return merit_sink_finish(&sink, NULL) != 0 ? -1 : 0;
-    }
-    case FORMAT_XLSX: {
-        merit_sink sink;
-        merit_sink_init(&sink, out, false);
-        merit_report_xlsx(&sink, job->result, &job->options);
-
-        return merit_sink_finish(&sink, NULL) != 0 ? -1 : 0;
-    }
-    case FORMAT_TEXT:
-        break;
-    }
-    return merit_report_file(merit_report_text, out, job->result, &job->options);
+    return job->writer->write(sink, job->result, &job->options);
 }
 
 /* The text report's width when --width is not given: COLUMNS, else the
@@ -93,6 +73,25 @@ static size_t default_width(void)
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col < 20 ? 20 : ws.ws_col;
     return 0;
+}
+
+/* "text, csv, csv-detail or json": the table's names, for a usage error. */
+static void format_names(char *buf, size_t size)
+{
+    size_t len = 0, count = 0;
+    buf[0] = '\0';
+    while (merit_writers[count].name != NULL)
+        count++;
+    for (size_t i = 0; i < count && len < size; i++) {
+        int n = snprintf(buf + len, size - len, "%s%s",
+                         i == 0           ? ""
+                         : i + 1 == count ? " or "
+                                          : ", ",
+                         merit_writers[i].name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
 }
 
 int cli_rank_args(int argc, char **argv, cli_args *a)
@@ -112,13 +111,13 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
             a->help = true;
             return EXIT_CLEAN;
         } else if (strcmp(arg, "--format") == 0) {
-            static const char *const formats[] = {"text", "csv", "json", "html", "xlsx"};
-            size_t f = 0;
-            while (f < 5 && (value == NULL || strcmp(value, formats[f]) != 0))
-                f++;
-            if (f == 5)
-                return cli_usage_error("rank: --format takes text, csv, json, html or xlsx");
-            a->format = formats[f];
+            const merit_writer *w = value != NULL ? merit_writer_find(value) : NULL;
+            if (w == NULL) {
+                char names[256];
+                format_names(names, sizeof(names));
+                return cli_usage_error("rank: --format takes %s", names);
+            }
+            a->format = w->name;
             i++;
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (value == NULL)
@@ -151,12 +150,14 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
     }
     if (a->calldir == NULL)
         return EXIT_CLEAN; /* the caller shows the usage */
-    if (a->detail && strcmp(a->format, "csv") != 0)
+    if (a->detail && strcmp(a->format, "csv") != 0 && strcmp(a->format, "csv-detail") != 0)
         return cli_usage_error("rank: --detail goes with --format csv");
     if ((a->width_given || a->top > 0 || a->around_line > 0) && strcmp(a->format, "text") != 0)
         return cli_usage_error("rank: --width, --top and --around-line go with --format text");
     if (a->detail)
         a->format = "csv-detail"; /* as the trail records it */
+    else if (strcmp(a->format, "csv-detail") == 0)
+        a->detail = true;
     return EXIT_CLEAN;
 }
 
@@ -177,11 +178,8 @@ int cmd_rank(int argc, char **argv)
     bool keep_going = args.keep_going;
     cli_ranking common = args.common;
     struct job job = {0};
-    job.format = strcmp(args.format, "json") == 0   ? FORMAT_JSON
-                 : strcmp(args.format, "text") == 0 ? FORMAT_TEXT
-                 : strcmp(args.format, "html") == 0 ? FORMAT_HTML
-                 : strcmp(args.format, "xlsx") == 0 ? FORMAT_XLSX
-                                                    : FORMAT_CSV;
+    job.writer = merit_writer_find(args.format);
+    bool text = strcmp(args.format, "text") == 0, xlsx = strcmp(args.format, "xlsx") == 0;
     /* html shows the date of the run only when it is reproducible */
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     unsigned long epoch_value;
@@ -190,7 +188,7 @@ int cmd_rank(int argc, char **argv)
         job.options.time = (long long)epoch_value;
     }
     /* a workbook is binary: a terminal would show noise (a pipe is fine) */
-    if (job.format == FORMAT_XLSX && output == NULL && isatty(STDOUT_FILENO))
+    if (xlsx && output == NULL && isatty(STDOUT_FILENO))
         return cli_usage_error("rank: an xlsx workbook is not for a terminal: write it with "
                                "-o FILE.xlsx, or redirect standard output");
     job.options.detail = args.detail;
@@ -198,7 +196,7 @@ int cmd_rank(int argc, char **argv)
     job.options.top = args.top;
     job.options.around_line = args.around_line;
     const char *no_color = getenv("NO_COLOR");
-    job.options.color = output == NULL && job.format == FORMAT_TEXT && isatty(STDOUT_FILENO) &&
+    job.options.color = output == NULL && text && isatty(STDOUT_FILENO) &&
                         (no_color == NULL || no_color[0] == '\0');
 
     merit_ctx *ctx = cli_context();
@@ -213,11 +211,9 @@ int cmd_rank(int argc, char **argv)
     merit_ctx_set_keep_going(ctx, keep_going);
     /* what --method needs is checked as the call loads */
     merit_ctx_set_method(ctx, common.rank.override_method, common.rank.method);
-    /* only the JSON report, the CSV detail and the workbook's detail sheet
-     * show comments: the others rank a large call in much less memory
-     * without them */
-    merit_ctx_set_keep_comments(ctx, job.format == FORMAT_JSON || job.format == FORMAT_XLSX ||
-                                         (job.format == FORMAT_CSV && job.options.detail));
+    /* the text report and the CSV summary show no comment: they rank a
+     * large call in much less memory without them */
+    merit_ctx_set_keep_comments(ctx, !text && strcmp(args.format, "csv") != 0);
     int rc = merit_call_load(ctx, calldir, &call);
     size_t load_diags = merit_ctx_diag_count(ctx);
     if (rc == 0)
@@ -230,8 +226,7 @@ int cmd_rank(int argc, char **argv)
                    merit_ctx_diag_count(ctx) == load_diags;
     if (partial && code == EXIT_INVALID)
         code = EXIT_CLEAN;
-    if (code == EXIT_CLEAN && job.format == FORMAT_XLSX &&
-        merit_report_xlsx_rows(result) > MERIT_XLSX_ROW_MAX)
+    if (code == EXIT_CLEAN && xlsx && merit_report_xlsx_rows(result) > MERIT_XLSX_ROW_MAX)
         code =
             cli_usage_error("rank: the xlsx workbook cannot hold this call: a sheet would need "
                             "%llu rows, a worksheet holds %u (--format csv --detail has no "
@@ -248,7 +243,8 @@ int cmd_rank(int argc, char **argv)
                           .argv = argv,
                           .places = job.options.places,
                           .method_overridden = common.rank.override_method,
-                          .keep_going = keep_going};
+                          .keep_going = keep_going,
+                          .colour = job.options.color};
         code = cli_emit(ctx, result, &out);
     }
     if (partial && code == EXIT_CLEAN) {

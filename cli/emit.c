@@ -1,7 +1,6 @@
 /* Writing what a ranking command produced: the report (to a file,
  * atomically, or to standard output) and, when asked, the audit trail that
  * records the report's hash. */
-#define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,49 +11,22 @@
 
 #include "cli.h"
 #include "merit/audit.h"
-
-/* A stream that passes what is written to `out` and hashes it on the way:
- * the trail records the hash of the report as written. */
-struct hashing {
-    FILE *out;
-    void *hash;
-    size_t size;
-};
-
-static ssize_t hashing_write(void *cookie, const char *buf, size_t size)
-{
-    struct hashing *h = cookie;
-    if (merit_sha256_add(h->hash, buf, size) != 0 || fwrite(buf, 1, size, h->out) != size)
-        return -1;
-    h->size += size;
-    return (ssize_t)size;
-}
+#include "merit/report.h"
 
 struct render_job {
     const cli_output *o;
     unsigned char sha256[32];
 };
 
-/* Renders the report into out through a hashing stream. */
+/* Renders the report into out through a sink, which hashes it on the way:
+ * the trail records the hash of the report as written. */
 static int write_report_hashed(FILE *out, const void *arg)
 {
     struct render_job *job = (struct render_job *)(uintptr_t)arg;
-    struct hashing h = {out, merit_sha256_begin(), 0};
-    if (h.hash == NULL)
-        return -1;
-    cookie_io_functions_t io = {.write = hashing_write};
-    FILE *through = fopencookie(&h, "w", io);
-    if (through == NULL) {
-        unsigned char ignored[32];
-        merit_sha256_end(h.hash, ignored);
-        return -1;
-    }
-    int werr = job->o->render(through, job->o->render_arg);
-    if (fclose(through) != 0)
-        werr = -1;
-    if (merit_sha256_end(h.hash, job->sha256) != 0)
-        werr = -1;
-    return werr;
+    merit_sink sink;
+    merit_sink_init(&sink, out, job->o->colour);
+    job->o->render(&sink, job->o->render_arg);
+    return merit_sink_finish(&sink, job->sha256);
 }
 
 /* Standard output gets the report only once it is whole (and once the

@@ -15,7 +15,6 @@ static const cli_command commands[] = {
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
-    {"gen", cmd_gen, "write a synthetic call of any size, for benchmarks and tests"},
     {"summary", cmd_summary, "write each applicant's feedback: scores and anonymised comments"},
     {"panel", cmd_panel, "write the panel's report: disagreements, scores side by side, reviewers"},
     {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
@@ -296,5 +295,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)
             return check_stdout(commands[i].run(argc - 1, argv + 1));
+    if (strcmp(name, "gen") == 0) /* the command that became a program of its own */
+        return cli_usage_error("unknown command 'gen': synthetic calls are written by "
+                               "merit-gen, a program built beside merit (docs/cli.md)");
     return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
 }

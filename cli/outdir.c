@@ -6,7 +6,7 @@
  * folder and whatever was moved are removed (and DIR, if it was made here),
  * so no half-written set of files is left behind. Folders made in the
  * staging folder (merit init's proposals/ and reviews/) move as a whole.
- * merit gen does the same for a whole call.
+ * merit-gen (tools/merit-gen) does the same for a whole call.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -25,44 +25,32 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "internal.h"
 #include "merit/escape.h"
 #include "report.h"
 
-/* One output stream and whether anything has gone wrong. A failed
- * allocation writes an empty field and sets `failed`, so that the writer can
- * go on without checking every cell and report -1 at the end. */
+/* The sink, and the fields written on the current row (for the commas).
+ * A failed allocation is the sink's error: the writer goes on without
+ * checking every cell, and the sink writes nothing more. */
 struct csv {
-    FILE *out;
-    size_t column; /* fields written on the current row */
-    bool failed;
+    merit_sink *sink;
+    size_t column;
 };
 
-/* One field, after one apostrophe when mark is set. */
-static void csv_cell(struct csv *c, const char *s, bool mark)
+/* One field; from_input: a text from an input, or built from one, marked
+ * when a spreadsheet could take it for a formula (merit_sink_csv_field).
+ * NULL is taken for out of memory. */
+static void csv_cell(struct csv *c, const char *s, bool from_input)
 {
-    if (s == NULL) {
-        c->failed = true;
-        s = "";
-        mark = false;
-    }
     if (c->column++ > 0)
-        fputc(',', c->out);
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        if (mark)
-            fputc('\'', c->out);
-        fputs(s, c->out);
+        merit_sink_putc(c->sink, ',');
+    if (s == NULL) {
+        merit_sink_fail(c->sink, MERIT_ENOMEM);
         return;
     }
-    fputc('"', c->out);
-    if (mark)
-        fputc('\'', c->out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', c->out);
-        fputc(*p, c->out);
-    }
-    fputc('"', c->out);
+    merit_sink_csv_field(c->sink, s, from_input);
 }
 
 /* A field merit writes itself: a number, a status, a header. */
@@ -71,11 +59,10 @@ static void csv_field(struct csv *c, const char *s)
     csv_cell(c, s, false);
 }
 
-/* A text from an input, or built from one: marked when a spreadsheet could
- * take it for a formula. */
+/* A text from an input. */
 static void csv_text(struct csv *c, const char *s)
 {
-    csv_cell(c, s, s != NULL && merit_csv_needs_apostrophe(s));
+    csv_cell(c, s, true);
 }
 
 /* A field from a malloc'd string, which it frees (NULL: out of memory). */
@@ -106,7 +93,7 @@ static void csv_size(struct csv *c, size_t n)
 
 static void csv_end(struct csv *c)
 {
-    fputs("\r\n", c->out);
+    merit_sink_puts(c->sink, "\r\n");
     c->column = 0;
 }
 
@@ -115,6 +102,45 @@ static void csv_money(struct csv *c, int64_t cents)
     char buf[32];
     merit_format_money_plain(buf, sizeof(buf), cents);
     csv_field(c, buf);
+}
+
+/* Why a criterion id would give the CSV summary two columns of one name,
+ * or NULL: one of the summary's own column names (in any case: some
+ * readers fold it), or any name ending in "_exact" (in any case), which
+ * another criterion's exact column could take. A CSV reader given two
+ * columns of one name silently takes one for the other, so the rubric
+ * loader refuses such an id (docs/cli.md, "CSV"). */
+const char *merit__csv_column_reserved(const char *id)
+{
+    static const char *const own[] = {"rank",
+                                      "id",
+                                      "title",
+                                      "area",
+                                      "applicant",
+                                      "lead",
+                                      "lead_type",
+                                      "status",
+                                      "reason",
+                                      "total",
+                                      "total_exact",
+                                      "reviews_counted",
+                                      "reviews_excluded",
+                                      "disagreement",
+                                      "spread",
+                                      "request",
+                                      "federal_request",
+                                      "cost_share_ratio",
+                                      "federal_share",
+                                      "sme_share",
+                                      "cumulative_awarded",
+                                      "tie_at_line"};
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        if (strcasecmp(id, own[i]) == 0)
+            return "the CSV report has its own column of that name";
+    size_t len = strlen(id), suffix = strlen("_exact");
+    if (len >= suffix && strcasecmp(id + len - suffix, "_exact") == 0)
+        return "names ending in _exact are the CSV report's exact columns";
+    return NULL;
 }
 
 /* A fact's value, or an empty field when the proposal lacks its inputs. */
@@ -325,13 +351,13 @@ static void write_detail(struct csv *c, const merit_result *res)
     mpq_clear(score);
 }
 
-int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt)
+int merit_report_csv(merit_sink *sink, const merit_result *res, const merit_report_options *opt)
 {
-    struct csv c = {.out = out};
+    struct csv c = {.sink = sink};
     unsigned places = opt ? opt->places : 2;
     if (opt != NULL && opt->detail)
         write_detail(&c, res);
     else
         write_summary(&c, res, places);
-    return c.failed || ferror(out) ? -1 : 0;
+    return sink->error;
 }

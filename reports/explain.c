@@ -32,33 +32,39 @@
 
 #define WRAP_COLUMN 80
 #define QUOTE_WIDTH 40 /* a quoted input text is cut to this many columns */
+/* A list of ids longer than LIST_LONG is shown as its count and the first
+ * LIST_SHOWN, unless merit_report_options.full asks for all of it. */
+#define LIST_LONG 10
+#define LIST_SHOWN 5
 /* A space the line wrapper never breaks at, printed as a space: it keeps
  * "841/12 (70.08)" and "rank 6" whole. */
 #define GLUE "\x1f"
 
-/* The writer's state: the stream, what it explains, the strings it has
- * formatted (freed at the end) and the line being built. */
+/* The writer's state: the sink, what it explains, the strings it has
+ * formatted (freed at the end) and the line being built. A failed
+ * allocation is the sink's first error: the output stops there. */
 struct ex {
-    FILE *out;
+    merit_sink *sink;
     const merit_result *res;
     const merit_call *call;
     const merit_rubric *rb;
     unsigned places;
-    bool failed; /* out of memory: the output is incomplete */
+    bool full; /* every id of a long list */
     char **owned;
     size_t owned_count, owned_cap;
     merit_strbuf line; /* the line being built */
 };
 
-static void ex_init(struct ex *x, FILE *out, const merit_result *res,
+static void ex_init(struct ex *x, merit_sink *sink, const merit_result *res,
                     const merit_report_options *opt)
 {
     memset(x, 0, sizeof(*x));
-    x->out = out;
+    x->sink = sink;
     x->res = res;
     x->call = res->call;
     x->rb = res->call->rubric;
     x->places = opt ? opt->places : 2;
+    x->full = opt != NULL && opt->full;
 }
 
 static int ex_finish(struct ex *x)
@@ -67,7 +73,7 @@ static int ex_finish(struct ex *x)
         free(x->owned[i]);
     free(x->owned);
     free(x->line.s);
-    return x->failed || ferror(x->out) ? -1 : 0;
+    return x->sink->error;
 }
 
 /* Keeps a malloc'd string until the end of the report; NULL (out of memory)
@@ -75,7 +81,7 @@ static int ex_finish(struct ex *x)
 static const char *keep(struct ex *x, char *s)
 {
     if (s == NULL) {
-        x->failed = true;
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
         return "?";
     }
     if (x->owned_count == x->owned_cap) {
@@ -83,7 +89,7 @@ static const char *keep(struct ex *x, char *s)
         char **owned = realloc(x->owned, cap * sizeof(*owned));
         if (owned == NULL) {
             free(s);
-            x->failed = true;
+            merit_sink_fail(x->sink, MERIT_ENOMEM);
             return "?";
         }
         x->owned = owned;
@@ -158,7 +164,7 @@ static bool rounded(struct ex *x, const mpq_t v)
 {
     char *s = merit_decimal_string(v, x->places);
     if (s == NULL) {
-        x->failed = true;
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
         return false;
     }
     mpq_t back;
@@ -233,7 +239,7 @@ static void add(struct ex *x, const char *f, ...)
     merit_strbuf_vadd(&x->line, f, ap);
     va_end(ap);
     if (x->line.failed)
-        x->failed = true;
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
 }
 
 static void pad(struct ex *x, const char *s, size_t w)
@@ -244,10 +250,16 @@ static void pad(struct ex *x, const char *s, size_t w)
 }
 
 /* Writes n bytes of s with every GLUE as a space. */
-static void put_glued(FILE *out, const char *s, size_t n)
+static void put_glued(merit_sink *sink, const char *s, size_t n)
 {
+    size_t run = 0;
     for (size_t i = 0; i < n; i++)
-        fputc(s[i] == GLUE[0] ? ' ' : s[i], out);
+        if (s[i] == GLUE[0]) {
+            merit_sink_write(sink, s + run, i - run);
+            merit_sink_putc(sink, ' ');
+            run = i + 1;
+        }
+    merit_sink_write(sink, s + run, n - run);
 }
 
 /* How good a break the space at p[i] makes. In a formula, best before "="
@@ -275,7 +287,7 @@ static int break_quality(const char *p, size_t i, bool formula)
  */
 static void wrap_line(struct ex *x, size_t indent, bool formula)
 {
-    if (x->failed || x->line.s == NULL) {
+    if (!merit_sink_ok(x->sink) || x->line.s == NULL) {
         x->line.len = 0;
         return;
     }
@@ -286,8 +298,8 @@ static void wrap_line(struct ex *x, size_t indent, bool formula)
     size_t start_col = 0; /* columns already taken by the continuation indent */
     for (;;) {
         if (start_col + merit_report_width(p) <= WRAP_COLUMN) {
-            put_glued(x->out, p, strlen(p));
-            fputc('\n', x->out);
+            put_glued(x->sink, p, strlen(p));
+            merit_sink_putc(x->sink, '\n');
             break;
         }
         size_t min_col =
@@ -311,19 +323,18 @@ static void wrap_line(struct ex *x, size_t indent, bool formula)
                 col++;
         }
         if (best == SIZE_MAX) {
-            put_glued(x->out, p, strlen(p));
-            fputc('\n', x->out);
+            put_glued(x->sink, p, strlen(p));
+            merit_sink_putc(x->sink, '\n');
             break;
         }
-        put_glued(x->out, p, best);
-        fputc('\n', x->out);
+        put_glued(x->sink, p, best);
+        merit_sink_putc(x->sink, '\n');
         p += best;
         while (*p == ' ')
             p++;
         if (*p == '\0')
             break;
-        for (size_t k = 0; k < indent; k++)
-            fputc(' ', x->out);
+        merit_sink_spaces(x->sink, indent);
         start_col = indent;
         lead = 0;
     }
@@ -496,7 +507,7 @@ static void section_reviews(struct ex *x, const merit_proposal_result *pr)
         if (merit_report_width(prose(x, who->name)) > namew)
             namew = merit_report_width(prose(x, who->name));
     }
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     add(x, "Reviews: %zu counted", pr->reviews_counted);
     if (pr->reviews_excluded > 0)
         add(x, ", %zu excluded", pr->reviews_excluded);
@@ -685,11 +696,11 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
         nrev += call->reviews[i].proposal == pr->proposal && x->res->reviews[i].counted;
     struct scores sc = {0, calloc(nrev + 1, sizeof(int32_t)), calloc(nrev + 1, sizeof(uint8_t))};
     if (sc.steps == NULL || sc.conf == NULL) {
-        x->failed = true;
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
         goto done;
     }
 
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     add(x, "Criteria (%s", merit_method_name(x->res->method));
     if (nrev > 0) {
         add(x, "; scores in the order");
@@ -749,7 +760,7 @@ done:
 static void section_total(struct ex *x, const merit_proposal_result *pr)
 {
     const merit_rubric *rb = x->rb;
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     add(x, "Total (the weighted sum of the criteria):");
     end_line(x, 2);
     if (!pr->has_total) {
@@ -787,7 +798,7 @@ static void section_eligibility(struct ex *x, const merit_proposal_result *pr)
 {
     const merit_rubric *rb = x->rb;
     const merit_proposal *p = proposal_of(x, pr);
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     if (rb->rule_count == 0) {
         add(x, "Eligibility: the rubric has no rules");
         end_line(x, 2);
@@ -844,7 +855,7 @@ static void section_disagreement(struct ex *x, const merit_proposal_result *pr)
 {
     const merit_call *call = x->call;
     const merit_rubric *rb = x->rb;
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     if (!pr->has_spread) {
         add(x, "Disagreement: fewer than two complete counted reviews, no spread");
         end_line(x, 2);
@@ -927,7 +938,7 @@ static void section_rank(struct ex *x, size_t index)
 {
     const merit_result *res = x->res;
     const merit_proposal_result *pr = &res->proposals[index];
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     if (pr->rank == 0) {
         add(x, "Rank: not ranked (%s); only proposals that pass every check are ranked",
             status_words(pr->status));
@@ -977,12 +988,30 @@ static void shared_steps(const merit_result *res, size_t step, size_t *first, si
     *last = j;
 }
 
+/* The ids of the walk's steps [first, last), joined with ", "; a long
+ * list (a shared rank of hundreds) as its count and the first few, unless
+ * the options ask for all of it. */
+static const char *member_list(struct ex *x, size_t first, size_t last)
+{
+    size_t count = last - first, shown = count;
+    if (!x->full && count > LIST_LONG)
+        shown = LIST_SHOWN;
+    merit_strbuf b = {0};
+    if (shown < count)
+        merit_strbuf_add(&b, "%zu proposals: ", count);
+    for (size_t s = first; s < first + shown; s++)
+        merit_strbuf_add(&b, "%s%s", s > first ? ", " : "", pid(x, x->res->walk[s].result));
+    if (shown < count)
+        merit_strbuf_add(&b, " and %zu more", count - shown);
+    return keep(x, merit_strbuf_take(&b));
+}
+
 static void section_funding(struct ex *x, size_t index)
 {
     const merit_result *res = x->res;
     const merit_proposal_result *pr = &res->proposals[index];
     const char *cur = x->call->currency;
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     const merit_walk_step *st = walk_step(res, index);
     if (pr->rank == 0 || st == NULL) {
         add(x, "Funding line: not considered, as the proposal is not ranked");
@@ -993,11 +1022,9 @@ static void section_funding(struct ex *x, size_t index)
     shared_steps(res, si, &first, &last);
     /* a shared rank is funded whole or not at all: its requests together */
     int64_t group = 0;
-    const char *members = "";
-    for (size_t s = first; s < last; s++) {
+    for (size_t s = first; s < last; s++)
         group += res->walk[s].request;
-        members = sfmt(x, "%s%s%s", members, s > first ? ", " : "", pid(x, res->walk[s].result));
-    }
+    const char *members = member_list(x, first, last);
     int64_t group_remaining = res->walk[first].remaining;
 
     switch (st->action) {
@@ -1062,18 +1089,18 @@ static void footer(struct ex *x)
 {
     char note[200];
     merit_report_rounding_note(note, sizeof(note), x->places);
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     add(x, "%s", note);
     end_line(x, 0);
 }
 
-int merit_report_explain(FILE *out, const merit_result *res, size_t proposal_index,
+int merit_report_explain(merit_sink *sink, const merit_result *res, size_t proposal_index,
                          const merit_report_options *opt)
 {
     if (res == NULL || proposal_index >= res->proposal_count)
-        return -1;
+        return MERIT_EUSAGE;
     struct ex x;
-    ex_init(&x, out, res, opt);
+    ex_init(&x, sink, res, opt);
     const merit_proposal_result *pr = &res->proposals[proposal_index];
     section_header(&x, pr);
     section_reviews(&x, pr);
@@ -1110,7 +1137,7 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
     size_t nc = rb->criterion_count, rows = nc + 2, cols = 5;
     const char **cell = calloc(rows * cols, sizeof(*cell));
     if (cell == NULL) {
-        x->failed = true;
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
         return;
     }
     mpq_t ca, cb, d;
@@ -1160,7 +1187,7 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
         for (size_t c = 0; c < cols; c++)
             if (merit_report_width(cell[r * cols + c]) > w[c])
                 w[c] = merit_report_width(cell[r * cols + c]);
-    fputc('\n', x->out);
+    merit_sink_putc(x->sink, '\n');
     add(x, "Weighted contributions (weight * aggregate):");
     end_line(x, 2);
     for (size_t r = 0; r < rows; r++) {
@@ -1183,14 +1210,14 @@ static void comparison_table(struct ex *x, size_t ia, size_t ib)
     free(cell);
 }
 
-int merit_report_explain_against(FILE *out, const merit_result *res, size_t proposal_index,
+int merit_report_explain_against(merit_sink *sink, const merit_result *res, size_t proposal_index,
                                  size_t other_index, const merit_report_options *opt)
 {
     if (res == NULL || proposal_index >= res->proposal_count ||
         other_index >= res->proposal_count || proposal_index == other_index)
-        return -1;
+        return MERIT_EUSAGE;
     struct ex x;
-    ex_init(&x, out, res, opt);
+    ex_init(&x, sink, res, opt);
     const merit_proposal_result *a = &res->proposals[proposal_index];
     const merit_proposal_result *b = &res->proposals[other_index];
     const char *ida = pid(&x, proposal_index), *idb = pid(&x, other_index);

@@ -16,9 +16,10 @@
  * depth with the indentation jansson gives a whole document, and freed, so
  * that only one part is held at a time however large the call. Building
  * goes on after a failed allocation (jansson's *_set_new and *_append_new
- * release the value and return -1 when anything is NULL); `ok` records it,
- * nothing more is written, and the writer returns -1 (the merit command
- * writes reports atomically, so nothing partial is left).
+ * release the value and return -1 when anything is NULL); the sink keeps it
+ * as its first error, nothing more is written, and the writer returns it
+ * (the merit command writes reports atomically, so nothing partial is
+ * left).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ struct jw {
     const merit_call *call;
     const merit_rubric *rb;
     unsigned places;
-    bool ok;
+    merit_sink *sink; /* its first error stops the writing */
     mpq_t tmp;
     /* what the call's proposals carry (merit_report_shows): keys for the
      * rest are left out */
@@ -46,13 +47,13 @@ struct jw {
 static void set(struct jw *w, json_t *obj, const char *key, json_t *value)
 {
     if (json_object_set_new(obj, key, value) != 0)
-        w->ok = false;
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
 }
 
 static void append(struct jw *w, json_t *array, json_t *value)
 {
     if (json_array_append_new(array, value) != 0)
-        w->ok = false;
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
 }
 
 /* A JSON string, or null for a NULL pointer. A path from outside that is
@@ -502,102 +503,105 @@ static json_t *conflicts_json(struct jw *w)
 #define INDENT 2
 #define DUMP_FLAGS (JSON_PRESERVE_ORDER | JSON_INDENT(INDENT) | JSON_ENCODE_ANY)
 
+/* json_dump_callback's output, into the sink with every line after the
+ * first indented by INDENT * depth more. */
+struct indented {
+    merit_sink *sink;
+    int depth;
+};
+
+static int put_indented(const char *buffer, size_t size, void *data)
+{
+    const struct indented *in = data;
+    const char *run = buffer, *end = buffer + size;
+    for (const char *p = buffer; p < end; p++)
+        if (*p == '\n') {
+            merit_sink_write(in->sink, run, (size_t)(p + 1 - run));
+            merit_sink_spaces(in->sink, (size_t)(INDENT * in->depth));
+            run = p + 1;
+        }
+    merit_sink_write(in->sink, run, (size_t)(end - run));
+    return merit_sink_ok(in->sink) ? 0 : -1;
+}
+
 /* Writes v as jansson writes it inside a document at `depth`: the same text,
  * every line after the first indented by INDENT * depth more. Frees v.
- * Dumped in two passes into a buffer of the exact size (jansson 2.14 can
- * drop an object key silently when its output buffer cannot grow). */
-static void put(struct jw *w, FILE *out, json_t *v, int depth)
+ * jansson 2.14 can drop an object key silently when its output fails: a
+ * failed write is the sink's error, kept whatever jansson makes of it. */
+static void put(struct jw *w, json_t *v, int depth)
 {
-    if (v == NULL || !w->ok) {
-        w->ok = false;
+    if (v == NULL)
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
+    if (!merit_sink_ok(w->sink)) {
         json_decref(v);
         return;
     }
-    size_t size = json_dumpb(v, NULL, 0, DUMP_FLAGS);
-    char *text = size > 0 ? malloc(size) : NULL;
-    if (text == NULL || json_dumpb(v, text, size, DUMP_FLAGS) != size) {
-        w->ok = false;
-        free(text);
-        json_decref(v);
-        return;
-    }
+    struct indented in = {w->sink, depth};
+    if (json_dump_callback(v, put_indented, &in, DUMP_FLAGS) != 0)
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
     json_decref(v);
-    size_t from = 0;
-    for (size_t i = 0; i <= size && w->ok; i++) {
-        if (i < size && text[i] != '\n')
-            continue;
-        size_t end = i < size ? i + 1 : size; /* the newline included */
-        if (fwrite(text + from, 1, end - from, out) != end - from)
-            w->ok = false;
-        if (i < size)
-            for (int k = 0; k < INDENT * depth && w->ok; k++)
-                w->ok = fputc(' ', out) != EOF;
-        from = end;
-    }
-    free(text);
 }
 
 /* The root object's next key. */
-static void put_key(struct jw *w, FILE *out, bool *first, const char *key)
+static void put_key(struct jw *w, bool *first, const char *key)
 {
-    if (w->ok && fprintf(out, "%s%*s\"%s\": ", *first ? "{\n" : ",\n", INDENT, "", key) < 0)
-        w->ok = false;
+    merit_sink_printf(w->sink, "%s%*s\"%s\": ", *first ? "{\n" : ",\n", INDENT, "", key);
     *first = false;
 }
 
 /* One element of an array that is the value of a root key: at depth 2. */
-static void put_element(struct jw *w, FILE *out, size_t index, json_t *v)
+static void put_element(struct jw *w, size_t index, json_t *v)
 {
-    if (w->ok && fprintf(out, "%s%*s", index == 0 ? "[\n" : ",\n", 2 * INDENT, "") < 0)
-        w->ok = false;
-    put(w, out, v, 2);
+    merit_sink_printf(w->sink, "%s%*s", index == 0 ? "[\n" : ",\n", 2 * INDENT, "");
+    put(w, v, 2);
 }
 
-static void end_array(struct jw *w, FILE *out, size_t count)
+static void end_array(struct jw *w, size_t count)
 {
-    if (w->ok && fprintf(out, count == 0 ? "[]" : "\n%*s]", INDENT, "") < 0)
-        w->ok = false;
+    if (count == 0)
+        merit_sink_puts(w->sink, "[]");
+    else
+        merit_sink_printf(w->sink, "\n%*s]", INDENT, "");
 }
 
-int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt)
+int merit_report_json(merit_sink *sink, const merit_result *res, const merit_report_options *opt)
 {
     struct jw w = {.res = res,
                    .call = res->call,
                    .rb = res->call->rubric,
                    .places = opt ? opt->places : 2,
-                   .ok = true};
+                   .sink = sink};
     mpq_init(w.tmp);
     merit_report_shows(w.call, &w.shown);
     bool first = true;
-    put_key(&w, out, &first, "format");
-    put(&w, out, json_string("merit-ranking"), 1);
-    put_key(&w, out, &first, "version");
-    put(&w, out, json_integer(FORMAT_VERSION), 1);
-    put_key(&w, out, &first, "call");
-    put(&w, out, call_json(&w), 1);
-    put_key(&w, out, &first, "rubric");
-    put(&w, out, rubric_json(&w), 1);
-    put_key(&w, out, &first, "rounding");
-    put(&w, out, rounding_json(&w), 1);
-    put_key(&w, out, &first, "summary");
-    put(&w, out, summary_json(&w), 1);
-    put_key(&w, out, &first, "rejected");
-    put(&w, out, rejected_json(&w), 1);
-    put_key(&w, out, &first, "ranking");
-    for (size_t k = 0; k < res->proposal_count && w.ok; k++)
-        put_element(&w, out, k,
+    put_key(&w, &first, "format");
+    put(&w, json_string("merit-ranking"), 1);
+    put_key(&w, &first, "version");
+    put(&w, json_integer(FORMAT_VERSION), 1);
+    put_key(&w, &first, "call");
+    put(&w, call_json(&w), 1);
+    put_key(&w, &first, "rubric");
+    put(&w, rubric_json(&w), 1);
+    put_key(&w, &first, "rounding");
+    put(&w, rounding_json(&w), 1);
+    put_key(&w, &first, "summary");
+    put(&w, summary_json(&w), 1);
+    put_key(&w, &first, "rejected");
+    put(&w, rejected_json(&w), 1);
+    put_key(&w, &first, "ranking");
+    for (size_t k = 0; k < res->proposal_count && merit_sink_ok(sink); k++)
+        put_element(&w, k,
                     proposal_json(&w, &res->proposals[res->order[k]], k < res->ranked_count));
-    end_array(&w, out, res->proposal_count);
-    put_key(&w, out, &first, "reviews");
-    for (size_t i = 0; i < res->review_count && w.ok; i++)
-        put_element(&w, out, i, review_json(&w, i));
-    end_array(&w, out, res->review_count);
-    put_key(&w, out, &first, "funding_walk");
-    put(&w, out, walk_json(&w), 1);
-    put_key(&w, out, &first, "conflicts");
-    put(&w, out, conflicts_json(&w), 1);
+    end_array(&w, res->proposal_count);
+    put_key(&w, &first, "reviews");
+    for (size_t i = 0; i < res->review_count && merit_sink_ok(sink); i++)
+        put_element(&w, i, review_json(&w, i));
+    end_array(&w, res->review_count);
+    put_key(&w, &first, "funding_walk");
+    put(&w, walk_json(&w), 1);
+    put_key(&w, &first, "conflicts");
+    put(&w, conflicts_json(&w), 1);
     mpq_clear(w.tmp);
-    if (w.ok && fputs("\n}\n", out) == EOF)
-        w.ok = false;
-    return w.ok && !ferror(out) ? 0 : -1;
+    merit_sink_puts(sink, "\n}\n");
+    return sink->error;
 }

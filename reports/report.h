@@ -1,9 +1,6 @@
 /*
- * Report writers. Each reads only the engine's result model (merit/result.h)
- * and the call it borrows, and writes to a stream the caller owns. They never
- * round anything but what they show: half to even, to `places` decimal
- * places, with merit_format_decimal. They return 0, or -1 when the stream
- * reported a write error (the caller then discards the output).
+ * What the report writers share among themselves. The writers, the output
+ * kit they write through and the table of them are public: merit/report.h.
  */
 #ifndef MERIT_REPORTS_INTERNAL_H
 #define MERIT_REPORTS_INTERNAL_H
@@ -18,40 +15,11 @@
 #include "merit/result.h"
 #include "text_table.h"
 
-/* The terminal report, on the output kit (docs/cli.md, "The text report"):
- * fitted to opt->width, cut to opt->top and opt->around_line. */
-int merit_report_text(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
 /* Runs a writer of the kit into a stream the caller owns, through a sink
  * that shows colour when opt->color: 0, or -1 on any error (the CLI's and
  * the tests' way to a FILE). */
 int merit_report_file(merit_report_fn write, FILE *out, const merit_result *res,
                       const merit_report_options *opt);
-int merit_report_csv(FILE *out, const merit_result *res, const merit_report_options *opt);
-int merit_report_json(FILE *out, const merit_result *res, const merit_report_options *opt);
-/* The spreadsheet (reports/xlsx.c): a workbook with a "ranking" and a
- * "detail" sheet, written into the sink. Returns 0 or the sink's first
- * error; MERIT_ELIMIT when a sheet would need more rows or columns than a
- * worksheet has. */
-int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
-/* The rows the workbook's longer sheet needs, its header included; a
- * worksheet holds MERIT_XLSX_ROW_MAX. */
-uint64_t merit_report_xlsx_rows(const merit_result *res);
-#define MERIT_XLSX_ROW_MAX 1048576u
-
-/*
- * `merit explain`: one proposal of the result written out for a person to
- * check: header, reviews, each criterion's arithmetic, the total,
- * eligibility, disagreement, rank and what placed it, the funding line.
- * proposal_index indexes res->proposals (parallel to the call's proposals).
- * Returns -1 on a bad index, out of memory or a write error.
- */
-int merit_report_explain(FILE *out, const merit_result *res, size_t proposal_index,
-                         const merit_report_options *opt);
-/* Why one of two proposals ranks above the other: both standings, the first
- * difference that decided (status, total, or the first tie-break that
- * differs) and a table of weighted contributions. The indices must differ. */
-int merit_report_explain_against(FILE *out, const merit_result *res, size_t proposal_index,
-                                 size_t other_index, const merit_report_options *opt);
 
 /* The sentence every report prints about rounding, e.g. "Numbers are shown
  * rounded half to even to 2 decimal places; ranks and statuses use exact
@@ -147,8 +115,5 @@ typedef struct merit_html_chart {
     const char *marker_label;    /* NULL: no marker */
 } merit_html_chart;
 void merit__html_bar_chart(merit_sink *sink, const merit_html_chart *chart);
-
-/* The HTML report (`merit rank --format html`, reports/html.c). */
-int merit_report_html(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
 
 #endif

@@ -13,7 +13,8 @@
 #     same time give the same reports, trails and, for a call with errors
 #     in both (with and without --keep-going), the same diagnostics in the
 #     same order;
-# and that `merit gen` writes the same calls with every build.
+# and that merit-gen (beside each merit: MERIT's folder/merit-gen) writes
+# the same calls with every build.
 # The trails' recorded time is pinned with SOURCE_DATE_EPOCH.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 MERIT [OTHER-MERIT...]" >&2; exit 2; }
@@ -108,7 +109,7 @@ done
 # threads and diagnostics: a generated call with errors in proposals and
 # sheets alike, read with one thread and with two
 broken="$work/broken"
-"$first" gen --proposals 300 --reviewers 40 --reviews-per-proposal 4 --seed 5 \
+"$(dirname "$first")/merit-gen" --proposals 300 --reviewers 40 --reviews-per-proposal 4 --seed 5 \
   --layout files -o "$broken" >/dev/null
 sed -i 's/federal="[0-9.]*"/federal="oops"/' "$broken/proposals/P000007.xml"
 sed -i '0,/value="[0-9.]*"/s//value="99"/' "$broken/reviews/r003.xml"
@@ -127,7 +128,7 @@ for merit in "$@"; do
   done
 done
 
-# merit gen: the same bytes from every build (both layouts, two seeds, a
+# merit-gen: the same bytes from every build (both layouts, two seeds, a
 # decimal-comma locale), so that benchmarks and tests of any build see the
 # same calls
 gen_all() {
@@ -136,7 +137,7 @@ gen_all() {
   mkdir -p "$out"
   for layout in bundles files; do
     for seed in 7 18446744073709551615; do
-      env "$@" "$merit" gen --proposals 120 --reviewers 17 --reviews-per-proposal 4 \
+      env "$@" "$(dirname "$merit")/merit-gen" --proposals 120 --reviewers 17 --reviews-per-proposal 4 \
         --seed "$seed" --layout "$layout" -o "$out/$layout-$seed" >/dev/null
     done
   done

@@ -22,6 +22,13 @@ int t_run_merit_argv(const char *out, const char *err, int argc, const char *con
     all[0] = "merit";
     for (int i = 0; i < argc; i++)
         all[i + 1] = argv[i];
+    int status = t_run_program(MERIT_BINARY, out, err, all);
+    free(all);
+    return status;
+}
+
+int t_run_program(const char *path, const char *out, const char *err, const char *const *argv)
+{
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -30,10 +37,9 @@ int t_run_merit_argv(const char *out, const char *err, int argc, const char *con
         int e = open(err != NULL ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
             _exit(126);
-        execv(MERIT_BINARY, (char *const *)(uintptr_t)all);
+        execv(path, (char *const *)(uintptr_t)argv);
         _exit(127);
     }
-    free(all);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));

@@ -266,3 +266,15 @@ void t_copy_edited_(const char *dir, const char *from_rel, const char *to_rel, c
     free(text);
     free(edited);
 }
+
+int t_report(const char *format, FILE *out, const merit_result *res,
+             const merit_report_options *opt)
+{
+    const merit_writer *w = merit_writer_find(format);
+    if (w == NULL)
+        fail_msg("no writer '%s'", format);
+    merit_sink sink;
+    merit_sink_init(&sink, out, false);
+    w->write(&sink, res, opt);
+    return merit_sink_finish(&sink, NULL);
+}

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "merit/merit.h"
+#include "merit/report.h"
 
 /* Marks a test left out of the case list (a FIXME says why), so that it
  * still compiles without an unused-function warning. */
@@ -55,6 +56,12 @@ char *t_edit_(const char *file, int line, const char *text, ...);
     t_copy_edited_(dir, from_rel, to_rel, from, to, __FILE__, __LINE__)
 void t_copy_edited_(const char *dir, const char *from_rel, const char *to_rel, const char *from,
                     const char *to, const char *file, int line);
+
+/* Writes the report of the named format (merit_writers) to out through a
+ * sink (merit/report.h). Returns 0 or the sink's first error; the test
+ * fails when there is no such writer. */
+int t_report(const char *format, FILE *out, const merit_result *res,
+             const merit_report_options *opt);
 
 /* One expected diagnostic. */
 struct t_diag {

@@ -64,10 +64,13 @@ static char *explain(const struct ranked *r, const char *id, const char *other, 
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
     merit_report_options opt = {.places = places};
-    int rc = other == NULL ? merit_report_explain(f, r->res, index_of(r, id), &opt)
-                           : merit_report_explain_against(f, r->res, index_of(r, id),
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    int rc = other == NULL ? merit_report_explain(&sink, r->res, index_of(r, id), &opt)
+                           : merit_report_explain_against(&sink, r->res, index_of(r, id),
                                                           index_of(r, other), &opt);
     assert_int_equal(rc, 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     assert_int_equal(fclose(f), 0);
     return buf;
 }
@@ -343,9 +346,14 @@ static void test_bad_indices(void **state)
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    assert_int_equal(merit_report_explain(f, r.res, r.call->proposal_count, &opt), -1);
-    assert_int_equal(merit_report_explain_against(f, r.res, 0, 0, &opt), -1);
-    assert_int_equal(merit_report_explain_against(f, r.res, 0, r.call->proposal_count, &opt), -1);
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    assert_int_equal(merit_report_explain(&sink, r.res, r.call->proposal_count, &opt),
+                     MERIT_EUSAGE);
+    assert_int_equal(merit_report_explain_against(&sink, r.res, 0, 0, &opt), MERIT_EUSAGE);
+    assert_int_equal(merit_report_explain_against(&sink, r.res, 0, r.call->proposal_count, &opt),
+                     MERIT_EUSAGE);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     fclose(f);
     assert_int_equal(size, 0);
     free(buf);
@@ -525,6 +533,86 @@ static void test_small_call(void **state)
     free(dir);
 }
 
+/* --- a long list --------------------------------------------------------------- */
+
+/* Twelve proposals Q01..Q12 tie on everything (both reviewers give each
+ * 7 and 7; every lead is an SME, so sme-share is 1 for all) and together
+ * ask 12 x 100,000 = 1,200,000 against a budget of 1,000,000: a tie at the
+ * funding line of twelve. The members are listed as their count and the
+ * first five (LIST_SHOWN) beyond ten (LIST_LONG); with full, all twelve. */
+static char *long_tie_dir(void)
+{
+    char *dir = t_tempdir();
+    t_write(dir, "rubric.xml", small_rubric);
+    char *call = t_replace(small_call, "proposal=\"P3\"", "proposal=\"Q03\"");
+    t_write(dir, "call.xml", call);
+    free(call);
+    char *sheets[2] = {NULL, NULL};
+    for (int rv = 0; rv < 2; rv++) {
+        char *body =
+            t_sprintf("<sheet xmlns=\"urn:merit:1\" reviewer=\"r%d\" call=\"S-1\">\n", rv + 1);
+        for (int i = 1; i <= 12; i++) {
+            char *more = t_sprintf("%s  <review proposal=\"Q%02d\" confidence=\"3\">"
+                                   "<score criterion=\"quality\" value=\"7\"/>"
+                                   "<score criterion=\"impact\" value=\"7\"/></review>\n",
+                                   body, i);
+            free(body);
+            body = more;
+        }
+        sheets[rv] = t_sprintf("%s</sheet>\n", body);
+        free(body);
+    }
+    for (int i = 1; i <= 12; i++) {
+        char id[8];
+        snprintf(id, sizeof(id), "Q%02d", i);
+        write_small_proposal(dir, id, "100000", "2 gadgets");
+    }
+    t_write(dir, "reviews/r1.xml", sheets[0]);
+    t_write(dir, "reviews/r2.xml", sheets[1]);
+    free(sheets[0]);
+    free(sheets[1]);
+    return dir;
+}
+
+static char *explain_full(const struct ranked *r, const char *id, bool full)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_report_options opt = {.places = 2, .full = full};
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    assert_int_equal(merit_report_explain(&sink, r->res, index_of(r, id), &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void test_long_tie_is_shortened(void **state)
+{
+    (void)state;
+    char *dir = long_tie_dir();
+    struct ranked r = {0};
+    rank_call(&r, dir, false, MERIT_METHOD_MEAN);
+    char *text = explain_full(&r, "Q07", false);
+    expect_line(text, "Funding line: reserve, a tie at the funding line (T)");
+    /* total 2*7 + 1*7 = 21 each; 1,200,000 - 1,000,000 = 200,000 short */
+    expect_line(text, "  shared rank 1= (12 proposals: Q01, Q02, Q03, Q04, Q05 and 7 more) "
+                      "requests EUR");
+    expect_line(text, "  1,200,000.00 together against 1,000,000.00 remaining: 200,000.00 "
+                      "short. merit");
+    assert_null(strstr(text, "Q12"));
+    free(text);
+    text = explain_full(&r, "Q07", true);
+    expect_line(text,
+                "  shared rank 1= (Q01, Q02, Q03, Q04, Q05, Q06, Q07, Q08, Q09, Q10, Q11, Q12)");
+    free(text);
+    ranked_free(&r);
+    t_rmtree(dir);
+    free(dir);
+}
+
 /* --- the command --------------------------------------------------------------- */
 
 /* Runs merit with args; returns its exit status, *err_out its standard error. */
@@ -548,6 +636,9 @@ static void test_command(void **state)
     (void)state;
     char *err = NULL;
     assert_int_equal(run_merit("explain '" EXAMPLE_CALL "' P10", &err), 0);
+    assert_string_equal(err, "");
+    free(err);
+    assert_int_equal(run_merit("explain '" EXAMPLE_CALL "' P10 --full", &err), 0);
     assert_string_equal(err, "");
     free(err);
     assert_int_equal(run_merit("explain '" EXAMPLE_CALL "' P99", &err), 1);
@@ -584,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_methods),
         cmocka_unit_test(test_bad_indices),
         cmocka_unit_test(test_small_call),
+        cmocka_unit_test(test_long_tie_is_shortened),
         cmocka_unit_test(test_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /*
- * `merit gen`: the synthetic call it writes loads and validates with no
+ * merit-gen (tools/merit-gen): the synthetic call it writes loads and validates with no
  * diagnostic in both layouts, holds what was asked for (counts, balanced
  * reviewer loads, distinct reviewers, declared conflicts only on proposals
  * the reviewer does not review), looks like a real call (months, teams,
@@ -8,7 +8,8 @@
  * arguments and other bytes for another seed, ranks the same in both
  * layouts; and the command's usage and I/O errors.
  *
- * The calls are written by the merit binary into the test's scratch folder.
+ * The calls are written by the merit-gen binary into the test's scratch
+ * folder; run_merit runs it for a first argument "gen".
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -27,8 +28,8 @@
 #include "merit/model.h"
 #include "merit/result.h"
 
-#ifndef MERIT_BINARY
-#error "MERIT_BINARY must name the merit executable (tests/CMakeLists.txt)"
+#if !defined(MERIT_BINARY) || !defined(MERIT_GEN_BINARY)
+#error "MERIT_BINARY and MERIT_GEN_BINARY must name the executables (tests/CMakeLists.txt)"
 #endif
 
 /* When not 0, the largest file the next merit run may write (RLIMIT_FSIZE,
@@ -36,18 +37,26 @@
 static rlim_t file_size_limit;
 
 /* Runs merit with the arguments (NULL-terminated), standard output to
- * /dev/null and standard error to the file err (or /dev/null). Returns the
- * exit status. */
+ * /dev/null and standard error to the file err (or /dev/null); merit-gen
+ * when the first argument is "gen" (the rest are its arguments). Returns
+ * the exit status. */
 static int run_merit(const char *err, ...)
 {
     const char *argv[32];
     size_t argc = 0;
+    const char *binary = MERIT_BINARY;
     argv[argc++] = "merit";
     va_list ap;
     va_start(ap, err);
     const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 31) {
+        if (argc == 1 && strcmp(a, "gen") == 0) {
+            binary = MERIT_GEN_BINARY;
+            argv[0] = "merit-gen";
+            continue;
+        }
         argv[argc++] = a;
+    }
     va_end(ap);
     argv[argc] = NULL;
     pid_t pid = fork();
@@ -62,7 +71,7 @@ static int run_merit(const char *err, ...)
             if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &rl) != 0)
                 _exit(126);
         }
-        execv(MERIT_BINARY, (char *const *)(uintptr_t)argv);
+        execv(binary, (char *const *)(uintptr_t)argv);
         _exit(127);
     }
     int status = 0;
@@ -79,7 +88,7 @@ static void gen(const char *dir, const char *proposals, const char *reviewers, c
                        (const char *)NULL);
     if (rc != 0) {
         char *err = t_read("gen.err", NULL);
-        fail_msg("merit gen exited %d: %s", rc, err != NULL ? err : "");
+        fail_msg("merit-gen exited %d: %s", rc, err != NULL ? err : "");
     }
 }
 
@@ -350,7 +359,7 @@ static void refuses_a_folder_that_is_not_empty(void **state)
     assert_int_equal(
         run_merit("gen.err", "gen", "--proposals", "5", "-o", "full", (const char *)NULL), 3);
     char *err = t_read("gen.err", NULL);
-    assert_string_equal(err, "full: error: folder is not empty; merit gen writes only into a "
+    assert_string_equal(err, "full: error: folder is not empty; merit-gen writes only into a "
                              "new or empty folder\n");
     free(err);
     char *l = listing("full");
@@ -411,7 +420,7 @@ static void usage_errors(void **state)
                                "-o", "x", (const char *)NULL),
                      2);
     char *err = t_read("gen.err", NULL);
-    assert_string_equal(err, "merit: error: gen: --reviews-per-proposal 3 needs at least 3 "
+    assert_string_equal(err, "merit-gen: error: --reviews-per-proposal 3 needs at least 3 "
                              "reviewers, not 2\n");
     free(err);
     assert_int_equal(run_merit(NULL, "gen", "--layout", "zip", "-o", "x", (const char *)NULL), 2);
@@ -423,6 +432,15 @@ static void usage_errors(void **state)
     assert_int_equal(run_merit(NULL, "gen", "-o", "x", "extra", (const char *)NULL), 2);
     struct stat st;
     assert_int_equal(stat("x", &st), -1); /* nothing written on a usage error */
+    /* merit itself has no gen command any more, and says where it went */
+    int status = system("'" MERIT_BINARY "' gen --proposals 5 -o x 2>gen.err");
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    err = t_read("gen.err", NULL);
+    assert_string_equal(err, "merit: error: unknown command 'gen': synthetic calls are written "
+                             "by merit-gen, a program built beside merit (docs/cli.md)\n");
+    free(err);
+    assert_int_equal(stat("x", &st), -1);
 }
 
 int main(void)

@@ -14,39 +14,18 @@
 
 #include "support.h"
 
+#include "internal.h"
+
 #include "merit/model.h"
 #include "merit/result.h"
 #include "report.h"
 
 #define GOLDEN_DIR MERIT_SOURCE_DIR "/tests/golden"
 
-typedef int (*writer)(FILE *, const merit_result *, const merit_report_options *);
+typedef const char *writer; /* a format of merit_writers */
 
-/* The text report is on the output kit (a sink); the others still write
- * to a stream. */
-static int text_report(FILE *out, const merit_result *res, const merit_report_options *opt)
-{
-    return merit_report_file(merit_report_text, out, res, opt);
-}
-
-/* The text report fitted to 80 and to 60 columns (--width). */
-static int text_width(FILE *out, const merit_result *res, const merit_report_options *opt,
-                      size_t width)
-{
-    merit_report_options fitted = *opt;
-    fitted.width = width;
-    return merit_report_file(merit_report_text, out, res, &fitted);
-}
-
-static int text_report_80(FILE *out, const merit_result *res, const merit_report_options *opt)
-{
-    return text_width(out, res, opt, 80);
-}
-
-static int text_report_60(FILE *out, const merit_result *res, const merit_report_options *opt)
-{
-    return text_width(out, res, opt, 60);
-}
+/* The width the text report is fitted to (--width); 0: no limit. */
+static size_t fitted_width;
 
 struct golden {
     const char *file;
@@ -63,8 +42,12 @@ static int explain_writer(FILE *out, const merit_result *res, const merit_report
                           const char *id)
 {
     for (size_t i = 0; i < res->call->proposal_count; i++)
-        if (strcmp(res->call->proposals[i].id, id) == 0)
-            return merit_report_explain(out, res, i, opt);
+        if (strcmp(res->call->proposals[i].id, id) == 0) {
+            merit_sink sink;
+            merit_sink_init(&sink, out, false);
+            merit_report_explain(&sink, res, i, opt);
+            return merit_sink_finish(&sink, NULL);
+        }
     return -1;
 }
 
@@ -86,11 +69,11 @@ static char *render(const struct golden *g)
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
-    merit_report_options opt = {.places = g->places, .detail = g->detail};
+    merit_report_options opt = {.places = g->places, .detail = g->detail, .width = fitted_width};
     if (g->explain != NULL)
         assert_int_equal(explain_writer(f, res, &opt, g->explain), 0);
     else
-        assert_int_equal(g->write(f, res, &opt), 0);
+        assert_int_equal(t_report(g->write, f, res, &opt), 0);
     fclose(f);
     merit_result_free(res);
     merit_call_free(call);
@@ -138,7 +121,7 @@ static void check(const struct golden *g)
 static void test_text(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.txt", text_report, false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
+    struct golden g = {"mfg-2026.txt", "text", false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     check(&g);
 }
 
@@ -149,56 +132,59 @@ static void test_text(void **state)
 static void test_text_80_columns(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-w80.txt", text_report_80, false, 2, false,
+    struct golden g = {"mfg-2026-w80.txt", "text", false, 2, false,
                        MERIT_METHOD_MEAN,  NULL,           NULL};
+    fitted_width = 80;
     check(&g);
+    fitted_width = 0;
 }
 
 static void test_text_60_columns(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-w60.txt", text_report_60, false, 2, false,
+    struct golden g = {"mfg-2026-w60.txt", "text", false, 2, false,
                        MERIT_METHOD_MEAN,  NULL,           NULL};
+    fitted_width = 60;
     check(&g);
+    fitted_width = 0;
 }
 
 static void test_neutral_text_60_columns(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027-w60.txt", text_report_60,    false, 2, false,
+    struct golden g = {"foundation-2027-w60.txt", "text",    false, 2, false,
                        MERIT_METHOD_MEAN,         "foundation-2027", NULL};
+    fitted_width = 60;
     check(&g);
+    fitted_width = 0;
 }
 
 static void test_text_median_three_places(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-median.txt", text_report, false, 3, true,
-                       MERIT_METHOD_MEDIAN,   NULL,        NULL};
+    struct golden g = {"mfg-2026-median.txt", "text", false, 3, true,
+                       MERIT_METHOD_MEDIAN,   NULL,   NULL};
     check(&g);
 }
 
 static void test_csv(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.csv", merit_report_csv,  false, 2,
-                       false,          MERIT_METHOD_MEAN, NULL,  NULL};
+    struct golden g = {"mfg-2026.csv", "csv", false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     check(&g);
 }
 
 static void test_csv_detail(void **state)
 {
     (void)state;
-    struct golden g = {
-        "mfg-2026-detail.csv", merit_report_csv, true, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
+    struct golden g = {"mfg-2026-detail.csv", "csv", true, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     check(&g);
 }
 
 static void test_json(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026.json", merit_report_json, false, 2,
-                       false,           MERIT_METHOD_MEAN, NULL,  NULL};
+    struct golden g = {"mfg-2026.json", "json", false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     check(&g);
 }
 
@@ -213,24 +199,24 @@ static void test_json(void **state)
 static void test_neutral_text(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027.txt", text_report,       false, 2, false,
-                       MERIT_METHOD_MEAN,     "foundation-2027", NULL};
+    struct golden g = {"foundation-2027.txt", "text", false, 2, false, MERIT_METHOD_MEAN,
+                       "foundation-2027",     NULL};
     check(&g);
 }
 
 static void test_neutral_csv(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027.csv", merit_report_csv,  false, 2, false,
-                       MERIT_METHOD_MEAN,     "foundation-2027", NULL};
+    struct golden g = {"foundation-2027.csv", "csv", false, 2, false, MERIT_METHOD_MEAN,
+                       "foundation-2027",     NULL};
     check(&g);
 }
 
 static void test_neutral_json(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027.json", merit_report_json, false, 2, false,
-                       MERIT_METHOD_MEAN,      "foundation-2027", NULL};
+    struct golden g = {"foundation-2027.json", "json", false, 2, false, MERIT_METHOD_MEAN,
+                       "foundation-2027",      NULL};
     check(&g);
 }
 
@@ -247,11 +233,10 @@ static void test_neutral_explain(void **state)
 static void test_neutral_shows_only_what_it_has(void **state)
 {
     (void)state;
-    struct golden text = {"",  text_report, false, 2, false, MERIT_METHOD_MEAN, "foundation-2027",
-                          NULL};
+    struct golden text = {"", "text", false, 2, false, MERIT_METHOD_MEAN, "foundation-2027", NULL};
     struct golden csv = text, json = text;
-    csv.write = merit_report_csv;
-    json.write = merit_report_json;
+    csv.write = "csv";
+    json.write = "json";
     char *t = render(&text), *c = render(&csv), *j = render(&json);
     const char *header = strstr(t, "\nrank ");
     assert_non_null(header);
@@ -278,14 +263,69 @@ static void test_neutral_shows_only_what_it_has(void **state)
     free(j);
 }
 
+/* The CSV header of both example calls names no column twice, and every
+ * column that is not a criterion's (ID or ID_exact) is one the rubric
+ * loader refuses as a criterion id (merit__csv_column_reserved): a column
+ * added to the writer but not to that list fails here. */
+static void test_csv_headers_never_collide(void **state)
+{
+    (void)state;
+    static const char *const calls[] = {"mfg-2026", "foundation-2027"};
+    for (size_t c = 0; c < 2; c++) {
+        struct golden g = {"", "csv", false, 2, false, MERIT_METHOD_MEAN, calls[c], NULL};
+        char *csv = render(&g);
+        char *header = strndup(csv, (size_t)(strstr(csv, "\r\n") - csv));
+        char *names[128];
+        size_t n = 0;
+        for (char *field = header, *comma; field != NULL && n < 128; field = comma) {
+            comma = strchr(field, ',');
+            if (comma != NULL)
+                *comma++ = '\0';
+            names[n++] = field;
+        }
+        assert_true(n > 10 && n < 128);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(names[i], names[j]) == 0)
+                    fail_msg("%s: column '%s' twice", calls[c], names[i]);
+            size_t len = strlen(names[i]);
+            bool exact = len > 6 && strcmp(names[i] + len - 6, "_exact") == 0;
+            /* a criterion's column, or its exact column: not reserved */
+            char *stem = strndup(names[i], exact ? len - 6 : len);
+            if (merit__csv_column_reserved(stem) == NULL) {
+                char *path = t_sprintf(MERIT_SOURCE_DIR "/proposals/%s/rubric.xml", calls[c]);
+                char *rubric = t_read(path, NULL);
+                char *attr = t_sprintf("criterion id=\"%s\"", stem);
+                /* mfg-2026 names a shipped rubric: its criteria are those of
+                 * rubrics/manufacturing-usa.xml */
+                if (rubric == NULL) {
+                    free(path);
+                    path = t_sprintf(MERIT_SOURCE_DIR "/rubrics/manufacturing-usa.xml");
+                    rubric = t_read(path, NULL);
+                }
+                assert_non_null(rubric);
+                if (strstr(rubric, attr) == NULL)
+                    fail_msg("%s: column '%s' is neither merit's nor a criterion's", calls[c],
+                             names[i]);
+                free(attr);
+                free(rubric);
+                free(path);
+            }
+            free(stem);
+        }
+        free(header);
+        free(csv);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
-        cmocka_unit_test(test_text_median_three_places),
         cmocka_unit_test(test_text_80_columns),
         cmocka_unit_test(test_text_60_columns),
         cmocka_unit_test(test_neutral_text_60_columns),
+        cmocka_unit_test(test_text_median_three_places),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_csv_detail),
         cmocka_unit_test(test_json),
@@ -294,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_neutral_json),
         cmocka_unit_test(test_neutral_explain),
         cmocka_unit_test(test_neutral_shows_only_what_it_has),
+        cmocka_unit_test(test_csv_headers_never_collide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,13 +35,19 @@ struct run {
 };
 
 /* Starts merit with argv (NULL-terminated, without the program name) in
- * the current folder; standard error goes to a file read back by
- * finish(). */
+ * the current folder (merit-gen for a first argument "gen"); standard error goes to a file read
+ * back by finish(). */
 static pid_t start(struct run *r, const char *const *args)
 {
     const char *argv[64];
     size_t argc = 0;
+    const char *binary = MERIT_BINARY;
     argv[argc++] = "merit";
+    if (args[0] != NULL && strcmp(args[0], "gen") == 0) { /* merit-gen ARGS */
+        binary = MERIT_GEN_BINARY;
+        argv[0] = "merit-gen";
+        args++;
+    }
     while (args[argc - 1] != NULL && argc < 63) {
         argv[argc] = args[argc - 1];
         argc++;
@@ -78,7 +84,7 @@ static pid_t start(struct run *r, const char *const *args)
             _exit(126);
         if (out > 2)
             close(out);
-        execv(MERIT_BINARY, (char *const *)(uintptr_t)argv);
+        execv(binary, (char *const *)(uintptr_t)argv);
         _exit(127);
     }
     return pid;

@@ -210,14 +210,7 @@ static int teardown(void **state)
     return 0;
 }
 
-typedef int (*writer)(FILE *, const merit_result *, const merit_report_options *);
-
-/* The text report is on the output kit (a sink); the others still write
- * to a stream. */
-static int text_report(FILE *out, const merit_result *res, const merit_report_options *opt)
-{
-    return merit_report_file(merit_report_text, out, res, opt);
-}
+typedef const char *writer; /* a format of merit_writers */
 
 /* The whole report as a NUL-terminated string; *size_out its size. */
 static char *render(writer w, const merit_result *res, bool detail, size_t *size_out)
@@ -227,7 +220,7 @@ static char *render(writer w, const merit_result *res, bool detail, size_t *size
     FILE *out = open_memstream(&buf, &size);
     assert_non_null(out);
     merit_report_options opt = {.places = 2, .detail = detail};
-    assert_int_equal(w(out, res, &opt), 0);
+    assert_int_equal(t_report(w, out, res, &opt), 0);
     assert_int_equal(fclose(out), 0);
     if (size_out != NULL)
         *size_out = size;
@@ -271,7 +264,7 @@ static void test_csv_summary(void **state)
 {
     struct fixture *f = *state;
     size_t size;
-    char *csv = render(merit_report_csv, f->res, false, &size);
+    char *csv = render("csv", f->res, false, &size);
     assert_int_equal(strlen(csv), size);
     /* no BOM, CRLF after every record, header + six proposals */
     assert_int_not_equal((unsigned char)csv[0], 0xEF);
@@ -334,7 +327,7 @@ static void test_csv_summary(void **state)
 static void test_csv_detail(void **state)
 {
     struct fixture *f = *state;
-    char *csv = render(merit_report_csv, f->res, true, NULL);
+    char *csv = render("csv", f->res, true, NULL);
     /* header + 15 reviews x 2 criteria */
     assert_int_equal(count_records(csv), 31);
     char *line = crlf_line(csv, 0);
@@ -396,7 +389,7 @@ static void test_json(void **state)
 {
     struct fixture *f = *state;
     size_t size;
-    char *text = render(merit_report_json, f->res, false, &size);
+    char *text = render("json", f->res, false, &size);
     assert_true(size > 2 && text[size - 1] == '\n' && text[size - 2] == '}');
 
     /* top-level keys, in this order */
@@ -542,7 +535,7 @@ static void test_json(void **state)
 static void test_deterministic(void **state)
 {
     struct fixture *f = *state;
-    writer writers[] = {merit_report_csv, merit_report_json};
+    writer writers[] = {"csv", "json"};
     for (size_t i = 0; i < 2; i++) {
         size_t n1, n2;
         char *a = render(writers[i], f->res, false, &n1);
@@ -560,7 +553,10 @@ static char *render_explain(const merit_result *res, size_t index, size_t *size_
     FILE *out = open_memstream(&buf, size_out);
     assert_non_null(out);
     merit_report_options opt = {.places = 2};
-    assert_int_equal(merit_report_explain(out, res, index, &opt), 0);
+    merit_sink sink;
+    merit_sink_init(&sink, out, false);
+    assert_int_equal(merit_report_explain(&sink, res, index, &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     assert_int_equal(fclose(out), 0);
     return buf;
 }
@@ -585,7 +581,7 @@ static void test_reports_without_comments(void **state)
     assert_null(call->reviews[0].comment);
     assert_null(call->reviews[0].comments);
 
-    writer writers[] = {text_report, merit_report_csv};
+    writer writers[] = {"text", "csv"};
     for (size_t i = 0; i < 2; i++) {
         size_t n1, n2;
         char *with = render(writers[i], f->res, false, &n1);
@@ -610,26 +606,26 @@ static void test_reports_without_comments(void **state)
     merit_ctx_free(ctx);
 }
 
-/* A stream that cannot be written: both writers return -1. */
+/* A stream that cannot be written: both writers return MERIT_EIO. */
 static void test_write_error(void **state)
 {
     struct fixture *f = *state;
     merit_report_options opt = {.places = 2};
     FILE *out = fopen("/dev/null", "r");
     assert_non_null(out);
-    assert_int_equal(merit_report_csv(out, f->res, &opt), -1);
+    assert_int_equal(t_report("csv", out, f->res, &opt), MERIT_EIO);
     clearerr(out);
-    assert_int_equal(merit_report_json(out, f->res, &opt), -1);
+    assert_int_equal(t_report("json", out, f->res, &opt), MERIT_EIO);
     fclose(out);
 }
 
 /* Each engine allocation the writers make (the number strings) fails in
- * turn: the writer returns -1, and nothing leaks or crashes. A run that
+ * turn: the writer returns MERIT_ENOMEM, and nothing leaks or crashes. A run that
  * returns 0 never reached the failing allocation: the loop is done. */
 static void test_out_of_memory(void **state)
 {
     struct fixture *f = *state;
-    writer writers[] = {merit_report_csv, merit_report_csv, merit_report_json};
+    writer writers[] = {"csv", "csv", "json"};
     for (size_t i = 0; i < 3; i++) {
         merit_report_options opt = {.places = 2, .detail = i == 1};
         uint64_t n;
@@ -639,13 +635,13 @@ static void test_out_of_memory(void **state)
             FILE *out = open_memstream(&buf, &size);
             assert_non_null(out);
             merit__alloc_fail_at(n);
-            int rc = writers[i](out, f->res, &opt);
+            int rc = t_report(writers[i], out, f->res, &opt);
             merit__alloc_fail_at(0);
             fclose(out);
             free(buf);
             if (rc == 0)
                 break;
-            assert_int_equal(rc, -1);
+            assert_int_equal(rc, MERIT_ENOMEM);
         }
         assert_true(n > 1 && n < 100000);
     }
@@ -818,7 +814,7 @@ static void test_text_escapes_inputs(void **state)
 {
     struct fixture *f = *state;
     size_t size;
-    char *text = render(text_report, f->res, false, &size);
+    char *text = render("text", f->res, false, &size);
     assert_safe_to_show(text, size);
     /* the header: ESC and RLO escaped */
     char *line = line_with(text, "T-1  ");
@@ -909,7 +905,10 @@ static void test_explain_escapes_inputs(void **state)
     FILE *out = open_memstream(&buf, &size);
     assert_non_null(out);
     merit_report_options opt = {.places = 2};
-    assert_int_equal(merit_report_explain_against(out, f->res, 0, 2, &opt), 0);
+    merit_sink sink;
+    merit_sink_init(&sink, out, false);
+    assert_int_equal(merit_report_explain_against(&sink, f->res, 0, 2, &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     assert_int_equal(fclose(out), 0);
     assert_safe_to_show(buf, size);
     line = line_with(buf, "    needs a number");
@@ -1031,7 +1030,7 @@ static const char *exact(const char *cell)
 static void test_csv_formula_cells(void **state)
 {
     struct fixture *f = *state;
-    char *csv = render(merit_report_csv, f->res, false, NULL);
+    char *csv = render("csv", f->res, false, NULL);
     struct csv_table t = parse_csv(csv);
     assert_no_formula(&t);
     assert_int_equal(t.rows, 4);
@@ -1064,7 +1063,7 @@ static void test_csv_formula_cells(void **state)
     csv_free(&t);
     free(csv);
 
-    csv = render(merit_report_csv, f->res, true, NULL);
+    csv = render("csv", f->res, true, NULL);
     t = parse_csv(csv);
     assert_no_formula(&t);
     /* rows: P1 by r1, r2, r3, P2 by r1, r2, P3 by r1, r2; two criteria each */
@@ -1100,7 +1099,7 @@ static void test_reports_without_confidence(void **state)
     assert_int_equal(merit_call_load(ctx, dir, &call), 0);
     assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
 
-    char *text = render(merit_report_json, res, false, NULL);
+    char *text = render("json", res, false, NULL);
     json_error_t error;
     json_t *root = json_loads(text, 0, &error);
     assert_non_null(root);
@@ -1115,7 +1114,7 @@ static void test_reports_without_confidence(void **state)
     json_decref(root);
     free(text);
 
-    text = render(merit_report_csv, res, true, NULL);
+    text = render("csv", res, true, NULL);
     assert_non_null(strstr(text, "\r\nP5,r3,Cy Three,quality,2,7,,,yes,,,\r\n"));
     free(text);
 

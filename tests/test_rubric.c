@@ -455,6 +455,36 @@ static void duplicate_criterion_id(void **state)
                    T_NOTE("rubric.xml", 6, 5, "'a' first defined here"));
 }
 
+/* A criterion id that is a CSV column name, in any case, or that ends in
+ * _exact, would give the CSV summary two columns of one name (a reader
+ * takes one for the other): refused, at the id (criterion a on line 6,
+ * col 16, as duplicate_criterion_id's). Before the check, 'total' loaded and the CSV
+ * header read "...,reason,total,total_exact,a,a_exact,total,total_exact,...". */
+static void criterion_id_is_a_csv_column(void **state)
+{
+    struct t_scratch *s = *state;
+    static const struct {
+        const char *id, *why;
+    } cases[] = {
+        {"total", "the CSV report has its own column of that name"},
+        {"Total", "the CSV report has its own column of that name"},
+        {"tie_at_line", "the CSV report has its own column of that name"},
+        {"b_exact", "names ending in _exact are the CSV report's exact columns"},
+        {"c_EXACT", "names ending in _exact are the CSV report's exact columns"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *id = t_sprintf("id=\"%s\" weight=\"1\"", cases[i].id);
+        merit_ctx_clear_diags(s->ctx);
+        assert_int_equal(load_edited(s, "id=\"a\" weight=\"1\"", id), MERIT_EINVALID);
+        char *message = t_sprintf("reserved criterion id '%s': %s", cases[i].id, cases[i].why);
+        T_EXPECT_DIAGS(s->ctx, T_ERROR("rubric.xml", 6, 16, message));
+        free(message);
+        free(id);
+    }
+    /* near misses load: the rule is exact, not a prefix or a substring */
+    assert_int_equal(load_edited(s, "id=\"a\" weight=\"1\"", "id=\"totals\" weight=\"1\""), 0);
+}
+
 static void level_off_scale_and_twice(void **state)
 {
     struct t_scratch *s = *state;
@@ -875,6 +905,7 @@ int main(void)
         T(scale_too_many_steps),
         T(threshold_outside_scale),
         T(duplicate_criterion_id),
+        T(criterion_id_is_a_csv_column),
         T(level_off_scale_and_twice),
         T(unknown_tiebreak_criterion),
         T(tiebreak_twice),

@@ -400,8 +400,9 @@ static int big_setup(void **state)
     char *dir = t_path(scratch, "gen");
     char *err = t_path(scratch, "gen.err");
     /* 2,966 proposals: the size of the call in issue 12 */
-    int rc = t_run_merit(NULL, err, "gen", "--proposals", "2966", "--reviewers", "60", "--seed",
-                         "12", "-o", dir, (const char *)NULL);
+    const char *gen[] = {"merit-gen", "--proposals", "2966", "--reviewers", "60",
+                         "--seed",    "12",          "-o",   dir,           NULL};
+    int rc = t_run_program(MERIT_GEN_BINARY, NULL, err, gen);
     assert_int_equal(rc, 0);
     rank_dir(dir, &big);
     /* what the checks below need: a line far down, rows on both sides */

@@ -62,8 +62,8 @@ static int run_once(struct output *out, unsigned threads)
         merit_report_options opt = {.places = 2};
         const char *argv[] = {"merit", "rank"};
         merit_audit_info info = {.argc = 2, .argv = argv, .places = 2};
-        if (merit_report_file(merit_report_text, f, res, &opt) != 0 ||
-            merit_report_json(f, res, &opt) != 0 || merit_report_csv(f, res, &opt) != 0)
+        if (t_report("text", f, res, &opt) != 0 || t_report("json", f, res, &opt) != 0 ||
+            t_report("csv", f, res, &opt) != 0)
             rc = MERIT_ENOMEM;
         if (rc == 0)
             rc = merit_audit_write(ctx, res, &info, f, NULL);

@@ -18,6 +18,7 @@
 #include "merit/audit.h"
 #include "merit/escape.h"
 #include "merit/number.h"
+#include "merit/report.h"
 #include "rubric.h"
 #include "xml_input.h"
 
@@ -36,11 +37,10 @@ struct builder {
     int format;        /* MERIT_AUDIT_FORMAT, or an older one a replay rebuilds */
     json_t *pending;   /* the record being filled, without seq and prev */
     json_t *collected; /* replay: records gathered here instead of written */
-    FILE *out;
-    size_t written; /* records written */
-    char prev[65];  /* the hash of the last line written */
-    bool failed;    /* out of memory somewhere */
-    bool io_failed; /* out refused a line */
+    merit_sink *sink;  /* where lines go; its first error (out of memory
+                          somewhere, or a line refused) stops the trail */
+    size_t written;    /* records written */
+    char prev[65];     /* the hash of the last line written */
 };
 
 static void write_pending(struct builder *b);
@@ -48,7 +48,7 @@ static void write_pending(struct builder *b);
 static json_t *checked(struct builder *b, json_t *v)
 {
     if (v == NULL)
-        b->failed = true;
+        merit_sink_fail(b->sink, MERIT_ENOMEM);
     return v;
 }
 
@@ -57,13 +57,13 @@ static json_t *checked(struct builder *b, json_t *v)
 static void set(struct builder *b, json_t *o, const char *key, json_t *v)
 {
     if (v == NULL || json_object_set_new(o, key, v) != 0)
-        b->failed = true;
+        merit_sink_fail(b->sink, MERIT_ENOMEM);
 }
 
 static void append(struct builder *b, json_t *array, json_t *v)
 {
     if (v == NULL || json_array_append_new(array, v) != 0)
-        b->failed = true;
+        merit_sink_fail(b->sink, MERIT_ENOMEM);
 }
 
 static json_t *owned(struct builder *b, char *s)
@@ -474,13 +474,13 @@ static void write_pending(struct builder *b)
 {
     json_t *rec = b->pending;
     b->pending = NULL;
-    if (rec == NULL || b->failed || b->io_failed) {
+    if (rec == NULL || !merit_sink_ok(b->sink)) {
         json_decref(rec);
         return;
     }
     if (b->collected != NULL) {
         if (json_array_append_new(b->collected, rec) != 0)
-            b->failed = true;
+            merit_sink_fail(b->sink, MERIT_ENOMEM);
         return;
     }
     char *text = chain_line(rec, b->written + 1, b->prev);
@@ -488,13 +488,13 @@ static void write_pending(struct builder *b)
     unsigned char digest[32];
     if (text == NULL || merit_sha256(text, strlen(text), digest) != 0) {
         free(text);
-        b->failed = true;
+        merit_sink_fail(b->sink, MERIT_ENOMEM);
         return;
     }
     merit_hex(digest, b->prev);
-    if (fputs(text, b->out) == EOF || fputc('\n', b->out) == EOF)
-        b->io_failed = true;
-    else
+    merit_sink_puts(b->sink, text);
+    merit_sink_putc(b->sink, '\n');
+    if (merit_sink_ok(b->sink))
         b->written++;
     free(text);
 }
@@ -507,7 +507,7 @@ static void build_all(struct builder *b, const merit_audit_info *info)
     inputs(b);
     rejected(b);
     size_t r = 0;
-    for (size_t i = 0; i < b->call->proposal_count && !b->failed && !b->io_failed; i++) {
+    for (size_t i = 0; i < b->call->proposal_count && merit_sink_ok(b->sink); i++) {
         size_t first = r;
         while (r < b->call->review_count && b->call->reviews[r].proposal == i)
             r++;
@@ -518,23 +518,26 @@ static void build_all(struct builder *b, const merit_audit_info *info)
 }
 
 /* The records of build_all as an array (replay compares them with a
- * trail's). */
+ * trail's). Nothing is written: the sink, without a stream, only keeps
+ * the first error. */
 static int build_records(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
                          int format, json_t **out)
 {
+    merit_sink none = {0};
     struct builder b = {.ctx = ctx,
                         .res = res,
                         .call = res->call,
                         .rb = res->call->rubric,
                         .places = info->places,
                         .format = format,
-                        .collected = json_array()};
+                        .collected = json_array(),
+                        .sink = &none};
     *out = NULL;
     if (b.collected == NULL)
         return merit__oom(ctx);
     build_all(&b, info);
     write_pending(&b);
-    if (b.failed) {
+    if (none.error != 0) {
         json_decref(b.collected);
         return merit__oom(ctx);
     }
@@ -542,8 +545,8 @@ static int build_records(merit_ctx *ctx, const merit_result *res, const merit_au
     return 0;
 }
 
-int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
-                      FILE *out, char final_hex[65])
+int merit_audit_write_to(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
+                         merit_sink *sink, char final_hex[65])
 {
     struct builder b = {.ctx = ctx,
                         .res = res,
@@ -551,20 +554,32 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
                         .rb = res->call->rubric,
                         .places = info->places,
                         .format = MERIT_AUDIT_FORMAT,
-                        .out = out,
+                        .sink = sink,
                         .prev = ZERO_HASH};
     build_all(&b, info);
     /* the closing record counts every line, itself included */
     json_t *end = record(&b, "end");
     set(&b, end, "records", integer(&b, (long long)b.written + 1));
     write_pending(&b);
-    if (b.failed)
+    if (sink->error == MERIT_ENOMEM)
         return merit__oom(ctx);
-    if (b.io_failed)
-        return MERIT_EIO;
+    if (sink->error != 0)
+        return sink->error;
     if (final_hex != NULL)
         memcpy(final_hex, b.prev, 65);
     return 0;
+}
+
+int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
+                      FILE *out, char final_hex[65])
+{
+    merit_sink sink;
+    merit_sink_init(&sink, out, false);
+    int rc = merit_audit_write_to(ctx, res, info, &sink, final_hex);
+    int finished = merit_sink_finish(&sink, NULL);
+    if (rc == 0 && finished != 0)
+        rc = finished == MERIT_ENOMEM ? merit__oom(ctx) : finished;
+    return rc;
 }
 
 /* --- replay --------------------------------------------------------------- */

@@ -165,6 +165,15 @@ ssize_t merit__find_reviewer(const merit_call *c, const char *id);
 const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
                                            bool office_only);
 
+/* What the output kit writes for byte c in XML character data (attr false)
+ * or a "..." attribute value (attr true): an entity or character reference,
+ * or NULL for the byte itself (sink.c; xml_write.c writes by it too). */
+const char *merit__xml_replacement(unsigned char c, bool attr);
+
+/* Why a criterion id would give the CSV report two columns of one name
+ * (reports/csv.c), or NULL: the rubric loader refuses such an id. */
+const char *merit__csv_column_reserved(const char *id);
+
 /* Name lookups (names.c): the enum value, or -1 for an unknown name. */
 int merit__fact_from_name(const char *name);
 /* The names merit derives facts for, and the sections it names itself,

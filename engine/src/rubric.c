@@ -222,6 +222,10 @@ static int load_criterion(merit_ctx *ctx, struct merit_xml_doc *doc, const xmlNo
     c->name = merit__xml_text(merit__xml_child(node, "name"), true);
     if (c->id == NULL || c->name == NULL)
         return merit__oom(ctx);
+    const char *reserved = merit__csv_column_reserved(c->id);
+    if (reserved != NULL)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "id"), "reserved criterion id '%s': %s",
+                             c->id, reserved);
     const xmlNode *g = merit__xml_child(node, "guidance");
     if (g != NULL && (c->guidance = merit__xml_text(g, false)) == NULL)
         return merit__oom(ctx);

@@ -208,10 +208,8 @@ void merit_sink_json_string(merit_sink *sink, const char *text)
     merit_sink_putc(sink, '"');
 }
 
-static const char *xml_with(unsigned char c, char buf[8], const void *arg)
+const char *merit__xml_replacement(unsigned char c, bool attr)
 {
-    bool attr = *(const bool *)arg;
-    (void)buf;
     switch (c) {
     case '&':
         return "&amp;";
@@ -230,6 +228,12 @@ static const char *xml_with(unsigned char c, char buf[8], const void *arg)
     default:
         return NULL;
     }
+}
+
+static const char *xml_with(unsigned char c, char buf[8], const void *arg)
+{
+    (void)buf;
+    return merit__xml_replacement(c, *(const bool *)arg);
 }
 
 void merit_sink_xml_text(merit_sink *sink, const char *text)

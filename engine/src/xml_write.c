@@ -5,36 +5,15 @@
 #include "merit/escape.h"
 #include "xml_write.h"
 
+/* The kit's XML escaping (merit__xml_replacement, the rule of
+ * merit_sink_xml_text and merit_sink_xml_attr), onto a stream: the
+ * sheets and proposals merit writes are read back exactly as the kit's
+ * writers' XML is. */
 static void escaped(FILE *out, const char *text, bool attr)
 {
     const char *run = text;
     for (const char *p = text;; p++) {
-        const char *with = NULL;
-        switch (*p) {
-        case '&':
-            with = "&amp;";
-            break;
-        case '<':
-            with = "&lt;";
-            break;
-        case '>':
-            with = "&gt;";
-            break;
-        case '\r':
-            with = "&#13;";
-            break;
-        case '"':
-            with = attr ? "&quot;" : NULL;
-            break;
-        case '\t':
-            with = attr ? "&#9;" : NULL;
-            break;
-        case '\n':
-            with = attr ? "&#10;" : NULL;
-            break;
-        default:
-            break;
-        }
+        const char *with = *p != '\0' ? merit__xml_replacement((unsigned char)*p, attr) : NULL;
         if (with == NULL && *p != '\0')
             continue;
         fwrite(run, 1, (size_t)(p - run), out);

@@ -1,8 +1,10 @@
 /*
- * Writing merit XML (xml_write.c): the one place that escapes what merit
- * writes into XML it makes itself, the score-sheet templates and the sheets
- * `merit import` writes. Small on purpose: the text of an element, the
- * value of an attribute, a comment.
+ * Writing merit XML onto a stream (xml_write.c): the score-sheet templates
+ * and the sheets and proposals `merit import` writes. Small on purpose: the
+ * text of an element, the value of an attribute, a comment. Text and
+ * attributes are escaped by the output kit's rule (merit_sink_xml_text and
+ * merit_sink_xml_attr, through merit__xml_replacement): one rule for all
+ * the XML merit writes.
  *
  * The text must be valid UTF-8 without the control characters XML 1.0
  * cannot hold (all of C0 but tab, LF and CR): callers take it from files

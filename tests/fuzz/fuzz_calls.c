@@ -252,6 +252,20 @@ static void check_csv_exact(const merit_result *res, const struct fuzz_csv *csv)
         fuzz_fail("the CSV has %zu proposal rows for %zu proposals", k, res->proposal_count);
 }
 
+/* The report of that format (merit_writers) written to out through a
+ * sink: 0, or the sink's first error. */
+static int report_to(FILE *out, const char *format, const merit_result *res,
+                     const merit_report_options *opt)
+{
+    const merit_writer *w = merit_writer_find(format);
+    if (w == NULL)
+        fuzz_fail("no writer '%s'", format);
+    merit_sink sink;
+    merit_sink_init(&sink, out, false);
+    w->write(&sink, res, opt);
+    return merit_sink_finish(&sink, NULL);
+}
+
 /* Renders every report of res to memory; a writer that fails on a memory
  * stream, JSON that does not parse back, text or explain that holds
  * anything a terminal acts on, or a CSV cell a spreadsheet would run, is a
@@ -265,14 +279,14 @@ static void render_all(const merit_result *res, unsigned places)
     struct fuzz_csv csv;
 
     fuzz_sink_open(&sink);
-    if (merit_report_file(merit_report_text, sink.out, res, &opt) != 0)
+    if (report_to(sink.out, "text", res, &opt) != 0)
         fuzz_fail("merit_report_text failed");
     text = sink_text(&sink, &size);
     fuzz_check_shown("merit_report_text", text, size, true);
     fuzz_sink_close(&sink);
 
     fuzz_sink_open(&sink);
-    if (merit_report_csv(sink.out, res, &opt) != 0)
+    if (report_to(sink.out, "csv", res, &opt) != 0)
         fuzz_fail("merit_report_csv failed");
     text = sink_text(&sink, &size);
     fuzz_check_csv("merit_report_csv", text, size, &csv);
@@ -280,18 +294,16 @@ static void render_all(const merit_result *res, unsigned places)
     fuzz_csv_free(&csv);
     fuzz_sink_close(&sink);
 
-    opt.detail = true;
     fuzz_sink_open(&sink);
-    if (merit_report_csv(sink.out, res, &opt) != 0)
+    if (report_to(sink.out, "csv-detail", res, &opt) != 0)
         fuzz_fail("merit_report_csv (detail) failed");
     text = sink_text(&sink, &size);
     fuzz_check_csv("merit_report_csv (detail)", text, size, &csv);
     fuzz_csv_free(&csv);
     fuzz_sink_close(&sink);
-    opt.detail = false;
 
     fuzz_sink_open(&sink);
-    if (merit_report_json(sink.out, res, &opt) != 0)
+    if (report_to(sink.out, "json", res, &opt) != 0)
         fuzz_fail("merit_report_json failed");
     fflush(sink.out);
     json_error_t err;
@@ -304,12 +316,16 @@ static void render_all(const merit_result *res, unsigned places)
     /* the first few proposals: explain is the costliest writer */
     for (size_t i = 0; i < res->proposal_count && i < 6; i++) {
         fuzz_sink_open(&sink);
-        if (merit_report_explain(sink.out, res, i, &opt) != 0)
+        merit_sink explained;
+        merit_sink_init(&explained, sink.out, false);
+        if (merit_report_explain(&explained, res, i, &opt) != 0)
             fuzz_fail("merit_report_explain failed for proposal %zu", i);
         if (res->proposal_count > 1 &&
-            merit_report_explain_against(sink.out, res, i, (i + 1) % res->proposal_count, &opt) !=
+            merit_report_explain_against(&explained, res, i, (i + 1) % res->proposal_count, &opt) !=
                 0)
             fuzz_fail("merit_report_explain_against failed for proposal %zu", i);
+        if (merit_sink_finish(&explained, NULL) != 0)
+            fuzz_fail("the explain sink failed for proposal %zu", i);
         text = sink_text(&sink, &size);
         fuzz_check_shown("merit_report_explain", text, size, true);
         fuzz_sink_close(&sink);

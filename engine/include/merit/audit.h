@@ -58,6 +58,12 @@ typedef struct merit_audit_info {
  * keeps apart from the trail. Returns 0 or a merit_error. */
 int merit_audit_write(merit_ctx *ctx, const merit_result *result, const merit_audit_info *info,
                       FILE *out, char final_hex[65]);
+/* The same into a sink (merit/report.h), which also hashes the whole
+ * trail; a sink that has failed before is left as it is (its error is
+ * returned). */
+struct merit_sink;
+int merit_audit_write_to(merit_ctx *ctx, const merit_result *result, const merit_audit_info *info,
+                         struct merit_sink *sink, char final_hex[65]);
 
 typedef struct merit_replay_summary {
     size_t records; /* lines in the trail */

@@ -171,6 +171,7 @@ typedef struct merit_report_options {
     size_t top;         /* text: only the first `top` ranked rows; 0: all */
     size_t around_line; /* text: only that many ranked rows each side of the
                            funding line; 0: all (with top: both sets) */
+    bool full;       /* explain: every id of a long list, not a count and the first few */
 } merit_report_options;
 
 /* A report format: writes the whole result into the sink. Returns 0, or
@@ -184,10 +185,47 @@ typedef struct merit_writer {
     const char *description; /* for --help */
 } merit_writer;
 
-/* The writers merit has, ending with a {NULL} entry. */
+/* The writers merit has, ending with a {NULL} entry (reports/writers.c). */
 extern const merit_writer merit_writers[];
 /* The writer of that name, or NULL. */
 const merit_writer *merit_writer_find(const char *name);
+
+/* The terminal report, on the output kit (docs/cli.md, "The text report"):
+ * fitted to opt->width, cut to opt->top and opt->around_line. */
+int merit_report_text(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The CSV report (docs/cli.md): one row per proposal, or with
+ * options->detail one row per proposal x review x criterion. */
+int merit_report_csv(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The JSON report, the whole result model (docs/report-json.md). */
+int merit_report_json(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+
+/* The HTML report (docs/cli.md): one self-contained page, reports/html.c. */
+int merit_report_html(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The spreadsheet (reports/xlsx.c): a workbook with a "ranking" and a
+ * "detail" sheet, written into the sink. Returns 0 or the sink's first
+ * error; MERIT_ELIMIT when a sheet would need more rows or columns than a
+ * worksheet has. */
+int merit_report_xlsx(merit_sink *sink, const merit_result *res, const merit_report_options *opt);
+/* The rows the workbook's longer sheet needs, its header included; a
+ * worksheet holds MERIT_XLSX_ROW_MAX. */
+uint64_t merit_report_xlsx_rows(const merit_result *res);
+#define MERIT_XLSX_ROW_MAX 1048576u
+
+/*
+ * `merit explain`: one proposal of the result written out for a person to
+ * check: header, reviews, each criterion's arithmetic, the total,
+ * eligibility, disagreement, rank and what placed it, the funding line.
+ * proposal_index indexes res->proposals (parallel to the call's proposals).
+ * Returns 0, MERIT_EUSAGE for a bad index, or the sink's first error.
+ */
+int merit_report_explain(merit_sink *sink, const merit_result *res, size_t proposal_index,
+                         const merit_report_options *opt);
+/* Why one of two proposals ranks above the other: both standings, the first
+ * difference that decided (status, total, or the first tie-break that
+ * differs) and a table of weighted contributions. The indices must differ
+ * (else MERIT_EUSAGE). */
+int merit_report_explain_against(merit_sink *sink, const merit_result *res, size_t proposal_index,
+                                 size_t other_index, const merit_report_options *opt);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
-/* merit gen -o DIR [--proposals N] [--reviewers R] [--reviews-per-proposal K] [--seed S]
+/* merit-gen -o DIR [--proposals N] [--reviewers R] [--reviews-per-proposal K] [--seed S]
  *               [--layout bundles|files]
  *
- * Writes a synthetic call in merit's own formats, for benchmarks and tests.
+ * Writes a synthetic call in merit's own formats, for benchmarks and tests:
+ * a program of its own (docs/cli.md, "merit-gen"), outside the merit
+ * command's thin layer, built on the library's output kit (merit/report.h).
  *
  * Determinism: every value is drawn from a splitmix64 stream keyed by (seed,
  * what, index): a proposal's numbers, its text, a reviewer's leniency, one
@@ -10,8 +12,10 @@
  * and the same arguments give the same bytes on every machine and build
  * (integer arithmetic only: no rand(), no floating point, no locale).
  *
- * Speed: everything goes through one 1 MiB buffer written with write(2);
- * text is built from word lists and sentence templates copied with memcpy.
+ * Output: every file is written through a merit_sink (merit/report.h) on a
+ * stream with a 1 MiB buffer; the texts built from word lists and sentence
+ * templates go through the kit's XML escapers (merit_sink_xml_text and
+ * merit_sink_xml_attr), merit's own markup and numbers as they are.
  *
  * Files: everything is written into a hidden staging folder DIR/.gen-XXXXXX,
  * then proposals/, reviews/ and call.xml are renamed into DIR (call.xml
@@ -20,7 +24,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +33,81 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "merit/escape.h"
+#include "merit/report.h"
+
+/* Exit codes, as the merit command's (docs/cli.md). */
+enum { EXIT_CLEAN = 0, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+/* prefix, then the formatted line escaped as a name (it quotes arguments
+ * and paths as they were given), then a newline. */
+static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void print_escaped(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *raw = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    char *shown = NULL;
+    if (raw != NULL) {
+        vsnprintf(raw, (size_t)n + 1, fmt, ap);
+        shown = merit_escape(raw, 0);
+    }
+    if (shown != NULL)
+        fprintf(out, "%s%s\n", prefix, shown);
+    else
+        fputs("merit-gen: error: out of memory\n", stderr);
+    free(raw);
+    free(shown);
+}
+
+static void print_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_line(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(out, "", fmt, ap);
+    va_end(ap);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(stderr, "merit-gen: error: ", fmt, ap);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* A whole non-negative number no larger than max. */
+static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
+{
+    if (text == NULL || *text < '0' || *text > '9')
+        return false;
+    unsigned long v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        if (v > (max - (unsigned long)(*p - '0')) / 10)
+            return false;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    *out = v;
+    return true;
+}
 
 #define MAX_PROPOSALS 999999UL
 #define MAX_REVIEWERS 10000UL
-#define BUF_CAP ((size_t)1 << 20)
+#define BUF_CAP ((size_t)1 << 20) /* each file's stream buffer */
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: merit gen -o DIR [options]\n\n"
+            "usage: merit-gen -o DIR [options]\n\n"
             "Writes a realistic synthetic call in merit's formats into DIR, for benchmarks\n"
             "and tests: call.xml (id GEN-<seed>, rubric manufacturing-usa, a budget that\n"
             "funds about a quarter of the requests, the panel), the proposals and one score\n"
@@ -457,53 +526,54 @@ static const char *const conflict_reasons[] = {
     "Collaborates with the lead applicant on a current grant.",
 };
 
-/* --- buffered output ------------------------------------------------------ */
+/* --- output through the kit ------------------------------------------------ */
 
+/* A file being written: a sink (merit/report.h) on a stream with a large
+ * buffer. The sink keeps the first error; nothing more is written after
+ * it, and file_close reports it. */
 typedef struct writer {
-    int fd;
-    char *buf;
-    size_t len;
-    int err;        /* the first errno of the current file, 0 while all is well */
+    merit_sink sink;
+    FILE *f;
+    char *buf;      /* the stream's buffer, BUF_CAP bytes */
     uint64_t bytes; /* written in all files */
 } writer;
 
-static void w_write_all(writer *w, const char *s, size_t n)
-{
-    size_t off = 0;
-    while (off < n && w->err == 0) {
-        ssize_t got = write(w->fd, s + off, n - off);
-        if (got < 0) {
-            if (errno != EINTR)
-                w->err = errno;
-            continue;
-        }
-        off += (size_t)got;
-    }
-    w->bytes += n;
-}
-
-static void w_flush(writer *w)
-{
-    w_write_all(w, w->buf, w->len);
-    w->len = 0;
-}
-
+/* merit's own bytes: markup, ids, numbers. */
 static void w_put(writer *w, const char *s, size_t n)
 {
-    if (w->len + n > BUF_CAP) {
-        w_flush(w);
-        if (n > BUF_CAP) { /* never for gen's pieces, but correct anyway */
-            w_write_all(w, s, n);
-            return;
-        }
-    }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
+    merit_sink_write(&w->sink, s, n);
 }
 
 static void w_str(writer *w, const char *s)
 {
-    w_put(w, s, strlen(s));
+    merit_sink_puts(&w->sink, s);
+}
+
+/* Text content (names, titles, sentences, comments): XML-escaped. */
+static void w_text(writer *w, const char *s)
+{
+    merit_sink_xml_text(&w->sink, s);
+}
+
+/* n bytes of text content that do not end in a NUL (a piece of a sentence
+ * template), escaped in pieces: the escaping is byte by byte. */
+static void w_text_n(writer *w, const char *s, size_t n)
+{
+    char piece[256];
+    while (n > 0) {
+        size_t k = n < sizeof(piece) - 1 ? n : sizeof(piece) - 1;
+        memcpy(piece, s, k);
+        piece[k] = '\0';
+        merit_sink_xml_text(&w->sink, piece);
+        s += k;
+        n -= k;
+    }
+}
+
+/* An attribute value from a word list: XML-escaped for an attribute. */
+static void w_attr(writer *w, const char *s)
+{
+    merit_sink_xml_attr(&w->sink, s);
 }
 
 #define W_LIT(w, lit) w_put((w), "" lit, sizeof(lit) - 1)
@@ -686,28 +756,35 @@ static const char *stage_path(gen *g, const char *rel)
 
 static void report_io(const gen *g, const char *rel, const char *what, int e)
 {
-    cli_print_line(stderr, "%s/%s: error: %s: %s", g->dir, rel, what, strerror(e));
+    print_line(stderr, "%s/%s: error: %s: %s", g->dir, rel, what, strerror(e));
 }
 
 static bool file_open(gen *g, const char *rel)
 {
-    g->w.fd = open(stage_path(g, rel), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    g->w.err = 0;
-    g->w.len = 0;
-    if (g->w.fd < 0) {
+    writer *w = &g->w;
+    w->f = fopen(stage_path(g, rel), "wxe"); /* O_EXCL, O_CLOEXEC */
+    if (w->f == NULL) {
         report_io(g, rel, "cannot create", errno);
         return false;
     }
+    setvbuf(w->f, w->buf, _IOFBF, BUF_CAP);
+    merit_sink_init(&w->sink, w->f, false);
     return true;
 }
 
 static bool file_close(gen *g, const char *rel)
 {
-    w_flush(&g->w);
-    int e = g->w.err;
-    if (close(g->w.fd) != 0 && e == 0)
+    writer *w = &g->w;
+    /* a failed write leaves errno as it set it: nothing is written after */
+    int e = merit_sink_ok(&w->sink) ? 0 : errno != 0 ? errno : EIO;
+    w->bytes += w->sink.size;
+    if (merit_sink_finish(&w->sink, NULL) == MERIT_ENOMEM)
+        e = ENOMEM;
+    if (fflush(w->f) != 0 && e == 0)
         e = errno;
-    g->w.fd = -1;
+    if (fclose(w->f) != 0 && e == 0)
+        e = errno;
+    w->f = NULL;
     if (e != 0) {
         report_io(g, rel, "cannot write", e);
         return false;
@@ -763,40 +840,40 @@ static void expand(writer *w, rng *r, ptext *t, const char *tmpl)
     for (;;) {
         const char *brace = strchr(p, '{');
         if (brace == NULL) {
-            w_str(w, p);
+            w_text(w, p);
             return;
         }
-        w_put(w, p, (size_t)(brace - p));
+        w_text_n(w, p, (size_t)(brace - p));
         switch (brace[1]) {
         case 'P':
-            w_str(w, t->process);
+            w_text(w, t->process);
             break;
         case 'M':
-            w_str(w, t->material);
+            w_text(w, t->material);
             break;
         case 'X':
-            w_str(w, t->product);
+            w_text(w, t->product);
             break;
         case 'D':
-            w_str(w, t->defect);
+            w_text(w, t->defect);
             break;
         case 'Q':
-            w_str(w, t->metric);
+            w_text(w, t->metric);
             break;
         case 'R':
-            w_str(w, t->standard);
+            w_text(w, t->standard);
             break;
         case 'A':
-            w_str(w, t->d->area_lc);
+            w_text(w, t->d->area_lc);
             break;
         case 'L':
-            w_str(w, t->org_names[0]);
+            w_text(w, t->org_names[0]);
             break;
         case 'O':
-            w_str(w, t->org_names[1 + below(r, t->org_count - 1)]);
+            w_text(w, t->org_names[1 + below(r, t->org_count - 1)]);
             break;
         case 's':
-            w_str(w, t->state);
+            w_text(w, t->state);
             break;
         case 'g':
             w_uint(w, t->org_count);
@@ -849,12 +926,12 @@ static void expand(writer *w, rng *r, ptext *t, const char *tmpl)
             w_uint(w, (uint64_t)range(r, (int32_t)t->last_a / 4, (int32_t)t->last_a * 3 / 4));
             break;
         case 'd':
-            w_str(w, month_names[t->due_month - 1]);
+            w_text(w, month_names[t->due_month - 1]);
             W_LIT(w, " ");
             w_uint(w, t->due_year);
             break;
         default: /* a typo in a template: keep the text as it is */
-            w_put(w, brace, 3);
+            w_text_n(w, brace, 3);
             break;
         }
         p = brace + 3;
@@ -1062,7 +1139,7 @@ static void write_proposal(gen *g, uint32_t p, bool with_ns)
     W_LIT(w, "\">\n  <title>");
     expand(w, &r, &t, PICK(&r, title_t));
     W_LIT(w, "</title>\n  <area>");
-    w_str(w, t.d->area);
+    w_text(w, t.d->area);
     W_LIT(w, "</area>\n  <team>\n");
     static const char *const chain_sme[] = {"material-supplier", "component-supplier",
                                             "equipment-maker", "system-integrator"};
@@ -1078,13 +1155,13 @@ static void write_proposal(gen *g, uint32_t p, bool with_ns)
         W_LIT(w, "\" employees=\"");
         w_uint(w, employees[i]);
         W_LIT(w, "\" location=\"");
-        w_str(w, where[i]->code);
+        w_attr(w, where[i]->code);
         W_LIT(w, "\" supply-chain=\"");
-        w_str(w, types[i] == 1   ? PICK(&r, chain_sme)
-                 : types[i] == 0 ? PICK(&r, chain_large)
-                                 : "research");
+        w_attr(w, types[i] == 1   ? PICK(&r, chain_sme)
+                  : types[i] == 0 ? PICK(&r, chain_large)
+                                  : "research");
         W_LIT(w, "\">\n      <name>");
-        w_str(w, t.org_names[i]);
+        w_text(w, t.org_names[i]);
         W_LIT(w, "</name>\n    </organisation>\n");
     }
     W_LIT(w, "  </team>\n  <sections>\n    <problem>");
@@ -1192,20 +1269,20 @@ static void write_review(gen *g, uint32_t reviewer, uint32_t p)
             w_uint(w, (uint64_t)range(&r, 1, 5));
         }
         W_LIT(w, "\">");
-        w_str(w, criterion_subjects[k]);
-        w_str(w, v >= 15 ? PICK(&r, high_p) : v >= 10 ? PICK(&r, mid_p) : PICK(&r, low_p));
+        w_text(w, criterion_subjects[k]);
+        w_text(w, v >= 15 ? PICK(&r, high_p) : v >= 10 ? PICK(&r, mid_p) : PICK(&r, low_p));
         W_LIT(w, "</score>\n");
     }
     W_LIT(w, "    <comment>");
     if (sum >= 15 * CRITERIA) {
         W_LIT(w, "One of the stronger proposals I reviewed. ");
-        w_str(w, PICK(&r, overall_high));
+        w_text(w, PICK(&r, overall_high));
     } else if (sum >= 11 * CRITERIA) {
         W_LIT(w, "A fundable proposal with some weaknesses. ");
-        w_str(w, PICK(&r, overall_mid));
+        w_text(w, PICK(&r, overall_mid));
     } else {
         W_LIT(w, "Not ready for funding in its present form. ");
-        w_str(w, PICK(&r, overall_low));
+        w_text(w, PICK(&r, overall_low));
     }
     W_LIT(w, "</comment>\n  </review>\n");
 }
@@ -1228,7 +1305,7 @@ static void write_sheet(gen *g, uint32_t reviewer, bool with_ns)
             W_LIT(w, "    <conflict proposal=\"");
             w_proposal_id(w, g->conflicts[i].proposal);
             W_LIT(w, "\">");
-            w_str(w, conflict_reasons[g->conflicts[i].reason]);
+            w_text(w, conflict_reasons[g->conflicts[i].reason]);
             W_LIT(w, "</conflict>\n");
         }
         W_LIT(w, "  </conflicts>\n");
@@ -1249,7 +1326,7 @@ static bool write_call(gen *g)
     for (uint32_t i = 0; i < g->n; i++)
         requested_k += g->cores[i].federal_k;
     w_str(w, xml_decl);
-    W_LIT(w, "<!-- A synthetic call written by merit gen: ");
+    W_LIT(w, "<!-- A synthetic call written by merit-gen: ");
     w_uint(w, g->n);
     W_LIT(w, " proposals, ");
     w_uint(w, g->r);
@@ -1271,18 +1348,18 @@ static bool write_call(gen *g)
         W_LIT(w, "\">\n      <name>");
         if (below(&r, 2) == 0)
             W_LIT(w, "Dr. ");
-        w_str(w, PICK(&r, first_names));
+        w_text(w, PICK(&r, first_names));
         W_LIT(w, " ");
-        w_str(w, PICK(&r, last_names));
+        w_text(w, PICK(&r, last_names));
         W_LIT(w, "</name>\n      <affiliation>");
-        w_str(w, PICK(&r, reviewer_roles));
+        w_text(w, PICK(&r, reviewer_roles));
         W_LIT(w, ", ");
         char inst[96];
         static const int kinds[] = {2, 2, 2, 3, 4, 0};
         int kind = PICK(&r, kinds);
         const place *state = &PICK(&r, states);
         name_org(inst, sizeof(inst), &r, kind, state);
-        w_str(w, inst);
+        w_text(w, inst);
         W_LIT(w, "</affiliation>\n    </reviewer>\n");
     }
     W_LIT(w, "  </panel>\n</call>\n");
@@ -1301,7 +1378,7 @@ static bool write_proposals(gen *g)
             return false;
         w_str(&g->w, xml_decl);
         W_LIT(&g->w, "<proposals xmlns=\"urn:merit:1\">\n");
-        for (uint32_t p = 0; p < g->n && g->w.err == 0; p++)
+        for (uint32_t p = 0; p < g->n && merit_sink_ok(&g->w.sink); p++)
             write_proposal(g, p, false);
         W_LIT(&g->w, "</proposals>\n");
         return file_close(g, rel);
@@ -1331,7 +1408,7 @@ static bool write_reviews(gen *g)
             return false;
         w_str(&g->w, xml_decl);
         W_LIT(&g->w, "<sheets xmlns=\"urn:merit:1\">\n");
-        for (uint32_t r = 0; r < g->r && g->w.err == 0; r++)
+        for (uint32_t r = 0; r < g->r && merit_sink_ok(&g->w.sink); r++)
             write_sheet(g, r, false);
         W_LIT(&g->w, "</sheets>\n");
         return file_close(g, rel);
@@ -1358,24 +1435,24 @@ static int prepare_dir(const char *dir, bool *created)
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT) {
-            cli_print_line(stderr, "%s: error: cannot use as the output folder: %s", dir,
-                           strerror(errno));
+            print_line(stderr, "%s: error: cannot use as the output folder: %s", dir,
+                       strerror(errno));
             return EXIT_IO;
         }
         if (mkdir(dir, 0777) != 0) {
-            cli_print_line(stderr, "%s: error: cannot create folder: %s", dir, strerror(errno));
+            print_line(stderr, "%s: error: cannot create folder: %s", dir, strerror(errno));
             return EXIT_IO;
         }
         *created = true;
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        cli_print_line(stderr, "%s: error: exists and is not a folder", dir);
+        print_line(stderr, "%s: error: exists and is not a folder", dir);
         return EXIT_IO;
     }
     DIR *d = opendir(dir);
     if (d == NULL) {
-        cli_print_line(stderr, "%s: error: cannot read folder: %s", dir, strerror(errno));
+        print_line(stderr, "%s: error: cannot read folder: %s", dir, strerror(errno));
         return EXIT_IO;
     }
     bool empty = true;
@@ -1384,10 +1461,10 @@ static int prepare_dir(const char *dir, bool *created)
         empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
     closedir(d);
     if (!empty) {
-        cli_print_line(stderr,
-                       "%s: error: folder is not empty; merit gen writes only into a new or "
-                       "empty folder",
-                       dir);
+        print_line(stderr,
+                   "%s: error: folder is not empty; merit-gen writes only into a new or "
+                   "empty folder",
+                   dir);
         return EXIT_IO;
     }
     return 0;
@@ -1406,7 +1483,7 @@ static int generate(gen *g)
     char *final_path = malloc(g->path_size);
     g->w.buf = malloc(BUF_CAP);
     if (g->stage == NULL || g->path == NULL || final_path == NULL || g->w.buf == NULL || !plan(g)) {
-        fputs("merit: error: out of memory\n", stderr);
+        fputs("merit-gen: error: out of memory\n", stderr);
         free(final_path);
         if (created)
             rmdir(g->dir);
@@ -1414,8 +1491,7 @@ static int generate(gen *g)
     }
     snprintf(g->stage, dlen + 16, "%s/.gen-XXXXXX", g->dir);
     if (mkdtemp(g->stage) == NULL) {
-        cli_print_line(stderr, "%s: error: cannot create a folder in it: %s", g->dir,
-                       strerror(errno));
+        print_line(stderr, "%s: error: cannot create a folder in it: %s", g->dir, strerror(errno));
         free(final_path);
         if (created)
             rmdir(g->dir);
@@ -1447,16 +1523,16 @@ static int generate(gen *g)
     free(final_path);
     if (!ok)
         return EXIT_IO;
-    cli_print_line(stdout,
-                   "%s: call %s: %lu proposals, %lu reviewers, %lu reviews, %zu declared "
-                   "conflicts, %s layout, %llu bytes",
-                   g->dir, g->call_id, (unsigned long)g->n, (unsigned long)g->r,
-                   (unsigned long)g->n * g->k, g->conflict_count, g->files ? "files" : "bundles",
-                   (unsigned long long)g->w.bytes);
+    print_line(stdout,
+               "%s: call %s: %lu proposals, %lu reviewers, %lu reviews, %zu declared "
+               "conflicts, %s layout, %llu bytes",
+               g->dir, g->call_id, (unsigned long)g->n, (unsigned long)g->r,
+               (unsigned long)g->n * g->k, g->conflict_count, g->files ? "files" : "bundles",
+               (unsigned long long)g->w.bytes);
     return EXIT_CLEAN;
 }
 
-int cmd_gen(int argc, char **argv)
+int main(int argc, char **argv)
 {
     unsigned long n = 100, r = 20, k = 3, seed = 1;
     bool files = false;
@@ -1464,28 +1540,26 @@ int cmd_gen(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help(stdout);
             return EXIT_CLEAN;
         } else if (strcmp(a, "--proposals") == 0) {
-            if (!cli_parse_uint(value, MAX_PROPOSALS, &n) || n == 0)
-                return cli_usage_error("gen: --proposals takes a whole number from 1 to %lu",
-                                       MAX_PROPOSALS);
+            if (!parse_uint(value, MAX_PROPOSALS, &n) || n == 0)
+                return usage_error("--proposals takes a whole number from 1 to %lu", MAX_PROPOSALS);
             i++;
         } else if (strcmp(a, "--reviewers") == 0) {
-            if (!cli_parse_uint(value, MAX_REVIEWERS, &r) || r == 0)
-                return cli_usage_error("gen: --reviewers takes a whole number from 1 to %lu",
-                                       MAX_REVIEWERS);
+            if (!parse_uint(value, MAX_REVIEWERS, &r) || r == 0)
+                return usage_error("--reviewers takes a whole number from 1 to %lu", MAX_REVIEWERS);
             i++;
         } else if (strcmp(a, "--reviews-per-proposal") == 0) {
-            if (!cli_parse_uint(value, MAX_REVIEWERS, &k) || k == 0)
-                return cli_usage_error("gen: --reviews-per-proposal takes a whole number from "
-                                       "1 to the number of reviewers");
+            if (!parse_uint(value, MAX_REVIEWERS, &k) || k == 0)
+                return usage_error("--reviews-per-proposal takes a whole number from "
+                                   "1 to the number of reviewers");
             i++;
         } else if (strcmp(a, "--seed") == 0) {
-            if (!cli_parse_uint(value, (unsigned long)UINT64_MAX, &seed))
-                return cli_usage_error("gen: --seed takes a whole number from 0 to "
-                                       "18446744073709551615");
+            if (!parse_uint(value, (unsigned long)UINT64_MAX, &seed))
+                return usage_error("--seed takes a whole number from 0 to "
+                                   "18446744073709551615");
             i++;
         } else if (strcmp(a, "--layout") == 0) {
             if (value != NULL && strcmp(value, "bundles") == 0)
@@ -1493,17 +1567,17 @@ int cmd_gen(int argc, char **argv)
             else if (value != NULL && strcmp(value, "files") == 0)
                 files = true;
             else
-                return cli_usage_error("gen: --layout takes bundles or files");
+                return usage_error("--layout takes bundles or files");
             i++;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (value == NULL || value[0] == '\0')
-                return cli_usage_error("gen: %s needs a folder name", a);
+                return usage_error("%s needs a folder name", a);
             dir = value;
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("gen: unknown option '%s'", a);
+            return usage_error("unknown option '%s'", a);
         } else {
-            return cli_usage_error("gen: unexpected argument '%s' (the folder goes after -o)", a);
+            return usage_error("unexpected argument '%s' (the folder goes after -o)", a);
         }
     }
     if (dir == NULL) {
@@ -1511,15 +1585,15 @@ int cmd_gen(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (k > r)
-        return cli_usage_error("gen: --reviews-per-proposal %lu needs at least %lu reviewers, "
-                               "not %lu",
-                               k, k, r);
+        return usage_error("--reviews-per-proposal %lu needs at least %lu reviewers, "
+                           "not %lu",
+                           k, k, r);
 
     /* "out/" names the folder "out": keep messages and paths tidy */
     size_t dlen = strlen(dir);
     char *dirname = malloc(dlen + 1);
     if (dirname == NULL) {
-        fputs("merit: error: out of memory\n", stderr);
+        fputs("merit-gen: error: out of memory\n", stderr);
         return EXIT_IO;
     }
     memcpy(dirname, dir, dlen + 1);
@@ -1533,7 +1607,6 @@ int cmd_gen(int argc, char **argv)
     g.k = (uint32_t)k;
     g.files = files;
     g.dir = dirname;
-    g.w.fd = -1;
     snprintf(g.call_id, sizeof(g.call_id), "GEN-%llu", (unsigned long long)seed);
     g.rid_width = r >= 10000 ? 5 : r >= 1000 ? 4 : 3;
     int code = generate(&g);
