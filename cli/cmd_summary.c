@@ -44,7 +44,7 @@ static int chosen(const merit_call *call, char **ids, size_t id_count, size_t **
                   size_t *count_out)
 {
     size_t n = id_count > 0 ? id_count : call->proposal_count;
-    size_t *list = malloc((n > 0 ? n : 1) * sizeof(*list));
+    size_t *list = calloc(n > 0 ? n : 1, sizeof(*list));
     bool *taken = calloc(call->proposal_count + 1, sizeof(*taken));
     if (list == NULL || taken == NULL) {
         free(list);

@@ -161,7 +161,8 @@ static void hash_and_first_error(void **state)
                                           0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
     assert_memory_equal(digest, abc, 32);
 
-    /* after an error nothing more is written, and the first error stays */
+    /* after an error nothing more is written (not even what the sink held:
+     * a failed output is discarded whole), and the first error stays */
     merit_sink_init(&sink, mem, false);
     merit_sink_puts(&sink, "x");
     merit_sink_take(&sink, NULL); /* out of memory */
@@ -170,7 +171,44 @@ static void hash_and_first_error(void **state)
     assert_false(merit_sink_ok(&sink));
     assert_int_equal(merit_sink_finish(&sink, NULL), MERIT_ENOMEM);
     fclose(mem);
-    assert_string_equal(buf, "abcx");
+    assert_string_equal(buf, "abc");
+    free(buf);
+}
+
+/* Small writes are held and passed on in blocks: the bytes and the hash
+ * are those of the writes in order, across block boundaries and a write
+ * larger than a block. Expected: the same bytes written in one piece and
+ * hashed by merit_sha256. */
+static void blocks_keep_order_and_hash(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    assert_non_null(mem);
+    size_t total = 3 * sizeof(((merit_sink *)NULL)->block) + 17;
+    char *want = malloc(total);
+    assert_non_null(want);
+    for (size_t i = 0; i < total; i++)
+        want[i] = (char)('a' + i % 26);
+    merit_sink sink;
+    merit_sink_init(&sink, mem, false);
+    size_t at = 0, piece = 1;
+    while (at < total) { /* pieces of 1, 2, 3, ... bytes, then one large one */
+        size_t n = at > total / 2 ? total - at : piece++;
+        if (n > total - at)
+            n = total - at;
+        merit_sink_write(&sink, want + at, n);
+        at += n;
+    }
+    unsigned char digest[32], expected[32];
+    assert_int_equal(merit_sink_finish(&sink, digest), 0);
+    fclose(mem);
+    assert_int_equal(size, total);
+    assert_memory_equal(buf, want, total);
+    assert_int_equal(merit_sha256(want, total, expected), 0);
+    assert_memory_equal(digest, expected, 32);
+    free(want);
     free(buf);
 }
 
@@ -263,6 +301,7 @@ int main(void)
         cmocka_unit_test(markdown_text),
         cmocka_unit_test(terminal_text),
         cmocka_unit_test(hash_and_first_error),
+        cmocka_unit_test(blocks_keep_order_and_hash),
         cmocka_unit_test(long_printf_and_spaces),
         cmocka_unit_test(colour_only_when_asked),
         cmocka_unit_test(cells),

@@ -16,9 +16,27 @@ void merit_sink_init(merit_sink *sink, FILE *out, bool colour)
         sink->error = MERIT_ENOMEM;
 }
 
+/* Hashes and writes what the sink holds. */
+static void pass_on(merit_sink *sink, const void *bytes, size_t size)
+{
+    if (sink->error != 0 || size == 0)
+        return;
+    if (merit_sha256_add(sink->hash, bytes, size) != 0)
+        merit_sink_fail(sink, MERIT_ENOMEM);
+    else if (fwrite(bytes, 1, size, sink->out) != size)
+        merit_sink_fail(sink, MERIT_EIO);
+}
+
+static void flush_block(merit_sink *sink)
+{
+    pass_on(sink, sink->block, sink->held);
+    sink->held = 0;
+}
+
 int merit_sink_finish(merit_sink *sink, unsigned char sha256_out[32])
 {
     unsigned char digest[32] = {0};
+    flush_block(sink);
     if (sink->hash != NULL && merit_sha256_end(sink->hash, digest) != 0)
         merit_sink_fail(sink, MERIT_ENOMEM);
     sink->hash = NULL;
@@ -42,15 +60,15 @@ void merit_sink_write(merit_sink *sink, const void *bytes, size_t size)
 {
     if (sink->error != 0 || size == 0)
         return;
-    if (merit_sha256_add(sink->hash, bytes, size) != 0) {
-        merit_sink_fail(sink, MERIT_ENOMEM);
-        return;
-    }
-    if (fwrite(bytes, 1, size, sink->out) != size) {
-        merit_sink_fail(sink, MERIT_EIO);
-        return;
-    }
     sink->size += size;
+    if (sink->held + size > sizeof(sink->block))
+        flush_block(sink);
+    if (size >= sizeof(sink->block)) {
+        pass_on(sink, bytes, size);
+        return;
+    }
+    memcpy(sink->block + sink->held, bytes, size);
+    sink->held += size;
 }
 
 void merit_sink_puts(merit_sink *sink, const char *text)
@@ -146,16 +164,36 @@ void merit_sink_csv_field(merit_sink *sink, const char *text, bool from_input)
     merit_sink_putc(sink, '"');
 }
 
+/* The ASCII bytes each escaper replaces besides the control characters. */
+enum { SPECIAL_JSON = 1, SPECIAL_XML = 2, SPECIAL_HTML = 4 };
+static const unsigned char specials[128] = {
+    ['"'] = SPECIAL_JSON | SPECIAL_XML | SPECIAL_HTML,
+    ['\\'] = SPECIAL_JSON,
+    ['&'] = SPECIAL_XML | SPECIAL_HTML,
+    ['<'] = SPECIAL_XML | SPECIAL_HTML,
+    ['>'] = SPECIAL_XML | SPECIAL_HTML,
+    ['\''] = SPECIAL_HTML,
+};
+
 /* Writes text, replacing each byte for which `with` gives a replacement,
- * and each invalid UTF-8 sequence with U+FFFD when check_utf8. */
-static void escape_runs(merit_sink *sink, const char *text, bool check_utf8,
+ * and each invalid UTF-8 sequence with U+FFFD when check_utf8. `with` is
+ * asked only about control characters and the bytes marked `special`: the
+ * runs between them are written whole. */
+static void escape_runs(merit_sink *sink, const char *text, unsigned special, bool check_utf8,
                         const char *(*with)(unsigned char c, char buf[8], const void *arg),
                         const void *arg)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t len = strlen(text), run = 0;
     char buf[8];
+    /* invalid UTF-8 is rare: then every byte is looked at */
+    bool byte_by_byte = check_utf8 && !merit_utf8_valid(text, len);
     for (size_t i = 0; i < len;) {
+        while (!byte_by_byte && i < len &&
+               (s[i] >= 0x80 || (s[i] >= 0x20 && s[i] != 0x7F && !(specials[s[i]] & special))))
+            i++;
+        if (i >= len)
+            break;
         size_t n = 1;
         const char *replacement = NULL;
         if (s[i] < 0x80) {
@@ -204,7 +242,7 @@ static const char *json_with(unsigned char c, char buf[8], const void *arg)
 void merit_sink_json_string(merit_sink *sink, const char *text)
 {
     merit_sink_putc(sink, '"');
-    escape_runs(sink, text, true, json_with, NULL);
+    escape_runs(sink, text, SPECIAL_JSON, true, json_with, NULL);
     merit_sink_putc(sink, '"');
 }
 
@@ -239,13 +277,13 @@ static const char *xml_with(unsigned char c, char buf[8], const void *arg)
 void merit_sink_xml_text(merit_sink *sink, const char *text)
 {
     bool attr = false;
-    escape_runs(sink, text, false, xml_with, &attr);
+    escape_runs(sink, text, SPECIAL_XML, false, xml_with, &attr);
 }
 
 void merit_sink_xml_attr(merit_sink *sink, const char *text)
 {
     bool attr = true;
-    escape_runs(sink, text, false, xml_with, &attr);
+    escape_runs(sink, text, SPECIAL_XML, false, xml_with, &attr);
 }
 
 static const char *html_with(unsigned char c, char buf[8], const void *arg)
@@ -274,7 +312,7 @@ static const char *html_with(unsigned char c, char buf[8], const void *arg)
 
 void merit_sink_html(merit_sink *sink, const char *text)
 {
-    escape_runs(sink, text, true, html_with, NULL);
+    escape_runs(sink, text, SPECIAL_HTML, true, html_with, NULL);
 }
 
 /* Markdown: what the character at s + i (n bytes; 0: not UTF-8) is

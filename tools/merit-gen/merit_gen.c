@@ -776,10 +776,9 @@ static bool file_close(gen *g, const char *rel)
 {
     writer *w = &g->w;
     /* a failed write leaves errno as it set it: nothing is written after */
-    int e = merit_sink_ok(&w->sink) ? 0 : errno != 0 ? errno : EIO;
     w->bytes += w->sink.size;
-    if (merit_sink_finish(&w->sink, NULL) == MERIT_ENOMEM)
-        e = ENOMEM;
+    int finished = merit_sink_finish(&w->sink, NULL); /* writes what it held */
+    int e = finished == 0 ? 0 : finished == MERIT_ENOMEM ? ENOMEM : errno != 0 ? errno : EIO;
     if (fflush(w->f) != 0 && e == 0)
         e = errno;
     if (fclose(w->f) != 0 && e == 0)

@@ -33,13 +33,19 @@ extern "C" {
  * byte that passed (the audit trail records a report's hash), and the first
  * error. After an error nothing more is written and every call is a no-op,
  * so a writer need not check each call: it asks once, at the end
- * (merit_sink_finish). The fields are read through the functions. */
+ * (merit_sink_finish), which also passes on the last bytes the sink held:
+ * until then the stream may not have them all. The fields are read
+ * through the functions. */
 typedef struct merit_sink {
     FILE *out;     /* borrowed */
     void *hash;    /* merit_sha256_begin's; NULL once finished */
     uint64_t size; /* bytes written */
     int error;     /* the first error: 0, MERIT_EIO or MERIT_ENOMEM */
     bool colour;   /* merit_sink_colour writes ANSI SGR sequences */
+    /* small writes are gathered here and hashed and written a block at a
+     * time (a report is written in many pieces of a few bytes) */
+    size_t held;
+    char block[8192];
 } merit_sink;
 
 /* Starts a sink on out (which stays the caller's). colour: whether the
@@ -171,7 +177,7 @@ typedef struct merit_report_options {
     size_t top;         /* text: only the first `top` ranked rows; 0: all */
     size_t around_line; /* text: only that many ranked rows each side of the
                            funding line; 0: all (with top: both sets) */
-    bool full;       /* explain: every id of a long list, not a count and the first few */
+    bool full;          /* explain: every id of a long list, not a count and the first few */
 } merit_report_options;
 
 /* A report format: writes the whole result into the sink. Returns 0, or
