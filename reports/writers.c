@@ -17,12 +17,12 @@ static int write_csv_detail(merit_sink *sink, const merit_result *res,
 }
 
 const merit_writer merit_writers[] = {
-    {"text", merit_report_text, "a table for a terminal, fitted to its width (the default)"},
-    {"csv", merit_report_csv, "one row per proposal, exact values beside the rounded"},
-    {"csv-detail", write_csv_detail, "one row per proposal x reviewer x criterion"},
+    {"text", merit_report_text, "a table, fitted to the terminal (the default)"},
+    {"csv", merit_report_csv, "a row a proposal, exact values beside rounded"},
+    {"csv-detail", write_csv_detail, "a row a proposal x reviewer x criterion"},
     {"json", merit_report_json, "the whole result model (docs/report-json.md)"},
-    {"html", merit_report_html, "one self-contained page with charts, for a browser or print"},
-    {"xlsx", merit_report_xlsx, "a workbook: ranking and detail sheets (not to a terminal)"},
+    {"html", merit_report_html, "one self-contained page with charts"},
+    {"xlsx", merit_report_xlsx, "a workbook: ranking and detail (not a terminal)"},
     {NULL, NULL, NULL},
 };
 
