@@ -147,8 +147,8 @@ int cmd_validate(int argc, char **argv)
                                "(%d excluded for conflicts), rubric %s %s, %zu criteri%s",
                                path, call->id, call->proposal_count, plural(call->proposal_count),
                                call->reviewer_count, plural(call->reviewer_count),
-                               call->review_count, plural(call->review_count),
-                               count_excluded(call), r->id, r->version, r->criterion_count,
+                               call->review_count, plural(call->review_count), count_excluded(call),
+                               r->id, r->version, r->criterion_count,
                                r->criterion_count == 1 ? "on" : "a");
             }
             merit_call_free(call);

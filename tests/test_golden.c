@@ -132,8 +132,7 @@ static void test_text(void **state)
 static void test_text_80_columns(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-w80.txt", "text", false, 2, false,
-                       MERIT_METHOD_MEAN,  NULL,           NULL};
+    struct golden g = {"mfg-2026-w80.txt", "text", false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     fitted_width = 80;
     check(&g);
     fitted_width = 0;
@@ -142,8 +141,7 @@ static void test_text_80_columns(void **state)
 static void test_text_60_columns(void **state)
 {
     (void)state;
-    struct golden g = {"mfg-2026-w60.txt", "text", false, 2, false,
-                       MERIT_METHOD_MEAN,  NULL,           NULL};
+    struct golden g = {"mfg-2026-w60.txt", "text", false, 2, false, MERIT_METHOD_MEAN, NULL, NULL};
     fitted_width = 60;
     check(&g);
     fitted_width = 0;
@@ -152,8 +150,8 @@ static void test_text_60_columns(void **state)
 static void test_neutral_text_60_columns(void **state)
 {
     (void)state;
-    struct golden g = {"foundation-2027-w60.txt", "text",    false, 2, false,
-                       MERIT_METHOD_MEAN,         "foundation-2027", NULL};
+    struct golden g = {"foundation-2027-w60.txt", "text", false, 2, false, MERIT_METHOD_MEAN,
+                       "foundation-2027",         NULL};
     fitted_width = 60;
     check(&g);
     fitted_width = 0;

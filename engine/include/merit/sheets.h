@@ -43,8 +43,7 @@ int merit_assignment_default(merit_ctx *ctx, const merit_call *call,
  */
 struct merit_table;
 int merit_assignment_from_table(merit_ctx *ctx, const merit_call *call,
-                                const struct merit_table *table,
-                                merit_assignment **assignment_out);
+                                const struct merit_table *table, merit_assignment **assignment_out);
 void merit_assignment_free(merit_assignment *assignment);
 /* Whether the proposal (an index into call->proposals) is given to the
  * reviewer (an index into call->reviewers). */
