@@ -211,3 +211,16 @@ int merit_report_file(merit_report_fn write, FILE *out, const merit_result *res,
     int rc = merit_sink_finish(&sink, NULL);
     return rc != 0 || ferror(out) ? -1 : 0;
 }
+
+size_t merit_report_first_review(const merit_call *call, size_t proposal)
+{
+    size_t lo = 0, hi = call->review_count;
+    while (lo < hi) { /* reviews are sorted by (proposal, reviewer) */
+        size_t mid = lo + (hi - lo) / 2;
+        if (call->reviews[mid].proposal < proposal)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -29,20 +29,6 @@ bool merit__panel_agreement(merit_sink *sink, const merit_result *res,
     return false;
 }
 
-/* The first review of proposal p (reviews are sorted by proposal). */
-static size_t first_review(const merit_call *call, size_t p)
-{
-    size_t lo = 0, hi = call->review_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (call->reviews[mid].proposal < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* --- one proposal's scores side by side ---------------------------------------
  * Built as a grid of strings (merit's own numbers, and reviewer ids escaped
  * for the format) so that text can align its columns. */
@@ -170,7 +156,7 @@ static int reviews_of(const merit_result *res, size_t p, size_t **counted, size_
                       size_t **excluded, size_t *ne)
 {
     const merit_call *call = res->call;
-    size_t first = first_review(call, p), n = 0;
+    size_t first = merit_report_first_review(call, p), n = 0;
     while (first + n < call->review_count && call->reviews[first + n].proposal == p)
         n++;
     *counted = malloc((n > 0 ? n : 1) * sizeof(size_t));

@@ -45,6 +45,10 @@ char *merit_strbuf_take(merit_strbuf *b);
 char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr,
                           unsigned places);
 
+/* The index of the first review of a proposal in call->reviews (its
+ * reviews follow it), or where it would be: O(log n). */
+size_t merit_report_first_review(const merit_call *call, size_t proposal);
+
 /* Display width of UTF-8 text: its code points. */
 size_t merit_report_width(const char *s);
 

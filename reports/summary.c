@@ -81,20 +81,6 @@ static int compare_keyed(const void *a, const void *b)
     return c;
 }
 
-/* The first review of proposal p: reviews are sorted by proposal. */
-static size_t first_review(const merit_call *call, size_t p)
-{
-    size_t lo = 0, hi = call->review_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (call->reviews[mid].proposal < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The call file's digest: the salt that keeps the order from being worked
  * back to reviewer ids by anyone who has not got call.xml. Zeros when the
  * call has no such file recorded (never, for a loaded call). */
@@ -113,7 +99,7 @@ int merit_summary_order(const merit_result *res, size_t index, size_t **out, siz
     const merit_call *call = res->call;
     *out = NULL;
     *count_out = 0;
-    size_t first = first_review(call, index), n = 0;
+    size_t first = merit_report_first_review(call, index), n = 0;
     for (size_t i = first; i < call->review_count && call->reviews[i].proposal == index; i++)
         n += res->reviews[i].counted;
     if (n == 0)
