@@ -6,9 +6,14 @@
  * folder and whatever was moved are removed (and DIR, if it was made here),
  * so no half-written set of files is left behind. Folders made in the
  * staging folder (merit init's proposals/ and reviews/) move as a whole.
- * merit-gen (tools/merit-gen) does the same for a whole call.
+ * merit-gen (tools/merit-gen) does the same for a whole call. The files
+ * reach the disk together, by one syncfs of the staging folder's file
+ * system before the first move, not one fsync a file (10,000 summaries:
+ * one flush, not 10,000).
  */
+#define _GNU_SOURCE /* syncfs */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,8 +163,6 @@ int cli_outdir_close(cli_outdir *d, FILE *f, int werr)
     int e = 0;
     if (werr != 0 || fflush(f) != 0 || ferror(f))
         e = errno ? errno : EIO;
-    if (e == 0 && fsync(fileno(f)) != 0 && errno != EINVAL)
-        e = errno;
     if (fclose(f) != 0 && e == 0)
         e = errno ? errno : EIO;
     if (e != 0) {
@@ -169,10 +172,27 @@ int cli_outdir_close(cli_outdir *d, FILE *f, int werr)
     return EXIT_CLEAN;
 }
 
+/* Flushes what was written into the staging folder to the disk. */
+static int sync_stage(const cli_outdir *d)
+{
+    int fd = open(d->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int e = fd < 0 ? errno : syncfs(fd) != 0 ? errno : 0;
+    if (fd >= 0)
+        close(fd);
+    if (e == 0 || e == EINVAL || e == ENOSYS)
+        return EXIT_CLEAN;
+    cli_print_line(stderr, "%s: error: cannot write: %s", d->dir, strerror(e));
+    return EXIT_IO;
+}
+
 int cli_outdir_commit(cli_outdir *d)
 {
     size_t moved = 0;
-    int code = EXIT_CLEAN;
+    int code = sync_stage(d);
+    if (code != EXIT_CLEAN) {
+        cli_outdir_abort(d);
+        return code;
+    }
     for (; moved < d->count; moved++) {
         if (strchr(d->names[moved], '/') != NULL)
             continue; /* moves with its folder */
