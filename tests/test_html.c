@@ -105,10 +105,12 @@ static void page_open(struct page *pg, const merit_result *res, const merit_repo
     assert_non_null(pg->doc);
     pg->xp = xmlXPathNewContext(pg->doc);
     assert_non_null(pg->xp);
-    assert_int_equal(
-        xmlXPathRegisterNs(pg->xp, BAD_CAST "h", BAD_CAST "http://www.w3.org/1999/xhtml"), 0);
-    assert_int_equal(
-        xmlXPathRegisterNs(pg->xp, BAD_CAST "svg", BAD_CAST "http://www.w3.org/2000/svg"), 0);
+    assert_int_equal(xmlXPathRegisterNs(pg->xp, (const xmlChar *)"h",
+                                        (const xmlChar *)"http://www.w3.org/1999/xhtml"),
+                     0);
+    assert_int_equal(xmlXPathRegisterNs(pg->xp, (const xmlChar *)"svg",
+                                        (const xmlChar *)"http://www.w3.org/2000/svg"),
+                     0);
 }
 
 static void page_close(struct page *pg)
@@ -121,7 +123,7 @@ static void page_close(struct page *pg)
 /* The nodes an XPath finds (the caller frees the object). */
 static xmlXPathObjectPtr nodes(struct page *pg, const char *xpath)
 {
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST xpath, pg->xp);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)xpath, pg->xp);
     assert_non_null(o);
     assert_int_equal(o->type, XPATH_NODESET);
     return o;
@@ -139,7 +141,7 @@ static size_t count(struct page *pg, const char *xpath)
 static char *text_of(struct page *pg, const char *xpath)
 {
     char *expr = t_sprintf("string(%s)", xpath);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, pg->xp);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, pg->xp);
     free(expr);
     assert_non_null(o);
     assert_int_equal(o->type, XPATH_STRING);
@@ -159,7 +161,7 @@ static void assert_text(struct page *pg, const char *xpath, const char *expected
 
 static char *attr(xmlNodePtr node, const char *name)
 {
-    xmlChar *v = xmlGetProp(node, BAD_CAST name);
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
     char *s = v != NULL ? strdup((const char *)v) : NULL;
     xmlFree(v);
     return s;

@@ -99,8 +99,8 @@ static xmlXPathObjectPtr select_nodes(xmlDocPtr doc, const char *path)
 {
     xmlXPathContextPtr xp = xmlXPathNewContext(doc);
     assert_non_null(xp);
-    xmlXPathRegisterNs(xp, BAD_CAST "m", BAD_CAST MAIN_NS);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST path, xp);
+    xmlXPathRegisterNs(xp, (const xmlChar *)"m", (const xmlChar *)MAIN_NS);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)path, xp);
     xmlXPathFreeContext(xp);
     assert_non_null(o);
     return o;
