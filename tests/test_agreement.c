@@ -351,12 +351,42 @@ static void test_example_call(void **state)
     merit_ctx_free(ctx);
 }
 
+/* Every allocation of the computation failing in turn: MERIT_ENOMEM, no
+ * result, nothing leaked (the suite runs under valgrind). */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    merit_ctx *ctx = merit_ctx_new();
+    assert_non_null(ctx);
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call), 0);
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+    merit__agreement *ag = NULL;
+    merit__alloc_fail_at(0);
+    assert_int_equal(merit__agreement_compute(res, &ag), 0);
+    uint64_t needed = merit__alloc_count();
+    merit__agreement_free(ag);
+    assert_true(needed > 0);
+    for (uint64_t n = 1; n <= needed; n++) {
+        ag = NULL;
+        merit__alloc_fail_at(n);
+        assert_int_equal(merit__agreement_compute(res, &ag), MERIT_ENOMEM);
+        assert_null(ag);
+    }
+    merit__alloc_fail_at(0);
+    merit_result_free(res);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_krippendorff_2011), cmocka_unit_test(test_shrout_fleiss_1979),
-        cmocka_unit_test(test_icc_block),         cmocka_unit_test(test_icc_no_design),
-        cmocka_unit_test(test_degenerate),        cmocka_unit_test(test_example_call),
+        cmocka_unit_test(test_krippendorff_2011),   cmocka_unit_test(test_shrout_fleiss_1979),
+        cmocka_unit_test(test_icc_block),           cmocka_unit_test(test_icc_no_design),
+        cmocka_unit_test(test_degenerate),          cmocka_unit_test(test_example_call),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
