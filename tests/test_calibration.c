@@ -478,6 +478,20 @@ static void test_bundled_call_invariants(void **state)
         r = e;
     }
     assert_int_equal(compared, want);
+    /* docs/scoring.md, "Reviewer calibration": no one flagged, leniencies on
+     * the total from -2.13 (r3) to 2.32 (r1), the limit 100 / 10 = 10 */
+    assert_exact(l.cal->flag_limit, "10");
+    assert_int_equal(l.cal->flagged_count, 0);
+    char *lo = merit_decimal_string(reviewer(&l, "r3")->total.mean, 2);
+    char *hi = merit_decimal_string(reviewer(&l, "r1")->total.mean, 2);
+    assert_string_equal(lo, "-2.13");
+    assert_string_equal(hi, "2.32");
+    free(lo);
+    free(hi);
+    for (size_t i = 0; i < l.cal->reviewer_count; i++) {
+        assert_true(mpq_cmp(l.cal->reviewers[i].total.mean, reviewer(&l, "r3")->total.mean) >= 0);
+        assert_true(mpq_cmp(l.cal->reviewers[i].total.mean, reviewer(&l, "r1")->total.mean) <= 0);
+    }
     mpq_clears(sum, t, NULL);
     unload(&l);
 }
