@@ -156,6 +156,7 @@ int merit__calibration_compute(merit_ctx *ctx, const merit_result *res, merit__c
     size_t *start = NULL;
     mpq_t *csum = NULL;
     size_t *ccount = NULL;
+    mpq_t t, u;
 
     merit__calibration *cal = merit__calloc(1, sizeof(*cal));
     if (cal == NULL)
@@ -164,10 +165,12 @@ int merit__calibration_compute(merit_ctx *ctx, const merit_result *res, merit__c
     mpq_inits(cal->total_range, cal->flag_limit, NULL);
     cal->reviewers = merit__calloc(call->reviewer_count, sizeof(*cal->reviewers));
     if (call->reviewer_count > 0 && cal->reviewers == NULL) {
+        mpq_clears(cal->total_range, cal->flag_limit, NULL);
         free(cal);
         return merit__oom(ctx);
     }
     cal->reviewer_count = call->reviewer_count;
+    mpq_inits(t, u, NULL);
     for (size_t i = 0; i < cal->reviewer_count; i++) {
         merit__calib_reviewer *cr = &cal->reviewers[i];
         cr->reviewer = i;
@@ -184,8 +187,6 @@ int merit__calibration_compute(merit_ctx *ctx, const merit_result *res, merit__c
     }
 
     /* the flag limit: a tenth of the range the total can take */
-    mpq_t t, u;
-    mpq_inits(t, u, NULL);
     mpq_sub(u, rb->scale_max, rb->scale_min);
     for (size_t c = 0; c < nc; c++) {
         mpq_mul(t, u, rb->criteria[c].weight);
@@ -229,7 +230,6 @@ int merit__calibration_compute(merit_ctx *ctx, const merit_result *res, merit__c
     if (csum == NULL || ccount == NULL) {
         free(csum);
         csum = NULL;
-        mpq_clears(t, u, NULL);
         goto done;
     }
     for (size_t c = 0; c <= nc; c++)
@@ -300,7 +300,6 @@ int merit__calibration_compute(merit_ctx *ctx, const merit_result *res, merit__c
             cr->total.compared >= MERIT__CALIB_FLAG_MIN_COMPARED && mpq_cmp(t, cal->flag_limit) > 0;
         cal->flagged_count += cr->flagged;
     }
-    mpq_clears(t, u, NULL);
 
     /* rank agreement: each reviewer's complete counted reviews of proposals
      * with a panel total, grouped by reviewer with a counting sort */
@@ -343,6 +342,7 @@ done:
     free(start);
     free(items);
     free(tmp);
+    mpq_clears(t, u, NULL);
     if (rc != 0) {
         merit__calibration_free(cal);
         return merit__oom(ctx);
