@@ -76,6 +76,17 @@ bool merit_report_shows_fact(const merit_report_shown *shown, merit_fact fact);
 void merit_report_tiebreak(char *buf, size_t size, const merit_rubric *rb,
                            const merit_tiebreak *tb);
 
+/* `merit stats` (reports/stats.c, docs/cli.md "merit stats"): the reviewer
+ * calibration table and the agreement table of a ranked call, every number
+ * rounded half to even with its exact fraction (CSV: NAME_exact columns,
+ * two tables parted by an empty line; JSON: {"exact", "shown"}). */
+int merit_report_stats_text(merit_sink *sink, const merit_result *res,
+                            const merit_report_options *opt);
+int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
+                           const merit_report_options *opt);
+int merit_report_stats_json(merit_sink *sink, const merit_result *res,
+                            const merit_report_options *opt);
+
 /* --- HTML pages (html_page.c) ----------------------------------------------
  * Every HTML page merit writes: one self-contained, XML-well-formed file,
  * inline CSS and SVG, no script, no external resource, under a strict

@@ -1,0 +1,602 @@
+/*
+ * `merit stats`: what the engine computes about the reviewers of a ranked
+ * call, shown as it is: the reviewer calibration table
+ * (engine/src/calibration.h) and the agreement table (engine/src/agreement.h),
+ * in text, CSV or JSON (docs/cli.md, "merit stats"; docs/scoring.md defines
+ * every figure). Every number is an exact rational, shown rounded half to
+ * even to `places`; CSV puts the exact fraction in a NAME_exact column
+ * beside it, JSON writes {"exact": "a/b", "shown": "0.85"} as the ranking
+ * report does. A figure the method leaves undefined is "-" in text, an
+ * empty field in CSV and null in JSON: nothing is made up. Rank intervals,
+ * the grey zone and the lottery are not computed yet (issue 13), and the
+ * text report says so.
+ *
+ * Each writer computes both tables (linear, or n log n: the headers say)
+ * and frees them before it returns; it owns nothing it is given.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "agreement.h"
+#include "calibration.h"
+#include "merit/escape.h"
+#include "report.h"
+
+#define STATS_FORMAT_VERSION 1
+
+/* The ICC forms as the tables name them, in merit__icc_form order. */
+static const char *const icc_names[MERIT_ICC_FORMS] = {"ICC(1,1)", "ICC(2,1)", "ICC(3,1)",
+                                                       "ICC(1,k)", "ICC(2,k)", "ICC(3,k)"};
+static const char *const icc_keys[MERIT_ICC_FORMS] = {"icc_1_1", "icc_2_1", "icc_3_1",
+                                                      "icc_1_k", "icc_2_k", "icc_3_k"};
+
+#define NO_DESIGN "design does not allow"
+
+struct stats {
+    merit__calibration *cal;
+    merit__agreement *agr;
+};
+
+static void stats_free(struct stats *s)
+{
+    merit__calibration_free(s->cal);
+    merit__agreement_free(s->agr);
+}
+
+/* Both tables, or the sink's error (out of memory). */
+static int stats_compute(merit_sink *sink, const merit_result *res, struct stats *s)
+{
+    memset(s, 0, sizeof(*s));
+    /* calibration records an out-of-memory on a context; a writer has none
+     * of its own, so it lends one for the call */
+    merit_ctx *ctx = merit_ctx_new();
+    int rc = ctx != NULL ? merit__calibration_compute(ctx, res, &s->cal) : MERIT_ENOMEM;
+    merit_ctx_free(ctx);
+    if (rc == 0)
+        rc = merit__agreement_compute(res, &s->agr);
+    if (rc != 0) {
+        stats_free(s);
+        merit_sink_fail(sink, rc);
+        return rc;
+    }
+    return 0;
+}
+
+/* The item's name: a criterion id (from the rubric) or NULL for the total. */
+static const char *item_criterion(const merit_rubric *rb, const merit__agreement_item *it)
+{
+    return it->criterion < rb->criterion_count ? rb->criteria[it->criterion].id : NULL;
+}
+
+/* --- text ------------------------------------------------------------------ */
+
+static char *shown_or_dash(bool defined, const mpq_t v, unsigned places)
+{
+    if (!defined) {
+        char *d = malloc(2);
+        if (d != NULL)
+            memcpy(d, "-", 2);
+        return d;
+    }
+    return merit_decimal_string(v, places);
+}
+
+/* The table, fitted to width, its header row first, into the sink. */
+static void table_out(merit_sink *sink, merit_text_table *t, size_t width)
+{
+    if (merit_text_table_error(t) != 0) {
+        merit_sink_fail(sink, merit_text_table_error(t));
+        return;
+    }
+    merit_text_table_fit(t, width);
+    merit_text_table_write(t, sink, 0, merit_text_table_rows(t));
+}
+
+enum rcol {
+    R_ID,
+    R_NAME,
+    R_COUNTED,
+    R_EXCLUDED,
+    R_MEAN,
+    R_LENIENCY,
+    R_RANGE,
+    R_AGREE,
+    R_FLAG,
+    R_N
+};
+
+static void text_reviewers(merit_sink *sink, const merit_result *res, const struct stats *s,
+                           const merit_report_options *opt)
+{
+    const merit_call *call = res->call;
+    unsigned places = opt->places;
+    static const char *const head[R_N] = {"reviewer", "name",       "counted",
+                                          "excluded", "mean total", "leniency",
+                                          "range",    "agreement",  "flag"};
+    merit_text_column cols[R_N];
+    for (size_t c = 0; c < R_N; c++)
+        cols[c] = (merit_text_column){MERIT_ALIGN_RIGHT, 0, 0, 0};
+    cols[R_ID] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 24, 8};
+    cols[R_NAME] = (merit_text_column){MERIT_ALIGN_LEFT, 1, 24, 8};
+    cols[R_FLAG] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 0, 0};
+    merit_text_table *t = merit_text_table_new(cols, R_N);
+    if (t == NULL) {
+        merit_sink_fail(sink, MERIT_ENOMEM);
+        return;
+    }
+    merit_text_table_row(t, MERIT_COLOUR_HEADING);
+    for (size_t c = 0; c < R_N; c++)
+        merit_text_table_word(t, c, head[c]);
+    for (size_t i = 0; i < s->cal->reviewer_count; i++) {
+        const merit__calib_reviewer *cr = &s->cal->reviewers[i];
+        const merit_reviewer *rv = &call->reviewers[cr->reviewer];
+        merit_text_table_row(t, cr->flagged ? MERIT_COLOUR_ALERT : MERIT_COLOUR_PLAIN);
+        merit_text_table_text(t, R_ID, rv->id, 0);
+        merit_text_table_text(t, R_NAME, rv->name, MERIT_ESCAPE_PROSE);
+        merit_cell n = {.kind = MERIT_CELL_COUNT, .count = cr->counted};
+        merit_text_table_cell(t, R_COUNTED, &n, places);
+        n.count = cr->excluded;
+        merit_text_table_cell(t, R_EXCLUDED, &n, places);
+        merit_text_table_take(t, R_MEAN, shown_or_dash(cr->has_totals, cr->mean_total, places));
+        merit_text_table_take(t, R_LENIENCY,
+                              shown_or_dash(cr->total.compared > 0, cr->total.mean, places));
+        merit_text_table_take(t, R_RANGE, shown_or_dash(cr->has_totals, cr->range, places));
+        merit_text_table_take(t, R_AGREE, shown_or_dash(cr->has_agreement, cr->agreement, places));
+        merit_text_table_word(t, R_FLAG, cr->flagged ? "flagged" : "");
+    }
+    merit_sink_printf(sink, "\nReviewers: %zu, flagged %zu\n", s->cal->reviewer_count,
+                      s->cal->flagged_count);
+    table_out(sink, t, opt->width);
+    merit_text_table_free(t);
+    merit_sink_puts(sink,
+                    "counted, excluded: reviews counted and excluded for a conflict; mean total: "
+                    "of their complete counted reviews; leniency: the mean of (their total less "
+                    "the mean of the co-reviewers' totals) on the same proposals; range: highest "
+                    "less lowest total; agreement: Goodman and Kruskal's gamma between their "
+                    "order and the panel's; \"-\": not defined (docs/scoring.md, \"Reviewer "
+                    "calibration\").\n");
+    merit_sink_printf(sink, "flag: |leniency| greater than %d/%d of the range the total can take (",
+                      MERIT__CALIB_FLAG_NUM, MERIT__CALIB_FLAG_DEN);
+    merit_sink_take(sink, merit_decimal_string(s->cal->total_range, places));
+    merit_sink_puts(sink, "), that is more than ");
+    merit_sink_take(sink, merit_decimal_string(s->cal->flag_limit, places));
+    merit_sink_printf(sink, ", over at least %d totals compared.\n",
+                      MERIT__CALIB_FLAG_MIN_COMPARED);
+}
+
+enum acol { A_ITEM, A_INTERVAL, A_ORDINAL, A_ICC, A_BLOCK = A_ICC + MERIT_ICC_FORMS, A_N };
+
+static void text_agreement(merit_sink *sink, const merit_result *res, const struct stats *s,
+                           const merit_report_options *opt)
+{
+    const merit_rubric *rb = res->call->rubric;
+    unsigned places = opt->places;
+    merit_text_column cols[A_N];
+    for (size_t c = 0; c < A_N; c++)
+        cols[c] = (merit_text_column){MERIT_ALIGN_RIGHT, 0, 0, 0};
+    cols[A_ITEM] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 24, 8};
+    cols[A_BLOCK] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 0, 0};
+    merit_text_table *t = merit_text_table_new(cols, A_N);
+    if (t == NULL) {
+        merit_sink_fail(sink, MERIT_ENOMEM);
+        return;
+    }
+    merit_text_table_row(t, MERIT_COLOUR_HEADING);
+    merit_text_table_word(t, A_ITEM, "criterion");
+    merit_text_table_word(t, A_INTERVAL, "alpha int");
+    merit_text_table_word(t, A_ORDINAL, "alpha ord");
+    for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
+        merit_text_table_word(t, A_ICC + f, icc_names[f]);
+    merit_text_table_word(t, A_BLOCK, "ICC block");
+    for (size_t i = 0; i < s->agr->item_count; i++) {
+        const merit__agreement_item *it = &s->agr->items[i];
+        const char *crit = item_criterion(rb, it);
+        merit_text_table_row(t, MERIT_COLOUR_PLAIN);
+        if (crit != NULL)
+            merit_text_table_text(t, A_ITEM, crit, 0);
+        else
+            merit_text_table_word(t, A_ITEM, "(total)");
+        merit_text_table_take(t, A_INTERVAL,
+                              shown_or_dash(it->interval.defined, it->interval.value, places));
+        merit_text_table_take(t, A_ORDINAL,
+                              shown_or_dash(it->ordinal.defined, it->ordinal.value, places));
+        for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
+            merit_text_table_take(
+                t, A_ICC + f,
+                shown_or_dash(it->icc.design && it->icc.defined[f], it->icc.value[f], places));
+        if (!it->icc.design) {
+            merit_text_table_word(t, A_BLOCK, NO_DESIGN);
+        } else {
+            char buf[96];
+            snprintf(buf, sizeof(buf), "%zu proposals x %zu reviewers", it->icc.targets,
+                     it->icc.judges);
+            merit_text_table_word(t, A_BLOCK, buf);
+        }
+    }
+    merit_sink_puts(sink, "\nAgreement between reviewers\n");
+    table_out(sink, t, opt->width);
+    merit_text_table_free(t);
+    merit_sink_puts(sink,
+                    "alpha int, alpha ord: Krippendorff's alpha, interval and ordinal, over every "
+                    "proposal with two values or more; ICC: the six Shrout-Fleiss intraclass "
+                    "correlations on the largest complete block of proposals rated by the same "
+                    "reviewers (its size beside them); \"-\": not defined (docs/scoring.md, "
+                    "\"Agreement\").\n");
+}
+
+int merit_report_stats_text(merit_sink *sink, const merit_result *res,
+                            const merit_report_options *opt)
+{
+    merit_report_options defaults = {.places = 2};
+    if (opt == NULL)
+        opt = &defaults;
+    struct stats s;
+    if (stats_compute(sink, res, &s) != 0)
+        return sink->error;
+    const merit_call *call = res->call;
+    merit_sink_puts(sink, "Statistics: ");
+    merit_sink_shown(sink, call->id, 0);
+    merit_sink_puts(sink, "  ");
+    merit_sink_shown(sink, call->title, MERIT_ESCAPE_PROSE);
+    merit_sink_puts(sink, "\nrubric ");
+    merit_sink_shown(sink, call->rubric->id, 0);
+    merit_sink_printf(sink,
+                      " | method %s | %zu proposals, %zu reviewers, %zu reviews (%zu excluded)\n",
+                      merit_method_name(res->method), call->proposal_count, call->reviewer_count,
+                      call->review_count, res->reviews_excluded);
+    text_reviewers(sink, res, &s, opt);
+    text_agreement(sink, res, &s, opt);
+    merit_sink_puts(sink, "\nrank intervals: not computed yet (issue 13)\n");
+    char note[160];
+    merit_report_rounding_note(note, sizeof(note), opt->places);
+    merit_sink_printf(sink, "\n%s\n", note);
+    stats_free(&s);
+    return merit_sink_ok(sink) ? 0 : sink->error;
+}
+
+/* --- CSV ------------------------------------------------------------------- */
+
+struct csvw {
+    merit_sink *sink;
+    size_t column;
+    unsigned places;
+};
+
+static void csv_sep(struct csvw *c)
+{
+    if (c->column++ > 0)
+        merit_sink_putc(c->sink, ',');
+}
+
+static void csv_word(struct csvw *c, const char *w)
+{
+    csv_sep(c);
+    merit_sink_csv_field(c->sink, w, false);
+}
+
+static void csv_input(struct csvw *c, const char *text)
+{
+    csv_sep(c);
+    merit_sink_csv_field(c->sink, text != NULL ? text : "", true);
+}
+
+static void csv_size(struct csvw *c, uint64_t n)
+{
+    csv_sep(c);
+    merit_sink_printf(c->sink, "%llu", (unsigned long long)n);
+}
+
+/* The number and its exact fraction, two fields; both empty when undefined. */
+static void csv_number(struct csvw *c, bool defined, const mpq_t v)
+{
+    csv_sep(c);
+    if (defined)
+        merit_sink_take(c->sink, merit_decimal_string(v, c->places));
+    csv_sep(c);
+    if (defined)
+        merit_sink_take(c->sink, merit_fraction_string(v));
+}
+
+/* A header pair: NAME and NAME_exact; prefix + id when id is not NULL
+ * (a criterion id, from the rubric). */
+static void csv_head_pair(struct csvw *c, const char *prefix, const char *id)
+{
+    for (int k = 0; k < 2; k++) {
+        csv_sep(c);
+        size_t n = strlen(prefix) + (id != NULL ? strlen(id) : 0) + sizeof("_exact");
+        char *name = malloc(n);
+        if (name == NULL) {
+            merit_sink_fail(c->sink, MERIT_ENOMEM);
+            return;
+        }
+        snprintf(name, n, "%s%s%s", prefix, id != NULL ? id : "", k == 1 ? "_exact" : "");
+        merit_sink_csv_field(c->sink, name, id != NULL);
+        free(name);
+    }
+}
+
+static void csv_end(struct csvw *c)
+{
+    merit_sink_puts(c->sink, "\r\n");
+    c->column = 0;
+}
+
+int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
+                           const merit_report_options *opt)
+{
+    struct stats s;
+    if (stats_compute(sink, res, &s) != 0)
+        return sink->error;
+    const merit_call *call = res->call;
+    const merit_rubric *rb = call->rubric;
+    struct csvw c = {sink, 0, opt != NULL ? opt->places : 2};
+
+    /* the reviewer table */
+    static const char *const head[] = {"reviewer", "name",     "reviews",
+                                       "counted",  "excluded", "complete"};
+    for (size_t k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+        csv_word(&c, head[k]);
+    csv_head_pair(&c, "mean_total", NULL);
+    csv_head_pair(&c, "range", NULL);
+    csv_word(&c, "compared_total");
+    csv_head_pair(&c, "leniency_total", NULL);
+    for (size_t k = 0; k < rb->criterion_count; k++)
+        csv_head_pair(&c, "leniency_", rb->criteria[k].id);
+    csv_word(&c, "agreement_proposals");
+    csv_head_pair(&c, "agreement", NULL);
+    csv_word(&c, "flagged");
+    csv_end(&c);
+    for (size_t i = 0; i < s.cal->reviewer_count && merit_sink_ok(sink); i++) {
+        const merit__calib_reviewer *cr = &s.cal->reviewers[i];
+        const merit_reviewer *rv = &call->reviewers[cr->reviewer];
+        csv_input(&c, rv->id);
+        csv_input(&c, rv->name);
+        csv_size(&c, cr->reviews);
+        csv_size(&c, cr->counted);
+        csv_size(&c, cr->excluded);
+        csv_size(&c, cr->complete);
+        csv_number(&c, cr->has_totals, cr->mean_total);
+        csv_number(&c, cr->has_totals, cr->range);
+        csv_size(&c, cr->total.compared);
+        csv_number(&c, cr->total.compared > 0, cr->total.mean);
+        for (size_t k = 0; k < rb->criterion_count; k++)
+            csv_number(&c, cr->criteria[k].compared > 0, cr->criteria[k].mean);
+        csv_size(&c, cr->agreement_n);
+        csv_number(&c, cr->has_agreement, cr->agreement);
+        csv_word(&c, cr->flagged ? "yes" : "no");
+        csv_end(&c);
+    }
+
+    /* the agreement table, after an empty line */
+    merit_sink_puts(sink, "\r\n");
+    csv_word(&c, "item");
+    csv_word(&c, "criterion");
+    csv_head_pair(&c, "alpha_interval", NULL);
+    csv_head_pair(&c, "alpha_ordinal", NULL);
+    for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
+        csv_head_pair(&c, icc_keys[f], NULL);
+    csv_word(&c, "icc_block_proposals");
+    csv_word(&c, "icc_block_reviewers");
+    csv_word(&c, "icc_note");
+    csv_end(&c);
+    for (size_t i = 0; i < s.agr->item_count && merit_sink_ok(sink); i++) {
+        const merit__agreement_item *it = &s.agr->items[i];
+        const char *crit = item_criterion(rb, it);
+        csv_word(&c, crit != NULL ? "criterion" : "total");
+        csv_input(&c, crit);
+        csv_number(&c, it->interval.defined, it->interval.value);
+        csv_number(&c, it->ordinal.defined, it->ordinal.value);
+        for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
+            csv_number(&c, it->icc.design && it->icc.defined[f], it->icc.value[f]);
+        if (it->icc.design) {
+            csv_size(&c, it->icc.targets);
+            csv_size(&c, it->icc.judges);
+            csv_word(&c, "");
+        } else {
+            csv_word(&c, "");
+            csv_word(&c, "");
+            csv_word(&c, NO_DESIGN);
+        }
+        csv_end(&c);
+    }
+    stats_free(&s);
+    return merit_sink_ok(sink) ? 0 : sink->error;
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+struct jsw {
+    merit_sink *sink;
+    unsigned places;
+};
+
+static void jset(struct jsw *w, json_t *obj, const char *key, json_t *value)
+{
+    if (json_object_set_new(obj, key, value) != 0)
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
+}
+
+static void jappend(struct jsw *w, json_t *array, json_t *value)
+{
+    if (json_array_append_new(array, value) != 0)
+        merit_sink_fail(w->sink, MERIT_ENOMEM);
+}
+
+static json_t *jstr_owned(char *s)
+{
+    json_t *j = s != NULL ? json_string(s) : NULL;
+    free(s);
+    return j;
+}
+
+/* Text from an input: a JSON string; not UTF-8 (JSON cannot hold it):
+ * escaped by merit/escape.h's rule, as the ranking report does. */
+static json_t *jtext(const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    if (!merit_utf8_valid(s, strlen(s)))
+        return jstr_owned(merit_escape(s, 0));
+    return json_string(s);
+}
+
+/* {"exact": "a/b", "shown": "0.85"}, or null when undefined. */
+static json_t *jnumber(struct jsw *w, bool defined, const mpq_t v)
+{
+    if (!defined)
+        return json_null();
+    json_t *o = json_object();
+    jset(w, o, "exact", jstr_owned(merit_fraction_string(v)));
+    jset(w, o, "shown", jstr_owned(merit_decimal_string(v, w->places)));
+    return o;
+}
+
+static json_t *jcount(uint64_t n)
+{
+    return json_integer((json_int_t)n);
+}
+
+/* crit: the criterion's id, or NULL for the leniency on the total */
+static json_t *jleniency(struct jsw *w, const char *crit, const merit__leniency *l)
+{
+    json_t *o = json_object();
+    if (crit != NULL)
+        jset(w, o, "criterion", jtext(crit));
+    jset(w, o, "compared", jcount(l->compared));
+    jset(w, o, "mean", jnumber(w, l->compared > 0, l->mean));
+    return o;
+}
+
+static json_t *jreviewer(struct jsw *w, const merit_call *call, const merit__calib_reviewer *cr)
+{
+    const merit_rubric *rb = call->rubric;
+    const merit_reviewer *rv = &call->reviewers[cr->reviewer];
+    json_t *o = json_object();
+    jset(w, o, "id", jtext(rv->id));
+    jset(w, o, "name", jtext(rv->name));
+    jset(w, o, "reviews", jcount(cr->reviews));
+    jset(w, o, "counted", jcount(cr->counted));
+    jset(w, o, "excluded", jcount(cr->excluded));
+    jset(w, o, "no_scores", jcount(cr->no_scores));
+    jset(w, o, "complete", jcount(cr->complete));
+    jset(w, o, "mean_total", jnumber(w, cr->has_totals, cr->mean_total));
+    jset(w, o, "min_total", jnumber(w, cr->has_totals, cr->min_total));
+    jset(w, o, "max_total", jnumber(w, cr->has_totals, cr->max_total));
+    jset(w, o, "range", jnumber(w, cr->has_totals, cr->range));
+    jset(w, o, "variance", jnumber(w, cr->has_totals, cr->variance));
+    json_t *len = json_object();
+    jset(w, len, "total", jleniency(w, NULL, &cr->total));
+    json_t *crit = json_array();
+    for (size_t k = 0; k < rb->criterion_count; k++)
+        jappend(w, crit, jleniency(w, rb->criteria[k].id, &cr->criteria[k]));
+    jset(w, len, "criteria", crit);
+    jset(w, o, "leniency", len);
+    json_t *ag = json_object();
+    jset(w, ag, "proposals", jcount(cr->agreement_n));
+    jset(w, ag, "pairs", jcount(cr->pairs));
+    jset(w, ag, "concordant", jcount(cr->concordant));
+    jset(w, ag, "discordant", jcount(cr->discordant));
+    jset(w, ag, "tied_reviewer", jcount(cr->tied_reviewer));
+    jset(w, ag, "tied_panel", jcount(cr->tied_panel));
+    jset(w, ag, "tied_both", jcount(cr->tied_both));
+    jset(w, ag, "gamma", jnumber(w, cr->has_agreement, cr->agreement));
+    jset(w, o, "rank_agreement", ag);
+    jset(w, o, "flagged", json_boolean(cr->flagged));
+    return o;
+}
+
+static json_t *jalpha(struct jsw *w, const merit__alpha *a)
+{
+    json_t *o = json_object();
+    jset(w, o, "value", jnumber(w, a->defined, a->value));
+    jset(w, o, "units", jcount(a->units));
+    jset(w, o, "values", jcount(a->values));
+    return o;
+}
+
+static json_t *jitem(struct jsw *w, const merit_call *call, const merit__agreement_item *it)
+{
+    const char *crit = item_criterion(call->rubric, it);
+    json_t *o = json_object();
+    jset(w, o, "item", json_string(crit != NULL ? "criterion" : "total"));
+    jset(w, o, "criterion", jtext(crit));
+    jset(w, o, "alpha_interval", jalpha(w, &it->interval));
+    jset(w, o, "alpha_ordinal", jalpha(w, &it->ordinal));
+    json_t *icc = json_object();
+    jset(w, icc, "design", json_boolean(it->icc.design));
+    jset(w, icc, "note", it->icc.design ? json_null() : json_string(NO_DESIGN));
+    if (it->icc.design) {
+        jset(w, icc, "proposals", jcount(it->icc.targets));
+        json_t *who = json_array();
+        for (size_t j = 0; j < it->icc.judges; j++)
+            jappend(w, who, jtext(call->reviewers[it->icc.coders[j]].id));
+        jset(w, icc, "reviewers", who);
+        jset(w, icc, "skipped", jcount(it->icc.skipped));
+    } else {
+        jset(w, icc, "proposals", json_null());
+        jset(w, icc, "reviewers", json_null());
+        jset(w, icc, "skipped", json_null());
+    }
+    for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
+        jset(w, icc, icc_keys[f],
+             jnumber(w, it->icc.design && it->icc.defined[f], it->icc.value[f]));
+    jset(w, o, "icc", icc);
+    return o;
+}
+
+static int put_json(const char *buffer, size_t size, void *data)
+{
+    merit_sink *sink = data;
+    merit_sink_write(sink, buffer, size);
+    return merit_sink_ok(sink) ? 0 : -1;
+}
+
+int merit_report_stats_json(merit_sink *sink, const merit_result *res,
+                            const merit_report_options *opt)
+{
+    struct stats s;
+    if (stats_compute(sink, res, &s) != 0)
+        return sink->error;
+    const merit_call *call = res->call;
+    struct jsw w = {sink, opt != NULL ? opt->places : 2};
+    json_t *doc = json_object();
+    jset(&w, doc, "format", json_string("merit-stats"));
+    jset(&w, doc, "version", json_integer(STATS_FORMAT_VERSION));
+    json_t *c = json_object();
+    jset(&w, c, "id", jtext(call->id));
+    jset(&w, c, "title", jtext(call->title));
+    jset(&w, c, "rubric", jtext(call->rubric->id));
+    jset(&w, c, "method", json_string(merit_method_name(res->method)));
+    jset(&w, doc, "call", c);
+    jset(&w, doc, "places", json_integer(w.places));
+    json_t *flag = json_object();
+    char fraction[32];
+    snprintf(fraction, sizeof(fraction), "%d/%d", MERIT__CALIB_FLAG_NUM, MERIT__CALIB_FLAG_DEN);
+    jset(&w, flag, "fraction_of_range", json_string(fraction));
+    jset(&w, flag, "total_range", jnumber(&w, true, s.cal->total_range));
+    jset(&w, flag, "limit", jnumber(&w, true, s.cal->flag_limit));
+    jset(&w, flag, "min_compared", json_integer(MERIT__CALIB_FLAG_MIN_COMPARED));
+    jset(&w, doc, "flag_rule", flag);
+    jset(&w, doc, "flagged", jcount(s.cal->flagged_count));
+    json_t *rv = json_array();
+    for (size_t i = 0; i < s.cal->reviewer_count; i++)
+        jappend(&w, rv, jreviewer(&w, call, &s.cal->reviewers[i]));
+    jset(&w, doc, "reviewers", rv);
+    json_t *ag = json_array();
+    for (size_t i = 0; i < s.agr->item_count; i++)
+        jappend(&w, ag, jitem(&w, call, &s.agr->items[i]));
+    jset(&w, doc, "agreement", ag);
+    /* issue 13: not computed yet; null, never made up */
+    jset(&w, doc, "rank_intervals", json_null());
+    if (merit_sink_ok(sink) &&
+        json_dump_callback(doc, put_json, sink,
+                           JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENCODE_ANY) != 0)
+        merit_sink_fail(sink, MERIT_ENOMEM);
+    merit_sink_putc(sink, '\n');
+    json_decref(doc);
+    stats_free(&s);
+    return merit_sink_ok(sink) ? 0 : sink->error;
+}

@@ -1,0 +1,172 @@
+/*
+ * merit stats (reports/stats.c): the reviewer calibration and agreement
+ * tables of proposals/mfg-2026 in text, CSV and JSON, compared byte for byte
+ * with tests/golden/stats-mfg-2026.*; regenerate after reviewing a change
+ * with MERIT_UPDATE_GOLDEN=1 build/tests/test_stats. The figures themselves
+ * are checked by hand in tests/test_calibration.c and tests/test_agreement.c;
+ * here a few are checked against those (r1's mean total 597/8, the flag
+ * limit 10 of a total range 100) so that the golden file is not only
+ * whatever the writer wrote. Then a hostile reviewer id and name: escaped in
+ * each format.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#include "internal.h"
+
+#include "merit/model.h"
+#include "merit/result.h"
+#include "report.h"
+
+#define GOLDEN_DIR MERIT_SOURCE_DIR "/tests/golden"
+
+static char *render_call(merit_call *call, merit_report_fn write)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    merit_result *res = NULL;
+    merit_rank_options ro = {false, MERIT_METHOD_MEAN};
+    int rc = merit_call_rank(ctx, call, &ro, &res);
+    if (rc != 0)
+        t_print_diags(ctx);
+    assert_int_equal(rc, 0);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_report_options opt = {.places = 2};
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    assert_int_equal(write(&sink, res, &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    fclose(f);
+    merit_result_free(res);
+    merit_ctx_free(ctx);
+    return buf;
+}
+
+static merit_call *load_mfg(void)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    int rc = merit_call_load(ctx, MERIT_SOURCE_DIR "/proposals/mfg-2026", &call);
+    if (rc != 0)
+        t_print_diags(ctx);
+    assert_int_equal(rc, 0);
+    merit_ctx_free(ctx);
+    return call;
+}
+
+static void check_golden(const char *file, merit_report_fn write)
+{
+    merit_call *call = load_mfg();
+    char *got = render_call(call, write);
+    merit_call_free(call);
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, file);
+    const char *update = getenv("MERIT_UPDATE_GOLDEN");
+    if (update != NULL && strcmp(update, "1") == 0) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+    }
+    char *want = t_read(path, NULL);
+    if (want == NULL)
+        fail_msg("no golden file %s (run with MERIT_UPDATE_GOLDEN=1 to create it)", path);
+    if (strcmp(got, want) != 0) {
+        size_t line = 1;
+        for (size_t i = 0; got[i] && got[i] == want[i]; i++)
+            if (got[i] == '\n')
+                line++;
+        fail_msg("%s differs from the golden file at line %zu", file, line);
+    }
+    free(got);
+    free(want);
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    check_golden("stats-mfg-2026.txt", merit_report_stats_text);
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    check_golden("stats-mfg-2026.csv", merit_report_stats_csv);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    check_golden("stats-mfg-2026.json", merit_report_stats_json);
+}
+
+/* Figures of the golden files worked out apart from the writer: r1's
+ * complete totals in proposals/mfg-2026 sum to 597 over 8 reviews (mean
+ * 597/8 = 74.625, shown 74.62 half to even); the rubric's weights sum to
+ * 10 on a 0..10 scale, so the total can range over 100 and the flag limit
+ * is 100/10 = 10. */
+static void test_known_figures(void **state)
+{
+    (void)state;
+    merit_call *call = load_mfg();
+    char *csv = render_call(call, merit_report_stats_csv);
+    char *json = render_call(call, merit_report_stats_json);
+    char *text = render_call(call, merit_report_stats_text);
+    merit_call_free(call);
+    assert_non_null(strstr(csv, "\r\nr1,Dr. Helen Kowalczyk,8,8,0,8,74.62,597/8,"));
+    assert_non_null(strstr(json, "\"limit\": {\n      \"exact\": \"10\",\n"));
+    assert_non_null(strstr(text, "that is more than 10.00,"));
+    assert_non_null(strstr(text, "\nrank intervals: not computed yet (issue 13)\n"));
+    free(csv);
+    free(json);
+    free(text);
+}
+
+/* A reviewer id and name from the input that would run as a terminal
+ * escape, a spreadsheet formula, or break out of a JSON string. */
+static void test_hostile_reviewer(void **state)
+{
+    (void)state;
+    merit_call *call = load_mfg();
+    assert_true(call->reviewer_count > 0);
+    merit_reviewer *rv = &call->reviewers[0];
+    free(rv->id);
+    free(rv->name);
+    rv->id = strdup("=HYPERLINK(\"x\")\x1b[31m");
+    rv->name = strdup("@evil\"\\\n\x1b]0;t\x07");
+    assert_non_null(rv->id);
+    assert_non_null(rv->name);
+    char *text = render_call(call, merit_report_stats_text);
+    char *csv = render_call(call, merit_report_stats_csv);
+    char *json = render_call(call, merit_report_stats_json);
+    merit_call_free(call);
+    assert_null(strchr(text, '\x1b'));
+    assert_null(strchr(text, '\x07'));
+    /* a formula gets its apostrophe, a field with quotes or a line break is
+     * quoted with its quotes doubled (CSV cells keep the exact text) */
+    assert_non_null(strstr(csv, "\r\n\"'=HYPERLINK(\"\"x\"\")\x1b[31m\","));
+    assert_non_null(strstr(csv, ",\"'@evil\"\"\\\n"));
+    assert_null(strchr(json, '\x1b'));
+    assert_non_null(strstr(json, "\"id\": \"=HYPERLINK(\\\"x\\\")\\u001B[31m\""));
+    assert_non_null(strstr(json, "\"name\": \"@evil\\\"\\\\\\n\\u001B]0;t\\u0007\""));
+    free(text);
+    free(csv);
+    free(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_known_figures),
+        cmocka_unit_test(test_hostile_reviewer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
