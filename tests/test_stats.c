@@ -20,6 +20,7 @@
 #include "merit/model.h"
 #include "merit/result.h"
 #include "report.h"
+#include "run_merit.h"
 
 #define GOLDEN_DIR MERIT_SOURCE_DIR "/tests/golden"
 
@@ -159,6 +160,53 @@ static void test_hostile_reviewer(void **state)
     free(json);
 }
 
+/* A call where no two proposals share two reviewers: merit-gen hands 6
+ * proposals 2 reviewers each out of 60 in turn, so every pair is new and
+ * there is no complete block for an ICC. Through the binary: every ICC is
+ * "-" with the reason, alpha is still there (it takes missing data), -o
+ * writes what standard output shows, and --audit and a bad --format are
+ * usage errors. */
+static void test_design_does_not_allow(void **state)
+{
+    (void)state;
+    char *dir = t_tempdir();
+    char *call = t_path(dir, "gen");
+    char *out = t_path(dir, "out.txt");
+    char *file = t_path(dir, "file.txt");
+    const char *gen[] = {"merit-gen", "--proposals", "6",  "--reviewers",
+                         "60",        "--seed",      "13", "--reviews-per-proposal",
+                         "2",         "-o",          call, NULL};
+    assert_int_equal(t_run_program(MERIT_GEN_BINARY, NULL, NULL, gen), 0);
+    assert_int_equal(t_run_merit(out, NULL, "stats", call, (const char *)NULL), 0);
+    char *text = t_read(out, NULL);
+    assert_non_null(text);
+    const char *rows[] = {"\nproblem ", "\napproach ", "\ndiffusion ", "\n(total) "};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *row = strstr(text, rows[i]);
+        assert_non_null(row);
+        const char *end = strchr(row + 1, '\n');
+        assert_non_null(end);
+        char *line = strndup(row + 1, (size_t)(end - row - 1));
+        assert_non_null(line);
+        /* six ICC dashes, then the reason; the two alphas are numbers */
+        assert_non_null(strstr(line, "-         -         -         -         -         -  "
+                                     "design does not allow"));
+        free(line);
+    }
+    assert_int_equal(t_run_merit(NULL, NULL, "stats", call, "-o", file, (const char *)NULL), 0);
+    T_EXPECT_FILE(file, text);
+    assert_int_equal(
+        t_run_merit(NULL, NULL, "stats", call, "--audit", "t.jsonl", (const char *)NULL), 2);
+    assert_int_equal(t_run_merit(NULL, NULL, "stats", call, "--format", "html", (const char *)NULL),
+                     2);
+    free(text);
+    t_rmtree(dir);
+    free(call);
+    free(out);
+    free(file);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_known_figures),
         cmocka_unit_test(test_hostile_reviewer),
+        cmocka_unit_test(test_design_does_not_allow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
