@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "support.h"
 
 #include "internal.h"
@@ -207,8 +209,65 @@ static void test_design_does_not_allow(void **state)
     free(dir);
 }
 
+/* Each writer with its 1st, 2nd, ... allocation failing (merit's and
+ * jansson's, through the counting hook, as test_torture does for the
+ * ranking): it returns MERIT_ENOMEM, or, when the failure was absorbed,
+ * writes exactly what it writes without one. Leaks: valgrind in CI. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    merit_call *call = load_mfg();
+    merit_ctx *ctx = merit_ctx_new();
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_rank(ctx, call, NULL, &res), 0);
+    merit_report_fn writers[] = {merit_report_stats_text, merit_report_stats_csv,
+                                 merit_report_stats_json};
+    merit_report_options opt = {.places = 2};
+    for (size_t w = 0; w < 3; w++) {
+        char *clean = NULL, *got = NULL;
+        size_t clean_size = 0, got_size = 0;
+        FILE *f = open_memstream(&clean, &clean_size);
+        assert_non_null(f);
+        merit_sink sink;
+        merit__alloc_fail_at(0);
+        merit_sink_init(&sink, f, false);
+        assert_int_equal(writers[w](&sink, res, &opt), 0);
+        uint64_t total = merit__alloc_count();
+        assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+        fclose(f);
+        assert_true(total > 10);
+        uint64_t failed = 0;
+        for (uint64_t n = 1; n <= total; n++) {
+            f = open_memstream(&got, &got_size);
+            assert_non_null(f);
+            merit__alloc_fail_at(n);
+            merit_sink_init(&sink, f, false);
+            int rc = writers[w](&sink, res, &opt);
+            int finished = merit_sink_finish(&sink, NULL);
+            merit__alloc_fail_at(0);
+            fclose(f);
+            if (rc != 0 || finished != 0) {
+                assert_int_equal(finished, MERIT_ENOMEM);
+                failed++;
+            } else {
+                assert_int_equal(got_size, clean_size);
+                assert_memory_equal(got, clean, clean_size);
+            }
+            free(got);
+            got = NULL;
+        }
+        assert_true(failed > 0);
+        free(clean);
+    }
+    merit_result_free(res);
+    merit_ctx_free(ctx);
+    merit_call_free(call);
+}
+
 int main(void)
 {
+    /* jansson allocates through the counting hook, as merit does */
+    json_set_alloc_funcs(merit__malloc, free);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_csv),
@@ -216,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_known_figures),
         cmocka_unit_test(test_hostile_reviewer),
         cmocka_unit_test(test_design_does_not_allow),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
