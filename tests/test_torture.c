@@ -14,8 +14,11 @@
  * when memory runs out.
  *
  * MERIT_TORTURE_STRIDE=k tries every k-th allocation only (default: every
- * allocation up to 3000, then a stride that keeps the run to about 3000).
+ * allocation up to 3000, then a stride that keeps the run to about 3000);
+ * MERIT_TORTURE_TRIES=n lowers that 3000 (and the two-thread run's 1000)
+ * to n: tests/CMakeLists.txt sets 1000 in a sanitizer build.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +81,16 @@ static int run_once(struct output *out, unsigned threads)
     return rc;
 }
 
+/* A whole number from the environment, or 0 when unset or not one. */
+static uint64_t env_count(const char *name)
+{
+    const char *v = getenv(name);
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = v != NULL ? strtoull(v, &end, 10) : 0;
+    return v != NULL && end != v && *end == '\0' && errno == 0 ? (uint64_t)n : 0;
+}
+
 /* Fails allocations 1, 1 + stride, ... of the run; `tries` sets the
  * default stride (about that many runs). */
 static void torture(unsigned threads, uint64_t tries)
@@ -88,10 +101,14 @@ static void torture(unsigned threads, uint64_t tries)
     uint64_t total = merit__alloc_count();
     assert_true(total > 100);
 
+    /* MERIT_TORTURE_TRIES caps the runs (the sanitizer build's is smaller:
+     * each run there is ten times slower) */
+    uint64_t cap = env_count("MERIT_TORTURE_TRIES");
+    if (cap > 0 && cap < tries)
+        tries = cap;
     uint64_t stride = total > tries ? total / tries : 1;
-    const char *env = getenv("MERIT_TORTURE_STRIDE");
-    if (env != NULL && atoi(env) > 0)
-        stride = (uint64_t)atoi(env);
+    if (env_count("MERIT_TORTURE_STRIDE") > 0)
+        stride = env_count("MERIT_TORTURE_STRIDE");
     uint64_t failed = 0, absorbed = 0;
     for (uint64_t n = 1; n <= total; n += stride) {
         merit__alloc_fail_at(n);
