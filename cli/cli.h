@@ -9,6 +9,7 @@
 #include "merit/escape.h"
 #include "merit/merit.h"
 #include "merit/model.h"
+#include "merit/report.h"
 #include "merit/result.h"
 
 /* Exit codes, documented in docs/cli.md. Their numbers never change. */
@@ -139,6 +140,21 @@ typedef struct cli_output {
  * only once it is whole (rendered into a temporary file first). Returns an
  * exit code; diagnostics are printed. */
 int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *out);
+
+/* A command that loads and ranks a call and writes one report of it in one
+ * of its formats (merit panel, merit stats): options --format, -o, and
+ * those of every ranking command but --audit (replay cannot re-run it). */
+typedef struct cli_report_format {
+    const char *name; /* NULL ends the list; the first is the default */
+    merit_report_fn write;
+} cli_report_format;
+typedef struct cli_report_command_spec {
+    const char *name;         /* "panel" */
+    const char *format_names; /* for the usage error: "text or html" */
+    const cli_report_format *formats;
+    void (*help)(FILE *out);
+} cli_report_command_spec;
+int cli_report_command(const cli_report_command_spec *spec, int argc, char **argv);
 
 /* --limit NAME=VALUE (file-size, depth, proposals, reviewers, criteria,
  * text, match; K/M/G suffixes): returns false after printing a usage error. */
