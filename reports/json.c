@@ -46,38 +46,17 @@ struct jw {
 
 static void set(struct jw *w, json_t *obj, const char *key, json_t *value)
 {
-    if (json_object_set_new(obj, key, value) != 0)
-        merit_sink_fail(w->sink, MERIT_ENOMEM);
+    merit__json_set(w->sink, obj, key, value);
 }
 
 static void append(struct jw *w, json_t *array, json_t *value)
 {
-    if (json_array_append_new(array, value) != 0)
-        merit_sink_fail(w->sink, MERIT_ENOMEM);
+    merit__json_append(w->sink, array, value);
 }
 
-/* A JSON string, or null for a NULL pointer. A path from outside that is
- * not UTF-8 (JSON cannot hold it) is written escaped (merit/escape.h). */
-static json_t *str_or_null(const char *s)
+static json_t *json_number(struct jw *w, const mpq_t v)
 {
-    if (s == NULL)
-        return json_null();
-    if (!merit_utf8_valid(s, strlen(s))) {
-        char *shown = merit_escape(s, 0);
-        json_t *v = shown != NULL ? json_string(shown) : NULL;
-        free(shown);
-        return v;
-    }
-    return json_string(s);
-}
-
-/* A JSON string from a malloc'd string, which it frees (NULL stays NULL, an
- * out-of-memory that set() then records). */
-static json_t *str_owned(char *s)
-{
-    json_t *j = s != NULL ? json_string(s) : NULL;
-    free(s);
-    return j;
+    return merit__json_number(w->sink, v, w->places);
 }
 
 static json_t *size_json(size_t n)
@@ -96,16 +75,7 @@ static json_t *money(int64_t cents)
 /* A rubric parameter: the exact decimal as written ("0.5"). */
 static json_t *exact(const mpq_t v)
 {
-    return str_owned(merit_exact_string(v));
-}
-
-/* A number from scoring: {"exact": "a/b", "shown": "1.23"}. */
-static json_t *number(struct jw *w, const mpq_t v)
-{
-    json_t *o = json_object();
-    set(w, o, "exact", str_owned(merit_fraction_string(v)));
-    set(w, o, "shown", str_owned(merit_decimal_string(v, w->places)));
-    return o;
+    return merit__json_owned(merit_exact_string(v));
 }
 
 static json_t *tiebreak_description(const merit_rubric *rb, const merit_tiebreak *tb)
@@ -246,7 +216,7 @@ static json_t *reasons_json(struct jw *w, const merit_proposal_result *pr)
         set(w, o, "kind", json_string("rule"));
         set(w, o, "rule", json_string(rule->id));
         set(w, o, "message", json_string(rule->message));
-        set(w, o, "actual", rule->is_text ? json_null() : number(w, rr->actual));
+        set(w, o, "actual", rule->is_text ? json_null() : json_number(w, rr->actual));
         bool milestone = rule->is_text && rr->failed_milestone != SIZE_MAX &&
                          rr->failed_milestone < p->milestone_count;
         set(w, o, "failed_milestone",
@@ -276,14 +246,14 @@ static json_t *reasons_json(struct jw *w, const merit_proposal_result *pr)
         json_t *o = json_object();
         set(w, o, "kind", json_string("criterion-below-threshold"));
         set(w, o, "criterion", json_string(rb->criteria[c].id));
-        set(w, o, "value", number(w, cr->value));
+        set(w, o, "value", json_number(w, cr->value));
         set(w, o, "threshold", exact(rb->criteria[c].threshold));
         append(w, a, o);
     }
     if (pr->has_total && pr->total_below_threshold) {
         json_t *o = json_object();
         set(w, o, "kind", json_string("total-below-threshold"));
-        set(w, o, "value", number(w, pr->total));
+        set(w, o, "value", json_number(w, pr->total));
         set(w, o, "threshold", exact(rb->overall_threshold));
         append(w, a, o);
     }
@@ -315,9 +285,9 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     set(w, o, "title", json_string(p->title));
     /* keys of proposal data only when a proposal of the call has it */
     if (w->shown.area)
-        set(w, o, "area", str_or_null(p->area));
+        set(w, o, "area", merit__json_text(p->area));
     if (w->shown.applicant)
-        set(w, o, "applicant", str_or_null(merit_proposal_applicant(p)));
+        set(w, o, "applicant", merit__json_text(merit_proposal_applicant(p)));
     if (w->shown.team) {
         json_t *lj = json_null();
         if (p->org_count > 0) {
@@ -335,7 +305,7 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     set(w, o, "rank_shared", json_boolean(ranked && pr->rank_shared));
     set(w, o, "status", json_string(merit_status_name(pr->status)));
     set(w, o, "reasons", reasons_json(w, pr));
-    set(w, o, "total", pr->has_total ? number(w, pr->total) : json_null());
+    set(w, o, "total", pr->has_total ? json_number(w, pr->total) : json_null());
 
     json_t *criteria = json_array();
     for (size_t c = 0; c < rb->criterion_count; c++) {
@@ -343,8 +313,8 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
         json_t *one = json_object();
         set(w, one, "id", json_string(rb->criteria[c].id));
         if (cr->has_value) {
-            set(w, one, "exact", str_owned(merit_fraction_string(cr->value)));
-            set(w, one, "shown", str_owned(merit_decimal_string(cr->value, w->places)));
+            set(w, one, "exact", merit__json_owned(merit_fraction_string(cr->value)));
+            set(w, one, "shown", merit__json_owned(merit_decimal_string(cr->value, w->places)));
         } else {
             set(w, one, "exact", json_null());
             set(w, one, "shown", json_null());
@@ -358,7 +328,7 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     set(w, o, "reviews_counted", size_json(pr->reviews_counted));
     set(w, o, "reviews_excluded", size_json(pr->reviews_excluded));
     set(w, o, "disagreement", json_boolean(pr->disagreement));
-    set(w, o, "spread", pr->has_spread ? number(w, pr->spread) : json_null());
+    set(w, o, "spread", pr->has_spread ? json_number(w, pr->spread) : json_null());
 
     /* facts by their rubric names, those the call has: derived ones, then
      * declared ones; "words" is per section, below */
@@ -366,15 +336,16 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     for (int f = 0; f < MERIT_FACT_COUNT; f++)
         if (merit_report_shows_fact(&w->shown, (merit_fact)f))
             set(w, facts, merit_fact_name((merit_fact)f),
-                merit_fact_value(w->res, pr, (merit_fact)f, NULL, NULL, w->tmp) ? number(w, w->tmp)
-                                                                                : json_null());
+                merit_fact_value(w->res, pr, (merit_fact)f, NULL, NULL, w->tmp)
+                    ? json_number(w, w->tmp)
+                    : json_null());
     /* a proposal's own declared facts and sections, by name: keys for the
      * names of other proposals would make the report grow with the square
      * of a call whose every proposal names its own */
     for (size_t f = 0; f < p->fact_count; f++) {
         json_t *j = json_null();
         if (merit_decimal_parse(p->facts[f].value, w->tmp) == 0)
-            j = number(w, w->tmp);
+            j = json_number(w, w->tmp);
         set(w, facts, p->facts[f].name, j);
     }
     set(w, o, "facts", facts);
@@ -390,7 +361,7 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
         json_t *one = json_object();
         set(w, one, "rule", json_string(rule->id));
         set(w, one, "passed", json_boolean(rr->passed));
-        set(w, one, "actual", rule->is_text ? json_null() : number(w, rr->actual));
+        set(w, one, "actual", rule->is_text ? json_null() : json_number(w, rr->actual));
         bool milestone = rule->is_text && rr->failed_milestone != SIZE_MAX &&
                          rr->failed_milestone < p->milestone_count;
         set(w, one, "failed_milestone",
@@ -419,7 +390,7 @@ static json_t *review_json(struct jw *w, size_t i)
     set(w, o, "excluded_reason",
         rr->counted ? json_null()
                     : json_string(rv->conflict_reason ? rv->conflict_reason : "conflict"));
-    set(w, o, "total", rr->complete ? number(w, rr->total) : json_null());
+    set(w, o, "total", rr->complete ? json_number(w, rr->total) : json_null());
     json_t *scores = json_array();
     for (size_t c = 0; c < rb->criterion_count; c++) {
         json_t *one = json_object();
@@ -431,7 +402,7 @@ static json_t *review_json(struct jw *w, size_t i)
             set(w, one, "value", exact(w->tmp));
         }
         set(w, one, "no_score_reason",
-            str_or_null(rv->no_score_reasons != NULL ? rv->no_score_reasons[c] : NULL));
+            merit__json_text(rv->no_score_reasons != NULL ? rv->no_score_reasons[c] : NULL));
         /* a no-score carries no confidence, nor a score given none (the
          * model holds 0 for both) */
         set(w, one, "confidence",
@@ -444,7 +415,7 @@ static json_t *review_json(struct jw *w, size_t i)
         append(w, scores, one);
     }
     set(w, o, "scores", scores);
-    set(w, o, "comment", str_or_null(rv->comment));
+    set(w, o, "comment", merit__json_text(rv->comment));
     return o;
 }
 
@@ -475,7 +446,7 @@ static json_t *rejected_json(struct jw *w)
         json_t *o = json_object();
         set(w, o, "kind", json_string(merit_rejected_kind_name(r->kind)));
         set(w, o, "what", json_string(r->what));
-        set(w, o, "file", str_or_null(r->loc.file));
+        set(w, o, "file", merit__json_text(r->loc.file));
         set(w, o, "line", r->loc.line ? json_integer(r->loc.line) : json_null());
         set(w, o, "reason", json_string(r->reason));
         append(w, a, o);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "merit/number.h"
 #include "merit/report.h"
 #include "merit/result.h"
@@ -48,6 +50,19 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
 /* The index of the first review of a proposal in call->reviews (its
  * reviews follow it), or where it would be: O(log n). */
 size_t merit_report_first_review(const merit_call *call, size_t proposal);
+
+/* JSON values for the writers that build JSON with jansson
+ * (json_values.c). A failed insertion (out of memory, or a NULL value from
+ * a failed allocation) becomes the sink's error. */
+void merit__json_set(merit_sink *sink, json_t *obj, const char *key, json_t *value);
+void merit__json_append(merit_sink *sink, json_t *array, json_t *value);
+/* A string from a malloc'd one, which it frees (NULL stays NULL). */
+json_t *merit__json_owned(char *s);
+/* Text from an input: null for NULL; not UTF-8 (JSON cannot hold it):
+ * escaped by merit/escape.h's rule. */
+json_t *merit__json_text(const char *s);
+/* A number from scoring: {"exact": "a/b", "shown": "1.23"}. */
+json_t *merit__json_number(merit_sink *sink, const mpq_t v, unsigned places);
 
 /* Display width of UTF-8 text: its code points. */
 size_t merit_report_width(const char *s);

@@ -413,45 +413,10 @@ struct jsw {
     unsigned places;
 };
 
-static void jset(struct jsw *w, json_t *obj, const char *key, json_t *value)
-{
-    if (json_object_set_new(obj, key, value) != 0)
-        merit_sink_fail(w->sink, MERIT_ENOMEM);
-}
-
-static void jappend(struct jsw *w, json_t *array, json_t *value)
-{
-    if (json_array_append_new(array, value) != 0)
-        merit_sink_fail(w->sink, MERIT_ENOMEM);
-}
-
-static json_t *jstr_owned(char *s)
-{
-    json_t *j = s != NULL ? json_string(s) : NULL;
-    free(s);
-    return j;
-}
-
-/* Text from an input: a JSON string; not UTF-8 (JSON cannot hold it):
- * escaped by merit/escape.h's rule, as the ranking report does. */
-static json_t *jtext(const char *s)
-{
-    if (s == NULL)
-        return json_null();
-    if (!merit_utf8_valid(s, strlen(s)))
-        return jstr_owned(merit_escape(s, 0));
-    return json_string(s);
-}
-
 /* {"exact": "a/b", "shown": "0.85"}, or null when undefined. */
 static json_t *jnumber(struct jsw *w, bool defined, const mpq_t v)
 {
-    if (!defined)
-        return json_null();
-    json_t *o = json_object();
-    jset(w, o, "exact", jstr_owned(merit_fraction_string(v)));
-    jset(w, o, "shown", jstr_owned(merit_decimal_string(v, w->places)));
-    return o;
+    return defined ? merit__json_number(w->sink, v, w->places) : json_null();
 }
 
 static json_t *jcount(uint64_t n)
@@ -464,9 +429,9 @@ static json_t *jleniency(struct jsw *w, const char *crit, const merit__leniency 
 {
     json_t *o = json_object();
     if (crit != NULL)
-        jset(w, o, "criterion", jtext(crit));
-    jset(w, o, "compared", jcount(l->compared));
-    jset(w, o, "mean", jnumber(w, l->compared > 0, l->mean));
+        merit__json_set(w->sink, o, "criterion", merit__json_text(crit));
+    merit__json_set(w->sink, o, "compared", jcount(l->compared));
+    merit__json_set(w->sink, o, "mean", jnumber(w, l->compared > 0, l->mean));
     return o;
 }
 
@@ -475,45 +440,45 @@ static json_t *jreviewer(struct jsw *w, const merit_call *call, const merit__cal
     const merit_rubric *rb = call->rubric;
     const merit_reviewer *rv = &call->reviewers[cr->reviewer];
     json_t *o = json_object();
-    jset(w, o, "id", jtext(rv->id));
-    jset(w, o, "name", jtext(rv->name));
-    jset(w, o, "reviews", jcount(cr->reviews));
-    jset(w, o, "counted", jcount(cr->counted));
-    jset(w, o, "excluded", jcount(cr->excluded));
-    jset(w, o, "no_scores", jcount(cr->no_scores));
-    jset(w, o, "complete", jcount(cr->complete));
-    jset(w, o, "mean_total", jnumber(w, cr->has_totals, cr->mean_total));
-    jset(w, o, "min_total", jnumber(w, cr->has_totals, cr->min_total));
-    jset(w, o, "max_total", jnumber(w, cr->has_totals, cr->max_total));
-    jset(w, o, "range", jnumber(w, cr->has_totals, cr->range));
-    jset(w, o, "variance", jnumber(w, cr->has_totals, cr->variance));
+    merit__json_set(w->sink, o, "id", merit__json_text(rv->id));
+    merit__json_set(w->sink, o, "name", merit__json_text(rv->name));
+    merit__json_set(w->sink, o, "reviews", jcount(cr->reviews));
+    merit__json_set(w->sink, o, "counted", jcount(cr->counted));
+    merit__json_set(w->sink, o, "excluded", jcount(cr->excluded));
+    merit__json_set(w->sink, o, "no_scores", jcount(cr->no_scores));
+    merit__json_set(w->sink, o, "complete", jcount(cr->complete));
+    merit__json_set(w->sink, o, "mean_total", jnumber(w, cr->has_totals, cr->mean_total));
+    merit__json_set(w->sink, o, "min_total", jnumber(w, cr->has_totals, cr->min_total));
+    merit__json_set(w->sink, o, "max_total", jnumber(w, cr->has_totals, cr->max_total));
+    merit__json_set(w->sink, o, "range", jnumber(w, cr->has_totals, cr->range));
+    merit__json_set(w->sink, o, "variance", jnumber(w, cr->has_totals, cr->variance));
     json_t *len = json_object();
-    jset(w, len, "total", jleniency(w, NULL, &cr->total));
+    merit__json_set(w->sink, len, "total", jleniency(w, NULL, &cr->total));
     json_t *crit = json_array();
     for (size_t k = 0; k < rb->criterion_count; k++)
-        jappend(w, crit, jleniency(w, rb->criteria[k].id, &cr->criteria[k]));
-    jset(w, len, "criteria", crit);
-    jset(w, o, "leniency", len);
+        merit__json_append(w->sink, crit, jleniency(w, rb->criteria[k].id, &cr->criteria[k]));
+    merit__json_set(w->sink, len, "criteria", crit);
+    merit__json_set(w->sink, o, "leniency", len);
     json_t *ag = json_object();
-    jset(w, ag, "proposals", jcount(cr->agreement_n));
-    jset(w, ag, "pairs", jcount(cr->pairs));
-    jset(w, ag, "concordant", jcount(cr->concordant));
-    jset(w, ag, "discordant", jcount(cr->discordant));
-    jset(w, ag, "tied_reviewer", jcount(cr->tied_reviewer));
-    jset(w, ag, "tied_panel", jcount(cr->tied_panel));
-    jset(w, ag, "tied_both", jcount(cr->tied_both));
-    jset(w, ag, "gamma", jnumber(w, cr->has_agreement, cr->agreement));
-    jset(w, o, "rank_agreement", ag);
-    jset(w, o, "flagged", json_boolean(cr->flagged));
+    merit__json_set(w->sink, ag, "proposals", jcount(cr->agreement_n));
+    merit__json_set(w->sink, ag, "pairs", jcount(cr->pairs));
+    merit__json_set(w->sink, ag, "concordant", jcount(cr->concordant));
+    merit__json_set(w->sink, ag, "discordant", jcount(cr->discordant));
+    merit__json_set(w->sink, ag, "tied_reviewer", jcount(cr->tied_reviewer));
+    merit__json_set(w->sink, ag, "tied_panel", jcount(cr->tied_panel));
+    merit__json_set(w->sink, ag, "tied_both", jcount(cr->tied_both));
+    merit__json_set(w->sink, ag, "gamma", jnumber(w, cr->has_agreement, cr->agreement));
+    merit__json_set(w->sink, o, "rank_agreement", ag);
+    merit__json_set(w->sink, o, "flagged", json_boolean(cr->flagged));
     return o;
 }
 
 static json_t *jalpha(struct jsw *w, const merit__alpha *a)
 {
     json_t *o = json_object();
-    jset(w, o, "value", jnumber(w, a->defined, a->value));
-    jset(w, o, "units", jcount(a->units));
-    jset(w, o, "values", jcount(a->values));
+    merit__json_set(w->sink, o, "value", jnumber(w, a->defined, a->value));
+    merit__json_set(w->sink, o, "units", jcount(a->units));
+    merit__json_set(w->sink, o, "values", jcount(a->values));
     return o;
 }
 
@@ -521,29 +486,30 @@ static json_t *jitem(struct jsw *w, const merit_call *call, const merit__agreeme
 {
     const char *crit = item_criterion(call->rubric, it);
     json_t *o = json_object();
-    jset(w, o, "item", json_string(crit != NULL ? "criterion" : "total"));
-    jset(w, o, "criterion", jtext(crit));
-    jset(w, o, "alpha_interval", jalpha(w, &it->interval));
-    jset(w, o, "alpha_ordinal", jalpha(w, &it->ordinal));
+    merit__json_set(w->sink, o, "item", json_string(crit != NULL ? "criterion" : "total"));
+    merit__json_set(w->sink, o, "criterion", merit__json_text(crit));
+    merit__json_set(w->sink, o, "alpha_interval", jalpha(w, &it->interval));
+    merit__json_set(w->sink, o, "alpha_ordinal", jalpha(w, &it->ordinal));
     json_t *icc = json_object();
-    jset(w, icc, "design", json_boolean(it->icc.design));
-    jset(w, icc, "note", it->icc.design ? json_null() : json_string(NO_DESIGN));
+    merit__json_set(w->sink, icc, "design", json_boolean(it->icc.design));
+    merit__json_set(w->sink, icc, "note", it->icc.design ? json_null() : json_string(NO_DESIGN));
     if (it->icc.design) {
-        jset(w, icc, "proposals", jcount(it->icc.targets));
+        merit__json_set(w->sink, icc, "proposals", jcount(it->icc.targets));
         json_t *who = json_array();
         for (size_t j = 0; j < it->icc.judges; j++)
-            jappend(w, who, jtext(call->reviewers[it->icc.coders[j]].id));
-        jset(w, icc, "reviewers", who);
-        jset(w, icc, "skipped", jcount(it->icc.skipped));
+            merit__json_append(w->sink, who,
+                               merit__json_text(call->reviewers[it->icc.coders[j]].id));
+        merit__json_set(w->sink, icc, "reviewers", who);
+        merit__json_set(w->sink, icc, "skipped", jcount(it->icc.skipped));
     } else {
-        jset(w, icc, "proposals", json_null());
-        jset(w, icc, "reviewers", json_null());
-        jset(w, icc, "skipped", json_null());
+        merit__json_set(w->sink, icc, "proposals", json_null());
+        merit__json_set(w->sink, icc, "reviewers", json_null());
+        merit__json_set(w->sink, icc, "skipped", json_null());
     }
     for (size_t f = 0; f < MERIT_ICC_FORMS; f++)
-        jset(w, icc, icc_keys[f],
-             jnumber(w, it->icc.design && it->icc.defined[f], it->icc.value[f]));
-    jset(w, o, "icc", icc);
+        merit__json_set(w->sink, icc, icc_keys[f],
+                        jnumber(w, it->icc.design && it->icc.defined[f], it->icc.value[f]));
+    merit__json_set(w->sink, o, "icc", icc);
     return o;
 }
 
@@ -563,34 +529,34 @@ int merit_report_stats_json(merit_sink *sink, const merit_result *res,
     const merit_call *call = res->call;
     struct jsw w = {sink, opt != NULL ? opt->places : 2};
     json_t *doc = json_object();
-    jset(&w, doc, "format", json_string("merit-stats"));
-    jset(&w, doc, "version", json_integer(STATS_FORMAT_VERSION));
+    merit__json_set(sink, doc, "format", json_string("merit-stats"));
+    merit__json_set(sink, doc, "version", json_integer(STATS_FORMAT_VERSION));
     json_t *c = json_object();
-    jset(&w, c, "id", jtext(call->id));
-    jset(&w, c, "title", jtext(call->title));
-    jset(&w, c, "rubric", jtext(call->rubric->id));
-    jset(&w, c, "method", json_string(merit_method_name(res->method)));
-    jset(&w, doc, "call", c);
-    jset(&w, doc, "places", json_integer(w.places));
+    merit__json_set(sink, c, "id", merit__json_text(call->id));
+    merit__json_set(sink, c, "title", merit__json_text(call->title));
+    merit__json_set(sink, c, "rubric", merit__json_text(call->rubric->id));
+    merit__json_set(sink, c, "method", json_string(merit_method_name(res->method)));
+    merit__json_set(sink, doc, "call", c);
+    merit__json_set(sink, doc, "places", json_integer(w.places));
     json_t *flag = json_object();
     char fraction[32];
     snprintf(fraction, sizeof(fraction), "%d/%d", MERIT__CALIB_FLAG_NUM, MERIT__CALIB_FLAG_DEN);
-    jset(&w, flag, "fraction_of_range", json_string(fraction));
-    jset(&w, flag, "total_range", jnumber(&w, true, s.cal->total_range));
-    jset(&w, flag, "limit", jnumber(&w, true, s.cal->flag_limit));
-    jset(&w, flag, "min_compared", json_integer(MERIT__CALIB_FLAG_MIN_COMPARED));
-    jset(&w, doc, "flag_rule", flag);
-    jset(&w, doc, "flagged", jcount(s.cal->flagged_count));
+    merit__json_set(sink, flag, "fraction_of_range", json_string(fraction));
+    merit__json_set(sink, flag, "total_range", jnumber(&w, true, s.cal->total_range));
+    merit__json_set(sink, flag, "limit", jnumber(&w, true, s.cal->flag_limit));
+    merit__json_set(sink, flag, "min_compared", json_integer(MERIT__CALIB_FLAG_MIN_COMPARED));
+    merit__json_set(sink, doc, "flag_rule", flag);
+    merit__json_set(sink, doc, "flagged", jcount(s.cal->flagged_count));
     json_t *rv = json_array();
     for (size_t i = 0; i < s.cal->reviewer_count; i++)
-        jappend(&w, rv, jreviewer(&w, call, &s.cal->reviewers[i]));
-    jset(&w, doc, "reviewers", rv);
+        merit__json_append(sink, rv, jreviewer(&w, call, &s.cal->reviewers[i]));
+    merit__json_set(sink, doc, "reviewers", rv);
     json_t *ag = json_array();
     for (size_t i = 0; i < s.agr->item_count; i++)
-        jappend(&w, ag, jitem(&w, call, &s.agr->items[i]));
-    jset(&w, doc, "agreement", ag);
+        merit__json_append(sink, ag, jitem(&w, call, &s.agr->items[i]));
+    merit__json_set(sink, doc, "agreement", ag);
     /* issue 13: not computed yet; null, never made up */
-    jset(&w, doc, "rank_intervals", json_null());
+    merit__json_set(sink, doc, "rank_intervals", json_null());
     if (merit_sink_ok(sink) &&
         json_dump_callback(doc, put_json, sink,
                            JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENCODE_ANY) != 0)
