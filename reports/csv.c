@@ -31,73 +31,38 @@
 #include "merit/escape.h"
 #include "report.h"
 
-/* The sink, and the fields written on the current row (for the commas).
- * A failed allocation is the sink's error: the writer goes on without
- * checking every cell, and the sink writes nothing more. */
-struct csv {
-    merit_sink *sink;
-    size_t column;
-};
-
-/* One field; from_input: a text from an input, or built from one, marked
- * when a spreadsheet could take it for a formula (merit_sink_csv_field).
- * NULL is taken for out of memory. */
-static void csv_cell(struct csv *c, const char *s, bool from_input)
-{
-    if (c->column++ > 0)
-        merit_sink_putc(c->sink, ',');
-    if (s == NULL) {
-        merit_sink_fail(c->sink, MERIT_ENOMEM);
-        return;
-    }
-    merit_sink_csv_field(c->sink, s, from_input);
-}
-
 /* A field merit writes itself: a number, a status, a header. */
-static void csv_field(struct csv *c, const char *s)
+static void csv_field(merit_csv_row *c, const char *s)
 {
-    csv_cell(c, s, false);
+    merit__csv_cell(c, s, false);
 }
 
 /* A text from an input. */
-static void csv_text(struct csv *c, const char *s)
+static void csv_text(merit_csv_row *c, const char *s)
 {
-    csv_cell(c, s, true);
+    merit__csv_cell(c, s, true);
 }
 
 /* A field from a malloc'd string, which it frees (NULL: out of memory). */
-static void csv_owned(struct csv *c, char *s)
+static void csv_owned(merit_csv_row *c, char *s)
 {
     csv_field(c, s);
     free(s);
 }
 
 /* The same for text. */
-static void csv_owned_text(struct csv *c, char *s)
+static void csv_owned_text(merit_csv_row *c, char *s)
 {
     csv_text(c, s);
     free(s);
 }
 
-static void csv_bool(struct csv *c, bool b)
+static void csv_bool(merit_csv_row *c, bool b)
 {
     csv_field(c, b ? "yes" : "no");
 }
 
-static void csv_size(struct csv *c, size_t n)
-{
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%zu", n);
-    csv_field(c, buf);
-}
-
-static void csv_end(struct csv *c)
-{
-    merit_sink_puts(c->sink, "\r\n");
-    c->column = 0;
-}
-
-static void csv_money(struct csv *c, int64_t cents)
+static void csv_money(merit_csv_row *c, int64_t cents)
 {
     char buf[32];
     merit_format_money_plain(buf, sizeof(buf), cents);
@@ -144,7 +109,7 @@ const char *merit__csv_column_reserved(const char *id)
 }
 
 /* A fact's value, or an empty field when the proposal lacks its inputs. */
-static void csv_fact(struct csv *c, const merit_result *res, const merit_proposal_result *pr,
+static void csv_fact(merit_csv_row *c, const merit_result *res, const merit_proposal_result *pr,
                      merit_fact fact, unsigned places)
 {
     mpq_t v;
@@ -156,7 +121,7 @@ static void csv_fact(struct csv *c, const merit_result *res, const merit_proposa
     mpq_clear(v);
 }
 
-static void write_summary(struct csv *c, const merit_result *res, unsigned places)
+static void write_summary(merit_csv_row *c, const merit_result *res, unsigned places)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
@@ -201,7 +166,7 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         csv_field(c, "sme_share");
     csv_field(c, "cumulative_awarded");
     csv_field(c, "tie_at_line");
-    csv_end(c);
+    merit__csv_end(c);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
     size_t columns = 3 + lead_columns + sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count +
@@ -219,7 +184,7 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         csv_text(c, r->reason);
         for (size_t f = 3 + lead_columns + 2; f < columns; f++)
             csv_field(c, "");
-        csv_end(c);
+        merit__csv_end(c);
     }
 
     for (size_t k = 0; k < res->proposal_count; k++) {
@@ -266,8 +231,8 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
                 csv_field(c, "");
             }
         }
-        csv_size(c, pr->reviews_counted);
-        csv_size(c, pr->reviews_excluded);
+        merit__csv_count(c, pr->reviews_counted);
+        merit__csv_count(c, pr->reviews_excluded);
         csv_bool(c, pr->disagreement);
         if (pr->has_spread)
             csv_owned(c, merit_decimal_string(pr->spread, places));
@@ -290,14 +255,14 @@ static void write_summary(struct csv *c, const merit_result *res, unsigned place
         else
             csv_field(c, "");
         csv_bool(c, pr->tie_at_line);
-        csv_end(c);
+        merit__csv_end(c);
     }
 }
 
 /* One row per proposal x review x criterion, in the call's order: proposals
  * by id, then reviewers by id (the order of call->reviews), then criteria in
  * rubric order. Raw values only: nothing here is aggregated or rounded. */
-static void write_detail(struct csv *c, const merit_result *res)
+static void write_detail(merit_csv_row *c, const merit_result *res)
 {
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
@@ -307,7 +272,7 @@ static void write_detail(struct csv *c, const merit_result *res)
                                        "excluded_reason", "comment",    "review_comment"};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
-    csv_end(c);
+    merit__csv_end(c);
 
     mpq_t score;
     mpq_init(score);
@@ -336,7 +301,7 @@ static void write_detail(struct csv *c, const merit_result *res)
             if (rv->steps[k] == MERIT_NO_SCORE || rv->confidences[k] == 0)
                 csv_field(c, "");
             else
-                csv_size(c, rv->confidences[k]);
+                merit__csv_count(c, rv->confidences[k]);
             csv_bool(c, counted);
             if (counted)
                 csv_field(c, "");
@@ -345,7 +310,7 @@ static void write_detail(struct csv *c, const merit_result *res)
             /* empty when the call was loaded without comments */
             csv_text(c, rv->comments != NULL && rv->comments[k] != NULL ? rv->comments[k] : "");
             csv_text(c, rv->comment ? rv->comment : "");
-            csv_end(c);
+            merit__csv_end(c);
         }
     }
     mpq_clear(score);
@@ -353,7 +318,7 @@ static void write_detail(struct csv *c, const merit_result *res)
 
 int merit_report_csv(merit_sink *sink, const merit_result *res, const merit_report_options *opt)
 {
-    struct csv c = {.sink = sink};
+    merit_csv_row c = {.sink = sink};
     unsigned places = opt ? opt->places : 2;
     if (opt != NULL && opt->detail)
         write_detail(&c, res);

@@ -51,6 +51,20 @@ char *merit_report_reason(const merit_result *res, const merit_proposal_result *
  * reviews follow it), or where it would be: O(log n). */
 size_t merit_report_first_review(const merit_call *call, size_t proposal);
 
+/* A CSV row being written (csv_row.c): fields are separated by commas
+ * and a row ends with CRLF; a NULL field is taken for out of memory, the
+ * sink's error. from_input: text from an input, marked when a spreadsheet
+ * could run it (merit_sink_csv_field). */
+typedef struct merit_csv_row {
+    merit_sink *sink;
+    size_t column; /* fields written on the current row */
+} merit_csv_row;
+void merit__csv_cell(merit_csv_row *row, const char *text, bool from_input);
+/* The same for a malloc'd string, which it frees. */
+void merit__csv_owned(merit_csv_row *row, char *text, bool from_input);
+void merit__csv_count(merit_csv_row *row, uint64_t n);
+void merit__csv_end(merit_csv_row *row);
+
 /* JSON values for the writers that build JSON with jansson
  * (json_values.c). A failed insertion (out of memory, or a NULL value from
  * a failed allocation) becomes the sink's error. */

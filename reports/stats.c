@@ -260,44 +260,35 @@ int merit_report_stats_text(merit_sink *sink, const merit_result *res,
 /* --- CSV ------------------------------------------------------------------- */
 
 struct csvw {
-    merit_sink *sink;
-    size_t column;
+    merit_csv_row row;
     unsigned places;
 };
 
-static void csv_sep(struct csvw *c)
-{
-    if (c->column++ > 0)
-        merit_sink_putc(c->sink, ',');
-}
-
 static void csv_word(struct csvw *c, const char *w)
 {
-    csv_sep(c);
-    merit_sink_csv_field(c->sink, w, false);
+    merit__csv_cell(&c->row, w, false);
 }
 
 static void csv_input(struct csvw *c, const char *text)
 {
-    csv_sep(c);
-    merit_sink_csv_field(c->sink, text != NULL ? text : "", true);
+    merit__csv_cell(&c->row, text != NULL ? text : "", true);
 }
 
 static void csv_size(struct csvw *c, uint64_t n)
 {
-    csv_sep(c);
-    merit_sink_printf(c->sink, "%llu", (unsigned long long)n);
+    merit__csv_count(&c->row, n);
 }
 
 /* The number and its exact fraction, two fields; both empty when undefined. */
 static void csv_number(struct csvw *c, bool defined, const mpq_t v)
 {
-    csv_sep(c);
-    if (defined)
-        merit_sink_take(c->sink, merit_decimal_string(v, c->places));
-    csv_sep(c);
-    if (defined)
-        merit_sink_take(c->sink, merit_fraction_string(v));
+    if (!defined) {
+        merit__csv_cell(&c->row, "", false);
+        merit__csv_cell(&c->row, "", false);
+        return;
+    }
+    merit__csv_owned(&c->row, merit_decimal_string(v, c->places), false);
+    merit__csv_owned(&c->row, merit_fraction_string(v), false);
 }
 
 /* A header pair: NAME and NAME_exact; prefix + id when id is not NULL
@@ -305,23 +296,17 @@ static void csv_number(struct csvw *c, bool defined, const mpq_t v)
 static void csv_head_pair(struct csvw *c, const char *prefix, const char *id)
 {
     for (int k = 0; k < 2; k++) {
-        csv_sep(c);
         size_t n = strlen(prefix) + (id != NULL ? strlen(id) : 0) + sizeof("_exact");
         char *name = malloc(n);
-        if (name == NULL) {
-            merit_sink_fail(c->sink, MERIT_ENOMEM);
-            return;
-        }
-        snprintf(name, n, "%s%s%s", prefix, id != NULL ? id : "", k == 1 ? "_exact" : "");
-        merit_sink_csv_field(c->sink, name, id != NULL);
-        free(name);
+        if (name != NULL)
+            snprintf(name, n, "%s%s%s", prefix, id != NULL ? id : "", k == 1 ? "_exact" : "");
+        merit__csv_owned(&c->row, name, id != NULL);
     }
 }
 
 static void csv_end(struct csvw *c)
 {
-    merit_sink_puts(c->sink, "\r\n");
-    c->column = 0;
+    merit__csv_end(&c->row);
 }
 
 int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
@@ -332,7 +317,7 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
         return sink->error;
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
-    struct csvw c = {sink, 0, opt != NULL ? opt->places : 2};
+    struct csvw c = {{sink, 0}, opt != NULL ? opt->places : 2};
 
     /* the reviewer table */
     static const char *const head[] = {"reviewer", "name",     "reviews",
