@@ -68,7 +68,7 @@ size_t merit_report_find_proposal(const merit_call *call, const char *id, const 
  * named by id) and each criterion's gap (highest less lowest score), the
  * largest gaps marked; then the reviewer table (reviews counted and
  * excluded, the mean total each gave against the mean aggregated total of
- * the same proposals), and agreement figures when they are computed
+ * the same proposals), and the agreement paragraph
  * (merit__panel_agreement). Text and HTML; the writer signature of
  * merit/report.h.
  */
@@ -77,9 +77,10 @@ int merit_report_panel_text(merit_sink *sink, const merit_result *res,
 int merit_report_panel_html(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt);
 
-/* The hook for agreement figures between reviewers (issue 13 computes
- * them): writes them in the report's format and returns true, or writes
- * nothing and returns false while they are not computed. */
+/* The panel's agreement in the report's format: Krippendorff's alpha on
+ * the reviewers' totals and the reviewers the calibration flags
+ * (docs/scoring.md). Returns true, or false with the sink failed (out of
+ * memory). */
 bool merit__panel_agreement(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt, bool html);
 

@@ -12,21 +12,85 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agreement.h"
+#include "calibration.h"
 #include "feedback.h"
 #include "merit/escape.h"
 #include "report.h"
 
+/* One figure of the agreement paragraph: the rounded alpha, or "not
+ * defined". */
+static void alpha_shown(merit_sink *sink, const merit__alpha *a, unsigned places)
+{
+    if (a->defined)
+        merit_sink_take(sink, merit_decimal_string(a->value, places));
+    else
+        merit_sink_puts(sink, "not defined");
+}
+
+/* How far the panel agrees on the totals, and who scores far off their
+ * co-reviewers (docs/scoring.md, "Agreement" and "Reviewer calibration"):
+ * the two headline figures a chair wants at the meeting; `merit stats`
+ * has the whole tables. Returns false, writing nothing, when the figures
+ * cannot be computed (out of memory, recorded on the sink). */
 bool merit__panel_agreement(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt, bool html)
 {
-    /* Issue 13 computes agreement statistics (intraclass correlation,
-     * reviewer leniency with intervals); until then there is nothing to
-     * show, and nothing is made up. */
-    (void)sink;
-    (void)res;
-    (void)opt;
-    (void)html;
-    return false;
+    const merit_call *call = res->call;
+    merit__agreement *agr = NULL;
+    merit__calibration *cal = NULL;
+    merit_ctx *ctx = merit_ctx_new();
+    int rc = ctx != NULL ? merit__calibration_compute(ctx, res, &cal) : MERIT_ENOMEM;
+    merit_ctx_free(ctx);
+    if (rc == 0)
+        rc = merit__agreement_compute(res, &agr);
+    if (rc != 0) {
+        merit__calibration_free(cal);
+        merit_sink_fail(sink, rc);
+        return false;
+    }
+    const merit__agreement_item *total = &agr->items[agr->item_count - 1];
+    merit_sink_puts(sink, html ? "<h2>Agreement</h2>\n<p>" : "\nAgreement\n  ");
+    merit_sink_puts(sink, "Krippendorff's alpha on the reviewers' totals: ");
+    alpha_shown(sink, &total->interval, opt->places);
+    merit_sink_puts(sink, " (interval), ");
+    alpha_shown(sink, &total->ordinal, opt->places);
+    merit_sink_printf(sink,
+                      " (ordinal), over the %zu proposal%s with two totals or more; 1 is full "
+                      "agreement, 0 no better than chance.",
+                      total->interval.units, total->interval.units == 1 ? "" : "s");
+    merit_sink_puts(sink, html ? "</p>\n<p>" : "\n  ");
+    merit_sink_printf(sink, "Reviewers far from their co-reviewers (|leniency| above ");
+    merit_sink_take(sink, merit_decimal_string(cal->flag_limit, opt->places));
+    merit_sink_printf(sink, " over %d proposals or more): ", MERIT__CALIB_FLAG_MIN_COMPARED);
+    if (cal->flagged_count == 0)
+        merit_sink_puts(sink, "none.");
+    bool higher = call->rubric->direction == MERIT_HIGHER_IS_BETTER;
+    size_t listed = 0;
+    for (size_t i = 0; i < cal->reviewer_count; i++) {
+        const merit__calib_reviewer *cr = &cal->reviewers[i];
+        if (!cr->flagged)
+            continue;
+        merit_sink_puts(sink, listed++ > 0 ? "; " : "");
+        if (html)
+            merit_sink_html(sink, call->reviewers[cr->reviewer].id);
+        else
+            merit_sink_shown(sink, call->reviewers[cr->reviewer].id, 0);
+        merit_sink_puts(sink, " ");
+        merit_sink_take(sink, merit_decimal_string(cr->total.mean, opt->places));
+        bool above = mpq_sgn(cr->total.mean) > 0;
+        merit_sink_printf(sink, " over %zu (%s)", cr->total.compared,
+                          above == higher ? "more lenient" : "harsher");
+    }
+    if (cal->flagged_count > 0)
+        merit_sink_puts(sink, ".");
+    merit_sink_puts(sink, " Leniency: the mean of a reviewer's total less the mean of the "
+                          "co-reviewers' totals on the same proposals; merit stats shows every "
+                          "reviewer's, and every criterion's agreement.");
+    merit_sink_puts(sink, html ? "</p>\n" : "\n");
+    merit__calibration_free(cal);
+    merit__agreement_free(agr);
+    return true;
 }
 
 /* --- one proposal's scores side by side ---------------------------------------
@@ -510,7 +574,7 @@ int merit_report_panel_text(merit_sink *sink, const merit_result *res,
     merit__panel_agreement(sink, res, opt, false);
     char note[160];
     merit_report_rounding_note(note, sizeof(note), opt->places);
-    merit_sink_printf(sink, "\nScores and gaps are exact; %s\n", note);
+    merit_sink_printf(sink, "\nScores and gaps are exact. %s\n", note);
     free(order);
     return merit_sink_ok(sink) ? 0 : sink->error;
 }
@@ -686,7 +750,7 @@ int merit_report_panel_html(merit_sink *sink, const merit_result *res,
     merit__panel_agreement(sink, res, opt, true);
     char note[160];
     merit_report_rounding_note(note, sizeof(note), opt->places);
-    merit_sink_printf(sink, "<p class=\"note\">Scores and gaps are exact; %s</p>\n", note);
+    merit_sink_printf(sink, "<p class=\"note\">Scores and gaps are exact. %s</p>\n", note);
     merit__html_end(sink);
     free(order);
     return merit_sink_ok(sink) ? 0 : sink->error;

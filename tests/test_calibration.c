@@ -15,9 +15,11 @@
 #include "support.h"
 
 #include "calibration.h"
+#include "feedback.h"
 #include "internal.h"
 #include "merit/model.h"
 #include "merit/number.h"
+#include "merit/report.h"
 #include "merit/result.h"
 
 static void assert_exact_(const mpq_t q, const char *want, const char *what, int line)
@@ -522,6 +524,38 @@ static void test_allocation_failures(void **state)
     unload(&l);
 }
 
+/* The panel report's agreement paragraph (reports/panel.c) on the small
+ * call: alpha (interval) on the totals over the units P1 {16, 12, 9}, P2
+ * {18, 12} (r3's review of P2 is incomplete) and P3 {13, 12, 6}, n = 8:
+ * D_o = (2(3*481-37^2)/2 + 2(2*468-30^2)/1 + 2(3*349-31^2)/2) / 8
+ *     = (74 + 72 + 86) / 8 = 29, D_e = 2(8*1298-98^2) / 56 = 1508/56,
+ * alpha = 1 - 29*56/1508 = -8/195 = -0.04; r1 is the one reviewer
+ * flagged, 31/6 = 5.17 over 3 totals, above the co-reviewers: more lenient
+ * on a higher-is-better scale. */
+static void test_panel_agreement_paragraph(void **state)
+{
+    (void)state;
+    struct loaded l;
+    small_call(&l);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    merit_report_options opt = {.places = 2};
+    assert_int_equal(merit_report_panel_text(&sink, l.res, &opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    fclose(f);
+    assert_non_null(
+        strstr(buf, "Krippendorff's alpha on the reviewers' totals: -0.04 (interval), "));
+    assert_non_null(strstr(buf, "over the 3 proposals with two totals or more"));
+    assert_non_null(strstr(buf, "(|leniency| above 2.00 over 2 proposals or more): r1 5.17 over 3 "
+                                "(more lenient)."));
+    free(buf);
+    unload(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_discordant_and_tied_pairs),
         cmocka_unit_test(test_bundled_call_invariants),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_panel_agreement_paragraph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
