@@ -225,6 +225,22 @@ static void text_agreement(merit_sink *sink, const merit_result *res, const stru
                     "correlations on the largest complete block of proposals rated by the same "
                     "reviewers (its size beside them); \"-\": not defined (docs/scoring.md, "
                     "\"Agreement\").\n");
+    /* a block this small describes itself, not the panel: say so once, for
+     * the smallest block shown */
+    size_t smallest = SIZE_MAX, of = 0;
+    for (size_t i = 0; i < s->agr->item_count; i++) {
+        const merit__icc *icc = &s->agr->items[i].icc;
+        if (icc->design && icc->targets < smallest) {
+            smallest = icc->targets;
+            of = icc->targets + icc->skipped;
+        }
+    }
+    if (smallest < MERIT__ICC_FEW_PROPOSALS)
+        merit_sink_printf(sink,
+                          "note: an ICC block holds as few as %zu of the %zu proposals with "
+                          "values: its ICCs describe those proposals and reviewers alone, not "
+                          "the panel; alpha uses every proposal.\n",
+                          smallest, of);
 }
 
 int merit_report_stats_text(merit_sink *sink, const merit_result *res,

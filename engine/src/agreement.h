@@ -79,6 +79,10 @@ typedef enum merit__icc_form {
     MERIT_ICC_FORMS
 } merit__icc_form;
 
+/* A block of fewer proposals than this is named as such by the reports:
+ * its ICCs describe those proposals alone (docs/scoring.md, "Agreement"). */
+#define MERIT__ICC_FEW_PROPOSALS 10
+
 typedef struct merit__icc {
     /* false: the data hold no complete block of at least two units rated by
      * the same two or more coders ("design does not allow"); every field
