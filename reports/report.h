@@ -115,6 +115,16 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
                            const merit_report_options *opt);
 int merit_report_stats_json(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt);
+/* One reviewer's calibration, and one criterion's (or the total's)
+ * agreement, as merit stats' JSON and the audit trail's `reviewer` and
+ * `agreement` records give them (docs/report-json.md, docs/audit.md). A
+ * new object, or NULL with the sink failed. */
+struct merit__calib_reviewer;
+struct merit__agreement_item;
+json_t *merit__stats_reviewer_json(merit_sink *sink, const merit_call *call,
+                                   const struct merit__calib_reviewer *reviewer, unsigned places);
+json_t *merit__stats_agreement_json(merit_sink *sink, const merit_call *call,
+                                    const struct merit__agreement_item *item, unsigned places);
 
 /* --- HTML pages (html_page.c) ----------------------------------------------
  * Every HTML page merit writes: one self-contained, XML-well-formed file,

@@ -436,8 +436,10 @@ static json_t *jleniency(struct jsw *w, const char *crit, const merit__leniency 
     return o;
 }
 
-static json_t *jreviewer(struct jsw *w, const merit_call *call, const merit__calib_reviewer *cr)
+json_t *merit__stats_reviewer_json(merit_sink *sink, const merit_call *call,
+                                   const merit__calib_reviewer *cr, unsigned places)
 {
+    struct jsw wj = {sink, places}, *w = &wj;
     const merit_rubric *rb = call->rubric;
     const merit_reviewer *rv = &call->reviewers[cr->reviewer];
     json_t *o = json_object();
@@ -483,8 +485,10 @@ static json_t *jalpha(struct jsw *w, const merit__alpha *a)
     return o;
 }
 
-static json_t *jitem(struct jsw *w, const merit_call *call, const merit__agreement_item *it)
+json_t *merit__stats_agreement_json(merit_sink *sink, const merit_call *call,
+                                    const merit__agreement_item *it, unsigned places)
 {
+    struct jsw wj = {sink, places}, *w = &wj;
     const char *crit = item_criterion(call->rubric, it);
     json_t *o = json_object();
     merit__json_set(w->sink, o, "item", json_string(crit != NULL ? "criterion" : "total"));
@@ -550,11 +554,11 @@ int merit_report_stats_json(merit_sink *sink, const merit_result *res,
     merit__json_set(sink, doc, "flagged", jcount(s.cal->flagged_count));
     json_t *rv = json_array();
     for (size_t i = 0; i < s.cal->reviewer_count; i++)
-        merit__json_append(sink, rv, jreviewer(&w, call, &s.cal->reviewers[i]));
+        merit__json_append(sink, rv, merit__stats_reviewer_json(sink, call, &s.cal->reviewers[i], w.places));
     merit__json_set(sink, doc, "reviewers", rv);
     json_t *ag = json_array();
     for (size_t i = 0; i < s.agr->item_count; i++)
-        merit__json_append(sink, ag, jitem(&w, call, &s.agr->items[i]));
+        merit__json_append(sink, ag, merit__stats_agreement_json(sink, call, &s.agr->items[i], w.places));
     merit__json_set(sink, doc, "agreement", ag);
     /* issue 13: not computed yet; null, never made up */
     merit__json_set(sink, doc, "rank_intervals", json_null());

@@ -421,6 +421,23 @@ static void store_records(json_t **recs, size_t n)
     free_lines(lines, n);
 }
 
+/* Leaves out the records a trail of a format before 3 does not have (what
+ * merit stats computes), and counts the closing record's lines again. */
+static void drop_statistics(json_t **recs, size_t *n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const char *t = json_string_value(json_object_get(recs[i], "type"));
+        if (strcmp(t, "reviewer") == 0 || strcmp(t, "agreement") == 0)
+            json_decref(recs[i]);
+        else
+            recs[kept++] = recs[i];
+    }
+    assert_true(kept < *n);
+    *n = kept;
+    json_object_set_new(recs[kept - 1], "records", json_integer((json_int_t)kept));
+}
+
 static size_t record_of(json_t **recs, size_t n, const char *type, const char *key,
                         const char *value)
 {
@@ -790,6 +807,45 @@ static void test_places_edited_says_what_differs(void **state)
                 "values agree (345/4)");
 }
 
+/* What merit stats computes is in the trail (format 3) and replayed: a
+ * reviewer's leniency edited (chain re-hashed) diverges at its record, and
+ * a trail of format 2, which has no such records, still replays. The
+ * bundled call's r1 has leniency 2.32 on the total (docs/scoring.md,
+ * "Reviewer calibration"). */
+static void test_statistics_replayed(void **state)
+{
+    struct fixture *f = *state;
+    char *original = t_read("trail.jsonl", NULL);
+    size_t n;
+    json_t **recs = load_records(&n);
+    size_t i = record_of(recs, n, "reviewer", "id", "r1");
+    json_t *mean =
+        json_object_get(json_object_get(json_object_get(recs[i], "leniency"), "total"), "mean");
+    assert_string_equal(json_string_value(json_object_get(mean, "shown")), "2.32");
+    json_object_set_new(mean, "shown", json_string("0.00"));
+    (void)record_of(recs, n, "agreement", "criterion", "problem"); /* there, or it fails */
+    store_records(recs, n);
+    assert_int_equal(replay(f, NULL), MERIT_EDIVERGED);
+    char *want = t_sprintf("step %zu, reviewer (id r1), diverged: recorded leniency.total.mean "
+                           "shown \"0.00\", recomputed \"2.32\" with the places in the header "
+                           "(2); the exact values agree (223/96)",
+                           i + 1);
+    expect_diag(f->ctx, "trail.jsonl", (uint32_t)(i + 1), want);
+    free(want);
+
+    t_write(".", "trail.jsonl", original);
+    free(original);
+    merit_ctx_clear_diags(f->ctx);
+    recs = load_records(&n);
+    json_object_set_new(recs[0], "format", json_integer(2));
+    drop_statistics(recs, &n);
+    store_records(recs, n);
+    int rc = replay(f, NULL);
+    if (rc != 0)
+        t_print_diags(f->ctx);
+    assert_int_equal(rc, 0);
+}
+
 static void rewrite_trail(const char *head, const char *from_each_line_end)
 {
     size_t size;
@@ -899,6 +955,7 @@ static void test_format_1_trail_replays(void **state)
     struct fixture *f = *state;
     size_t n;
     json_t **recs = load_records(&n);
+    drop_statistics(recs, &n);
     json_object_set_new(recs[0], "format", json_integer(1));
     json_object_del(header_options(recs), "limits");
     json_object_del(header_options(recs), "audit");
@@ -951,6 +1008,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trail_cut_mid_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blank_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format_1_trail_replays, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statistics_replayed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

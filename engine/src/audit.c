@@ -13,12 +13,15 @@
 
 #include <jansson.h>
 
+#include "agreement.h"
+#include "calibration.h"
 #include "embedded.h"
 #include "internal.h"
 #include "merit/audit.h"
 #include "merit/escape.h"
 #include "merit/number.h"
 #include "merit/report.h"
+#include "report.h"
 #include "rubric.h"
 #include "xml_input.h"
 
@@ -414,6 +417,41 @@ static void ranking_steps(struct builder *b)
     set(b, o, "remaining", money(b, res->remaining));
 }
 
+/* What merit stats shows, recorded so that a replay recomputes it too: a
+ * `reviewer` record per reviewer (calibration) and an `agreement` record
+ * per criterion and one for the total (docs/scoring.md). Format 3 on. */
+static void statistics_steps(struct builder *b)
+{
+    if (b->format < 3 || !merit_sink_ok(b->sink))
+        return;
+    merit__calibration *cal = NULL;
+    merit__agreement *agr = NULL;
+    int rc = merit__calibration_compute(b->ctx, b->res, &cal);
+    if (rc == 0)
+        rc = merit__agreement_compute(b->res, &agr);
+    if (rc != 0) {
+        merit__calibration_free(cal);
+        merit_sink_fail(b->sink, rc);
+        return;
+    }
+    struct {
+        size_t count;
+        const char *type;
+    } kinds[2] = {{cal->reviewer_count, "reviewer"}, {agr->item_count, "agreement"}};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < kinds[k].count && merit_sink_ok(b->sink); i++) {
+            json_t *o = record(b, kinds[k].type);
+            json_t *v =
+                k == 0 ? merit__stats_reviewer_json(b->sink, b->call, &cal->reviewers[i], b->places)
+                       : merit__stats_agreement_json(b->sink, b->call, &agr->items[i], b->places);
+            if (v != NULL && json_object_update(o, v) != 0)
+                merit_sink_fail(b->sink, MERIT_ENOMEM);
+            json_decref(v);
+        }
+    merit__calibration_free(cal);
+    merit__agreement_free(agr);
+}
+
 static void reports(struct builder *b, const merit_audit_info *info)
 {
     for (size_t i = 0; i < info->report_count; i++) {
@@ -514,6 +552,7 @@ static void build_all(struct builder *b, const merit_audit_info *info)
         proposal_steps(b, i, first, r);
     }
     ranking_steps(b);
+    statistics_steps(b);
     reports(b, info);
 }
 
@@ -1291,8 +1330,8 @@ static int check_input_list(merit_ctx *ctx, const struct trail *t, const merit_c
 /* A short description of a step: "aggregate (proposal P03, criterion approach)". */
 static void describe(const json_t *rec, char *buf, size_t size)
 {
-    static const char *const keys[] = {"proposal", "reviewer", "criterion", "subject",
-                                       "rule",     "above",    "below",     "what"};
+    static const char *const keys[] = {"proposal", "reviewer", "id",    "criterion", "subject",
+                                       "rule",     "above",    "below", "what"};
     size_t o = (size_t)snprintf(buf, size, "%s", rec_type(rec));
     const char *sep = " (";
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && o < size; k++) {

@@ -29,8 +29,9 @@ extern "C" {
 #define MERIT_MATHS_VERSION 1
 /* The version of the trail's format. 2 records the limits, the trail's own
  * name, why an input was not read, and rejected files relative to the call
- * folder; a replay still reads format 1 (docs/audit.md). */
-#define MERIT_AUDIT_FORMAT 2
+ * folder; 3 what merit stats computes (reviewer calibration and
+ * agreement). A replay still reads formats 1 and 2 (docs/audit.md). */
+#define MERIT_AUDIT_FORMAT 3
 
 typedef struct merit_audit_report {
     const char *path;   /* as the user named it; "-" for standard output */
