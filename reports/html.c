@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "feedback.h"
 #include "report.h"
 
 struct page {
@@ -470,12 +471,14 @@ static void criterion_charts(struct page *pg)
     merit_sink_puts(sink, "</div>\n</section>\n");
 }
 
-/* Hook for issue 13: reviewer leniency, rank intervals and the grey zone
- * go here (and as whiskers on the totals chart) once the result model
- * carries them. It writes nothing until then: no made-up figures. */
+/* How far the reviewers agree and who scores far off the rest: the
+ * paragraph `merit panel` gives (reports/panel.c). */
 static void statistics(struct page *pg)
 {
-    (void)pg;
+    merit_report_options opt = {.places = pg->places};
+    merit_sink_puts(pg->sink, "<section id=\"agreement\">\n");
+    merit__panel_agreement(pg->sink, pg->res, &opt, true);
+    merit_sink_puts(pg->sink, "</section>\n");
 }
 
 /* --- what was left out, and why ---------------------------------------------- */

@@ -253,6 +253,13 @@ static void test_ranking_structure(void **state)
                      r.call->proposal_count - r.res->ranked_count);
     assert_int_equal(count(&pg, "//h:section[@id='excluded']//h:tbody/h:tr"), 1);
     assert_int_equal(count(&pg, "//h:section[@id='inputs']//h:tbody/h:tr"), r.call->file_count);
+    /* alpha on the totals 0.80 and 0.77, as merit stats gives them
+     * (tests/golden/stats-mfg-2026.txt); no reviewer flagged */
+    assert_int_equal(count(&pg, "//h:section[@id='agreement']/h:p[contains(., 'totals: 0.80 "
+                                "(interval), 0.77 (ordinal)')]"),
+                     1);
+    assert_int_equal(count(&pg, "//h:section[@id='agreement']/h:p[contains(., 'or more): none.')]"),
+                     1);
     assert_text(&pg, "//h:dl[@id='call']/h:dt[.='Date of the run']/following-sibling::h:dd[1]",
                 "not recorded (set SOURCE_DATE_EPOCH to date the report; the audit trail "
                 "records the time of its run)");
