@@ -18,8 +18,7 @@
 
 const char *merit_zscore_kept_name(merit_zscore_kept kept)
 {
-    static const char *const names[] = {"standardised", "few-scores", "no-spread",
-                                        "panel-no-spread"};
+    static const char *const names[] = {"standardised", "few-scores", "no-spread"};
     return (size_t)kept < sizeof(names) / sizeof(names[0]) ? names[kept] : "?";
 }
 
@@ -160,13 +159,12 @@ int merit__zscore_compute(merit_result *res)
         const merit_zscore_panel *p = &res->zscore_panels[z->criterion];
         finish_moments(rb, z->count, z->mean, z->variance, tmp);
         /* the rule for too few scores or no spread: kept as they are, so
-         * nothing is ever divided by zero */
+         * nothing is ever divided by zero. v > 0 means two of the
+         * reviewer's scores differ, so V > 0 too: the factor is positive. */
         if (z->count < MERIT_ZSCORE_MIN_SCORES)
             z->kept = MERIT_ZSCORE_FEW_SCORES;
         else if (mpq_sgn(z->variance) == 0)
             z->kept = MERIT_ZSCORE_NO_SPREAD;
-        else if (mpq_sgn(p->variance) == 0)
-            z->kept = MERIT_ZSCORE_PANEL_NO_SPREAD;
         else {
             z->kept = MERIT_ZSCORE_STANDARDISED;
             mpq_div(tmp, p->variance, z->variance);

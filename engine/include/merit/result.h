@@ -51,8 +51,9 @@ typedef struct merit_review_result {
 typedef enum merit_zscore_kept {
     MERIT_ZSCORE_STANDARDISED = 0, /* not kept: standardised */
     MERIT_ZSCORE_FEW_SCORES,       /* fewer than MERIT_ZSCORE_MIN_SCORES */
-    MERIT_ZSCORE_NO_SPREAD,        /* the reviewer's scores are all equal */
-    MERIT_ZSCORE_PANEL_NO_SPREAD,  /* every counted score on the criterion is equal */
+    MERIT_ZSCORE_NO_SPREAD,        /* the reviewer's scores are all equal; so are
+                                      everyone's when the panel's are (V = 0 makes
+                                      every v = 0): nothing is divided by zero */
 } merit_zscore_kept;
 
 /* The bits of the z-score method's one rounding (the factor's square root,
@@ -212,7 +213,7 @@ bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, 
                       const char *name, const char *section, mpq_t out);
 
 /* The name of a merit_zscore_kept as the trail writes it: "standardised",
- * "few-scores", "no-spread", "panel-no-spread". Static. */
+ * "few-scores", "no-spread". Static. */
 const char *merit_zscore_kept_name(merit_zscore_kept kept);
 
 /* The shown value of a score: scale_min + steps * scale_step. */
