@@ -22,6 +22,7 @@
 #include "support.h"
 
 #include "aggregate.h"
+#include "internal.h"
 #include "merit/model.h"
 #include "merit/number.h"
 #include "merit/result.h"
@@ -488,6 +489,37 @@ static void test_only_counted_scores(void **state)
     tc_end(&t);
 }
 
+/* Each allocation of the ranking fails in turn: the ranking reports running
+ * out of memory and frees what it had built, however far the
+ * standardisation got (valgrind and ASan check there is no leak); with
+ * none failing, the same factor as above. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    struct tcall t;
+    build_example(&t, "z-score");
+    t.ctx = merit_ctx_new();
+    assert_non_null(t.ctx);
+    assert_int_equal(merit_call_load(t.ctx, t.dir, &t.call), 0);
+    merit__alloc_fail_at(0);
+    assert_int_equal(merit_call_rank(t.ctx, t.call, NULL, &t.res), 0);
+    uint64_t total = merit__alloc_count();
+    assert_true(total > 4 * 3 + 2); /* at least each review's values, the tables */
+    merit_result_free(t.res);
+    t.res = NULL;
+    for (uint64_t n = 1; n <= total; n++) {
+        merit__alloc_fail_at(n);
+        merit_result *res = NULL;
+        int rc = merit_call_rank(t.ctx, t.call, NULL, &res);
+        merit__alloc_fail_at(0);
+        assert_int_equal(rc, MERIT_ENOMEM);
+        assert_null(res);
+    }
+    assert_int_equal(merit_call_rank(t.ctx, t.call, NULL, &t.res), 0);
+    assert_exact(zscore_of(&t, 1, 0)->factor, F_R2);
+    tc_end(&t);
+}
+
 /* --- the bundled call through the command -------------------------------------- */
 
 /* Copies trail.jsonl to edited.jsonl with the first `from` replaced by
@@ -639,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_reviewer_with_one_review_is_kept),
         cmocka_unit_test(test_panel_without_spread),
         cmocka_unit_test(test_only_counted_scores),
+        cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_mfg_2026_through_the_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
