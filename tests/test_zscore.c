@@ -626,6 +626,22 @@ static void test_mfg_2026_through_the_command(void **state)
     }
     free(csv);
 
+    /* explain writes each score with its standardised value (shown) and
+     * the mean; P04's total 80.33 is check.py's */
+    rc = t_run_merit("explain.txt", "err.txt", "explain", "--method", "z-score",
+                     MERIT_SOURCE_DIR "/proposals/mfg-2026", "P04", NULL);
+    assert_int_equal(rc, 0);
+    char *explain = t_read("explain.txt", NULL);
+    const char *lines[] = {
+        "  problem     z-score mean of 8 as 8.22, 7.5 as 7.73, 8 as 7.88 -> shown 7.94\n",
+        "  total = 1*7.94 + 2*8.68 + 1.5*7.87 + 1*7.89 + 1*7.80 + 1.5*7.58 + 2*8.09\n"
+        "        = shown 80.33 (summed exact, before rounding)\n",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+        if (strstr(explain, lines[i]) == NULL)
+            fail_msg("explain lacks\n%s\nin\n%s", lines[i], explain);
+    free(explain);
+
     /* the trail records the method's fixed parts and replays */
     char *trail = t_read("trail.jsonl", NULL);
     assert_non_null(strstr(trail, "\"zscore_precision\":128,\"zscore_min_scores\":3"));
