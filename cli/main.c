@@ -89,8 +89,8 @@ int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_r
     const char *value = *i + 1 < argc ? argv[*i + 1] : NULL;
     if (strcmp(a, "--method") == 0) {
         if (value == NULL || merit_method_from_name(value, &o->rank.method) != 0) {
-            cli_usage_error("%s: --method takes mean, median, trimmed-mean or "
-                            "confidence-weighted",
+            cli_usage_error("%s: --method takes mean, median, trimmed-mean, "
+                            "confidence-weighted or z-score",
                             command);
             return -1;
         }

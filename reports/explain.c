@@ -563,6 +563,8 @@ struct scores {
     size_t n;
     int32_t *steps;
     uint8_t *conf;
+    size_t *review; /* the review each score is from */
+    size_t criterion;
 };
 
 static int cmp_steps(const void *a, const void *b)
@@ -655,6 +657,28 @@ static void add_arithmetic(struct ex *x, const merit_criterion_result *cr, struc
             add_division(x, sum, sfmt(x, "%zu", n), cr->value);
         }
         break;
+    case MERIT_METHOD_Z_SCORE:
+        /* each score, then what its reviewer's standardisation made of it
+         * (shown: the exact values, dyadic fractions of up to 128 bits, are
+         * in the trail's standardise records) */
+        add(x, "z-score mean of ");
+        for (size_t i = 0; i < n; i++) {
+            const merit_review *rv = &x->call->reviews[sc->review[i]];
+            const merit_zscore *z =
+                &x->res->zscores[rv->reviewer * x->rb->criterion_count + sc->criterion];
+            merit_score_value(x->rb, sc->steps[i], tmp);
+            add(x, "%s%s", i ? ", " : "", n_exact(x, tmp));
+            if (z->kept == MERIT_ZSCORE_STANDARDISED)
+                add(x, GLUE "as" GLUE "%s",
+                    n_shown(x, x->res->reviews[sc->review[i]].values[sc->criterion]));
+            else
+                add(x, GLUE "kept" GLUE "(%s)", merit_zscore_kept_name(z->kept));
+        }
+        if (rounded(x, cr->value))
+            add(x, " ->" GLUE "shown" GLUE "%s", n_shown(x, cr->value));
+        else
+            add(x, " =" GLUE "%s", n_exact(x, cr->value));
+        break;
     case MERIT_METHOD_CONFIDENCE_WEIGHTED: {
         /* confidence times score, summed: the numerator of the quotient */
         mpq_t c;
@@ -694,8 +718,9 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
     size_t nrev = 0;
     for (size_t i = 0; i < call->review_count; i++)
         nrev += call->reviews[i].proposal == pr->proposal && x->res->reviews[i].counted;
-    struct scores sc = {0, calloc(nrev + 1, sizeof(int32_t)), calloc(nrev + 1, sizeof(uint8_t))};
-    if (sc.steps == NULL || sc.conf == NULL) {
+    struct scores sc = {0, calloc(nrev + 1, sizeof(int32_t)), calloc(nrev + 1, sizeof(uint8_t)),
+                        calloc(nrev + 1, sizeof(size_t)), 0};
+    if (sc.steps == NULL || sc.conf == NULL || sc.review == NULL) {
         merit_sink_fail(x->sink, MERIT_ENOMEM);
         goto done;
     }
@@ -717,12 +742,14 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
     for (size_t c = 0; c < rb->criterion_count; c++) {
         const merit_criterion_result *cr = &pr->criteria[c];
         sc.n = 0;
+        sc.criterion = c;
         for (size_t i = 0; i < call->review_count; i++) {
             const merit_review *rv = &call->reviews[i];
             if (rv->proposal != pr->proposal || !x->res->reviews[i].counted ||
                 rv->steps[c] == MERIT_NO_SCORE)
                 continue;
             sc.steps[sc.n] = rv->steps[c];
+            sc.review[sc.n] = i;
             sc.conf[sc.n] = rv->confidences[c];
             sc.n++;
         }
@@ -754,6 +781,7 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
 done:
     free(sc.steps);
     free(sc.conf);
+    free(sc.review);
 }
 
 /* Prints "  total = t1 + t2 + ..." with the terms wrapped whole. */
@@ -771,9 +799,13 @@ static void section_total(struct ex *x, const merit_proposal_result *pr)
     const char *head = "  total = ", *cont = "        + ";
     size_t col = strlen(head);
     add(x, "%s", head);
+    /* z-score's aggregates are fractions of up to 128-bit denominators:
+     * shown rounded, as such (the trail has them exact) */
+    bool shown_only = x->res->method == MERIT_METHOD_Z_SCORE;
     for (size_t c = 0; c < rb->criterion_count; c++) {
-        const char *term =
-            sfmt(x, "%s*%s", n_exact(x, rb->criteria[c].weight), n_frac(x, pr->criteria[c].value));
+        const merit_criterion_result *cr = &pr->criteria[c];
+        const char *term = sfmt(x, "%s*%s", n_exact(x, rb->criteria[c].weight),
+                                shown_only ? n_shown(x, cr->value) : n_frac(x, cr->value));
         size_t w = merit_report_width(term) + (c ? 3 : 0);
         if (c > 0 && col + w > WRAP_COLUMN) {
             end_line(x, 0);
@@ -785,7 +817,10 @@ static void section_total(struct ex *x, const merit_proposal_result *pr)
         }
     }
     end_line(x, strlen(cont));
-    add(x, "        = %s", n_chain(x, pr->total));
+    if (shown_only && rounded(x, pr->total))
+        add(x, "        = shown %s (summed exact, before rounding)", n_shown(x, pr->total));
+    else
+        add(x, "        = %s", shown_only ? n_exact(x, pr->total) : n_chain(x, pr->total));
     end_line(x, 10);
     if (rb->has_overall_threshold) {
         add(x, "  overall threshold: %s %s: %s", threshold_words(rb),

@@ -409,6 +409,9 @@ static json_t *review_json(struct jw *w, size_t i)
             rv->steps[c] == MERIT_NO_SCORE || rv->confidences[c] == 0
                 ? json_null()
                 : json_integer(rv->confidences[c]));
+        /* z-score only: the value the method took (a counted score) */
+        if (rr->values != NULL && rr->counted && rv->steps[c] != MERIT_NO_SCORE)
+            set(w, one, "standardised", json_number(w, rr->values[c]));
         /* "" when the call was loaded without comments */
         set(w, one, "comment",
             json_string(rv->comments != NULL && rv->comments[c] != NULL ? rv->comments[c] : ""));

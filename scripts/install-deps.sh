@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config
   libxml2-dev libxml2-utils
   libpcre2-dev
-  libgmp-dev
+  libgmp-dev libmpfr-dev
   libjansson-dev
   libssl-dev
   libcmocka-dev

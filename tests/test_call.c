@@ -1114,7 +1114,7 @@ static void a_rubric_that_breaks_its_schema_hides_no_reference(void **state)
         s->ctx,
         T_ERROR("call/he.xml", 10, 16,
                 "method 'avg' is not one of 'mean', 'median', 'trimmed-mean', "
-                "'confidence-weighted'"),
+                "'confidence-weighted', 'z-score'"),
         T_ERROR("call/reviews/R2.xml", 3, 11,
                 "reviewer 'R2' reviews proposal 'P09', which is not in the call"),
         T_ERROR("call/reviews/R9.xml", 2, 28, "reviewer 'R9' is not on the call's panel"));

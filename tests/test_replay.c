@@ -290,8 +290,8 @@ static void test_a_mismatch_in_each_setting_is_caught(void **state)
         {"merit-audit", "call.dir", "\"elsewhere\"",
          CHECK "ranks the call in 'call', the header records the folder 'elsewhere'"},
         {"merit-audit", "command[4]", "\"best\"",
-         CHECK "does not parse (rank: --method takes mean, median, trimmed-mean or "
-               "confidence-weighted)"},
+         CHECK "does not parse (rank: --method takes mean, median, trimmed-mean, "
+               "confidence-weighted or z-score)"},
         {"merit-audit", "command[1]", "\"validate\"",
          CHECK "is not 'merit rank' or 'merit explain', the commands that write a trail"},
         {"input", "path", "\"second.xml\"",

@@ -817,7 +817,7 @@ static void schema_words_for_values(void **state)
     validate_edited(s, "method.xml", words_rubric, "method=\"mean\"", "method=\"average\"");
     T_EXPECT_DIAGS(s->ctx, T_ERROR("method.xml", 6, 16,
                                    "method 'average' is not one of 'mean', 'median', "
-                                   "'trimmed-mean', 'confidence-weighted'"));
+                                   "'trimmed-mean', 'confidence-weighted', 'z-score'"));
     /* bounds of a whole number */
     validate_edited(s, "conf.xml", words_sheet, "confidence=\"4\"", "confidence=\"9\"");
     T_EXPECT_DIAGS(

@@ -35,6 +35,9 @@ void merit__aggregate_steps(merit_method method, int32_t *steps, const uint8_t *
     mpq_set_ui(weight_sum, (unsigned long)n, 1);
     switch (method) {
     case MERIT_METHOD_MEAN:
+    case MERIT_METHOD_Z_SCORE: /* rank.c aggregates its standardised values
+                                  (merit__method_value) instead: on the raw
+                                  steps, the plain mean */
         mean_of(steps, 0, n, out);
         return;
     case MERIT_METHOD_MEDIAN:

@@ -152,6 +152,12 @@ static void header(struct builder *b, const merit_audit_info *info)
     set(b, opt, "method_from", str(b, info->method_overridden ? "command-line" : "rubric"));
     set(b, opt, "places", integer(b, info->places));
     set(b, opt, "keep_going", json_boolean(info->keep_going));
+    /* the z-score method's fixed parts, which its numbers depend on; only
+     * for it, so that other methods' trails stay as they were */
+    if (b->res->method == MERIT_METHOD_Z_SCORE) {
+        set(b, opt, "zscore_precision", integer(b, MERIT_ZSCORE_PRECISION));
+        set(b, opt, "zscore_min_scores", integer(b, MERIT_ZSCORE_MIN_SCORES));
+    }
     /* every limit in force, defaults included: a replay loads with them */
     merit_limits limits = info->limits != NULL ? *info->limits : b->ctx->limits;
     merit_limits_fill(&limits);
@@ -225,6 +231,40 @@ static void rejected(struct builder *b)
     }
 }
 
+/* z-score: per criterion, the panel's moments, then each reviewer's with
+ * counted scores on it, and what was made of them. */
+static void standardise_steps(struct builder *b)
+{
+    const merit_result *res = b->res;
+    if (res->zscores == NULL)
+        return;
+    size_t criteria = b->rb->criterion_count;
+    for (size_t c = 0; c < criteria && merit_sink_ok(b->sink); c++) {
+        const merit_zscore_panel *p = &res->zscore_panels[c];
+        json_t *o = record(b, "panel");
+        set(b, o, "criterion", str(b, b->rb->criteria[c].id));
+        set(b, o, "count", integer(b, (long long)p->count));
+        set(b, o, "mean", number(b, p->mean));
+        set(b, o, "variance", number(b, p->variance));
+        for (size_t j = 0; j < b->call->reviewer_count; j++) {
+            const merit_zscore *z = &res->zscores[j * criteria + c];
+            if (z->count == 0)
+                continue;
+            o = record(b, "standardise");
+            set(b, o, "reviewer", str(b, b->call->reviewers[j].id));
+            set(b, o, "criterion", str(b, b->rb->criteria[c].id));
+            set(b, o, "count", integer(b, (long long)z->count));
+            set(b, o, "mean", number(b, z->mean));
+            set(b, o, "variance", number(b, z->variance));
+            set(b, o, "factor", number(b, z->factor));
+            set(b, o, "standardised", json_boolean(z->kept == MERIT_ZSCORE_STANDARDISED));
+            set(b, o, "kept",
+                z->kept == MERIT_ZSCORE_STANDARDISED ? json_null()
+                                                     : str(b, merit_zscore_kept_name(z->kept)));
+        }
+    }
+}
+
 static void proposal_steps(struct builder *b, size_t i, size_t first, size_t last)
 {
     const merit_call *call = b->call;
@@ -263,6 +303,8 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
             /* none given: null */
             set(b, s, "confidence",
                 rv->confidences[c] != 0 ? integer(b, rv->confidences[c]) : json_null());
+            if (b->res->reviews[r].values != NULL)
+                set(b, s, "standardised", number(b, b->res->reviews[r].values[c]));
             append(b, scores, s);
         }
         set(b, o, "scores", scores);
@@ -544,6 +586,7 @@ static void build_all(struct builder *b, const merit_audit_info *info)
     header(b, info);
     inputs(b);
     rejected(b);
+    standardise_steps(b);
     size_t r = 0;
     for (size_t i = 0; i < b->call->proposal_count && merit_sink_ok(b->sink); i++) {
         size_t first = r;
@@ -972,6 +1015,23 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     if (keep_going == NULL && p->format >= 2)
         return diverged(ctx, t->path, 1, "the header lacks the option 'keep_going'");
     p->info.keep_going = json_is_true(keep_going);
+    if (p->method == MERIT_METHOD_Z_SCORE) {
+        const json_t *precision = json_object_get(options, "zscore_precision");
+        const json_t *min_scores = json_object_get(options, "zscore_min_scores");
+        if (!json_is_integer(precision) || !json_is_integer(min_scores))
+            return diverged(ctx, t->path, 1,
+                            "the header lacks the options 'zscore_precision' and "
+                            "'zscore_min_scores' of the method 'z-score'");
+        if (json_integer_value(precision) != MERIT_ZSCORE_PRECISION ||
+            json_integer_value(min_scores) != MERIT_ZSCORE_MIN_SCORES)
+            return diverged(ctx, t->path, 1,
+                            "the trail's z-score used %lld bits and at least %lld scores; this "
+                            "merit %s uses %d bits and at least %d scores, so its numbers may "
+                            "differ by design: this is not tampering",
+                            (long long)json_integer_value(precision),
+                            (long long)json_integer_value(min_scores), merit_version(),
+                            MERIT_ZSCORE_PRECISION, MERIT_ZSCORE_MIN_SCORES);
+    }
 
     memset(&p->limits, 0, sizeof(p->limits));
     if (p->format >= 2) {

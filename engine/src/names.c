@@ -3,7 +3,8 @@
 
 #include "internal.h"
 
-static const char *const method_names[] = {"mean", "median", "trimmed-mean", "confidence-weighted"};
+static const char *const method_names[] = {"mean", "median", "trimmed-mean", "confidence-weighted",
+                                           "z-score"};
 /* These two end in NULL, for merit__suggest_among. */
 static const char *const fact_names[] = {
     "federal-share",   "cost-share-ratio", "sme-share",     "milestones", "months", "words",

@@ -68,6 +68,8 @@ void merit_result_free(merit_result *res)
         for (size_t i = 0; i < res->proposal_count; i++)
             proposal_result_release(&res->proposals[i], rb);
     free(res->proposals);
+    if (res->reviews != NULL)
+        merit__zscore_release(res);
     for (size_t i = 0; i < res->review_count; i++)
         mpq_clear(res->reviews[i].total);
     free(res->reviews);
@@ -244,6 +246,24 @@ static void review_totals(const merit_call *call, merit_result *res)
     mpq_clear(value);
 }
 
+/* z-score: the mean of the n standardised values (merit__zscore_compute)
+ * of the counted scores on criterion c of call->reviews[first..last). */
+static void zscore_mean(const merit_result *res, size_t first, size_t last, size_t c, size_t n,
+                        merit_criterion_result *cr, mpq_t tmp)
+{
+    mpq_set_ui(cr->value, 0, 1);
+    for (size_t r = first; r < last; r++) {
+        if (!res->reviews[r].counted || res->call->reviews[r].steps[c] == MERIT_NO_SCORE)
+            continue;
+        merit__method_value(res, r, c, tmp);
+        mpq_add(cr->value, cr->value, tmp);
+    }
+    mpq_set_ui(tmp, (unsigned long)n, 1);
+    mpq_div(cr->value, cr->value, tmp);
+    mpq_set(cr->weight_sum, tmp);
+    cr->trimmed = 0;
+}
+
 /* Aggregates, totals, thresholds and disagreement of one proposal, whose
  * reviews are call->reviews[first..last). */
 static void score_proposal(merit_result *res, merit_proposal_result *pr, size_t first, size_t last,
@@ -277,11 +297,15 @@ static void score_proposal(merit_result *res, merit_proposal_result *pr, size_t 
             continue;
         }
         cr->has_value = true;
-        merit__aggregate_steps(res->method, steps, conf, n, rb->trim_from, agg, &cr->trimmed,
-                               cr->weight_sum);
-        /* back onto the scale: min + aggregate * step */
-        mpq_mul(cr->value, agg, rb->scale_step);
-        mpq_add(cr->value, cr->value, rb->scale_min);
+        if (res->method == MERIT_METHOD_Z_SCORE) {
+            zscore_mean(res, first, last, c, n, cr, term);
+        } else {
+            merit__aggregate_steps(res->method, steps, conf, n, rb->trim_from, agg, &cr->trimmed,
+                                   cr->weight_sum);
+            /* back onto the scale: min + aggregate * step */
+            mpq_mul(cr->value, agg, rb->scale_step);
+            mpq_add(cr->value, cr->value, rb->scale_min);
+        }
         if (rb->criteria[c].has_threshold)
             cr->below_threshold = !meets(rb, cr->value, rb->criteria[c].threshold);
         mpq_mul(term, cr->value, rb->criteria[c].weight);
@@ -445,6 +469,10 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
         mpq_init(res->reviews[i].total);
     res->review_count = call->review_count;
     review_totals(call, res);
+    if (res->method == MERIT_METHOD_Z_SCORE && merit__zscore_compute(res) != 0) {
+        rc = merit__oom(ctx);
+        goto done;
+    }
 
     size_t r = 0;
     for (size_t i = 0; i < call->proposal_count; i++) {

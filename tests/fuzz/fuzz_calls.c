@@ -399,7 +399,7 @@ static void rank_everything(merit_ctx *ctx, const merit_call *call, const char *
     /* every method, with other places */
     static const merit_method methods[] = {MERIT_METHOD_MEAN, MERIT_METHOD_MEDIAN,
                                            MERIT_METHOD_TRIMMED_MEAN,
-                                           MERIT_METHOD_CONFIDENCE_WEIGHTED};
+                                           MERIT_METHOD_CONFIDENCE_WEIGHTED, MERIT_METHOD_Z_SCORE};
     for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
         merit_ctx_clear_diags(ctx);
         merit_rank_options opt = {true, methods[m]};

@@ -60,6 +60,10 @@ typedef enum merit_method {
     MERIT_METHOD_MEDIAN = 1,
     MERIT_METHOD_TRIMMED_MEAN = 2,
     MERIT_METHOD_CONFIDENCE_WEIGHTED = 3,
+    /* each reviewer's scores standardised by their own mean and deviation
+     * on the criterion, mapped back with the panel's, then the mean
+     * (docs/scoring.md; merit_zscore in result.h) */
+    MERIT_METHOD_Z_SCORE = 4,
 } merit_method;
 
 /* The six sections of the seed's calls, which proposals write as elements

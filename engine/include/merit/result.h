@@ -38,7 +38,53 @@ typedef struct merit_review_result {
     bool complete; /* every criterion scored: `total` is defined */
     mpq_t total;   /* the reviewer's weighted total: sum weight * score; 0 when
                       the review is not complete */
+    /* z-score only (NULL for every other method): one per rubric criterion,
+     * the score as the method aggregates it, on the rubric's scale: the
+     * standardised x' of a counted score, or the score itself where its
+     * reviewer's scores on the criterion were kept (merit_zscore). 0, and
+     * meaning nothing, for a no-score and in a review not counted. */
+    mpq_t *values;
 } merit_review_result;
+
+/* Why the z-score method kept a reviewer's scores on a criterion as they
+ * are (docs/scoring.md). */
+typedef enum merit_zscore_kept {
+    MERIT_ZSCORE_STANDARDISED = 0, /* not kept: standardised */
+    MERIT_ZSCORE_FEW_SCORES,       /* fewer than MERIT_ZSCORE_MIN_SCORES */
+    MERIT_ZSCORE_NO_SPREAD,        /* the reviewer's scores are all equal; so are
+                                      everyone's when the panel's are (V = 0 makes
+                                      every v = 0): nothing is divided by zero */
+} merit_zscore_kept;
+
+/* The bits of the z-score method's one rounding (the factor's square root,
+ * MPFR, round to nearest) and the fewest counted scores a reviewer needs on
+ * a criterion to be standardised on it. Both are part of the method: the
+ * audit trail records them. */
+#define MERIT_ZSCORE_PRECISION 128
+#define MERIT_ZSCORE_MIN_SCORES 3
+
+/* One reviewer on one criterion, under z-score: what standardised their
+ * counted scores x into x' = panel mean + (x - mean) * factor. */
+typedef struct merit_zscore {
+    size_t reviewer;  /* index into call->reviewers */
+    size_t criterion; /* index into rubric->criteria */
+    size_t count;     /* the reviewer's counted scores on the criterion */
+    mpq_t mean;       /* their mean m (0 when count is 0) */
+    mpq_t variance;   /* their population variance v: sum (x - m)^2 / count */
+    /* sqrt(V / v), V the panel's variance, rounded once as a rational (set
+     * from V / v at MERIT_ZSCORE_PRECISION bits, round to nearest) and once
+     * as its square root (the same): a dyadic rational, exact from there
+     * on. 1 when kept. */
+    mpq_t factor;
+    merit_zscore_kept kept; /* MERIT_ZSCORE_STANDARDISED, or why not */
+} merit_zscore;
+
+/* One criterion's counted scores over the whole call, under z-score. */
+typedef struct merit_zscore_panel {
+    size_t count;   /* counted scores on the criterion */
+    mpq_t mean;     /* M: their mean (0 when count is 0) */
+    mpq_t variance; /* V: their population variance */
+} merit_zscore_panel;
 
 /* One criterion of one proposal, aggregated across its counted reviews. */
 typedef struct merit_criterion_result {
@@ -138,6 +184,12 @@ typedef struct merit_result {
     int64_t awarded;   /* cents */
     int64_t remaining; /* cents */
     size_t funded_count;
+    /* z-score only (NULL and 0 for every other method): one entry per
+     * reviewer and criterion, zscores[reviewer * criterion_count +
+     * criterion], and one panel per criterion. */
+    merit_zscore *zscores;
+    size_t zscore_count; /* reviewer_count * criterion_count */
+    merit_zscore_panel *zscore_panels;
 } merit_result;
 
 /* Scores, checks and ranks a loaded call. Returns 0 and *result_out, owned
@@ -159,6 +211,10 @@ const char *merit_direction_name(merit_direction direction);  /* "lower-is-bette
  * unset, when the proposal does not carry what the fact comes from. */
 bool merit_fact_value(const merit_result *res, const merit_proposal_result *pr, merit_fact fact,
                       const char *name, const char *section, mpq_t out);
+
+/* The name of a merit_zscore_kept as the trail writes it: "standardised",
+ * "few-scores", "no-spread". Static. */
+const char *merit_zscore_kept_name(merit_zscore_kept kept);
 
 /* The shown value of a score: scale_min + steps * scale_step. */
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
