@@ -20,7 +20,7 @@ static void help(FILE *out)
           "writes a report. Nothing is written unless every input is valid.\n\n"
           "options:\n"
           "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-          "                 mean, median, trimmed-mean, confidence-weighted\n"
+          "                 mean, median, trimmed-mean, confidence-weighted\n" CLI_LOTTERY_HELP
           "  --format F     the report's format (default text):\n",
           out);
     for (const merit_writer *w = merit_writers; w->name != NULL; w++)
