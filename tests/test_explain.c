@@ -601,7 +601,10 @@ static void test_long_tie_is_shortened(void **state)
     expect_line(text, "  shared rank 1= (12 proposals: Q01, Q02, Q03, Q04, Q05 and 7 more) "
                       "requests EUR");
     expect_line(text, "  1,200,000.00 together against 1,000,000.00 remaining: 200,000.00 "
-                      "short. merit");
+                      "short. The");
+    /* the rule, said once for every policy (docs/scoring.md section 8) */
+    expect_line(text, "  call stops at a tie at the line (ties=\"stop\"), and merit does not "
+                      "choose");
     assert_null(strstr(text, "Q12"));
     free(text);
     text = explain_full(&r, "Q07", true);
