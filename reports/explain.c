@@ -1069,10 +1069,10 @@ static void section_lottery(struct ex *x, size_t index, const merit_walk_step *s
             }
         }
         add(x,
-            "  %s shares rank %s with %zu other%s; the %zu cannot be funded whole (%s %s > %s "
-            "left). The call settles a tie at the line by lottery",
-            pid(x, index), rank_text(x, pr), all - 1, all == 2 ? "" : "s", all, cur,
-            money(x, group), money(x, before));
+            "  %s shares rank %s with %zu other proposal%s; together they cannot be funded "
+            "whole (%s %s > %s left). The call settles a tie at the line by lottery",
+            pid(x, index), rank_text(x, pr), all - 1, all == 2 ? "" : "s", cur, money(x, group),
+            money(x, before));
     } else {
         add(x,
             "  %s is in the grey zone: its rank interval crosses the funding line. The call "
