@@ -18,6 +18,7 @@
 
 #include "merit/model.h"
 #include "merit/number.h"
+#include "merit/report.h"
 #include "merit/result.h"
 
 /* --- building a call ------------------------------------------------------ */
@@ -1013,6 +1014,95 @@ static void test_grey_zone_lottery(void **state)
     tc_end(&t);
 }
 
+/* A report of t's result into a string: the text report, or the
+ * explanation of proposal `id`. */
+static char *report_of(const struct tcall *t, const char *id)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_report_options opt = {.places = 2};
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    int rc = id == NULL ? merit_report_text(&sink, t->res, &opt)
+                        : merit_report_explain(
+                              &sink, t->res, (size_t)(result_of(t, id) - t->res->proposals), &opt);
+    assert_int_equal(rc, 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    assert_int_equal(fclose(f), 0);
+    /* the words are wrapped: compare them on one line */
+    for (char *p = buf; *p; p++)
+        if (*p == '\n' && p[1] == ' ')
+            *p = ' ';
+    for (char *p = buf, *q = buf;; q++) {
+        if (*q == ' ' && p > buf && p[-1] == ' ')
+            continue;
+        if ((*p++ = *q) == '\0')
+            break;
+    }
+    return buf;
+}
+
+#define expect_said(text, words)                                                                   \
+    do {                                                                                           \
+        if (strstr(text, words) == NULL)                                                           \
+            fail_msg("no\n  [%s]\nin\n%s", words, text);                                           \
+    } while (0)
+
+/* Every report that shows the line says what the rule did, in words. */
+static void test_reports_say_the_rule(void **state)
+{
+    (void)state;
+    struct tcall t;
+    /* skip-unaffordable set by the call, with the panel's statement */
+    tc_tie_call(&t, "<funding-line skip-unaffordable=\"true\"><statement>The panel funds what "
+                    "fits.</statement></funding-line>");
+    tc_rank(&t);
+    char *text = report_of(&t, NULL);
+    expect_said(text, "The walk went on past proposals it could not fund, because the call sets "
+                      "skip-unaffordable: lower-ranked proposals that fit were funded ahead of "
+                      "them. The call says: The panel funds what fits.");
+    free(text);
+    text = report_of(&t, "B");
+    expect_said(text, "The call stops at a tie at the line (ties=\"stop\"), and merit does not "
+                      "choose between proposals the rubric cannot separate: none is funded and "
+                      "the walk goes on, as the call sets skip-unaffordable.");
+    free(text);
+    tc_end(&t);
+
+    /* fund-whole: 750 together against 600 remaining, 150 short, within
+     * the overspend of 150 */
+    tc_tie_call(&t, "<funding-line ties=\"fund-whole\" overspend=\"150\"/>");
+    tc_rank(&t);
+    text = report_of(&t, "C");
+    expect_said(text, "Funding line: funded, a tie at the line funded whole past the budget (T)");
+    expect_said(text, "requests USD 750.00 together against 600.00 remaining: 150.00 short. The "
+                      "call funds a tie at the line whole while the awards stay within the "
+                      "budget plus USD 150.00 (ties=\"fund-whole\"): funded whole.");
+    expect_said(text, "A tie at the line was funded whole past the budget by USD 150.00 (the "
+                      "call allows up to 150.00, ties=\"fund-whole\").");
+    free(text);
+    tc_end(&t);
+
+    /* the lottery with seed "alpha": D, C, B (test_tie_policy_lottery) */
+    tc_tie_call(&t, "<funding-line ties=\"lottery\" seed=\"alpha\"/>");
+    tc_rank(&t);
+    text = report_of(&t, "B");
+    expect_said(text, "Funding line: reserve, drawn by lottery but the request does not fit");
+    expect_said(text, "B shares rank 2= with 2 other proposals; together they cannot be funded "
+                      "whole (USD 750.00 > 600.00 left). The call settles a tie at the line by "
+                      "lottery (ties=\"lottery\"), seed 'alpha': the draw order was D, C, B; D, "
+                      "C were funded, B did not fit. B: request USD 300.00 against 150.00 "
+                      "remaining. After the draw the walk stops.");
+    free(text);
+    text = report_of(&t, NULL);
+    expect_said(text, "A tie at the line was settled by lottery (ties=\"lottery\" in the call); "
+                      "the draw order: D, C, B. The seed: 'alpha'.");
+    free(text);
+    tc_end(&t);
+}
+
 /* A call's <funding-line> that merit refuses as it loads. */
 static void test_funding_line_refused(void **state)
 {
@@ -1066,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_tie_policy_fund_whole),
         cmocka_unit_test(test_tie_policy_lottery),
         cmocka_unit_test(test_grey_zone_lottery),
+        cmocka_unit_test(test_reports_say_the_rule),
         cmocka_unit_test(test_funding_line_refused),
         cmocka_unit_test(test_minimal_proposal_ranks_under_a_plain_rubric),
         cmocka_unit_test(test_declared_facts_in_a_rule_and_a_tiebreak),
