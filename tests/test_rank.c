@@ -1025,9 +1025,11 @@ static char *report_of(const struct tcall *t, const char *id)
     merit_report_options opt = {.places = 2};
     merit_sink sink;
     merit_sink_init(&sink, f, false);
-    int rc = id == NULL ? merit_report_text(&sink, t->res, &opt)
-                        : merit_report_explain(
-                              &sink, t->res, (size_t)(result_of(t, id) - t->res->proposals), &opt);
+    int rc = id != NULL && strcmp(id, "html") == 0 ? merit_report_html(&sink, t->res, &opt)
+             : id == NULL
+                 ? merit_report_text(&sink, t->res, &opt)
+                 : merit_report_explain(&sink, t->res,
+                                        (size_t)(result_of(t, id) - t->res->proposals), &opt);
     assert_int_equal(rc, 0);
     assert_int_equal(merit_sink_finish(&sink, NULL), 0);
     assert_int_equal(fclose(f), 0);
@@ -1063,6 +1065,12 @@ static void test_reports_say_the_rule(void **state)
     expect_said(text, "The walk went on past proposals it could not fund, because the call sets "
                       "skip-unaffordable: lower-ranked proposals that fit were funded ahead of "
                       "them. The call says: The panel funds what fits.");
+    free(text);
+    text = report_of(&t, "html");
+    expect_said(text, "<li>The walk went on past proposals it could not fund, because the call "
+                      "sets skip-unaffordable: lower-ranked proposals that fit were funded ahead "
+                      "of them.</li>");
+    expect_said(text, "<li>The call says: The panel funds what fits.</li>");
     free(text);
     text = report_of(&t, "B");
     expect_said(text, "The call stops at a tie at the line (ties=\"stop\"), and merit does not "
