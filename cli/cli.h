@@ -170,8 +170,13 @@ merit_ctx *cli_context(void);
     "                 diagnostics (shown for one file, 1000), rules (eligibility\n"                \
     "                 rules in a rubric, 128)\n"
 
-/* The options every command that ranks takes: --method, --places, --audit,
- * --limit. */
+#define CLI_LOTTERY_HELP                                                                           \
+    "  --lottery SEED settle a tie at the funding line by a seeded lottery (1 to 100\n"            \
+    "                 characters), whatever the call's <funding-line> says; the draw\n"            \
+    "                 is recorded and replays identically (docs/scoring.md)\n"
+
+/* The options every command that ranks takes: --method, --lottery,
+ * --places, --audit, --limit. */
 typedef struct cli_ranking {
     merit_rank_options rank;
     unsigned places;

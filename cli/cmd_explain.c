@@ -21,7 +21,8 @@ static void help(FILE *out)
                  "  --full         list every proposal of a long list (a shared rank of\n"
                  "                 many), not their count and the first five\n"
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-                 "                 mean, median, trimmed-mean, confidence-weighted, z-score\n"
+                 "                 mean, median, trimmed-mean, confidence-weighted, "
+                 "z-score\n" CLI_LOTTERY_HELP
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
                  "                 to even and only for display\n"
                  "  --audit FILE   also write the audit trail of the ranking behind the\n"

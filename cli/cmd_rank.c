@@ -20,8 +20,8 @@ static void help(FILE *out)
           "writes a report. Nothing is written unless every input is valid.\n\n"
           "options:\n"
           "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-          "                 mean, median, trimmed-mean, confidence-weighted, z-score\n"
-          "  --format F     the report's format (default text):\n",
+          "                 mean, median, trimmed-mean, confidence-weighted, "
+          "z-score\n" CLI_LOTTERY_HELP "  --format F     the report's format (default text):\n",
           out);
     for (const merit_writer *w = merit_writers; w->name != NULL; w++)
         fprintf(out, "                   %-11s %s\n", w->name, w->description);

@@ -122,6 +122,15 @@ static char *check_command(void *user, merit_replay_header *h)
                    merit_method_name(h->method),
                    in->method_overridden ? "the command line" : "the rubric");
     }
+    const char *seed = a.common.rank.lottery_seed;
+    if (h->format >= 3 && (seed == NULL) != (h->lottery_seed == NULL))
+        return say(
+            "the recorded command %s --lottery, the header records %s", seed ? "has" : "has no",
+            h->lottery_seed ? "a seed from the command line" : "no seed from the command line");
+    if (h->format >= 3 && seed != NULL && strcmp(seed, h->lottery_seed) != 0)
+        return say("the recorded command draws the lottery with the seed '%s', the header records "
+                   "'%s'",
+                   seed, h->lottery_seed);
     if (a.common.places != in->places)
         return say("the recorded command shows %u places, the header records %u", a.common.places,
                    in->places);

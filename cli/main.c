@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "merit/escape.h"
 
 static const cli_command commands[] = {
     {"init", cmd_init, "write a new call that validates at once: call, rubric, example proposal"},
@@ -95,6 +96,17 @@ int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_r
             return -1;
         }
         o->rank.override_method = true;
+    } else if (strcmp(a, "--lottery") == 0) {
+        /* the seed is recorded in the trail and shown in the reports */
+        bool printable = value != NULL && merit_utf8_valid(value, strlen(value));
+        for (const char *c = value; printable && *c; c++)
+            printable = (unsigned char)*c >= 0x20 && *c != 0x7f;
+        if (value == NULL || value[0] == '\0' || strlen(value) > 100 || !printable) {
+            cli_usage_error("%s: --lottery takes a seed of 1 to 100 printable characters (UTF-8)",
+                            command);
+            return -1;
+        }
+        o->rank.lottery_seed = value;
     } else if (strcmp(a, "--places") == 0) {
         unsigned long n;
         if (!cli_parse_uint(value, 12, &n)) {

@@ -224,3 +224,46 @@ size_t merit_report_first_review(const merit_call *call, size_t proposal)
     }
     return lo;
 }
+
+char *merit_report_funding_rule(const merit_result *res)
+{
+    const merit_call *call = res->call;
+    merit_strbuf b = {0};
+    if (res->skipped && res->skip_unaffordable)
+        merit_strbuf_add(&b,
+                         "The walk went on past proposals it could not fund, because the %s "
+                         "sets skip-unaffordable: lower-ranked proposals that fit were funded "
+                         "ahead of them. ",
+                         res->skip_from_call ? "call" : "rubric");
+    else if (res->skipped)
+        merit_strbuf_add(&b, "The lottery drew among the grey zone, as the call says "
+                             "(draw-among=\"grey-zone\"): lower-ranked proposals drawn were "
+                             "funded ahead of higher-ranked ones. ");
+    if (res->overspent > 0) {
+        char over[48], allowed[48];
+        merit_format_money(over, sizeof(over), res->overspent);
+        merit_format_money(allowed, sizeof(allowed), res->overspend_allowed);
+        merit_strbuf_add(&b,
+                         "A tie at the line was funded whole past the budget by %s %s (the call "
+                         "allows up to %s, ties=\"fund-whole\"). ",
+                         call->currency, over, allowed);
+    }
+    if (res->pool_count > 0) {
+        merit_strbuf_add(&b, "%s settled by lottery (%s); the draw order: ",
+                         res->draw_among == MERIT_DRAW_AMONG_GREY_ZONE ? "The grey zone was"
+                                                                       : "A tie at the line was",
+                         res->ties_from_command_line ? "--lottery on the command line"
+                                                     : "ties=\"lottery\" in the call");
+        size_t shown = res->pool_count > 12 ? 10 : res->pool_count;
+        for (size_t k = 0; k < shown; k++)
+            merit_strbuf_add(&b, "%s%s", k ? ", " : "",
+                             call->proposals[res->proposals[res->draw[k]].proposal].id);
+        if (shown < res->pool_count)
+            merit_strbuf_add(&b, " and %zu more (the JSON report and the audit trail list all)",
+                             res->pool_count - shown);
+        merit_strbuf_add(&b, ". ");
+    }
+    if (b.len > 0)
+        b.s[--b.len] = '\0'; /* the last space */
+    return merit_strbuf_take(&b);
+}

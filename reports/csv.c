@@ -98,7 +98,8 @@ const char *merit__csv_column_reserved(const char *id)
                                       "federal_share",
                                       "sme_share",
                                       "cumulative_awarded",
-                                      "tie_at_line"};
+                                      "tie_at_line",
+                                      "funding_step"};
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         if (strcasecmp(id, own[i]) == 0)
             return "the CSV report has its own column of that name";
@@ -166,12 +167,13 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
         csv_field(c, "sme_share");
     csv_field(c, "cumulative_awarded");
     csv_field(c, "tie_at_line");
+    csv_field(c, "funding_step");
     merit__csv_end(c);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
     size_t columns = 3 + lead_columns + sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count +
                      sizeof(tail) / sizeof(tail[0]) + shown.request + 3 * shown.budget +
-                     shown.team + 2;
+                     shown.team + 3;
     for (size_t i = 0; i < call->rejected_count; i++) {
         const merit_rejected *r = &call->rejected[i];
         if (r->kind != MERIT_REJECTED_PROPOSAL)
@@ -187,6 +189,14 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
         merit__csv_end(c);
     }
 
+    /* each ranked proposal's step of the walk (funding_step), found once */
+    size_t *step = malloc((res->proposal_count + 1) * sizeof(*step));
+    if (step == NULL)
+        merit_sink_fail(c->sink, MERIT_ENOMEM);
+    for (size_t k = 0; step != NULL && k < res->proposal_count; k++)
+        step[k] = SIZE_MAX;
+    for (size_t w = 0; step != NULL && w < res->walk_count; w++)
+        step[res->walk[w].result] = w;
     for (size_t k = 0; k < res->proposal_count; k++) {
         const merit_proposal_result *pr = &res->proposals[res->order[k]];
         const merit_proposal *p = &call->proposals[pr->proposal];
@@ -255,8 +265,11 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
         else
             csv_field(c, "");
         csv_bool(c, pr->tie_at_line);
+        size_t at = step != NULL ? step[res->order[k]] : SIZE_MAX;
+        csv_field(c, at == SIZE_MAX ? "" : merit_walk_action_name(res->walk[at].action));
         merit__csv_end(c);
     }
+    free(step);
 }
 
 /* One row per proposal x review x criterion, in the call's order: proposals

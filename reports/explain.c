@@ -1041,6 +1041,114 @@ static const char *member_list(struct ex *x, size_t first, size_t last)
     return keep(x, merit_strbuf_take(&b));
 }
 
+/* After a rank not funded whole: whether the walk goes on, and why. */
+static const char *walk_goes_on(struct ex *x)
+{
+    if (!x->res->skip_unaffordable)
+        return " and the walk stops.";
+    return x->res->skip_from_call ? " and the walk goes on, as the call sets skip-unaffordable."
+                                  : " and the walk goes on, as the rubric sets skip-unaffordable.";
+}
+
+/* The ids of the lottery's draws of proposal index's draw, in draw order,
+ * whose action is `want` (or every draw, for MERIT_WALK_AFTER_LINE): the
+ * tie's draws, or the grey zone's. */
+static const char *drawn_list(struct ex *x, const merit_proposal_result *pr, merit_walk_action want,
+                              size_t *count)
+{
+    const merit_result *res = x->res;
+    merit_strbuf b = {0};
+    size_t n = 0;
+    for (size_t s = 0; s < res->walk_count; s++) {
+        const merit_walk_step *w = &res->walk[s];
+        bool drawn =
+            w->action == MERIT_WALK_DRAWN_FUNDED || w->action == MERIT_WALK_DRAWN_DOES_NOT_FIT;
+        if (!drawn ||
+            (res->draw_among == MERIT_DRAW_AMONG_TIE && res->proposals[w->result].rank != pr->rank))
+            continue;
+        if (want != MERIT_WALK_AFTER_LINE && w->action != want)
+            continue;
+        if (n < LIST_SHOWN || x->full)
+            merit_strbuf_add(&b, "%s%s", n ? ", " : "", pid(x, w->result));
+        n++;
+    }
+    if (n > LIST_SHOWN && !x->full)
+        merit_strbuf_add(&b, " and %zu more", n - LIST_SHOWN);
+    *count = n;
+    return keep(x, merit_strbuf_take(&b));
+}
+
+/* A proposal the lottery drew: the tie (or the grey zone), the seed, the
+ * draw order, and what each draw did. */
+static void section_lottery(struct ex *x, size_t index, const merit_walk_step *st)
+{
+    const merit_result *res = x->res;
+    const merit_proposal_result *pr = &res->proposals[index];
+    const char *cur = x->call->currency;
+    size_t all, funded, passed;
+    const char *order = drawn_list(x, pr, MERIT_WALK_AFTER_LINE, &all);
+    const char *won = drawn_list(x, pr, MERIT_WALK_DRAWN_FUNDED, &funded);
+    const char *lost = drawn_list(x, pr, MERIT_WALK_DRAWN_DOES_NOT_FIT, &passed);
+    if (res->draw_among == MERIT_DRAW_AMONG_TIE) {
+        int64_t group = 0, before = 0;
+        bool first = true;
+        for (size_t s = 0; s < res->walk_count; s++) {
+            const merit_walk_step *w = &res->walk[s];
+            if ((w->action == MERIT_WALK_DRAWN_FUNDED ||
+                 w->action == MERIT_WALK_DRAWN_DOES_NOT_FIT) &&
+                res->proposals[w->result].rank == pr->rank) {
+                group += w->request;
+                if (first)
+                    before = w->remaining;
+                first = false;
+            }
+        }
+        add(x,
+            "  %s shares rank %s with %zu other proposal%s; together they cannot be funded "
+            "whole (%s %s > %s left). The call settles a tie at the line by lottery",
+            pid(x, index), rank_text(x, pr), all - 1, all == 2 ? "" : "s", cur, money(x, group),
+            money(x, before));
+    } else {
+        add(x,
+            "  %s is in the grey zone: its rank interval crosses the funding line. The call "
+            "draws lots among the %zu proposals of the grey zone (draw-among=\"grey-zone\"), "
+            "after funding those clearly above the line",
+            pid(x, index), all);
+    }
+    add(x, " (%s), seed '%s': the draw order was %s; ",
+        res->ties_from_command_line ? "--lottery on the command line" : "ties=\"lottery\"",
+        prose(x, res->seed != NULL ? res->seed : ""), order);
+    if (funded > 0)
+        add(x, "%s %s funded", won, funded == 1 ? "was" : "were");
+    else
+        add(x, "none was funded");
+    if (passed > 0)
+        add(x, ", %s did not fit.", lost);
+    else
+        add(x, ".");
+    add(x, " %s: request %s %s against %s remaining.", pid(x, index), cur, money(x, st->request),
+        money(x, st->remaining));
+    if (res->draw_among == MERIT_DRAW_AMONG_TIE)
+        add(x, " After the draw%s", walk_goes_on(x) + 4);
+}
+
+/* The rule's words that every report repeats, and the call's statement. */
+static void rule_words(struct ex *x)
+{
+    const merit_result *res = x->res;
+    const char *words = keep(x, merit_report_funding_rule(res));
+    const char *statement = x->call->funding_line.statement;
+    if (words == NULL || (words[0] == '\0' && statement == NULL))
+        return;
+    if (words[0] != '\0')
+        add(x, "  %s", words);
+    if (res->pool_count > 0)
+        add(x, " The seed: '%s'.", prose(x, res->seed != NULL ? res->seed : ""));
+    if (statement != NULL)
+        add(x, "%sThe call says: %s", words[0] != '\0' ? " " : "  ", prose(x, statement));
+    end_line(x, 2);
+}
+
 static void section_funding(struct ex *x, size_t index)
 {
     const merit_result *res = x->res;
@@ -1082,8 +1190,11 @@ static void section_funding(struct ex *x, size_t index)
         end_line(x, 2);
         add(x, "  request %s %s against %s remaining: %s short.", cur, money(x, st->request),
             money(x, st->remaining), money(x, st->request - st->remaining));
-        if (x->rb->skip_unaffordable)
-            add(x, " The rubric lets the walk go on to smaller proposals below.");
+        if (res->skip_unaffordable)
+            add(x,
+                " The %s sets skip-unaffordable: the walk goes on to smaller proposals "
+                "below.",
+                res->skip_from_call ? "call" : "rubric");
         else
             add(x, " The walk stops here: every proposal below is reserve.");
         break;
@@ -1093,9 +1204,35 @@ static void section_funding(struct ex *x, size_t index)
         add(x, "  shared rank %s (%s) requests %s %s together against %s remaining: %s short. ",
             rank_text(x, pr), members, cur, money(x, group), money(x, group_remaining),
             money(x, group - group_remaining));
-        add(x, "merit does not choose between proposals the rubric cannot separate: none is "
-               "funded");
-        add(x, x->rb->skip_unaffordable ? " and the walk goes on." : " and the walk stops.");
+        if (res->ties == MERIT_TIES_FUND_WHOLE)
+            add(x,
+                "The call funds a tie at the line whole only while the awards stay within the "
+                "budget plus %s %s (ties=\"fund-whole\"), which is not enough: none is funded",
+                cur, money(x, res->overspend_allowed));
+        else
+            add(x, "The call stops at a tie at the line (ties=\"stop\"), and merit does not "
+                   "choose between proposals the rubric cannot separate: none is funded");
+        add(x, "%s", walk_goes_on(x));
+        break;
+    case MERIT_WALK_FUNDED_OVERSPEND:
+        add(x, "Funding line: funded, a tie at the line funded whole past the budget (T)");
+        end_line(x, 2);
+        add(x,
+            "  shared rank %s (%s) requests %s %s together against %s remaining: %s short. The "
+            "call funds a tie at the line whole while the awards stay within the budget plus "
+            "%s %s (ties=\"fund-whole\"): funded whole.",
+            rank_text(x, pr), members, cur, money(x, group), money(x, group_remaining),
+            money(x, group - group_remaining), cur, money(x, res->overspend_allowed));
+        add(x, " Awarded up to and including %s: %s.", pid(x, index), money(x, pr->cumulative));
+        break;
+    case MERIT_WALK_DRAWN_FUNDED:
+    case MERIT_WALK_DRAWN_DOES_NOT_FIT:
+        add(x, "%s",
+            st->action == MERIT_WALK_DRAWN_FUNDED
+                ? "Funding line: funded, drawn by lottery"
+                : "Funding line: reserve, drawn by lottery but the request does not fit");
+        end_line(x, 2);
+        section_lottery(x, index, st);
         break;
     case MERIT_WALK_AFTER_LINE: {
         add(x, "Funding line: reserve, after the line");
@@ -1103,7 +1240,8 @@ static void section_funding(struct ex *x, size_t index)
         const merit_walk_step *stop = NULL;
         for (size_t s = 0; s < si && stop == NULL; s++)
             if (res->walk[s].action == MERIT_WALK_DOES_NOT_FIT ||
-                res->walk[s].action == MERIT_WALK_TIE_AT_LINE)
+                res->walk[s].action == MERIT_WALK_TIE_AT_LINE ||
+                res->walk[s].action == MERIT_WALK_DRAWN_DOES_NOT_FIT)
                 stop = &res->walk[s];
         if (stop != NULL)
             add(x,
@@ -1118,6 +1256,7 @@ static void section_funding(struct ex *x, size_t index)
     }
     }
     end_line(x, 2);
+    rule_words(x);
 }
 
 static void footer(struct ex *x)

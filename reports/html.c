@@ -636,8 +636,33 @@ static void notes(struct page *pg)
         merit_sink_puts(sink, ".</li>\n");
     }
     if (tie)
-        merit_sink_puts(sink, "<li>T: a shared rank at the funding line that the budget cannot "
-                              "fund whole; merit does not break it.</li>\n");
+        merit_sink_printf(sink,
+                          "<li>T: a shared rank at the funding line that the budget cannot "
+                          "fund whole; %s</li>\n",
+                          res->ties == MERIT_TIES_LOTTERY ? "a seeded lottery settles it."
+                          : res->ties == MERIT_TIES_FUND_WHOLE
+                              ? "the call funds it whole within its overspend, or not at all."
+                              : "merit does not break it.");
+    char *words = merit_report_funding_rule(res);
+    if (words == NULL)
+        merit_sink_fail(sink, MERIT_ENOMEM);
+    else if (words[0] != '\0') {
+        /* merit's words; the draw order's ids are ids (A-Z a-z 0-9 . _ -) */
+        merit_sink_puts(sink, "<li>");
+        merit_sink_html(sink, words);
+        if (res->pool_count > 0) {
+            merit_sink_puts(sink, " The seed: &#8216;");
+            merit_sink_html(sink, res->seed != NULL ? res->seed : "");
+            merit_sink_puts(sink, "&#8217;.");
+        }
+        merit_sink_puts(sink, "</li>\n");
+    }
+    free(words);
+    if (pg->call->funding_line.statement != NULL) {
+        merit_sink_puts(sink, "<li>The call says: ");
+        merit_sink_html(sink, pg->call->funding_line.statement);
+        merit_sink_puts(sink, "</li>\n");
+    }
     merit_sink_puts(sink, "<li>Reviews: counted reviews (+N x: excluded). Ties share a rank "
                           "(3=).</li>\n<li>Statuses are told apart by their name and border: "
                           "funded (solid), reserve (dashed), the others (dotted).</li>\n<li>");

@@ -439,6 +439,38 @@ static json_t *walk_json(struct jw *w)
     return a;
 }
 
+static json_t *ids_json(struct jw *w, const size_t *results, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < n; k++)
+        append(w, a, json_string(w->call->proposals[w->res->proposals[results[k]].proposal].id));
+    return a;
+}
+
+/* The rule at the line as the walk used it (docs/scoring.md section 8). */
+static json_t *funding_rule_json(struct jw *w)
+{
+    const merit_result *res = w->res;
+    bool lottery = res->ties == MERIT_TIES_LOTTERY;
+    const char *from = res->ties_from_command_line ? "command-line" : "call";
+    json_t *o = json_object();
+    set(w, o, "ties", json_string(merit_tie_policy_name(res->ties)));
+    set(w, o, "ties_from", json_string(from));
+    set(w, o, "draw_among", json_string(merit_draw_among_name(res->draw_among)));
+    set(w, o, "seed", lottery ? merit__json_text(res->seed) : json_null());
+    set(w, o, "overspend_allowed", money(res->overspend_allowed));
+    set(w, o, "overspent", money(res->overspent));
+    set(w, o, "skip_unaffordable", json_boolean(res->skip_unaffordable));
+    set(w, o, "skip_from", json_string(res->skip_from_call ? "call" : "rubric"));
+    set(w, o, "skipped", json_boolean(res->skipped));
+    set(w, o, "line", json_integer((json_int_t)res->line));
+    set(w, o, "pool", ids_json(w, res->pool, res->pool_count));
+    set(w, o, "draw_order", ids_json(w, res->draw, res->pool_count));
+    set(w, o, "words", merit__json_owned(merit_report_funding_rule(res)));
+    set(w, o, "statement", merit__json_text(w->call->funding_line.statement));
+    return o;
+}
+
 /* What --keep-going left out, first thing after the summary. */
 static json_t *rejected_json(struct jw *w)
 {
@@ -573,6 +605,8 @@ int merit_report_json(merit_sink *sink, const merit_result *res, const merit_rep
     end_array(&w, res->review_count);
     put_key(&w, &first, "funding_walk");
     put(&w, walk_json(&w), 1);
+    put_key(&w, &first, "funding_rule");
+    put(&w, funding_rule_json(&w), 1);
     put_key(&w, &first, "conflicts");
     put(&w, conflicts_json(&w), 1);
     mpq_clear(w.tmp);

@@ -47,6 +47,15 @@ char *merit_strbuf_take(merit_strbuf *b);
 char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr,
                           unsigned places);
 
+/* What every report that shows the funding line says about the rule at
+ * the line, in merit's own words (docs/scoring.md section 8): that the
+ * walk went on past proposals it could not fund and why, a tie funded
+ * whole past the budget, a lottery and its draw order. Each sentence ends
+ * with ". "; "" when the walk followed rank order plainly. The seed and
+ * the call's <statement> are input text: each writer adds them with its
+ * escaper. Malloc'd; NULL when out of memory. */
+char *merit_report_funding_rule(const merit_result *res);
+
 /* The index of the first review of a proposal in call->reviews (its
  * reviews follow it), or where it would be: O(log n). */
 size_t merit_report_first_review(const merit_call *call, size_t proposal);

@@ -611,10 +611,35 @@ static void put_legends(struct text *x, const struct layout *l, const merit_text
         put_wrapped(x, &b, 3);
     }
     if (any_tie && flags) {
-        merit_strbuf_add(&b, "T: a shared rank at the funding line that the budget cannot fund "
-                             "whole; merit does not break it.");
+        merit_strbuf_add(&b,
+                         "T: a shared rank at the funding line that the budget cannot fund "
+                         "whole; %s",
+                         res->ties == MERIT_TIES_LOTTERY      ? "a seeded lottery settles it."
+                         : res->ties == MERIT_TIES_FUND_WHOLE ? "the call funds it whole within "
+                                                                "its overspend, or not at all."
+                                                              : "merit does not break it.");
         put_wrapped(x, &b, 3);
     }
+    char *words = merit_report_funding_rule(res);
+    if (words == NULL) {
+        merit_sink_fail(x->sink, MERIT_ENOMEM);
+        return;
+    }
+    if (words[0] != '\0') {
+        merit_strbuf_add(&b, "%s", words);
+        if (res->pool_count > 0) {
+            merit_strbuf_add(&b, " The seed: '");
+            add_shown(&b, res->seed != NULL ? res->seed : "", MERIT_ESCAPE_PROSE);
+            merit_strbuf_add(&b, "'.");
+        }
+    }
+    free(words);
+    if (x->call->funding_line.statement != NULL) {
+        merit_strbuf_add(&b, "%sThe call says: ", b.len > 0 ? " " : "");
+        add_shown(&b, x->call->funding_line.statement, MERIT_ESCAPE_PROSE);
+    }
+    if (b.len > 0)
+        put_wrapped(x, &b, 2);
     if (merit_text_table_shown(t, l->rev))
         merit_strbuf_add(&b, "rev: counted reviews (+N x: excluded). ");
     merit_strbuf_add(&b, "Ties share a rank (3=).");

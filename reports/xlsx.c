@@ -421,6 +421,7 @@ static void write_ranking(struct book *b, const merit_result *res, unsigned plac
         sheet_header(&s, "sme_share", false);
     sheet_header(&s, "cumulative_awarded", false);
     sheet_header(&s, "tie_at_line", false);
+    sheet_header(&s, "funding_step", false);
     sheet_end_row(&s);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
@@ -436,6 +437,14 @@ static void write_ranking(struct book *b, const merit_result *res, unsigned plac
         sheet_end_row(&s);
     }
 
+    /* each ranked proposal's step of the walk (funding_step), found once */
+    size_t *step = malloc((res->proposal_count + 1) * sizeof(*step));
+    if (step == NULL)
+        book_fail(b, MERIT_ENOMEM);
+    for (size_t k = 0; step != NULL && k < res->proposal_count; k++)
+        step[k] = SIZE_MAX;
+    for (size_t w = 0; step != NULL && w < res->walk_count; w++)
+        step[res->walk[w].result] = w;
     for (size_t k = 0; k < res->proposal_count && b->error == 0; k++) {
         const merit_proposal_result *pr = &res->proposals[res->order[k]];
         const merit_proposal *p = &call->proposals[pr->proposal];
@@ -505,8 +514,14 @@ static void write_ranking(struct book *b, const merit_result *res, unsigned plac
         else
             sheet_blank(&s);
         sheet_bool(&s, pr->tie_at_line);
+        size_t at = step[res->order[k]];
+        if (at == SIZE_MAX)
+            sheet_blank(&s);
+        else
+            sheet_word(&s, merit_walk_action_name(res->walk[at].action));
         sheet_end_row(&s);
     }
+    free(step);
     sheet_finish(&s);
 }
 

@@ -300,7 +300,7 @@ static void test_other_maths_version(void **state)
     struct fixture *f = *state;
     size_t n;
     char **lines = read_lines(&n);
-    char *edited = t_replace(lines[0], "\"maths\":1", "\"maths\":0");
+    char *edited = t_replace(lines[0], "\"maths\":2", "\"maths\":0");
     free(lines[0]);
     lines[0] = edited;
     rechain(lines, n);
@@ -738,7 +738,7 @@ static void test_method_from_the_rubric_is_checked(void **state)
     merit_ctx *ctx = merit_ctx_new();
     merit_call *call = NULL;
     merit_result *res = NULL;
-    merit_rank_options median = {true, MERIT_METHOD_MEDIAN};
+    merit_rank_options median = {.override_method = true, .method = MERIT_METHOD_MEDIAN};
     assert_int_equal(merit_call_load(ctx, "call", &call), 0);
     assert_int_equal(merit_call_rank(ctx, call, &median, &res), 0);
     const char *argv[] = {"merit", "rank", "call", "--audit", "trail.jsonl"};

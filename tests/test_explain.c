@@ -31,7 +31,7 @@ static void rank_call(struct ranked *r, const char *dir, bool override, merit_me
 {
     r->ctx = merit_ctx_new();
     assert_non_null(r->ctx);
-    merit_rank_options ro = {override, method};
+    merit_rank_options ro = {.override_method = override, .method = method};
     int rc = merit_call_load(r->ctx, dir, &r->call);
     if (rc == 0)
         rc = merit_call_rank(r->ctx, r->call, &ro, &r->res);
@@ -601,7 +601,10 @@ static void test_long_tie_is_shortened(void **state)
     expect_line(text, "  shared rank 1= (12 proposals: Q01, Q02, Q03, Q04, Q05 and 7 more) "
                       "requests EUR");
     expect_line(text, "  1,200,000.00 together against 1,000,000.00 remaining: 200,000.00 "
-                      "short. merit");
+                      "short. The");
+    /* the rule, said once for every policy (docs/scoring.md section 8) */
+    expect_line(text, "  call stops at a tie at the line (ties=\"stop\"), and merit does not "
+                      "choose");
     assert_null(strstr(text, "Q12"));
     free(text);
     text = explain_full(&r, "Q07", true);

@@ -35,6 +35,14 @@ static bool merit_accepts(const char *xml)
     return t_run_merit(NULL, NULL, "validate", "probe.xml", (char *)NULL) == 0;
 }
 
+/* Fails unless text holds needle. */
+static void expect_line_in(const char *text, const char *needle)
+{
+    if (strstr(text, needle) == NULL)
+        print_error("no '%s' in the report\n", needle);
+    assert_non_null(strstr(text, needle));
+}
+
 struct paper {
     long sum;   /* of the ratings, whole numbers */
     long count; /* ratings */
@@ -223,6 +231,46 @@ static void iclr_without_a_converter(void **state)
     free(csv);
     assert_int_equal(funded_rows, funded);
     assert_int_equal(rows, count + 1); /* every paper, and the header */
+    /* 245 papers share the mean 6.00 at the line: the stop walk funds 741
+     * (worked out above from the table) and leaves 119 slots */
+    assert_int_equal(funded, 741);
+    /* a lottery among the 245 fills the 119 slots, each paper asking for
+     * one: the budget is spent down to less than one paper's request (0
+     * left); two seeds draw two different sets */
+    char *drawn[2];
+    for (int k = 0; k < 2; k++) {
+        const char *seed = k == 0 ? "iclr-2021-a" : "iclr-2021-b";
+        assert_int_equal(
+            t_run_merit("lottery.txt", "err", "rank", "iclr", "--lottery", seed, (char *)NULL), 0);
+        report = t_read("lottery.txt", NULL);
+        expect_line_in(report, "---- funding line: XXX 860.00 awarded to 860, 0.00 left ");
+        free(report);
+        assert_int_equal(t_run_merit("lottery.csv", "err", "rank", "iclr", "--lottery", seed,
+                                     "--format", "csv", (char *)NULL),
+                         0);
+        csv = t_read("lottery.csv", NULL);
+        /* the funded rows, in report order: their ids */
+        size_t n = 0, len = 0;
+        drawn[k] = calloc(strlen(csv) + 1, 1);
+        for (const char *row = csv; row != NULL && *row;) {
+            const char *end = strchr(row, '\n');
+            size_t l = end ? (size_t)(end - row) : strlen(row);
+            const char *f = strstr(row, ",funded,");
+            if (f != NULL && f < row + l) {
+                /* the second column, the id (rank,id,...) */
+                const char *id = strchr(row, ',') + 1, *comma = strchr(id, ',');
+                memcpy(drawn[k] + len, id, (size_t)(comma - id) + 1);
+                len += (size_t)(comma - id) + 1;
+                n++;
+            }
+            row = end ? end + 1 : NULL;
+        }
+        free(csv);
+        assert_int_equal(n, 860);
+    }
+    assert_string_not_equal(drawn[0], drawn[1]);
+    free(drawn[0]);
+    free(drawn[1]);
     print_message("iclr: %zu papers, %zu ranked, %zu funded of 860 slots\n", count, ranked, funded);
 }
 

@@ -13,10 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "support.h"
 
 #include "merit/model.h"
 #include "merit/number.h"
+#include "merit/report.h"
 #include "merit/result.h"
 
 /* --- building a call ------------------------------------------------------ */
@@ -320,7 +322,7 @@ static void test_method_override(void **state)
     tc_sheet(&t, 1, tc_review("P1", 3, "a=1 b=1"), NULL);
     tc_sheet(&t, 2, tc_review("P1", 3, "a=2 b=2"), NULL);
     tc_sheet(&t, 3, tc_review("P1", 3, "a=9 b=9"), NULL);
-    merit_rank_options opt = {true, MERIT_METHOD_MEDIAN};
+    merit_rank_options opt = {.override_method = true, .method = MERIT_METHOD_MEDIAN};
     tc_rank_with(&t, &opt);
     /* median of 1, 2, 9 is 2 (the mean would be 4); total 2 + 2*2 = 6 */
     assert_int_equal(t.res->method, MERIT_METHOD_MEDIAN);
@@ -798,6 +800,344 @@ static void test_tie_that_fits_is_funded_whole(void **state)
     tc_end(&t);
 }
 
+/* --- the rule at the funding line (docs/scoring.md section 8) ---------------
+ *
+ * One call for every policy: budget 1000; A (request 400, scores 9) ranks 1;
+ * B (300), C (250), D (200) all score 8 and share rank 2=; E (100, scores 7)
+ * ranks 5. The walk funds A (600 left); the tie B+C+D = 750 > 600 cannot be
+ * funded whole: a tie at the line. The stop walk's line is 1 (A alone).
+ * Each case runs with skip-unaffordable false and true (the call's
+ * <funding-line skip-unaffordable>, which overrides the rubric's). */
+static void tc_tie_call(struct tcall *t, const char *funding_line)
+{
+    tc_begin(t);
+    tc_rubric(t, SCALE_0_10, TWO_CRITERIA, "<aggregation method=\"mean\" min-reviewers=\"1\"/>");
+    char *x = t_sprintf("<call xmlns=\"urn:merit:1\" id=\"C\" currency=\"USD\"><title>c</title>"
+                        "<budget available=\"1000\"/><rubric href=\"rubric.xml\"/>%s"
+                        "<panel><reviewer id=\"r1\"><name>R1</name></reviewer></panel></call>\n",
+                        funding_line);
+    t_write(t->dir, "call.xml", x);
+    free(x);
+    tc_proposal(t, "A", "400", "400", "0", 1, 0);
+    tc_proposal(t, "B", "300", "300", "0", 1, 0);
+    tc_proposal(t, "C", "250", "250", "0", 1, 0);
+    tc_proposal(t, "D", "200", "200", "0", 1, 0);
+    tc_proposal(t, "E", "100", "100", "0", 1, 0);
+    tc_sheet(t, 1, tc_review("A", 3, "a=9 b=9"), tc_review("B", 3, "a=8 b=8"),
+             tc_review("C", 3, "a=8 b=8"), tc_review("D", 3, "a=8 b=8"),
+             tc_review("E", 3, "a=7 b=7"), NULL);
+}
+
+/* The walk as "ID:action ID:action ...", in the order of its steps. */
+static char *walk_text(const struct tcall *t)
+{
+    char buf[1024] = "";
+    for (size_t s = 0; s < t->res->walk_count; s++) {
+        size_t o = strlen(buf);
+        snprintf(buf + o, sizeof(buf) - o, "%s%s:%s", s ? " " : "",
+                 t->call->proposals[t->res->proposals[t->res->walk[s].result].proposal].id,
+                 merit_walk_action_name(t->res->walk[s].action));
+    }
+    return strdup(buf);
+}
+
+static void expect_walk(const struct tcall *t, const char *want, int64_t remaining, bool skipped)
+{
+    char *got = walk_text(t);
+    if (strcmp(got, want) != 0)
+        fail_msg("walk\n  %s\nexpected\n  %s", got, want);
+    free(got);
+    assert_int_equal(t->res->remaining, remaining);
+    assert_int_equal(t->res->skipped, skipped);
+    assert_int_equal(t->res->line, 1);
+}
+
+static const char *skip_attr(int skip)
+{
+    return skip ? " skip-unaffordable=\"true\"" : " skip-unaffordable=\"false\"";
+}
+
+static void test_tie_policy_stop(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip <= 1; skip++) {
+        struct tcall t;
+        char *fl = t_sprintf("<funding-line ties=\"stop\"%s/>", skip_attr(skip));
+        tc_tie_call(&t, fl);
+        free(fl);
+        tc_rank(&t);
+        assert_int_equal(t.res->ties, MERIT_TIES_STOP);
+        assert_true(result_of(&t, "B")->tie_at_line);
+        if (!skip) /* 1000 - 400 = 600 left; E is after the line */
+            expect_walk(&t, "A:funded B:tie-at-line C:tie-at-line D:tie-at-line E:after-line",
+                        60000, false);
+        else /* the walk goes on: E (100) fits the 600 left, 500 remain */
+            expect_walk(&t, "A:funded B:tie-at-line C:tie-at-line D:tie-at-line E:funded", 50000,
+                        true);
+        tc_end(&t);
+    }
+}
+
+static void test_tie_policy_fund_whole(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip <= 1; skip++) {
+        /* overspend 150: 400 + 750 = 1150 <= 1000 + 150, funded whole, 150
+         * over; nothing remains, so E (100) does not fit, either walk */
+        struct tcall t;
+        char *fl =
+            t_sprintf("<funding-line ties=\"fund-whole\" overspend=\"150\"%s/>", skip_attr(skip));
+        tc_tie_call(&t, fl);
+        free(fl);
+        tc_rank(&t);
+        expect_walk(&t,
+                    "A:funded B:funded-overspend C:funded-overspend D:funded-overspend "
+                    "E:does-not-fit",
+                    0, false);
+        assert_int_equal(t.res->awarded, 115000);
+        assert_int_equal(t.res->overspent, 15000);
+        assert_int_equal(t.res->overspend_allowed, 15000);
+        assert_int_equal(result_of(&t, "D")->status, MERIT_STATUS_FUNDED);
+        tc_end(&t);
+
+        /* overspend 149.99: 1150 > 1149.99, so the tie is treated as stop */
+        fl = t_sprintf("<funding-line ties=\"fund-whole\" overspend=\"149.99\"%s/>",
+                       skip_attr(skip));
+        tc_tie_call(&t, fl);
+        free(fl);
+        tc_rank(&t);
+        if (!skip)
+            expect_walk(&t, "A:funded B:tie-at-line C:tie-at-line D:tie-at-line E:after-line",
+                        60000, false);
+        else
+            expect_walk(&t, "A:funded B:tie-at-line C:tie-at-line D:tie-at-line E:funded", 50000,
+                        true);
+        assert_int_equal(t.res->overspent, 0);
+        tc_end(&t);
+    }
+}
+
+/* The draw orders, computed by hand with the generator of docs/scoring.md
+ * ("The generator": SHA-256("merit lottery 1" 0x00 seed) as the state,
+ * Fisher-Yates) in a few lines of Python mirroring engine/src/prng.c: the
+ * pool [B, C, D] (rank, then id) is shuffled by seed "alpha" into
+ * [D, C, B] and by seed "beta" into [B, C, D]. */
+static void test_tie_policy_lottery(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip <= 1; skip++) {
+        struct tcall t;
+        char *fl = t_sprintf("<funding-line ties=\"lottery\" seed=\"alpha\"%s/>", skip_attr(skip));
+        tc_tie_call(&t, fl);
+        free(fl);
+        tc_rank(&t);
+        /* 600 left: D 200 (400 left), C 250 (150 left), B 300 > 150 passed
+         * over; then E (100): after the line, or with skip it fits the 150
+         * (50 left) and is funded ahead of B */
+        if (!skip)
+            expect_walk(&t,
+                        "A:funded D:drawn-funded C:drawn-funded B:drawn-does-not-fit "
+                        "E:after-line",
+                        15000, false);
+        else
+            expect_walk(&t, "A:funded D:drawn-funded C:drawn-funded B:drawn-does-not-fit E:funded",
+                        5000, true);
+        assert_int_equal(t.res->pool_count, 3);
+        assert_string_equal(t.res->seed, "alpha");
+        assert_false(t.res->ties_from_command_line);
+        const char *pool[] = {"B", "C", "D"}, *draw[] = {"D", "C", "B"};
+        for (size_t k = 0; k < 3; k++) {
+            assert_string_equal(t.call->proposals[t.res->proposals[t.res->pool[k]].proposal].id,
+                                pool[k]);
+            assert_string_equal(t.call->proposals[t.res->proposals[t.res->draw[k]].proposal].id,
+                                draw[k]);
+        }
+        tc_end(&t);
+
+        /* --lottery beta on a call that says stop: B 300 (300 left), C 250
+         * (50 left), D 200 passed over; E (100 > 50) does not fit either */
+        fl = t_sprintf("<funding-line%s/>", skip_attr(skip));
+        tc_tie_call(&t, fl);
+        free(fl);
+        merit_rank_options opt = {.lottery_seed = "beta"};
+        tc_rank_with(&t, &opt);
+        if (!skip)
+            expect_walk(&t,
+                        "A:funded B:drawn-funded C:drawn-funded D:drawn-does-not-fit "
+                        "E:after-line",
+                        5000, false);
+        else
+            expect_walk(&t,
+                        "A:funded B:drawn-funded C:drawn-funded D:drawn-does-not-fit "
+                        "E:does-not-fit",
+                        5000, false);
+        assert_int_equal(t.res->ties, MERIT_TIES_LOTTERY);
+        assert_true(t.res->ties_from_command_line);
+        assert_string_equal(t.res->seed, "beta");
+        tc_end(&t);
+    }
+}
+
+/* draw-among="grey-zone" with grey_zone set by hand (the bootstrap's job):
+ * B, C and E in the grey zone. Clearly above: A (position 0 < line 1, not
+ * grey), funded; D is neither clearly above nor grey: after the line. The
+ * pool [B, C, E] is shuffled by "alpha" as [B, C, D] was, into [E, C, B]:
+ * E 100 (500 left), C 250 (250 left), B 300 passed over. */
+static void test_grey_zone_lottery(void **state)
+{
+    (void)state;
+    struct tcall t;
+    tc_tie_call(&t, "<funding-line ties=\"lottery\" seed=\"alpha\" draw-among=\"grey-zone\"/>");
+    t.ctx = merit_ctx_new();
+    assert_int_equal(merit_call_load(t.ctx, t.dir, &t.call), 0);
+    /* without intervals the call cannot be ranked, and says why */
+    assert_int_equal(merit_call_rank(t.ctx, t.call, NULL, &t.res), MERIT_EINVALID);
+    assert_null(t.res);
+    assert_non_null(strstr(merit_ctx_diag(t.ctx, 0)->message, "needs the rank intervals"));
+    merit_ctx_clear_diags(t.ctx);
+    merit_rank_options stop = {.lottery_seed = NULL};
+    merit_call *c = t.call;
+    /* rank under a plain policy, then set the grey zone and walk again */
+    c->funding_line.ties = MERIT_TIES_STOP;
+    assert_int_equal(merit_call_rank(t.ctx, c, &stop, &t.res), 0);
+    c->funding_line.ties = MERIT_TIES_LOTTERY;
+    t.res->has_intervals = true;
+    for (size_t i = 0; i < c->proposal_count; i++)
+        t.res->proposals[i].grey_zone = strcmp(c->proposals[i].id, "B") == 0 ||
+                                        strcmp(c->proposals[i].id, "C") == 0 ||
+                                        strcmp(c->proposals[i].id, "E") == 0;
+    assert_int_equal(merit__funding_walk(t.ctx, t.res, NULL), 0);
+    expect_walk(&t, "A:funded E:drawn-funded C:drawn-funded B:drawn-does-not-fit D:after-line",
+                25000, true);
+    assert_int_equal(t.res->awarded, 75000);
+    assert_int_equal(t.res->funded_count, 3);
+    tc_end(&t);
+}
+
+/* A report of t's result into a string: the text report, or the
+ * explanation of proposal `id`. */
+static char *report_of(const struct tcall *t, const char *id)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_report_options opt = {.places = 2};
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    int rc = id != NULL && strcmp(id, "html") == 0 ? merit_report_html(&sink, t->res, &opt)
+             : id == NULL
+                 ? merit_report_text(&sink, t->res, &opt)
+                 : merit_report_explain(&sink, t->res,
+                                        (size_t)(result_of(t, id) - t->res->proposals), &opt);
+    assert_int_equal(rc, 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    assert_int_equal(fclose(f), 0);
+    /* the words are wrapped: compare them on one line */
+    for (char *p = buf; *p; p++)
+        if (*p == '\n' && p[1] == ' ')
+            *p = ' ';
+    for (char *p = buf, *q = buf;; q++) {
+        if (*q == ' ' && p > buf && p[-1] == ' ')
+            continue;
+        if ((*p++ = *q) == '\0')
+            break;
+    }
+    return buf;
+}
+
+#define expect_said(text, words)                                                                   \
+    do {                                                                                           \
+        if (strstr(text, words) == NULL)                                                           \
+            fail_msg("no\n  [%s]\nin\n%s", words, text);                                           \
+    } while (0)
+
+/* Every report that shows the line says what the rule did, in words. */
+static void test_reports_say_the_rule(void **state)
+{
+    (void)state;
+    struct tcall t;
+    /* skip-unaffordable set by the call, with the panel's statement */
+    tc_tie_call(&t, "<funding-line skip-unaffordable=\"true\"><statement>The panel funds what "
+                    "fits.</statement></funding-line>");
+    tc_rank(&t);
+    char *text = report_of(&t, NULL);
+    expect_said(text, "The walk went on past proposals it could not fund, because the call sets "
+                      "skip-unaffordable: lower-ranked proposals that fit were funded ahead of "
+                      "them. The call says: The panel funds what fits.");
+    free(text);
+    text = report_of(&t, "html");
+    expect_said(text, "<li>The walk went on past proposals it could not fund, because the call "
+                      "sets skip-unaffordable: lower-ranked proposals that fit were funded ahead "
+                      "of them.</li>");
+    expect_said(text, "<li>The call says: The panel funds what fits.</li>");
+    free(text);
+    text = report_of(&t, "B");
+    expect_said(text, "The call stops at a tie at the line (ties=\"stop\"), and merit does not "
+                      "choose between proposals the rubric cannot separate: none is funded and "
+                      "the walk goes on, as the call sets skip-unaffordable.");
+    free(text);
+    tc_end(&t);
+
+    /* fund-whole: 750 together against 600 remaining, 150 short, within
+     * the overspend of 150 */
+    tc_tie_call(&t, "<funding-line ties=\"fund-whole\" overspend=\"150\"/>");
+    tc_rank(&t);
+    text = report_of(&t, "C");
+    expect_said(text, "Funding line: funded, a tie at the line funded whole past the budget (T)");
+    expect_said(text, "requests USD 750.00 together against 600.00 remaining: 150.00 short. The "
+                      "call funds a tie at the line whole while the awards stay within the "
+                      "budget plus USD 150.00 (ties=\"fund-whole\"): funded whole.");
+    expect_said(text, "A tie at the line was funded whole past the budget by USD 150.00 (the "
+                      "call allows up to 150.00, ties=\"fund-whole\").");
+    free(text);
+    tc_end(&t);
+
+    /* the lottery with seed "alpha": D, C, B (test_tie_policy_lottery) */
+    tc_tie_call(&t, "<funding-line ties=\"lottery\" seed=\"alpha\"/>");
+    tc_rank(&t);
+    text = report_of(&t, "B");
+    expect_said(text, "Funding line: reserve, drawn by lottery but the request does not fit");
+    expect_said(text, "B shares rank 2= with 2 other proposals; together they cannot be funded "
+                      "whole (USD 750.00 > 600.00 left). The call settles a tie at the line by "
+                      "lottery (ties=\"lottery\"), seed 'alpha': the draw order was D, C, B; D, "
+                      "C were funded, B did not fit. B: request USD 300.00 against 150.00 "
+                      "remaining. After the draw the walk stops.");
+    free(text);
+    text = report_of(&t, NULL);
+    expect_said(text, "A tie at the line was settled by lottery (ties=\"lottery\" in the call); "
+                      "the draw order: D, C, B. The seed: 'alpha'.");
+    free(text);
+    tc_end(&t);
+}
+
+/* A call's <funding-line> that merit refuses as it loads. */
+static void test_funding_line_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *message;
+    } cases[] = {
+        {"<funding-line ties=\"fund-whole\"/>", "gives no overspend="},
+        {"<funding-line ties=\"stop\" overspend=\"1\"/>", "overspend= is for"},
+        {"<funding-line ties=\"lottery\"/>", "gives no seed="},
+        {"<funding-line seed=\"x\"/>", "seed= is for"},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct tcall t;
+        tc_tie_call(&t, cases[k].xml);
+        t.ctx = merit_ctx_new();
+        assert_int_equal(merit_call_load(t.ctx, t.dir, &t.call), MERIT_EINVALID);
+        bool found = false;
+        for (size_t i = 0; i < merit_ctx_diag_count(t.ctx); i++)
+            found = found || strstr(merit_ctx_diag(t.ctx, i)->message, cases[k].message) != NULL;
+        if (!found)
+            t_print_diags(t.ctx);
+        assert_true(found);
+        tc_end(&t);
+    }
+}
+
 int main(void)
 {
     /* every ranking here also runs with GMP's numbers in merit's pool, as in
@@ -820,6 +1160,12 @@ int main(void)
         cmocka_unit_test(test_walk_stops_or_skips),
         cmocka_unit_test(test_tie_at_the_line),
         cmocka_unit_test(test_tie_that_fits_is_funded_whole),
+        cmocka_unit_test(test_tie_policy_stop),
+        cmocka_unit_test(test_tie_policy_fund_whole),
+        cmocka_unit_test(test_tie_policy_lottery),
+        cmocka_unit_test(test_grey_zone_lottery),
+        cmocka_unit_test(test_reports_say_the_rule),
+        cmocka_unit_test(test_funding_line_refused),
         cmocka_unit_test(test_minimal_proposal_ranks_under_a_plain_rubric),
         cmocka_unit_test(test_declared_facts_in_a_rule_and_a_tiebreak),
         cmocka_unit_test(test_free_sections_in_a_text_rule_and_a_words_rule),

@@ -431,10 +431,78 @@ static void test_the_neutral_example_round_trips(void **state)
     free(err);
 }
 
+/* --- the lottery at the funding line ------------------------------------------------ */
+
+/* The example call with a budget of 4,850,000: P01 (1,850,000) is funded,
+ * 3,000,000 remain, and the shared rank 2= of P02 (2,100,000) and P04
+ * (1,200,000) needs 3,300,000: a tie at the line. By the generator
+ * (docs/scoring.md, computed by hand in Python mirroring prng.c) the pool
+ * [P02, P04] is drawn as [P02, P04] with the seed "alpha" (P02 funded, 900,000
+ * left, P04 passed over) and as [P04, P02] with "beta" (P04 funded,
+ * 1,800,000 left, P02 passed over). */
+static void test_lottery_round_trips_and_edits_are_caught(void **state)
+{
+    (void)state;
+    assert_int_equal(system("cp -r call tie && sed -i 's/available=\"9000000\"/"
+                            "available=\"4850000\"/' tie/call.xml"),
+                     0);
+    char *out;
+    assert_int_equal(
+        run("rank tie --lottery alpha --format json -o r.json --audit base.jsonl", NULL, NULL), 0);
+    char *trail = t_read("base.jsonl", NULL);
+    expect_in(trail, "\"funding\":{\"ties\":\"lottery\",\"ties_from\":\"command-line\",\"seed\":"
+                     "\"alpha\",\"seed_from\":\"command-line\"");
+    expect_in(trail, "\"type\":\"lottery\",\"seed\":\"alpha\",\"seed_from\":\"command-line\","
+                     "\"draw_among\":\"tie\",\"pool\":[\"P02\",\"P04\"],\"draws\":[{\"draw\":1,"
+                     "\"proposal\":\"P02\",\"rank\":2,\"request\":\"2100000.00\","
+                     "\"remaining_before\":\"3000000.00\",\"outcome\":\"funded\"},{\"draw\":2,"
+                     "\"proposal\":\"P04\",\"rank\":2,\"request\":\"1200000.00\","
+                     "\"remaining_before\":\"900000.00\",\"outcome\":\"passed-over\"}]");
+    expect_in(trail, "\"proposal\":\"P04\",\"rank\":2,\"request\":\"1200000.00\","
+                     "\"remaining_before\":\"900000.00\",\"action\":\"drawn-does-not-fit\"");
+    free(trail);
+    assert_int_equal(system("cp base.jsonl t.jsonl"), 0);
+    expect_identical("rank tie --lottery alpha");
+
+    /* another seed, another draw, as fully recorded */
+    assert_int_equal(run("rank tie --lottery beta --audit t.jsonl", &out, NULL), 0);
+    expect_in(out, "A tie at the line was settled by lottery (--lottery on the command line);");
+    expect_in(out, "the draw order: P04, P02. The seed: 'beta'.");
+    free(out);
+    trail = t_read("t.jsonl", NULL);
+    expect_in(trail, "\"pool\":[\"P02\",\"P04\"],\"draws\":[{\"draw\":1,\"proposal\":\"P04\"");
+    free(trail);
+    expect_identical("rank tie --lottery beta");
+
+    /* explain says the policy and the draw */
+    assert_int_equal(run("explain tie P04 --lottery alpha --audit t.jsonl", &out, NULL), 0);
+    expect_in(out, "Funding line: reserve, drawn by lottery but the request does not fit");
+    expect_in(out, "seed 'alpha': the draw order was P02,");
+    expect_in(out, "P04; P02 was funded, P04 did not fit. P04: request USD 1,200,000.00 against");
+    free(out);
+    expect_identical("explain tie P04 --lottery alpha");
+
+    /* edits: the draw, the seed in the header, the seed on the command line */
+    const struct planted planted[] = {
+        {"lottery", "draws[0].outcome", "\"passed-over\"",
+         "lottery, diverged: recorded draws[0].outcome passed-over, recomputed funded"},
+        {"lottery", "pool", "[\"P04\",\"P02\"]", "lottery, diverged: recorded pool[0] P04"},
+        {"merit-audit", "options.funding.seed", "\"beta\"",
+         CHECK "draws the lottery with the seed 'alpha', the header records 'beta'"},
+        {"merit-audit", "command[4]", "\"beta\"",
+         CHECK "draws the lottery with the seed 'beta', the header records 'alpha'"},
+        {"merit-audit", "options.funding.ties", "\"stop\"",
+         "the header does not hold together: it records funding.ties stop, the call and the "
+         "command give lottery"},
+    };
+    expect_caught(planted, sizeof(planted) / sizeof(planted[0]));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
+        T(test_lottery_round_trips_and_edits_are_caught),
         T(test_every_option_round_trips),
         T(test_source_date_epoch),
         T(test_a_mismatch_in_each_setting_is_caught),

@@ -276,14 +276,14 @@ static void test_csv_summary(void **state)
                               "quality,quality_exact,impact,impact_exact,reviews_counted,"
                               "reviews_excluded,disagreement,spread,federal_request,"
                               "cost_share_ratio,federal_share,sme_share,cumulative_awarded,"
-                              "tie_at_line");
+                              "tie_at_line,funding_step");
     free(line);
 
     /* P3 ranks first: quality (9+9)/2 = 9 (r3 excluded), impact 9 (r2 gave
      * no score), total 2*9 + 9 = 27; funded, 600000 of 1000000. */
     line = crlf_line(csv, 1);
     assert_string_equal(line, "1,P3,Best one,Testing,\"Lead of P3, Inc.\",large,funded,,27.00,27,"
-                              "9.00,9,9.00,9,2,1,no,,600000.00,1.00,0.50,0.00,600000.00,no");
+                              "9.00,9,9.00,9,2,1,no,,600000.00,1.00,0.50,0.00,600000.00,no,funded");
     free(line);
 
     /* P1, by hand:
@@ -297,7 +297,7 @@ static void test_csv_summary(void **state)
     line = crlf_line(csv, 2);
     assert_string_equal(line, "2=,P1,\"Fast, \"\"cheap\"\" widgets\",Testing,\"Lead of P1, Inc.\","
                               "sme,reserve,,21.17,127/6,7.00,7,7.17,43/6,3,0,yes,3.50,500000.00,"
-                              "1.00,0.50,0.50,,yes");
+                              "1.00,0.50,0.50,,yes,tie-at-line");
     free(line);
     line = crlf_line(csv, 3);
     assert_true(strncmp(line, "2=,P5,", 6) == 0);
@@ -306,6 +306,7 @@ static void test_csv_summary(void **state)
     /* unranked: by status, then total: P4 below threshold, P6 (24) and P2
      * (18) ineligible. P2's federal share 300000 / 400000 = 3/4. */
     line = crlf_line(csv, 4);
+    assert_string_equal(line + strlen(line) - 4, ",no,"); /* no walk step: not ranked */
     assert_true(strncmp(line,
                         ",P4,Weak quality,Testing,\"Lead of P4, Inc.\",sme,below-threshold,"
                         "quality 4.00 < 5,18.00,18,",
@@ -1131,7 +1132,8 @@ static void test_reports_without_confidence(void **state)
     free(text);
     merit_result_free(res);
 
-    merit_rank_options weighted = {true, MERIT_METHOD_CONFIDENCE_WEIGHTED};
+    merit_rank_options weighted = {.override_method = true,
+                                   .method = MERIT_METHOD_CONFIDENCE_WEIGHTED};
     assert_int_equal(merit_call_rank(ctx, call, &weighted, &res), MERIT_EINVALID);
     assert_null(res);
     assert_int_equal(merit_ctx_diag_count(ctx), 1);

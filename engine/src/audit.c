@@ -130,6 +130,25 @@ static const char *pid(struct builder *b, size_t proposal)
     return b->call->proposals[proposal].id;
 }
 
+/* The rule at the funding line as the walk used it, and where each part
+ * came from (docs/audit.md). */
+static json_t *funding_options(struct builder *b)
+{
+    const merit_result *res = b->res;
+    json_t *f = checked(b, json_object());
+    bool lottery = res->ties == MERIT_TIES_LOTTERY;
+    const char *from = res->ties_from_command_line ? "command-line" : "call";
+    set(b, f, "ties", str(b, merit_tie_policy_name(res->ties)));
+    set(b, f, "ties_from", str(b, from));
+    set(b, f, "seed", lottery ? str(b, res->seed) : json_null());
+    set(b, f, "seed_from", lottery ? str(b, from) : json_null());
+    set(b, f, "draw_among", str(b, merit_draw_among_name(res->draw_among)));
+    set(b, f, "overspend", money(b, res->overspend_allowed));
+    set(b, f, "skip_unaffordable", json_boolean(res->skip_unaffordable));
+    set(b, f, "skip_from", str(b, res->skip_from_call ? "call" : "rubric"));
+    return f;
+}
+
 static void header(struct builder *b, const merit_audit_info *info)
 {
     json_t *o = record(b, "merit-audit");
@@ -166,6 +185,8 @@ static void header(struct builder *b, const merit_audit_info *info)
         set(b, lim, *n, integer(b, (long long)merit_limits_get(&limits, *n)));
     set(b, opt, "limits", lim);
     set(b, opt, "audit", str(b, info->audit_path));
+    if (b->format >= 3)
+        set(b, opt, "funding", funding_options(b));
     set(b, o, "options", opt);
     json_t *call = checked(b, json_object());
     set(b, call, "id", str(b, b->call->id));
@@ -410,6 +431,40 @@ static json_t *decider_value(struct builder *b, const merit_proposal_result *pr,
     return j;
 }
 
+/* The lottery at the line: the pool as it stood before the shuffle, the
+ * seed, and each draw with what it did. */
+static void lottery_record(struct builder *b)
+{
+    const merit_result *res = b->res;
+    json_t *o = record(b, "lottery");
+    set(b, o, "seed", str(b, res->seed));
+    set(b, o, "seed_from", str(b, res->ties_from_command_line ? "command-line" : "call"));
+    set(b, o, "draw_among", str(b, merit_draw_among_name(res->draw_among)));
+    json_t *pool = checked(b, json_array());
+    for (size_t k = 0; k < res->pool_count; k++)
+        append(b, pool, str(b, pid(b, res->proposals[res->pool[k]].proposal)));
+    set(b, o, "pool", pool);
+    json_t *draws = checked(b, json_array());
+    size_t n = 0;
+    for (size_t s = 0; s < res->walk_count; s++) {
+        const merit_walk_step *step = &res->walk[s];
+        if (step->action != MERIT_WALK_DRAWN_FUNDED &&
+            step->action != MERIT_WALK_DRAWN_DOES_NOT_FIT)
+            continue;
+        const merit_proposal_result *pr = &res->proposals[step->result];
+        json_t *d = checked(b, json_object());
+        set(b, d, "draw", integer(b, (long long)++n));
+        set(b, d, "proposal", str(b, pid(b, pr->proposal)));
+        set(b, d, "rank", integer(b, (long long)pr->rank));
+        set(b, d, "request", money(b, step->request));
+        set(b, d, "remaining_before", money(b, step->remaining));
+        set(b, d, "outcome",
+            str(b, step->action == MERIT_WALK_DRAWN_FUNDED ? "funded" : "passed-over"));
+        append(b, draws, d);
+    }
+    set(b, o, "draws", draws);
+}
+
 static void ranking_steps(struct builder *b)
 {
     const merit_result *res = b->res;
@@ -432,6 +487,8 @@ static void ranking_steps(struct builder *b)
         set(b, o, "above_value", decider_value(b, above, below->decided_by, below->decider_index));
         set(b, o, "below_value", decider_value(b, below, below->decided_by, below->decider_index));
     }
+    if (res->pool_count > 0)
+        lottery_record(b);
     for (size_t s = 0; s < res->walk_count; s++) {
         const merit_walk_step *step = &res->walk[s];
         const merit_proposal_result *pr = &res->proposals[step->result];
@@ -1068,6 +1125,15 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     merit_limits_fill(&p->limits);
     p->info.limits = &p->limits;
 
+    if (p->format >= 3) {
+        const json_t *funding = json_object_get(options, "funding");
+        const char *seed = rec_str(funding, "seed"), *seed_from = rec_str(funding, "seed_from");
+        if (!json_is_object(funding))
+            return diverged(ctx, t->path, 1, "the header lacks the option 'funding'");
+        if (seed != NULL && seed_from != NULL && strcmp(seed_from, "command-line") == 0)
+            p->lottery_seed = seed;
+    }
+
     for (size_t i = 0; i < t->count && p->call_file == NULL; i++)
         if (strcmp(rec_type(t->records[i]), "input") == 0)
             p->call_file = rec_str(t->records[i], "path");
@@ -1525,6 +1591,30 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, const struct head
     return rc;
 }
 
+/* The header's rule at the funding line (format 3) against the one the
+ * recomputation used: the seed, the policy and where they came from. */
+static int compare_funding(merit_ctx *ctx, const struct trail *t, const struct header *h,
+                           json_t *fresh)
+{
+    if (h->pub.format < 3)
+        return 0;
+    const json_t *a = json_object_get(json_object_get(t->records[0], "options"), "funding");
+    const json_t *b =
+        json_object_get(json_object_get(json_array_get(fresh, 0), "options"), "funding");
+    char where[256] = "funding";
+    const json_t *da = NULL, *db = NULL;
+    if (!first_difference(a, b, where, sizeof(where), &da, &db))
+        return 0;
+    char *x = show(da), *y = show(db);
+    int rc = diverged(ctx, t->path, 1,
+                      "the header does not hold together: it records %s %s, the call and the "
+                      "command give %s",
+                      where, x ? x : "?", y ? y : "?");
+    free(x);
+    free(y);
+    return rc;
+}
+
 static bool is_step(const char *type)
 {
     return strcmp(type, "merit-audit") != 0 && strcmp(type, "input") != 0 &&
@@ -1626,7 +1716,7 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
     merit_ctx_set_method(sub, h->pub.info.method_overridden, h->pub.method);
-    merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
+    merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method, h->pub.lottery_seed};
     /* a call file given by another name than call.xml is loaded by it */
     char *path = NULL;
     if (h->pub.call_file != NULL && strcmp(h->pub.call_file, "call.xml") != 0 &&
@@ -1748,7 +1838,9 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
     rc = build_records(ctx, res, &info, h.pub.format, &fresh);
     if (rc != 0)
         goto done;
-    int steps_rc = compare_steps(ctx, &t, &h, fresh, &summary->steps);
+    int steps_rc = compare_funding(ctx, &t, &h, fresh);
+    if (steps_rc == 0)
+        steps_rc = compare_steps(ctx, &t, &h, fresh, &summary->steps);
     if (steps_rc == MERIT_ENOMEM) {
         rc = steps_rc;
         goto done;

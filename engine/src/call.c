@@ -99,6 +99,8 @@ void merit_call_free(merit_call *c)
         free(c->conflicts[i].reason);
     free(c->conflicts);
     merit_rubric_free(c->rubric);
+    free(c->funding_line.seed);
+    free(c->funding_line.statement);
     for (size_t i = 0; i < c->file_count; i++) {
         free(c->files[i].path);
         free(c->files[i].relpath);
@@ -460,6 +462,63 @@ static int report_duplicate_reviewers(struct loader *L, struct merit_xml_doc *do
     return rc;
 }
 
+/* The call's <funding-line> (docs/formats.md): what the schema cannot
+ * say, that overspend= goes with ties="fund-whole" (and must be there) and
+ * seed= with ties="lottery" (and must be there). */
+static int load_funding_line(struct loader *L, struct merit_xml_doc *doc, const xmlNode *node)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_funding_line *f = &L->call->funding_line;
+    if (node == NULL)
+        return 0;
+    f->given = true;
+    f->loc = merit__xml_loc(doc, node, NULL);
+    const char *ties = merit__xml_attr(node, "ties");
+    if (ties == NULL || strcmp(ties, "stop") == 0)
+        f->ties = MERIT_TIES_STOP;
+    else if (strcmp(ties, "fund-whole") == 0)
+        f->ties = MERIT_TIES_FUND_WHOLE;
+    else
+        f->ties = MERIT_TIES_LOTTERY;
+    const char *among = merit__xml_attr(node, "draw-among");
+    f->draw_among = among != NULL && strcmp(among, "grey-zone") == 0 ? MERIT_DRAW_AMONG_GREY_ZONE
+                                                                     : MERIT_DRAW_AMONG_TIE;
+    if (merit__xml_attr(node, "skip-unaffordable") != NULL) {
+        f->has_skip_unaffordable = true;
+        f->skip_unaffordable = merit__xml_bool(node, "skip-unaffordable");
+    }
+    int rc = 0;
+    const char *overspend = merit__xml_attr(node, "overspend");
+    if (f->ties == MERIT_TIES_FUND_WHOLE && overspend == NULL)
+        rc = merit__error_at(ctx, f->loc,
+                             "the funding line funds a tie whole (ties=\"fund-whole\") but gives "
+                             "no overspend=, the most the awards may exceed the budget by");
+    else if (f->ties != MERIT_TIES_FUND_WHOLE && overspend != NULL)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "overspend"),
+                             "overspend= is for ties=\"fund-whole\" only; this funding line has "
+                             "ties=\"%s\"",
+                             ties != NULL ? ties : "stop");
+    else if (overspend != NULL && merit_amount_parse(overspend, &f->overspend) != 0)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "overspend"),
+                             "overspend is not an amount");
+    const char *seed = merit__xml_attr(node, "seed");
+    if (f->ties == MERIT_TIES_LOTTERY && seed == NULL)
+        rc = merit__error_at(ctx, f->loc,
+                             "the funding line settles a tie by lottery (ties=\"lottery\") but "
+                             "gives no seed=, which fixes the draw");
+    else if (f->ties != MERIT_TIES_LOTTERY && seed != NULL)
+        rc = merit__error_at(ctx, merit__xml_loc(doc, node, "seed"),
+                             "seed= is for ties=\"lottery\" only; this funding line has "
+                             "ties=\"%s\"",
+                             ties != NULL ? ties : "stop");
+    else if (seed != NULL && (f->seed = merit__strdup(seed)) == NULL)
+        return merit__oom(ctx);
+    const xmlNode *st = merit__xml_child(node, "statement");
+    if (st != NULL && (f->statement = merit__xml_text(st, true)) == NULL)
+        return merit__oom(ctx);
+    return rc;
+}
+
 static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rubric_name,
                          char **rubric_href, merit_loc *rubric_loc)
 {
@@ -490,6 +549,12 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
         return merit__oom(ctx);
     if (href != NULL && (*rubric_href = merit__strdup(href)) == NULL)
         return merit__oom(ctx);
+
+    int fl = load_funding_line(L, doc, merit__xml_child(root, "funding-line"));
+    if (fl == MERIT_ENOMEM)
+        return fl;
+    if (fl != 0)
+        rc = fl;
 
     const xmlNode *panel = merit__xml_child(root, "panel");
     size_t n = 0;

@@ -184,6 +184,17 @@ int merit__op_from_name(const char *name);
 int merit__org_type_from_name(const char *name);
 int merit__chain_role_from_name(const char *name);
 
+/* The funding walk (rank.c, docs/scoring.md section 8), run last by
+ * merit_call_rank; it can run again on a ranked result, which it walks
+ * afresh: after the bootstrap set each proposal's grey_zone and the
+ * result's has_intervals, or in a test. options may be NULL (the call's
+ * rule). Returns 0, or an error (a grey-zone lottery without intervals,
+ * out of memory). */
+struct merit_result;
+struct merit_rank_options;
+int merit__funding_walk(merit_ctx *ctx, struct merit_result *res,
+                        const struct merit_rank_options *options);
+
 /* Test hook: the n-th allocation from now fails (0: none), and the count of
  * allocations since then. merit__malloc has the signature jansson's
  * json_set_alloc_funcs takes, so a test can fail jansson's allocations too. */

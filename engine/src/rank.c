@@ -10,6 +10,7 @@
 #include "aggregate.h"
 #include "facts.h"
 #include "internal.h"
+#include "prng.h"
 #include "merit/result.h"
 #include "rubric.h"
 
@@ -22,7 +23,9 @@ const char *merit_status_name(merit_status s)
 
 const char *merit_walk_action_name(merit_walk_action a)
 {
-    static const char *const names[] = {"funded", "does-not-fit", "after-line", "tie-at-line"};
+    static const char *const names[] = {
+        "funded",           "does-not-fit", "after-line",        "tie-at-line",
+        "funded-overspend", "drawn-funded", "drawn-does-not-fit"};
     return (size_t)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
 }
 
@@ -35,6 +38,17 @@ const char *merit_decider_name(merit_decider_kind k)
 const char *merit_direction_name(merit_direction d)
 {
     return d == MERIT_LOWER_IS_BETTER ? "lower-is-better" : "higher-is-better";
+}
+
+const char *merit_tie_policy_name(merit_tie_policy t)
+{
+    static const char *const names[] = {"stop", "fund-whole", "lottery"};
+    return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+const char *merit_draw_among_name(merit_draw_among a)
+{
+    return a == MERIT_DRAW_AMONG_GREY_ZONE ? "grey-zone" : "tie";
 }
 
 void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out)
@@ -75,6 +89,9 @@ void merit_result_free(merit_result *res)
     free(res->reviews);
     free(res->order);
     free(res->walk);
+    free(res->seed);
+    free(res->pool);
+    free(res->draw);
     free(res);
 }
 
@@ -355,54 +372,215 @@ static merit_status status_before_budget(const merit_rubric *rb, const merit_pro
     return below ? MERIT_STATUS_BELOW_THRESHOLD : MERIT_STATUS_RESERVE;
 }
 
-/* Walks the ranked list, a shared rank at a time, awarding while the
- * requests fit the budget. See docs/scoring.md, "The funding line". */
-static void funding_walk(merit_result *res)
+static int64_t request_of(const merit_result *res, size_t ri)
+{
+    return res->call->proposals[res->proposals[ri].proposal].request;
+}
+
+static bool funds(merit_walk_action a)
+{
+    return a == MERIT_WALK_FUNDED || a == MERIT_WALK_FUNDED_OVERSPEND ||
+           a == MERIT_WALK_DRAWN_FUNDED;
+}
+
+/* One step of the walk: what remains before it is the budget less what is
+ * awarded so far (0 once the awards went past the budget). */
+static void walk_step(merit_result *res, size_t ri, merit_walk_action action)
+{
+    merit_proposal_result *pr = &res->proposals[ri];
+    merit_walk_step *step = &res->walk[res->walk_count++];
+    int64_t left = res->call->budget - res->awarded;
+    step->result = ri;
+    step->request = request_of(res, ri);
+    step->remaining = left > 0 ? left : 0;
+    step->action = action;
+    if (funds(action)) {
+        res->awarded += step->request;
+        pr->cumulative = res->awarded;
+        pr->status = MERIT_STATUS_FUNDED;
+        res->funded_count++;
+    } else {
+        pr->status = MERIT_STATUS_RESERVE;
+    }
+}
+
+/* The end of order[] 's shared rank that begins at i. */
+static size_t rank_end(const merit_result *res, size_t i)
+{
+    size_t j = i + 1;
+    while (j < res->ranked_count && res->proposals[res->order[j]].decided_by == MERIT_DECIDED_TIED)
+        j++;
+    return j;
+}
+
+/* Draws lots among the n result indices at `pool` (rank-then-id order):
+ * they join res->pool, are shuffled by the generator into res->draw, and
+ * are walked in draw order, each funded when it fits what remains. */
+static void draw_lots(merit_result *res, merit__prng *g, const size_t *pool, size_t n)
+{
+    size_t *in = res->pool + res->pool_count, *out = res->draw + res->pool_count;
+    memcpy(in, pool, n * sizeof(*pool));
+    memcpy(out, pool, n * sizeof(*pool));
+    merit__prng_shuffle(g, out, n);
+    res->pool_count += n;
+    for (size_t k = 0; k < n; k++)
+        walk_step(res, out[k],
+                  request_of(res, out[k]) <= res->call->budget - res->awarded
+                      ? MERIT_WALK_DRAWN_FUNDED
+                      : MERIT_WALK_DRAWN_DOES_NOT_FIT);
+}
+
+/* Sets the walk back to before it ran, so that it can run again (after
+ * the bootstrap set grey_zone, or in a test). */
+static void walk_reset(merit_result *res)
+{
+    res->walk_count = 0;
+    res->awarded = 0;
+    res->remaining = 0;
+    res->funded_count = 0;
+    res->overspent = 0;
+    res->skipped = false;
+    res->pool_count = 0;
+    free(res->seed);
+    free(res->pool);
+    free(res->draw);
+    res->seed = NULL;
+    res->pool = res->draw = NULL;
+    for (size_t k = 0; k < res->ranked_count; k++) {
+        merit_proposal_result *pr = &res->proposals[res->order[k]];
+        pr->status = MERIT_STATUS_RESERVE;
+        pr->cumulative = 0;
+        pr->tie_at_line = false;
+    }
+}
+
+/* The funding walk, docs/scoring.md section 8: a shared rank at a time; a
+ * rank that fits what remains is funded whole; one proposal that does not
+ * fit is does-not-fit; several are a tie at the line, settled by the
+ * call's policy (stop, fund-whole within the overspend, lottery). After a
+ * rank not funded whole the walk stops unless skip-unaffordable is set.
+ * With draw-among="grey-zone" the proposals clearly above the line are
+ * funded and the lottery draws among the grey zone. */
+int merit__funding_walk(merit_ctx *ctx, merit_result *res, const merit_rank_options *options)
 {
     const merit_call *call = res->call;
-    const merit_rubric *rb = call->rubric;
-    int64_t remaining = call->budget;
-    bool stopped = false;
-    size_t i = 0;
-    while (i < res->ranked_count) {
-        size_t j = i + 1;
-        while (j < res->ranked_count &&
-               res->proposals[res->order[j]].decided_by == MERIT_DECIDED_TIED)
-            j++;
-        /* the group order[i..j) shares one rank */
+    const merit_funding_line *fl = &call->funding_line;
+    walk_reset(res);
+    bool from_cli = options != NULL && options->lottery_seed != NULL;
+    res->ties = from_cli ? MERIT_TIES_LOTTERY : fl->ties;
+    res->ties_from_command_line = from_cli;
+    res->draw_among = fl->draw_among;
+    res->skip_from_call = fl->has_skip_unaffordable;
+    res->skip_unaffordable =
+        fl->has_skip_unaffordable ? fl->skip_unaffordable : call->rubric->skip_unaffordable;
+    res->overspend_allowed = res->ties == MERIT_TIES_FUND_WHOLE ? fl->overspend : 0;
+    bool grey = res->ties == MERIT_TIES_LOTTERY && res->draw_among == MERIT_DRAW_AMONG_GREY_ZONE;
+    if (grey && !res->has_intervals)
+        return merit__error_at(ctx, fl->loc,
+                               "the call draws the lottery among the grey zone "
+                               "(draw-among=\"grey-zone\"), which needs the rank intervals of "
+                               "the bootstrap, not computed for this ranking");
+
+    /* the line: what the stop walk funds, a whole rank at a time */
+    res->line = 0;
+    int64_t left = call->budget;
+    for (size_t i = 0; i < res->ranked_count;) {
+        size_t j = rank_end(res, i);
         int64_t group = 0;
         for (size_t k = i; k < j; k++)
-            group += call->proposals[res->proposals[res->order[k]].proposal].request;
-        bool fits = !stopped && group <= remaining;
-        for (size_t k = i; k < j; k++) {
-            merit_proposal_result *pr = &res->proposals[res->order[k]];
-            merit_walk_step *step = &res->walk[res->walk_count++];
-            step->result = res->order[k];
-            step->request = call->proposals[pr->proposal].request;
-            step->remaining = remaining;
-            if (fits) {
-                step->action = MERIT_WALK_FUNDED;
-                remaining -= step->request;
-                res->awarded += step->request;
-                pr->cumulative = res->awarded;
-                pr->status = MERIT_STATUS_FUNDED;
-                res->funded_count++;
-            } else {
-                pr->status = MERIT_STATUS_RESERVE;
-                if (stopped)
-                    step->action = MERIT_WALK_AFTER_LINE;
-                else if (j - i > 1) {
-                    step->action = MERIT_WALK_TIE_AT_LINE;
-                    pr->tie_at_line = true;
-                } else
-                    step->action = MERIT_WALK_DOES_NOT_FIT;
-            }
-        }
-        if (!fits && !stopped && !rb->skip_unaffordable)
-            stopped = true;
+            group += request_of(res, res->order[k]);
+        if (group > left)
+            break;
+        left -= group;
+        res->line = j;
         i = j;
     }
-    res->remaining = remaining;
+
+    merit__prng g;
+    size_t *pool = NULL;
+    if (res->ties == MERIT_TIES_LOTTERY) {
+        const char *seed = from_cli ? options->lottery_seed : fl->seed;
+        if (seed == NULL)
+            seed = ""; /* a call always gives one (checked as it loads) */
+        res->seed = merit__strdup(seed);
+        res->pool = merit__calloc(res->ranked_count + 1, sizeof(*res->pool));
+        res->draw = merit__calloc(res->ranked_count + 1, sizeof(*res->draw));
+        pool = merit__calloc(res->ranked_count + 1, sizeof(*pool));
+        if (res->seed == NULL || res->pool == NULL || res->draw == NULL || pool == NULL ||
+            merit__prng_seed(&g, "merit lottery 1", seed, strlen(seed)) != 0) {
+            free(pool);
+            return merit__oom(ctx);
+        }
+    }
+
+    if (grey) {
+        size_t n = 0;
+        for (size_t k = 0; k < res->ranked_count; k++) {
+            size_t ri = res->order[k];
+            if (res->proposals[ri].grey_zone)
+                pool[n++] = ri;
+            else if (k < res->line)
+                walk_step(res, ri, MERIT_WALK_FUNDED);
+        }
+        draw_lots(res, &g, pool, n);
+        for (size_t k = 0; k < res->ranked_count; k++) {
+            size_t ri = res->order[k];
+            if (!res->proposals[ri].grey_zone && k >= res->line)
+                walk_step(res, ri, MERIT_WALK_AFTER_LINE);
+        }
+    } else {
+        bool stopped = false;
+        for (size_t i = 0; i < res->ranked_count;) {
+            size_t j = rank_end(res, i);
+            int64_t group = 0;
+            for (size_t k = i; k < j; k++)
+                group += request_of(res, res->order[k]);
+            int64_t remaining = call->budget - res->awarded;
+            bool whole = false;
+            if (stopped) {
+                for (size_t k = i; k < j; k++)
+                    walk_step(res, res->order[k], MERIT_WALK_AFTER_LINE);
+                i = j;
+                continue;
+            }
+            if (group <= remaining) {
+                whole = true;
+                for (size_t k = i; k < j; k++)
+                    walk_step(res, res->order[k], MERIT_WALK_FUNDED);
+            } else if (j - i == 1) {
+                walk_step(res, res->order[i], MERIT_WALK_DOES_NOT_FIT);
+            } else {
+                for (size_t k = i; k < j; k++)
+                    res->proposals[res->order[k]].tie_at_line = true;
+                if (res->ties == MERIT_TIES_FUND_WHOLE &&
+                    group <= remaining + res->overspend_allowed) {
+                    whole = true;
+                    for (size_t k = i; k < j; k++)
+                        walk_step(res, res->order[k], MERIT_WALK_FUNDED_OVERSPEND);
+                } else if (res->ties == MERIT_TIES_LOTTERY) {
+                    draw_lots(res, &g, res->order + i, j - i);
+                } else {
+                    for (size_t k = i; k < j; k++)
+                        walk_step(res, res->order[k], MERIT_WALK_TIE_AT_LINE);
+                }
+            }
+            stopped = !whole && !res->skip_unaffordable;
+            i = j;
+        }
+    }
+    free(pool);
+    res->remaining = call->budget > res->awarded ? call->budget - res->awarded : 0;
+    res->overspent = res->awarded > call->budget ? res->awarded - call->budget : 0;
+    /* skipped: funded below a ranked proposal that was not */
+    size_t unfunded_rank = 0;
+    for (size_t k = 0; k < res->ranked_count; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        if (pr->status != MERIT_STATUS_FUNDED && unfunded_rank == 0)
+            unfunded_rank = pr->rank;
+        if (pr->status == MERIT_STATUS_FUNDED && unfunded_rank != 0 && pr->rank > unfunded_rank)
+            res->skipped = true;
+    }
+    return 0;
 }
 
 /* Confidence-weighted weighs each score by its confidence: a review whose
@@ -554,7 +732,7 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
             pr->rank = k + 1;
         }
     }
-    funding_walk(res);
+    rc = merit__funding_walk(ctx, res, options);
 done:
     free(steps);
     free(conf);

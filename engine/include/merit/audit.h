@@ -26,10 +26,11 @@ extern "C" {
  * code would change any number, status or rank for the same inputs; a trail
  * of another maths version is reported as such by the replay, not as
  * tampering. */
-#define MERIT_MATHS_VERSION 1
+#define MERIT_MATHS_VERSION 2
 /* The version of the trail's format. 2 records the limits, the trail's own
  * name, why an input was not read, and rejected files relative to the call
- * folder; 3 what merit stats computes (reviewer calibration and
+ * folder; 3 the rule at the funding line (options.funding), the lottery
+ * record, and what merit stats computes (reviewer calibration and
  * agreement). A replay still reads formats 1 and 2 (docs/audit.md). */
 #define MERIT_AUDIT_FORMAT 3
 
@@ -76,7 +77,7 @@ typedef struct merit_replay_summary {
 /* What a trail's header records, as a replay read it (after its chain was
  * checked). Strings are borrowed from the trail, valid during the check. */
 typedef struct merit_replay_header {
-    int format; /* the trail's format: 1 or 2 */
+    int format; /* the trail's format: 1 to 3 */
     /* argc, argv (the recorded command), places, method_overridden,
      * keep_going, reports, audit_path (NULL in format 1) and limits (which
      * points at the field below); time is not read back (0). */
@@ -85,11 +86,12 @@ typedef struct merit_replay_header {
                             record them: the defaults, which the check may
                             replace by what the recorded command says */
     merit_method method;
-    const char *call_dir;  /* the call folder as the trail records it */
-    const char *call_file; /* its call file, as the first input records it:
-                              call.xml, or the name of a call file given
-                              itself; NULL when the trail records none */
-    const char *merit;     /* the version and build that wrote the trail */
+    const char *call_dir;     /* the call folder as the trail records it */
+    const char *call_file;    /* its call file, as the first input records it:
+                                 call.xml, or the name of a call file given
+                                 itself; NULL when the trail records none */
+    const char *lottery_seed; /* format 3: the seed --lottery gave, or NULL */
+    const char *merit;        /* the version and build that wrote the trail */
     const char *build;
 } merit_replay_header;
 

@@ -454,6 +454,35 @@ typedef struct merit_rejected {
     merit_loc loc;
 } merit_rejected;
 
+/* What the funding walk does with a shared rank the remaining budget
+ * cannot fund whole (a tie at the line): the call's <funding-line ties=>,
+ * docs/scoring.md section 8. */
+typedef enum merit_tie_policy {
+    MERIT_TIES_STOP = 0,       /* none of the tied proposals is funded */
+    MERIT_TIES_FUND_WHOLE = 1, /* funded whole within budget + overspend */
+    MERIT_TIES_LOTTERY = 2,    /* a seeded draw among them (or the grey zone) */
+} merit_tie_policy;
+
+/* Whom the lottery draws among: the tie at the line, or every proposal
+ * whose rank interval crosses the line (merit_proposal_result.grey_zone). */
+typedef enum merit_draw_among {
+    MERIT_DRAW_AMONG_TIE = 0,
+    MERIT_DRAW_AMONG_GREY_ZONE = 1,
+} merit_draw_among;
+
+/* The call's <funding-line>: all defaults when the call has none. */
+typedef struct merit_funding_line {
+    bool given; /* the call has a <funding-line> */
+    merit_tie_policy ties;
+    int64_t overspend; /* cents the awards may exceed the budget by (fund-whole) */
+    char *seed;        /* lottery: the seed text as written; else NULL */
+    merit_draw_among draw_among;
+    bool has_skip_unaffordable; /* skip-unaffordable= given: overrides the rubric's */
+    bool skip_unaffordable;
+    char *statement; /* the panel's own words on the rule, or NULL */
+    merit_loc loc;
+} merit_funding_line;
+
 typedef struct merit_call {
     char *id;
     char *title;
@@ -461,6 +490,7 @@ typedef struct merit_call {
     int64_t budget; /* cents available for awards */
     char *dir;      /* the call folder as given */
     merit_rubric *rubric;
+    merit_funding_line funding_line; /* <funding-line>: the rule at the line */
     merit_reviewer *reviewers;
     size_t reviewer_count;
     merit_proposal *proposals;

@@ -145,6 +145,7 @@ typedef struct merit_proposal_result {
     /* the funding walk */
     int64_t cumulative; /* cents awarded up to and including this one, if funded */
     bool tie_at_line;   /* a shared rank the remaining budget could not fund whole */
+    bool grey_zone; /* the rank interval crosses the funding line (merit stats, docs/scoring.md) */
 } merit_proposal_result;
 
 /* One step of the funding walk, in ranked order. */
@@ -153,8 +154,16 @@ typedef enum merit_walk_action {
     MERIT_WALK_DOES_NOT_FIT, /* the request exceeds what remains */
     MERIT_WALK_AFTER_LINE,   /* the walk stopped at an earlier proposal */
     MERIT_WALK_TIE_AT_LINE,  /* a shared rank that cannot be funded whole */
+    /* a tie at the line funded whole past the budget, within the call's
+     * overspend (ties="fund-whole") */
+    MERIT_WALK_FUNDED_OVERSPEND,
+    MERIT_WALK_DRAWN_FUNDED,       /* drawn by the lottery, and it fits: funded */
+    MERIT_WALK_DRAWN_DOES_NOT_FIT, /* drawn by the lottery, but it does not fit */
 } merit_walk_action;
 
+/* Steps come in the order the walk took them: the ranked order, except
+ * that the lottery's are in draw order (the tie's in place of the tie; the
+ * grey zone's after the proposals clearly above the line). */
 typedef struct merit_walk_step {
     size_t result;     /* index into result->proposals */
     int64_t request;   /* cents: the proposal's request */
@@ -165,6 +174,10 @@ typedef struct merit_walk_step {
 typedef struct merit_rank_options {
     bool override_method; /* use `method` instead of the rubric's */
     merit_method method;
+    /* --lottery SEED: settle a tie at the line by lottery with this seed,
+     * whatever the call's ties= and seed= say (draw-among stays the
+     * call's). Borrowed; NULL: the call's rule. */
+    const char *lottery_seed;
 } merit_rank_options;
 
 typedef struct merit_result {
@@ -182,7 +195,7 @@ typedef struct merit_result {
     merit_walk_step *walk;
     size_t walk_count;
     int64_t awarded;   /* cents */
-    int64_t remaining; /* cents */
+    int64_t remaining; /* cents; 0 when the awards went past the budget */
     size_t funded_count;
     /* z-score only (NULL and 0 for every other method): one entry per
      * reviewer and criterion, zscores[reviewer * criterion_count +
@@ -190,6 +203,23 @@ typedef struct merit_result {
     merit_zscore *zscores;
     size_t zscore_count; /* reviewer_count * criterion_count */
     merit_zscore_panel *zscore_panels;
+    /* the rule at the line (docs/scoring.md section 8), as the walk used it */
+    merit_tie_policy ties;
+    bool ties_from_command_line; /* --lottery set the policy and the seed */
+    merit_draw_among draw_among;
+    char *seed;                /* the lottery's seed (owned), or NULL */
+    bool skip_unaffordable;    /* the walk goes on past what it cannot fund */
+    bool skip_from_call;       /* ... as the call says (else the rubric) */
+    int64_t overspend_allowed; /* cents (fund-whole) */
+    int64_t overspent;         /* cents awarded past the budget (fund-whole) */
+    bool skipped;              /* a proposal was funded below one not funded */
+    size_t line;               /* the stop walk's line: proposals it funds, a
+                                  rank at a time, while the whole rank fits */
+    bool has_intervals;        /* grey_zone was computed (the bootstrap) */
+    size_t *pool;              /* the lottery's pool, result indices in rank-
+                                  then-id order; owned; NULL when no draw */
+    size_t *draw;              /* the same after the shuffle: the draw order */
+    size_t pool_count;
 } merit_result;
 
 /* Scores, checks and ranks a loaded call. Returns 0 and *result_out, owned
@@ -204,6 +234,8 @@ const char *merit_status_name(merit_status status);
 const char *merit_walk_action_name(merit_walk_action action); /* "does-not-fit" */
 const char *merit_decider_name(merit_decider_kind kind);      /* "tie-break" */
 const char *merit_direction_name(merit_direction direction);  /* "lower-is-better" */
+const char *merit_tie_policy_name(merit_tie_policy ties);     /* "fund-whole" */
+const char *merit_draw_among_name(merit_draw_among among);    /* "grey-zone" */
 
 /* The value of a fact of a proposal of res into out (initialised by the
  * caller): a derived fact, the words of `section` (MERIT_FACT_WORDS), or
