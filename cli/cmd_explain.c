@@ -25,7 +25,7 @@ static void help(FILE *out)
                  "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
                  "                 to even and only for display\n"
                  "  --audit FILE   also write the audit trail of the ranking behind the\n"
-                 "                 explanation (docs/audit.md)\n" CLI_LIMIT_HELP "\n"
+                 "                 explanation (docs/audit.md)\n" CLI_INTERVAL_HELP CLI_LIMIT_HELP "\n"
                  "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
                  "3 I/O error\n");
 }
@@ -57,6 +57,7 @@ int cli_explain_args(int argc, char **argv, cli_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->common.places = 2;
+    a->common.rank.resamples = CLI_DEFAULT_RESAMPLES;
     a->format = "explain";
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -151,7 +152,8 @@ int cmd_explain(int argc, char **argv)
                               .argc = argc,
                               .argv = argv,
                               .places = opt.places,
-                              .method_overridden = common.rank.override_method};
+                              .method_overridden = common.rank.override_method,
+                              .intervals_given = common.given};
             code = cli_emit(ctx, result, &out);
         }
     }

@@ -721,7 +721,7 @@ static void test_method_from_the_rubric_is_checked(void **state)
     merit_ctx *ctx = merit_ctx_new();
     merit_call *call = NULL;
     merit_result *res = NULL;
-    merit_rank_options median = {true, MERIT_METHOD_MEDIAN};
+    merit_rank_options median = {.override_method = true, .method = MERIT_METHOD_MEDIAN};
     assert_int_equal(merit_call_load(ctx, "call", &call), 0);
     assert_int_equal(merit_call_rank(ctx, call, &median, &res), 0);
     const char *argv[] = {"merit", "rank", "call", "--audit", "trail.jsonl"};

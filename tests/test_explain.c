@@ -31,7 +31,7 @@ static void rank_call(struct ranked *r, const char *dir, bool override, merit_me
 {
     r->ctx = merit_ctx_new();
     assert_non_null(r->ctx);
-    merit_rank_options ro = {override, method};
+    merit_rank_options ro = {.override_method = override, .method = method};
     int rc = merit_call_load(r->ctx, dir, &r->call);
     if (rc == 0)
         rc = merit_call_rank(r->ctx, r->call, &ro, &r->res);

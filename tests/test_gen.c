@@ -269,7 +269,7 @@ static void same_seed_same_bytes(void **state)
 
 static merit_result *rank(struct t_scratch *s, const merit_call *c)
 {
-    merit_rank_options opt = {false, MERIT_METHOD_MEAN};
+    merit_rank_options opt = {.override_method = false, .method = MERIT_METHOD_MEAN};
     merit_result *res = NULL;
     int rc = merit_call_rank(s->ctx, c, &opt, &res);
     if (rc != 0)

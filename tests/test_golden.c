@@ -56,7 +56,7 @@ static char *render(const struct golden *g)
     merit_ctx *ctx = merit_ctx_new();
     merit_call *call = NULL;
     merit_result *res = NULL;
-    merit_rank_options ro = {g->override, g->method};
+    merit_rank_options ro = {.override_method = g->override, .method = g->method};
     char *dir = t_sprintf(MERIT_SOURCE_DIR "/proposals/%s", g->call ? g->call : "mfg-2026");
     int rc = merit_call_load(ctx, dir, &call);
     free(dir);

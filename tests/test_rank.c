@@ -320,7 +320,7 @@ static void test_method_override(void **state)
     tc_sheet(&t, 1, tc_review("P1", 3, "a=1 b=1"), NULL);
     tc_sheet(&t, 2, tc_review("P1", 3, "a=2 b=2"), NULL);
     tc_sheet(&t, 3, tc_review("P1", 3, "a=9 b=9"), NULL);
-    merit_rank_options opt = {true, MERIT_METHOD_MEDIAN};
+    merit_rank_options opt = {.override_method = true, .method = MERIT_METHOD_MEDIAN};
     tc_rank_with(&t, &opt);
     /* median of 1, 2, 9 is 2 (the mean would be 4); total 2 + 2*2 = 6 */
     assert_int_equal(t.res->method, MERIT_METHOD_MEDIAN);

@@ -1527,7 +1527,7 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
     merit_ctx_set_method(sub, h->pub.info.method_overridden, h->pub.method);
-    merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method};
+    merit_rank_options ropt = {.override_method = h->pub.info.method_overridden, .method = h->pub.method};
     /* a call file given by another name than call.xml is loaded by it */
     char *path = NULL;
     if (h->pub.call_file != NULL && strcmp(h->pub.call_file, "call.xml") != 0 &&

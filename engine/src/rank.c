@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "merit/result.h"
 #include "rubric.h"
+#include "uncertainty.h"
 
 const char *merit_status_name(merit_status s)
 {
@@ -73,6 +74,7 @@ void merit_result_free(merit_result *res)
     free(res->reviews);
     free(res->order);
     free(res->walk);
+    free(res->seed);
     free(res);
 }
 
@@ -526,6 +528,9 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
             pr->rank = k + 1;
         }
     }
+    rc = merit__bootstrap(ctx, res, options); /* rank intervals, before the walk */
+    if (rc != 0)
+        goto done;
     funding_walk(res);
 done:
     free(steps);

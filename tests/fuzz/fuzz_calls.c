@@ -402,7 +402,7 @@ static void rank_everything(merit_ctx *ctx, const merit_call *call, const char *
                                            MERIT_METHOD_CONFIDENCE_WEIGHTED};
     for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
         merit_ctx_clear_diags(ctx);
-        merit_rank_options opt = {true, methods[m]};
+        merit_rank_options opt = {.override_method = true, .method = methods[m]};
         res = NULL;
         rc = merit_call_rank(ctx, call, &opt, &res);
         fuzz_check(ctx, rc, "merit_call_rank (method)");

@@ -51,7 +51,13 @@ typedef struct merit_audit_info {
      * passed to merit_audit_write (normally the one that loaded it). */
     const merit_limits *limits;
     const char *audit_path; /* the trail's own file as the user named it, or NULL */
+    /* which of the rank intervals' settings came from the command line
+     * (the others are defaults): MERIT_AUDIT_GIVEN_* bits */
+    unsigned intervals_given;
 } merit_audit_info;
+#define MERIT_AUDIT_GIVEN_RESAMPLES 1u
+#define MERIT_AUDIT_GIVEN_LEVEL 2u
+#define MERIT_AUDIT_GIVEN_SEED 4u
 
 /* Writes the trail of a ranked call to out. When final_hex is not NULL it
  * receives the SHA-256 (hex) of the closing line, which a careful auditor
