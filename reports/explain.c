@@ -965,6 +965,17 @@ static void section_rank(struct ex *x, size_t index)
         add_decision(x, index, down, dr->decided_by, dr->decider_index);
     }
     end_line(x, 4);
+    if (res->has_intervals) {
+        /* docs/scoring.md, "Rank intervals and the grey zone" */
+        const char *p = keep(x, merit__p_funded_percent(res, pr));
+        add(x,
+            "  interval: over %zu resamples of its reviews it ranked %zu to %zu (%u%%), median "
+            "%zu, and was funded in %s%% of them: %s the grey zone (the line falls after "
+            "position %zu)",
+            res->resamples, pr->rank_low, pr->rank_high, res->level, pr->rank_median,
+            p != NULL ? p : "?", pr->grey_zone ? "in" : "outside", res->line);
+        end_line(x, 4);
+    }
 }
 
 static const merit_walk_step *walk_step(const merit_result *res, size_t index)
