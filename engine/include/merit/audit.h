@@ -29,8 +29,10 @@ extern "C" {
 #define MERIT_MATHS_VERSION 1
 /* The version of the trail's format. 2 records the limits, the trail's own
  * name, why an input was not read, and rejected files relative to the call
- * folder; a replay still reads format 1 (docs/audit.md). */
-#define MERIT_AUDIT_FORMAT 2
+ * folder; 3 the rank intervals' settings (resamples, level, seed) and their
+ * `interval` and `line` records; a replay still reads formats 1 and 2
+ * (docs/audit.md). */
+#define MERIT_AUDIT_FORMAT 3
 
 typedef struct merit_audit_report {
     const char *path;   /* as the user named it; "-" for standard output */
@@ -81,7 +83,7 @@ typedef struct merit_replay_summary {
 /* What a trail's header records, as a replay read it (after its chain was
  * checked). Strings are borrowed from the trail, valid during the check. */
 typedef struct merit_replay_header {
-    int format; /* the trail's format: 1 or 2 */
+    int format; /* the trail's format: 1 to 3 */
     /* argc, argv (the recorded command), places, method_overridden,
      * keep_going, reports, audit_path (NULL in format 1) and limits (which
      * points at the field below); time is not read back (0). */
@@ -90,6 +92,11 @@ typedef struct merit_replay_header {
                             record them: the defaults, which the check may
                             replace by what the recorded command says */
     merit_method method;
+    /* the rank intervals' settings (format 3; before it: resamples 0, level
+     * 90, seed NULL); info.intervals_given says which the command line gave */
+    size_t resamples;
+    unsigned level;
+    const char *seed; /* NULL when the trail computed no intervals */
     const char *call_dir;  /* the call folder as the trail records it */
     const char *call_file; /* its call file, as the first input records it:
                               call.xml, or the name of a call file given
