@@ -192,7 +192,6 @@ typedef struct cli_ranking {
     "  --seed TEXT    the bootstrap's seed, 1 to 100 printable characters\n"                       \
     "                 (default: the call's id)\n"
 
-
 /* If argv[*i] is one of those options, takes it (and its value: *i moves
  * past it) and returns 1; returns 0 for any other argument, and -1 after
  * printing a usage error. */

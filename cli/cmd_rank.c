@@ -41,8 +41,7 @@ static void help(FILE *out)
         "                 of the report and in the audit trail, and the exit status is 1\n"
         "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
         "                 time it records is SOURCE_DATE_EPOCH when that is set\n" CLI_INTERVAL_HELP
-        "\n" CLI_LIMIT_HELP
-        "\n"
+        "\n" CLI_LIMIT_HELP "\n"
         "Colour is used on a terminal unless NO_COLOR is set.\n"
         "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n",
         out);

@@ -134,8 +134,8 @@ static char *check_command(void *user, merit_replay_header *h)
                    "header records as from the command line",
                    a.common.given > in->intervals_given ? "more" : "others");
     if (resamples != h->resamples)
-        return say("the recorded command asks for %zu resamples, the header records %zu",
-                   resamples, h->resamples);
+        return say("the recorded command asks for %zu resamples, the header records %zu", resamples,
+                   h->resamples);
     if (resamples > 0 && level != h->level)
         return say("the recorded command asks for a %u%% level, the header records %u%%", level,
                    h->level);

@@ -26,7 +26,7 @@ static void help(FILE *out)
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted\n"
                  "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_INTERVAL_HELP
-                 CLI_LIMIT_HELP "\n"
+                     CLI_LIMIT_HELP "\n"
                  "exit status: 0 written, 1 invalid call, 2 usage, 3 I/O error\n");
 }
 
@@ -37,6 +37,6 @@ int cmd_stats(int argc, char **argv)
                                                 {"json", merit_report_stats_json},
                                                 {NULL, NULL}};
     static const cli_report_command_spec spec = {"stats", "text, csv or json", formats, help,
-                                                  CLI_DEFAULT_RESAMPLES};
+                                                 CLI_DEFAULT_RESAMPLES};
     return cli_report_command(&spec, argc, argv);
 }

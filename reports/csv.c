@@ -167,7 +167,7 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
     csv_field(c, "cumulative_awarded");
     csv_field(c, "tie_at_line");
     if (res->has_intervals) {
-        static const char *const iv[] = {"rank_low", "rank_median", "rank_high",
+        static const char *const iv[] = {"rank_low", "rank_median",    "rank_high",
                                          "p_funded", "p_funded_exact", "grey_zone"};
         for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++)
             csv_field(c, iv[i]);

@@ -395,8 +395,7 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
             merit__p_funded(w->res, pr, q);
             set(w, iv, "p_funded", merit__json_owned(merit_fraction_string(q)));
             mpq_clear(q);
-            set(w, iv, "p_funded_percent",
-                merit__json_owned(merit__p_funded_percent(w->res, pr)));
+            set(w, iv, "p_funded_percent", merit__json_owned(merit__p_funded_percent(w->res, pr)));
             set(w, iv, "grey_zone", json_boolean(pr->grey_zone));
         }
         set(w, o, "interval", iv);

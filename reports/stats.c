@@ -239,7 +239,7 @@ static void text_intervals(merit_sink *sink, const merit_result *res,
             merit_sink_puts(sink, "\nRank intervals: not computed (--resamples 0)\n");
         return;
     }
-    static const char *const head[I_N] = {"proposal",  "rank",      "median",
+    static const char *const head[I_N] = {"proposal", "rank",      "median",
                                           "interval", "P(funded)", "grey zone"};
     merit_text_column cols[I_N];
     for (size_t c = 0; c < I_N; c++)
@@ -459,10 +459,9 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
     /* the rank intervals, after an empty line, when computed */
     if (res->has_intervals) {
         merit_sink_puts(sink, "\r\n");
-        static const char *const ihead[] = {"proposal",    "rank",      "rank_shared",
-                                            "rank_low",    "rank_median", "rank_high",
-                                            "funded_in",   "resamples", "p_funded",
-                                            "p_funded_exact", "grey_zone", "line"};
+        static const char *const ihead[] = {
+            "proposal",  "rank",      "rank_shared", "rank_low",       "rank_median", "rank_high",
+            "funded_in", "resamples", "p_funded",    "p_funded_exact", "grey_zone",   "line"};
         for (size_t k = 0; k < sizeof(ihead) / sizeof(ihead[0]); k++)
             csv_word(&c, ihead[k]);
         csv_end(&c);

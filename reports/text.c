@@ -640,8 +640,9 @@ static void put_legends(struct text *x, const struct layout *l, const merit_text
                          "proposal's reviews (seed ",
                          res->level, res->resamples);
         add_shown(&b, res->seed, 0);
-        merit_strbuf_add(&b, "); the funding line falls after position %zu (docs/scoring.md, "
-                             "\"Rank intervals and the grey zone\").",
+        merit_strbuf_add(&b,
+                         "); the funding line falls after position %zu (docs/scoring.md, "
+                         "\"Rank intervals and the grey zone\").",
                          res->line);
         put_wrapped(x, &b, 3);
     }

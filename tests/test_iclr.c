@@ -233,13 +233,12 @@ static void iclr_without_a_converter(void **state)
      * this seed), and the rest lies wholly below the line (a paper whose
      * reviews all agree keeps its 6.00 while those of the group whose
      * reviews differ move above it half the time), never above it. */
-    assert_int_equal(t_run_merit("stats.csv", "err", "stats", "iclr", "--format", "csv",
-                                 (char *)NULL),
-                     0);
+    assert_int_equal(
+        t_run_merit("stats.csv", "err", "stats", "iclr", "--format", "csv", (char *)NULL), 0);
     char *stats = t_read("stats.csv", NULL);
     const char *itable = strstr(stats, "\r\nproposal,rank,rank_shared,rank_low,rank_median,"
-                                      "rank_high,funded_in,resamples,p_funded,p_funded_exact,"
-                                      "grey_zone,line\r\n");
+                                       "rank_high,funded_in,resamples,p_funded,p_funded_exact,"
+                                       "grey_zone,line\r\n");
     assert_non_null(itable);
     itable = strchr(itable + 2, '\n') + 1;
     size_t interval_rows = 0, grey = 0, at_line = 0, at_line_grey = 0;
@@ -247,9 +246,8 @@ static void iclr_without_a_converter(void **state)
         char id[64], shared[8], g[8];
         unsigned long rank, low, median, high, in, b, ell;
         char pct[32], exact[32];
-        int n = sscanf(row,
-                       "%63[^,],%lu,%7[^,],%lu,%lu,%lu,%lu,%lu,%31[^,],%31[^,],%7[^,],%lu",
-                       id, &rank, shared, &low, &median, &high, &in, &b, pct, exact, g, &ell);
+        int n = sscanf(row, "%63[^,],%lu,%7[^,],%lu,%lu,%lu,%lu,%lu,%31[^,],%31[^,],%7[^,],%lu", id,
+                       &rank, shared, &low, &median, &high, &in, &b, pct, exact, g, &ell);
         assert_int_equal(n, 12);
         assert_int_equal(ell, funded);
         bool is_grey = strcmp(g, "yes") == 0;

@@ -1131,7 +1131,8 @@ static void test_reports_without_confidence(void **state)
     free(text);
     merit_result_free(res);
 
-    merit_rank_options weighted = {.override_method = true, .method = MERIT_METHOD_CONFIDENCE_WEIGHTED};
+    merit_rank_options weighted = {.override_method = true,
+                                   .method = MERIT_METHOD_CONFIDENCE_WEIGHTED};
     assert_int_equal(merit_call_rank(ctx, call, &weighted, &res), MERIT_EINVALID);
     assert_null(res);
     assert_int_equal(merit_ctx_diag_count(ctx), 1);

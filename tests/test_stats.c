@@ -31,7 +31,8 @@ static char *render_call(merit_call *call, merit_report_fn write)
 {
     merit_ctx *ctx = merit_ctx_new();
     merit_result *res = NULL;
-    merit_rank_options ro = {.override_method = false, .method = MERIT_METHOD_MEAN, .resamples = 1000};
+    merit_rank_options ro = {
+        .override_method = false, .method = MERIT_METHOD_MEAN, .resamples = 1000};
     int rc = merit_call_rank(ctx, call, &ro, &res);
     if (rc != 0)
         t_print_diags(ctx);

@@ -241,10 +241,10 @@ static void test_options_checked(void **state)
 static char *rank_json(const char *seed)
 {
     const char *out = "rank.json";
-    int rc = seed != NULL ? t_run_merit(out, "err", "rank", MFG, "--format", "json", "--seed",
-                                        seed, (const char *)NULL)
-                          : t_run_merit(out, "err", "rank", MFG, "--format", "json",
-                                        (const char *)NULL);
+    int rc = seed != NULL
+                 ? t_run_merit(out, "err", "rank", MFG, "--format", "json", "--seed", seed,
+                               (const char *)NULL)
+                 : t_run_merit(out, "err", "rank", MFG, "--format", "json", (const char *)NULL);
     assert_int_equal(rc, 0);
     return t_read(out, NULL);
 }
@@ -270,8 +270,8 @@ static void test_seeded(void **state)
     for (size_t i = 0; i < json_array_size(pa); i++) {
         json_t *x = json_object_get(json_array_get(pa, i), "interval");
         json_t *y = json_object_get(json_array_get(pd, i), "interval");
-        moved = moved || !json_equal(json_object_get(x, "funded_in"),
-                                     json_object_get(y, "funded_in"));
+        moved =
+            moved || !json_equal(json_object_get(x, "funded_in"), json_object_get(y, "funded_in"));
     }
     assert_true(json_array_size(pa) == 12 && moved);
     json_decref(ja);
@@ -281,9 +281,8 @@ static void test_seeded(void **state)
     free(c);
     free(d);
     /* --resamples 0: the report as it was before intervals, byte for byte */
-    assert_int_equal(t_run_merit("plain.txt", "err", "rank", MFG, "--resamples", "0",
-                                 (const char *)NULL),
-                     0);
+    assert_int_equal(
+        t_run_merit("plain.txt", "err", "rank", MFG, "--resamples", "0", (const char *)NULL), 0);
     char *plain = t_read("plain.txt", NULL);
     char *golden = t_read(MERIT_SOURCE_DIR "/tests/golden/mfg-2026.txt", NULL);
     assert_string_equal(plain, golden);
@@ -298,8 +297,9 @@ static size_t mean_width(size_t k)
     char dir[64], kk[16];
     snprintf(dir, sizeof(dir), "gen%zu", k);
     snprintf(kk, sizeof(kk), "%zu", k);
-    const char *gen[] = {"merit-gen", "--proposals", "40", "--reviewers", "30", "--seed", "7",
-                         "--reviews-per-proposal", kk, "-o", dir, NULL};
+    const char *gen[] = {"merit-gen", "--proposals", "40", "--reviewers",
+                         "30",        "--seed",      "7",  "--reviews-per-proposal",
+                         kk,          "-o",          dir,  NULL};
     assert_int_equal(t_run_program(MERIT_GEN_BINARY, NULL, NULL, gen), 0);
     merit_rank_options opt = {.resamples = 300};
     struct ranked r;

@@ -160,7 +160,8 @@ static void header(struct builder *b, const merit_audit_info *info)
         set(b, opt, "level_from",
             str(b, given & MERIT_AUDIT_GIVEN_LEVEL ? "command-line" : "default"));
         set(b, opt, "seed", res->seed != NULL ? str(b, res->seed) : json_null());
-        set(b, opt, "seed_from", str(b, given & MERIT_AUDIT_GIVEN_SEED ? "command-line" : "default"));
+        set(b, opt, "seed_from",
+            str(b, given & MERIT_AUDIT_GIVEN_SEED ? "command-line" : "default"));
     }
     set(b, opt, "keep_going", json_boolean(info->keep_going));
     /* every limit in force, defaults included: a replay loads with them */
@@ -1041,8 +1042,7 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
                             p->seed == NULL ? "null" : "set", p->resamples);
         for (size_t i = 0; i < 3; i++) {
             const char *came = rec_str(options, froms[i]);
-            if (came == NULL ||
-                (strcmp(came, "default") != 0 && strcmp(came, "command-line") != 0))
+            if (came == NULL || (strcmp(came, "default") != 0 && strcmp(came, "command-line") != 0))
                 return diverged(ctx, t->path, 1,
                                 "the option '%s' in the header is neither 'default' nor "
                                 "'command-line'",

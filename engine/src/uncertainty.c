@@ -57,12 +57,12 @@ struct boot {
     mpq_t *key_q;
     int64_t *w; /* the weights times their common denominator, unless w_big */
     bool w_big;
-    mpq_t *wq;            /* the same as rationals (w_big: the weights themselves) */
-    uint32_t *fact_rank;  /* n * tiebreak_count: the fact's dense rank, ascending */
-    size_t *tie;          /* n: this resample's random order of ties */
-    uint32_t *idx, *tmp;  /* n: the order being sorted, and the merge buffer */
-    uint32_t *pos;        /* n * B: positions, proposal-major */
-    int32_t *steps;       /* the largest review count: one criterion's drawn scores */
+    mpq_t *wq;           /* the same as rationals (w_big: the weights themselves) */
+    uint32_t *fact_rank; /* n * tiebreak_count: the fact's dense rank, ascending */
+    size_t *tie;         /* n: this resample's random order of ties */
+    uint32_t *idx, *tmp; /* n: the order being sorted, and the merge buffer */
+    uint32_t *pos;       /* n * B: positions, proposal-major */
+    int32_t *steps;      /* the largest review count: one criterion's drawn scores */
     uint8_t *conf;
     size_t *drawn;
     mpq_t qa, qb, qt;
@@ -348,8 +348,8 @@ static void aggregate(struct boot *bt, int32_t *steps, const uint8_t *conf, size
          * rational when it does not fit in 64 bits. ---- */
         size_t trimmed;
         mpq_set_ui(bt->qt, 0, 1);
-        merit__aggregate_steps(bt->res->method, steps, conf, n, bt->rb->trim_from, bt->qb,
-                               &trimmed, bt->qt);
+        merit__aggregate_steps(bt->res->method, steps, conf, n, bt->rb->trim_from, bt->qb, &trimmed,
+                               bt->qt);
         frac_from_q(f, q, bt->qb);
         return;
     }

@@ -96,7 +96,7 @@ typedef struct merit_replay_header {
      * 90, seed NULL); info.intervals_given says which the command line gave */
     size_t resamples;
     unsigned level;
-    const char *seed; /* NULL when the trail computed no intervals */
+    const char *seed;      /* NULL when the trail computed no intervals */
     const char *call_dir;  /* the call folder as the trail records it */
     const char *call_file; /* its call file, as the first input records it:
                               call.xml, or the name of a call file given

@@ -163,10 +163,10 @@ typedef struct merit_result {
      * ranked proposal's rank_low, rank_median, rank_high, funded_in and
      * grey_zone are set */
     bool has_intervals;
-    size_t resamples; /* B, as asked (0: none) */
-    unsigned level;   /* the interval's coverage, percent (50..99) */
-    char *seed;       /* the seed used, owned (NULL without intervals) */
-    size_t line;      /* the funding line: ranked proposals the strict walk funds */
+    size_t resamples;  /* B, as asked (0: none) */
+    unsigned level;    /* the interval's coverage, percent (50..99) */
+    char *seed;        /* the seed used, owned (NULL without intervals) */
+    size_t line;       /* the funding line: ranked proposals the strict walk funds */
     size_t grey_count; /* ranked proposals in the grey zone */
 } merit_result;
 
