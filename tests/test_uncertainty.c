@@ -16,6 +16,7 @@
 
 #include "support.h"
 
+#include "internal.h"
 #include "merit/merit.h"
 #include "merit/model.h"
 #include "merit/report.h"
@@ -236,6 +237,49 @@ static void test_options_checked(void **state)
     free(dir);
 }
 
+/* Every allocation of a ranking with intervals failing in turn: each
+ * failure returns MERIT_ENOMEM and no result (ASan and valgrind see no
+ * leak); once none fails, the intervals are those of an unhindered run. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    char *dir = hand_call("250");
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, dir, &call), 0);
+    merit_rank_options opt = {.resamples = 50};
+    merit_result *want = NULL;
+    assert_int_equal(merit_call_rank(ctx, call, &opt, &want), 0);
+    bool done = false;
+    for (uint64_t n = 1; n < 100000 && !done; n++) {
+        merit_ctx *one = merit_ctx_new();
+        assert_non_null(one);
+        merit_result *res = NULL;
+        merit__alloc_fail_at(n);
+        int rc = merit_call_rank(one, call, &opt, &res);
+        merit__alloc_fail_at(0);
+        if (rc == 0) {
+            done = true;
+            for (size_t i = 0; i < call->proposal_count; i++) {
+                assert_int_equal(res->proposals[i].rank_low, want->proposals[i].rank_low);
+                assert_int_equal(res->proposals[i].rank_high, want->proposals[i].rank_high);
+                assert_int_equal(res->proposals[i].funded_in, want->proposals[i].funded_in);
+            }
+        } else {
+            assert_int_equal(rc, MERIT_ENOMEM);
+            assert_null(res);
+        }
+        merit_result_free(res);
+        merit_ctx_free(one);
+    }
+    assert_true(done);
+    merit_result_free(want);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    t_rmtree(dir);
+    free(dir);
+}
+
 /* --- through the command ---------------------------------------------------- */
 
 static char *rank_json(const char *seed)
@@ -414,6 +458,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_by_hand),
         cmocka_unit_test(test_options_checked),
+        cmocka_unit_test(test_allocation_failures),
         T(test_seeded),
         T(test_narrower_with_more_reviews),
         T(test_replay),
