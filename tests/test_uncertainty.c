@@ -374,6 +374,32 @@ static void test_narrower_with_more_reviews(void **state)
     assert_true(w6 < w3);
 }
 
+/* Resamples x ranked proposals above 2^28 positions: refused before any
+ * allocation, with the number of resamples that would fit. A merit-gen
+ * call of 1200 proposals ranks several hundred (more than 268, so that a
+ * million resamples exceed 2^28). */
+static void test_positions_limit(void **state)
+{
+    (void)state;
+    const char *gen[] = {"merit-gen", "--proposals", "1200", "--reviewers",
+                         "40",        "-o",          "big",  NULL};
+    assert_int_equal(t_run_program(MERIT_GEN_BINARY, NULL, NULL, gen), 0);
+    merit_ctx *ctx = merit_ctx_new();
+    merit_call *call = NULL;
+    assert_int_equal(merit_call_load(ctx, "big", &call), 0);
+    merit_result *res = NULL;
+    merit_rank_options opt = {.resamples = MERIT_MAX_RESAMPLES};
+    assert_int_equal(merit_call_rank(ctx, call, &opt, &res), MERIT_ELIMIT);
+    assert_null(res);
+    const char *msg = merit_ctx_diag(ctx, 0)->message;
+    assert_non_null(strstr(msg, "over 1000000 resamples would hold more than 268435456 "
+                                "positions (1024 MiB); ask for fewer resamples (--resamples "));
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    assert_int_equal(
+        t_run_merit("out", "err", "rank", "big", "--resamples", "1000000", (const char *)NULL), 1);
+}
+
 /* Sets "key" of the first record of type to the JSON value, every line's
  * seq and prev made right again, as a forger would: src to dst. */
 static void plant(const char *src, const char *dst, const char *type, const char *key,
@@ -462,6 +488,7 @@ int main(void)
         T(test_seeded),
         T(test_narrower_with_more_reviews),
         T(test_replay),
+        T(test_positions_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

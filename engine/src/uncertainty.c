@@ -498,8 +498,16 @@ int merit__bootstrap(merit_ctx *ctx, merit_result *res, const merit_rank_options
     res->line = funding_line(res);
     if (n == 0)
         return 0;
-    if (n >= UINT32_MAX || n > SIZE_MAX / B / sizeof(uint32_t))
-        return merit__oom(ctx);
+    /* B x n positions are held: refuse, saying why, rather than run out of
+     * memory on a large call at the command's default */
+    if (n >= UINT32_MAX || n > MERIT_MAX_POSITIONS / B)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, NULL, 0, 0,
+                           "rank intervals of %zu ranked proposals over %zu resamples would hold "
+                           "more than %llu positions (%llu MiB); ask for fewer resamples "
+                           "(--resamples %llu at most) or none (--resamples 0)",
+                           n, B, (unsigned long long)MERIT_MAX_POSITIONS,
+                           (unsigned long long)(MERIT_MAX_POSITIONS * 4 >> 20),
+                           (unsigned long long)(MERIT_MAX_POSITIONS / n));
 
     struct boot bt;
     memset(&bt, 0, sizeof(bt));

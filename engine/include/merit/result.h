@@ -139,6 +139,9 @@ typedef struct merit_rank_options {
 } merit_rank_options;
 
 #define MERIT_MAX_RESAMPLES 1000000u
+/* The bootstrap holds resamples x ranked proposals 32-bit positions: at
+ * most this many (1 GiB); more is a limit error (docs/scoring.md). */
+#define MERIT_MAX_POSITIONS (1ull << 28)
 #define MERIT_DEFAULT_LEVEL 90u
 
 typedef struct merit_result {
