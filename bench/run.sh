@@ -10,7 +10,10 @@
 #     over the sheets (libxml2 streaming schema validation, nothing kept);
 #   - merit validate, merit rank (text, csv, json) and merit rank --audit,
 #     as shipped (proposals and sheets read on two threads when the machine
-#     has two cores), and validate and rank again on one thread.
+#     has two cores), and validate and rank again on one thread; these
+#     rank without rank intervals (--resamples 0), the plain ranking;
+#   - at 10k, merit rank with rank intervals (1000 resamples, the
+#     command's default), as a ratio to the plain merit rank (target <= 20x).
 # Each command runs several times (hyperfine when installed, else a loop
 # timed with date) and the median is kept; one more run under /usr/bin/time
 # gives the peak RSS. The table (median, ratio to the floor, peak RSS, the
@@ -122,16 +125,18 @@ for c in $calls; do
   m=$(q "$merit")
   d=$(q "$dir")
   declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit validate-1t rank-1t)
+  [ "$c" = 10k ] && whats+=(intervals)
   declare -A cmds=(
     [xmllint-proposals]=$xp
     [xmllint-sheets]=$xs
     [validate]="$m validate $d"
-    [rank]="$m rank $d"
-    [csv]="$m rank $d --format csv"
-    [json]="$m rank $d --format json"
-    [audit]="$m rank $d --audit $(q "$work/$c.audit.jsonl")"
+    [rank]="$m rank $d --resamples 0"
+    [csv]="$m rank $d --format csv --resamples 0"
+    [json]="$m rank $d --format json --resamples 0"
+    [audit]="$m rank $d --resamples 0 --audit $(q "$work/$c.audit.jsonl")"
     [validate-1t]="MERIT_THREADS=1 $m validate $d"
-    [rank-1t]="MERIT_THREADS=1 $m rank $d"
+    [rank-1t]="MERIT_THREADS=1 $m rank $d --resamples 0"
+    [intervals]="$m rank $d --resamples 1000"
   )
   for w in "${whats[@]}"; do
     log "$c: $w ($runs runs)"
@@ -170,7 +175,9 @@ done
     label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
     input="$mb in ${T[$c|files]} files"
     echo "| $label | $input | merit-gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
-    for w in xmllint-proposals xmllint-sheets floor validate rank csv json audit validate-1t rank-1t; do
+    ws="xmllint-proposals xmllint-sheets floor validate rank csv json audit validate-1t rank-1t"
+    [ -n "${T[$c|intervals]:-}" ] && ws+=" intervals"
+    for w in $ws; do
       case $w in
         xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;
         xmllint-sheets) name='xmllint --stream --schema sheet.xsd' ;;
@@ -182,6 +189,7 @@ done
         audit) name='merit rank --audit FILE' ;;
         validate-1t) name='merit validate, one thread (MERIT_THREADS=1)' ;;
         rank-1t) name='merit rank (text), one thread' ;;
+        intervals) name='merit rank with rank intervals (--resamples 1000)' ;;
       esac
       t=${T[$c|$w]}
       x=$(ratio "$t" "$floor")
@@ -189,6 +197,9 @@ done
       case $w in
         validate) target=$(awk -v x="$x" 'BEGIN {print (x <= 1.5 ? "<= 1.5x: met" : "<= 1.5x: **missed**")}') ;;
         rank) target=$(awk -v x="$x" 'BEGIN {print (x <= 2 ? "<= 2x: met" : "<= 2x: **missed**")}') ;;
+        intervals)
+          xr=$(ratio "$t" "${T[$c|rank]}")
+          target=$(awk -v x="$xr" 'BEGIN {print x "x plain rank; <= 20x: " (x <= 20 ? "met" : "**missed**")}') ;;
       esac
       if [ "$n" -ge 50000 ] && [ "$w" != xmllint-proposals ] && [ "$w" != xmllint-sheets ] && [ "$w" != floor ]; then
         rss_ok=$(awk -v k="${R[$c|$w]}" 'BEGIN {print (k / 1024 <= 300 ? "RSS <= 300 MiB: met" : "RSS <= 300 MiB: **missed**")}')

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "merit/audit.h"
 #include "merit/escape.h"
 #include "merit/merit.h"
 #include "merit/model.h"
@@ -130,6 +131,7 @@ typedef struct cli_output {
     char **argv;
     unsigned places;
     bool method_overridden;
+    unsigned intervals_given; /* MERIT_AUDIT_GIVEN_* bits */
     bool keep_going;
     bool colour; /* the report's sink writes the colour slots */
 } cli_output;
@@ -153,6 +155,7 @@ typedef struct cli_report_command_spec {
     const char *format_names; /* for the usage error: "text or html" */
     const cli_report_format *formats;
     void (*help)(FILE *out);
+    size_t resamples; /* the default --resamples: CLI_DEFAULT_RESAMPLES when it shows intervals */
 } cli_report_command_spec;
 int cli_report_command(const cli_report_command_spec *spec, int argc, char **argv);
 
@@ -176,13 +179,23 @@ merit_ctx *cli_context(void);
     "                 is recorded and replays identically (docs/scoring.md)\n"
 
 /* The options every command that ranks takes: --method, --lottery,
- * --places, --audit, --limit. */
+ * --places, --audit, --limit, and the rank intervals' --resamples,
+ * --level, --seed (rank, explain and stats show the intervals and start
+ * from CLI_DEFAULT_RESAMPLES; the others from 0). */
 typedef struct cli_ranking {
     merit_rank_options rank;
     unsigned places;
     const char *audit;
     merit_limits limits;
+    unsigned given; /* MERIT_AUDIT_GIVEN_* bits: which interval options were given */
 } cli_ranking;
+#define CLI_DEFAULT_RESAMPLES 1000
+#define CLI_INTERVAL_HELP                                                                          \
+    "  --resamples N  rank intervals from N bootstrap resamples of each proposal's\n"              \
+    "                 reviews (default 1000; 0: none; at most 1000000)\n"                          \
+    "  --level P      the intervals' coverage in percent, 50 to 99 (default 90)\n"                 \
+    "  --seed TEXT    the bootstrap's seed, 1 to 100 printable characters\n"                       \
+    "                 (default: the call's id)\n"
 
 /* If argv[*i] is one of those options, takes it (and its value: *i moves
  * past it) and returns 1; returns 0 for any other argument, and -1 after

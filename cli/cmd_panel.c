@@ -32,6 +32,6 @@ int cmd_panel(int argc, char **argv)
 {
     static const cli_report_format formats[] = {
         {"text", merit_report_panel_text}, {"html", merit_report_panel_html}, {NULL, NULL}};
-    static const cli_report_command_spec spec = {"panel", "text or html", formats, help};
+    static const cli_report_command_spec spec = {"panel", "text or html", formats, help, 0};
     return cli_report_command(&spec, argc, argv);
 }

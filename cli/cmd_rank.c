@@ -40,8 +40,8 @@ static void help(FILE *out)
         "                 rejected file, proposal, sheet or review is listed at the top\n"
         "                 of the report and in the audit trail, and the exit status is 1\n"
         "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
-        "                 time it records is SOURCE_DATE_EPOCH when that is set\n\n" CLI_LIMIT_HELP
-        "\n"
+        "                 time it records is SOURCE_DATE_EPOCH when that is set\n" CLI_INTERVAL_HELP
+        "\n" CLI_LIMIT_HELP "\n"
         "Colour is used on a terminal unless NO_COLOR is set.\n"
         "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n",
         out);
@@ -98,6 +98,7 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->common.places = 2;
+    a->common.rank.resamples = CLI_DEFAULT_RESAMPLES;
     a->format = "text";
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -243,6 +244,7 @@ int cmd_rank(int argc, char **argv)
                           .argv = argv,
                           .places = job.options.places,
                           .method_overridden = common.rank.override_method,
+                          .intervals_given = common.given,
                           .keep_going = keep_going,
                           .colour = job.options.color};
         code = cli_emit(ctx, result, &out);

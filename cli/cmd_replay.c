@@ -69,6 +69,7 @@ static const char *method_of(const cli_args *a)
  * The replay's check of a trail's header: the recorded command line,
  * re-parsed by the parser the command itself uses, must ask for exactly
  * the settings the header records (the method and where it came from, the
+ * rank intervals' resamples, level and seed,
  * places, keep-going, every limit, the trail's and the report's names and
  * the report's format). The library knows no command-line syntax; this is
  * the one place that knows both. For a trail of format 1, which records no
@@ -134,6 +135,23 @@ static char *check_command(void *user, merit_replay_header *h)
     if (a.common.places != in->places)
         return say("the recorded command shows %u places, the header records %u", a.common.places,
                    in->places);
+    /* the rank intervals (format 3; an older trail computed none) */
+    size_t resamples = h->format >= 3 ? a.common.rank.resamples : 0;
+    unsigned level = a.common.rank.level != 0 ? a.common.rank.level : MERIT_DEFAULT_LEVEL;
+    if (h->format >= 3 && a.common.given != in->intervals_given)
+        return say("the recorded command gives %s of --resamples, --level and --seed than the "
+                   "header records as from the command line",
+                   a.common.given > in->intervals_given ? "more" : "others");
+    if (resamples != h->resamples)
+        return say("the recorded command asks for %zu resamples, the header records %zu", resamples,
+                   h->resamples);
+    if (resamples > 0 && level != h->level)
+        return say("the recorded command asks for a %u%% level, the header records %u%%", level,
+                   h->level);
+    if (resamples > 0 && a.common.rank.seed != NULL &&
+        (h->seed == NULL || strcmp(a.common.rank.seed, h->seed) != 0))
+        return say("the recorded command sets the seed '%s', the header records '%s'",
+                   a.common.rank.seed, h->seed != NULL ? h->seed : "(none)");
     if (a.keep_going != in->keep_going)
         return say("the recorded command %s --keep-going, the header records keep_going %s",
                    a.keep_going ? "has" : "has no", in->keep_going ? "true" : "false");

@@ -25,7 +25,8 @@ static void help(FILE *out)
                  "                 output\n"
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted, z-score\n"
-                 "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_LIMIT_HELP "\n"
+                 "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_INTERVAL_HELP
+                     CLI_LIMIT_HELP "\n"
                  "exit status: 0 written, 1 invalid call, 2 usage, 3 I/O error\n");
 }
 
@@ -35,6 +36,7 @@ int cmd_stats(int argc, char **argv)
                                                 {"csv", merit_report_stats_csv},
                                                 {"json", merit_report_stats_json},
                                                 {NULL, NULL}};
-    static const cli_report_command_spec spec = {"stats", "text, csv or json", formats, help};
+    static const cli_report_command_spec spec = {"stats", "text, csv or json", formats, help,
+                                                 CLI_DEFAULT_RESAMPLES};
     return cli_report_command(&spec, argc, argv);
 }

@@ -110,6 +110,7 @@ static int write_trail(merit_ctx *ctx, const merit_result *result, const cli_out
                              .time = audit_time(),
                              .places = o->places,
                              .method_overridden = o->method_overridden,
+                             .intervals_given = o->intervals_given,
                              .keep_going = o->keep_going,
                              .reports = report,
                              .report_count = 1,

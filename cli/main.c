@@ -123,6 +123,34 @@ int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_r
     } else if (strcmp(a, "--limit") == 0) {
         if (!cli_limit(command, value, &o->limits))
             return -1;
+    } else if (strcmp(a, "--resamples") == 0) {
+        unsigned long n;
+        if (!cli_parse_uint(value, MERIT_MAX_RESAMPLES, &n)) {
+            cli_usage_error("%s: --resamples takes a whole number from 0 (no intervals) to %u",
+                            command, MERIT_MAX_RESAMPLES);
+            return -1;
+        }
+        o->rank.resamples = (size_t)n;
+        o->given |= MERIT_AUDIT_GIVEN_RESAMPLES;
+    } else if (strcmp(a, "--level") == 0) {
+        unsigned long n;
+        if (!cli_parse_uint(value, 99, &n) || n < 50) {
+            cli_usage_error("%s: --level takes a whole number of percent from 50 to 99", command);
+            return -1;
+        }
+        o->rank.level = (unsigned)n;
+        o->given |= MERIT_AUDIT_GIVEN_LEVEL;
+    } else if (strcmp(a, "--seed") == 0) {
+        size_t len = value != NULL ? strlen(value) : 0;
+        bool printable = len >= 1 && len <= 100;
+        for (size_t k = 0; k < len && printable; k++)
+            printable = value[k] >= 0x20 && value[k] <= 0x7e;
+        if (!printable) {
+            cli_usage_error("%s: --seed takes 1 to 100 printable ASCII characters", command);
+            return -1;
+        }
+        o->rank.seed = value;
+        o->given |= MERIT_AUDIT_GIVEN_SEED;
     } else {
         return 0;
     }

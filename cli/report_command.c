@@ -21,7 +21,7 @@ static int render(merit_sink *sink, const void *arg)
 int cli_report_command(const cli_report_command_spec *spec, int argc, char **argv)
 {
     const char *name = spec->name;
-    cli_ranking common = {.places = 2};
+    cli_ranking common = {.places = 2, .rank.resamples = spec->resamples};
     const char *calldir = NULL, *output = NULL;
     const cli_report_format *format = &spec->formats[0];
     for (int i = 1; i < argc; i++) {
@@ -89,7 +89,8 @@ int cli_report_command(const cli_report_command_spec *spec, int argc, char **arg
                           .argc = argc,
                           .argv = argv,
                           .places = opt.places,
-                          .method_overridden = common.rank.override_method};
+                          .method_overridden = common.rank.override_method,
+                          .intervals_given = common.given};
         code = cli_emit(ctx, result, &out);
     }
     merit_result_free(result);

@@ -267,3 +267,22 @@ char *merit_report_funding_rule(const merit_result *res)
         b.s[--b.len] = '\0'; /* the last space */
     return merit_strbuf_take(&b);
 }
+
+void merit__p_funded(const merit_result *res, const merit_proposal_result *pr, mpq_t out)
+{
+    mpz_set_ui(mpq_numref(out), (unsigned long)pr->funded_in);
+    mpz_set_ui(mpq_denref(out), (unsigned long)(res->resamples > 0 ? res->resamples : 1));
+    mpq_canonicalize(out);
+}
+
+char *merit__p_funded_percent(const merit_result *res, const merit_proposal_result *pr)
+{
+    mpq_t p;
+    mpq_init(p);
+    merit__p_funded(res, pr, p);
+    mpz_mul_ui(mpq_numref(p), mpq_numref(p), 100);
+    mpq_canonicalize(p);
+    char *s = merit_decimal_string(p, MERIT_P_FUNDED_PLACES);
+    mpq_clear(p);
+    return s;
+}

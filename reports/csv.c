@@ -168,12 +168,18 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
     csv_field(c, "cumulative_awarded");
     csv_field(c, "tie_at_line");
     csv_field(c, "funding_step");
+    if (res->has_intervals) {
+        static const char *const iv[] = {"rank_low", "rank_median",    "rank_high",
+                                         "p_funded", "p_funded_exact", "grey_zone"};
+        for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++)
+            csv_field(c, iv[i]);
+    }
     merit__csv_end(c);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
     size_t columns = 3 + lead_columns + sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count +
                      sizeof(tail) / sizeof(tail[0]) + shown.request + 3 * shown.budget +
-                     shown.team + 3;
+                     shown.team + 3 + (res->has_intervals ? 6 : 0);
     for (size_t i = 0; i < call->rejected_count; i++) {
         const merit_rejected *r = &call->rejected[i];
         if (r->kind != MERIT_REJECTED_PROPOSAL)
@@ -267,6 +273,21 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
         csv_bool(c, pr->tie_at_line);
         size_t at = step != NULL ? step[res->order[k]] : SIZE_MAX;
         csv_field(c, at == SIZE_MAX ? "" : merit_walk_action_name(res->walk[at].action));
+        if (res->has_intervals && k < res->ranked_count) {
+            merit__csv_count(c, pr->rank_low);
+            merit__csv_count(c, pr->rank_median);
+            merit__csv_count(c, pr->rank_high);
+            csv_owned(c, merit__p_funded_percent(res, pr));
+            mpq_t q;
+            mpq_init(q);
+            merit__p_funded(res, pr, q);
+            csv_owned(c, merit_fraction_string(q));
+            mpq_clear(q);
+            csv_bool(c, pr->grey_zone);
+        } else if (res->has_intervals) {
+            for (int i = 0; i < 6; i++)
+                csv_field(c, "");
+        }
         merit__csv_end(c);
     }
     free(step);

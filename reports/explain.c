@@ -1000,6 +1000,17 @@ static void section_rank(struct ex *x, size_t index)
         add_decision(x, index, down, dr->decided_by, dr->decider_index);
     }
     end_line(x, 4);
+    if (res->has_intervals) {
+        /* docs/scoring.md, "Rank intervals and the grey zone" */
+        const char *p = keep(x, merit__p_funded_percent(res, pr));
+        add(x,
+            "  interval: over %zu resamples of its reviews it ranked %zu to %zu (%u%%), median "
+            "%zu, and was funded in %s%% of them: %s the grey zone (the line falls after "
+            "position %zu)",
+            res->resamples, pr->rank_low, pr->rank_high, res->level, pr->rank_median,
+            p != NULL ? p : "?", pr->grey_zone ? "in" : "outside", res->line);
+        end_line(x, 4);
+    }
 }
 
 static const merit_walk_step *walk_step(const merit_result *res, size_t index)
@@ -1117,7 +1128,7 @@ static void section_lottery(struct ex *x, size_t index, const merit_walk_step *s
     }
     add(x, " (%s), seed '%s': the draw order was %s; ",
         res->ties_from_command_line ? "--lottery on the command line" : "ties=\"lottery\"",
-        prose(x, res->seed != NULL ? res->seed : ""), order);
+        prose(x, res->lottery_seed != NULL ? res->lottery_seed : ""), order);
     if (funded > 0)
         add(x, "%s %s funded", won, funded == 1 ? "was" : "were");
     else
@@ -1143,7 +1154,7 @@ static void rule_words(struct ex *x)
     if (words[0] != '\0')
         add(x, "  %s", words);
     if (res->pool_count > 0)
-        add(x, " The seed: '%s'.", prose(x, res->seed != NULL ? res->seed : ""));
+        add(x, " The seed: '%s'.", prose(x, res->lottery_seed != NULL ? res->lottery_seed : ""));
     if (statement != NULL)
         add(x, "%sThe call says: %s", words[0] != '\0' ? " " : "  ", prose(x, statement));
     end_line(x, 2);

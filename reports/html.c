@@ -652,7 +652,7 @@ static void notes(struct page *pg)
         merit_sink_html(sink, words);
         if (res->pool_count > 0) {
             merit_sink_puts(sink, " The seed: &#8216;");
-            merit_sink_html(sink, res->seed != NULL ? res->seed : "");
+            merit_sink_html(sink, res->lottery_seed != NULL ? res->lottery_seed : "");
             merit_sink_puts(sink, "&#8217;.");
         }
         merit_sink_puts(sink, "</li>\n");

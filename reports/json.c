@@ -196,6 +196,15 @@ static json_t *summary_json(struct jw *w)
     set(w, o, "reviews", size_json(res->review_count));
     set(w, o, "reviews_excluded", size_json(res->reviews_excluded));
     set(w, o, "reviewers", size_json(w->call->reviewer_count));
+    if (res->has_intervals) {
+        json_t *iv = json_object();
+        set(w, iv, "resamples", size_json(res->resamples));
+        set(w, iv, "level", json_integer(res->level));
+        set(w, iv, "seed", merit__json_text(res->seed));
+        set(w, iv, "line", size_json(res->line));
+        set(w, iv, "grey_zone", size_json(res->grey_count));
+        set(w, o, "intervals", iv);
+    }
     return o;
 }
 
@@ -373,6 +382,24 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
     set(w, o, "cumulative",
         pr->status == MERIT_STATUS_FUNDED ? money(pr->cumulative) : json_null());
     set(w, o, "tie_at_line", json_boolean(pr->tie_at_line));
+    if (w->res->has_intervals) {
+        json_t *iv = json_null();
+        if (ranked) {
+            iv = json_object();
+            set(w, iv, "low", size_json(pr->rank_low));
+            set(w, iv, "median", size_json(pr->rank_median));
+            set(w, iv, "high", size_json(pr->rank_high));
+            set(w, iv, "funded_in", size_json(pr->funded_in));
+            mpq_t q;
+            mpq_init(q);
+            merit__p_funded(w->res, pr, q);
+            set(w, iv, "p_funded", merit__json_owned(merit_fraction_string(q)));
+            mpq_clear(q);
+            set(w, iv, "p_funded_percent", merit__json_owned(merit__p_funded_percent(w->res, pr)));
+            set(w, iv, "grey_zone", json_boolean(pr->grey_zone));
+        }
+        set(w, o, "interval", iv);
+    }
     return o;
 }
 
@@ -457,7 +484,7 @@ static json_t *funding_rule_json(struct jw *w)
     set(w, o, "ties", json_string(merit_tie_policy_name(res->ties)));
     set(w, o, "ties_from", json_string(from));
     set(w, o, "draw_among", json_string(merit_draw_among_name(res->draw_among)));
-    set(w, o, "seed", lottery ? merit__json_text(res->seed) : json_null());
+    set(w, o, "seed", lottery ? merit__json_text(res->lottery_seed) : json_null());
     set(w, o, "overspend_allowed", money(res->overspend_allowed));
     set(w, o, "overspent", money(res->overspent));
     set(w, o, "skip_unaffordable", json_boolean(res->skip_unaffordable));

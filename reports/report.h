@@ -44,6 +44,13 @@ char *merit_strbuf_take(merit_strbuf *b);
 /* Why a proposal is not ranked, in one line: every check it failed, in the
  * order the engine applies them (eligibility, reviews, thresholds), joined
  * with "; ". "" for a ranked proposal. Malloc'd; NULL when out of memory. */
+/* A ranked proposal's P(funded) = funded_in / resamples into out
+ * (initialised by the caller), exact; and the same as a percentage shown to
+ * MERIT_P_FUNDED_PLACES places, half to even ("38.4"), malloc'd, NULL when
+ * out of memory. Only when res->has_intervals. */
+#define MERIT_P_FUNDED_PLACES 1
+void merit__p_funded(const merit_result *res, const merit_proposal_result *pr, mpq_t out);
+char *merit__p_funded_percent(const merit_result *res, const merit_proposal_result *pr);
 char *merit_report_reason(const merit_result *res, const merit_proposal_result *pr,
                           unsigned places);
 

@@ -7,9 +7,9 @@
  * even to `places`; CSV puts the exact fraction in a NAME_exact column
  * beside it, JSON writes {"exact": "a/b", "shown": "0.85"} as the ranking
  * report does. A figure the method leaves undefined is "-" in text, an
- * empty field in CSV and null in JSON: nothing is made up. Rank intervals,
- * the grey zone and the lottery are not computed yet (issue 13), and the
- * text report says so.
+ * empty field in CSV and null in JSON: nothing is made up. Then the rank
+ * intervals of the bootstrap (engine/src/uncertainty.h), with the funding
+ * line and the grey zone, when the result has them.
  *
  * Each writer computes both tables (linear, or n log n: the headers say)
  * and frees them before it returns; it owns nothing it is given.
@@ -243,6 +243,74 @@ static void text_agreement(merit_sink *sink, const merit_result *res, const stru
                           smallest, of);
 }
 
+enum icol { I_ID, I_RANK, I_MEDIAN, I_INTERVAL, I_PFUNDED, I_GREY, I_N };
+
+static void text_intervals(merit_sink *sink, const merit_result *res,
+                           const merit_report_options *opt)
+{
+    if (!res->has_intervals) {
+        if (res->resamples > 0)
+            merit_sink_puts(sink, "\nRank intervals: no proposal is ranked\n");
+        else
+            merit_sink_puts(sink, "\nRank intervals: not computed (--resamples 0)\n");
+        return;
+    }
+    static const char *const head[I_N] = {"proposal", "rank",      "median",
+                                          "interval", "P(funded)", "grey zone"};
+    merit_text_column cols[I_N];
+    for (size_t c = 0; c < I_N; c++)
+        cols[c] = (merit_text_column){MERIT_ALIGN_RIGHT, 0, 0, 0};
+    cols[I_ID] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 24, 8};
+    cols[I_GREY] = (merit_text_column){MERIT_ALIGN_LEFT, 0, 0, 0};
+    merit_text_table *t = merit_text_table_new(cols, I_N);
+    if (t == NULL) {
+        merit_sink_fail(sink, MERIT_ENOMEM);
+        return;
+    }
+    merit_text_table_row(t, MERIT_COLOUR_HEADING);
+    for (size_t c = 0; c < I_N; c++)
+        merit_text_table_word(t, c, head[c]);
+    for (size_t k = 0; k < res->ranked_count; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        char buf[64];
+        merit_text_table_row(t, pr->grey_zone ? MERIT_COLOUR_ALERT : MERIT_COLOUR_PLAIN);
+        merit_text_table_text(t, I_ID, res->call->proposals[pr->proposal].id, 0);
+        snprintf(buf, sizeof(buf), "%zu%s", pr->rank, pr->rank_shared ? "=" : "");
+        merit_text_table_word(t, I_RANK, buf);
+        snprintf(buf, sizeof(buf), "%zu", pr->rank_median);
+        merit_text_table_word(t, I_MEDIAN, buf);
+        snprintf(buf, sizeof(buf), "%zu-%zu", pr->rank_low, pr->rank_high);
+        merit_text_table_word(t, I_INTERVAL, buf);
+        char *p = merit__p_funded_percent(res, pr);
+        snprintf(buf, sizeof(buf), "%s%%", p != NULL ? p : "?");
+        if (p == NULL)
+            merit_sink_fail(sink, MERIT_ENOMEM);
+        free(p);
+        merit_text_table_word(t, I_PFUNDED, buf);
+        merit_text_table_word(t, I_GREY, pr->grey_zone ? "grey zone" : "");
+        if (k + 1 == res->line) {
+            /* the funding line, as a row of its own */
+            merit_text_table_row(t, MERIT_COLOUR_PLAIN);
+            merit_text_table_word(t, I_ID, "-- line");
+        }
+    }
+    merit_sink_printf(sink,
+                      "\nRank intervals: %u%% over %zu resamples of each proposal's reviews, "
+                      "seed ",
+                      res->level, res->resamples);
+    merit_sink_shown(sink, res->seed, 0);
+    merit_sink_printf(sink, "; the funding line after position %zu; %zu in the grey zone\n",
+                      res->line, res->grey_count);
+    table_out(sink, t, opt->width);
+    merit_text_table_free(t);
+    merit_sink_puts(sink,
+                    "rank: as ranked (3=: shared); median, interval: of the proposal's position "
+                    "over the resamples, ties broken at random; P(funded): the share of "
+                    "resamples whose funding walk funds it; grey zone: the interval holds "
+                    "positions on both sides of the funding line (docs/scoring.md, \"Rank "
+                    "intervals and the grey zone\").\n");
+}
+
 int merit_report_stats_text(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt)
 {
@@ -265,7 +333,7 @@ int merit_report_stats_text(merit_sink *sink, const merit_result *res,
                       call->review_count, res->reviews_excluded);
     text_reviewers(sink, res, &s, opt);
     text_agreement(sink, res, &s, opt);
-    merit_sink_puts(sink, "\nrank intervals: not computed yet (issue 13)\n");
+    text_intervals(sink, res, opt);
     char note[160];
     merit_report_rounding_note(note, sizeof(note), opt->places);
     merit_sink_printf(sink, "\n%s\n", note);
@@ -403,6 +471,37 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
         }
         csv_end(&c);
     }
+
+    /* the rank intervals, after an empty line, when computed */
+    if (res->has_intervals) {
+        merit_sink_puts(sink, "\r\n");
+        static const char *const ihead[] = {
+            "proposal",  "rank",      "rank_shared", "rank_low",       "rank_median", "rank_high",
+            "funded_in", "resamples", "p_funded",    "p_funded_exact", "grey_zone",   "line"};
+        for (size_t k = 0; k < sizeof(ihead) / sizeof(ihead[0]); k++)
+            csv_word(&c, ihead[k]);
+        csv_end(&c);
+        mpq_t q;
+        mpq_init(q);
+        for (size_t k = 0; k < res->ranked_count && merit_sink_ok(sink); k++) {
+            const merit_proposal_result *pr = &res->proposals[res->order[k]];
+            csv_input(&c, call->proposals[pr->proposal].id);
+            csv_size(&c, pr->rank);
+            csv_word(&c, pr->rank_shared ? "yes" : "no");
+            csv_size(&c, pr->rank_low);
+            csv_size(&c, pr->rank_median);
+            csv_size(&c, pr->rank_high);
+            csv_size(&c, pr->funded_in);
+            csv_size(&c, res->resamples);
+            merit__csv_owned(&c.row, merit__p_funded_percent(res, pr), false);
+            merit__p_funded(res, pr, q);
+            merit__csv_owned(&c.row, merit_fraction_string(q), false);
+            csv_word(&c, pr->grey_zone ? "yes" : "no");
+            csv_size(&c, res->line);
+            csv_end(&c);
+        }
+        mpq_clear(q);
+    }
     stats_free(&s);
     return merit_sink_ok(sink) ? 0 : sink->error;
 }
@@ -518,6 +617,43 @@ json_t *merit__stats_agreement_json(merit_sink *sink, const merit_call *call,
     return o;
 }
 
+/* The rank intervals, or null when not computed. */
+static json_t *jintervals(struct jsw *w, const merit_result *res)
+{
+    if (!res->has_intervals)
+        return json_null();
+    json_t *o = json_object();
+    merit__json_set(w->sink, o, "resamples", jcount(res->resamples));
+    merit__json_set(w->sink, o, "level", jcount(res->level));
+    merit__json_set(w->sink, o, "seed", merit__json_text(res->seed));
+    merit__json_set(w->sink, o, "line", jcount(res->line));
+    merit__json_set(w->sink, o, "grey_zone", jcount(res->grey_count));
+    json_t *list = json_array();
+    mpq_t q;
+    mpq_init(q);
+    for (size_t k = 0; k < res->ranked_count; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        json_t *one = json_object();
+        merit__json_set(w->sink, one, "id",
+                        merit__json_text(res->call->proposals[pr->proposal].id));
+        merit__json_set(w->sink, one, "rank", jcount(pr->rank));
+        merit__json_set(w->sink, one, "rank_shared", json_boolean(pr->rank_shared));
+        merit__json_set(w->sink, one, "low", jcount(pr->rank_low));
+        merit__json_set(w->sink, one, "median", jcount(pr->rank_median));
+        merit__json_set(w->sink, one, "high", jcount(pr->rank_high));
+        merit__json_set(w->sink, one, "funded_in", jcount(pr->funded_in));
+        merit__p_funded(res, pr, q);
+        merit__json_set(w->sink, one, "p_funded", merit__json_owned(merit_fraction_string(q)));
+        merit__json_set(w->sink, one, "p_funded_percent",
+                        merit__json_owned(merit__p_funded_percent(res, pr)));
+        merit__json_set(w->sink, one, "grey_zone", json_boolean(pr->grey_zone));
+        merit__json_append(w->sink, list, one);
+    }
+    mpq_clear(q);
+    merit__json_set(w->sink, o, "proposals", list);
+    return o;
+}
+
 static int put_json(const char *buffer, size_t size, void *data)
 {
     merit_sink *sink = data;
@@ -554,14 +690,15 @@ int merit_report_stats_json(merit_sink *sink, const merit_result *res,
     merit__json_set(sink, doc, "flagged", jcount(s.cal->flagged_count));
     json_t *rv = json_array();
     for (size_t i = 0; i < s.cal->reviewer_count; i++)
-        merit__json_append(sink, rv, merit__stats_reviewer_json(sink, call, &s.cal->reviewers[i], w.places));
+        merit__json_append(sink, rv,
+                           merit__stats_reviewer_json(sink, call, &s.cal->reviewers[i], w.places));
     merit__json_set(sink, doc, "reviewers", rv);
     json_t *ag = json_array();
     for (size_t i = 0; i < s.agr->item_count; i++)
-        merit__json_append(sink, ag, merit__stats_agreement_json(sink, call, &s.agr->items[i], w.places));
+        merit__json_append(sink, ag,
+                           merit__stats_agreement_json(sink, call, &s.agr->items[i], w.places));
     merit__json_set(sink, doc, "agreement", ag);
-    /* issue 13: not computed yet; null, never made up */
-    merit__json_set(sink, doc, "rank_intervals", json_null());
+    merit__json_set(sink, doc, "rank_intervals", jintervals(&w, res));
     if (merit_sink_ok(sink) &&
         json_dump_callback(doc, put_json, sink,
                            JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENCODE_ANY) != 0)

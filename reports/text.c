@@ -38,6 +38,7 @@ enum drop {
     KEEP = 0,
     DROP_TITLE,
     DROP_FLAGS,
+    DROP_INTERVAL,
     DROP_WHO,
     DROP_REQUEST,
     DROP_REV,
@@ -258,12 +259,14 @@ static void put_header(struct text *x)
  * criteria... rev status flags cumulative; the bracketed ones only when a
  * proposal of the call has them (merit_report_shows). */
 struct layout {
-    size_t who, request, total, crit, rev, status, flags, cum, count;
+    size_t who, request, total, crit, rev, status, interval, flags, cum, count;
+    bool intervals; /* the result has rank intervals: the interval column */
     merit_report_shown shown;
 };
 
-static merit_text_table *new_table(const merit_call *call, struct layout *l)
+static merit_text_table *new_table(const merit_result *res, struct layout *l)
 {
+    const merit_call *call = res->call;
     size_t nc = call->rubric->criterion_count;
     merit_report_shows(call, &l->shown);
     l->who = 3;
@@ -272,7 +275,9 @@ static merit_text_table *new_table(const merit_call *call, struct layout *l)
     l->crit = l->total + 1;
     l->rev = l->crit + nc;
     l->status = l->rev + 1;
-    l->flags = l->status + 1;
+    l->intervals = res->has_intervals;
+    l->interval = l->status + 1;
+    l->flags = l->interval + (l->intervals ? 1 : 0);
     l->cum = l->flags + 1;
     l->count = l->cum + 1;
     merit_text_column *cols = calloc(l->count, sizeof(*cols));
@@ -290,6 +295,8 @@ static merit_text_table *new_table(const merit_call *call, struct layout *l)
         cols[l->crit + c] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_CRITERION, 0, 0};
     cols[l->rev] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_REV, 0, 0};
     cols[l->status] = (merit_text_column){MERIT_ALIGN_LEFT, KEEP, 0, 0};
+    if (l->intervals)
+        cols[l->interval] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_INTERVAL, 0, 0};
     cols[l->flags] = (merit_text_column){MERIT_ALIGN_LEFT, DROP_FLAGS, 0, 0};
     cols[l->cum] = (merit_text_column){MERIT_ALIGN_RIGHT, DROP_CUMULATIVE, 0, 0};
     merit_text_table *t = merit_text_table_new(cols, l->count);
@@ -316,6 +323,8 @@ static const char *heading(const struct layout *l, size_t c)
         return "rev";
     if (c == l->status)
         return "status";
+    if (l->intervals && c == l->interval)
+        return "interval";
     if (c == l->flags)
         return "flags";
     return "cumulative";
@@ -372,11 +381,17 @@ static void add_row(merit_text_table *t, const struct text *x, const struct layo
         snprintf(buf, sizeof(buf), "%zu", pr->reviews_counted);
     merit_text_table_word(t, l->rev, buf);
     merit_text_table_word(t, l->status, merit_status_name(pr->status));
+    if (l->intervals && ranked) {
+        snprintf(buf, sizeof(buf), "%zu-%zu", pr->rank_low, pr->rank_high);
+        merit_text_table_word(t, l->interval, buf);
+    }
     size_t n = 0;
     if (pr->disagreement)
         buf[n++] = 'D';
     if (pr->tie_at_line)
         buf[n++] = 'T';
+    if (pr->grey_zone)
+        buf[n++] = 'G';
     buf[n] = '\0';
     merit_text_table_word(t, l->flags, buf);
     if (pr->status == MERIT_STATUS_FUNDED) {
@@ -620,6 +635,22 @@ static void put_legends(struct text *x, const struct layout *l, const merit_text
                                                               : "merit does not break it.");
         put_wrapped(x, &b, 3);
     }
+    if (res->grey_count > 0 && flags) {
+        merit_strbuf_add(&b, "G: in the grey zone: its rank interval crosses the funding line.");
+        put_wrapped(x, &b, 3);
+    }
+    if (l->intervals && merit_text_table_shown(t, l->interval)) {
+        merit_strbuf_add(&b,
+                         "interval: the %u%% rank interval over %zu bootstrap resamples of each "
+                         "proposal's reviews (seed ",
+                         res->level, res->resamples);
+        add_shown(&b, res->seed, 0);
+        merit_strbuf_add(&b,
+                         "); the funding line falls after position %zu (docs/scoring.md, "
+                         "\"Rank intervals and the grey zone\").",
+                         res->line);
+        put_wrapped(x, &b, 3);
+    }
     char *words = merit_report_funding_rule(res);
     if (words == NULL) {
         merit_sink_fail(x->sink, MERIT_ENOMEM);
@@ -629,7 +660,7 @@ static void put_legends(struct text *x, const struct layout *l, const merit_text
         merit_strbuf_add(&b, "%s", words);
         if (res->pool_count > 0) {
             merit_strbuf_add(&b, " The seed: '");
-            add_shown(&b, res->seed != NULL ? res->seed : "", MERIT_ESCAPE_PROSE);
+            add_shown(&b, res->lottery_seed != NULL ? res->lottery_seed : "", MERIT_ESCAPE_PROSE);
             merit_strbuf_add(&b, "'.");
         }
     }
@@ -687,7 +718,7 @@ int merit_report_text(merit_sink *sink, const merit_result *res, const merit_rep
     put_title(&x);
     put_header(&x);
     struct layout l;
-    merit_text_table *t = new_table(x.call, &l);
+    merit_text_table *t = new_table(res, &l);
     if (t == NULL) {
         merit_sink_fail(sink, MERIT_ENOMEM);
         return sink->error;

@@ -943,7 +943,7 @@ static void test_tie_policy_lottery(void **state)
             expect_walk(&t, "A:funded D:drawn-funded C:drawn-funded B:drawn-does-not-fit E:funded",
                         5000, true);
         assert_int_equal(t.res->pool_count, 3);
-        assert_string_equal(t.res->seed, "alpha");
+        assert_string_equal(t.res->lottery_seed, "alpha");
         assert_false(t.res->ties_from_command_line);
         const char *pool[] = {"B", "C", "D"}, *draw[] = {"D", "C", "B"};
         for (size_t k = 0; k < 3; k++) {
@@ -973,7 +973,7 @@ static void test_tie_policy_lottery(void **state)
                         5000, false);
         assert_int_equal(t.res->ties, MERIT_TIES_LOTTERY);
         assert_true(t.res->ties_from_command_line);
-        assert_string_equal(t.res->seed, "beta");
+        assert_string_equal(t.res->lottery_seed, "beta");
         tc_end(&t);
     }
 }

@@ -2,7 +2,8 @@
  * merit stats (reports/stats.c): the reviewer calibration and agreement
  * tables of proposals/mfg-2026 in text, CSV and JSON, compared byte for byte
  * with tests/golden/stats-mfg-2026.*; regenerate after reviewing a change
- * with MERIT_UPDATE_GOLDEN=1 build/tests/test_stats. The figures themselves
+ * with MERIT_UPDATE_GOLDEN=1 build/tests/test_stats. Ranked as the command
+ * ranks: with rank intervals from 1000 resamples. The figures themselves
  * are checked by hand in tests/test_calibration.c and tests/test_agreement.c;
  * here a few are checked against those (r1's mean total 597/8, the flag
  * limit 10 of a total range 100) so that the golden file is not only
@@ -30,7 +31,8 @@ static char *render_call(merit_call *call, merit_report_fn write)
 {
     merit_ctx *ctx = merit_ctx_new();
     merit_result *res = NULL;
-    merit_rank_options ro = {.override_method = false, .method = MERIT_METHOD_MEAN};
+    merit_rank_options ro = {
+        .override_method = false, .method = MERIT_METHOD_MEAN, .resamples = 1000};
     int rc = merit_call_rank(ctx, call, &ro, &res);
     if (rc != 0)
         t_print_diags(ctx);
@@ -124,7 +126,10 @@ static void test_known_figures(void **state)
     assert_non_null(strstr(csv, "\r\nr1,Dr. Helen Kowalczyk,8,8,0,8,74.62,597/8,"));
     assert_non_null(strstr(json, "\"limit\": {\n      \"exact\": \"10\",\n"));
     assert_non_null(strstr(text, "that is more than 10.00,"));
-    assert_non_null(strstr(text, "\nrank intervals: not computed yet (issue 13)\n"));
+    /* the line: the real walk funds the first six (ranks 1, 2=, 2=, 4, 5, 6
+     * fit USD 9,000,000; P10's 1,060,000 does not fit the 120,000 left) */
+    assert_non_null(strstr(text, "; the funding line after position 6; 2 in the grey zone\n"));
+    assert_non_null(strstr(csv, "\r\nP01,1,no,"));
     free(csv);
     free(json);
     free(text);

@@ -736,11 +736,13 @@ static int cli_teardown(void **state)
 }
 
 /* On a terminal: its width, or COLUMNS when that is a number, or
- * --width (0: no limit); with -o FILE the file gets no limit. */
+ * --width (0: no limit); with -o FILE the file gets no limit. Without
+ * rank intervals (--resamples 0), as the library ranks for the golden
+ * files; test_cli_intervals shows them. */
 static void test_cli_terminal_width(void **state)
 {
     (void)state;
-    const char *rank[] = {"rank", MFG, NULL};
+    const char *rank[] = {"rank", MFG, "--resamples", "0", NULL};
     char *out;
     assert_int_equal(run_on_terminal(80, NULL, rank, &out), 0);
     expect_golden(out, "mfg-2026-w80.txt");
@@ -751,15 +753,15 @@ static void test_cli_terminal_width(void **state)
     assert_int_equal(run_on_terminal(80, "wide", rank, &out), 0); /* not a number */
     expect_golden(out, "mfg-2026-w80.txt");
     free(out);
-    const char *unlimited[] = {"rank", MFG, "--width", "0", NULL};
+    const char *unlimited[] = {"rank", MFG, "--width", "0", "--resamples", "0", NULL};
     assert_int_equal(run_on_terminal(60, "60", unlimited, &out), 0);
     expect_golden(out, "mfg-2026.txt");
     free(out);
-    const char *width[] = {"rank", MFG, "--width", "60", NULL};
+    const char *width[] = {"rank", MFG, "--width", "60", "--resamples", "0", NULL};
     assert_int_equal(run_on_terminal(80, "100", width, &out), 0);
     expect_golden(out, "mfg-2026-w60.txt");
     free(out);
-    const char *to_file[] = {"rank", MFG, "-o", "report.txt", NULL};
+    const char *to_file[] = {"rank", MFG, "-o", "report.txt", "--resamples", "0", NULL};
     assert_int_equal(run_on_terminal(60, "60", to_file, &out), 0);
     assert_string_equal(out, "");
     free(out);
@@ -773,16 +775,30 @@ static void test_cli_pipe_width(void **state)
 {
     (void)state;
     assert_int_equal(setenv("COLUMNS", "60", 1), 0);
-    assert_int_equal(t_run_merit("out.txt", "err.txt", "rank", MFG, (const char *)NULL), 0);
+    assert_int_equal(
+        t_run_merit("out.txt", "err.txt", "rank", MFG, "--resamples", "0", (const char *)NULL), 0);
     char *out = t_read("out.txt", NULL);
     expect_golden(out, "mfg-2026.txt");
     free(out);
-    assert_int_equal(
-        t_run_merit("out.txt", "err.txt", "rank", MFG, "--width", "80", (const char *)NULL), 0);
+    assert_int_equal(t_run_merit("out.txt", "err.txt", "rank", MFG, "--width", "80", "--resamples",
+                                 "0", (const char *)NULL),
+                     0);
     out = t_read("out.txt", NULL);
     expect_golden(out, "mfg-2026-w80.txt");
     free(out);
     assert_int_equal(unsetenv("COLUMNS"), 0);
+}
+
+/* The command's default: rank intervals from 1000 resamples, the interval
+ * column, the grey-zone flag G and their legends (docs/cli.md); the same
+ * figures as merit stats shows (tests/golden/stats-mfg-2026.txt). */
+static void test_cli_intervals(void **state)
+{
+    (void)state;
+    assert_int_equal(t_run_merit("out.txt", "err.txt", "rank", MFG, (const char *)NULL), 0);
+    char *out = t_read("out.txt", NULL);
+    expect_golden(out, "mfg-2026-intervals.txt");
+    free(out);
 }
 
 /* The options' usage errors. */
@@ -837,6 +853,7 @@ int main(void)
     const struct CMUnitTest cli_tests[] = {
         cmocka_unit_test_setup_teardown(test_cli_terminal_width, cli_setup, cli_teardown),
         cmocka_unit_test_setup_teardown(test_cli_pipe_width, cli_setup, cli_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_intervals, cli_setup, cli_teardown),
         cmocka_unit_test_setup_teardown(test_cli_usage, cli_setup, cli_teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,7 +140,7 @@ static json_t *funding_options(struct builder *b)
     const char *from = res->ties_from_command_line ? "command-line" : "call";
     set(b, f, "ties", str(b, merit_tie_policy_name(res->ties)));
     set(b, f, "ties_from", str(b, from));
-    set(b, f, "seed", lottery ? str(b, res->seed) : json_null());
+    set(b, f, "seed", lottery ? str(b, res->lottery_seed) : json_null());
     set(b, f, "seed_from", lottery ? str(b, from) : json_null());
     set(b, f, "draw_among", str(b, merit_draw_among_name(res->draw_among)));
     set(b, f, "overspend", money(b, res->overspend_allowed));
@@ -170,6 +170,21 @@ static void header(struct builder *b, const merit_audit_info *info)
     set(b, opt, "method", str(b, merit_method_name(b->res->method)));
     set(b, opt, "method_from", str(b, info->method_overridden ? "command-line" : "rubric"));
     set(b, opt, "places", integer(b, info->places));
+    if (b->format >= 3) {
+        /* the rank intervals (docs/scoring.md): what was computed, and
+         * whether each setting came from the command line */
+        const merit_result *res = b->res;
+        unsigned given = info->intervals_given;
+        set(b, opt, "resamples", integer(b, (long long)res->resamples));
+        set(b, opt, "resamples_from",
+            str(b, given & MERIT_AUDIT_GIVEN_RESAMPLES ? "command-line" : "default"));
+        set(b, opt, "level", integer(b, res->level != 0 ? res->level : MERIT_DEFAULT_LEVEL));
+        set(b, opt, "level_from",
+            str(b, given & MERIT_AUDIT_GIVEN_LEVEL ? "command-line" : "default"));
+        set(b, opt, "seed", res->seed != NULL ? str(b, res->seed) : json_null());
+        set(b, opt, "seed_from",
+            str(b, given & MERIT_AUDIT_GIVEN_SEED ? "command-line" : "default"));
+    }
     set(b, opt, "keep_going", json_boolean(info->keep_going));
     /* the z-score method's fixed parts, which its numbers depend on; only
      * for it, so that other methods' trails stay as they were */
@@ -437,7 +452,7 @@ static void lottery_record(struct builder *b)
 {
     const merit_result *res = b->res;
     json_t *o = record(b, "lottery");
-    set(b, o, "seed", str(b, res->seed));
+    set(b, o, "seed", str(b, res->lottery_seed));
     set(b, o, "seed_from", str(b, res->ties_from_command_line ? "command-line" : "call"));
     set(b, o, "draw_among", str(b, merit_draw_among_name(res->draw_among)));
     json_t *pool = checked(b, json_array());
@@ -486,6 +501,34 @@ static void ranking_steps(struct builder *b)
         set(b, o, "tiebreak", desc[0] ? str(b, desc) : json_null());
         set(b, o, "above_value", decider_value(b, above, below->decided_by, below->decider_index));
         set(b, o, "below_value", decider_value(b, below, below->decided_by, below->decider_index));
+    }
+    if (res->has_intervals) {
+        mpq_t p;
+        mpq_init(p);
+        for (size_t k = 0; k < res->ranked_count; k++) {
+            const merit_proposal_result *pr = &res->proposals[res->order[k]];
+            json_t *o = record(b, "interval");
+            set(b, o, "proposal", str(b, pid(b, pr->proposal)));
+            set(b, o, "position", integer(b, (long long)(k + 1)));
+            set(b, o, "low", integer(b, (long long)pr->rank_low));
+            set(b, o, "median", integer(b, (long long)pr->rank_median));
+            set(b, o, "high", integer(b, (long long)pr->rank_high));
+            set(b, o, "funded_in", integer(b, (long long)pr->funded_in));
+            /* P(funded) in percent, exact and shown to one place */
+            mpz_set_ui(mpq_numref(p), (unsigned long)pr->funded_in * 100);
+            mpz_set_ui(mpq_denref(p), (unsigned long)res->resamples);
+            mpq_canonicalize(p);
+            json_t *pf = checked(b, json_object());
+            set(b, pf, "exact", owned(b, merit_fraction_string(p)));
+            set(b, pf, "shown", owned(b, merit_decimal_string(p, 1)));
+            set(b, o, "p_funded_percent", pf);
+            set(b, o, "grey_zone", json_boolean(pr->grey_zone));
+        }
+        mpq_clear(p);
+        json_t *o = record(b, "line");
+        set(b, o, "line", integer(b, (long long)res->line));
+        set(b, o, "grey_zone", integer(b, (long long)res->grey_count));
+        set(b, o, "resamples", integer(b, (long long)res->resamples));
     }
     if (res->pool_count > 0)
         lottery_record(b);
@@ -1125,13 +1168,50 @@ static int read_header(merit_ctx *ctx, const struct trail *t, struct header *h)
     merit_limits_fill(&p->limits);
     p->info.limits = &p->limits;
 
+    p->level = MERIT_DEFAULT_LEVEL;
     if (p->format >= 3) {
         const json_t *funding = json_object_get(options, "funding");
-        const char *seed = rec_str(funding, "seed"), *seed_from = rec_str(funding, "seed_from");
+        const char *drawn = rec_str(funding, "seed"), *drawn_from = rec_str(funding, "seed_from");
         if (!json_is_object(funding))
             return diverged(ctx, t->path, 1, "the header lacks the option 'funding'");
-        if (seed != NULL && seed_from != NULL && strcmp(seed_from, "command-line") == 0)
-            p->lottery_seed = seed;
+        if (drawn != NULL && drawn_from != NULL && strcmp(drawn_from, "command-line") == 0)
+            p->lottery_seed = drawn;
+        const json_t *resamples = json_object_get(options, "resamples");
+        const json_t *level = json_object_get(options, "level");
+        const json_t *seed = json_object_get(options, "seed");
+        static const char *const froms[] = {"resamples_from", "level_from", "seed_from"};
+        static const unsigned bits[] = {MERIT_AUDIT_GIVEN_RESAMPLES, MERIT_AUDIT_GIVEN_LEVEL,
+                                        MERIT_AUDIT_GIVEN_SEED};
+        if (!json_is_integer(resamples) || json_integer_value(resamples) < 0 ||
+            json_integer_value(resamples) > MERIT_MAX_RESAMPLES)
+            return diverged(ctx, t->path, 1,
+                            "the option 'resamples' in the header is not a whole number from 0 "
+                            "to %u",
+                            MERIT_MAX_RESAMPLES);
+        if (!json_is_integer(level) || json_integer_value(level) < 50 ||
+            json_integer_value(level) > 99)
+            return diverged(ctx, t->path, 1,
+                            "the option 'level' in the header is not a whole number from 50 to "
+                            "99");
+        if (!json_is_null(seed) && !json_is_string(seed))
+            return diverged(ctx, t->path, 1, "the option 'seed' in the header is not a string");
+        p->resamples = (size_t)json_integer_value(resamples);
+        p->level = (unsigned)json_integer_value(level);
+        p->seed = json_string_value(seed);
+        if ((p->seed == NULL) != (p->resamples == 0))
+            return diverged(ctx, t->path, 1,
+                            "the option 'seed' in the header is %s, but 'resamples' is %zu",
+                            p->seed == NULL ? "null" : "set", p->resamples);
+        for (size_t i = 0; i < 3; i++) {
+            const char *came = rec_str(options, froms[i]);
+            if (came == NULL || (strcmp(came, "default") != 0 && strcmp(came, "command-line") != 0))
+                return diverged(ctx, t->path, 1,
+                                "the option '%s' in the header is neither 'default' nor "
+                                "'command-line'",
+                                froms[i]);
+            if (strcmp(came, "command-line") == 0)
+                p->info.intervals_given |= bits[i];
+        }
     }
 
     for (size_t i = 0; i < t->count && p->call_file == NULL; i++)
@@ -1716,7 +1796,12 @@ static int recompute(merit_ctx *ctx, const struct trail *t, const struct header 
     merit_ctx_set_keep_comments(sub, false); /* no step of the trail reads them */
     merit_ctx_set_threads(sub, ctx->threads);
     merit_ctx_set_method(sub, h->pub.info.method_overridden, h->pub.method);
-    merit_rank_options ropt = {h->pub.info.method_overridden, h->pub.method, h->pub.lottery_seed};
+    merit_rank_options ropt = {.override_method = h->pub.info.method_overridden,
+                               .method = h->pub.method,
+                               .lottery_seed = h->pub.lottery_seed,
+                               .resamples = h->pub.resamples,
+                               .level = h->pub.level,
+                               .seed = h->pub.seed};
     /* a call file given by another name than call.xml is loaded by it */
     char *path = NULL;
     if (h->pub.call_file != NULL && strcmp(h->pub.call_file, "call.xml") != 0 &&

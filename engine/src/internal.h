@@ -194,6 +194,12 @@ struct merit_result;
 struct merit_rank_options;
 int merit__funding_walk(merit_ctx *ctx, struct merit_result *res,
                         const struct merit_rank_options *options);
+/* The line (docs/scoring.md section 8): how many of the ranked proposals
+ * the stop walk funds, a whole shared rank at a time while it fits. */
+size_t merit__funding_line(const struct merit_result *res);
+/* Whether the walk goes on past what it cannot fund: the call's
+ * <funding-line skip-unaffordable>, else the rubric's. */
+bool merit__walks_on(const merit_call *call);
 
 /* Test hook: the n-th allocation from now fails (0: none), and the count of
  * allocations since then. merit__malloc has the signature jansson's

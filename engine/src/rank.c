@@ -13,6 +13,7 @@
 #include "prng.h"
 #include "merit/result.h"
 #include "rubric.h"
+#include "uncertainty.h"
 
 const char *merit_status_name(merit_status s)
 {
@@ -90,6 +91,7 @@ void merit_result_free(merit_result *res)
     free(res->order);
     free(res->walk);
     free(res->seed);
+    free(res->lottery_seed);
     free(res->pool);
     free(res->draw);
     free(res);
@@ -413,6 +415,29 @@ static size_t rank_end(const merit_result *res, size_t i)
     return j;
 }
 
+size_t merit__funding_line(const merit_result *res)
+{
+    int64_t left = res->call->budget;
+    size_t line = 0;
+    for (size_t i = 0; i < res->ranked_count;) {
+        size_t j = rank_end(res, i);
+        int64_t group = 0;
+        for (size_t k = i; k < j; k++)
+            group += request_of(res, res->order[k]);
+        if (group > left)
+            break;
+        left -= group;
+        line = i = j;
+    }
+    return line;
+}
+
+bool merit__walks_on(const merit_call *call)
+{
+    const merit_funding_line *fl = &call->funding_line;
+    return fl->has_skip_unaffordable ? fl->skip_unaffordable : call->rubric->skip_unaffordable;
+}
+
 /* Draws lots among the n result indices at `pool` (rank-then-id order):
  * they join res->pool, are shuffled by the generator into res->draw, and
  * are walked in draw order, each funded when it fits what remains. */
@@ -441,10 +466,10 @@ static void walk_reset(merit_result *res)
     res->overspent = 0;
     res->skipped = false;
     res->pool_count = 0;
-    free(res->seed);
+    free(res->lottery_seed);
     free(res->pool);
     free(res->draw);
-    res->seed = NULL;
+    res->lottery_seed = NULL;
     res->pool = res->draw = NULL;
     for (size_t k = 0; k < res->ranked_count; k++) {
         merit_proposal_result *pr = &res->proposals[res->order[k]];
@@ -471,8 +496,7 @@ int merit__funding_walk(merit_ctx *ctx, merit_result *res, const merit_rank_opti
     res->ties_from_command_line = from_cli;
     res->draw_among = fl->draw_among;
     res->skip_from_call = fl->has_skip_unaffordable;
-    res->skip_unaffordable =
-        fl->has_skip_unaffordable ? fl->skip_unaffordable : call->rubric->skip_unaffordable;
+    res->skip_unaffordable = merit__walks_on(call);
     res->overspend_allowed = res->ties == MERIT_TIES_FUND_WHOLE ? fl->overspend : 0;
     bool grey = res->ties == MERIT_TIES_LOTTERY && res->draw_among == MERIT_DRAW_AMONG_GREY_ZONE;
     if (grey && !res->has_intervals)
@@ -481,20 +505,7 @@ int merit__funding_walk(merit_ctx *ctx, merit_result *res, const merit_rank_opti
                                "(draw-among=\"grey-zone\"), which needs the rank intervals of "
                                "the bootstrap, not computed for this ranking");
 
-    /* the line: what the stop walk funds, a whole rank at a time */
-    res->line = 0;
-    int64_t left = call->budget;
-    for (size_t i = 0; i < res->ranked_count;) {
-        size_t j = rank_end(res, i);
-        int64_t group = 0;
-        for (size_t k = i; k < j; k++)
-            group += request_of(res, res->order[k]);
-        if (group > left)
-            break;
-        left -= group;
-        res->line = j;
-        i = j;
-    }
+    res->line = merit__funding_line(res);
 
     merit__prng g;
     size_t *pool = NULL;
@@ -502,11 +513,11 @@ int merit__funding_walk(merit_ctx *ctx, merit_result *res, const merit_rank_opti
         const char *seed = from_cli ? options->lottery_seed : fl->seed;
         if (seed == NULL)
             seed = ""; /* a call always gives one (checked as it loads) */
-        res->seed = merit__strdup(seed);
+        res->lottery_seed = merit__strdup(seed);
         res->pool = merit__calloc(res->ranked_count + 1, sizeof(*res->pool));
         res->draw = merit__calloc(res->ranked_count + 1, sizeof(*res->draw));
         pool = merit__calloc(res->ranked_count + 1, sizeof(*pool));
-        if (res->seed == NULL || res->pool == NULL || res->draw == NULL || pool == NULL ||
+        if (res->lottery_seed == NULL || res->pool == NULL || res->draw == NULL || pool == NULL ||
             merit__prng_seed(&g, "merit lottery 1", seed, strlen(seed)) != 0) {
             free(pool);
             return merit__oom(ctx);
@@ -732,6 +743,9 @@ int merit_call_rank(merit_ctx *ctx, const merit_call *call, const merit_rank_opt
             pr->rank = k + 1;
         }
     }
+    rc = merit__bootstrap(ctx, res, options); /* rank intervals, before the walk */
+    if (rc != 0)
+        goto done;
     rc = merit__funding_walk(ctx, res, options);
 done:
     free(steps);

@@ -29,9 +29,11 @@ extern "C" {
 #define MERIT_MATHS_VERSION 2
 /* The version of the trail's format. 2 records the limits, the trail's own
  * name, why an input was not read, and rejected files relative to the call
- * folder; 3 the rule at the funding line (options.funding), the lottery
- * record, and what merit stats computes (reviewer calibration and
- * agreement). A replay still reads formats 1 and 2 (docs/audit.md). */
+ * folder; 3 the rule at the funding line (options.funding) and the
+ * lottery record, the rank intervals' settings (resamples, level, seed) and
+ * their `interval` and `line` records, and what merit stats computes
+ * (reviewer calibration and agreement). A replay still reads formats 1 and
+ * 2 (docs/audit.md). */
 #define MERIT_AUDIT_FORMAT 3
 
 typedef struct merit_audit_report {
@@ -53,7 +55,13 @@ typedef struct merit_audit_info {
      * passed to merit_audit_write (normally the one that loaded it). */
     const merit_limits *limits;
     const char *audit_path; /* the trail's own file as the user named it, or NULL */
+    /* which of the rank intervals' settings came from the command line
+     * (the others are defaults): MERIT_AUDIT_GIVEN_* bits */
+    unsigned intervals_given;
 } merit_audit_info;
+#define MERIT_AUDIT_GIVEN_RESAMPLES 1u
+#define MERIT_AUDIT_GIVEN_LEVEL 2u
+#define MERIT_AUDIT_GIVEN_SEED 4u
 
 /* Writes the trail of a ranked call to out. When final_hex is not NULL it
  * receives the SHA-256 (hex) of the closing line, which a careful auditor
@@ -86,6 +94,11 @@ typedef struct merit_replay_header {
                             record them: the defaults, which the check may
                             replace by what the recorded command says */
     merit_method method;
+    /* the rank intervals' settings (format 3; before it: resamples 0, level
+     * 90, seed NULL); info.intervals_given says which the command line gave */
+    size_t resamples;
+    unsigned level;
+    const char *seed;         /* NULL when the trail computed no intervals */
     const char *call_dir;     /* the call folder as the trail records it */
     const char *call_file;    /* its call file, as the first input records it:
                                  call.xml, or the name of a call file given

@@ -146,6 +146,14 @@ typedef struct merit_proposal_result {
     int64_t cumulative; /* cents awarded up to and including this one, if funded */
     bool tie_at_line;   /* a shared rank the remaining budget could not fund whole */
     bool grey_zone; /* the rank interval crosses the funding line (merit stats, docs/scoring.md) */
+    /* the bootstrap (result->has_intervals; docs/scoring.md, "Rank intervals
+     * and the grey zone"); 0 for an unranked proposal or without intervals.
+     * Positions are 1-based places in a resample's order, ties broken at
+     * random. */
+    size_t rank_low;    /* the interval's lower end: the a-th smallest position */
+    size_t rank_median; /* the median position */
+    size_t rank_high;   /* the interval's upper end */
+    size_t funded_in;   /* resamples whose walk funded it: P(funded) = funded_in / resamples */
 } merit_proposal_result;
 
 /* One step of the funding walk, in ranked order. */
@@ -178,7 +186,21 @@ typedef struct merit_rank_options {
      * whatever the call's ties= and seed= say (draw-among stays the
      * call's). Borrowed; NULL: the call's rule. */
     const char *lottery_seed;
+    /* rank intervals by bootstrap (docs/scoring.md, "Rank intervals and the
+     * grey zone"): resamples 0 computes none (the library's default; the
+     * commands' is 1000), at most MERIT_MAX_RESAMPLES; level the interval's
+     * coverage in percent, 50 to 99, 0 meaning 90; seed the generator's
+     * seed, borrowed, NULL meaning the call's id */
+    size_t resamples;
+    unsigned level;
+    const char *seed;
 } merit_rank_options;
+
+#define MERIT_MAX_RESAMPLES 1000000u
+/* The bootstrap holds resamples x ranked proposals 32-bit positions: at
+ * most this many (1 GiB); more is a limit error (docs/scoring.md). */
+#define MERIT_MAX_POSITIONS (1ull << 28)
+#define MERIT_DEFAULT_LEVEL 90u
 
 typedef struct merit_result {
     const merit_call *call; /* borrowed */
@@ -207,19 +229,26 @@ typedef struct merit_result {
     merit_tie_policy ties;
     bool ties_from_command_line; /* --lottery set the policy and the seed */
     merit_draw_among draw_among;
-    char *seed;                /* the lottery's seed (owned), or NULL */
+    char *lottery_seed;        /* the lottery's seed (owned), or NULL */
     bool skip_unaffordable;    /* the walk goes on past what it cannot fund */
     bool skip_from_call;       /* ... as the call says (else the rubric) */
     int64_t overspend_allowed; /* cents (fund-whole) */
     int64_t overspent;         /* cents awarded past the budget (fund-whole) */
     bool skipped;              /* a proposal was funded below one not funded */
-    size_t line;               /* the stop walk's line: proposals it funds, a
-                                  rank at a time, while the whole rank fits */
-    bool has_intervals;        /* grey_zone was computed (the bootstrap) */
     size_t *pool;              /* the lottery's pool, result indices in rank-
                                   then-id order; owned; NULL when no draw */
     size_t *draw;              /* the same after the shuffle: the draw order */
     size_t pool_count;
+    /* rank intervals (docs/scoring.md, "Rank intervals and the grey zone"):
+     * has_intervals when resamples > 0 and something is ranked; then each
+     * ranked proposal's rank_low, rank_median, rank_high, funded_in and
+     * grey_zone are set */
+    bool has_intervals;
+    size_t resamples;  /* B, as asked (0: none) */
+    unsigned level;    /* the interval's coverage, percent (50..99) */
+    char *seed;        /* the seed used, owned (NULL without intervals) */
+    size_t line;       /* the funding line: ranked proposals the strict walk funds */
+    size_t grey_count; /* ranked proposals in the grey zone */
 } merit_result;
 
 /* Scores, checks and ranks a loaded call. Returns 0 and *result_out, owned
