@@ -498,11 +498,61 @@ static void test_lottery_round_trips_and_edits_are_caught(void **state)
     expect_caught(planted, sizeof(planted) / sizeof(planted[0]));
 }
 
+/* The grey-zone lottery on the example call, with the intervals of the
+ * bootstrap (1000 resamples, seed the call's id): the line is 6 and the
+ * grey zone P03 (rank 6, interval 6-7) and P10 (rank 7, interval 5-8)
+ * (docs/scoring.md, "Rank intervals and the grey zone"). P01, P02, P04,
+ * P05 and P08, clearly above, are funded: 7,580,000, so 1,420,000 remain.
+ * The pool [P03, P10] (rank order) is drawn, by the generator worked in
+ * Python mirroring prng.c, as [P10, P03] with the seed "panel-2026-11-30":
+ * P10 (1,100,000) is funded, 320,000 left, P03 (1,300,000) does not fit;
+ * and as [P03, P10] with "a": P03 funded, 120,000 left, P10 passed over.
+ * The call's statement is repeated; a replay draws the same. */
+static void test_grey_zone_lottery_with_intervals(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        system("cp -r call grey && sed -i 's|<rubric name=\"manufacturing-usa\"/>|<rubric "
+               "name=\"manufacturing-usa\"/><funding-line ties=\"lottery\" "
+               "seed=\"panel-2026-11-30\" draw-among=\"grey-zone\"><statement>Lots in the "
+               "grey zone.</statement></funding-line>|' grey/call.xml"),
+        0);
+    char *out;
+    assert_int_equal(run("rank grey --format csv --audit t.jsonl", &out, NULL), 0);
+    expect_in(out, ",P03,");
+    expect_in(out, ",reserve,");
+    /* P10's row: funded by the draw; P03's: drawn but did not fit */
+    const char *p10 = strstr(out, ",P10,"), *p03 = strstr(out, ",P03,");
+    assert_non_null(p10);
+    assert_non_null(p03);
+    assert_non_null(strstr(p10, ",funded,"));
+    assert_true(strstr(p10, ",funded,") < strchr(p10, '\n'));
+    assert_true(strstr(p03, ",drawn-does-not-fit,") < strchr(p03, '\n'));
+    free(out);
+    expect_identical("rank grey (grey-zone lottery)");
+    assert_int_equal(run("rank grey", &out, NULL), 0);
+    expect_in(out, "the draw order: P10, P03. The seed: 'panel-2026-11-30'. The call says: Lots in "
+                   "the grey zone.");
+    expect_in(out, "awarded to 6, 320,000.00 left");
+    free(out);
+    assert_int_equal(run("rank grey --lottery a --audit t.jsonl", &out, NULL), 0);
+    expect_in(out, "the draw order: P03, P10.");
+    expect_in(out, "awarded to 6, 120,000.00 left");
+    free(out);
+    expect_identical("rank grey --lottery a");
+    /* without intervals there is no grey zone to draw among: an error */
+    char *err;
+    assert_int_equal(run("rank grey --resamples 0", NULL, &err), 1);
+    expect_in(err, "which needs the rank intervals of the bootstrap");
+    free(err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
         T(test_lottery_round_trips_and_edits_are_caught),
+        T(test_grey_zone_lottery_with_intervals),
         T(test_every_option_round_trips),
         T(test_source_date_epoch),
         T(test_a_mismatch_in_each_setting_is_caught),
