@@ -124,7 +124,7 @@ for c in $calls; do
 
   m=$(q "$merit")
   d=$(q "$dir")
-  declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit validate-1t rank-1t)
+  declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit stats validate-1t rank-1t)
   [ "$c" = 10k ] && whats+=(intervals)
   declare -A cmds=(
     [xmllint-proposals]=$xp
@@ -134,6 +134,7 @@ for c in $calls; do
     [csv]="$m rank $d --format csv --resamples 0"
     [json]="$m rank $d --format json --resamples 0"
     [audit]="$m rank $d --resamples 0 --audit $(q "$work/$c.audit.jsonl")"
+    [stats]="$m stats $d --resamples 0"
     [validate-1t]="MERIT_THREADS=1 $m validate $d"
     [rank-1t]="MERIT_THREADS=1 $m rank $d --resamples 0"
     [intervals]="$m rank $d --resamples 1000"
@@ -175,7 +176,7 @@ done
     label="$c: $n proposals, $r reviewers, 5 reviews each, $layout"
     input="$mb in ${T[$c|files]} files"
     echo "| $label | $input | merit-gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
-    ws="xmllint-proposals xmllint-sheets floor validate rank csv json audit validate-1t rank-1t"
+    ws="xmllint-proposals xmllint-sheets floor validate rank csv json audit stats validate-1t rank-1t"
     [ -n "${T[$c|intervals]:-}" ] && ws+=" intervals"
     for w in $ws; do
       case $w in
@@ -187,6 +188,7 @@ done
         csv) name='merit rank --format csv' ;;
         json) name='merit rank --format json' ;;
         audit) name='merit rank --audit FILE' ;;
+        stats) name='merit stats --resamples 0 (calibration, agreement)' ;;
         validate-1t) name='merit validate, one thread (MERIT_THREADS=1)' ;;
         rank-1t) name='merit rank (text), one thread' ;;
         intervals) name='merit rank with rank intervals (--resamples 1000)' ;;
@@ -209,7 +211,6 @@ done
       [ "${CPU[$c|$w]}" != nan ] && cx=$(ratio "${CPU[$c|$w]}" "${CPU[$c|floor]}")
       echo "| | | $name | $(fmt_t "$t") | $(fmt_t "${LO[$c|$w]}")-$(fmt_t "${HI[$c|$w]}") | $x | $(fmt_t "${CPU[$c|$w]}") | $cx | $(fmt_mib "${R[$c|$w]}") | $target |"
     done
-    echo "| | | merit stats | | | | | | | does not exist yet |"
   done
   echo
   # growth and cost per file: on CPU time (user + system) when hyperfine
