@@ -471,14 +471,62 @@ static void criterion_charts(struct page *pg)
     merit_sink_puts(sink, "</div>\n</section>\n");
 }
 
-/* How far the reviewers agree and who scores far off the rest: the
- * paragraph `merit panel` gives (reports/panel.c). */
+/* The grey zone (docs/scoring.md, "Rank intervals and the grey zone"):
+ * where the line falls and the proposals whose rank interval crosses it,
+ * when the ranking has intervals. */
+static void grey_zone(struct page *pg)
+{
+    merit_sink *sink = pg->sink;
+    const merit_result *res = pg->res;
+    if (!res->has_intervals)
+        return;
+    merit_sink_printf(sink,
+                      "<section id=\"grey-zone\">\n<h2>Rank intervals and the grey zone</h2>\n"
+                      "<p>Over %zu bootstrap resamples of each proposal&#39;s reviews (seed ",
+                      res->resamples);
+    merit_sink_html(sink, res->seed);
+    merit_sink_printf(sink,
+                      "), the funding line falls after position %zu. %zu proposal%s lie in the "
+                      "grey zone: %s %u%% rank interval crosses the line.</p>\n",
+                      res->line, res->grey_count, res->grey_count == 1 ? "" : "s",
+                      res->grey_count == 1 ? "its" : "their", res->level);
+    if (res->grey_count == 0) {
+        merit_sink_puts(sink, "</section>\n");
+        return;
+    }
+    merit_sink_printf(sink,
+                      "<table id=\"grey\">\n<caption>%zu proposal%s in the grey zone, in rank "
+                      "order</caption>\n<thead><tr><th scope=\"col\">Proposal</th>"
+                      "<th scope=\"col\">Rank</th><th scope=\"col\">Interval</th>"
+                      "<th scope=\"col\">Median</th><th scope=\"col\">P(funded)</th>"
+                      "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+                      res->grey_count, res->grey_count == 1 ? "" : "s");
+    for (size_t k = 0; k < res->ranked_count; k++) {
+        const merit_proposal_result *pr = &res->proposals[res->order[k]];
+        if (!pr->grey_zone)
+            continue;
+        merit_sink_puts(sink, "<tr><th scope=\"row\"><code>");
+        merit_sink_html(sink, pg->call->proposals[pr->proposal].id);
+        merit_sink_printf(sink,
+                          "</code></th><td class=\"n\">%zu%s</td><td class=\"n\">%zu&#8211;%zu"
+                          "</td><td class=\"n\">%zu</td><td class=\"n\">",
+                          pr->rank, pr->rank_shared ? "=" : "", pr->rank_low, pr->rank_high,
+                          pr->rank_median);
+        merit_sink_take(sink, merit__p_funded_percent(res, pr));
+        merit_sink_printf(sink, "%%</td><td>%s</td></tr>\n", merit_status_name(pr->status));
+    }
+    merit_sink_puts(sink, "</tbody>\n</table>\n</section>\n");
+}
+
+/* How far the reviewers agree and who scores far off the rest (the
+ * paragraph `merit panel` gives, reports/panel.c), and the grey zone. */
 static void statistics(struct page *pg)
 {
     merit_report_options opt = {.places = pg->places};
     merit_sink_puts(pg->sink, "<section id=\"agreement\">\n");
     merit__panel_agreement(pg->sink, pg->res, &opt, true);
     merit_sink_puts(pg->sink, "</section>\n");
+    grey_zone(pg);
 }
 
 /* --- what was left out, and why ---------------------------------------------- */

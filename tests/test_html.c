@@ -426,13 +426,47 @@ static void test_page_scaffolding(void **state)
     free(buf);
 }
 
+/* The grey zone with intervals (1000 resamples, the call's id as seed):
+ * the line after position 6, P03 (rank 6, 6-7) and P10 (rank 7, 5-8) in
+ * it, as the text report shows them (tests/golden/mfg-2026-intervals.txt),
+ * and no grey-zone section without intervals (test_ranking_structure's
+ * page has none). */
+static void test_grey_zone_section(void **state)
+{
+    (void)state;
+    struct ranked r;
+    r.ctx = merit_ctx_new();
+    assert_non_null(r.ctx);
+    assert_int_equal(merit_call_load(r.ctx, EXAMPLE, &r.call), 0);
+    merit_rank_options ro = {.resamples = 1000};
+    assert_int_equal(merit_call_rank(r.ctx, r.call, &ro, &r.res), 0);
+    merit_report_options opt = {.places = 2};
+    struct page pg;
+    page_open(&pg, r.res, &opt);
+    assert_int_equal(count(&pg, "//h:section[@id='grey-zone']/h:p[contains(., 'the funding line "
+                                "falls after position 6. 2 proposals lie in the grey zone')]"),
+                     1);
+    assert_int_equal(count(&pg, "//h:table[@id='grey']/h:tbody/h:tr"), 2);
+    assert_text(&pg, "//h:table[@id='grey']/h:tbody/h:tr[1]/h:td[2]", "6\u20137");
+    assert_text(&pg, "//h:table[@id='grey']/h:tbody/h:tr[2]/h:th", "P10");
+    assert_text(&pg, "//h:table[@id='grey']/h:tbody/h:tr[2]/h:td[2]", "5\u20138");
+    page_close(&pg);
+    unrank(&r);
+
+    rank(EXAMPLE, &r);
+    page_open(&pg, r.res, &opt);
+    assert_int_equal(count(&pg, "//h:section[@id='grey-zone']"), 0);
+    page_close(&pg);
+    unrank(&r);
+}
+
 int main(void)
 {
     xmlInitParser();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranking_structure),       cmocka_unit_test(test_self_contained),
         cmocka_unit_test(test_deterministic_and_dated), cmocka_unit_test(test_hostile_text),
-        cmocka_unit_test(test_page_scaffolding),
+        cmocka_unit_test(test_page_scaffolding),        cmocka_unit_test(test_grey_zone_section),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();
