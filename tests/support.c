@@ -1,4 +1,6 @@
 /* Test helpers: see support.h. */
+#include <jansson.h>
+
 #include "support.h"
 
 #include <dirent.h>
@@ -277,4 +279,34 @@ int t_report(const char *format, FILE *out, const merit_result *res,
     merit_sink_init(&sink, out, false);
     w->write(&sink, res, opt);
     return merit_sink_finish(&sink, NULL);
+}
+
+size_t t_rechain_trail(const char *src, const char *dst, t_trail_edit edit, void *data)
+{
+    char *text = t_read(src, NULL);
+    FILE *out = fopen(dst, "w");
+    assert_non_null(out);
+    char prev[65];
+    memset(prev, '0', 64);
+    prev[64] = '\0';
+    size_t seq = 0, edited = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        json_t *rec = json_loads(l, 0, NULL);
+        assert_non_null(rec);
+        if (edit != NULL && edit(rec, data))
+            edited++;
+        json_object_set_new(rec, "seq", json_integer((json_int_t)++seq));
+        json_object_set_new(rec, "prev", json_string(prev));
+        char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(rec);
+        assert_non_null(line);
+        unsigned char d[32];
+        assert_int_equal(merit_sha256(line, strlen(line), d), 0);
+        merit_hex(d, prev);
+        fprintf(out, "%s\n", line);
+        free(line);
+    }
+    assert_int_equal(fclose(out), 0);
+    free(text);
+    return edited;
 }

@@ -110,4 +110,13 @@ struct t_scratch {
 int t_scratch_setup(void **state);
 int t_scratch_teardown(void **state);
 
+/* Rewrites the audit trail src into dst as anyone could: each record is
+ * handed to edit (when not NULL), which may change it and returns whether
+ * it did; then every line's seq and prev are made right again, so that the
+ * chain holds and only a recomputation can tell. Returns the number of
+ * records edit changed. */
+struct json_t;
+typedef bool (*t_trail_edit)(struct json_t *record, void *data);
+size_t t_rechain_trail(const char *src, const char *dst, t_trail_edit edit, void *data);
+
 #endif

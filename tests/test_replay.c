@@ -197,36 +197,24 @@ static void set_at(json_t *rec, const char *path, const char *value)
 /* Copies base.jsonl to t.jsonl with one value changed in the first record
  * of a type (the header, the first input, the report), every line's seq
  * and prev made right again. */
+struct planting {
+    const char *record, *path, *value;
+};
+
+static bool plant_one(json_t *rec, void *data)
+{
+    struct planting *p = data;
+    if (p->record == NULL || strcmp(json_string_value(json_object_get(rec, "type")), p->record))
+        return false;
+    set_at(rec, p->path, p->value);
+    p->record = NULL; /* the first only */
+    return true;
+}
+
 static void plant(const char *record, const char *path, const char *value)
 {
-    char *text = t_read("base.jsonl", NULL);
-    FILE *out = fopen("t.jsonl", "w");
-    assert_non_null(out);
-    char prev[65];
-    memset(prev, '0', 64);
-    prev[64] = '\0';
-    size_t seq = 0;
-    bool done = false;
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        json_t *rec = json_loads(l, 0, NULL);
-        assert_non_null(rec);
-        const char *type = json_string_value(json_object_get(rec, "type"));
-        if (!done && strcmp(type, record) == 0) {
-            set_at(rec, path, value);
-            done = true;
-        }
-        json_object_set_new(rec, "seq", json_integer((json_int_t)++seq));
-        json_object_set_new(rec, "prev", json_string(prev));
-        char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(rec);
-        unsigned char d[32];
-        assert_int_equal(merit_sha256(line, strlen(line), d), 0);
-        merit_hex(d, prev);
-        fprintf(out, "%s\n", line);
-        free(line);
-    }
-    fclose(out);
-    free(text);
+    struct planting p = {record, path, value};
+    assert_int_equal(t_rechain_trail("base.jsonl", "t.jsonl", plant_one, &p), 1);
 }
 
 struct planted {

@@ -417,37 +417,25 @@ static void test_positions_limit(void **state)
 
 /* Sets "key" of the first record of type to the JSON value, every line's
  * seq and prev made right again, as a forger would: src to dst. */
+struct planting {
+    const char *type, *key, *value;
+};
+
+static bool plant_one(json_t *rec, void *data)
+{
+    struct planting *p = data;
+    if (p->type == NULL || strcmp(json_string_value(json_object_get(rec, "type")), p->type) != 0)
+        return false;
+    json_object_set_new(rec, p->key, json_loads(p->value, JSON_DECODE_ANY, NULL));
+    p->type = NULL; /* the first only */
+    return true;
+}
+
 static void plant(const char *src, const char *dst, const char *type, const char *key,
                   const char *value)
 {
-    char *text = t_read(src, NULL);
-    FILE *out = fopen(dst, "w");
-    assert_non_null(out);
-    char prev[65];
-    memset(prev, '0', 64);
-    prev[64] = '\0';
-    size_t seq = 0;
-    bool done = false;
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        json_t *rec = json_loads(l, 0, NULL);
-        assert_non_null(rec);
-        if (!done && strcmp(json_string_value(json_object_get(rec, "type")), type) == 0) {
-            json_object_set_new(rec, key, json_loads(value, JSON_DECODE_ANY, NULL));
-            done = true;
-        }
-        json_object_set_new(rec, "seq", json_integer((json_int_t)++seq));
-        json_object_set_new(rec, "prev", json_string(prev));
-        char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(rec);
-        unsigned char d[32];
-        assert_int_equal(merit_sha256(line, strlen(line), d), 0);
-        merit_hex(d, prev);
-        fprintf(out, "%s\n", line);
-        free(line);
-    }
-    assert_true(done);
-    fclose(out);
-    free(text);
+    struct planting p = {type, key, value};
+    assert_int_equal(t_rechain_trail(src, dst, plant_one, &p), 1);
 }
 
 /* A trail with intervals replays identical; one whose interval record was
