@@ -310,3 +310,17 @@ size_t t_rechain_trail(const char *src, const char *dst, t_trail_edit edit, void
     free(text);
     return edited;
 }
+
+char *t_render(merit_report_fn write, const merit_result *res, const merit_report_options *opt)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    merit_sink sink;
+    merit_sink_init(&sink, f, false);
+    assert_int_equal(write(&sink, res, opt), 0);
+    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}

@@ -119,4 +119,8 @@ struct json_t;
 typedef bool (*t_trail_edit)(struct json_t *record, void *data);
 size_t t_rechain_trail(const char *src, const char *dst, t_trail_edit edit, void *data);
 
+/* What the writer `write` (merit/report.h) writes for res with opt, as a
+ * string (malloc'd); the writer must succeed. */
+char *t_render(merit_report_fn write, const merit_result *res, const merit_report_options *opt);
+
 #endif

@@ -537,16 +537,8 @@ static void test_panel_agreement_paragraph(void **state)
     (void)state;
     struct loaded l;
     small_call(&l);
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    assert_non_null(f);
-    merit_sink sink;
-    merit_sink_init(&sink, f, false);
     merit_report_options opt = {.places = 2};
-    assert_int_equal(merit_report_panel_text(&sink, l.res, &opt), 0);
-    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
-    fclose(f);
+    char *buf = t_render(merit_report_panel_text, l.res, &opt);
     assert_non_null(
         strstr(buf, "Krippendorff's alpha on the reviewers' totals: -0.04 (interval), "));
     assert_non_null(strstr(buf, "over the 3 proposals with two totals or more"));

@@ -37,16 +37,8 @@ static char *render_call(merit_call *call, merit_report_fn write)
     if (rc != 0)
         t_print_diags(ctx);
     assert_int_equal(rc, 0);
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    assert_non_null(f);
     merit_report_options opt = {.places = 2};
-    merit_sink sink;
-    merit_sink_init(&sink, f, false);
-    assert_int_equal(write(&sink, res, &opt), 0);
-    assert_int_equal(merit_sink_finish(&sink, NULL), 0);
-    fclose(f);
+    char *buf = t_render(write, res, &opt);
     merit_result_free(res);
     merit_ctx_free(ctx);
     return buf;
