@@ -20,6 +20,12 @@ enum {
     EXIT_USAGE = 2,
     EXIT_IO = 3,
     EXIT_REPLAY_DIVERGED = 4,
+    /* merit replay: every input and step reproduced, but a report the
+     * trail lists was not checked (not found, not a regular file) */
+    EXIT_REPLAY_UNCHECKED = 5,
+    /* merit replay, merit diff: an input file changed, but every step is
+     * the same: only text outside the scores changed */
+    EXIT_REPLAY_TEXT_ONLY = 6,
 };
 
 typedef struct cli_command {
@@ -32,6 +38,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_import(int argc, char **argv);

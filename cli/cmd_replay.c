@@ -21,8 +21,14 @@ static void help(FILE *out)
             "options:\n"
             "  --limit file-size=N  the largest trail to read (default 512M); the\n"
             "                 recomputation uses the limits the trail records\n\n"
-            "exit status: 0 identical, 4 diverged (the first divergence is printed: the\n"
-            "step, the recorded and the recomputed value), 1 invalid input, 2 usage, 3 I/O\n");
+            "When an input or a step differs, notes then say what changed: each score that\n"
+            "differs (proposal, criterion, reviewer, recorded -> recomputed), then the\n"
+            "aggregates, totals, ranks, statuses and funding it moved (as 'merit diff').\n\n"
+            "exit status: 0 identical (every input, step and report checked), 4 diverged\n"
+            "(the first divergence is printed: the step, the recorded and the recomputed\n"
+            "value), 5 every input and step reproduced but a report not checked (not\n"
+            "found), 6 an input changed but every score and step reproduces (a comment,\n"
+            "spaces), 1 invalid input, 2 usage, 3 I/O\n");
 }
 
 /* A malloc'd message (NULL when out of memory: the replay then reports the
@@ -230,12 +236,31 @@ int cmd_replay(int argc, char **argv)
     int rc = merit_replay_with(ctx, trail, &options, &summary);
     cli_print_diags(ctx);
     int code = cli_exit_code(ctx, rc);
-    if (code == EXIT_CLEAN)
+    if (code == EXIT_CLEAN && summary.outcome == MERIT_REPLAY_UNCHECKED) {
+        /* "identical" only when everything recorded was checked */
+        cli_print_line(stdout,
+                       "%s: replay identical except %zu report%s not checked: %zu records, %zu "
+                       "input files unchanged, %zu steps reproduced, %zu report%s re-hashed",
+                       trail, summary.reports_unchecked, summary.reports_unchecked == 1 ? "" : "s",
+                       summary.records, summary.inputs, summary.steps, summary.reports,
+                       summary.reports == 1 ? "" : "s");
+        code = EXIT_REPLAY_UNCHECKED;
+    } else if (code == EXIT_CLEAN) {
         cli_print_line(stdout,
                        "%s: replay identical: %zu records, %zu input files unchanged, %zu steps "
                        "reproduced, %zu report%s re-hashed",
                        trail, summary.records, summary.inputs, summary.steps, summary.reports,
                        summary.reports == 1 ? "" : "s");
+    } else if (code == EXIT_REPLAY_DIVERGED && summary.outcome == MERIT_REPLAY_TEXT_ONLY) {
+        cli_print_line(stdout,
+                       "%s: replay reproduced every step, but %zu input file%s changed outside "
+                       "the scores: %zu records, %zu steps reproduced, %zu report%s re-hashed, "
+                       "%zu not checked",
+                       trail, summary.inputs_changed, summary.inputs_changed == 1 ? "" : "s",
+                       summary.records, summary.steps, summary.reports,
+                       summary.reports == 1 ? "" : "s", summary.reports_unchecked);
+        code = EXIT_REPLAY_TEXT_ONLY;
+    }
     merit_ctx_free(ctx);
     return code;
 }

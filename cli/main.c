@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"rank", cmd_rank, "score and rank a call, draw the funding line, write a report"},
     {"explain", cmd_explain, "explain one proposal's scores, rank and funding, or compare two"},
     {"replay", cmd_replay, "re-check an audit trail against its inputs and a fresh calculation"},
+    {"diff", cmd_diff, "say what changed between two audit trails: scores, totals, ranks, funding"},
     {"summary", cmd_summary, "write each applicant's feedback: scores and anonymised comments"},
     {"panel", cmd_panel, "write the panel's report: disagreements, scores side by side, reviewers"},
     {"stats", cmd_stats, "show the reviewer calibration and agreement tables of a call"},
@@ -33,7 +34,9 @@ static void print_help(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'merit <command> --help' describes a command. Exit codes: 0 clean,\n"
-                 "1 invalid input, 2 usage, 3 I/O error, 4 replay diverged (docs/cli.md).\n");
+                 "1 invalid input, 2 usage, 3 I/O error, 4 replay diverged, 5 replay\n"
+                 "reproduced but a report not checked, 6 only text outside the scores\n"
+                 "changed (docs/cli.md).\n");
 }
 
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)

@@ -1416,8 +1416,11 @@ static int compare_input(merit_ctx *ctx, const char *path, const char *want, con
     return 0; /* not read then, not read now, for the same reason */
 }
 
+/* changed gets the paths of the files read then and now whose hash
+ * differs; *other is set when anything else is wrong with the inputs. */
 static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct header *h,
-                        const char *dir, const struct merit_root *root, size_t *checked_out)
+                        const char *dir, const struct merit_root *root, size_t *checked_out,
+                        json_t *changed, bool *other)
 {
     int rc = 0;
     *checked_out = 0;
@@ -1439,6 +1442,7 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
             rc = diverged(ctx, t->path, i + 1,
                           "input record without a path, or without either a sha256 or the "
                           "reason it was not read");
+            *other = true;
             continue;
         }
         /* only what a ranking could have read: never a file elsewhere, so
@@ -1453,11 +1457,13 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
                                          "call folder without '..')"
                                        : "proposals and reviews (proposals/NAME.xml, "
                                          "reviews/NAME.xml)");
+            *other = true;
             continue;
         }
         if (not_read != NULL && merit__unread_from_name(not_read) < 0) {
             rc = diverged(ctx, t->path, i + 1, "input record gives an unknown reason '%s'",
                           not_read);
+            *other = true;
             continue;
         }
         char *path = strncmp(rel, "shipped:", 8) == 0 ? merit__strdup(rel)
@@ -1468,12 +1474,18 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
         }
         struct found now;
         int one = find_input(ctx, quiet, root, folders, rel, path, &now);
+        bool hash_changed = false;
         if (one == 0) {
             (*checked_out)++;
             one = compare_input(ctx, path, want, not_read, &now);
+            hash_changed = one == MERIT_EDIVERGED && read && now.why == MERIT_READ;
         }
         if (one != 0)
             rc = one;
+        if (hash_changed && json_array_append_new(changed, json_string_nocheck(path)) != 0)
+            rc = merit__oom(ctx);
+        else if (one != 0 && !hash_changed)
+            *other = true;
         free(path);
     }
     merit_ctx_free(quiet);
@@ -1494,8 +1506,10 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
             rc = one;
             break;
         }
-        if (one != 0)
+        if (one != 0) {
             rc = one;
+            *other = true;
+        }
     }
     free((void *)known);
     return rc;
@@ -1730,13 +1744,367 @@ static int compare_steps(merit_ctx *ctx, const struct trail *t, const struct hea
     return 0;
 }
 
+/* --- what changed ------------------------------------------------------------ */
+
+/* Two trails, or a trail and its recomputation, compared as a whole: the
+ * scores that differ (aggregate records matched by proposal and criterion,
+ * their scores by reviewer), then what that did: the aggregates and totals
+ * that moved, the ranks, the statuses and the funding (docs/audit.md, "What
+ * changed"). Records are matched by key through a hash table (a jansson
+ * object), so the cost is linear in the two trails. */
+
+/* One side: its records (borrowed) and where they stand, a trail's file
+ * and lines, or a recomputation (file NULL: no line to point at). */
+struct side {
+    const char *file;
+    json_t **recs;
+    size_t count;
+};
+
+struct changes {
+    merit_ctx *ctx;
+    const struct side *a, *b;
+    merit_trail_changes *count;
+    bool oom;
+};
+
+/* A note at a's record ia, else at b's record ib when b is a trail, else
+ * at a's file. */
+static void change_note(struct changes *c, size_t ia, size_t ib, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void change_note(struct changes *c, size_t ia, size_t ib, const char *fmt, ...)
+{
+    const char *file = c->a->file;
+    size_t line = 0;
+    if (ia != SIZE_MAX)
+        line = ia + 1;
+    else if (ib != SIZE_MAX && c->b->file != NULL)
+        file = c->b->file, line = ib + 1;
+    va_list ap;
+    va_start(ap, fmt);
+    merit__vdiag(c->ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, file, (uint32_t)line, 0, fmt,
+                 ap);
+    va_end(ap);
+}
+
+/* A value as a note shows it: a number as shown, a string as it is,
+ * absent or null as "(none)". */
+static const char *shown_of(const json_t *v)
+{
+    if (is_number(v))
+        return json_string_value(json_object_get(v, "shown"));
+    if (json_is_string(v))
+        return json_string_value(v);
+    return "(none)";
+}
+
+/* "6.88 -> 7.12"; when the shown values agree, with the exact ones. NULL
+ * when both are equal (or out of memory, said in c). */
+static char *pair(struct changes *c, const json_t *x, const json_t *y)
+{
+    if (x != NULL && y != NULL && json_equal((json_t *)(uintptr_t)x, (json_t *)(uintptr_t)y))
+        return NULL;
+    if (x == NULL && y == NULL)
+        return NULL;
+    char *s;
+    const char *sx = shown_of(x), *sy = shown_of(y);
+    if (json_is_integer(x) || json_is_integer(y) || json_is_boolean(x) || json_is_boolean(y)) {
+        char *ex = show(x), *ey = show(y);
+        s = ex && ey ? merit__sprintf("%s -> %s", x == NULL || json_is_null(x) ? "(none)" : ex,
+                                      y == NULL || json_is_null(y) ? "(none)" : ey)
+                     : NULL;
+        free(ex);
+        free(ey);
+    } else if (strcmp(sx, sy) == 0 && is_number(x) && is_number(y))
+        s = merit__sprintf("%s (exact %s) -> %s (exact %s)", sx,
+                           json_string_value(json_object_get(x, "exact")), sy,
+                           json_string_value(json_object_get(y, "exact")));
+    else
+        s = merit__sprintf("%s -> %s", sx, sy);
+    if (s == NULL)
+        c->oom = true;
+    return s;
+}
+
+/* key of a record to match: "aggregate\nP\nC", "total\nP", "ranking";
+ * NULL for a record not matched */
+static char *match_key(const json_t *rec)
+{
+    const char *type = rec_type(rec), *p = rec_str(rec, "proposal");
+    if (strcmp(type, "aggregate") == 0 && p != NULL && rec_str(rec, "criterion") != NULL)
+        return merit__sprintf("a\n%s\n%s", p, rec_str(rec, "criterion"));
+    if (strcmp(type, "total") == 0 && p != NULL)
+        return merit__sprintf("t\n%s", p);
+    if (strcmp(type, "ranking") == 0)
+        return merit__strdup("r");
+    return NULL;
+}
+
+static bool matched_type(const json_t *rec)
+{
+    const char *type = rec_type(rec);
+    return strcmp(type, "aggregate") == 0 || strcmp(type, "total") == 0 ||
+           strcmp(type, "ranking") == 0;
+}
+
+/* key -> index in a json object; false when out of memory */
+static bool index_put(json_t *idx, const char *key, size_t i)
+{
+    return json_object_set_new_nocheck(idx, key, json_integer((json_int_t)i)) == 0;
+}
+
+static size_t index_get(const json_t *idx, const char *key)
+{
+    const json_t *v = key != NULL ? json_object_get(idx, key) : NULL;
+    return json_is_integer(v) ? (size_t)json_integer_value(v) : SIZE_MAX;
+}
+
+/* The scores of one aggregate on each side (either may be NULL: the
+ * aggregate stands on one side only), matched by reviewer. */
+static void score_changes(struct changes *c, size_t ia, size_t ib)
+{
+    const json_t *ra = ia != SIZE_MAX ? c->a->recs[ia] : NULL;
+    const json_t *rb = ib != SIZE_MAX ? c->b->recs[ib] : NULL;
+    const json_t *any = ra != NULL ? ra : rb;
+    const char *p = rec_str(any, "proposal"), *crit = rec_str(any, "criterion");
+    const json_t *sa = json_object_get(ra, "scores"), *sb = json_object_get(rb, "scores");
+    size_t na = json_array_size(sa), nb = json_array_size(sb);
+    json_t *by = json_object();
+    bool *seen = merit__calloc(nb + 1, sizeof(*seen));
+    if (by == NULL || seen == NULL) {
+        c->oom = true;
+        goto out;
+    }
+    for (size_t k = 0; k < nb; k++) {
+        const char *r = rec_str(json_array_get(sb, k), "reviewer");
+        if (r != NULL && !index_put(by, r, k)) {
+            c->oom = true;
+            goto out;
+        }
+    }
+    for (size_t k = 0; k <= na + nb; k++) {
+        /* the scores of a, then those of b that a lacks */
+        const json_t *ea = NULL, *eb = NULL;
+        if (k < na) {
+            ea = json_array_get(sa, k);
+            size_t kb = index_get(by, rec_str(ea, "reviewer"));
+            if (kb != SIZE_MAX && !seen[kb]) {
+                seen[kb] = true;
+                eb = json_array_get(sb, kb);
+            }
+        } else if (k > na && !seen[k - na - 1]) {
+            eb = json_array_get(sb, k - na - 1);
+        }
+        if (ea == NULL && eb == NULL)
+            continue;
+        const char *r = rec_str(ea != NULL ? ea : eb, "reviewer");
+        char *s = pair(c, json_object_get(ea, "score"), json_object_get(eb, "score"));
+        char *f = ea != NULL && eb != NULL ? pair(c, json_object_get(ea, "confidence"),
+                                                  json_object_get(eb, "confidence"))
+                                           : NULL;
+        if (s != NULL)
+            change_note(c, ia, ib, "score %s %s by %s: %s", p, crit, r ? r : "?", s);
+        if (f != NULL)
+            change_note(c, ia, ib, "confidence %s %s by %s: %s", p, crit, r ? r : "?", f);
+        if (s != NULL || f != NULL)
+            c->count->scores++;
+        free(s);
+        free(f);
+    }
+out:
+    free(seen);
+    json_decref(by);
+}
+
+/* The ranking records' entries matched by id: rank, then status. */
+static const char *rank_text(const json_t *e, char *buf, size_t size)
+{
+    const json_t *r = json_object_get(e, "rank");
+    if (e == NULL)
+        return "(none)";
+    if (!json_is_integer(r))
+        return "unranked";
+    snprintf(buf, size, "%lld%s", (long long)json_integer_value(r),
+             json_is_true(json_object_get(e, "shared")) ? "=" : "");
+    return buf;
+}
+
+static void ranking_changes(struct changes *c, size_t ia, size_t ib)
+{
+    const json_t *ra = ia != SIZE_MAX ? c->a->recs[ia] : NULL;
+    const json_t *rb = ib != SIZE_MAX ? c->b->recs[ib] : NULL;
+    const json_t *oa = json_object_get(ra, "order"), *ob = json_object_get(rb, "order");
+    size_t na = json_array_size(oa), nb = json_array_size(ob);
+    json_t *by = json_object();
+    bool *seen = merit__calloc(nb + 1, sizeof(*seen));
+    if (by == NULL || seen == NULL) {
+        c->oom = true;
+        goto out;
+    }
+    for (size_t k = 0; k < nb; k++) {
+        const char *id = rec_str(json_array_get(ob, k), "id");
+        if (id != NULL && !index_put(by, id, k)) {
+            c->oom = true;
+            goto out;
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) /* ranks, then statuses */
+        for (size_t k = 0; k <= na + nb; k++) {
+            const json_t *ea = NULL, *eb = NULL;
+            if (k < na) {
+                ea = json_array_get(oa, k);
+                size_t kb = index_get(by, rec_str(ea, "id"));
+                if (kb != SIZE_MAX) {
+                    seen[kb] = true;
+                    eb = json_array_get(ob, kb);
+                }
+            } else if (k > na && !seen[k - na - 1]) {
+                eb = json_array_get(ob, k - na - 1);
+            }
+            if (ea == NULL && eb == NULL)
+                continue;
+            const char *id = rec_str(ea != NULL ? ea : eb, "id");
+            if (pass == 0) {
+                char x[32], y[32];
+                const char *tx = rank_text(ea, x, sizeof(x)), *ty = rank_text(eb, y, sizeof(y));
+                if (strcmp(tx, ty) != 0) {
+                    change_note(c, ia, ib, "rank %s: %s -> %s", id ? id : "?", tx, ty);
+                    c->count->ranks++;
+                }
+            } else {
+                char *s = pair(c, json_object_get(ea, "status"), json_object_get(eb, "status"));
+                if (s != NULL) {
+                    change_note(c, ia, ib, "status %s: %s", id ? id : "?", s);
+                    c->count->statuses++;
+                }
+                free(s);
+            }
+        }
+    static const char *const keys[] = {"funded", "awarded", "remaining"};
+    for (size_t k = 0; k < 3; k++) {
+        char *s = pair(c, json_object_get(ra, keys[k]), json_object_get(rb, keys[k]));
+        if (s != NULL) {
+            change_note(c, ia, ib, "%s: %s", keys[k], s);
+            c->count->funding = true;
+        }
+        free(s);
+    }
+out:
+    free(seen);
+    json_decref(by);
+}
+
+/*
+ * The change summary, as notes: scores, aggregates, totals, ranks and
+ * statuses, funding. Returns 0 or MERIT_ENOMEM.
+ */
+static int change_summary(merit_ctx *ctx, const struct side *a, const struct side *b,
+                          merit_trail_changes *count)
+{
+    struct changes c = {ctx, a, b, count, false};
+    memset(count, 0, sizeof(*count));
+    json_t *idx = json_object();
+    bool *seen = merit__calloc(b->count + 1, sizeof(*seen));
+    size_t *match = merit__calloc(a->count + 1, sizeof(*match));
+    if (idx == NULL || seen == NULL || match == NULL)
+        goto oom;
+    for (size_t i = 0; i < b->count; i++) {
+        if (!matched_type(b->recs[i]))
+            continue;
+        char *key = match_key(b->recs[i]);
+        bool ok = key != NULL && index_put(idx, key, i);
+        free(key);
+        if (!ok)
+            goto oom;
+    }
+    for (size_t i = 0; i < a->count; i++) {
+        match[i] = SIZE_MAX;
+        if (!matched_type(a->recs[i]))
+            continue;
+        char *key = match_key(a->recs[i]);
+        if (key == NULL)
+            goto oom;
+        match[i] = index_get(idx, key);
+        free(key);
+        if (match[i] != SIZE_MAX && strcmp(rec_type(a->recs[i]), rec_type(b->recs[match[i]])) == 0)
+            seen[match[i]] = true;
+        else
+            match[i] = SIZE_MAX;
+    }
+    /* three passes over the records each side: scores, aggregates, totals */
+    static const char *const types[] = {"aggregate", "aggregate", "total"};
+    for (int pass = 0; pass < 3 && !c.oom; pass++) {
+        for (size_t i = 0; i <= a->count + b->count && !c.oom; i++) {
+            size_t ia = SIZE_MAX, ib = SIZE_MAX;
+            if (i < a->count) {
+                if (strcmp(rec_type(a->recs[i]), types[pass]) != 0)
+                    continue;
+                ia = i;
+                ib = match[i];
+            } else if (i > a->count && !seen[i - a->count - 1] &&
+                       strcmp(rec_type(b->recs[i - a->count - 1]), types[pass]) == 0) {
+                ib = i - a->count - 1;
+            } else {
+                continue;
+            }
+            const json_t *any = ia != SIZE_MAX ? a->recs[ia] : b->recs[ib];
+            if (pass == 0) {
+                score_changes(&c, ia, ib);
+                continue;
+            }
+            char *s = pair(&c, ia != SIZE_MAX ? json_object_get(a->recs[ia], "value") : NULL,
+                           ib != SIZE_MAX ? json_object_get(b->recs[ib], "value") : NULL);
+            if (s == NULL)
+                continue;
+            const char *p = rec_str(any, "proposal");
+            if (pass == 1) {
+                change_note(&c, ia, ib, "aggregate %s %s: %s", p ? p : "?",
+                            rec_str(any, "criterion") ? rec_str(any, "criterion") : "?", s);
+                count->aggregates++;
+            } else {
+                change_note(&c, ia, ib, "total %s: %s", p ? p : "?", s);
+                count->totals++;
+            }
+            free(s);
+        }
+    }
+    /* the ranking: the last of its type on each side */
+    size_t ra = SIZE_MAX, rb = SIZE_MAX;
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(rec_type(a->recs[i]), "ranking") == 0)
+            ra = i;
+    for (size_t i = 0; i < b->count; i++)
+        if (strcmp(rec_type(b->recs[i]), "ranking") == 0)
+            rb = i;
+    if (!c.oom && (ra != SIZE_MAX || rb != SIZE_MAX))
+        ranking_changes(&c, ra, rb);
+    if (c.oom)
+        goto oom;
+    free(match);
+    free(seen);
+    json_decref(idx);
+    return 0;
+oom:
+    free(match);
+    free(seen);
+    json_decref(idx);
+    return merit__oom(ctx);
+}
+
+/* Says that what differs is none of the summary's kinds. */
+static bool changes_none(const merit_trail_changes *n)
+{
+    return n->scores == 0 && n->aggregates == 0 && n->totals == 0 && n->ranks == 0 &&
+           n->statuses == 0 && !n->funding;
+}
+
 /* --- the reports ---------------------------------------------------------------- */
 
 /* Reports lie wherever the user wrote them, outside the call folder too,
  * so a forged trail could name any file: replay says only whether a
  * report matches its recorded hash, never the hash of a file that does not
  * (which would tell something of any file), and reads regular files only. */
-static int check_reports(merit_ctx *ctx, const struct trail *t, size_t *count)
+static int check_reports(merit_ctx *ctx, const struct trail *t, size_t *count, size_t *unchecked)
 {
     int rc = 0;
     merit_ctx *quiet = merit_ctx_new();
@@ -1767,6 +2135,7 @@ static int check_reports(merit_ctx *ctx, const struct trail *t, size_t *count)
                                                     : "report not checked: it %s",
                         why == MERIT_UNREAD_NOT_REGULAR ? "is not a regular file"
                                                         : "cannot be read");
+            (*unchecked)++;
             continue;
         }
         (*count)++;
@@ -1853,6 +2222,7 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
                       merit_replay_summary *summary)
 {
     memset(summary, 0, sizeof(*summary));
+    summary->outcome = MERIT_REPLAY_DIVERGED; /* until everything is checked */
     merit_replay_options none = {0};
     if (options == NULL)
         options = &none;
@@ -1862,7 +2232,7 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
     struct merit_root root = {0};
     merit_call *call = NULL;
     merit_result *res = NULL;
-    json_t *fresh = NULL;
+    json_t *fresh = NULL, *changed = NULL;
     int rc = read_trail(ctx, trail_path, &t);
     if (rc != 0)
         goto done;
@@ -1904,15 +2274,22 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
     rc = merit__root_init(ctx, dir, &root);
     if (rc != 0)
         goto done;
-    int inputs_rc = check_inputs(ctx, &t, &h, dir, &root, &summary->inputs);
+    bool other_inputs = false;
+    changed = json_array();
+    int inputs_rc = changed != NULL ? check_inputs(ctx, &t, &h, dir, &root, &summary->inputs,
+                                                   changed, &other_inputs)
+                                    : merit__oom(ctx);
     if (inputs_rc == MERIT_ENOMEM) {
         rc = inputs_rc;
         goto done;
     }
+    summary->inputs_changed = json_array_size(changed);
     rc = recompute(ctx, &t, &h, dir, &call, &res);
     if (rc != 0)
         goto done;
-    if (inputs_rc == 0) {
+    /* when only hashes changed, the files are those recorded: their list
+     * is checked as when nothing changed */
+    if (inputs_rc == 0 || !other_inputs) {
         rc = check_input_list(ctx, &t, call);
         if (rc != 0)
             goto done;
@@ -1930,12 +2307,50 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
         rc = steps_rc;
         goto done;
     }
-    int reports_rc = check_reports(ctx, &t, &summary->reports);
+    if (inputs_rc != 0 && steps_rc == 0 && !other_inputs) {
+        /* every step reproduces: a change no step records */
+        for (size_t i = 0; i < json_array_size(changed); i++)
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED,
+                        json_string_value(json_array_get(changed, i)), 0, 0,
+                        "changed, but every score and every step reproduces: a change outside "
+                        "the scores (a comment, spaces, text no step records)");
+    } else if (inputs_rc != 0 || steps_rc != 0) {
+        /* what changed, as a whole: the scores, then what they did */
+        size_t n = json_array_size(fresh);
+        json_t **recs = merit__calloc(n + 1, sizeof(*recs));
+        if (recs == NULL) {
+            rc = merit__oom(ctx);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            recs[i] = json_array_get(fresh, i);
+        struct side a = {t.path, t.records, t.count}, b = {NULL, recs, n};
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, t.path, 0, 0,
+                    "what changed, as recorded -> as recomputed:");
+        rc = change_summary(ctx, &a, &b, &summary->changes);
+        free(recs);
+        if (rc != 0)
+            goto done;
+        if (changes_none(&summary->changes)) {
+            merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, t.path, 0, 0,
+                        "no score, aggregate, total, rank, status or funding differs: what "
+                        "differs is the step named above");
+        }
+    }
+    int reports_rc = check_reports(ctx, &t, &summary->reports, &summary->reports_unchecked);
     if (reports_rc == MERIT_ENOMEM)
         rc = reports_rc;
     else
         rc = inputs_rc ? inputs_rc : steps_rc ? steps_rc : reports_rc;
+    if (rc == 0 && summary->reports_unchecked > 0)
+        summary->outcome = MERIT_REPLAY_UNCHECKED;
+    else if (rc == MERIT_EDIVERGED && inputs_rc != 0 && !other_inputs && steps_rc == 0 &&
+             reports_rc == 0)
+        summary->outcome = MERIT_REPLAY_TEXT_ONLY;
+    else if (rc == 0)
+        summary->outcome = MERIT_REPLAY_IDENTICAL;
 done:
+    json_decref(changed);
     json_decref(fresh);
     merit_result_free(res);
     merit_call_free(call);
@@ -1950,4 +2365,195 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
 {
     merit_replay_options options = {.calldir = calldir};
     return merit_replay_with(ctx, trail_path, &options, summary);
+}
+
+/* --- two trails -------------------------------------------------------------- */
+
+/* Two step records are equal but for their place (seq, prev). */
+static bool step_equal(const json_t *a, const json_t *b)
+{
+    const char *key;
+    const json_t *value;
+    size_t na = 0, nb = 0;
+    json_object_foreach((json_t *)(uintptr_t)a, key, value)
+    {
+        if (strcmp(key, "seq") == 0 || strcmp(key, "prev") == 0)
+            continue;
+        na++;
+        const json_t *other = json_object_get(b, key);
+        if (other == NULL || !json_equal((json_t *)(uintptr_t)value, (json_t *)(uintptr_t)other))
+            return false;
+    }
+    json_object_foreach((json_t *)(uintptr_t)b, key, value) nb +=
+        strcmp(key, "seq") != 0 && strcmp(key, "prev") != 0;
+    return na == nb;
+}
+
+/* The inputs by path: a hash that differs, a file in one trail only. */
+static int diff_inputs(merit_ctx *ctx, const struct trail *ta, const struct trail *tb,
+                       size_t *count)
+{
+    json_t *idx = json_object();
+    bool *seen = merit__calloc(tb->count + 1, sizeof(*seen));
+    int rc = idx != NULL && seen != NULL ? 0 : merit__oom(ctx);
+    for (size_t i = 0; i < tb->count && rc == 0; i++)
+        if (strcmp(rec_type(tb->records[i]), "input") == 0 && rec_str(tb->records[i], "path") &&
+            !index_put(idx, rec_str(tb->records[i], "path"), i))
+            rc = merit__oom(ctx);
+    for (size_t i = 0; i <= ta->count + tb->count && rc == 0; i++) {
+        const json_t *ra = NULL, *rb = NULL;
+        size_t line = 0;
+        const char *file = ta->path;
+        if (i < ta->count) {
+            ra = ta->records[i];
+            if (strcmp(rec_type(ra), "input") != 0)
+                continue;
+            size_t j = index_get(idx, rec_str(ra, "path"));
+            if (j != SIZE_MAX) {
+                seen[j] = true;
+                rb = tb->records[j];
+            }
+            line = i + 1;
+        } else if (i > ta->count && !seen[i - ta->count - 1] &&
+                   strcmp(rec_type(tb->records[i - ta->count - 1]), "input") == 0) {
+            rb = tb->records[i - ta->count - 1];
+            file = tb->path;
+            line = i - ta->count;
+        } else {
+            continue;
+        }
+        const char *path = rec_str(ra != NULL ? ra : rb, "path");
+        const char *ha = rec_str(ra, "sha256"), *hb = rec_str(rb, "sha256");
+        const char *wa = rec_str(ra, "not_read"), *wb = rec_str(rb, "not_read");
+        if (ra != NULL && rb != NULL && step_equal(ra, rb))
+            continue;
+        (*count)++;
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, file, (uint32_t)line, 0,
+                    "input %s: sha256 %s -> %s", path ? path : "?",
+                    ra == NULL ? "(none)"
+                    : ha       ? ha
+                    : wa       ? wa
+                               : "(not read)",
+                    rb == NULL ? "(none)"
+                    : hb       ? hb
+                    : wb       ? wb
+                               : "(not read)");
+    }
+    free(seen);
+    json_decref(idx);
+    return rc;
+}
+
+/* Names the first step that differs, and its first value that does when
+ * both trails have the same step there. */
+static void step_difference(merit_ctx *ctx, const struct trail *ta, size_t i,
+                            const struct trail *tb, size_t j, const char *was, const char *what)
+{
+    const json_t *ra = ta->records[i], *rb = j < tb->count ? tb->records[j] : NULL;
+    char where[256] = "";
+    const json_t *da = NULL, *db = NULL;
+    bool found = false;
+    if (rb != NULL && strcmp(was, what) == 0) {
+        const char *key;
+        json_t *value;
+        json_object_foreach((json_t *)(uintptr_t)ra, key, value)
+        {
+            if (strcmp(key, "seq") == 0 || strcmp(key, "prev") == 0)
+                continue;
+            snprintf(where, sizeof(where), "%s", key);
+            if ((found = first_difference(value, json_object_get(rb, key), where, sizeof(where),
+                                          &da, &db)))
+                break;
+        }
+    }
+    if (!found) {
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, ta->path, (uint32_t)(i + 1), 0,
+                    "the first step that differs: %s here, %s at %s:%zu", was, what, tb->path,
+                    j + 1);
+        return;
+    }
+    char *x = show(da), *y = show(db);
+    merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, ta->path, (uint32_t)(i + 1), 0,
+                "the first step that differs: %s, %s %s -> %s (%s:%zu)", was, where, x ? x : "?",
+                y ? y : "?", tb->path, j + 1);
+    free(x);
+    free(y);
+}
+
+/* The steps in order; the first that differs is named. */
+static size_t diff_steps(merit_ctx *ctx, const struct trail *ta, const struct trail *tb)
+{
+    size_t count = 0, j = 0;
+    bool named = false;
+    for (size_t i = 0; i <= ta->count; i++) {
+        if (i < ta->count && !is_step(rec_type(ta->records[i])))
+            continue;
+        while (j < tb->count && !is_step(rec_type(tb->records[j])))
+            j++;
+        if (i == ta->count) {
+            /* the steps of b past the end of a's */
+            for (; j < tb->count; j++)
+                count += is_step(rec_type(tb->records[j]));
+            break;
+        }
+        if (j < tb->count && step_equal(ta->records[i], tb->records[j])) {
+            j++;
+            continue;
+        }
+        count++;
+        if (!named) {
+            named = true;
+            char what[256] = "nothing";
+            if (j < tb->count)
+                describe(tb->records[j], what, sizeof(what));
+            char was[256];
+            describe(ta->records[i], was, sizeof(was));
+            step_difference(ctx, ta, i, tb, j, was, what);
+        }
+        if (j < tb->count)
+            j++;
+    }
+    return count;
+}
+
+int merit_trail_diff(merit_ctx *ctx, const char *trail_a, const char *trail_b,
+                     merit_diff_summary *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct trail ta = {trail_a, NULL, NULL, 0}, tb = {trail_b, NULL, NULL, 0};
+    int rc = read_trail(ctx, trail_a, &ta);
+    if (rc == 0)
+        rc = check_chain(ctx, &ta);
+    if (rc == 0)
+        rc = read_trail(ctx, trail_b, &tb);
+    if (rc == 0)
+        rc = check_chain(ctx, &tb);
+    if (rc == 0)
+        rc = diff_inputs(ctx, &ta, &tb, &out->inputs);
+    if (rc != 0)
+        goto done;
+    out->steps = diff_steps(ctx, &ta, &tb);
+    if (out->inputs == 0 && out->steps == 0)
+        goto done;
+    if (out->steps == 0) {
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, trail_a, 0, 0,
+                    "every step is the same: the inputs differ outside the scores (a comment, "
+                    "spaces, text no step records)");
+        rc = MERIT_EDIVERGED;
+        goto done;
+    }
+    merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, trail_a, 0, 0,
+                "what changed, as %s records -> as %s records:", trail_a, trail_b);
+    struct side a = {ta.path, ta.records, ta.count}, b = {tb.path, tb.records, tb.count};
+    rc = change_summary(ctx, &a, &b, &out->changes);
+    if (rc == 0 && changes_none(&out->changes))
+        merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, trail_a, 0, 0,
+                    "no score, aggregate, total, rank, status or funding differs: what differs "
+                    "is the step named above");
+    if (rc == 0)
+        rc = MERIT_EDIVERGED;
+done:
+    trail_release(&ta);
+    trail_release(&tb);
+    return rc;
 }

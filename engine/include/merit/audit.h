@@ -75,11 +75,37 @@ struct merit_sink;
 int merit_audit_write_to(merit_ctx *ctx, const merit_result *result, const merit_audit_info *info,
                          struct merit_sink *sink, char final_hex[65]);
 
+/* What changed between two trails, or a trail and its recomputation
+ * (docs/audit.md, "What changed"): each is said in a note. */
+typedef struct merit_trail_changes {
+    size_t scores;     /* scores changed, added or removed, confidences changed */
+    size_t aggregates; /* aggregates (proposal x criterion) whose value moved */
+    size_t totals;     /* proposals whose total moved */
+    size_t ranks;      /* proposals whose rank moved (a shared rank included) */
+    size_t statuses;   /* proposals whose status changed */
+    bool funding;      /* the funded count, the sum awarded or what remains */
+} merit_trail_changes;
+
+/* What a replay found, as a script needs it (docs/audit.md). */
+typedef enum merit_replay_outcome {
+    MERIT_REPLAY_IDENTICAL = 0, /* every input, step and report checked, equal */
+    MERIT_REPLAY_UNCHECKED,     /* every input and step reproduced, but a report was not
+                                   checked (not found, not a regular file, unreadable) */
+    MERIT_REPLAY_TEXT_ONLY,     /* an input's hash changed, but every step reproduces:
+                                   the change is outside the scores (a comment, spaces) */
+    MERIT_REPLAY_DIVERGED,      /* anything else: a step, the trail, a report, an input
+                                   missing or extra, or the trail could not be replayed */
+} merit_replay_outcome;
+
 typedef struct merit_replay_summary {
-    size_t records; /* lines in the trail */
-    size_t inputs;  /* input files checked */
-    size_t steps;   /* calculation steps compared */
-    size_t reports; /* reports re-hashed */
+    size_t records;               /* lines in the trail */
+    size_t inputs;                /* input files checked */
+    size_t steps;                 /* calculation steps compared */
+    size_t reports;               /* reports re-hashed */
+    size_t reports_unchecked;     /* reports not found or not readable */
+    size_t inputs_changed;        /* inputs read then and now whose hash differs */
+    merit_replay_outcome outcome; /* what the exit status is made of */
+    merit_trail_changes changes;  /* when inputs or steps differ */
 } merit_replay_summary;
 
 /* What a trail's header records, as a replay read it (after its chain was
@@ -128,13 +154,37 @@ typedef struct merit_replay_options {
  * by the same rules as the loader, links included), re-runs the calculation
  * with the recorded settings and limits, and compares every step. The
  * context's file-size limit bounds the trail itself, nothing else. Returns
- * 0 when everything is identical; MERIT_EDIVERGED when anything differs
- * (the diagnostics name the line of the trail, the step, the recorded and
- * the recomputed value, or the file with both hashes); other merit_error
- * codes when the trail cannot be read.
+ * 0 when every input and step reproduces (summary_out->outcome then says
+ * whether every report was checked too); MERIT_EDIVERGED when anything
+ * differs (the diagnostics name the line of the trail, the step, the
+ * recorded and the recomputed value, or the file with both hashes; when
+ * inputs or steps differ, notes then say what changed, as merit_trail_diff
+ * does, and outcome says whether only text outside the scores changed);
+ * other merit_error codes when the trail cannot be read.
  */
 int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay_options *options,
                       merit_replay_summary *summary_out);
+/* What merit_trail_diff found. */
+typedef struct merit_diff_summary {
+    size_t inputs; /* input records that differ: a hash, a file only in one */
+    size_t steps;  /* step records that differ, or stand in one trail only */
+    merit_trail_changes changes;
+} merit_diff_summary;
+
+/*
+ * Compares two trails, both chain-checked first, without recomputing:
+ * the inputs by path, the steps in order, and a change summary from their
+ * `aggregate`, `total` and `ranking` records (the scores that differ, then
+ * the aggregates, totals, ranks, statuses and funding that moved), each a
+ * note on the context, at the line of trail_a (of trail_b for what only it
+ * has). Returns 0 when the trails record the same inputs and steps;
+ * MERIT_EDIVERGED when they differ (out->steps == 0: only inputs differ,
+ * every step is equal) or a trail's chain breaks (an error names the line);
+ * other merit_error codes when a trail cannot be read.
+ */
+int merit_trail_diff(merit_ctx *ctx, const char *trail_a, const char *trail_b,
+                     merit_diff_summary *out);
+
 /* merit_replay_with, calldir as the only option. */
 int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
                  merit_replay_summary *summary_out);
