@@ -82,6 +82,21 @@ static void expect_identical(const char *what)
     free(err);
 }
 
+/* Replays TRAIL and expects exit 0, "replay identical" and nothing else. */
+static void expect_identical_trail(const char *trail)
+{
+    char *args = t_sprintf("replay %s", trail), *out, *err;
+    int code = run(args, &out, &err);
+    if (code != 0)
+        print_error("%s%s", out, err);
+    assert_int_equal(code, 0);
+    expect_in(out, ": replay identical: ");
+    assert_string_equal(err, "");
+    free(args);
+    free(out);
+    free(err);
+}
+
 /* --- every option in a round trip --------------------------------------------------- */
 
 static void test_every_option_round_trips(void **state)
@@ -535,6 +550,165 @@ static void test_grey_zone_lottery_with_intervals(void **state)
     free(err);
 }
 
+/* --- what changed (issue 14) ------------------------------------------------------- */
+
+/* The lines of text holding ": note: ", from the first that holds from on,
+ * each cut to what follows ": note: " (the same words whichever trail the
+ * note points at); malloc'd. */
+static char *change_lines(const char *text, const char *from)
+{
+    size_t n = strlen(text) + 1, o = 0;
+    char *out = calloc(1, n);
+    bool on = false;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        const char *note = strstr(p, ": note: ");
+        if (note != NULL && note < p + len) {
+            const char *words = note + strlen(": note: ");
+            if (strncmp(words, from, strlen(from)) == 0)
+                on = true;
+            if (on) {
+                memcpy(out + o, words, len - (size_t)(words - p));
+                o += len - (size_t)(words - p);
+                out[o++] = '\n';
+            }
+        }
+        p += len + (nl != NULL);
+    }
+    return out;
+}
+
+/*
+ * One score edited after the trail was written: r1's approach score for
+ * P03, 7.5 -> 3.5. By hand, from the example call (docs/scoring.md, the
+ * funding walk table, and docs/audit.md): P03's approach scores are r1
+ * 7.5, r3 7, r5 7.5 (r4's review is excluded), mean 22/3 = 7.33; now
+ * (3.5 + 7 + 7.5) / 3 = 6. The approach weighs 2, so P03's total falls by
+ * 2 x (22/3 - 6) = 8/3: 841/12 - 32/12 = 809/12 = 67.4166..., shown 67.42
+ * (was 70.08), below P10's 541/8 = 67.625. P10 moves to rank 6, P03 to 7.
+ * The walk: 7,580,000 awarded to the five above, 1,420,000 left; P10
+ * requests 1,100,000 and is funded (320,000 left); P03 requests 1,300,000
+ * and does not fit: reserve. Still 6 funded; awarded 8,880,000 ->
+ * 8,680,000, remaining 120,000 -> 320,000.
+ */
+static const char score_edit_changes[] = "score P03 approach by r1: 7.5 -> 3.5\n"
+                                         "aggregate P03 approach: 7.33 -> 6.00\n"
+                                         "total P03: 70.08 -> 67.42\n"
+                                         "rank P03: 6 -> 7\n"
+                                         "rank P10: 7 -> 6\n"
+                                         "status P03: funded -> reserve\n"
+                                         "status P10: reserve -> funded\n"
+                                         "awarded: 8880000.00 -> 8680000.00\n"
+                                         "remaining: 120000.00 -> 320000.00\n";
+
+static void test_a_score_edit_says_what_changed(void **state)
+{
+    (void)state;
+    assert_int_equal(run("rank call -o before.txt --audit a.jsonl", NULL, NULL), 0);
+    assert_int_equal(system("sed -i '/<review proposal=\"P03\"/,/<\\/review>/ "
+                            "s/criterion=\"approach\" value=\"7.5\"/criterion=\"approach\" "
+                            "value=\"3.5\"/' call/reviews/r1.xml"),
+                     0);
+    char *out, *err;
+    assert_int_equal(run("replay a.jsonl", &out, &err), 4);
+    /* the first divergence as before: r1's total for P03 falls by 2 x 4 */
+    expect_in(err, "a.jsonl:58: error: step 58, review (proposal P03, reviewer r1), diverged: "
+                   "recorded total 69, recomputed 61\n");
+    expect_in(err, "a.jsonl: note: what changed, as recorded -> as recomputed:\n"
+                   "a.jsonl:63: note: score P03 approach by r1: 7.5 -> 3.5\n"
+                   "a.jsonl:63: note: aggregate P03 approach: 7.33 -> 6.00\n"
+                   "a.jsonl:69: note: total P03: 70.08 -> 67.42\n");
+    char *replayed = change_lines(err, "score ");
+    assert_string_equal(replayed, score_edit_changes);
+    assert_null(strstr(out, "identical"));
+    free(out);
+    free(err);
+
+    /* the same view between two trails, before and after */
+    assert_int_equal(run("rank call -o after.txt --audit b.jsonl", NULL, NULL), 0);
+    assert_int_equal(run("diff a.jsonl b.jsonl", &out, &err), 4);
+    char *diffed = change_lines(err, "score ");
+    assert_string_equal(diffed, replayed);
+    expect_in(err, "a.jsonl:16: note: input reviews/r1.xml: sha256 ");
+    expect_in(err, "a.jsonl:58: note: the first step that differs: review (proposal P03, "
+                   "reviewer r1), total 69 -> 61 (b.jsonl:58)\n");
+    expect_in(out, "a.jsonl -> b.jsonl: 1 input, ");
+    expect_in(out, "differ: 1 score, 1 aggregate, 1 total, 2 ranks, 2 statuses, funding changed");
+    free(diffed);
+    free(replayed);
+    free(out);
+    free(err);
+
+    /* a trail against itself: nothing differs */
+    assert_int_equal(run("diff a.jsonl a.jsonl", &out, &err), 0);
+    assert_string_equal(out, "a.jsonl -> a.jsonl: the same inputs and steps\n");
+    assert_string_equal(err, "");
+    free(out);
+    free(err);
+
+    /* a trail whose chain breaks is named, not compared */
+    assert_int_equal(system("sed -i '30s/\"P0/\"Q0/' b.jsonl"), 0);
+    assert_int_equal(run("diff a.jsonl b.jsonl", &out, &err), 4);
+    expect_in(err, "b.jsonl:30: error: the chain breaks here: line 30 was edited");
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+}
+
+/* Text in a sheet edited, no score: named as such, exit 6 (not 4). */
+static void test_a_comment_only_edit_is_named(void **state)
+{
+    (void)state;
+    assert_int_equal(run("rank call -o before.txt --audit a.jsonl", NULL, NULL), 0);
+    assert_int_equal(
+        system("sed -i 's/Combines known levers/Combines well-known levers/' call/reviews/r1.xml"),
+        0);
+    char *out, *err;
+    assert_int_equal(run("replay a.jsonl", &out, &err), 6);
+    expect_in(err, "call/reviews/r1.xml: error: changed since the trail was written: recorded "
+                   "sha256 ");
+    expect_in(err, "call/reviews/r1.xml: note: changed, but every score and every step "
+                   "reproduces: a change outside the scores (a comment, spaces, text no step "
+                   "records)\n");
+    assert_null(strstr(err, "what changed"));
+    expect_in(out, "a.jsonl: replay reproduced every step, but 1 input file changed outside the "
+                   "scores: ");
+    free(out);
+    free(err);
+    assert_int_equal(run("rank call -o after.txt --audit b.jsonl", NULL, NULL), 0);
+    assert_int_equal(run("diff a.jsonl b.jsonl", &out, &err), 6);
+    expect_in(err, "a.jsonl: note: every step is the same: the inputs differ outside the scores");
+    expect_in(out, "1 input, 0 steps differ");
+    free(out);
+    free(err);
+}
+
+/* A report not found is not "identical" (exit 5); a report changed is a
+ * divergence of its own (exit 4). */
+static void test_a_report_not_checked_is_not_identical(void **state)
+{
+    (void)state;
+    assert_int_equal(run("rank call -o report.txt --audit a.jsonl", NULL, NULL), 0);
+    assert_int_equal(rename("report.txt", "report.moved"), 0);
+    char *out, *err;
+    assert_int_equal(run("replay a.jsonl", &out, &err), 5);
+    assert_string_equal(err, "report.txt: note: report not found, not checked\n");
+    expect_in(out, "a.jsonl: replay identical except 1 report not checked: ");
+    expect_in(out, ", 0 reports re-hashed\n");
+    free(out);
+    free(err);
+    assert_int_equal(rename("report.moved", "report.txt"), 0);
+    expect_identical_trail("a.jsonl");
+    t_write(".", "report.txt", "edited\n");
+    assert_int_equal(run("replay a.jsonl", &out, &err), 4);
+    assert_string_equal(err, "report.txt: error: report changed since the trail was written: its "
+                             "sha256 is not the one the trail records\n");
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, t_scratch_teardown)
@@ -548,6 +722,9 @@ int main(void)
         T(test_limit_on_replay_bounds_only_the_trail),
         T(test_names_that_are_not_utf8),
         T(test_the_neutral_example_round_trips),
+        T(test_a_score_edit_says_what_changed),
+        T(test_a_comment_only_edit_is_named),
+        T(test_a_report_not_checked_is_not_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
