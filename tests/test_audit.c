@@ -973,10 +973,58 @@ static void test_format_1_trail_replays(void **state)
     assert_int_equal(s.inputs, 19);
 }
 
+/* merit_trail_diff on a re-chained trail whose records lack what the
+ * change summary matches by (an aggregate without its proposal, a score
+ * that is not an object, a ranking whose order is not a list): no crash,
+ * the records are left out or shown as absent, and the steps differ. A
+ * trail against itself: 0, nothing said. */
+static void test_diff_of_a_forged_trail(void **state)
+{
+    struct fixture *f = *state;
+    merit_diff_summary d;
+    assert_int_equal(merit_trail_diff(f->ctx, "trail.jsonl", "trail.jsonl", &d), 0);
+    assert_int_equal(merit_ctx_diag_count(f->ctx), 0);
+    assert_int_equal(d.steps, 0);
+    assert_int_equal(system("cp trail.jsonl old.jsonl"), 0);
+    size_t n;
+    char **lines = read_lines(&n);
+    size_t agg = line_of(lines, n, "\"type\":\"aggregate\",\"proposal\":\"P01\"");
+    size_t agg2 = line_of(lines, n, "\"type\":\"aggregate\",\"proposal\":\"P02\"");
+    size_t rank = line_of(lines, n, "\"type\":\"ranking\"");
+    json_t *o = json_loads(lines[agg], 0, NULL);
+    json_object_del(o, "proposal");
+    free(lines[agg]);
+    lines[agg] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    o = json_loads(lines[agg2], 0, NULL);
+    json_array_set_new(json_object_get(o, "scores"), 0, json_integer(7));
+    free(lines[agg2]);
+    lines[agg2] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    o = json_loads(lines[rank], 0, NULL);
+    json_object_set_new(o, "order", json_string("none"));
+    free(lines[rank]);
+    lines[rank] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    rechain(lines, n);
+    write_lines(lines, n);
+    free_lines(lines, n);
+    assert_int_equal(merit_trail_diff(f->ctx, "old.jsonl", "trail.jsonl", &d), MERIT_EDIVERGED);
+    assert_int_equal(merit_ctx_error_count(f->ctx), 0);
+    assert_int_equal(d.steps, 3);
+    assert_int_equal(d.inputs, 0);
+    /* P02's first score is no longer an object with a reviewer: r? */
+    expect_diag(f->ctx, "old.jsonl", (uint32_t)(agg2 + 1), "score P02 problem by ");
+    /* every proposal of the ranking is now absent from it */
+    expect_diag(f->ctx, "old.jsonl", (uint32_t)(rank + 1), "rank P01: 1 -> (none)");
+    expect_diag(f->ctx, "old.jsonl", (uint32_t)(rank + 1), "status P01: funded -> (none)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_faithful_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diff_of_a_forged_trail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_score_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sheet_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sheet_added, setup, teardown),

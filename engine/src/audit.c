@@ -1840,11 +1840,14 @@ static char *match_key(const json_t *rec)
     return NULL;
 }
 
+/* a record the summary matches, with the keys it is matched by (a forged
+ * trail may lack them: such a record is left out) */
 static bool matched_type(const json_t *rec)
 {
     const char *type = rec_type(rec);
-    return strcmp(type, "aggregate") == 0 || strcmp(type, "total") == 0 ||
-           strcmp(type, "ranking") == 0;
+    bool p = rec_str(rec, "proposal") != NULL;
+    return (strcmp(type, "aggregate") == 0 && p && rec_str(rec, "criterion") != NULL) ||
+           (strcmp(type, "total") == 0 && p) || strcmp(type, "ranking") == 0;
 }
 
 /* key -> index in a json object; false when out of memory */
@@ -2037,12 +2040,13 @@ static int change_summary(merit_ctx *ctx, const struct side *a, const struct sid
         for (size_t i = 0; i <= a->count + b->count && !c.oom; i++) {
             size_t ia = SIZE_MAX, ib = SIZE_MAX;
             if (i < a->count) {
-                if (strcmp(rec_type(a->recs[i]), types[pass]) != 0)
+                if (strcmp(rec_type(a->recs[i]), types[pass]) != 0 || !matched_type(a->recs[i]))
                     continue;
                 ia = i;
                 ib = match[i];
             } else if (i > a->count && !seen[i - a->count - 1] &&
-                       strcmp(rec_type(b->recs[i - a->count - 1]), types[pass]) == 0) {
+                       strcmp(rec_type(b->recs[i - a->count - 1]), types[pass]) == 0 &&
+                       matched_type(b->recs[i - a->count - 1])) {
                 ib = i - a->count - 1;
             } else {
                 continue;
