@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "merit/model.h"
 #include "merit/sign.h"
 #include "run_merit.h"
@@ -285,6 +286,46 @@ static void test_bundle_of_two_signers(void **state)
     free(r5);
 }
 
+/* Memory running out while signatures are checked: the allocations of the
+ * load of a signed call (a good signature and a bad one; about 1,300
+ * allocations, so the window of the last 3,000 is all of them) are failed
+ * in turn. Each run must return no call and either say memory ran out or
+ * give what the unhindered run gives. One thread, so that the count is the
+ * same each run. */
+static void test_out_of_memory(void **state)
+{
+    struct t_scratch *s = *state;
+    give_keys("11000");
+    sign_sheet(1, 1);
+    sign_sheet(2, 1); /* by r1's key: r2's is refused */
+    merit_ctx_set_threads(s->ctx, 1);
+    merit_call *call;
+    merit__alloc_fail_at(0);
+    assert_int_equal(load(s, &call), MERIT_EINVALID);
+    uint64_t total = merit__alloc_count();
+    size_t base_diags = merit_ctx_diag_count(s->ctx);
+    assert_int_equal(base_diags, 1);
+    uint64_t first = total > 3000 ? total - 3000 : 1;
+    for (uint64_t n = first; n <= total; n++) {
+        merit_ctx *ctx = merit_ctx_new();
+        assert_non_null(ctx);
+        merit_ctx_set_threads(ctx, 1);
+        merit_call *c = NULL;
+        merit__alloc_fail_at(n);
+        int rc = merit_call_load(ctx, "call", &c);
+        merit__alloc_fail_at(0);
+        assert_null(c);
+        if (rc != MERIT_ENOMEM && !merit_ctx_out_of_memory(ctx)) {
+            if (merit_ctx_diag_count(ctx) != base_diags)
+                print_error("allocation %llu of %llu failed, rc %d\n", (unsigned long long)n,
+                            (unsigned long long)total, rc);
+            assert_int_equal(rc, MERIT_EINVALID);
+            assert_int_equal(merit_ctx_diag_count(ctx), base_diags);
+        }
+        merit_ctx_free(ctx);
+    }
+}
+
 /* keygen writes the secret key 0600 even under umask 0, refuses to write
  * over it; sign writes FILE.sig that the loader accepts, and never writes
  * over an input. */
@@ -409,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_malformed_signature, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_reviewer_without_key, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_bundle_of_two_signers, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_memory, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_keygen_and_sign, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_replay_signed, setup, t_scratch_teardown),
     };

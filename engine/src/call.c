@@ -1245,8 +1245,13 @@ static ssize_t file_of(struct loader *L, const char *path)
         size_t n = c->file_count;
         L->files_by_path = merit__malloc((n + 1) * sizeof(*L->files_by_path));
         L->signer_of = merit__malloc((n + 1) * sizeof(*L->signer_of));
-        if (L->files_by_path == NULL || L->signer_of == NULL)
+        if (L->files_by_path == NULL || L->signer_of == NULL) {
+            free(L->files_by_path);
+            free(L->signer_of);
+            L->files_by_path = NULL;
+            L->signer_of = NULL;
             return -2;
+        }
         for (size_t i = 0; i < n; i++) {
             L->files_by_path[i] = (struct id_at){c->files[i].path, i};
             L->signer_of[i] = SIZE_MAX;
