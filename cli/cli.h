@@ -46,6 +46,8 @@ int cmd_init(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_panel(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
 
 /* An output file of a command (cli/output.c, docs/cli.md "Output files"). */
 typedef struct cli_out_file {

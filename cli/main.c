@@ -23,6 +23,8 @@ static const cli_command commands[] = {
     {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
     {"import", cmd_import, "turn a spreadsheet (CSV, TSV) of proposals or scores into XML"},
     {"schema", cmd_schema, "print a compiled-in XML schema, for editors that validate"},
+    {"keygen", cmd_keygen, "make an Ed25519 key pair for a reviewer who signs score sheets"},
+    {"sign", cmd_sign, "sign score sheets with a reviewer's secret key (FILE.sig)"},
 };
 
 static void print_help(FILE *out)

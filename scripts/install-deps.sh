@@ -3,7 +3,8 @@
 # (time and hyperfine: bench/run.sh's peak RSS and timings; chromium, python3
 # and a font: the browser tests of tests/browser, which drive Debian's
 # headless chromium from the Python standard library; unzip: the xlsx tests
-# read the workbook back), and nothing else. Idempotent: when every package is present it only runs dpkg-query and
+# read the workbook back; libsodium-dev: Ed25519 signatures of score sheets),
+# and nothing else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
 set -euo pipefail
@@ -15,6 +16,7 @@ packages=(
   libgmp-dev libmpfr-dev
   libjansson-dev
   libssl-dev
+  libsodium-dev
   libcmocka-dev
   libcsv-dev libcsv3
   libxlsxwriter-dev

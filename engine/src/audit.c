@@ -232,6 +232,9 @@ static void inputs(struct builder *b)
                            : f->unread ? f->unread
                                        : MERIT_UNREAD_CANNOT_READ;
         set(b, o, "not_read", str(b, why != MERIT_READ ? merit_unread_name(why) : NULL));
+        /* a signed sheet: the key its signature was checked with */
+        if (f->signed_by[0] != '\0')
+            set(b, o, "signed_by", str(b, f->signed_by));
     }
 }
 
@@ -1260,8 +1263,11 @@ static bool input_name_ok(const char *rel, size_t index)
             continue;
         const char *name = rel + fl;
         size_t n = strlen(name);
+        /* a signed sheet's signature, reviews/NAME.xml.sig, too */
+        if (f == 1 && n >= 9 && strcmp(name + n - 4, ".sig") == 0)
+            n -= 4;
         return n >= 5 && name[0] != '.' && strchr(name, '/') == NULL &&
-               strcmp(name + n - 4, ".xml") == 0;
+               strncmp(name + n - 4, ".xml", 4) == 0;
     }
     return false;
 }
@@ -1536,6 +1542,13 @@ static int check_input_list(merit_ctx *ctx, const struct trail *t, const merit_c
                             "the trail records input '%s' here, where the call as loaded now "
                             "reads '%s'",
                             rel, call->files[k].relpath);
+        /* a signed sheet: the key its signature is checked with now */
+        const char *was = rec_str(rec, "signed_by"), *now = call->files[k].signed_by;
+        if (strcmp(was != NULL ? was : "", now) != 0)
+            return diverged(ctx, t->path, i + 1,
+                            "the trail records input '%s' as signed by %s, where the call as "
+                            "loaded now checks it with %s",
+                            rel, was != NULL ? was : "no key", now[0] != '\0' ? now : "no key");
         k++;
     }
     if (k < call->file_count)

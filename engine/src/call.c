@@ -20,6 +20,7 @@
 
 #include "merit/escape.h"
 #include "merit/number.h"
+#include "merit/sign.h"
 #include "proposal.h"
 #include "rubric.h"
 #include "sheet.h"
@@ -34,6 +35,12 @@ struct raw_call_conflict {
 };
 
 /* Everything gathered while loading, before it is resolved into the call. */
+/* An id and its place, ordered by id, then place. */
+struct id_at {
+    const char *id;
+    size_t index;
+};
+
 struct loader {
     merit_ctx *ctx;
     merit_call *call;
@@ -67,6 +74,11 @@ struct loader {
     merit_rubric *check_rubric;
     const merit_rubric *sheet_rubric; /* what sheets load against: the call's or that one */
     struct merit_suggest proposal_ids, reviewer_ids; /* for "did you mean" */
+    /* signed sheets: the files by path (made at the first signed sheet),
+     * and the reviewer whose key each file's signature was checked with */
+    struct id_at *files_by_path;
+    size_t *signer_of;
+    size_t files_by_path_count;
 };
 
 /* The ends of a message that says "; did you mean 'x'?" when near is not
@@ -119,6 +131,8 @@ void merit_call_free(merit_call *c)
 
 static void loader_release(struct loader *L)
 {
+    free(L->files_by_path);
+    free(L->signer_of);
     merit_rubric_free(L->check_rubric);
     free(L->incomplete_file);
     for (size_t i = 0; i < L->rejected_id_count; i++)
@@ -236,6 +250,7 @@ static const char *add_file(struct loader *L, const char *path, const char *relp
     if (merit__grow((void **)&c->files, &L->file_cap, c->file_count, sizeof(*c->files)) != 0)
         return NULL;
     merit_file *f = &c->files[c->file_count];
+    memset(f, 0, sizeof(*f));
     f->path = merit__strdup(path);
     f->relpath = merit__strdup(relpath);
     f->bytes = 0;
@@ -407,12 +422,6 @@ static int list_xml(struct loader *L, const char *dir, const char *display,
 
 /* --- call.xml ------------------------------------------------------------- */
 
-/* An id and its place, ordered by id, then place. */
-struct id_at {
-    const char *id;
-    size_t index;
-};
-
 static int compare_id_then_index(const void *a, const void *b)
 {
     const struct id_at *x = a, *y = b;
@@ -583,6 +592,15 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
         const xmlNode *aff = merit__xml_child(r, "affiliation");
         if (aff != NULL && (rv->affiliation = merit__xml_text(aff, true)) == NULL)
             return merit__oom(ctx);
+        const char *key = merit__xml_attr(r, "key");
+        if (key != NULL) {
+            rv->has_key = merit_sign_public_parse(key, strlen(key), rv->key) == 0;
+            if (!rv->has_key) /* the schema checked its form: its bytes are wrong */
+                rc = merit__error_at(ctx, merit__xml_loc(doc, r, "key"),
+                                     "the key of reviewer '%s' is not an Ed25519 public key "
+                                     "(write it as 'merit keygen' prints it)",
+                                     rv->id);
+        }
     }
     int dup = report_duplicate_reviewers(L, doc, panel);
     if (dup != 0)
@@ -1216,6 +1234,116 @@ static int resolve_review(struct loader *L, const struct merit_raw_sheet *s, siz
     return rc;
 }
 
+/* --- signed sheets (merit/sign.h, docs/signatures.md) ------------------------- */
+
+/* The index in call->files of the file read from path, or -1; -2 when out
+ * of memory. */
+static ssize_t file_of(struct loader *L, const char *path)
+{
+    merit_call *c = L->call;
+    if (L->files_by_path == NULL) {
+        size_t n = c->file_count;
+        L->files_by_path = merit__malloc((n + 1) * sizeof(*L->files_by_path));
+        L->signer_of = merit__malloc((n + 1) * sizeof(*L->signer_of));
+        if (L->files_by_path == NULL || L->signer_of == NULL) {
+            free(L->files_by_path);
+            free(L->signer_of);
+            L->files_by_path = NULL;
+            L->signer_of = NULL;
+            return -2;
+        }
+        for (size_t i = 0; i < n; i++) {
+            L->files_by_path[i] = (struct id_at){c->files[i].path, i};
+            L->signer_of[i] = SIZE_MAX;
+        }
+        L->files_by_path_count = n;
+        qsort(L->files_by_path, n, sizeof(*L->files_by_path), compare_id_then_index);
+    }
+    size_t lo = 0, hi = L->files_by_path_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(L->files_by_path[mid].id, path);
+        if (cmp == 0)
+            return (ssize_t)L->files_by_path[mid].index;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Checks the signature of the file holding s, the sheet of reviewer rv,
+ * who has a key: FILE.sig beside it is read once (an input of the call,
+ * hashed for the trail) and checked against the hash of the sheet's bytes
+ * as they were read and ranked. Returns 0, MERIT_EINVALID, MERIT_EIO or
+ * MERIT_ENOMEM. */
+static int check_signature(struct loader *L, const struct merit_raw_sheet *s, size_t rv)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_call *c = L->call;
+    const char *id = c->reviewers[rv].id;
+    ssize_t fi = s->loc.file != NULL ? file_of(L, s->loc.file) : -1;
+    if (fi == -2)
+        return merit__oom(ctx);
+    if (fi < 0)
+        return merit__error_at(ctx, s->loc,
+                               "the file of the sheet of reviewer '%s' is not known: its "
+                               "signature cannot be checked",
+                               id);
+    size_t f = (size_t)fi;
+    if (L->signer_of[f] != SIZE_MAX)
+        return merit__error_at(ctx, s->loc,
+                               "the sheets of reviewers '%s' and '%s' share %s, and both have "
+                               "keys: a file carries one signature; keep the sheets of each "
+                               "signing reviewer in a file of their own",
+                               c->reviewers[L->signer_of[f]].id, id, c->files[f].relpath);
+    L->signer_of[f] = rv;
+    char *path = merit__sprintf("%s.sig", c->files[f].path);
+    char *rel = merit__sprintf("%s.sig", c->files[f].relpath);
+    const char *display = path && rel ? add_file(L, path, rel) : NULL;
+    free(path);
+    free(rel);
+    if (display == NULL)
+        return merit__oom(ctx);
+    merit_file *sig_file = &c->files[c->file_count - 1];
+    int out = merit__root_check(ctx, L->root, display, MERIT_PLACE_UNKNOWN);
+    if (out != 0) {
+        sig_file->unread = MERIT_UNREAD_LINK_OUTSIDE;
+        return out == 1 ? MERIT_EINVALID : out;
+    }
+    char text[256];
+    size_t len;
+    int e;
+    unsigned char sig[MERIT_SIGN_BYTES];
+    if (merit__signature_read(display, text, sizeof(text), &len, sig_file, &e) != 0) {
+        if (sig_file->unread == MERIT_UNREAD_MISSING)
+            return merit__error_at(ctx, s->loc,
+                                   "the sheet of reviewer '%s' is not signed: the call lists a "
+                                   "key for them (%s is missing)",
+                                   id, sig_file->relpath);
+        if (sig_file->unread != MERIT_UNREAD_TOO_LARGE)
+            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, display, 0, 0,
+                               "cannot read the signature of the sheet of reviewer '%s': %s", id,
+                               e != 0 ? strerror(e) : merit_unread_name(sig_file->unread));
+    } else if (merit_sign_parse(text, len, sig) == 0) {
+        const merit_file *sheet = &c->files[f];
+        if (!sheet->hashed ||
+            merit_sign_verify_digest(c->reviewers[rv].key, sheet->sha256, sig) != 0)
+            return merit__error_at(ctx, s->loc,
+                                   "the sheet of reviewer '%s' does not match its signature "
+                                   "%s: the file was altered after signing, or signed by "
+                                   "another key than %s's",
+                                   id, sig_file->relpath, id);
+        merit_sign_public_text(c->reviewers[rv].key, c->files[f].signed_by);
+        return 0;
+    }
+    return merit__error_at(ctx, s->loc,
+                           "the signature of the sheet of reviewer '%s' is malformed: %s must "
+                           "hold one line of 88 base64 characters, as merit sign writes it",
+                           id, sig_file->relpath);
+}
+
 /* Checks every sheet and conflict against the call: the reviewer on the
  * panel, one sheet each, the proposals they name, and (with a rubric to
  * check against) every criterion covered; moves the reviews into the
@@ -1247,6 +1375,7 @@ static int resolve_sheets(struct loader *L)
         if (s->reviewer == NULL)
             continue;
         size_t mark = merit_ctx_diag_count(ctx);
+        int signed_rc;
         ssize_t rv = merit__find_reviewer(c, s->reviewer);
         if (strcmp(s->call, c->id) != 0) {
             rc = merit__error_at(ctx, s->call_loc, "sheet of '%s' is for call '%s', not '%s'",
@@ -1260,6 +1389,13 @@ static int resolve_sheets(struct loader *L)
             rc = merit__error_at(ctx, s->reviewer_loc, "a second sheet for reviewer '%s'",
                                  s->reviewer);
             merit__note_at(ctx, L->sheets[sheet_of[rv]].loc, "first sheet here");
+        } else if (c->reviewers[rv].has_key &&
+                   (signed_rc = check_signature(L, s, (size_t)rv)) != 0) {
+            if (signed_rc == MERIT_ENOMEM) {
+                free(sheet_of);
+                return signed_rc;
+            }
+            rc = signed_rc;
         } else {
             mark = SIZE_MAX;
         }

@@ -162,6 +162,12 @@ int merit__first_repeats(const char *const *names, size_t n, size_t *first);
  * O(log n) each. */
 ssize_t merit__find_proposal(const merit_call *c, const char *id);
 ssize_t merit__find_reviewer(const merit_call *c, const char *id);
+/* Reads a .sig file beside a signed sheet (engine/src/signature.c) into
+ * buf, at most cap bytes, once: what is parsed is what is hashed into f
+ * (bytes, hashed, sha256, unread). -1 when it was not read whole: f->unread
+ * says why, *errno_out the system's reason when there is one. */
+int merit__signature_read(const char *path, char *buf, size_t cap, size_t *len_out, merit_file *f,
+                          int *errno_out);
 const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
                                            bool office_only);
 

@@ -372,6 +372,10 @@ typedef struct merit_reviewer {
     char *name;
     char *affiliation; /* may be NULL */
     merit_loc loc;
+    /* <reviewer key=>: their Ed25519 public key; then every file holding
+     * their sheet must be signed by it (merit/sign.h) */
+    bool has_key;
+    unsigned char key[32];
 } merit_reviewer;
 
 #define MERIT_NO_SCORE INT32_MIN
@@ -434,6 +438,9 @@ typedef struct merit_file {
     bool hashed;         /* the file was read: sha256 holds its digest */
     merit_unread unread; /* why not, when it was not */
     unsigned char sha256[32];
+    /* a sheet file whose signature was checked: the signer's public key as
+     * the call gives it ("ed25519:BASE64"); else "" */
+    char signed_by[53];
 } merit_file;
 
 /* What --keep-going left out of a call, and why: nothing is dropped
