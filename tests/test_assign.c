@@ -198,7 +198,7 @@ static void infeasible_refused(void **state)
                      1);
     T_EXPECT_FILE("err", "c/reviews: warning: no .xml files in this folder\n"
                          "c/call.xml:1:1: error: the panel can take at most 3 reviews (3 "
-                         "reviewers, at most 1 proposals each), fewer than the 6 that 3 proposals "
+                         "reviewers, at most 1 proposal each), fewer than the 6 that 3 proposals "
                          "need at 2 reviewers each\n");
     assert_null(t_read("a.csv", NULL));
 }

@@ -606,10 +606,11 @@ int merit_assign(merit_ctx *ctx, const merit_call *call, const merit_assign_opti
     if (need > (uint64_t)R * max_load || (R == 0 && P > 0)) {
         return merit__error_at(ctx, call->loc,
                                "the panel can take at most %llu reviews (%zu reviewer%s, at most "
-                               "%zu proposals each), fewer than the %llu that %zu proposals need "
-                               "at %zu reviewers each",
+                               "%zu proposal%s each), fewer than the %llu that %zu proposal%s "
+                               "need%s at %zu reviewer%s each",
                                (unsigned long long)R * max_load, R, R == 1 ? "" : "s", max_load,
-                               (unsigned long long)need, P, K);
+                               max_load == 1 ? "" : "s", (unsigned long long)need, P,
+                               P == 1 ? "" : "s", P == 1 ? "s" : "", K, K == 1 ? "" : "s");
     }
     merit_assign_result *a = merit__calloc(1, sizeof(*a));
     struct work w = {call, P, R, K, 0, NULL, NULL, NULL, NULL, 0};
