@@ -212,6 +212,86 @@ static size_t count(const char *text, const char *what)
 }
 
 /*
+ * The candidate sets widen when the flow falls short over them. 25
+ * reviewers (r01..r25), 25 proposals, one reviewer each, loads of one.
+ * P06..P25 have a conflict with r21..r25, so they can only take r01..r20,
+ * all twenty of them: P01..P05 must take r21..r25. P01's first candidates
+ * are 20 = max(4K, 20) reviewers from r01 on (its rotation starts at 0 x 1
+ * mod 25): r01..r20, none of which is left for it, so the first flow
+ * sends 24 and the sets widen to the whole panel.
+ */
+static void candidates_widen(void **state)
+{
+    struct t_scratch *s = *state;
+    char panel[4096] = "", conflicts[16384] = "<conflicts>";
+    for (int r = 1; r <= 25; r++) {
+        size_t o = strlen(panel);
+        snprintf(panel + o, sizeof(panel) - o, "<reviewer id=\"r%02d\"><name>N</name></reviewer>",
+                 r);
+    }
+    for (int p = 6; p <= 25; p++)
+        for (int r = 21; r <= 25; r++) {
+            size_t o = strlen(conflicts);
+            snprintf(conflicts + o, sizeof(conflicts) - o,
+                     "<conflict reviewer=\"r%02d\" proposal=\"P%02d\">x</conflict>", r, p);
+        }
+    strcat(conflicts, "</conflicts>");
+    write_call(panel, conflicts);
+    for (int p = 1; p <= 25; p++) {
+        char id[8];
+        snprintf(id, sizeof(id), "P%02d", p);
+        write_proposal(id, "x", "X");
+    }
+    merit_call *call = load(s->ctx);
+    merit_assign_options opt = {1, 0};
+    merit_assign_result *a = NULL;
+    assert_int_equal(merit_assign(s->ctx, call, &opt, &a), 0);
+    assert_int_equal(a->count, 25);
+    assert_int_equal(a->candidates, 25); /* widened from 20 */
+    assert_int_equal(a->min_load, 1);
+    assert_int_equal(a->top_load, 1);
+    const char *detail;
+    for (size_t i = 0; i < a->count; i++) {
+        assert_null(
+            merit_assign_excluded(call, a->pairs[i].reviewer, a->pairs[i].proposal, &detail));
+        if (i < 5) /* P01..P05 */
+            assert_true(a->pairs[i].reviewer >= 20);
+    }
+    merit_assign_result_free(a);
+    merit_call_free(call);
+}
+
+/* Every proposal can take r1 only (a conflict with r2 and r3), one
+ * reviewer each, loads of one: enough eligible reviewers each, enough
+ * capacity in all, but r1 takes one proposal and the other two are named. */
+static void load_limit_refused(void **state)
+{
+    (void)state;
+    write_call("<reviewer id=\"r1\"><name>A</name></reviewer>"
+               "<reviewer id=\"r2\"><name>B</name></reviewer>"
+               "<reviewer id=\"r3\"><name>C</name></reviewer>",
+               "<conflicts><conflict reviewer=\"r2\" proposal=\"P1\">x</conflict>"
+               "<conflict reviewer=\"r3\" proposal=\"P1\">x</conflict>"
+               "<conflict reviewer=\"r2\" proposal=\"P2\">x</conflict>"
+               "<conflict reviewer=\"r3\" proposal=\"P2\">x</conflict>"
+               "<conflict reviewer=\"r2\" proposal=\"P3\">x</conflict>"
+               "<conflict reviewer=\"r3\" proposal=\"P3\">x</conflict></conflicts>");
+    write_proposal("P1", "x", "X");
+    write_proposal("P2", "x", "X");
+    write_proposal("P3", "x", "X");
+    assert_int_equal(t_run_merit("out", "err", "assign", "c", "-o", "a.csv", "--per-proposal", "1",
+                                 (char *)NULL),
+                     1);
+    char *err = t_read("err", NULL);
+    assert_int_equal(count(err, "can be given only 0 of its 1 reviewers: every other eligible "
+                                "reviewer is at the load limit of 1\n"),
+                     2);
+    assert_int_equal(count(err, "error:"), 2);
+    free(err);
+    assert_null(t_read("a.csv", NULL));
+}
+
+/*
  * The example call, K = 3: 12 proposals x 3 = 36 reviews over 5 reviewers,
  * loads 7 or 8 (36 / 5 = 7.2). r4's conflict with P03 (call.xml) and r2's
  * with P05 (r2's sheet) are never assigned. Two runs write the same bytes;
@@ -260,8 +340,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
-        T(optimum_beats_greedy), T(conflicts_never_assigned),
-        T(loads_balanced),       T(infeasible_refused),
+        T(optimum_beats_greedy), T(conflicts_never_assigned), T(loads_balanced),
+        T(infeasible_refused),   T(candidates_widen),         T(load_limit_refused),
         T(example_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
