@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h" /* merit__alloc_fail_at */
 #include "merit/assign.h"
 #include "run_merit.h"
 #include "support.h"
@@ -336,13 +337,51 @@ static void example_call(void **state)
     free(b);
 }
 
+/* Every allocation of merit_assign failed in turn (merit__alloc_fail_at):
+ * each run gives MERIT_ENOMEM and no result, or the result of a run with
+ * all the memory it wants; the ASan build and valgrind.sh catch a leak. */
+static void survives_every_failed_allocation(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call("<reviewer id=\"r1\"><name>A</name><expertise>a; B</expertise></reviewer>"
+               "<reviewer id=\"r2\"><name>B</name><expertise> A </expertise></reviewer>",
+               "");
+    write_proposal("P1", "a", "X");
+    write_proposal("P2", "b", "Y");
+    merit_call *call = load(s->ctx);
+    merit_assign_options opt = {1, 0};
+    size_t settled = 0, n;
+    for (n = 1; n < 10000 && settled < 30; n++) {
+        merit_ctx *ctx = merit_ctx_new();
+        assert_non_null(ctx);
+        merit_assign_result *a = NULL;
+        merit__alloc_fail_at(n);
+        int rc = merit_assign(ctx, call, &opt, &a);
+        merit__alloc_fail_at(0);
+        if (rc == 0) {
+            settled++;
+            assert_int_equal(a->count, 2);
+            assert_int_equal(a->matches, 2);
+        } else {
+            settled = 0;
+            assert_int_equal(rc, MERIT_ENOMEM);
+            assert_null(a);
+        }
+        merit_assign_result_free(a);
+        merit_ctx_free(ctx);
+    }
+    assert_true(n > 30); /* some allocations were failed */
+    merit_call_free(call);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, t_scratch_setup, t_scratch_teardown)
     const struct CMUnitTest tests[] = {
-        T(optimum_beats_greedy), T(conflicts_never_assigned), T(loads_balanced),
-        T(infeasible_refused),   T(candidates_widen),         T(load_limit_refused),
-        T(example_call),
+        T(optimum_beats_greedy), T(conflicts_never_assigned),
+        T(loads_balanced),       T(infeasible_refused),
+        T(candidates_widen),     T(load_limit_refused),
+        T(example_call),         T(survives_every_failed_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
