@@ -139,7 +139,7 @@ int cmd_assign(int argc, char **argv)
     if (rc == 0 && output != NULL) {
         code = write_file(call, a, output);
         if (code == EXIT_CLEAN)
-            cli_print_line(stderr,
+            cli_print_line(stdout,
                            "%s: %zu reviews for call %s, %u a proposal; loads %zu to %zu, "
                            "%zu expertise matches",
                            output, a->count, call->id, a->per_proposal, a->min_load, a->top_load,

@@ -302,8 +302,9 @@ static void example_call(void **state)
 {
     (void)state;
     assert_int_equal(t_run_merit("out", "err", "assign", CALL, "-o", "a.csv", (char *)NULL), 0);
-    T_EXPECT_FILE("err", "a.csv: 36 reviews for call MFG-2026-01, 3 a proposal; loads 7 to 8, 0 "
+    T_EXPECT_FILE("out", "a.csv: 36 reviews for call MFG-2026-01, 3 a proposal; loads 7 to 8, 0 "
                          "expertise matches\n");
+    T_EXPECT_FILE("err", "");
     assert_int_equal(t_run_merit(NULL, NULL, "assign", CALL, "-o", "b.csv", (char *)NULL), 0);
     size_t na = 0, nb = 0;
     char *a = t_read("a.csv", &na), *b = t_read("b.csv", &nb);
