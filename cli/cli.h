@@ -41,6 +41,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
+int cmd_assign(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_summary(int argc, char **argv);

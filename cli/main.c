@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"summary", cmd_summary, "write each applicant's feedback: scores and anonymised comments"},
     {"panel", cmd_panel, "write the panel's report: disagreements, scores side by side, reviewers"},
     {"stats", cmd_stats, "show the reviewer calibration and agreement tables of a call"},
+    {"assign", cmd_assign, "give each proposal K reviewers: even loads, no conflicts, expertise"},
     {"sheets", cmd_sheets, "write a score-sheet template for each reviewer of a call"},
     {"import", cmd_import, "turn a spreadsheet (CSV, TSV) of proposals or scores into XML"},
     {"schema", cmd_schema, "print a compiled-in XML schema, for editors that validate"},

@@ -7,7 +7,7 @@
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR}
 tests=(test_xml_input test_rubric test_proposal test_sheet test_call test_keep_going test_golden test_cli_cases
-       test_sheets test_validate_call test_import test_init test_import_proposals)
+       test_sheets test_assign test_validate_call test_import test_init test_import_proposals)
 failed=0
 passed=0
 for t in "${tests[@]}"; do

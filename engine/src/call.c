@@ -105,6 +105,7 @@ void merit_call_free(merit_call *c)
         free(c->reviewers[i].id);
         free(c->reviewers[i].name);
         free(c->reviewers[i].affiliation);
+        free(c->reviewers[i].expertise);
     }
     free(c->reviewers);
     for (size_t i = 0; i < c->conflict_count; i++)
@@ -601,6 +602,9 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
                                      "(write it as 'merit keygen' prints it)",
                                      rv->id);
         }
+        const xmlNode *exp = merit__xml_child(r, "expertise");
+        if (exp != NULL && (rv->expertise = merit__xml_text(exp, true)) == NULL)
+            return merit__oom(ctx);
     }
     int dup = report_duplicate_reviewers(L, doc, panel);
     if (dup != 0)

@@ -371,6 +371,9 @@ typedef struct merit_reviewer {
     char *id;
     char *name;
     char *affiliation; /* may be NULL */
+    /* <expertise>: keywords separated by ';' as written, matched against a
+     * proposal's area by merit assign (merit/assign.h); may be NULL */
+    char *expertise;
     merit_loc loc;
     /* <reviewer key=>: their Ed25519 public key; then every file holding
      * their sheet must be signed by it (merit/sign.h) */

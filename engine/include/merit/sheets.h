@@ -38,8 +38,8 @@ int merit_assignment_default(merit_ctx *ctx, const merit_call *call,
  * to each reviewer. Every bad cell is reported with its row and column (a
  * reviewer not on the panel, a proposal not in the call, a pair twice, a
  * pair with a declared conflict), all in one run. Returns 0,
- * MERIT_EINVALID or MERIT_ENOMEM. (A later `merit assign` will write the
- * call's assignment itself; it will make one of these too.)
+ * MERIT_EINVALID or MERIT_ENOMEM. `merit assign` (merit/assign.h) writes
+ * such a table.
  */
 struct merit_table;
 int merit_assignment_from_table(merit_ctx *ctx, const merit_call *call,

@@ -1,0 +1,154 @@
+/* merit assign CALLDIR -o FILE: K reviewers for every proposal
+ * (merit/assign.h), written as the table `merit sheets --assignment`
+ * reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "merit/assign.h"
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: merit assign CALLDIR -o FILE [options]\n\n"
+                 "Gives every proposal of the call K reviewers of its panel and writes the\n"
+                 "pairs to FILE as the table 'merit sheets --assignment' reads (CSV: reviewer,\n"
+                 "proposal). Never a pair with a conflict declared in call.xml or a sheet, nor\n"
+                 "a reviewer whose affiliation names one of the proposal's organisations.\n"
+                 "Loads are as even as the panel allows (they differ by at most one when\n"
+                 "possible), then as many pairs as possible have the reviewer's <expertise>\n"
+                 "naming the proposal's <area>: a minimum-cost flow (docs/cli.md).\n\n"
+                 "options:\n"
+                 "  -o FILE, --output FILE  the assignment to write\n"
+                 "  --per-proposal K  reviewers for each proposal, 1 to 1000 (default 3)\n"
+                 "  --max-load L   proposals for a reviewer at most (default: the mean load,\n"
+                 "                 rounded up)\n"
+                 "  --explain ID   also print why proposal ID got its reviewers and which\n"
+                 "                 were excluded (-o may then be left out)\n" CLI_LIMIT_HELP "\n"
+                 "exit status: 0 written, 1 invalid call or no assignment possible, 2 usage,\n"
+                 "3 I/O error\n");
+}
+
+static int write_file(const merit_call *call, const merit_assign_result *a, const char *path)
+{
+    cli_out_file f = {.path = path, .role = "assignment"};
+    int code = cli_outputs_check("assign", call, &f, 1, false);
+    if (code == EXIT_CLEAN)
+        code = cli_out_open(&f);
+    if (code == EXIT_CLEAN) {
+        merit_sink sink;
+        merit_sink_init(&sink, f.out, false);
+        merit_assign_write_csv(&sink, call, a);
+        code = cli_out_close(&f, merit_sink_finish(&sink, NULL));
+    }
+    if (code == EXIT_CLEAN)
+        code = cli_out_commit(&f, 1);
+    cli_out_discard(&f);
+    return code;
+}
+
+static int explain(const merit_call *call, const merit_assign_result *a, size_t p)
+{
+    merit_sink sink;
+    merit_sink_init(&sink, stdout, false);
+    merit_assign_write_explain(&sink, call, a, p);
+    if (merit_sink_finish(&sink, NULL) != 0 || fflush(stdout) != 0) {
+        cli_error("assign: cannot write to standard output");
+        return EXIT_IO;
+    }
+    return EXIT_CLEAN;
+}
+
+int cmd_assign(int argc, char **argv)
+{
+    merit_limits limits = {0};
+    merit_assign_options opt = {0};
+    const char *calldir = NULL, *output = NULL, *explain_id = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long n;
+        if (cli_is_help(a)) {
+            help(stdout);
+            return EXIT_CLEAN;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (value == NULL || value[0] == '\0')
+                return cli_usage_error("assign: %s needs a file name", a);
+            output = value;
+            i++;
+        } else if (strcmp(a, "--per-proposal") == 0) {
+            if (value == NULL || !cli_parse_uint(value, 1000, &n) || n == 0)
+                return cli_usage_error("assign: --per-proposal needs a whole number from 1 to "
+                                       "1000");
+            opt.per_proposal = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--max-load") == 0) {
+            if (value == NULL || !cli_parse_uint(value, 1000000, &n) || n == 0)
+                return cli_usage_error("assign: --max-load needs a whole number from 1 to "
+                                       "1000000");
+            opt.max_load = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--explain") == 0) {
+            if (value == NULL || value[0] == '\0')
+                return cli_usage_error("assign: --explain needs a proposal id");
+            explain_id = value;
+            i++;
+        } else if (strcmp(a, "--limit") == 0) {
+            if (!cli_limit("assign", value, &limits))
+                return EXIT_USAGE;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("assign: unknown option '%s'", a);
+        } else if (calldir != NULL) {
+            return cli_usage_error("assign: one call at a time ('%s' and '%s')", calldir, a);
+        } else {
+            calldir = a;
+        }
+    }
+    if (calldir == NULL || (output == NULL && explain_id == NULL)) {
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    merit_ctx *ctx = cli_context();
+    if (ctx == NULL) {
+        fputs("merit: error: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    merit_ctx_set_limits(ctx, &limits);
+    merit_ctx_set_keep_comments(ctx, false);
+    merit_call *call = NULL;
+    merit_assign_result *a = NULL;
+    int rc = merit_call_load(ctx, calldir, &call);
+    ssize_t p = -1;
+    if (rc == 0 && explain_id != NULL) {
+        for (size_t i = 0; i < call->proposal_count && p < 0; i++)
+            if (strcmp(call->proposals[i].id, explain_id) == 0)
+                p = (ssize_t)i;
+        if (p < 0) {
+            cli_print_diags(ctx);
+            cli_error("assign: no proposal '%s' in the call", explain_id);
+            merit_call_free(call);
+            merit_ctx_free(ctx);
+            return EXIT_INVALID;
+        }
+    }
+    if (rc == 0)
+        rc = merit_assign(ctx, call, &opt, &a);
+    cli_print_diags(ctx);
+    int code = cli_exit_code(ctx, rc);
+    if (rc == 0 && output != NULL) {
+        code = write_file(call, a, output);
+        if (code == EXIT_CLEAN)
+            cli_print_line(stdout,
+                           "%s: %zu reviews for call %s, %u a proposal; loads %zu to %zu, "
+                           "%zu expertise matches",
+                           output, a->count, call->id, a->per_proposal, a->min_load, a->top_load,
+                           a->matches);
+    }
+    if (rc == 0 && code == EXIT_CLEAN && p >= 0)
+        code = explain(call, a, (size_t)p);
+    merit_assign_result_free(a);
+    merit_call_free(call);
+    merit_ctx_free(ctx);
+    return code;
+}
