@@ -220,8 +220,9 @@ static void iclr_without_a_converter(void **state)
     assert_non_null(strstr(report, want));
     free(want);
     free(report);
-    assert_int_equal(
-        t_run_merit("rank.csv", "err", "rank", "iclr", "--format", "csv", (char *)NULL), 0);
+    assert_int_equal(t_run_merit("rank.csv", "err", "rank", "iclr", "--format", "csv",
+                                 "--resamples", "0", (char *)NULL),
+                     0);
     char *csv = t_read("rank.csv", NULL);
     size_t funded_rows = 0, rows = 0;
     for (const char *p = csv; (p = strchr(p, '\n')) != NULL; p++)
@@ -248,13 +249,14 @@ static void iclr_without_a_converter(void **state)
     char *drawn[2];
     for (int k = 0; k < 2; k++) {
         const char *seed = k == 0 ? "iclr-2021-a" : "iclr-2021-b";
-        assert_int_equal(
-            t_run_merit("lottery.txt", "err", "rank", "iclr", "--lottery", seed, (char *)NULL), 0);
+        assert_int_equal(t_run_merit("lottery.txt", "err", "rank", "iclr", "--lottery", seed,
+                                     "--resamples", "0", (char *)NULL),
+                         0);
         report = t_read("lottery.txt", NULL);
         expect_line_in(report, "---- funding line: XXX 860.00 awarded to 860, 0.00 left ");
         free(report);
         assert_int_equal(t_run_merit("lottery.csv", "err", "rank", "iclr", "--lottery", seed,
-                                     "--format", "csv", (char *)NULL),
+                                     "--resamples", "0", "--format", "csv", (char *)NULL),
                          0);
         csv = t_read("lottery.csv", NULL);
         /* the funded rows, in report order: their ids */
