@@ -392,6 +392,8 @@ static void add_row(merit_text_table *t, const struct text *x, const struct layo
         buf[n++] = 'T';
     if (pr->grey_zone)
         buf[n++] = 'G';
+    if (merit_call_moderated_count(x->call, pr->proposal) > 0)
+        buf[n++] = 'M';
     buf[n] = '\0';
     merit_text_table_word(t, l->flags, buf);
     if (pr->status == MERIT_STATUS_FUNDED) {
@@ -637,6 +639,12 @@ static void put_legends(struct text *x, const struct layout *l, const merit_text
     }
     if (res->grey_count > 0 && flags) {
         merit_strbuf_add(&b, "G: in the grey zone: its rank interval crosses the funding line.");
+        put_wrapped(x, &b, 3);
+    }
+    if (x->call->change_count > 0 && flags) {
+        merit_strbuf_add(
+            &b, "M: the panel changed some of its scores after review (moderation): "
+                "the ranking uses the changed scores, the sheets keep the reviewers' own.");
         put_wrapped(x, &b, 3);
     }
     if (l->intervals && merit_text_table_shown(t, l->interval)) {

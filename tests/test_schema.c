@@ -30,15 +30,15 @@ static void schema_bytes_equal_sources(void **state)
         free(want);
         free(got);
     }
-    /* the four formats of docs/formats.md */
-    assert_int_equal(n, 4);
+    /* the five formats of docs/formats.md */
+    assert_int_equal(n, 5);
 }
 
 static void schema_lists_names(void **state)
 {
     (void)state;
     assert_int_equal(t_run_merit("out", "err", "schema", (char *)NULL), 0);
-    T_EXPECT_FILE("out", "call\nproposal\nrubric\nsheet\n");
+    T_EXPECT_FILE("out", "call\nmoderation\nproposal\nrubric\nsheet\n");
     T_EXPECT_FILE("err", "");
 }
 
@@ -48,7 +48,7 @@ static void schema_unknown_name(void **state)
     assert_int_equal(t_run_merit("out", "err", "schema", "sheets", (char *)NULL), 2);
     T_EXPECT_FILE("out", "");
     T_EXPECT_FILE("err", "merit: error: schema: no schema named 'sheets' (there are: call, "
-                         "proposal, rubric, sheet)\n");
+                         "moderation, proposal, rubric, sheet)\n");
     assert_int_equal(t_run_merit("out", "err", "schema", "call", "sheet", (char *)NULL), 2);
     T_EXPECT_FILE("err", "merit: error: schema: one schema at a time ('call' and 'sheet')\n");
 }

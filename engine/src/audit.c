@@ -1256,8 +1256,8 @@ static bool input_name_ok(const char *rel, size_t index)
                strchr(rel, '/') == NULL;
     if (index == 1)
         return strncmp(rel, "shipped:", 8) == 0 ? rel[8] != '\0' : merit__href_inside(rel);
-    static const char *const folders[] = {"proposals/", "reviews/"};
-    for (size_t f = 0; f < 2; f++) {
+    static const char *const folders[] = {"proposals/", "reviews/", "moderation/"};
+    for (size_t f = 0; f < 3; f++) {
         size_t fl = strlen(folders[f]);
         if (strncmp(rel, folders[f], fl) != 0)
             continue;
@@ -1282,7 +1282,7 @@ struct found {
  * loader (a folder is checked once; *folders caches it), then the same
  * reading rules and limits (quiet holds them). Returns 0 or MERIT_ENOMEM. */
 static int find_input(merit_ctx *ctx, merit_ctx *quiet, const struct merit_root *root,
-                      int folders[2], const char *rel, const char *path, struct found *out)
+                      int folders[3], const char *rel, const char *path, struct found *out)
 {
     out->why = MERIT_READ;
     out->hex[0] = '\0';
@@ -1299,10 +1299,11 @@ static int find_input(merit_ctx *ctx, merit_ctx *quiet, const struct merit_root 
         return 0;
     }
     int outside = 0;
-    size_t folder = strncmp(rel, "proposals/", 10) == 0 ? 0
-                    : strncmp(rel, "reviews/", 8) == 0  ? 1
-                                                        : 2;
-    if (folder < 2) {
+    size_t folder = strncmp(rel, "proposals/", 10) == 0    ? 0
+                    : strncmp(rel, "reviews/", 8) == 0     ? 1
+                    : strncmp(rel, "moderation/", 11) == 0 ? 2
+                                                           : 3;
+    if (folder < 3) {
         if (folders[folder] < 0) {
             char *dir = merit__strndup(path, strlen(path) - strlen(strrchr(rel, '/')));
             if (dir == NULL)
@@ -1317,7 +1318,7 @@ static int find_input(merit_ctx *ctx, merit_ctx *quiet, const struct merit_root 
         /* call.xml, or the rubric, whose folders may be links */
         outside = merit__root_check(
             NULL, root, path,
-            folder == 2 && strcmp(rel, "call.xml") != 0 ? MERIT_PLACE_PATH : MERIT_PLACE_UNKNOWN);
+            folder == 3 && strcmp(rel, "call.xml") != 0 ? MERIT_PLACE_PATH : MERIT_PLACE_UNKNOWN);
     }
     if (outside < 0)
         return merit__oom(ctx);
@@ -1434,7 +1435,7 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
     if (quiet == NULL)
         return merit__oom(ctx);
     merit_ctx_set_limits(quiet, &h->pub.limits);
-    int folders[2] = {-1, -1};
+    int folders[3] = {-1, -1, -1};
     size_t index = 0;
     for (size_t i = 0; i < t->count && rc != MERIT_ENOMEM; i++) {
         const json_t *rec = t->records[i];
@@ -1462,7 +1463,7 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
                           : index == 2 ? "its rubric (a shipped name, or a path inside the "
                                          "call folder without '..')"
                                        : "proposals and reviews (proposals/NAME.xml, "
-                                         "reviews/NAME.xml)");
+                                         "reviews/NAME.xml, moderation/NAME.xml)");
             *other = true;
             continue;
         }
@@ -1505,8 +1506,8 @@ static int check_inputs(merit_ctx *ctx, const struct trail *t, const struct head
         if (strcmp(rec_type(t->records[i]), "input") == 0 && rec_str(t->records[i], "path"))
             known[nknown++] = rec_str(t->records[i], "path");
     qsort(known, nknown, sizeof(*known), compare_strings);
-    static const char *const folders_[] = {"proposals", "reviews"};
-    for (int f = 0; f < 2; f++) {
+    static const char *const folders_[] = {"proposals", "reviews", "moderation"};
+    for (int f = 0; f < 3; f++) {
         int one = extra_inputs(ctx, root, known, nknown, dir, folders_[f]);
         if (one == MERIT_ENOMEM) {
             rc = one;

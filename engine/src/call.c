@@ -21,6 +21,7 @@
 #include "merit/escape.h"
 #include "merit/number.h"
 #include "merit/sign.h"
+#include "moderation.h"
 #include "proposal.h"
 #include "rubric.h"
 #include "sheet.h"
@@ -79,6 +80,8 @@ struct loader {
     struct id_at *files_by_path;
     size_t *signer_of;
     size_t files_by_path_count;
+    struct merit_raw_moderation moderation; /* moderation/ *.xml, as read */
+    bool moderation_failed; /* a change is invalid: not even keep-going returns the call */
 };
 
 /* The ends of a message that says "; did you mean 'x'?" when near is not
@@ -124,6 +127,7 @@ void merit_call_free(merit_call *c)
         free(c->rejected[i].reason);
     }
     free(c->rejected);
+    merit__moderation_changes_free(c);
     free(c->id);
     free(c->title);
     free(c->dir);
@@ -132,6 +136,7 @@ void merit_call_free(merit_call *c)
 
 static void loader_release(struct loader *L)
 {
+    merit__moderation_release(&L->moderation);
     free(L->files_by_path);
     free(L->signer_of);
     merit_rubric_free(L->check_rubric);
@@ -560,6 +565,14 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
     if (href != NULL && (*rubric_href = merit__strdup(href)) == NULL)
         return merit__oom(ctx);
 
+    const xmlNode *moderation = merit__xml_child(root, "moderation");
+    if (moderation != NULL) {
+        const char *reasons = merit__xml_attr(moderation, "reasons");
+        const char *until = merit__xml_attr(moderation, "until");
+        c->moderation.reasons_required = reasons != NULL && strcmp(reasons, "required") == 0;
+        if (until != NULL && (c->moderation.until = merit__strdup(until)) == NULL)
+            return merit__oom(ctx);
+    }
     int fl = load_funding_line(L, doc, merit__xml_child(root, "funding-line"));
     if (fl == MERIT_ENOMEM)
         return fl;
@@ -715,6 +728,12 @@ static int add_sheet(void *user, struct merit_xml_doc *doc, const xmlNode *node)
 /* A proposal read but not valid, or valid in a file that is not: its id
  * (when it has one) is remembered as one that did not load, so that the
  * reviews and conflicts naming it are not reported once more. */
+static int add_moderation(void *user, struct merit_xml_doc *doc, const xmlNode *node)
+{
+    struct loader *L = user;
+    return merit__moderation_read(L->ctx, doc, node, &L->moderation);
+}
+
 static int proposal_not_loaded(void *user, struct merit_xml_doc *doc, const xmlNode *node)
 {
     (void)doc;
@@ -1710,8 +1729,32 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
             rc = rc ? rc : one;
         }
     }
+    /* the panel's changes, once every review is in place: an optional
+     * folder, read (and hashed for the trail) whenever it is there */
+    if (c->id != NULL) {
+        char *mdir = path_join(c->dir, "moderation");
+        struct stat mst;
+        if (mdir == NULL) {
+            rc = merit__oom(ctx);
+            goto done;
+        }
+        bool present = lstat(mdir, &mst) == 0;
+        free(mdir);
+        one = present ? load_folder(&L, "moderation", MERIT_SCHEMA_MODERATION, add_moderation) : 0;
+        if (one == 0 && c->rubric != NULL && !L.panel_failed)
+            one = merit__moderation_apply(ctx, c, &L.moderation);
+        if (one == MERIT_ENOMEM) {
+            rc = one;
+            goto done;
+        }
+        if (one != 0) {
+            L.failed = true;
+            L.moderation_failed = true;
+            rc = rc ? rc : one;
+        }
+    }
     if (ctx->keep_going && rc != MERIT_ENOMEM && c->id != NULL && c->rubric != NULL &&
-        !L.call_failed) {
+        !L.call_failed && !L.moderation_failed) {
         /* what is left is valid; what is not is in c->rejected */
         rc = 0;
         L.failed = false;

@@ -14,7 +14,8 @@
  * thread before any other starts (merit's loaders are single-threaded). */
 static xmlSchemaPtr compiled[MERIT_SCHEMA_COUNT];
 
-static const char *const schema_names[MERIT_SCHEMA_COUNT] = {"call", "rubric", "proposal", "sheet"};
+static const char *const schema_names[MERIT_SCHEMA_COUNT] = {"call", "rubric", "proposal", "sheet",
+                                                             "moderation"};
 
 const char *merit__schema_name(merit_schema_kind kind)
 {

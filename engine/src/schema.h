@@ -11,6 +11,7 @@ typedef enum merit_schema_kind {
     MERIT_SCHEMA_RUBRIC,
     MERIT_SCHEMA_PROPOSAL,
     MERIT_SCHEMA_SHEET,
+    MERIT_SCHEMA_MODERATION,
     MERIT_SCHEMA_COUNT
 } merit_schema_kind;
 

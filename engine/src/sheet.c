@@ -16,6 +16,7 @@ void merit__review_release(merit_review *r, size_t criteria)
     free(r->score_places); /* the block of every per-criterion array */
     free(r->comments);     /* the array with the texts */
     free(r->comment);
+    free(r->original_steps);
 }
 
 void merit__sheet_release_reviews(struct merit_raw_sheet *s)

@@ -207,6 +207,7 @@ static int validate_stream(merit_ctx *ctx, const char *path, struct file_check *
         {"rubric", "rubric"},
         {"proposal", "proposal bundle"},
         {"score sheet", "score-sheet bundle"},
+        {"moderation", "moderation"},
     };
     struct merit_xml_stream s = {.kind = MERIT_SCHEMA_COUNT, .on_record = on_record, .user = user};
     int rc = merit__xml_stream_file(ctx, path, &s);

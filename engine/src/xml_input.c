@@ -553,9 +553,13 @@ static const struct {
     merit_schema_kind kind;
     const char *record; /* bundles: their records */
 } roots[] = {
-    {"call", MERIT_SCHEMA_CALL, NULL},         {"rubric", MERIT_SCHEMA_RUBRIC, NULL},
-    {"proposal", MERIT_SCHEMA_PROPOSAL, NULL}, {"proposals", MERIT_SCHEMA_PROPOSAL, "proposal"},
-    {"sheet", MERIT_SCHEMA_SHEET, NULL},       {"sheets", MERIT_SCHEMA_SHEET, "sheet"},
+    {"call", MERIT_SCHEMA_CALL, NULL},
+    {"rubric", MERIT_SCHEMA_RUBRIC, NULL},
+    {"proposal", MERIT_SCHEMA_PROPOSAL, NULL},
+    {"proposals", MERIT_SCHEMA_PROPOSAL, "proposal"},
+    {"sheet", MERIT_SCHEMA_SHEET, NULL},
+    {"sheets", MERIT_SCHEMA_SHEET, "sheet"},
+    {"moderation", MERIT_SCHEMA_MODERATION, NULL},
 };
 
 static bool is_bundle_name(const char *name)
@@ -579,7 +583,8 @@ static bool is_record_name(const char *name, merit_schema_kind kind)
 
 /* The kinds of root each place takes: a record, or a bundle of them. */
 static const char *const wanted[MERIT_SCHEMA_COUNT] = {
-    "a <call>", "a <rubric>", "a <proposal> or <proposals> bundle", "a <sheet> or <sheets> bundle"};
+    "a <call>", "a <rubric>", "a <proposal> or <proposals> bundle", "a <sheet> or <sheets> bundle",
+    "a <moderation>"};
 
 static void validity_error(void *user, xmlErrorPtr err);
 

@@ -391,7 +391,11 @@ typedef struct merit_review {
     size_t reviewer; /* index into call->reviewers */
     size_t proposal; /* index into call->proposals */
     /* One entry per rubric criterion, in rubric order. */
-    int32_t *steps;       /* MERIT_NO_SCORE where the reviewer abstained */
+    int32_t *steps; /* MERIT_NO_SCORE where the reviewer abstained; the
+                       moderated score where the panel changed one */
+    /* The sheet's own steps, kept when moderation changed any score of the
+     * review (then owned, one per criterion); NULL when it changed none. */
+    int32_t *original_steps;
     uint8_t *confidences; /* per-score confidence (the review's, unless overridden);
                              0 for a no-score, and where none was given */
     /* Per-score comment, may be ""; NULL where not scored. The array is NULL
@@ -493,6 +497,33 @@ typedef struct merit_funding_line {
     merit_loc loc;
 } merit_funding_line;
 
+/* A change the panel made to one score (CALLDIR/moderation/ *.xml,
+ * docs/formats.md "Moderation"); the sheet is never edited. */
+typedef enum merit_moderation_kind {
+    MERIT_MODERATION_DISCUSSION = 0,
+    MERIT_MODERATION_CONSENSUS,
+    MERIT_MODERATION_OVERRIDE,
+} merit_moderation_kind;
+/* "discussion", "consensus", "override" */
+const char *merit_moderation_kind_name(merit_moderation_kind kind);
+
+typedef struct merit_moderation_change {
+    size_t review;    /* index into call->reviews */
+    size_t criterion; /* index into the rubric's criteria */
+    int32_t from, to; /* steps, as merit_review.steps */
+    char *by;         /* who made it, as written */
+    char *at;         /* UTC, YYYY-MM-DDThh:mm:ssZ: sorts as the time does */
+    merit_moderation_kind kind;
+    char *reason; /* NULL when none was given */
+    merit_loc loc;
+} merit_moderation_change;
+
+/* The call's <moderation> rules. */
+typedef struct merit_moderation_rules {
+    bool reasons_required;
+    char *until; /* UTC as merit_moderation_change.at; NULL: no limit */
+} merit_moderation_rules;
+
 typedef struct merit_call {
     char *id;
     char *title;
@@ -511,6 +542,11 @@ typedef struct merit_call {
     size_t conflict_count;
     merit_file *files;
     size_t file_count;
+    /* the panel's changes to scores, ordered by (review, criterion, at),
+     * each applied to its review's steps */
+    merit_moderation_change *changes;
+    size_t change_count;
+    merit_moderation_rules moderation;
     merit_rejected *rejected; /* empty unless loaded with keep-going */
     size_t rejected_count;
     merit_loc loc;
@@ -524,6 +560,9 @@ typedef struct merit_call {
  */
 int merit_call_load(merit_ctx *ctx, const char *path, merit_call **call_out);
 void merit_call_free(merit_call *call);
+/* How many of a proposal's scores the panel changed (each score once,
+ * however many changes it had); O(log changes + its changes). */
+size_t merit_call_moderated_count(const merit_call *call, size_t proposal);
 
 /* With keep-going, merit_call_load loads what is valid of a call whose
  * call.xml and rubric are valid, and lists every file, proposal, sheet,
