@@ -615,20 +615,25 @@ static void reports(struct builder *b, const merit_audit_info *info)
 
 /* --- writing ------------------------------------------------------------ */
 
-/* JSON text of v, or NULL. Dumped in two passes into a buffer of the exact
- * size: jansson 2.14's json_dumps ignores a failure to write an object key
- * when its buffer cannot grow, and would drop the key silently (found by
- * tests/test_torture.c); counting first and writing into a buffer that is
- * large enough leaves nothing to fail in the writing. */
+/* JSON text of v, or NULL. Dumped into a buffer of the exact size:
+ * jansson 2.14's json_dumps ignores a failure to write an object key when
+ * its buffer cannot grow, and would drop the key silently (found by
+ * tests/test_torture.c); json_dumpb into a fixed buffer cannot fail in the
+ * writing, and counts what did not fit. A record is dumped once into a
+ * buffer on the stack (most lines are well under 8 KiB), and a second time
+ * only when it did not fit there. */
 static char *dump_json(json_t *v, size_t flags)
 {
-    size_t size = json_dumpb(v, NULL, 0, flags);
+    char first[8192];
+    size_t size = json_dumpb(v, first, sizeof(first), flags);
     if (size == 0)
         return NULL;
     char *text = merit__malloc(size + 1);
     if (text == NULL)
         return NULL;
-    if (json_dumpb(v, text, size, flags) != size) {
+    if (size <= sizeof(first))
+        memcpy(text, first, size);
+    else if (json_dumpb(v, text, size, flags) != size) {
         free(text);
         return NULL;
     }
