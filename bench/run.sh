@@ -14,6 +14,10 @@
 #     rank without rank intervals (--resamples 0), the plain ranking;
 #   - at 10k, merit rank with rank intervals (1000 resamples, the
 #     command's default), as a ratio to the plain merit rank (target <= 20x).
+#   - up to 10k, merit replay of the trail the --audit row wrote; and issue
+#     14's targets: rank --audit <= 1.5x plain rank (CPU time and peak RSS),
+#     --format json <= 2x plain rank, replay <= 2x rank --audit in CPU time
+#     and <= 1.5x in peak RSS.
 # Each command runs several times (hyperfine when installed, else a loop
 # timed with date) and the median is kept; one more run under /usr/bin/time
 # gives the peak RSS. The table (median, ratio to the floor, peak RSS, the
@@ -97,6 +101,20 @@ row() { ROWS[$1]+="$2"$'\n'; }
 fmt_t() { awk -v t="$1" 'BEGIN {printf (t < 10 ? "%.3f" : "%.2f"), t}'; }
 fmt_mib() { [ "$1" = 0 ] && echo "n/a" || awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# vs CALL WHAT REF TIME_MAX RSS_MAX REFNAME: WHAT against REF (issue 14's
+# targets), in CPU time (user + system) when hyperfine measured it, else in
+# median wall time, and in peak RSS when RSS_MAX is set
+vs() {
+  local a=${CPU[$1|$2]} b=${CPU[$1|$3]} basis=CPU out
+  if [ "$a" = nan ] || [ "$b" = nan ]; then a=${T[$1|$2]} b=${T[$1|$3]} basis=time; fi
+  out=$(awk -v x="$(ratio "$a" "$b")" -v m="$4" -v r="$6" -v k="$basis" \
+    'BEGIN {print k " " x "x " r "; <= " m "x: " (x <= m ? "met" : "**missed**")}')
+  if [ -n "$5" ] && [ "${R[$1|$2]}" != 0 ] && [ "${R[$1|$3]}" != 0 ]; then
+    out+=$(awk -v x="$(ratio "${R[$1|$2]}" "${R[$1|$3]}")" -v m="$5" \
+      'BEGIN {print "; RSS " x "x; <= " m "x: " (x <= m ? "met" : "**missed**")}')
+  fi
+  echo "$out"
+}
 
 for c in $calls; do
   read -r n r layout <<<"$(spec "$c")"
@@ -126,6 +144,9 @@ for c in $calls; do
   d=$(q "$dir")
   declare -a whats=(xmllint-proposals xmllint-sheets validate rank csv json audit stats validate-1t rank-1t)
   [ "$c" = 10k ] && whats+=(intervals)
+  # replay of the trail the audit row wrote (after it); not at 50k, where
+  # the replay held the whole trail in memory (several GiB) before it streamed
+  [ "$n" -le 10000 ] && whats+=(replay)
   declare -A cmds=(
     [xmllint-proposals]=$xp
     [xmllint-sheets]=$xs
@@ -138,6 +159,7 @@ for c in $calls; do
     [validate-1t]="MERIT_THREADS=1 $m validate $d"
     [rank-1t]="MERIT_THREADS=1 $m rank $d --resamples 0"
     [intervals]="$m rank $d --resamples 1000"
+    [replay]="$m replay $(q "$work/$c.audit.jsonl") $d"
   )
   for w in "${whats[@]}"; do
     log "$c: $w ($runs runs)"
@@ -178,6 +200,7 @@ done
     echo "| $label | $input | merit-gen (writes the call) | $(fmt_t "${T[$c|gen]}") | | | | | | |"
     ws="xmllint-proposals xmllint-sheets floor validate rank csv json audit stats validate-1t rank-1t"
     [ -n "${T[$c|intervals]:-}" ] && ws+=" intervals"
+    [ -n "${T[$c|replay]:-}" ] && ws+=" replay"
     for w in $ws; do
       case $w in
         xmllint-proposals) name='xmllint --stream --schema proposal.xsd' ;;
@@ -192,6 +215,7 @@ done
         validate-1t) name='merit validate, one thread (MERIT_THREADS=1)' ;;
         rank-1t) name='merit rank (text), one thread' ;;
         intervals) name='merit rank with rank intervals (--resamples 1000)' ;;
+        replay) name='merit replay of the --audit trail' ;;
       esac
       t=${T[$c|$w]}
       x=$(ratio "$t" "$floor")
@@ -202,6 +226,9 @@ done
         intervals)
           xr=$(ratio "$t" "${T[$c|rank]}")
           target=$(awk -v x="$xr" 'BEGIN {print x "x plain rank; <= 20x: " (x <= 20 ? "met" : "**missed**")}') ;;
+        audit) target=$(vs "$c" audit rank 1.5 1.5 'plain rank') ;;
+        json) target=$(vs "$c" json rank 2 '' 'plain rank') ;;
+        replay) target=$(vs "$c" replay audit 2 1.5 'rank --audit') ;;
       esac
       if [ "$n" -ge 50000 ] && [ "$w" != xmllint-proposals ] && [ "$w" != xmllint-sheets ] && [ "$w" != floor ]; then
         rss_ok=$(awk -v k="${R[$c|$w]}" 'BEGIN {print (k / 1024 <= 300 ? "RSS <= 300 MiB: met" : "RSS <= 300 MiB: **missed**")}')

@@ -40,10 +40,14 @@ struct builder {
     int format;        /* MERIT_AUDIT_FORMAT, or an older one a replay rebuilds */
     json_t *pending;   /* the record being filled, without seq and prev */
     json_t *collected; /* replay: records gathered here instead of written */
-    merit_sink *sink;  /* where lines go; its first error (out of memory
-                          somewhere, or a line refused) stops the trail */
-    size_t written;    /* records written */
-    char prev[65];     /* the hash of the last line written */
+    /* replay: each record handed here (borrowed for the call) instead of
+     * written or gathered; a non-zero return stops the build with it */
+    int (*each)(void *user, json_t *rec);
+    void *user;
+    merit_sink *sink; /* where lines go; its first error (out of memory
+                         somewhere, or a line refused) stops the trail */
+    size_t written;   /* records written */
+    char prev[65];    /* the hash of the last line written */
 };
 
 static void write_pending(struct builder *b);
@@ -611,20 +615,25 @@ static void reports(struct builder *b, const merit_audit_info *info)
 
 /* --- writing ------------------------------------------------------------ */
 
-/* JSON text of v, or NULL. Dumped in two passes into a buffer of the exact
- * size: jansson 2.14's json_dumps ignores a failure to write an object key
- * when its buffer cannot grow, and would drop the key silently (found by
- * tests/test_torture.c); counting first and writing into a buffer that is
- * large enough leaves nothing to fail in the writing. */
+/* JSON text of v, or NULL. Dumped into a buffer of the exact size:
+ * jansson 2.14's json_dumps ignores a failure to write an object key when
+ * its buffer cannot grow, and would drop the key silently (found by
+ * tests/test_torture.c); json_dumpb into a fixed buffer cannot fail in the
+ * writing, and counts what did not fit. A record is dumped once into a
+ * buffer on the stack (most lines are well under 8 KiB), and a second time
+ * only when it did not fit there. */
 static char *dump_json(json_t *v, size_t flags)
 {
-    size_t size = json_dumpb(v, NULL, 0, flags);
+    char first[8192];
+    size_t size = json_dumpb(v, first, sizeof(first), flags);
     if (size == 0)
         return NULL;
     char *text = merit__malloc(size + 1);
     if (text == NULL)
         return NULL;
-    if (json_dumpb(v, text, size, flags) != size) {
+    if (size <= sizeof(first))
+        memcpy(text, first, size);
+    else if (json_dumpb(v, text, size, flags) != size) {
         free(text);
         return NULL;
     }
@@ -664,6 +673,13 @@ static void write_pending(struct builder *b)
     if (b->collected != NULL) {
         if (json_array_append_new(b->collected, rec) != 0)
             merit_sink_fail(b->sink, MERIT_ENOMEM);
+        return;
+    }
+    if (b->each != NULL) {
+        int rc = b->each(b->user, rec);
+        json_decref(rec);
+        if (rc != 0)
+            merit_sink_fail(b->sink, rc);
         return;
     }
     char *text = chain_line(rec, b->written + 1, b->prev);
@@ -730,6 +746,29 @@ static int build_records(merit_ctx *ctx, const merit_result *res, const merit_au
     return 0;
 }
 
+/* The records of build_all handed one at a time to EACH, none kept: replay
+ * compares each with the trail's as it is made. Returns EACH's first
+ * non-zero return (its diagnostic given), or MERIT_ENOMEM. */
+static int build_each(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
+                      int format, int (*each)(void *user, json_t *rec), void *user)
+{
+    merit_sink none = {0};
+    struct builder b = {.ctx = ctx,
+                        .res = res,
+                        .call = res->call,
+                        .rb = res->call->rubric,
+                        .places = info->places,
+                        .format = format,
+                        .each = each,
+                        .user = user,
+                        .sink = &none};
+    build_all(&b, info);
+    write_pending(&b);
+    if (none.error == MERIT_ENOMEM)
+        return merit__oom(ctx);
+    return none.error;
+}
+
 int merit_audit_write_to(merit_ctx *ctx, const merit_result *res, const merit_audit_info *info,
                          merit_sink *sink, char final_hex[65])
 {
@@ -774,16 +813,28 @@ struct trail {
     char **lines; /* NUL-terminated copies, without the line end */
     json_t **records;
     size_t count;
+    /* lean (replay): a step's record is not kept (NULL; its line is parsed
+     * again when compared), only its seq and prev (prev "" when it is not
+     * 64 characters); the other records are kept whole */
+    bool lean;
+    unsigned char *raw; /* lean: the file's bytes (owned), which the lines
+                           point into, each ended by a NUL written there */
+    long long *seqs;
+    char (*prevs)[65];
 };
 
 static void trail_release(struct trail *t)
 {
     for (size_t i = 0; i < t->count; i++) {
-        free(t->lines[i]);
+        if (t->raw == NULL)
+            free(t->lines[i]);
         json_decref(t->records[i]);
     }
+    free(t->raw);
     free(t->lines);
     free(t->records);
+    free(t->seqs);
+    free(t->prevs);
 }
 
 static int diverged(merit_ctx *ctx, const char *file, size_t line, const char *fmt, ...)
@@ -798,6 +849,12 @@ static int diverged(merit_ctx *ctx, const char *file, size_t line, const char *f
 }
 
 /* --- reading the trail ------------------------------------------------------ */
+
+static bool is_step(const char *type)
+{
+    return strcmp(type, "merit-audit") != 0 && strcmp(type, "input") != 0 &&
+           strcmp(type, "report") != 0 && strcmp(type, "end") != 0;
+}
 
 /* A trail is UTF-8 JSON Lines exactly as merit wrote it. What a copy does
  * to a text file without touching its records (a byte-order mark, CR LF
@@ -891,7 +948,12 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
                                   : "some lines end");
     t->lines = merit__calloc(lines + 1, sizeof(*t->lines));
     t->records = merit__calloc(lines + 1, sizeof(*t->records));
-    if (t->lines == NULL || t->records == NULL) {
+    if (t->lean) {
+        t->seqs = merit__calloc(lines + 1, sizeof(*t->seqs));
+        t->prevs = merit__calloc(lines + 1, sizeof(*t->prevs));
+    }
+    if (t->lines == NULL || t->records == NULL ||
+        (t->lean && (t->seqs == NULL || t->prevs == NULL))) {
         merit__xml_doc_release(&raw);
         return merit__oom(ctx);
     }
@@ -908,7 +970,10 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
                           t->count + 1);
             break;
         }
-        char *line = merit__strndup(p, len);
+        char *line =
+            t->lean ? (char *)raw.bytes + (p - (const char *)raw.bytes) : merit__strndup(p, len);
+        if (t->lean)
+            line[len] = '\0'; /* the LF, the CR, or the reader's closing NUL */
         if (line == NULL) {
             rc = merit__oom(ctx);
             break;
@@ -922,7 +987,24 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
                               rec == NULL ? err.text : "not an object");
             break;
         }
+        if (t->lean) {
+            size_t i = t->count - 1;
+            const json_t *seq = json_object_get(rec, "seq");
+            const char *prev = json_string_value(json_object_get(rec, "prev"));
+            t->seqs[i] = json_is_integer(seq) ? (long long)json_integer_value(seq) : -1;
+            if (prev != NULL && strlen(prev) == 64)
+                memcpy(t->prevs[i], prev, 65);
+            const char *type = json_string_value(json_object_get(rec, "type"));
+            if (i > 0 && is_step(type != NULL ? type : "?")) {
+                json_decref(rec);
+                t->records[i] = NULL;
+            }
+        }
         p = nl ? nl + 1 : end;
+    }
+    if (t->lean) {
+        t->raw = raw.bytes; /* the lines point into it */
+        raw.bytes = NULL;
     }
     merit__xml_doc_release(&raw);
     return rc;
@@ -934,20 +1016,41 @@ static long long seq_of(const json_t *rec)
     return json_is_integer(s) ? (long long)json_integer_value(s) : -1;
 }
 
+static long long seq_at(const struct trail *t, size_t i)
+{
+    return t->lean ? t->seqs[i] : seq_of(t->records[i]);
+}
+
+static const char *prev_at(const struct trail *t, size_t i)
+{
+    if (t->lean)
+        return t->prevs[i];
+    return json_string_value(json_object_get(t->records[i], "prev"));
+}
+
+/* Record I whole: kept, or (a step of a lean trail) parsed again from its
+ * line; *parsed says the caller owns it. NULL when out of memory. */
+static json_t *record_at(const struct trail *t, size_t i, bool *parsed)
+{
+    *parsed = t->records[i] == NULL;
+    if (!*parsed)
+        return t->records[i];
+    return json_loads(t->lines[i], JSON_REJECT_DUPLICATES, NULL);
+}
+
 /* Checks numbering and the hash chain; names the first line that breaks. */
 static int check_chain(merit_ctx *ctx, const struct trail *t)
 {
     char prev[65] = ZERO_HASH;
     for (size_t i = 0; i < t->count; i++) {
-        const json_t *rec = t->records[i];
-        long long seq = seq_of(rec);
-        const char *recorded = json_string_value(json_object_get(rec, "prev"));
+        long long seq = seq_at(t, i);
+        const char *recorded = prev_at(t, i);
         if (seq != (long long)(i + 1)) {
             /* the record that belongs here: later in the file (reordered)
              * or nowhere (removed) */
             size_t found = SIZE_MAX;
             for (size_t j = i + 1; j < t->count && found == SIZE_MAX; j++)
-                if (seq_of(t->records[j]) == (long long)(i + 1))
+                if (seq_at(t, j) == (long long)(i + 1))
                     found = j;
             if (found != SIZE_MAX)
                 return diverged(ctx, t->path, i + 1,
@@ -1702,13 +1805,12 @@ static int compare_step(merit_ctx *ctx, const struct trail *t, const struct head
 /* The header's rule at the funding line (format 3) against the one the
  * recomputation used: the seed, the policy and where they came from. */
 static int compare_funding(merit_ctx *ctx, const struct trail *t, const struct header *h,
-                           json_t *fresh)
+                           const json_t *fresh_header)
 {
     if (h->pub.format < 3)
         return 0;
     const json_t *a = json_object_get(json_object_get(t->records[0], "options"), "funding");
-    const json_t *b =
-        json_object_get(json_object_get(json_array_get(fresh, 0), "options"), "funding");
+    const json_t *b = json_object_get(json_object_get(fresh_header, "options"), "funding");
     char where[256] = "funding";
     const json_t *da = NULL, *db = NULL;
     if (!first_difference(a, b, where, sizeof(where), &da, &db))
@@ -1723,37 +1825,66 @@ static int compare_funding(merit_ctx *ctx, const struct trail *t, const struct h
     return rc;
 }
 
-static bool is_step(const char *type)
+/* The recomputation's records as they are made, against the trail's: the
+ * header's funding rule first, then each step with the trail's next step.
+ * Only the record being compared is held. */
+struct stepper {
+    merit_ctx *ctx;
+    const struct trail *t;
+    const struct header *h;
+    size_t next;   /* the trail's record to look at next */
+    size_t made;   /* records made so far */
+    size_t *steps; /* steps that reproduced */
+};
+
+static int step_each(void *user, json_t *fresh)
 {
-    return strcmp(type, "merit-audit") != 0 && strcmp(type, "input") != 0 &&
-           strcmp(type, "report") != 0 && strcmp(type, "end") != 0;
+    struct stepper *s = user;
+    const struct trail *t = s->t;
+    if (s->made++ == 0)
+        return compare_funding(s->ctx, t, s->h, fresh);
+    if (!is_step(rec_type(fresh)))
+        return 0;
+    while (s->next < t->count && !is_step(rec_type(t->records[s->next])))
+        s->next++;
+    if (s->next == t->count) {
+        char what[256];
+        describe(fresh, what, sizeof(what));
+        return diverged(s->ctx, t->path, t->count,
+                        "the recomputation has a step the trail lacks: %s", what);
+    }
+    bool parsed;
+    json_t *recorded = record_at(t, s->next, &parsed);
+    if (recorded == NULL)
+        return MERIT_ENOMEM; /* build_each says it */
+    int rc = compare_step(s->ctx, t, s->h, s->next + 1, recorded, fresh);
+    if (parsed)
+        json_decref(recorded);
+    if (rc != 0)
+        return rc;
+    (*s->steps)++;
+    s->next++;
+    return 0;
 }
 
 static int compare_steps(merit_ctx *ctx, const struct trail *t, const struct header *h,
-                         json_t *fresh, size_t *steps)
+                         const merit_result *res, const merit_audit_info *info, size_t *steps)
 {
-    size_t f = 0, n = json_array_size(fresh);
-    for (size_t i = 0; i < t->count; i++) {
-        json_t *rec = t->records[i];
-        if (!is_step(rec_type(rec)))
-            continue;
-        while (f < n && !is_step(rec_type(json_array_get(fresh, f))))
-            f++;
-        if (f == n)
-            return diverged(ctx, t->path, i + 1, "step %zu, %s: the recomputation has no such step",
-                            i + 1, rec_type(rec));
-        int rc = compare_step(ctx, t, h, i + 1, rec, json_array_get(fresh, f));
-        if (rc != 0)
+    struct stepper s = {ctx, t, h, 0, 0, steps};
+    int rc = build_each(ctx, res, info, h->pub.format, step_each, &s);
+    if (rc != 0)
+        return rc;
+    for (size_t i = s.next; i < t->count; i++)
+        if (is_step(rec_type(t->records[i]))) {
+            bool parsed;
+            json_t *rec = record_at(t, i, &parsed);
+            if (rec == NULL)
+                return merit__oom(ctx);
+            rc = diverged(ctx, t->path, i + 1, "step %zu, %s: the recomputation has no such step",
+                          i + 1, rec_type(rec));
+            if (parsed)
+                json_decref(rec);
             return rc;
-        (*steps)++;
-        f++;
-    }
-    for (; f < n; f++)
-        if (is_step(rec_type(json_array_get(fresh, f)))) {
-            char what[256];
-            describe(json_array_get(fresh, f), what, sizeof(what));
-            return diverged(ctx, t->path, t->count,
-                            "the recomputation has a step the trail lacks: %s", what);
         }
     return 0;
 }
@@ -2244,7 +2375,7 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
     merit_replay_options none = {0};
     if (options == NULL)
         options = &none;
-    struct trail t = {trail_path, NULL, NULL, 0};
+    struct trail t = {.path = trail_path, .lean = true};
     struct header h;
     memset(&h, 0, sizeof(h));
     struct merit_root root = {0};
@@ -2315,12 +2446,7 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
     merit_audit_info info = h.pub.info;
     info.reports = NULL;
     info.report_count = 0;
-    rc = build_records(ctx, res, &info, h.pub.format, &fresh);
-    if (rc != 0)
-        goto done;
-    int steps_rc = compare_funding(ctx, &t, &h, fresh);
-    if (steps_rc == 0)
-        steps_rc = compare_steps(ctx, &t, &h, fresh, &summary->steps);
+    int steps_rc = compare_steps(ctx, &t, &h, res, &info, &summary->steps);
     if (steps_rc == MERIT_ENOMEM) {
         rc = steps_rc;
         goto done;
@@ -2333,7 +2459,11 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
                         "changed, but every score and every step reproduces: a change outside "
                         "the scores (a comment, spaces, text no step records)");
     } else if (inputs_rc != 0 || steps_rc != 0) {
-        /* what changed, as a whole: the scores, then what they did */
+        /* what changed, as a whole: the scores, then what they did; the
+         * recomputation's records are made again, kept this time */
+        rc = build_records(ctx, res, &info, h.pub.format, &fresh);
+        if (rc != 0)
+            goto done;
         size_t n = json_array_size(fresh);
         json_t **recs = merit__calloc(n + 1, sizeof(*recs));
         if (recs == NULL) {
@@ -2342,6 +2472,15 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
         }
         for (size_t i = 0; i < n; i++)
             recs[i] = json_array_get(fresh, i);
+        /* the trail's steps parsed again, only now */
+        for (size_t i = 0; i < t.count; i++) {
+            bool parsed;
+            if (t.records[i] == NULL && (t.records[i] = record_at(&t, i, &parsed)) == NULL) {
+                free(recs);
+                rc = merit__oom(ctx);
+                goto done;
+            }
+        }
         struct side a = {t.path, t.records, t.count}, b = {NULL, recs, n};
         merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, t.path, 0, 0,
                     "what changed, as recorded -> as recomputed:");
@@ -2538,7 +2677,7 @@ int merit_trail_diff(merit_ctx *ctx, const char *trail_a, const char *trail_b,
                      merit_diff_summary *out)
 {
     memset(out, 0, sizeof(*out));
-    struct trail ta = {trail_a, NULL, NULL, 0}, tb = {trail_b, NULL, NULL, 0};
+    struct trail ta = {.path = trail_a}, tb = {.path = trail_b};
     int rc = read_trail(ctx, trail_a, &ta);
     if (rc == 0)
         rc = check_chain(ctx, &ta);
