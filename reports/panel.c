@@ -37,18 +37,11 @@ bool merit__panel_agreement(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt, bool html)
 {
     const merit_call *call = res->call;
-    merit__agreement *agr = NULL;
-    merit__calibration *cal = NULL;
-    merit_ctx *ctx = merit_ctx_new();
-    int rc = ctx != NULL ? merit__calibration_compute(ctx, res, &cal) : MERIT_ENOMEM;
-    merit_ctx_free(ctx);
-    if (rc == 0)
-        rc = merit__agreement_compute(res, &agr);
-    if (rc != 0) {
-        merit__calibration_free(cal);
-        merit_sink_fail(sink, rc);
+    struct merit__stats st;
+    if (merit__stats_compute(sink, res, &st) != 0)
         return false;
-    }
+    const merit__calibration *cal = st.cal;
+    const merit__agreement *agr = st.agr;
     const merit__agreement_item *total = &agr->items[agr->item_count - 1];
     merit_sink_puts(sink, html ? "<h2>Agreement</h2>\n<p>" : "\nAgreement\n  ");
     merit_sink_puts(sink, "Krippendorff's alpha on the reviewers' totals: ");
@@ -88,8 +81,7 @@ bool merit__panel_agreement(merit_sink *sink, const merit_result *res,
                           "co-reviewers' totals on the same proposals; merit stats shows every "
                           "reviewer's, and every criterion's agreement.");
     merit_sink_puts(sink, html ? "</p>\n" : "\n");
-    merit__calibration_free(cal);
-    merit__agreement_free(agr);
+    merit__stats_free(&st);
     return true;
 }
 

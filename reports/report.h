@@ -131,6 +131,20 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
                            const merit_report_options *opt);
 int merit_report_stats_json(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt);
+/* Both of merit stats' tables of a ranked call: the reviewers'
+ * calibration and their agreement (docs/scoring.md), computed together for
+ * merit stats, merit panel, the HTML report and the audit trail. 0, or
+ * the sink failed (out of memory) and its error returned, s left empty.
+ * s owns both; merit__stats_free releases them. */
+struct merit__calibration;
+struct merit__agreement;
+struct merit__stats {
+    struct merit__calibration *cal;
+    struct merit__agreement *agr;
+};
+int merit__stats_compute(merit_sink *sink, const merit_result *res, struct merit__stats *s);
+void merit__stats_free(struct merit__stats *s);
+
 /* One reviewer's calibration, and one criterion's (or the total's)
  * agreement, as merit stats' JSON and the audit trail's `reviewer` and
  * `agreement` records give them (docs/report-json.md, docs/audit.md). A

@@ -35,19 +35,13 @@ static const char *const icc_keys[MERIT_ICC_FORMS] = {"icc_1_1", "icc_2_1", "icc
 
 #define NO_DESIGN "design does not allow"
 
-struct stats {
-    merit__calibration *cal;
-    merit__agreement *agr;
-};
-
-static void stats_free(struct stats *s)
+void merit__stats_free(struct merit__stats *s)
 {
     merit__calibration_free(s->cal);
     merit__agreement_free(s->agr);
 }
 
-/* Both tables, or the sink's error (out of memory). */
-static int stats_compute(merit_sink *sink, const merit_result *res, struct stats *s)
+int merit__stats_compute(merit_sink *sink, const merit_result *res, struct merit__stats *s)
 {
     memset(s, 0, sizeof(*s));
     /* calibration records an out-of-memory on a context; a writer has none
@@ -58,7 +52,7 @@ static int stats_compute(merit_sink *sink, const merit_result *res, struct stats
     if (rc == 0)
         rc = merit__agreement_compute(res, &s->agr);
     if (rc != 0) {
-        stats_free(s);
+        merit__stats_free(s);
         merit_sink_fail(sink, rc);
         return rc;
     }
@@ -108,7 +102,7 @@ enum rcol {
     R_N
 };
 
-static void text_reviewers(merit_sink *sink, const merit_result *res, const struct stats *s,
+static void text_reviewers(merit_sink *sink, const merit_result *res, const struct merit__stats *s,
                            const merit_report_options *opt)
 {
     const merit_call *call = res->call;
@@ -169,7 +163,7 @@ static void text_reviewers(merit_sink *sink, const merit_result *res, const stru
 
 enum acol { A_ITEM, A_INTERVAL, A_ORDINAL, A_ICC, A_BLOCK = A_ICC + MERIT_ICC_FORMS, A_N };
 
-static void text_agreement(merit_sink *sink, const merit_result *res, const struct stats *s,
+static void text_agreement(merit_sink *sink, const merit_result *res, const struct merit__stats *s,
                            const merit_report_options *opt)
 {
     const merit_rubric *rb = res->call->rubric;
@@ -317,8 +311,8 @@ int merit_report_stats_text(merit_sink *sink, const merit_result *res,
     merit_report_options defaults = {.places = 2};
     if (opt == NULL)
         opt = &defaults;
-    struct stats s;
-    if (stats_compute(sink, res, &s) != 0)
+    struct merit__stats s;
+    if (merit__stats_compute(sink, res, &s) != 0)
         return sink->error;
     const merit_call *call = res->call;
     merit_sink_puts(sink, "Statistics: ");
@@ -337,7 +331,7 @@ int merit_report_stats_text(merit_sink *sink, const merit_result *res,
     char note[160];
     merit_report_rounding_note(note, sizeof(note), opt->places);
     merit_sink_printf(sink, "\n%s\n", note);
-    stats_free(&s);
+    merit__stats_free(&s);
     return merit_sink_ok(sink) ? 0 : sink->error;
 }
 
@@ -396,8 +390,8 @@ static void csv_end(struct csvw *c)
 int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
                            const merit_report_options *opt)
 {
-    struct stats s;
-    if (stats_compute(sink, res, &s) != 0)
+    struct merit__stats s;
+    if (merit__stats_compute(sink, res, &s) != 0)
         return sink->error;
     const merit_call *call = res->call;
     const merit_rubric *rb = call->rubric;
@@ -502,7 +496,7 @@ int merit_report_stats_csv(merit_sink *sink, const merit_result *res,
         }
         mpq_clear(q);
     }
-    stats_free(&s);
+    merit__stats_free(&s);
     return merit_sink_ok(sink) ? 0 : sink->error;
 }
 
@@ -664,8 +658,8 @@ static int put_json(const char *buffer, size_t size, void *data)
 int merit_report_stats_json(merit_sink *sink, const merit_result *res,
                             const merit_report_options *opt)
 {
-    struct stats s;
-    if (stats_compute(sink, res, &s) != 0)
+    struct merit__stats s;
+    if (merit__stats_compute(sink, res, &s) != 0)
         return sink->error;
     const merit_call *call = res->call;
     struct jsw w = {sink, opt != NULL ? opt->places : 2};
@@ -705,6 +699,6 @@ int merit_report_stats_json(merit_sink *sink, const merit_result *res,
         merit_sink_fail(sink, MERIT_ENOMEM);
     merit_sink_putc(sink, '\n');
     json_decref(doc);
-    stats_free(&s);
+    merit__stats_free(&s);
     return merit_sink_ok(sink) ? 0 : sink->error;
 }

@@ -670,11 +670,11 @@ int merit_assign_write_csv(merit_sink *sink, const merit_call *call, const merit
 {
     merit_sink_puts(sink, "reviewer,proposal\n");
     for (size_t i = 0; i < a->count; i++) {
-        /* ids are [A-Za-z0-9._-] words: written as they are, so that the
-         * table reads back (an apostrophe before a leading '-' would not) */
-        merit_sink_csv_field(sink, call->reviewers[a->pairs[i].reviewer].id, false);
+        /* an id may begin with '-': marked like every text from an input,
+         * which merit's table reader (merit sheets --assignment) takes off */
+        merit_sink_csv_field(sink, call->reviewers[a->pairs[i].reviewer].id, true);
         merit_sink_putc(sink, ',');
-        merit_sink_csv_field(sink, call->proposals[a->pairs[i].proposal].id, false);
+        merit_sink_csv_field(sink, call->proposals[a->pairs[i].proposal].id, true);
         merit_sink_putc(sink, '\n');
     }
     return sink->error;

@@ -573,16 +573,11 @@ static void statistics_steps(struct builder *b)
 {
     if (b->format < 3 || !merit_sink_ok(b->sink))
         return;
-    merit__calibration *cal = NULL;
-    merit__agreement *agr = NULL;
-    int rc = merit__calibration_compute(b->ctx, b->res, &cal);
-    if (rc == 0)
-        rc = merit__agreement_compute(b->res, &agr);
-    if (rc != 0) {
-        merit__calibration_free(cal);
-        merit_sink_fail(b->sink, rc);
+    struct merit__stats st;
+    if (merit__stats_compute(b->sink, b->res, &st) != 0)
         return;
-    }
+    const merit__calibration *cal = st.cal;
+    const merit__agreement *agr = st.agr;
     struct {
         size_t count;
         const char *type;
@@ -597,8 +592,7 @@ static void statistics_steps(struct builder *b)
                 merit_sink_fail(b->sink, MERIT_ENOMEM);
             json_decref(v);
         }
-    merit__calibration_free(cal);
-    merit__agreement_free(agr);
+    merit__stats_free(&st);
 }
 
 static void reports(struct builder *b, const merit_audit_info *info)
@@ -2007,6 +2001,71 @@ static size_t index_get(const json_t *idx, const char *key)
     return json_is_integer(v) ? (size_t)json_integer_value(v) : SIZE_MAX;
 }
 
+/* Two lists' items paired by key (a NULL key: the item takes no part):
+ * the pairs in a's order, then the items of b that a lacks, in b's order,
+ * SIZE_MAX marking the side an item is missing from; an item of b pairs
+ * once. Malloc'd, *n pairs; NULL when out of memory. Linear: b's keys go
+ * into a hash. */
+struct pairing {
+    size_t a, b;
+};
+
+static struct pairing *pair_by_key(const char *const *ka, size_t na, const char *const *kb,
+                                   size_t nb, size_t *n)
+{
+    json_t *idx = json_object();
+    bool *seen = merit__calloc(nb + 1, sizeof(*seen));
+    struct pairing *out = merit__calloc(na + nb + 1, sizeof(*out));
+    bool ok = idx != NULL && seen != NULL && out != NULL;
+    for (size_t j = 0; j < nb && ok; j++)
+        ok = kb[j] == NULL || index_put(idx, kb[j], j);
+    *n = 0;
+    for (size_t i = 0; i < na && ok; i++) {
+        if (ka[i] == NULL)
+            continue;
+        size_t j = index_get(idx, ka[i]);
+        if (j != SIZE_MAX && !seen[j])
+            seen[j] = true;
+        else
+            j = SIZE_MAX;
+        out[(*n)++] = (struct pairing){i, j};
+    }
+    for (size_t j = 0; j < nb && ok; j++)
+        if (kb[j] != NULL && !seen[j])
+            out[(*n)++] = (struct pairing){SIZE_MAX, j};
+    free(seen);
+    json_decref(idx);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The key `field` of each object of a JSON array (borrowed), for
+ * pair_by_key; NULL when out of memory. */
+static const char **array_keys(const json_t *array, const char *field)
+{
+    size_t n = json_array_size(array);
+    const char **keys = merit__calloc(n + 1, sizeof(*keys));
+    for (size_t k = 0; k < n && keys != NULL; k++)
+        keys[k] = rec_str(json_array_get(array, k), field);
+    return keys;
+}
+
+/* Pairs the objects of two JSON arrays by `field`; NULL when out of
+ * memory. */
+static struct pairing *pair_arrays(const json_t *sa, const json_t *sb, const char *field, size_t *n)
+{
+    const char **ka = array_keys(sa, field), **kb = array_keys(sb, field);
+    struct pairing *pairs = ka != NULL && kb != NULL
+                                ? pair_by_key(ka, json_array_size(sa), kb, json_array_size(sb), n)
+                                : NULL;
+    free(ka);
+    free(kb);
+    return pairs;
+}
+
 /* The scores of one aggregate on each side (either may be NULL: the
  * aggregate stands on one side only), matched by reviewer. */
 static void score_changes(struct changes *c, size_t ia, size_t ib)
@@ -2016,35 +2075,14 @@ static void score_changes(struct changes *c, size_t ia, size_t ib)
     const json_t *any = ra != NULL ? ra : rb;
     const char *p = rec_str(any, "proposal"), *crit = rec_str(any, "criterion");
     const json_t *sa = json_object_get(ra, "scores"), *sb = json_object_get(rb, "scores");
-    size_t na = json_array_size(sa), nb = json_array_size(sb);
-    json_t *by = json_object();
-    bool *seen = merit__calloc(nb + 1, sizeof(*seen));
-    if (by == NULL || seen == NULL) {
+    size_t n;
+    struct pairing *pairs = pair_arrays(sa, sb, "reviewer", &n);
+    if (pairs == NULL) {
         c->oom = true;
-        goto out;
+        return;
     }
-    for (size_t k = 0; k < nb; k++) {
-        const char *r = rec_str(json_array_get(sb, k), "reviewer");
-        if (r != NULL && !index_put(by, r, k)) {
-            c->oom = true;
-            goto out;
-        }
-    }
-    for (size_t k = 0; k <= na + nb; k++) {
-        /* the scores of a, then those of b that a lacks */
-        const json_t *ea = NULL, *eb = NULL;
-        if (k < na) {
-            ea = json_array_get(sa, k);
-            size_t kb = index_get(by, rec_str(ea, "reviewer"));
-            if (kb != SIZE_MAX && !seen[kb]) {
-                seen[kb] = true;
-                eb = json_array_get(sb, kb);
-            }
-        } else if (k > na && !seen[k - na - 1]) {
-            eb = json_array_get(sb, k - na - 1);
-        }
-        if (ea == NULL && eb == NULL)
-            continue;
+    for (size_t k = 0; k < n; k++) {
+        const json_t *ea = json_array_get(sa, pairs[k].a), *eb = json_array_get(sb, pairs[k].b);
         const char *r = rec_str(ea != NULL ? ea : eb, "reviewer");
         char *s = pair(c, json_object_get(ea, "score"), json_object_get(eb, "score"));
         char *f = ea != NULL && eb != NULL ? pair(c, json_object_get(ea, "confidence"),
@@ -2059,9 +2097,7 @@ static void score_changes(struct changes *c, size_t ia, size_t ib)
         free(s);
         free(f);
     }
-out:
-    free(seen);
-    json_decref(by);
+    free(pairs);
 }
 
 /* The ranking records' entries matched by id: rank, then status. */
@@ -2082,35 +2118,15 @@ static void ranking_changes(struct changes *c, size_t ia, size_t ib)
     const json_t *ra = ia != SIZE_MAX ? c->a->recs[ia] : NULL;
     const json_t *rb = ib != SIZE_MAX ? c->b->recs[ib] : NULL;
     const json_t *oa = json_object_get(ra, "order"), *ob = json_object_get(rb, "order");
-    size_t na = json_array_size(oa), nb = json_array_size(ob);
-    json_t *by = json_object();
-    bool *seen = merit__calloc(nb + 1, sizeof(*seen));
-    if (by == NULL || seen == NULL) {
+    size_t n;
+    struct pairing *pairs = pair_arrays(oa, ob, "id", &n);
+    if (pairs == NULL) {
         c->oom = true;
-        goto out;
-    }
-    for (size_t k = 0; k < nb; k++) {
-        const char *id = rec_str(json_array_get(ob, k), "id");
-        if (id != NULL && !index_put(by, id, k)) {
-            c->oom = true;
-            goto out;
-        }
+        return;
     }
     for (int pass = 0; pass < 2; pass++) /* ranks, then statuses */
-        for (size_t k = 0; k <= na + nb; k++) {
-            const json_t *ea = NULL, *eb = NULL;
-            if (k < na) {
-                ea = json_array_get(oa, k);
-                size_t kb = index_get(by, rec_str(ea, "id"));
-                if (kb != SIZE_MAX) {
-                    seen[kb] = true;
-                    eb = json_array_get(ob, kb);
-                }
-            } else if (k > na && !seen[k - na - 1]) {
-                eb = json_array_get(ob, k - na - 1);
-            }
-            if (ea == NULL && eb == NULL)
-                continue;
+        for (size_t k = 0; k < n; k++) {
+            const json_t *ea = json_array_get(oa, pairs[k].a), *eb = json_array_get(ob, pairs[k].b);
             const char *id = rec_str(ea != NULL ? ea : eb, "id");
             if (pass == 0) {
                 char x[32], y[32];
@@ -2128,6 +2144,7 @@ static void ranking_changes(struct changes *c, size_t ia, size_t ib)
                 free(s);
             }
         }
+    free(pairs);
     static const char *const keys[] = {"funded", "awarded", "remaining"};
     for (size_t k = 0; k < 3; k++) {
         char *s = pair(c, json_object_get(ra, keys[k]), json_object_get(rb, keys[k]));
@@ -2137,66 +2154,55 @@ static void ranking_changes(struct changes *c, size_t ia, size_t ib)
         }
         free(s);
     }
-out:
-    free(seen);
-    json_decref(by);
 }
 
 /*
  * The change summary, as notes: scores, aggregates, totals, ranks and
  * statuses, funding. Returns 0 or MERIT_ENOMEM.
  */
+static void free_keys(char **keys, size_t n)
+{
+    for (size_t i = 0; keys != NULL && i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+/* Each record's match_key, NULL for a record the summary does not match;
+ * NULL when out of memory. */
+static char **side_keys(const struct side *side)
+{
+    char **keys = merit__calloc(side->count + 1, sizeof(*keys));
+    for (size_t i = 0; i < side->count && keys != NULL; i++)
+        if (matched_type(side->recs[i]) && (keys[i] = match_key(side->recs[i])) == NULL) {
+            free_keys(keys, i);
+            return NULL;
+        }
+    return keys;
+}
+
 static int change_summary(merit_ctx *ctx, const struct side *a, const struct side *b,
                           merit_trail_changes *count)
 {
     struct changes c = {ctx, a, b, count, false};
     memset(count, 0, sizeof(*count));
-    json_t *idx = json_object();
-    bool *seen = merit__calloc(b->count + 1, sizeof(*seen));
-    size_t *match = merit__calloc(a->count + 1, sizeof(*match));
-    if (idx == NULL || seen == NULL || match == NULL)
-        goto oom;
-    for (size_t i = 0; i < b->count; i++) {
-        if (!matched_type(b->recs[i]))
-            continue;
-        char *key = match_key(b->recs[i]);
-        bool ok = key != NULL && index_put(idx, key, i);
-        free(key);
-        if (!ok)
-            goto oom;
-    }
-    for (size_t i = 0; i < a->count; i++) {
-        match[i] = SIZE_MAX;
-        if (!matched_type(a->recs[i]))
-            continue;
-        char *key = match_key(a->recs[i]);
-        if (key == NULL)
-            goto oom;
-        match[i] = index_get(idx, key);
-        free(key);
-        if (match[i] != SIZE_MAX && strcmp(rec_type(a->recs[i]), rec_type(b->recs[match[i]])) == 0)
-            seen[match[i]] = true;
-        else
-            match[i] = SIZE_MAX;
-    }
-    /* three passes over the records each side: scores, aggregates, totals */
+    char **ka = side_keys(a), **kb = side_keys(b);
+    size_t n = 0;
+    struct pairing *pairs =
+        ka != NULL && kb != NULL
+            ? pair_by_key((const char *const *)ka, a->count, (const char *const *)kb, b->count, &n)
+            : NULL;
+    free_keys(ka, a->count);
+    free_keys(kb, b->count);
+    if (pairs == NULL)
+        return merit__oom(ctx);
+    /* three passes over the pairs: scores, aggregates, totals */
     static const char *const types[] = {"aggregate", "aggregate", "total"};
     for (int pass = 0; pass < 3 && !c.oom; pass++) {
-        for (size_t i = 0; i <= a->count + b->count && !c.oom; i++) {
-            size_t ia = SIZE_MAX, ib = SIZE_MAX;
-            if (i < a->count) {
-                if (strcmp(rec_type(a->recs[i]), types[pass]) != 0 || !matched_type(a->recs[i]))
-                    continue;
-                ia = i;
-                ib = match[i];
-            } else if (i > a->count && !seen[i - a->count - 1] &&
-                       strcmp(rec_type(b->recs[i - a->count - 1]), types[pass]) == 0 &&
-                       matched_type(b->recs[i - a->count - 1])) {
-                ib = i - a->count - 1;
-            } else {
-                continue;
-            }
+        for (size_t k = 0; k < n && !c.oom; k++) {
+            size_t ia = pairs[k].a, ib = pairs[k].b;
             const json_t *any = ia != SIZE_MAX ? a->recs[ia] : b->recs[ib];
+            if (strcmp(rec_type(any), types[pass]) != 0)
+                continue;
             if (pass == 0) {
                 score_changes(&c, ia, ib);
                 continue;
@@ -2217,6 +2223,7 @@ static int change_summary(merit_ctx *ctx, const struct side *a, const struct sid
             free(s);
         }
     }
+    free(pairs);
     /* the ranking: the last of its type on each side */
     size_t ra = SIZE_MAX, rb = SIZE_MAX;
     for (size_t i = 0; i < a->count; i++)
@@ -2227,17 +2234,7 @@ static int change_summary(merit_ctx *ctx, const struct side *a, const struct sid
             rb = i;
     if (!c.oom && (ra != SIZE_MAX || rb != SIZE_MAX))
         ranking_changes(&c, ra, rb);
-    if (c.oom)
-        goto oom;
-    free(match);
-    free(seen);
-    json_decref(idx);
-    return 0;
-oom:
-    free(match);
-    free(seen);
-    json_decref(idx);
-    return merit__oom(ctx);
+    return c.oom ? merit__oom(ctx) : 0;
 }
 
 /* Says that what differs is none of the summary's kinds. */
@@ -2547,38 +2544,31 @@ static bool step_equal(const json_t *a, const json_t *b)
 }
 
 /* The inputs by path: a hash that differs, a file in one trail only. */
+static const char **input_paths(const struct trail *t)
+{
+    const char **keys = merit__calloc(t->count + 1, sizeof(*keys));
+    for (size_t i = 0; i < t->count && keys != NULL; i++)
+        if (strcmp(rec_type(t->records[i]), "input") == 0)
+            keys[i] = rec_str(t->records[i], "path");
+    return keys;
+}
+
 static int diff_inputs(merit_ctx *ctx, const struct trail *ta, const struct trail *tb,
                        size_t *count)
 {
-    json_t *idx = json_object();
-    bool *seen = merit__calloc(tb->count + 1, sizeof(*seen));
-    int rc = idx != NULL && seen != NULL ? 0 : merit__oom(ctx);
-    for (size_t i = 0; i < tb->count && rc == 0; i++)
-        if (strcmp(rec_type(tb->records[i]), "input") == 0 && rec_str(tb->records[i], "path") &&
-            !index_put(idx, rec_str(tb->records[i], "path"), i))
-            rc = merit__oom(ctx);
-    for (size_t i = 0; i <= ta->count + tb->count && rc == 0; i++) {
-        const json_t *ra = NULL, *rb = NULL;
-        size_t line = 0;
-        const char *file = ta->path;
-        if (i < ta->count) {
-            ra = ta->records[i];
-            if (strcmp(rec_type(ra), "input") != 0)
-                continue;
-            size_t j = index_get(idx, rec_str(ra, "path"));
-            if (j != SIZE_MAX) {
-                seen[j] = true;
-                rb = tb->records[j];
-            }
-            line = i + 1;
-        } else if (i > ta->count && !seen[i - ta->count - 1] &&
-                   strcmp(rec_type(tb->records[i - ta->count - 1]), "input") == 0) {
-            rb = tb->records[i - ta->count - 1];
-            file = tb->path;
-            line = i - ta->count;
-        } else {
-            continue;
-        }
+    const char **ka = input_paths(ta), **kb = input_paths(tb);
+    size_t n = 0;
+    struct pairing *pairs =
+        ka != NULL && kb != NULL ? pair_by_key(ka, ta->count, kb, tb->count, &n) : NULL;
+    free(ka);
+    free(kb);
+    if (pairs == NULL)
+        return merit__oom(ctx);
+    for (size_t k = 0; k < n; k++) {
+        const json_t *ra = pairs[k].a != SIZE_MAX ? ta->records[pairs[k].a] : NULL;
+        const json_t *rb = pairs[k].b != SIZE_MAX ? tb->records[pairs[k].b] : NULL;
+        const char *file = ra != NULL ? ta->path : tb->path;
+        size_t line = ra != NULL ? pairs[k].a + 1 : pairs[k].b + 1;
         const char *path = rec_str(ra != NULL ? ra : rb, "path");
         const char *ha = rec_str(ra, "sha256"), *hb = rec_str(rb, "sha256");
         const char *wa = rec_str(ra, "not_read"), *wb = rec_str(rb, "not_read");
@@ -2596,9 +2586,8 @@ static int diff_inputs(merit_ctx *ctx, const struct trail *ta, const struct trai
                     : wb       ? wb
                                : "(not read)");
     }
-    free(seen);
-    json_decref(idx);
-    return rc;
+    free(pairs);
+    return 0;
 }
 
 /* Names the first step that differs, and its first value that does when

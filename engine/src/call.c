@@ -1069,6 +1069,12 @@ ssize_t merit__find_reviewer(const merit_call *c, const char *id)
                    offsetof(merit_reviewer, id), id);
 }
 
+merit_review *merit__find_review(const merit_call *c, size_t proposal, size_t reviewer)
+{
+    merit_review key = {.proposal = proposal, .reviewer = reviewer};
+    return bsearch(&key, c->reviews, c->review_count, sizeof(*c->reviews), compare_reviews);
+}
+
 const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
                                            bool office_only)
 {
@@ -1529,10 +1535,7 @@ static int resolve_sheets(struct loader *L)
         const merit_conflict *k = &c->conflicts[i];
         if (!k->from_call)
             continue;
-        /* reviews are sorted by (proposal, reviewer): find it by bisection */
-        merit_review key = {.proposal = k->proposal, .reviewer = k->reviewer};
-        merit_review *r =
-            bsearch(&key, c->reviews, c->review_count, sizeof(*c->reviews), compare_reviews);
+        merit_review *r = merit__find_review(c, k->proposal, k->reviewer);
         if (r != NULL) {
             r->conflicted = true;
             r->conflict_reason = k->reason;

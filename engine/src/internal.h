@@ -162,14 +162,18 @@ int merit__first_repeats(const char *const *names, size_t n, size_t *first);
  * O(log n) each. */
 ssize_t merit__find_proposal(const merit_call *c, const char *id);
 ssize_t merit__find_reviewer(const merit_call *c, const char *id);
+const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
+                                           bool office_only);
+/* The review of proposal by reviewer (reviews are sorted by that pair),
+ * or NULL. O(log n). */
+merit_review *merit__find_review(const merit_call *c, size_t proposal, size_t reviewer);
+
 /* Reads a .sig file beside a signed sheet (engine/src/signature.c) into
  * buf, at most cap bytes, once: what is parsed is what is hashed into f
  * (bytes, hashed, sha256, unread). -1 when it was not read whole: f->unread
  * says why, *errno_out the system's reason when there is one. */
 int merit__signature_read(const char *path, char *buf, size_t cap, size_t *len_out, merit_file *f,
                           int *errno_out);
-const merit_conflict *merit__find_conflict(const merit_call *c, size_t reviewer, size_t proposal,
-                                           bool office_only);
 
 /* What the output kit writes for byte c in XML character data (attr false)
  * or a "..." attribute value (attr true): an entity or character reference,

@@ -144,22 +144,10 @@ static char *steps_text(const merit_rubric *rb, int32_t steps)
         return merit__strdup("-");
     mpq_t v;
     mpq_init(v);
-    mpq_set_si(v, steps, 1);
-    mpq_mul(v, v, rb->scale_step);
-    mpq_add(v, v, rb->scale_min);
+    merit__rubric_step_value(rb, steps, v);
     char *s = merit_exact_string(v);
     mpq_clear(v);
     return s;
-}
-
-static int compare_review_keys(const void *a, const void *b)
-{
-    const merit_review *x = a, *y = b;
-    if (x->proposal != y->proposal)
-        return x->proposal < y->proposal ? -1 : 1;
-    if (x->reviewer != y->reviewer)
-        return x->reviewer < y->reviewer ? -1 : 1;
-    return 0;
 }
 
 static int compare_changes(const void *a, const void *b)
@@ -246,9 +234,7 @@ static int check_change(merit_ctx *ctx, merit_call *c, struct merit_raw_change *
                              r->at, c->moderation.until);
     if (rc != 0)
         return rc;
-    merit_review key = {.proposal = (size_t)p, .reviewer = (size_t)rv};
-    merit_review *review =
-        bsearch(&key, c->reviews, c->review_count, sizeof(*c->reviews), compare_review_keys);
+    merit_review *review = merit__find_review(c, (size_t)p, (size_t)rv);
     if (review == NULL)
         return merit__error_at(ctx, r->loc,
                                "reviewer '%s' has no review of proposal '%s' to change",
