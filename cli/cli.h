@@ -263,4 +263,34 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cli_is_help(const char *arg);
 
+/* --- conventions of every command (cli/args.c, docs/cli.md) ------------- */
+enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+typedef struct cli_globals {
+    bool quiet; /* -q, --quiet: no summary line, no note of merit's own */
+    int color;  /* --color WHEN: CLI_COLOR_* */
+} cli_globals;
+extern cli_globals cli_global;
+/* -q, --quiet, --color WHEN, --color=WHEN at argv[*i]: takes it (and its
+ * value: *i moves past it) and returns 1; 0 for any other argument; -1
+ * after a usage error (where: "rank: " or ""). */
+int cli_global_option(const char *where, int argc, char **argv, int *i);
+/* argv[0] is the command: the same arguments with --opt=value split and
+ * the global options taken out (see cli/args.c). Returns an exit code,
+ * after printing why; *argv_out lives until cli_normalised_free. */
+int cli_normalise(int argc, char **argv, int *argc_out, char ***argv_out);
+void cli_normalised_free(void);
+/* True when option (exactly) takes a value in command. */
+bool cli_takes_value(const char *command, const char *option);
+/* Whether colour goes to fd: --color always or never, else a terminal
+ * with NO_COLOR empty or unset and TERM not "dumb". */
+bool cli_colour(int fd);
+/* A line saying what a command did (a summary, a note of merit's own):
+ * printed as cli_print_line prints, unless -q. */
+void cli_summary(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "-" for an output file: standard output. */
+static inline bool cli_is_stdio(const char *path)
+{
+    return path != NULL && path[0] == '-' && path[1] == '\0';
+}
+
 #endif

@@ -1,6 +1,7 @@
 /* merit: the command table and the helpers every command shares. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +31,111 @@ static const cli_command commands[] = {
 
 static void print_help(FILE *out)
 {
-    fprintf(out, "usage: merit <command> [options] [arguments]\n"
-                 "       merit --help | --version\n\n"
+    fprintf(out, "usage: merit [-q] [--color WHEN] <command> [options] [arguments]\n"
+                 "       merit help [COMMAND] | merit version | merit --help | -V, --version\n\n"
                  "merit scores and ranks funding proposals against weighted rubrics,\n"
                  "with exact arithmetic and an audit trail.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'merit <command> --help' describes a command. Exit codes: 0 clean,\n"
+    fprintf(out, "  %-10s %s\n", "help", "describe merit, or one command (merit help rank)");
+    fprintf(out, "  %-10s %s\n", "version", "print merit's version and build id");
+    fprintf(out, "\noptions of every command (before or after its name):\n"
+                 "  -q, --quiet    no summary line and no note of merit's own; errors,\n"
+                 "                 warnings and the report itself are still written\n"
+                 "  --color WHEN   colour in the text report: auto (default: on a terminal,\n"
+                 "                 unless NO_COLOR is set or TERM is dumb), always, never\n"
+                 "Every option that takes a value takes it as --opt VALUE or --opt=VALUE;\n"
+                 "'-' names standard input or output where one file is read or written.\n");
+    fprintf(out, "\n'merit help <command>' describes a command. Exit codes: 0 clean,\n"
                  "1 invalid input, 2 usage, 3 I/O error, 4 replay diverged, 5 replay\n"
                  "reproduced but a report not checked, 6 only text outside the scores\n"
                  "changed (docs/cli.md).\n");
+}
+
+static int version_help(void)
+{
+    puts("usage: merit version\n\nPrints merit's version and the build id (the commit it was\n"
+         "built from), as 'merit --version' and 'merit -V' do.");
+    return EXIT_CLEAN;
+}
+
+static int print_version(void)
+{
+    printf("merit %s (build %s)\n", merit_version(), merit_build_id());
+    return EXIT_CLEAN;
+}
+
+/* The command of that name, or NULL. */
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* Edit distance (insert, delete, substitute, swap two neighbours) between
+ * two short words, capped at 9: the command names are at most 8 letters. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 16 || lb > 16)
+        return 9;
+    size_t d[17][17];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb] > 9 ? 9 : d[la][lb];
+}
+
+/* The one command name within a third of the word's length in edits (at
+ * least one), or NULL when none or two are that near. */
+static const char *nearest_command(const char *word)
+{
+    const char *best = NULL;
+    size_t best_d = 9, len = strlen(word);
+    bool tie = false;
+    size_t cutoff = len / 3 > 0 ? len / 3 : 1;
+    static const char *const extra[] = {"help", "version"};
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]) + 2; i++) {
+        const char *name = i < sizeof(commands) / sizeof(commands[0])
+                               ? commands[i].name
+                               : extra[i - sizeof(commands) / sizeof(commands[0])];
+        size_t d = distance(word, name);
+        if (d < best_d) {
+            best = name;
+            best_d = d;
+            tie = false;
+        } else if (d == best_d) {
+            tie = true;
+        }
+    }
+    return best != NULL && !tie && best_d <= cutoff ? best : NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    if (strcmp(name, "gen") == 0) /* the command that became a program of its own */
+        return cli_usage_error("unknown command 'gen': synthetic calls are written by "
+                               "merit-gen, a program built beside merit (docs/cli.md)");
+    const char *near = nearest_command(name);
+    if (near != NULL)
+        return cli_usage_error("unknown command '%s'; did you mean '%s'? (see 'merit help')", name,
+                               near);
+    return cli_usage_error("unknown command '%s' (see 'merit help')", name);
 }
 
 bool cli_parse_uint(const char *text, unsigned long max, unsigned long *out)
@@ -239,6 +335,16 @@ void cli_print_line(FILE *out, const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_summary(FILE *out, const char *fmt, ...)
+{
+    if (cli_global.quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    print_escaped(out, "", fmt, ap);
+    va_end(ap);
+}
+
 /* `merit rank CALL > CALL/call.xml`: the shell emptied the input before
  * merit started, and merit can only find it empty. Says why, once, when a
  * file some diagnostic names is standard output itself. */
@@ -269,9 +375,17 @@ void cli_print_diags(const merit_ctx *ctx)
 {
     size_t n = merit_ctx_diag_count(ctx);
     if (n > 0)
-        fflush(stdout); /* the summary lines before, as on a terminal */
+        fflush(stdout);    /* the summary lines before, as on a terminal */
+    bool attached = false; /* a note after an error or a warning belongs to it */
     for (size_t i = 0; i < n; i++) {
-        char *line = merit_diag_format(merit_ctx_diag(ctx, i));
+        merit_diag d = *merit_ctx_diag(ctx, i);
+        if (d.severity != MERIT_SEVERITY_NOTE)
+            attached = true;
+        else if (cli_global.quiet && !attached)
+            continue; /* -q: a note of its own says what went right */
+        if (d.file != NULL && strcmp(d.file, "-") == 0)
+            d.file = "<stdin>"; /* as GCC names it */
+        char *line = merit_diag_format(&d);
         if (line == NULL) {
             fputs("merit: error: out of memory\n", stderr);
             continue;
@@ -326,24 +440,68 @@ int main(int argc, char **argv)
 {
     cli_reserve_standard_streams();
     merit_numbers_use_pool();
-    if (argc < 2) {
+    /* merit [-q] [--color WHEN] COMMAND ... */
+    int first = 1;
+    while (first < argc) {
+        int taken = cli_global_option("", argc, argv, &first);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken == 0)
+            break;
+        first++;
+    }
+    if (first >= argc) {
         print_help(stderr);
         return EXIT_USAGE;
     }
-    const char *name = argv[1];
+    const char *name = argv[first];
     if (cli_is_help(name)) {
         print_help(stdout);
         return check_stdout(EXIT_CLEAN);
     }
-    if (strcmp(name, "--version") == 0) {
-        printf("merit %s\n", merit_version());
-        return check_stdout(EXIT_CLEAN);
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
+        if (first + 1 < argc && strcmp(name, "version") == 0 && !cli_is_help(argv[first + 1]))
+            return cli_usage_error("version: takes no argument ('%s')", argv[first + 1]);
+        if (first + 1 < argc && strcmp(name, "version") == 0) {
+            return check_stdout(version_help());
+        }
+        if (first + 1 < argc)
+            return cli_usage_error("%s takes no argument ('%s')", name, argv[first + 1]);
+        return check_stdout(print_version());
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return check_stdout(commands[i].run(argc - 1, argv + 1));
-    if (strcmp(name, "gen") == 0) /* the command that became a program of its own */
-        return cli_usage_error("unknown command 'gen': synthetic calls are written by "
-                               "merit-gen, a program built beside merit (docs/cli.md)");
-    return cli_usage_error("unknown command '%s' (see 'merit --help')", name);
+    if (strcmp(name, "help") == 0) {
+        /* merit help: the top-level help; merit help COMMAND: its --help */
+        if (first + 1 >= argc || cli_is_help(argv[first + 1])) {
+            print_help(stdout);
+            return check_stdout(EXIT_CLEAN);
+        }
+        if (first + 2 < argc)
+            return cli_usage_error("help: one command at a time ('%s' and '%s')", argv[first + 1],
+                                   argv[first + 2]);
+        const char *topic = argv[first + 1];
+        if (strcmp(topic, "help") == 0) {
+            print_help(stdout);
+            return check_stdout(EXIT_CLEAN);
+        }
+        if (strcmp(topic, "version") == 0) {
+            return check_stdout(version_help());
+        }
+        const cli_command *c = find_command(topic);
+        if (c == NULL)
+            return unknown_command(topic);
+        char help_word[] = "--help";
+        char *help_argv[] = {(char *)(uintptr_t)c->name, help_word, NULL};
+        return check_stdout(c->run(2, help_argv));
+    }
+    const cli_command *c = find_command(name);
+    if (c == NULL)
+        return unknown_command(name);
+    int cargc;
+    char **cargv;
+    int code = cli_normalise(argc - first, argv + first, &cargc, &cargv);
+    if (code != EXIT_CLEAN)
+        return code;
+    code = check_stdout(c->run(cargc, cargv));
+    cli_normalised_free();
+    return code;
 }
