@@ -287,6 +287,8 @@ bool cli_colour(int fd);
 /* A line saying what a command did (a summary, a note of merit's own):
  * printed as cli_print_line prints, unless -q. */
 void cli_summary(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for '-' given as a call folder; returns EXIT_USAGE. */
+int cli_calldir_stdin(const char *command);
 /* "-" for an output file: standard output. */
 static inline bool cli_is_stdio(const char *path)
 {

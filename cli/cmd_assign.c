@@ -19,7 +19,8 @@ static void help(FILE *out)
                  "possible), then as many pairs as possible have the reviewer's <expertise>\n"
                  "naming the proposal's <area>: a minimum-cost flow (docs/cli.md).\n\n"
                  "options:\n"
-                 "  -o FILE, --output FILE  the assignment to write\n"
+                 "  -o FILE, --output FILE  the assignment to write ('-': standard output;\n"
+                 "                 the summary line then goes to standard error)\n"
                  "  --per-proposal K  reviewers for each proposal, 1 to 1000 (default 3)\n"
                  "  --max-load L   proposals for a reviewer at most (default: the mean load,\n"
                  "                 rounded up)\n"
@@ -31,6 +32,17 @@ static void help(FILE *out)
 
 static int write_file(const merit_call *call, const merit_assign_result *a, const char *path)
 {
+    if (cli_is_stdio(path)) { /* -o -: the table on standard output */
+        merit_sink sink;
+        merit_sink_init(&sink, stdout, false);
+        merit_assign_write_csv(&sink, call, a);
+        if (merit_sink_finish(&sink, NULL) != 0 || fflush(stdout) != 0) {
+            cli_error("assign: cannot write to standard output");
+            clearerr(stdout); /* said once: main need not say it again */
+            return EXIT_IO;
+        }
+        return EXIT_CLEAN;
+    }
     cli_out_file f = {.path = path, .role = "assignment"};
     int code = cli_outputs_check("assign", call, &f, 1, false);
     if (code == EXIT_CLEAN)
@@ -101,10 +113,15 @@ int cmd_assign(int argc, char **argv)
             return cli_usage_error("assign: unknown option '%s'", a);
         } else if (calldir != NULL) {
             return cli_usage_error("assign: one call at a time ('%s' and '%s')", calldir, a);
+        } else if (cli_is_stdio(a)) {
+            return cli_calldir_stdin("assign");
         } else {
             calldir = a;
         }
     }
+    if (explain_id != NULL && cli_is_stdio(output))
+        return cli_usage_error("assign: --explain writes to standard output, so -o - cannot: "
+                               "write the table to a file");
     if (calldir == NULL || (output == NULL && explain_id == NULL)) {
         help(stderr);
         return EXIT_USAGE;
@@ -139,11 +156,11 @@ int cmd_assign(int argc, char **argv)
     if (rc == 0 && output != NULL) {
         code = write_file(call, a, output);
         if (code == EXIT_CLEAN)
-            cli_print_line(stdout,
-                           "%s: %zu reviews for call %s, %u a proposal; loads %zu to %zu, "
-                           "%zu expertise matches",
-                           output, a->count, call->id, a->per_proposal, a->min_load, a->top_load,
-                           a->matches);
+            cli_summary(cli_is_stdio(output) ? stderr : stdout,
+                        "%s: %zu reviews for call %s, %u a proposal; loads %zu to %zu, "
+                        "%zu expertise matches",
+                        cli_is_stdio(output) ? "<stdout>" : output, a->count, call->id,
+                        a->per_proposal, a->min_load, a->top_load, a->matches);
     }
     if (rc == 0 && code == EXIT_CLEAN && p >= 0)
         code = explain(call, a, (size_t)p);

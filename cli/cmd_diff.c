@@ -46,6 +46,10 @@ int cmd_diff(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
+    if (cli_is_stdio(a) && cli_is_stdio(b))
+        return cli_usage_error("diff: standard input ('-') can be one of the trails, not both");
+    const char *shown_a = cli_is_stdio(a) ? "<stdin>" : a,
+               *shown_b = cli_is_stdio(b) ? "<stdin>" : b;
     merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         fputs("merit: error: out of memory\n", stderr);
@@ -58,16 +62,16 @@ int cmd_diff(int argc, char **argv)
     int code = cli_exit_code(ctx, rc == MERIT_EDIVERGED ? 0 : rc);
     if (code == EXIT_CLEAN && rc == MERIT_EDIVERGED) {
         const merit_trail_changes *c = &d.changes;
-        cli_print_line(stdout,
-                       "%s -> %s: %zu input%s, %zu step%s differ: %zu score%s, %zu aggregate%s, "
-                       "%zu total%s, %zu rank%s, %zu status%s, funding %s",
-                       a, b, d.inputs, plural(d.inputs), d.steps, plural(d.steps), c->scores,
-                       plural(c->scores), c->aggregates, plural(c->aggregates), c->totals,
-                       plural(c->totals), c->ranks, plural(c->ranks), c->statuses,
-                       c->statuses == 1 ? "" : "es", c->funding ? "changed" : "the same");
+        cli_summary(stdout,
+                    "%s -> %s: %zu input%s, %zu step%s differ: %zu score%s, %zu aggregate%s, "
+                    "%zu total%s, %zu rank%s, %zu status%s, funding %s",
+                    shown_a, shown_b, d.inputs, plural(d.inputs), d.steps, plural(d.steps),
+                    c->scores, plural(c->scores), c->aggregates, plural(c->aggregates), c->totals,
+                    plural(c->totals), c->ranks, plural(c->ranks), c->statuses,
+                    c->statuses == 1 ? "" : "es", c->funding ? "changed" : "the same");
         code = d.steps > 0 ? EXIT_REPLAY_DIVERGED : EXIT_REPLAY_TEXT_ONLY;
     } else if (code == EXIT_CLEAN) {
-        cli_print_line(stdout, "%s -> %s: the same inputs and steps", a, b);
+        cli_summary(stdout, "%s -> %s: the same inputs and steps", shown_a, shown_b);
     }
     merit_ctx_free(ctx);
     return code;

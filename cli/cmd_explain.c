@@ -81,6 +81,8 @@ int cli_explain_args(int argc, char **argv, cli_args *a)
             a->full = true;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("explain: unknown option '%s'", arg);
+        } else if (a->calldir == NULL && cli_is_stdio(arg)) {
+            return cli_calldir_stdin("explain");
         } else if (a->calldir == NULL) {
             a->calldir = arg;
         } else if (a->id == NULL) {

@@ -111,6 +111,8 @@ static int write_sheets(const merit_import *imp, const char *dir)
  * hidden name. malloc'd; NULL when out of memory. */
 static char *bundle_name(const char *table_path)
 {
+    if (cli_is_stdio(table_path)) /* standard input has no name to take */
+        return strdup("proposals.xml");
     const char *base = strrchr(table_path, '/');
     base = base != NULL ? base + 1 : table_path;
     const char *dot = strrchr(base, '.');
@@ -230,6 +232,13 @@ static int parse_args(int argc, char **argv, struct import_args *A, const char *
                    strcmp(a, "--request") == 0) {
             if (value == NULL || value[0] == '\0')
                 return cli_usage_error("import: %s needs a value", a);
+            if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && cli_is_stdio(value))
+                return cli_usage_error("import: %s takes a folder, which standard output ('-') "
+                                       "cannot be",
+                                       a);
+            if (strcmp(a, "--call") == 0 && cli_is_stdio(value))
+                return cli_usage_error("import: --call takes a call folder, which standard input "
+                                       "('-') cannot be");
             if (strcmp(a, "--call") == 0) {
                 A->calldir = value;
             } else if (strcmp(a, "--ignore") == 0) {
@@ -376,6 +385,7 @@ int cmd_import(int argc, char **argv)
         rc = merit_import_scores(ctx, call, table, &A.scores, &imp);
     cli_print_diags(ctx);
     code = cli_exit_code(ctx, rc);
+    const char *shown = cli_is_stdio(A.table) ? "<stdin>" : A.table; /* as diagnostics say */
     if (rc == 0 && A.proposals) {
         char *name = bundle_name(A.table);
         if (name == NULL) {
@@ -386,16 +396,16 @@ int cmd_import(int argc, char **argv)
         }
         size_t n = merit_proposal_import_count(props);
         if (code == EXIT_CLEAN)
-            cli_print_line(stdout, "%s/%s: %zu proposal%s for call %s from %s", A.dir, name, n,
-                           n == 1 ? "" : "s", call->id, A.table);
+            cli_summary(stdout, "%s/%s: %zu proposal%s for call %s from %s", A.dir, name, n,
+                        n == 1 ? "" : "s", call->id, shown);
         free(name);
     } else if (rc == 0) {
         code = write_sheets(imp, A.dir);
         if (code == EXIT_CLEAN)
-            cli_print_line(
+            cli_summary(
                 stdout, "%s: %zu score sheet%s for call %s from %s: %zu reviews, %zu scores", A.dir,
                 merit_import_sheet_count(imp), merit_import_sheet_count(imp) == 1 ? "" : "s",
-                call->id, A.table, merit_import_review_count(imp), merit_import_score_count(imp));
+                call->id, shown, merit_import_review_count(imp), merit_import_score_count(imp));
     }
     merit_import_free(imp);
     merit_proposal_import_free(props);

@@ -318,6 +318,9 @@ static int parse_args(int argc, char **argv, struct init_args *A)
             return cli_usage_error("init: unknown option '%s'", a);
         } else if (A->dir != NULL) {
             return cli_usage_error("init: one folder at a time ('%s' and '%s')", A->dir, a);
+        } else if (cli_is_stdio(a)) {
+            return cli_usage_error("init: DIR is the folder to write the call into, which "
+                                   "standard output ('-') cannot be");
         } else {
             A->dir = a;
             continue;
@@ -561,11 +564,11 @@ int cmd_init(int argc, char **argv)
             len--;
         char *dir = strndup(A.dir, len);
         char *readme = dir != NULL ? cli_path_join(dir, "README.md") : NULL;
-        cli_print_line(stdout,
-                       "%s: call %s with rubric %s, %zu reviewer%s and an example proposal; %s "
-                       "says what to fill in",
-                       dir != NULL ? dir : A.dir, id, rubric->id, reviewer_count,
-                       reviewer_count == 1 ? "" : "s", readme != NULL ? readme : "README.md");
+        cli_summary(stdout,
+                    "%s: call %s with rubric %s, %zu reviewer%s and an example proposal; %s "
+                    "says what to fill in",
+                    dir != NULL ? dir : A.dir, id, rubric->id, reviewer_count,
+                    reviewer_count == 1 ? "" : "s", readme != NULL ? readme : "README.md");
         free(readme);
         free(dir);
     }

@@ -42,7 +42,12 @@ static void help(FILE *out)
         "  --audit FILE   also write the audit trail (docs/audit.md) to FILE; the\n"
         "                 time it records is SOURCE_DATE_EPOCH when that is set\n" CLI_INTERVAL_HELP
         "\n" CLI_LIMIT_HELP "\n"
-        "Colour is used on a terminal unless NO_COLOR is set.\n"
+        "  -q, --quiet    no summary line or note of merit's own on stderr\n"
+        "  --color WHEN   colour the text report: auto (on a terminal, unless\n"
+        "                 NO_COLOR is set or TERM is dumb), always (even in a file),\n"
+        "                 never\n"
+        "FILE '-' is standard output. Every option that takes a value takes --opt=VALUE\n"
+        "too.\n"
         "exit status: 0 ranked, 1 invalid input, 2 usage, 3 I/O error\n",
         out);
 }
@@ -123,7 +128,7 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (value == NULL)
                 return cli_usage_error("rank: %s needs a file name", arg);
-            a->output = value;
+            a->output = cli_is_stdio(value) ? NULL : value; /* -o -: standard output */
             i++;
         } else if (strcmp(arg, "--width") == 0) {
             if (!cli_parse_uint(value, 10000, &a->width) || (a->width > 0 && a->width < 20))
@@ -142,6 +147,8 @@ int cli_rank_args(int argc, char **argv, cli_args *a)
             a->keep_going = true;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("rank: unknown option '%s'", arg);
+        } else if (a->calldir == NULL && cli_is_stdio(arg)) {
+            return cli_calldir_stdin("rank");
         } else if (a->calldir == NULL) {
             a->calldir = arg;
         } else {
@@ -196,9 +203,10 @@ int cmd_rank(int argc, char **argv)
     job.options.width = args.width_given ? args.width : output == NULL ? default_width() : 0;
     job.options.top = args.top;
     job.options.around_line = args.around_line;
-    const char *no_color = getenv("NO_COLOR");
-    job.options.color = output == NULL && text && isatty(STDOUT_FILENO) &&
-                        (no_color == NULL || no_color[0] == '\0');
+    /* --color always colours the text report wherever it goes; auto only
+     * on a terminal (cli_colour) */
+    job.options.color = text && (cli_global.color == CLI_COLOR_ALWAYS ||
+                                 (output == NULL && cli_colour(STDOUT_FILENO)));
 
     merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
@@ -250,9 +258,9 @@ int cmd_rank(int argc, char **argv)
         code = cli_emit(ctx, result, &out);
     }
     if (partial && code == EXIT_CLEAN) {
-        fprintf(stderr, "merit: %zu input%s rejected (--keep-going): the ranking leaves %s out\n",
-                call->rejected_count, call->rejected_count == 1 ? "" : "s",
-                call->rejected_count == 1 ? "it" : "them");
+        cli_summary(stderr, "merit: %zu input%s rejected (--keep-going): the ranking leaves %s out",
+                    call->rejected_count, call->rejected_count == 1 ? "" : "s",
+                    call->rejected_count == 1 ? "it" : "them");
         code = EXIT_INVALID;
     }
     merit_result_free(result);

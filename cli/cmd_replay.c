@@ -225,6 +225,9 @@ int cmd_replay(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
+    if (calldir != NULL && cli_is_stdio(calldir))
+        return cli_calldir_stdin("replay");
+    const char *shown = cli_is_stdio(trail) ? "<stdin>" : trail; /* as diagnostics name it */
     merit_ctx *ctx = cli_context();
     if (ctx == NULL) {
         fputs("merit: error: out of memory\n", stderr);
@@ -238,27 +241,27 @@ int cmd_replay(int argc, char **argv)
     int code = cli_exit_code(ctx, rc);
     if (code == EXIT_CLEAN && summary.outcome == MERIT_REPLAY_UNCHECKED) {
         /* "identical" only when everything recorded was checked */
-        cli_print_line(stdout,
-                       "%s: replay identical except %zu report%s not checked: %zu records, %zu "
-                       "input files unchanged, %zu steps reproduced, %zu report%s re-hashed",
-                       trail, summary.reports_unchecked, summary.reports_unchecked == 1 ? "" : "s",
-                       summary.records, summary.inputs, summary.steps, summary.reports,
-                       summary.reports == 1 ? "" : "s");
+        cli_summary(stdout,
+                    "%s: replay identical except %zu report%s not checked: %zu records, %zu "
+                    "input files unchanged, %zu steps reproduced, %zu report%s re-hashed",
+                    shown, summary.reports_unchecked, summary.reports_unchecked == 1 ? "" : "s",
+                    summary.records, summary.inputs, summary.steps, summary.reports,
+                    summary.reports == 1 ? "" : "s");
         code = EXIT_REPLAY_UNCHECKED;
     } else if (code == EXIT_CLEAN) {
-        cli_print_line(stdout,
-                       "%s: replay identical: %zu records, %zu input files unchanged, %zu steps "
-                       "reproduced, %zu report%s re-hashed",
-                       trail, summary.records, summary.inputs, summary.steps, summary.reports,
-                       summary.reports == 1 ? "" : "s");
+        cli_summary(stdout,
+                    "%s: replay identical: %zu records, %zu input files unchanged, %zu steps "
+                    "reproduced, %zu report%s re-hashed",
+                    shown, summary.records, summary.inputs, summary.steps, summary.reports,
+                    summary.reports == 1 ? "" : "s");
     } else if (code == EXIT_REPLAY_DIVERGED && summary.outcome == MERIT_REPLAY_TEXT_ONLY) {
-        cli_print_line(stdout,
-                       "%s: replay reproduced every step, but %zu input file%s changed outside "
-                       "the scores: %zu records, %zu steps reproduced, %zu report%s re-hashed, "
-                       "%zu not checked",
-                       trail, summary.inputs_changed, summary.inputs_changed == 1 ? "" : "s",
-                       summary.records, summary.steps, summary.reports,
-                       summary.reports == 1 ? "" : "s", summary.reports_unchecked);
+        cli_summary(stdout,
+                    "%s: replay reproduced every step, but %zu input file%s changed outside "
+                    "the scores: %zu records, %zu steps reproduced, %zu report%s re-hashed, "
+                    "%zu not checked",
+                    shown, summary.inputs_changed, summary.inputs_changed == 1 ? "" : "s",
+                    summary.records, summary.steps, summary.reports,
+                    summary.reports == 1 ? "" : "s", summary.reports_unchecked);
         code = EXIT_REPLAY_TEXT_ONLY;
     }
     merit_ctx_free(ctx);

@@ -97,6 +97,10 @@ int cmd_sheets(int argc, char **argv)
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (value == NULL || value[0] == '\0')
                 return cli_usage_error("sheets: %s needs a folder name", a);
+            if (cli_is_stdio(value))
+                return cli_usage_error("sheets: %s takes a folder, which standard output ('-') "
+                                       "cannot be",
+                                       a);
             dir = value;
             i++;
         } else if (strcmp(a, "--assignment") == 0) {
@@ -112,6 +116,8 @@ int cmd_sheets(int argc, char **argv)
             return cli_usage_error("sheets: unknown option '%s'", a);
         } else if (calldir != NULL) {
             return cli_usage_error("sheets: one call at a time ('%s' and '%s')", calldir, a);
+        } else if (cli_is_stdio(a)) {
+            return cli_calldir_stdin("sheets");
         } else {
             calldir = a;
         }
@@ -140,7 +146,7 @@ int cmd_sheets(int argc, char **argv)
         size_t reviews = 0;
         code = write_templates(call, a, dir, &reviews);
         if (code == EXIT_CLEAN)
-            cli_print_line(
+            cli_summary(
                 stdout, "%s: %zu score-sheet template%s for call %s, %zu reviews to fill in", dir,
                 call->reviewer_count, call->reviewer_count == 1 ? "" : "s", call->id, reviews);
     }

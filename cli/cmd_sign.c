@@ -55,6 +55,11 @@ int cmd_keygen(int argc, char **argv)
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (i + 1 >= argc)
                 return cli_usage_error("keygen: %s needs a NAME", a);
+            if (cli_is_stdio(argv[i + 1]))
+                return cli_usage_error("keygen: %s takes a NAME for two files, NAME.key and "
+                                       "NAME.pub: not standard output ('-'); the public key is "
+                                       "printed anyway",
+                                       a);
             name = argv[++i];
         } else {
             return cli_usage_error("keygen: unknown argument '%s' (merit keygen -o NAME)", a);
@@ -226,6 +231,12 @@ int cmd_sign(int argc, char **argv)
             inputs[count++] = argv[i];
         }
     }
+    for (size_t i = 0; i < count; i++)
+        if (cli_is_stdio(inputs[i])) {
+            free(inputs);
+            return cli_usage_error("sign: a signature is written beside its file (FILE.sig), so "
+                                   "standard input ('-') cannot be signed");
+        }
     if (key == NULL || count == 0) {
         free(inputs);
         return cli_usage_error("sign: merit sign --key NAME.key FILE... (%s)",

@@ -160,6 +160,10 @@ int cmd_summary(int argc, char **argv)
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (value == NULL || value[0] == '\0')
                 code = cli_usage_error("summary: %s needs a folder name", a);
+            else if (cli_is_stdio(value))
+                code = cli_usage_error("summary: %s takes a folder, which standard output ('-') "
+                                       "cannot be",
+                                       a);
             dir = value;
             i++;
         } else if (strcmp(a, "--format") == 0) {
@@ -170,6 +174,8 @@ int cmd_summary(int argc, char **argv)
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
             code = cli_usage_error("summary: unknown option '%s'", a);
+        } else if (calldir == NULL && cli_is_stdio(a)) {
+            code = cli_calldir_stdin("summary");
         } else if (calldir == NULL) {
             calldir = a;
         } else {
@@ -210,8 +216,8 @@ int cmd_summary(int argc, char **argv)
     if (code == EXIT_CLEAN)
         code = write_summaries(result, list, count, format, &opt, dir);
     if (code == EXIT_CLEAN)
-        cli_print_line(stdout, "%s: %zu summar%s (%s) for call %s", dir, count,
-                       count == 1 ? "y" : "ies", merit_summary_extension(format), call->id);
+        cli_summary(stdout, "%s: %zu summar%s (%s) for call %s", dir, count,
+                    count == 1 ? "y" : "ies", merit_summary_extension(format), call->id);
     free(list);
     free(ids);
     merit_result_free(result);

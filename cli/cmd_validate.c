@@ -70,6 +70,10 @@ int cmd_validate(int argc, char **argv)
                 return cli_usage_error("validate: --call needs a call folder");
             }
             calldir = argv[++i];
+            if (cli_is_stdio(calldir)) {
+                free(paths);
+                return cli_calldir_stdin("validate");
+            }
         } else if (!options_done && strcmp(a, "--assignment") == 0) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
                 free(paths);
@@ -88,6 +92,16 @@ int cmd_validate(int argc, char **argv)
         } else {
             paths[path_count++] = argv[i];
         }
+    }
+    int from_stdin = 0;
+    for (int k = 0; k < path_count; k++)
+        from_stdin += cli_is_stdio(paths[k]);
+    if (assignment != NULL && cli_is_stdio(assignment))
+        from_stdin++;
+    if (from_stdin > 1) {
+        free(paths);
+        return cli_usage_error("validate: standard input ('-') is given twice; it can be read "
+                               "once");
     }
     if (assignment != NULL && calldir == NULL) {
         free(paths);
@@ -134,22 +148,22 @@ int cmd_validate(int argc, char **argv)
     }
     for (int i = 0; i < path_count; i++) {
         const char *path = paths[i];
+        const char *shown = cli_is_stdio(path) ? "<stdin>" : path; /* as diagnostics name it */
         struct stat st;
         int rc;
         merit_ctx_clear_diags(ctx);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!cli_is_stdio(path) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             merit_call *call = NULL;
             rc = merit_call_load(ctx, path, &call);
             if (rc == 0) {
                 const merit_rubric *r = call->rubric;
-                cli_print_line(stdout,
-                               "%s: call %s valid: %zu proposal%s, %zu reviewer%s, %zu review%s "
-                               "(%d excluded for conflicts), rubric %s %s, %zu criteri%s",
-                               path, call->id, call->proposal_count, plural(call->proposal_count),
-                               call->reviewer_count, plural(call->reviewer_count),
-                               call->review_count, plural(call->review_count), count_excluded(call),
-                               r->id, r->version, r->criterion_count,
-                               r->criterion_count == 1 ? "on" : "a");
+                cli_summary(stdout,
+                            "%s: call %s valid: %zu proposal%s, %zu reviewer%s, %zu review%s "
+                            "(%d excluded for conflicts), rubric %s %s, %zu criteri%s",
+                            path, call->id, call->proposal_count, plural(call->proposal_count),
+                            call->reviewer_count, plural(call->reviewer_count), call->review_count,
+                            plural(call->review_count), count_excluded(call), r->id, r->version,
+                            r->criterion_count, r->criterion_count == 1 ? "on" : "a");
             }
             merit_call_free(call);
         } else {
@@ -160,11 +174,11 @@ int cmd_validate(int argc, char **argv)
             else
                 rc = merit_file_validate(ctx, path, &kind, &count);
             if (rc == 0 && against != NULL)
-                cli_print_line(stdout, "%s: %s valid for call %s (%zu record%s)", path, kind,
-                               against->id, count, count == 1 ? "" : "s");
+                cli_summary(stdout, "%s: %s valid for call %s (%zu record%s)", shown, kind,
+                            against->id, count, count == 1 ? "" : "s");
             else if (rc == 0)
-                cli_print_line(stdout, "%s: %s valid (%zu record%s)", path, kind, count,
-                               count == 1 ? "" : "s");
+                cli_summary(stdout, "%s: %s valid (%zu record%s)", shown, kind, count,
+                            count == 1 ? "" : "s");
         }
         cli_print_diags(ctx);
         int code = cli_exit_code(ctx, rc);

@@ -164,7 +164,7 @@ int cli_emit(merit_ctx *ctx, const merit_result *result, const cli_output *o)
     for (size_t i = 0; i < count; i++)
         cli_out_discard(&files[i]); /* what was not renamed */
     if (code == EXIT_CLEAN && trail != NULL)
-        cli_print_line(stderr, "merit: audit trail written to %s; its closing line hashes to %s",
-                       o->audit, final_hex);
+        cli_summary(stderr, "merit: audit trail written to %s; its closing line hashes to %s",
+                    o->audit, final_hex);
     return code;
 }

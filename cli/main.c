@@ -221,6 +221,12 @@ int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_r
             cli_usage_error("%s: --audit needs a file name", command);
             return -1;
         }
+        if (cli_is_stdio(value)) {
+            cli_usage_error("%s: --audit needs a file name: the trail is not written to standard "
+                            "output ('-'), which takes the report",
+                            command);
+            return -1;
+        }
         o->audit = value;
     } else if (strcmp(a, "--limit") == 0) {
         if (!cli_limit(command, value, &o->limits))
@@ -258,6 +264,13 @@ int cli_ranking_option(const char *command, int argc, char **argv, int *i, cli_r
     }
     (*i)++;
     return 1;
+}
+
+int cli_calldir_stdin(const char *command)
+{
+    return cli_usage_error("%s: a call is a folder (or its call.xml), which standard input "
+                           "('-') cannot be",
+                           command);
 }
 
 bool cli_is_help(const char *arg)

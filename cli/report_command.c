@@ -40,7 +40,7 @@ int cli_report_command(const cli_report_command_spec *spec, int argc, char **arg
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (value == NULL || value[0] == '\0')
                 return cli_usage_error("%s: %s needs a file name", name, a);
-            output = value;
+            output = cli_is_stdio(value) ? NULL : value; /* -o -: standard output */
             i++;
         } else if (strcmp(a, "--format") == 0) {
             const cli_report_format *f = spec->formats;
@@ -54,6 +54,8 @@ int cli_report_command(const cli_report_command_spec *spec, int argc, char **arg
             return cli_usage_error("%s: unknown option '%s'", name, a);
         } else if (calldir != NULL) {
             return cli_usage_error("%s: one call at a time ('%s' and '%s')", name, calldir, a);
+        } else if (cli_is_stdio(a)) {
+            return cli_calldir_stdin(name);
         } else {
             calldir = a;
         }

@@ -209,7 +209,8 @@ static int validate_stream(merit_ctx *ctx, const char *path, struct file_check *
         {"score sheet", "score-sheet bundle"},
         {"moderation", "moderation"},
     };
-    struct merit_xml_stream s = {.kind = MERIT_SCHEMA_COUNT, .on_record = on_record, .user = user};
+    struct merit_xml_stream s = {
+        .kind = MERIT_SCHEMA_COUNT, .on_record = on_record, .user = user, .named = true};
     int rc = merit__xml_stream_file(ctx, path, &s);
     *kind_out = s.found < MERIT_SCHEMA_COUNT ? kinds[s.found][s.bundle] : "file";
     *count_out = s.records;

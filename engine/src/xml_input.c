@@ -88,15 +88,28 @@ static void doc_init(struct merit_xml_doc *doc, const char *path)
     doc->scan_column = 1;
 }
 
-/* Opens path for reading: regular files only, never blocking on a FIFO.
+/* Opens path for reading: regular files only, never blocking on a FIFO;
+ * when named (a file the user named, not one of a call), also "-" for
+ * standard input and a pipe, socket or character device, read once (*size
+ * is then 0: the reading grows its buffer up to the file-size limit).
  * Returns the descriptor and the size fstat gives, or -1 after a
  * diagnostic (*rc says which error, *why what kept the file from being
  * read). */
-static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc, merit_unread *why)
+static int open_input(merit_ctx *ctx, const char *path, bool named, uint64_t *size, int *rc,
+                      merit_unread *why)
 {
-    /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    bool standard_input = named && strcmp(path, "-") == 0;
+    /* O_NONBLOCK: opening a FIFO must not hang; it is refused below, or
+     * made blocking again when named. Standard input is a copy of the
+     * descriptor, closed like any other. */
+    int fd = standard_input ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+                            : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     *why = MERIT_UNREAD_CANNOT_READ;
+    if (fd < 0 && standard_input) {
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                          "cannot read standard input: %s", strerror(errno));
+        return -1;
+    }
     if (fd < 0) {
         int e = errno;
         struct stat link;
@@ -121,6 +134,13 @@ static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc,
         *why = MERIT_UNREAD_NOT_REGULAR;
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
                           "is a directory, not an XML file");
+    } else if (named && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+        int flags = fcntl(fd, F_GETFL);
+        if (!standard_input && flags >= 0 && (flags & O_NONBLOCK) != 0)
+            fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        *why = MERIT_READ;
+        *size = 0;
+        return fd;
     } else if (!S_ISREG(st.st_mode)) {
         *why = MERIT_UNREAD_NOT_REGULAR;
         *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0,
@@ -142,6 +162,12 @@ static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc,
 
 static int grew_past_limit(merit_ctx *ctx, const char *path)
 {
+    struct stat st;
+    bool stream = strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    if (stream) /* a pipe has no size to tell beforehand */
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
+                           "more than the file-size limit of %llu bytes",
+                           (unsigned long long)ctx->limits.max_file_bytes);
     return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,
                        "file grew past the file-size limit of %llu bytes while read",
                        (unsigned long long)ctx->limits.max_file_bytes);
@@ -163,7 +189,7 @@ int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc 
     uint64_t expected = 0;
     int rc = 0;
     merit_unread why;
-    int fd = open_input(ctx, path, &expected, &rc, &why);
+    int fd = open_input(ctx, path, true, &expected, &rc, &why);
     if (fd < 0)
         return rc;
     size_t cap = (size_t)expected;
@@ -1569,7 +1595,7 @@ int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned 
     uint64_t expected = 0, total = 0;
     int rc = 0;
     *bytes_out = 0;
-    int fd = open_input(ctx, path, &expected, &rc, why_out);
+    int fd = open_input(ctx, path, false, &expected, &rc, why_out);
     if (fd < 0)
         return rc;
     uint64_t max = ctx->limits.max_file_bytes;
@@ -1596,7 +1622,7 @@ static int stream_file(merit_ctx *ctx, const char *path, struct merit_xml_stream
     stream_init(stream);
     uint64_t expected = 0;
     int rc = 0;
-    int fd = open_input(ctx, path, &expected, &rc, &stream->unread);
+    int fd = open_input(ctx, path, stream->named, &expected, &rc, &stream->unread);
     if (fd < 0)
         return rc;
     struct merit_xml_doc doc;

@@ -101,6 +101,11 @@ struct merit_xml_stream {
      * not valid, or an error came before it), so that the caller can learn
      * its id; the node may break the schema in any way. */
     merit_xml_record_fn on_invalid;
+    /* Optional: the file is one a user named (merit validate FILE), not one
+     * of a call: "-" is standard input, and a pipe, a socket or a
+     * character device (/dev/stdin, <(...)) is read once, to its end,
+     * under the file-size limit (docs/cli.md, "Standard input"). */
+    bool named;
     /* set by the reading */
     merit_schema_kind found; /* the kind the root says (MERIT_SCHEMA_COUNT: none) */
     bool bundle;             /* the root is a bundle */
@@ -113,7 +118,8 @@ struct merit_xml_stream {
     unsigned char sha256[32];
 };
 
-/* Reads the file at path (size-capped, regular files only) and streams it
+/* Reads the file at path (size-capped, regular files only unless
+ * stream->named) and streams it
  * as described above. Records are handed over only while nothing is wrong
  * with the file: after the first parse or schema error the rest is still
  * checked and reported, but no longer handed over. Returns 0 when the file
@@ -133,7 +139,10 @@ int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned cha
 int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned char sha256[32],
                          uint64_t *bytes_out, merit_unread *why_out);
 
-/* Reads path (size-capped, regular files only) into doc->bytes, whole. */
+/* Reads path (size-capped) into doc->bytes, whole. Its callers read a
+ * file a user named (a table, an audit trail): "-" is standard input, and
+ * a pipe, a socket or a character device is read once to its end, as for
+ * merit_xml_stream.named. */
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc);
 /* Parses doc->bytes into doc->doc, whole (no schema check). */
 int merit__xml_parse(merit_ctx *ctx, struct merit_xml_doc *doc);
