@@ -62,6 +62,9 @@ err=$(head -c 5000 "$call/proposals/P01.xml" | "$merit" validate --limit=file-si
     fail "pipe over the limit: '$err'"
 cat trail.jsonl | "$merit" replay - >/dev/null || fail "replay - (a pipe)"
 "$merit" diff trail.jsonl - <trail.jsonl >/dev/null || fail "diff TRAIL -"
+err=$(printf 'reviewer,proposal,criterion,score\nr1,P01,problem,7\n' |
+    "$merit" import scores --long --call "$call" -o imported - 2>&1 | head -n 1)
+case $err in "<stdin>:2: error: "*) ;; *) fail "import from '-': '$err'" ;; esac
 expect 2 "validate - - (stdin twice)" -- "$merit" validate - -
 expect 2 "diff - -" -- "$merit" diff - -
 expect 2 "rank - (a call folder)" -- "$merit" rank -
