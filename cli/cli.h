@@ -188,6 +188,16 @@ merit_ctx *cli_context(void);
     "                 characters), whatever the call's <funding-line> says; the draw\n"            \
     "                 is recorded and replays identically (docs/scoring.md)\n"
 
+/* What every command's --help says of the conventions (docs/cli.md,
+ * "Conventions"), before its exit status. */
+#define CLI_COMMON_HELP                                                                            \
+    "--opt=VALUE works for every option that takes a value; -q: no summary\n"                      \
+    "line; --color WHEN: see 'merit help'.\n"
+#define CLI_STDIN_HELP(what)                                                                       \
+    what " '-' is standard input (a pipe is read once, under the file-size\n"                      \
+         "limit; messages name it <stdin>).\n" CLI_COMMON_HELP
+#define CLI_STDOUT_HELP "-o - is standard output.\n" CLI_COMMON_HELP
+
 /* The options every command that ranks takes: --method, --lottery,
  * --places, --audit, --limit, and the rank intervals' --resamples,
  * --level, --seed (rank, explain and stats show the intervals and start

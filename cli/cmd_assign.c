@@ -25,7 +25,8 @@ static void help(FILE *out)
                  "  --max-load L   proposals for a reviewer at most (default: the mean load,\n"
                  "                 rounded up)\n"
                  "  --explain ID   also print why proposal ID got its reviewers and which\n"
-                 "                 were excluded (-o may then be left out)\n" CLI_LIMIT_HELP "\n"
+                 "                 were excluded (-o may then be left out)\n" CLI_LIMIT_HELP
+                 "\n" CLI_COMMON_HELP
                  "exit status: 0 written, 1 invalid call or no assignment possible, 2 usage,\n"
                  "3 I/O error\n");
 }

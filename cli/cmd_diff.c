@@ -14,10 +14,12 @@ static void help(FILE *out)
             "checked first, then notes name each input whose hash differs, the first step\n"
             "that differs, each score that differs (proposal, criterion, reviewer, A -> B),\n"
             "then the aggregates, totals, ranks, statuses and funding that moved. A summary\n"
-            "line goes to standard output.\n\n"
-            "exit status: 0 the same inputs and steps, 4 steps differ (or a trail's chain\n"
-            "breaks), 6 only inputs differ and every step is the same (a comment, spaces),\n"
-            "1 invalid input, 2 usage, 3 I/O\n");
+            "line goes to standard output.\n\n" CLI_STDIN_HELP(
+                "one TRAIL") "exit status: 0 the same inputs and steps, 4 steps differ (or a "
+                             "trail's chain\n"
+                             "breaks), 6 only inputs differ and every step is the same (a comment, "
+                             "spaces),\n"
+                             "1 invalid input, 2 usage, 3 I/O\n");
 }
 
 static const char *plural(size_t n)

@@ -10,26 +10,26 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: merit explain CALLDIR PROPOSAL-ID [options]\n\n"
-            "Explains one proposal of the ranked call: its reviews, each criterion's\n"
-            "aggregate with the arithmetic written out, the total, thresholds,\n"
-            "eligibility, disagreement, its rank and what placed it there, and where\n"
-            "the funding line fell for it.\n\n"
-            "options:\n"
-            "  --against ID   explain instead why one of the two proposals ranks above\n"
-            "                 the other, with their weighted contributions side by side\n"
-            "  --full         list every proposal of a long list (a shared rank of\n"
-            "                 many), not their count and the first five\n"
-            "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
-            "                 mean, median, trimmed-mean, confidence-weighted, "
-            "z-score\n" CLI_LOTTERY_HELP
-            "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
-            "                 to even and only for display\n"
-            "  --audit FILE   also write the audit trail of the ranking behind the\n"
-            "                 explanation (docs/audit.md)\n" CLI_INTERVAL_HELP CLI_LIMIT_HELP "\n"
-            "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
-            "3 I/O error\n");
+    fprintf(out, "usage: merit explain CALLDIR PROPOSAL-ID [options]\n\n"
+                 "Explains one proposal of the ranked call: its reviews, each criterion's\n"
+                 "aggregate with the arithmetic written out, the total, thresholds,\n"
+                 "eligibility, disagreement, its rank and what placed it there, and where\n"
+                 "the funding line fell for it.\n\n"
+                 "options:\n"
+                 "  --against ID   explain instead why one of the two proposals ranks above\n"
+                 "                 the other, with their weighted contributions side by side\n"
+                 "  --full         list every proposal of a long list (a shared rank of\n"
+                 "                 many), not their count and the first five\n"
+                 "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
+                 "                 mean, median, trimmed-mean, confidence-weighted, "
+                 "z-score\n" CLI_LOTTERY_HELP
+                 "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
+                 "                 to even and only for display\n"
+                 "  --audit FILE   also write the audit trail of the ranking behind the\n"
+                 "                 explanation (docs/audit.md)\n" CLI_INTERVAL_HELP CLI_LIMIT_HELP
+                 "\n" CLI_COMMON_HELP
+                 "exit status: 0 explained, 1 invalid input or no such proposal, 2 usage,\n"
+                 "3 I/O error\n");
 }
 
 /* Index of the proposal with this id, or SIZE_MAX. */

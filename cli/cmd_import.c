@@ -52,8 +52,8 @@ static void help(FILE *out)
                  "                      NAME; two roles may read one column (title=id)\n"
                  "  --request AMOUNT    the amount a proposal requests when the table gives\n"
                  "                      none (no request column, or an empty cell)\n"
-                 "  --ignore, --csv, --tsv, --limit as above\n\n"
-                 "exit status: 0 written, 1 invalid input, 2 usage, 3 I/O error\n");
+                 "  --ignore, --csv, --tsv, --limit as above\n\n" CLI_STDIN_HELP(
+                     "TABLE") "exit status: 0 written, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 static bool ends_with(const char *s, const char *end)

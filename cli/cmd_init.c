@@ -11,24 +11,26 @@
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: merit init DIR [options]\n\n"
-                 "Writes a new call into DIR (a new or empty folder): call.xml, the rubric,\n"
-                 "an example proposal that carries what the rubric requires\n"
-                 "(proposals/P01.xml), an empty reviews/ folder, and README.md on what to\n"
-                 "fill in and the commands that follow. merit validate DIR passes at once.\n\n"
-                 "options:\n"
-                 "  --rubric R      the rubric: a shipped one by name (manufacturing-usa,\n"
-                 "                  horizon-europe, nih), referenced from call.xml, or a\n"
-                 "                  rubric file, copied in as rubric.xml; without it, a\n"
-                 "                  plain rubric to edit (three criteria, 1 to 5), as\n"
-                 "                  rubric.xml\n"
-                 "  --copy-rubric   copy a shipped rubric in as rubric.xml, to edit\n"
-                 "  --id ID         the call's id (default: DIR's name)\n"
-                 "  --title TEXT    the call's title (default: 'Call ID')\n"
-                 "  --currency C    three capitals (default: USD)\n"
-                 "  --budget AMOUNT the money available for awards (default: 100000)\n"
-                 "  --reviewers IDS the panel's ids, apart by commas (default: r1,r2,r3)\n\n"
-                 "exit status: 0 written, 1 invalid rubric file, 2 usage, 3 I/O error\n");
+    fprintf(
+        out,
+        "usage: merit init DIR [options]\n\n"
+        "Writes a new call into DIR (a new or empty folder): call.xml, the rubric,\n"
+        "an example proposal that carries what the rubric requires\n"
+        "(proposals/P01.xml), an empty reviews/ folder, and README.md on what to\n"
+        "fill in and the commands that follow. merit validate DIR passes at once.\n\n"
+        "options:\n"
+        "  --rubric R      the rubric: a shipped one by name (manufacturing-usa,\n"
+        "                  horizon-europe, nih), referenced from call.xml, or a\n"
+        "                  rubric file, copied in as rubric.xml; without it, a\n"
+        "                  plain rubric to edit (three criteria, 1 to 5), as\n"
+        "                  rubric.xml\n"
+        "  --copy-rubric   copy a shipped rubric in as rubric.xml, to edit\n"
+        "  --id ID         the call's id (default: DIR's name)\n"
+        "  --title TEXT    the call's title (default: 'Call ID')\n"
+        "  --currency C    three capitals (default: USD)\n"
+        "  --budget AMOUNT the money available for awards (default: 100000)\n"
+        "  --reviewers IDS the panel's ids, apart by commas (default: r1,r2,r3)\n\n" CLI_COMMON_HELP
+        "exit status: 0 written, 1 invalid rubric file, 2 usage, 3 I/O error\n");
 }
 
 /* Whether value is of the call schema's type, after a usage error saying

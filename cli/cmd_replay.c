@@ -9,26 +9,31 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: merit replay AUDITFILE [CALLDIR]\n\n"
-            "Checks an audit trail written by 'merit rank --audit' or 'merit explain --audit':\n"
-            "that no line of it was edited, removed or reordered (each line records the hash\n"
-            "of the one before), that its recorded command line says what its recorded\n"
-            "settings say, that every input file is unchanged (a changed, missing or extra\n"
-            "file is named with both hashes), and that re-running the whole calculation with\n"
-            "the recorded settings and limits reproduces every step. CALLDIR defaults to the\n"
-            "folder the trail records. Reports the trail lists are re-hashed when found.\n\n"
-            "options:\n"
-            "  --limit file-size=N  the largest trail to read (default 512M); the\n"
-            "                 recomputation uses the limits the trail records\n\n"
-            "When an input or a step differs, notes then say what changed: each score that\n"
-            "differs (proposal, criterion, reviewer, recorded -> recomputed), then the\n"
-            "aggregates, totals, ranks, statuses and funding it moved (as 'merit diff').\n\n"
-            "exit status: 0 identical (every input, step and report checked), 4 diverged\n"
-            "(the first divergence is printed: the step, the recorded and the recomputed\n"
-            "value), 5 every input and step reproduced but a report not checked (not\n"
-            "found), 6 an input changed but every score and step reproduces (a comment,\n"
-            "spaces), 1 invalid input, 2 usage, 3 I/O\n");
+    fprintf(
+        out,
+        "usage: merit replay AUDITFILE [CALLDIR]\n\n"
+        "Checks an audit trail written by 'merit rank --audit' or 'merit explain --audit':\n"
+        "that no line of it was edited, removed or reordered (each line records the hash\n"
+        "of the one before), that its recorded command line says what its recorded\n"
+        "settings say, that every input file is unchanged (a changed, missing or extra\n"
+        "file is named with both hashes), and that re-running the whole calculation with\n"
+        "the recorded settings and limits reproduces every step. CALLDIR defaults to the\n"
+        "folder the trail records. Reports the trail lists are re-hashed when found.\n\n"
+        "options:\n"
+        "  --limit file-size=N  the largest trail to read (default 512M); the\n"
+        "                 recomputation uses the limits the trail records\n\n"
+        "When an input or a step differs, notes then say what changed: each score that\n"
+        "differs (proposal, criterion, reviewer, recorded -> recomputed), then the\n"
+        "aggregates, totals, ranks, statuses and funding it moved (as 'merit "
+        "diff').\n\n" CLI_STDIN_HELP(
+            "AUDITFILE") "exit status: 0 identical (every input, step and report checked), 4 "
+                         "diverged\n"
+                         "(the first divergence is printed: the step, the recorded and the "
+                         "recomputed\n"
+                         "value), 5 every input and step reproduced but a report not checked (not\n"
+                         "found), 6 an input changed but every score and step reproduces (a "
+                         "comment,\n"
+                         "spaces), 1 invalid input, 2 usage, 3 I/O\n");
 }
 
 /* A malloc'd message (NULL when out of memory: the replay then reports the

@@ -9,21 +9,22 @@
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: merit sheets CALLDIR -o DIR [options]\n\n"
-                 "Writes one score-sheet template per reviewer of the call's panel into DIR,\n"
-                 "named after the reviewer (DIR/r1.xml): a <sheet> with one <review> per\n"
-                 "proposal given to the reviewer, every criterion of the rubric with an empty\n"
-                 "value=\"\" to fill in, confidence=\"\", and the scale and each criterion's\n"
-                 "levels in a comment at the top. Every proposal is given to every reviewer\n"
-                 "but those they have a conflict with (declared in call.xml or in their own\n"
-                 "sheet), which are noted in comments; with --assignment, exactly those a\n"
-                 "table gives them. Until every value is filled in,\n"
-                 "'merit validate' says which are missing, review by review.\n\n"
-                 "options:\n"
-                 "  -o DIR, --output DIR  the folder to write: a new one, or an empty one\n"
-                 "  --assignment FILE  a CSV or TSV table with columns reviewer and\n"
-                 "                 proposal, one row a pair (docs/cli.md)\n" CLI_LIMIT_HELP "\n"
-                 "exit status: 0 written, 1 invalid call, 2 usage, 3 I/O error\n");
+    fprintf(out,
+            "usage: merit sheets CALLDIR -o DIR [options]\n\n"
+            "Writes one score-sheet template per reviewer of the call's panel into DIR,\n"
+            "named after the reviewer (DIR/r1.xml): a <sheet> with one <review> per\n"
+            "proposal given to the reviewer, every criterion of the rubric with an empty\n"
+            "value=\"\" to fill in, confidence=\"\", and the scale and each criterion's\n"
+            "levels in a comment at the top. Every proposal is given to every reviewer\n"
+            "but those they have a conflict with (declared in call.xml or in their own\n"
+            "sheet), which are noted in comments; with --assignment, exactly those a\n"
+            "table gives them. Until every value is filled in,\n"
+            "'merit validate' says which are missing, review by review.\n\n"
+            "options:\n"
+            "  -o DIR, --output DIR  the folder to write: a new one, or an empty one\n"
+            "  --assignment FILE  a CSV or TSV table with columns reviewer and\n"
+            "                 proposal, one row a pair (docs/cli.md)\n" CLI_LIMIT_HELP
+            "\n" CLI_COMMON_HELP "exit status: 0 written, 1 invalid call, 2 usage, 3 I/O error\n");
 }
 
 /* A reviewer id as a file name: ids are [A-Za-z0-9._-] words, but one that

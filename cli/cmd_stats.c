@@ -26,7 +26,7 @@ static void help(FILE *out)
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted, z-score\n"
                  "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_INTERVAL_HELP
-                     CLI_LIMIT_HELP "\n"
+                     CLI_LIMIT_HELP "\n" CLI_STDOUT_HELP
                  "exit status: 0 written, 1 invalid call, 2 usage, 3 I/O error\n");
 }
 

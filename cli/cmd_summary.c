@@ -25,7 +25,8 @@ static void help(FILE *out)
                  "                 (a self-contained page, ID.html)\n"
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
                  "                 mean, median, trimmed-mean, confidence-weighted, z-score\n"
-                 "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_LIMIT_HELP "\n"
+                 "  --places N     decimal places shown, 0 to 12 (default 2)\n" CLI_LIMIT_HELP
+                 "\n" CLI_COMMON_HELP
                  "exit status: 0 written, 1 invalid call or no such proposal, 2 usage,\n"
                  "3 I/O error\n");
 }

@@ -26,8 +26,8 @@ static void help(FILE *out)
                  "  --call CALLDIR check the files against this call\n"
                  "  --assignment FILE  with --call: a sheet may review only the proposals\n"
                  "                 this table (columns reviewer, proposal) gives its "
-                 "reviewer\n" CLI_LIMIT_HELP "\n"
-                 "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
+                 "reviewer\n" CLI_LIMIT_HELP "\n" CLI_STDIN_HELP(
+                     "FILE") "exit status: 0 all valid, 1 invalid input, 2 usage, 3 I/O error\n");
 }
 
 static const char *plural(size_t n)
