@@ -24,7 +24,10 @@ import sys
 # As in man_pages.py: offered for every command although `merit CMD --help`
 # does not spell them yet (-q, --color: the CLI-conventions branch; -h and
 # --help print the help). `merit help` and `merit version` come with that
-# branch too.
+# branch too. Per command, the options are compared without these (bash
+# offers them with every command's own; zsh's $global array and fish's
+# unconditional lines hold them once), so that the comparison holds whether
+# or not a command's --help lists them.
 GLOBAL = {"-h", "--help", "-q", "--quiet", "--color"}
 EXTRA_COMMANDS = {"help", "version"}
 
@@ -125,6 +128,7 @@ def expect(words, got, want):
 
 
 expect([""], bash_complete(""), set(commands) | EXTRA_COMMANDS)
+expect(["-"], bash_complete("-"), GLOBAL | {"-V", "--version"})
 got = bash_complete("ra")
 if got != {"rank"}:
     fail(f"bash: 'merit ra<TAB>' offers {sorted(got)}, expected rank")
@@ -161,7 +165,7 @@ for c in commands:
         line = line.strip()
         if line.startswith("'"):  # a spec: the options come before its [ or :
             got |= set(OPTION.findall(re.split(r"[\[:]", line, maxsplit=1)[0]))
-    if got != want_opts[c]:
+    if got - GLOBAL != want_opts[c] - GLOBAL:
         fail(f"zsh: '{c}' completes {sorted(got)}, help defines {sorted(want_opts[c])}")
     fm = re.search(r"--format=\[[^]]*\]:[a-z]+:\(([^)]*)\)", block)
     if c in formats and (fm is None or set(fm.group(1).split()) != formats[c]):
@@ -169,6 +173,11 @@ for c in commands:
     mm = re.search(r"--method=\[[^]]*\]:[a-z]+:\(([^)]*)\)", block)
     if mm is not None and set(mm.group(1).split()) != methods:
         fail(f"zsh: '{c}' --method values are not {sorted(methods)}")
+
+zsh_global = re.search(r"^  global=\(\n(.*?)^  \)", zsh, re.M | re.S).group(1)
+got = set(OPTION.findall(re.sub(r"\[[^]]*\]", "", zsh_global)))
+if got != GLOBAL:
+    fail(f"zsh: global options {sorted(got)}, expected {sorted(GLOBAL)}")
 
 # --- fish -------------------------------------------------------------------
 with open(os.path.join(comp, "merit.fish"), encoding="utf-8") as f:
@@ -197,8 +206,15 @@ for line in fish.splitlines():
             if set(fm.group(1).split()) != formats.get(c):
                 fail(f"fish: '{c}' --format values are not {sorted(formats.get(c, []))}")
 for c in commands:
-    if fish_opts[c] != want_opts[c]:
+    if fish_opts[c] - GLOBAL != want_opts[c] - GLOBAL:
         fail(f"fish: '{c}' completes {sorted(fish_opts[c])}, help defines {sorted(want_opts[c])}")
+got = set()
+for line in fish.splitlines():
+    if line.startswith("complete -c merit -s") or line.startswith("complete -c merit -l"):
+        got |= {"--" + o for o in re.findall(r" -l (\S+)", line)}
+        got |= {"-" + o for o in re.findall(r" -s (\S+)", line)}
+if got != GLOBAL:
+    fail(f"fish: global options {sorted(got)}, expected {sorted(GLOBAL)}")
 fm = re.search(r"^set -l methods (.*)$", fish, re.M)
 if set(fm.group(1).split()) != methods:
     fail(f"fish: methods are not {sorted(methods)}")
