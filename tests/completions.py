@@ -5,7 +5,8 @@ static lists in them cannot drift from what merit takes:
 - bash: completions/merit.bash is loaded in bash and _merit called as bash
   would: `merit ` offers the commands of `merit --help`, `merit CMD -` the
   options `merit CMD --help` defines, and `--format `, `--method `,
-  `merit schema `, `merit init --rubric ` the values the help texts list
+  `--limit `, `merit schema `, `merit init --rubric ` the values the help
+  texts list
   (also after `--format=`);
 - zsh and fish: the options each command's block names are those `--help`
   defines, and the same values appear; `zsh -n` and `fish -n` check the
@@ -92,13 +93,15 @@ for cmd, pattern in (("summary", r"--format F\s+(.*?)\n  -"), ("panel", r"--form
                     if w not in ("the", "default", "or", "a", "self-contained", "page")}
 m = re.search(r"mean, median(?:, [a-z][a-z-]*)*", re.sub(r"\s+", " ", rank_help))
 methods = set(re.findall(r"[a-z][a-z-]*", m.group(0))) if m else set()
+m = re.search(r"--limit N=V +lower or raise a limit: (.*?)\n\n", rank_help, re.S)
+limits = set(re.findall(r"([a-z][a-z-]*)\s+\(", m.group(1))) if m else set()
 schema_names = set(re.search(r"^names: (.*)$", helptext("schema"), re.M).group(1).split())
 init_help = helptext("init").replace("\n", " ")
 rubrics = set(re.search(r"by name \(([^)]*)\)", init_help).group(1).replace(",", " ").split())
 rubric_files = {f[:-4] for f in os.listdir(os.path.join(src, "rubrics")) if f.endswith(".xml")}
 if rubrics != rubric_files:
     fail(f"merit init --help names rubrics {sorted(rubrics)}, rubrics/ has {sorted(rubric_files)}")
-for what, got in (("formats of rank", formats["rank"]), ("methods", methods),
+for what, got in (("formats of rank", formats["rank"]), ("methods", methods), ("limits", limits),
                   ("schema names", schema_names)):
     if len(got) < 2:
         fail(f"could not read the {what} from the help texts: {sorted(got)}")
@@ -139,6 +142,8 @@ for c, vals in formats.items():
 expect(["rank", "--format=j"], bash_complete("rank", "--format=j"), {"json"})
 expect(["rank", "--method", ""], bash_complete("rank", "--method", ""), methods)
 expect(["schema", ""], bash_complete("schema", ""), schema_names)
+expect(["rank", "c", "--limit", ""], {w.rstrip("=") for w in bash_complete("rank", "c", "--limit", "")},
+       limits)
 got = bash_complete("init", "x", "--rubric", "")
 if not rubrics <= got:
     fail(f"bash: 'merit init x --rubric <TAB>' offers {sorted(got)}, not all of {sorted(rubrics)}")
@@ -174,6 +179,9 @@ for c in commands:
     if mm is not None and set(mm.group(1).split()) != methods:
         fail(f"zsh: '{c}' --method values are not {sorted(methods)}")
 
+zm = re.search(r"--limit=\[[^]]*\]:limit:\(([^)]*)\)", limit_spec)
+if zm is None or {w.rstrip("=") for w in zm.group(1).split()} != limits:
+    fail(f"zsh: the --limit names are not {sorted(limits)}")
 zsh_global = re.search(r"^  global=\(\n(.*?)^  \)", zsh, re.M | re.S).group(1)
 got = set(OPTION.findall(re.sub(r"\[[^]]*\]", "", zsh_global)))
 if got != GLOBAL:
@@ -215,6 +223,9 @@ for line in fish.splitlines():
         got |= {"-" + o for o in re.findall(r" -s (\S+)", line)}
 if got != GLOBAL:
     fail(f"fish: global options {sorted(got)}, expected {sorted(GLOBAL)}")
+lm = re.search(r"^set -l limits (.*)$", fish, re.M)
+if {w.rstrip("=") for w in lm.group(1).split()} != limits:
+    fail(f"fish: the --limit names are not {sorted(limits)}")
 fm = re.search(r"^set -l methods (.*)$", fish, re.M)
 if set(fm.group(1).split()) != methods:
     fail(f"fish: methods are not {sorted(methods)}")
