@@ -26,7 +26,8 @@ static void help(FILE *out)
     for (const merit_writer *w = merit_writers; w->name != NULL; w++)
         fprintf(out, "                   %-11s %s\n", w->name, w->description);
     fputs(
-        "  -o FILE        write the report to FILE (atomically) instead of stdout\n"
+        "  -o FILE, --output FILE  write the report to FILE (atomically) instead\n"
+        "                 of standard output\n"
         "  --places N     decimal places shown, 0 to 12 (default 2); rounding is half\n"
         "                 to even and only for display\n"
         "  --detail       csv: one row per proposal x reviewer x criterion (the same\n"

@@ -3,7 +3,8 @@
 # (time and hyperfine: bench/run.sh's peak RSS and timings; chromium, python3
 # and a font: the browser tests of tests/browser, which drive Debian's
 # headless chromium from the Python standard library; unzip: the xlsx tests
-# read the workbook back; libsodium-dev: Ed25519 signatures of score sheets),
+# read the workbook back; libsodium-dev: Ed25519 signatures of score sheets;
+# scdoc: the man pages, docs/man/*.scd; groff-base: the test that renders them),
 # and nothing else. Idempotent: when every package is present it only runs dpkg-query and
 # returns in well under a second. Needs root (or sudo) only when something is
 # missing.
@@ -25,6 +26,7 @@ packages=(
   locales tzdata
   time hyperfine
   chromium python3 fonts-dejavu-core unzip
+  scdoc groff-base
 )
 
 missing=()
