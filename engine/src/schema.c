@@ -40,7 +40,7 @@ xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind)
         return compiled[kind];
     merit__xml_global_init();
     const struct merit_embedded_file *file = NULL;
-    for (const struct merit_embedded_file *f = merit_embedded_schemas; f->name != NULL; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_schemas; f->name != NULL; f++)
         if (strcmp(f->name, schema_names[kind]) == 0)
             file = f;
     if (file == NULL) {

@@ -21,6 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What this header declares is merit's public API, exported from
+ * libmerit.so, which is built with -fvisibility=hidden (docs/library.md). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -138,6 +143,9 @@ const char *merit_build_id(void);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif
