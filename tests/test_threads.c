@@ -24,6 +24,7 @@
 #include "merit/model.h"
 #include "merit/report.h"
 #include "merit/result.h"
+#include "merit/schemas.h"
 
 #define THREADS 4
 #define ROUNDS 2
@@ -115,10 +116,70 @@ static void threads_give_the_same_bytes_as_one(void **state)
     free(alone.bytes);
 }
 
+/* merit_schema_value_check reads each schema type on its first use into a
+ * process-wide table (schema_value.c): threads checking values at once
+ * race for it. Each thread checks the same values; the answers are the
+ * schemas' (engine/schemas/proposal.xsd "amount": [0-9]{1,15}(\.[0-9]{1,2})?,
+ * "name": [A-Za-z][A-Za-z0-9_\-]{0,63}; call.xsd "id":
+ * [A-Za-z0-9_\-][A-Za-z0-9._\-]{0,63}). */
+static const struct {
+    const char *schema, *type, *value;
+    int want;
+} values[] = {
+    {"proposal", "amount", "1500.50", 0},
+    {"proposal", "amount", "1500.505", MERIT_EINVALID}, /* three decimals */
+    {"proposal", "name", "lead_2", 0},
+    {"proposal", "name", "2lead", MERIT_EINVALID}, /* starts with a digit */
+    {"call", "id", "MFG-2026-01", 0},
+    {"call", "id", ".hidden", MERIT_EINVALID}, /* starts with '.' */
+};
+#define VALUES (sizeof(values) / sizeof(values[0]))
+
+struct check_job {
+    pthread_barrier_t *start;
+    int got[VALUES];
+    bool words[VALUES]; /* the type's words were given */
+};
+
+static void *check_values(void *arg)
+{
+    struct check_job *job = arg;
+    (void)pthread_barrier_wait(job->start);
+    for (size_t i = 0; i < VALUES; i++) {
+        const char *words = NULL;
+        job->got[i] =
+            merit_schema_value_check(values[i].schema, values[i].type, values[i].value, &words);
+        job->words[i] = words != NULL && words[0] != '\0';
+    }
+    return NULL;
+}
+
+static void threads_check_schema_values_together(void **state)
+{
+    (void)state;
+    pthread_barrier_t start;
+    assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
+    struct check_job jobs[THREADS];
+    pthread_t ids[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (struct check_job){.start = &start};
+        assert_int_equal(pthread_create(&ids[i], NULL, check_values, &jobs[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_join(ids[i], NULL), 0);
+    pthread_barrier_destroy(&start);
+    for (int i = 0; i < THREADS; i++)
+        for (size_t v = 0; v < VALUES; v++) {
+            assert_int_equal(jobs[i].got[v], values[v].want);
+            assert_true(jobs[i].words[v]);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(threads_give_the_same_bytes_as_one),
+        cmocka_unit_test(threads_check_schema_values_together),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
