@@ -175,11 +175,26 @@ static void threads_check_schema_values_together(void **state)
         }
 }
 
+/* merit_global_init compiles every schema up front; again, it does
+ * nothing; a load after it works. Runs last: the tests above need the
+ * schemas not yet compiled. */
+static void global_init_is_optional_and_idempotent(void **state)
+{
+    (void)state;
+    assert_int_equal(merit_global_init(), 0);
+    assert_int_equal(merit_global_init(), 0);
+    struct job job = {.loaders = 1};
+    run(&job);
+    assert_int_equal(job.rc, 0);
+    free(job.bytes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(threads_give_the_same_bytes_as_one),
         cmocka_unit_test(threads_check_schema_values_together),
+        cmocka_unit_test(global_init_is_optional_and_idempotent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

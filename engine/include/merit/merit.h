@@ -116,7 +116,8 @@ uint64_t merit_limits_get(const merit_limits *limits, const char *name);
  * and every built-in schema, compiled. Optional (every function does what
  * it needs on first use, thread-safely); useful to pay the cost, and see a
  * failure, before threads start. Thread-safe; calling it again does nothing.
- * Returns 0, or MERIT_ENOMEM. The state lives until the process exits. */
+ * Returns 0, or MERIT_ENOMEM (MERIT_EINVALID would mean that a built-in
+ * schema does not compile: a bug). The state lives until the process exits. */
 int merit_global_init(void);
 
 typedef struct merit_ctx merit_ctx;
