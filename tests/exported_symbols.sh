@@ -15,8 +15,8 @@ cc=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/stage" >/dev/null
-lib="$work/stage/lib/libmerit.so"
-[ -f "$lib" ] || lib=$(ls "$work"/stage/lib*/*/libmerit.so 2>/dev/null | head -n 1)
+lib=$(find "$work/stage" -name libmerit.so | head -n 1)
+[ -n "$lib" ] || { echo "no libmerit.so installed" >&2; exit 1; }
 pc=$(dirname "$lib")/pkgconfig
 
 for h in "$work"/stage/include/merit/*.h; do
