@@ -962,8 +962,9 @@ static int merge_sheets_job(struct loader *L, struct sheets_job *job)
 static int load_records(struct loader *L, int *sheets_rc)
 {
     struct sheets_job *job = NULL;
-    /* the schemas are compiled once per process, unlocked: compile them
-     * before a second thread can ask */
+    /* the schemas are compiled once per process: compiled here, any failure
+     * to do so (memory) is reported on the caller's context, not the second
+     * thread's scratch one, and the load then stays on one thread */
     if (L->ctx->threads > 1 && merit__schema_get(L->ctx, MERIT_SCHEMA_PROPOSAL) != NULL &&
         merit__schema_get(L->ctx, MERIT_SCHEMA_SHEET) != NULL)
         job = merit__calloc(1, sizeof(*job));

@@ -12,7 +12,7 @@ struct merit_embedded_file {
 };
 
 /* Each table ends with an entry whose name is NULL. */
-extern const struct merit_embedded_file merit_embedded_schemas[];
-extern const struct merit_embedded_file merit_embedded_rubrics[];
+extern const struct merit_embedded_file merit__embedded_schemas[];
+extern const struct merit_embedded_file merit__embedded_rubrics[];
 
 #endif

@@ -981,7 +981,7 @@ int merit_rubric_load_file(merit_ctx *ctx, const char *path, merit_rubric **out)
 
 const struct merit_embedded_file *merit__shipped_rubric(const char *name)
 {
-    for (const struct merit_embedded_file *f = merit_embedded_rubrics; f->name; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_rubrics; f->name; f++)
         if (strcmp(f->name, name) == 0)
             return f;
     return NULL;
@@ -1011,7 +1011,7 @@ const char *const *merit_rubric_shipped_names(void)
 {
     static const char *names[64];
     size_t n = 0;
-    for (const struct merit_embedded_file *f = merit_embedded_rubrics; f->name && n < 63; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_rubrics; f->name && n < 63; f++)
         names[n++] = f->name;
     names[n] = NULL;
     return names;

@@ -18,7 +18,8 @@ typedef enum merit_schema_kind {
 #define MERIT_NAMESPACE "urn:merit:1"
 
 /* Compiled once per process and kept; NULL (with a diagnostic on ctx, or
- * its out-of-memory flag) on failure. */
+ * its out-of-memory flag) on failure, and tried again next time.
+ * Thread-safe. */
 xmlSchemaPtr merit__schema_get(merit_ctx *ctx, merit_schema_kind kind);
 const char *merit__schema_name(merit_schema_kind kind);
 

@@ -13,7 +13,7 @@ const char *const *merit_schema_names(void)
     static const char *names[MAX_SCHEMAS + 1];
     if (names[0] == NULL) {
         size_t n = 0;
-        for (const struct merit_embedded_file *f = merit_embedded_schemas;
+        for (const struct merit_embedded_file *f = merit__embedded_schemas;
              f->name != NULL && n < MAX_SCHEMAS; f++)
             names[n++] = f->name;
     }
@@ -22,7 +22,7 @@ const char *const *merit_schema_names(void)
 
 const unsigned char *merit_schema_text(const char *name, size_t *size_out)
 {
-    for (const struct merit_embedded_file *f = merit_embedded_schemas; f->name != NULL; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_schemas; f->name != NULL; f++)
         if (name != NULL && strcmp(f->name, name) == 0) {
             *size_out = f->size;
             return f->bytes;

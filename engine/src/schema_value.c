@@ -14,6 +14,7 @@
  */
 #include <libxml/parser.h>
 #include <libxml/xmlregexp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,11 @@ struct checked_type {
 
 /* merit's schemas have a dozen simple types; a few are checked this way */
 #define MAX_TYPES 32
+/* Read on first use of each type, by any thread: the table grows under the
+ * lock, and an entry, once there, never changes or moves. */
 static struct checked_type types[MAX_TYPES];
 static size_t type_count;
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool is_xs(const xmlNode *n, const char *local)
 {
@@ -132,7 +136,7 @@ static int load_type(const char *schema, const char *name, struct checked_type *
     return rc;
 }
 
-static int find_type(const char *schema, const char *name, const struct checked_type **out)
+static int find_type_locked(const char *schema, const char *name, const struct checked_type **out)
 {
     for (size_t i = 0; i < type_count; i++)
         if (strcmp(types[i].schema, schema) == 0 && strcmp(types[i].name, name) == 0) {
@@ -152,6 +156,14 @@ static int find_type(const char *schema, const char *name, const struct checked_
     type_count++;
     *out = t;
     return 0;
+}
+
+static int find_type(const char *schema, const char *name, const struct checked_type **out)
+{
+    (void)pthread_mutex_lock(&types_lock);
+    int rc = find_type_locked(schema, name, out);
+    (void)pthread_mutex_unlock(&types_lock);
+    return rc;
 }
 
 int merit_schema_value_check(const char *schema, const char *type, const char *value,

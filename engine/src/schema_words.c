@@ -22,7 +22,7 @@ int merit__schema_words_prepare(merit_ctx *ctx, merit_schema_kind kind)
     (void)ctx;
     if (schema_docs[kind] != NULL)
         return 0;
-    for (const struct merit_embedded_file *f = merit_embedded_schemas; f->name != NULL; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_schemas; f->name != NULL; f++)
         if (strcmp(f->name, merit__schema_name(kind)) == 0)
             /* merit's own bytes, compiled in: nothing external to load */
             schema_docs[kind] = xmlReadMemory((const char *)f->bytes, (int)f->size, NULL, NULL,

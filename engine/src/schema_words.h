@@ -13,7 +13,8 @@
  * change, and every message says what is expected where the error is.
  *
  * The schema documents are read once per process, with the compiled
- * schemas (merit__schema_get), and only read afterwards.
+ * schemas (merit__schema_get, under its lock, before the schema is
+ * published), and only read afterwards.
  */
 #ifndef MERIT_SCHEMA_WORDS_H
 #define MERIT_SCHEMA_WORDS_H

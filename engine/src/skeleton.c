@@ -58,7 +58,7 @@ const char *merit_skeleton_plain_rubric(void)
 
 const unsigned char *merit_skeleton_shipped_rubric(const char *name, size_t *size_out)
 {
-    for (const struct merit_embedded_file *f = merit_embedded_rubrics; f->name != NULL; f++)
+    for (const struct merit_embedded_file *f = merit__embedded_rubrics; f->name != NULL; f++)
         if (name != NULL && strcmp(f->name, name) == 0) {
             *size_out = f->size;
             return f->bytes;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,7 +30,9 @@ _Static_assert(sizeof(uintptr_t) >= 8, "merit needs 64-bit pointers to record el
 #define CHUNK_BYTES (256u * 1024u)
 
 static atomic_ulong denied_loads;
-static bool initialised;
+/* libxml2's process-wide state is set up once, whichever thread comes first
+ * (two threads may each load a call: merit.h, "Threads"). */
+static pthread_once_t initialised = PTHREAD_ONCE_INIT;
 
 static xmlParserInputPtr deny_external_entity(const char *url, const char *id,
                                               xmlParserCtxtPtr ctxt)
@@ -51,14 +54,16 @@ static void silent(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-void merit__xml_global_init(void)
+static void global_init_once(void)
 {
-    if (initialised)
-        return;
-    initialised = true;
     xmlInitParser();
     xmlSetExternalEntityLoader(deny_external_entity);
-    xmlSetGenericErrorFunc(NULL, silent);
+}
+
+void merit__xml_global_init(void)
+{
+    (void)pthread_once(&initialised, global_init_once);
+    xmlSetGenericErrorFunc(NULL, silent); /* per thread */
 }
 
 unsigned long merit__xml_denied_loads(void)

@@ -81,8 +81,8 @@ struct merit_xml_doc {
 };
 
 /* Idempotent process-wide set-up: libxml2 initialised, and an external
- * entity loader that refuses everything. Call on the main thread before any
- * other thread reads XML. */
+ * entity loader that refuses everything, once (pthread_once), from any
+ * thread; and this thread's generic error handler silenced. */
 void merit__xml_global_init(void);
 /* How often the deny-all loader was asked for something (tests). */
 unsigned long merit__xml_denied_loads(void);

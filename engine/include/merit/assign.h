@@ -18,6 +18,9 @@
 #include "model.h"
 #include "report.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -75,6 +78,9 @@ int merit_assign_write_explain(merit_sink *sink, const merit_call *call,
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -18,6 +18,9 @@
 #include "merit.h"
 #include "result.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -191,6 +194,9 @@ int merit_replay(merit_ctx *ctx, const char *trail_path, const char *calldir,
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -33,6 +33,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -87,6 +90,9 @@ bool merit_csv_needs_apostrophe(const char *text);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -49,6 +49,9 @@
 #include "model.h"
 #include "table.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -177,6 +180,9 @@ int merit_proposal_import_write(FILE *out, const merit_proposal_import *import);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

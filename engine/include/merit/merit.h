@@ -21,6 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What this header declares is merit's public API, exported from
+ * libmerit.so, which is built with -fvisibility=hidden (docs/library.md). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -87,6 +92,34 @@ const char *const *merit_limit_names(void);
 /* A limit's value by its name; 0 for an unknown name. */
 uint64_t merit_limits_get(const merit_limits *limits, const char *name);
 
+/* Threads. Any number of threads may each load, rank and report their own
+ * call at the same time, each with its own merit_ctx and the objects made
+ * from it (calls, results, sinks): merit's process-wide state (libxml2's
+ * initialisation and entity loader, the compiled schemas, the checked
+ * schema types) is set up once, by whichever thread needs it first, and
+ * only read afterwards. What is not thread-safe: sharing one context, call,
+ * result or sink between threads without a lock of the caller's own (a
+ * loaded call and its result are only read by the writers, but the library
+ * does not promise that), merit_numbers_use_pool (call it before any
+ * thread starts, or never), and libxml2's own xmlCleanupParser, which is
+ * the application's to call, at exit, if at all.
+ *
+ * ABI. libmerit.so.N keeps its ABI for a given N: a later libmerit.so.N.M.P
+ * only adds. N grows when a function is removed or its signature changes,
+ * when a public struct's layout or an enum's number changes (docs/library.md).
+ * The model and result structs hold GMP's mpq_t fields (model.h, result.h,
+ * number.h) and so follow GMP's ABI: a program must use the same libgmp
+ * (libgmp.so.10) as the library, and a GMP that changed mpq_t's layout
+ * would mean a new N. */
+
+/* Sets up merit's process-wide state now rather than at first use: libxml2
+ * and every built-in schema, compiled. Optional (every function does what
+ * it needs on first use, thread-safely); useful to pay the cost, and see a
+ * failure, before threads start. Thread-safe; calling it again does nothing.
+ * Returns 0, or MERIT_ENOMEM (MERIT_EINVALID would mean that a built-in
+ * schema does not compile: a bug). The state lives until the process exits. */
+int merit_global_init(void);
+
 typedef struct merit_ctx merit_ctx;
 
 /* Creates a context with default limits; NULL when out of memory. */
@@ -138,6 +171,9 @@ const char *merit_build_id(void);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -24,6 +24,9 @@
 #include "number.h"
 #include "result.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -235,6 +238,9 @@ int merit_report_explain_against(merit_sink *sink, const merit_result *res, size
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

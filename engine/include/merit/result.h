@@ -20,6 +20,9 @@
 #include "merit.h"
 #include "model.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -282,6 +285,9 @@ void merit_score_value(const merit_rubric *rubric, int32_t steps, mpq_t out);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

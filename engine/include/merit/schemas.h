@@ -13,6 +13,9 @@
 
 #include <stddef.h>
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,13 +42,16 @@ const unsigned char *merit_schema_text(const char *name, size_t *size_out);
  * MERIT_ENOMEM. *words_out (optional) gets what a value of the type must be,
  * in words for a message ("an id (1 to 64 of ...)"): static, borrowed for
  * the life of the process. The first check of a type reads it from the
- * schema, and must happen before any second thread starts.
+ * schema, once, whichever thread comes first: thread-safe.
  */
 int merit_schema_value_check(const char *schema, const char *type, const char *value,
                              const char **words_out);
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

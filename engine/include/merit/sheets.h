@@ -18,6 +18,9 @@
 #include "merit.h"
 #include "model.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -79,6 +82,9 @@ int merit_call_check_file(merit_ctx *ctx, const merit_call *call,
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

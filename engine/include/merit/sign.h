@@ -26,6 +26,9 @@
 
 #include <stddef.h>
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -69,6 +72,9 @@ int merit_sign_verify_digest(const unsigned char pk[MERIT_SIGN_PUBLIC_BYTES],
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -20,6 +20,9 @@
 #include "merit.h"
 #include "model.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,6 +68,9 @@ int merit_skeleton_proposal_write(FILE *out, const merit_rubric *rubric, const c
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif

@@ -26,6 +26,9 @@
 
 #include "merit.h"
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -55,6 +58,9 @@ const char *merit_table_cell(const merit_table *table, size_t row, size_t column
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif
