@@ -22,17 +22,17 @@ import shutil
 import subprocess
 import sys
 
-# As in man_pages.py: offered for every command although `merit CMD --help`
-# does not spell them yet (-q, --color: the CLI-conventions branch; -h and
-# --help print the help). `merit help` and `merit version` come with that
-# branch too. Per command, the options are compared without these (bash
+# As in man_pages.py: offered with every command (-q and --color are listed
+# in each command's --help; -h and --help print it). `merit help` and
+# `merit version` are commands without options of their own, checked apart
+# from the others. Per command, the options are compared without these (bash
 # offers them with every command's own; zsh's $global array and fish's
 # unconditional lines hold them once), so that the comparison holds whether
 # or not a command's --help lists them.
 GLOBAL = {"-h", "--help", "-q", "--quiet", "--color"}
 EXTRA_COMMANDS = {"help", "version"}
 
-OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)")
+OPTION = re.compile(r"(?<![\w-])(--?(?!opt\b)[A-Za-z][A-Za-z0-9-]*)")
 
 merit, src = sys.argv[1], os.path.abspath(sys.argv[2])
 comp = os.path.join(src, "completions")
@@ -76,7 +76,7 @@ in_list = False
 for line in top.splitlines():
     if line == "commands:":
         in_list = True
-    elif in_list and line.startswith("  "):
+    elif in_list and line.startswith("  ") and line.split()[0] not in EXTRA_COMMANDS:
         commands.append(line.split()[0])
     elif in_list:
         break

@@ -20,15 +20,15 @@ import subprocess
 import sys
 
 # The global options every page documents (merit(1), and the last entry of
-# each command's OPTIONS) although `--help` does not spell them yet: -q,
-# --color and -V come with the CLI-conventions branch (unixcli), -h/--help
-# is what prints the help. Once that branch is merged and the help texts
-# list them, only what they still do not spell need stay here.
+# each command's OPTIONS) although a command's `--help` need not spell them
+# all: some name only -q in their footer, keygen and sign no --color, none
+# -V; -h/--help is what prints the help.
 GLOBAL = {"-h", "--help", "-q", "--quiet", "--color", "-V", "--version"}
 
 # An option: a dash or two, a letter, then letters, digits and dashes, not
 # inside a word ("trimmed-mean", "1-5" and "P+H" are not options).
-OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)")
+# '--opt' is the help footer's placeholder ("--opt=VALUE"), not an option.
+OPTION = re.compile(r"(?<![\w-])(--?(?!opt\b)[A-Za-z][A-Za-z0-9-]*)")
 
 merit, src, mandir = sys.argv[1], sys.argv[2], sys.argv[3]
 failures = []
@@ -63,7 +63,8 @@ for line in top.splitlines():
         in_list = True
     elif in_list and line.startswith("  "):
         name, summary = line.split(None, 1)
-        commands[name] = summary.strip()
+        if name not in ("help", "version"):  # described in merit(1)
+            commands[name] = summary.strip()
     elif in_list:
         break
 if len(commands) < 10:
