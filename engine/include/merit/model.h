@@ -564,6 +564,12 @@ void merit_call_free(merit_call *call);
  * however many changes it had); O(log changes + its changes). */
 size_t merit_call_moderated_count(const merit_call *call, size_t proposal);
 
+/* The changes of one score (review index, criterion index), in time order:
+ * the first's from is the sheet's, the last's to the score ranked. NULL
+ * and *count 0 when the panel changed none; O(log changes). */
+const merit_moderation_change *merit_call_score_changes(const merit_call *call, size_t review,
+                                                        size_t criterion, size_t *count);
+
 /* With keep-going, merit_call_load loads what is valid of a call whose
  * call.xml and rubric are valid, and lists every file, proposal, sheet,
  * review or conflict it left out in call->rejected (the diagnostics still
