@@ -407,6 +407,62 @@ static void trail_records_changes(void **state)
     free(err);
 }
 
+/* Compares a file the test wrote with a golden file of tests/golden. */
+static void expect_golden(const char *path, const char *golden)
+{
+    char *want_path = t_sprintf("%s/tests/golden/%s", MERIT_SOURCE_DIR, golden);
+    size_t got_size, want_size;
+    char *got = t_read(path, &got_size);
+    char *want = t_read(want_path, &want_size);
+    if (got_size != want_size || memcmp(got, want, got_size) != 0)
+        fail_msg("%s differs from %s", path, want_path);
+    free(got);
+    free(want);
+    free(want_path);
+}
+
+/* The reports show every moderated score beside the sheet's, with who,
+ * when, what kind and why: merit explain, JSON (each score's "moderated",
+ * each ranking entry's "moderated_scores"), CSV (moderated_scores) and
+ * csv-detail (original_score and the last change). The goldens
+ * (tests/golden/moderated-*) were checked by hand against the changes:
+ * P03 r1 approach 7.5 -> 3.5, P03 r3 problem 7.5 -> no score, P08 r3
+ * cost no score -> 6, and P08 r2 approach 7 -> 6.5 -> 6, whose 'by' and
+ * reason hold a bidi override (U+202E) and a C1 CSI (U+009B): escaped on
+ * the terminal (\u202E\u009B), JSON's own escapes in JSON, as they are in
+ * CSV (a text, not a formula). P03 has two moderated scores, P08 two. */
+static void reports_show_changes(void **state)
+{
+    (void)state;
+    write_moderation(THREE_CHANGES
+                     "  <change proposal=\"P08\" reviewer=\"r2\" criterion=\"approach\" "
+                     "from=\"6.5\" to=\"6\" by=\"Chair &#x202E;evil\" at=\"2026-11-29T09:00:00Z\" "
+                     "kind=\"consensus\"><reason>Agreed &#x9B;31m at the panel.</reason></change>\n"
+                     "  <change proposal=\"P08\" reviewer=\"r2\" criterion=\"approach\" "
+                     "from=\"7\" to=\"6.5\" by=\"chair\" at=\"2026-11-28T09:00:00Z\" "
+                     "kind=\"discussion\"/>\n");
+    static const struct {
+        const char *format, *golden;
+    } outs[] = {{"json", "moderated-mfg-2026.json"},
+                {"csv", "moderated-mfg-2026.csv"},
+                {"csv-detail", "moderated-mfg-2026-detail.csv"}};
+    for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+        int rc =
+            t_run_merit("out", "err", "rank", "--format", outs[i].format, "call", (char *)NULL);
+        if (rc != 0) {
+            char *err = t_read("err", NULL);
+            print_error("%s", err);
+            free(err);
+        }
+        assert_int_equal(rc, 0);
+        expect_golden("out", outs[i].golden);
+    }
+    assert_int_equal(t_run_merit("out", "err", "explain", "call", "P03", (char *)NULL), 0);
+    expect_golden("out", "moderated-explain-P03.txt");
+    assert_int_equal(t_run_merit("out", "err", "explain", "call", "P08", (char *)NULL), 0);
+    expect_golden("out", "moderated-explain-P08.txt");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +474,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_score_changes, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(no_score_needs_reason, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(trail_records_changes, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(reports_show_changes, setup, t_scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
