@@ -1402,8 +1402,8 @@ static bool input_name_ok(const char *rel, size_t index)
             continue;
         const char *name = rel + fl;
         size_t n = strlen(name);
-        /* a signed sheet's signature, reviews/NAME.xml.sig, too */
-        if (f == 1 && n >= 9 && strcmp(name + n - 4, ".sig") == 0)
+        /* a signature, reviews/NAME.xml.sig or moderation/NAME.xml.sig, too */
+        if (f >= 1 && n >= 9 && strcmp(name + n - 4, ".sig") == 0)
             n -= 4;
         return n >= 5 && name[0] != '.' && strchr(name, '/') == NULL &&
                strncmp(name + n - 4, ".xml", 4) == 0;

@@ -47,6 +47,8 @@ void merit__moderation_changes_free(merit_call *c)
     c->change_count = 0;
     free(c->moderation.until);
     c->moderation.until = NULL;
+    free(c->moderation.chair);
+    c->moderation.chair = NULL;
 }
 
 static char *dup_attr(const xmlNode *node, const char *name, bool *oom)

@@ -522,6 +522,11 @@ typedef struct merit_moderation_change {
 typedef struct merit_moderation_rules {
     bool reasons_required;
     char *until; /* UTC as merit_moderation_change.at; NULL: no limit */
+    /* chair= as the changes' by= name the chair ("chair" when not given),
+     * and chair-key=: files of the chair's changes are signed with it */
+    char *chair;
+    bool has_chair_key;
+    unsigned char chair_key[32];
 } merit_moderation_rules;
 
 typedef struct merit_call {
