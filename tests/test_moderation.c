@@ -430,7 +430,13 @@ static void expect_golden(const char *path, const char *golden)
  * cost no score -> 6, and P08 r2 approach 7 -> 6.5 -> 6, whose 'by' and
  * reason hold a bidi override (U+202E) and a C1 CSI (U+009B): escaped on
  * the terminal (\u202E\u009B), JSON's own escapes in JSON, as they are in
- * CSV (a text, not a formula). P03 has two moderated scores, P08 two. */
+ * CSV (a text, not a formula). P03 has two moderated scores, P08 two.
+ * By hand (weights: problem 1, approach 2, cost 1): P03's problem
+ * 43/6 -> (7 + 7) / 2 = 7 and approach 22/3 -> 6, so its total 841/12
+ * drops by 1/6 + 2 * 4/3 = 34/12 to 807/12 = 269/4 (67.25), below P10's
+ * 541/8, which is funded at rank 6; P08's approach 57/8 -> 55/8 (r2 one
+ * point lower over four) and cost 43/6 -> (7 + 6 + 7.5 + 7) / 4 = 55/8,
+ * so its total 3581/48 drops by 2 * 1/4 + 7/24 = 38/48 to 1181/16. */
 static void reports_show_changes(void **state)
 {
     (void)state;

@@ -1425,6 +1425,8 @@ static int check_signature(struct loader *L, const struct merit_raw_sheet *s, si
  * gives the chair a key; NULL when the author has none. */
 static const unsigned char *author_key(const merit_call *c, const char *by)
 {
+    if (by == NULL) /* the schema requires it: not reached */
+        return NULL;
     ssize_t rv = merit__find_reviewer(c, by);
     if (rv >= 0 && c->reviewers[rv].has_key)
         return c->reviewers[rv].key;
@@ -1447,7 +1449,7 @@ static int check_moderation_file(struct loader *L, const struct merit_raw_change
     const char *author = changes[0].by;
     const unsigned char *key = author_key(c, author);
     for (size_t i = 1; i < n; i++) {
-        if (strcmp(changes[i].by, author) == 0)
+        if (author == NULL || changes[i].by == NULL || strcmp(changes[i].by, author) == 0)
             continue;
         const unsigned char *other = author_key(c, changes[i].by);
         if (key == NULL && other == NULL)
