@@ -99,7 +99,8 @@ const char *merit__csv_column_reserved(const char *id)
                                       "sme_share",
                                       "cumulative_awarded",
                                       "tie_at_line",
-                                      "funding_step"};
+                                      "funding_step",
+                                      "moderated_scores"};
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         if (strcasecmp(id, own[i]) == 0)
             return "the CSV report has its own column of that name";
@@ -174,12 +175,16 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
         for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++)
             csv_field(c, iv[i]);
     }
+    /* only in a call with moderation (docs/cli.md, "CSV") */
+    bool moderated = call->change_count > 0;
+    if (moderated)
+        csv_field(c, "moderated_scores");
     merit__csv_end(c);
 
     /* proposals that --keep-going rejected come first, status "rejected" */
     size_t columns = 3 + lead_columns + sizeof(head) / sizeof(head[0]) + 2 * rb->criterion_count +
                      sizeof(tail) / sizeof(tail[0]) + shown.request + 3 * shown.budget +
-                     shown.team + 3 + (res->has_intervals ? 6 : 0);
+                     shown.team + 3 + (res->has_intervals ? 6 : 0) + moderated;
     for (size_t i = 0; i < call->rejected_count; i++) {
         const merit_rejected *r = &call->rejected[i];
         if (r->kind != MERIT_REJECTED_PROPOSAL)
@@ -288,9 +293,39 @@ static void write_summary(merit_csv_row *c, const merit_result *res, unsigned pl
             for (int i = 0; i < 6; i++)
                 csv_field(c, "");
         }
+        if (moderated)
+            merit__csv_count(c, merit_call_moderated_count(call, pr->proposal));
         merit__csv_end(c);
     }
     free(step);
+}
+
+/* The moderation columns of one score of csv-detail. */
+static void detail_moderation(merit_csv_row *c, const merit_call *call, size_t review,
+                              size_t criterion, mpq_t scratch)
+{
+    size_t n = 0;
+    const merit_moderation_change *ch = merit_call_score_changes(call, review, criterion, &n);
+    if (n == 0) {
+        csv_field(c, "");
+        csv_field(c, "0");
+        for (int i = 0; i < 4; i++)
+            csv_field(c, "");
+        return;
+    }
+    int32_t original = call->reviews[review].original_steps[criterion];
+    if (original == MERIT_NO_SCORE) {
+        csv_field(c, "-");
+    } else {
+        merit_score_value(call->rubric, original, scratch);
+        csv_owned(c, merit_exact_string(scratch));
+    }
+    merit__csv_count(c, n);
+    const merit_moderation_change *last = &ch[n - 1];
+    csv_text(c, last->by);
+    csv_field(c, last->at);
+    csv_field(c, merit_moderation_kind_name(last->kind));
+    csv_text(c, last->reason != NULL ? last->reason : "");
 }
 
 /* One row per proposal x review x criterion, in the call's order: proposals
@@ -304,8 +339,16 @@ static void write_detail(merit_csv_row *c, const merit_result *res)
                                        "criterion",       "weight",     "score",
                                        "no_score_reason", "confidence", "counted",
                                        "excluded_reason", "comment",    "review_comment"};
+    /* only in a call with moderation: the sheet's score of each score the
+     * panel changed ("-": a no-score), how many changes, and the last */
+    static const char *const moderation[] = {"original_score",  "moderation_changes",
+                                             "moderated_by",    "moderated_at",
+                                             "moderation_kind", "moderation_reason"};
+    bool moderated = call->change_count > 0;
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
         csv_field(c, head[i]);
+    for (size_t i = 0; moderated && i < sizeof(moderation) / sizeof(moderation[0]); i++)
+        csv_field(c, moderation[i]);
     merit__csv_end(c);
 
     mpq_t score;
@@ -344,6 +387,8 @@ static void write_detail(merit_csv_row *c, const merit_result *res)
             /* empty when the call was loaded without comments */
             csv_text(c, rv->comments != NULL && rv->comments[k] != NULL ? rv->comments[k] : "");
             csv_text(c, rv->comment ? rv->comment : "");
+            if (moderated)
+                detail_moderation(c, call, i, k, score);
             merit__csv_end(c);
         }
     }

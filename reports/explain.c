@@ -607,6 +607,43 @@ static void add_division(struct ex *x, const mpq_t sum, const char *divisor, con
     add(x, " =" GLUE "%s" GLUE "/" GLUE "%s = %s", n_exact(x, sum), divisor, n_chain(x, value));
 }
 
+/* A score as steps, exactly ("7.5"), or "no score". */
+static const char *steps_shown(struct ex *x, int32_t steps)
+{
+    if (steps == MERIT_NO_SCORE)
+        return "no score";
+    mpq_t v;
+    mpq_init(v);
+    merit_score_value(x->rb, steps, v);
+    const char *s = n_exact(x, v);
+    mpq_clear(v);
+    return s;
+}
+
+/* The panel's changes of one score (docs/formats.md "Moderation"): the
+ * sheet's score and the one counted, then each change, who, when, what
+ * kind and why; nothing when the panel changed none. */
+static void moderated_lines(struct ex *x, size_t review, size_t criterion, size_t indent)
+{
+    size_t n = 0;
+    const merit_moderation_change *ch = merit_call_score_changes(x->call, review, criterion, &n);
+    if (n == 0)
+        return;
+    const merit_review *rv = &x->call->reviews[review];
+    add(x, "%*smoderated, %s's score: %s on the sheet, %s after moderation", (int)indent, "",
+        name(x, x->call->reviewers[rv->reviewer].id), steps_shown(x, rv->original_steps[criterion]),
+        steps_shown(x, rv->steps[criterion]));
+    end_line(x, indent + 2);
+    for (size_t k = 0; k < n; k++) {
+        add(x, "%*s%s -> %s, %s by %s at %s", (int)(indent + 2), "", steps_shown(x, ch[k].from),
+            steps_shown(x, ch[k].to), merit_moderation_kind_name(ch[k].kind), prose(x, ch[k].by),
+            ch[k].at);
+        if (ch[k].reason != NULL)
+            add(x, ": %s", prose(x, ch[k].reason));
+        end_line(x, indent + 4);
+    }
+}
+
 /* One criterion's aggregation, written out as a person would check it. */
 static void add_arithmetic(struct ex *x, const merit_criterion_result *cr, struct scores *sc)
 {
@@ -772,6 +809,9 @@ static void section_criteria(struct ex *x, const merit_proposal_result *pr)
                 add(x, ": %s", prose(x, rv->no_score_reasons[c]));
             end_line(x, 4 + labelw);
         }
+        for (size_t i = 0; i < call->review_count; i++)
+            if (call->reviews[i].proposal == pr->proposal)
+                moderated_lines(x, i, c, 2 + labelw);
         if (rb->criteria[c].has_threshold && cr->has_value) {
             add(x, "%*sthreshold: %s %s: %s", (int)(2 + labelw), "", threshold_words(rb),
                 n_exact(x, rb->criteria[c].threshold), cr->below_threshold ? "missed" : "met");

@@ -400,6 +400,44 @@ static json_t *proposal_json(struct jw *w, const merit_proposal_result *pr, bool
         }
         set(w, o, "interval", iv);
     }
+    /* only in a call with moderation */
+    if (w->call->change_count > 0)
+        set(w, o, "moderated_scores",
+            json_integer((json_int_t)merit_call_moderated_count(w->call, pr->proposal)));
+    return o;
+}
+
+/* A score as steps, exactly ("7.5"), or null for a no-score. */
+static json_t *steps_json(struct jw *w, int32_t steps)
+{
+    if (steps == MERIT_NO_SCORE)
+        return json_null();
+    merit_score_value(w->rb, steps, w->tmp);
+    return exact(w->tmp);
+}
+
+/* The panel's changes of one score (docs/report-json.md, "moderated"):
+ * null when it changed none. */
+static json_t *moderated_json(struct jw *w, size_t review, size_t criterion)
+{
+    size_t n = 0;
+    const merit_moderation_change *ch = merit_call_score_changes(w->call, review, criterion, &n);
+    if (n == 0)
+        return json_null();
+    json_t *o = json_object();
+    set(w, o, "original", steps_json(w, w->call->reviews[review].original_steps[criterion]));
+    json_t *changes = json_array();
+    for (size_t k = 0; k < n; k++) {
+        json_t *one = json_object();
+        set(w, one, "from", steps_json(w, ch[k].from));
+        set(w, one, "to", steps_json(w, ch[k].to));
+        set(w, one, "by", json_string(ch[k].by));
+        set(w, one, "at", json_string(ch[k].at));
+        set(w, one, "kind", json_string(merit_moderation_kind_name(ch[k].kind)));
+        set(w, one, "reason", merit__json_text(ch[k].reason));
+        append(w, changes, one);
+    }
+    set(w, o, "changes", changes);
     return o;
 }
 
@@ -428,8 +466,12 @@ static json_t *review_json(struct jw *w, size_t i)
             merit_score_value(rb, rv->steps[c], w->tmp);
             set(w, one, "value", exact(w->tmp));
         }
+        /* the sheet's reason, while the score is a no-score (a moderated
+         * score keeps it in the model) */
         set(w, one, "no_score_reason",
-            merit__json_text(rv->no_score_reasons != NULL ? rv->no_score_reasons[c] : NULL));
+            merit__json_text(rv->steps[c] == MERIT_NO_SCORE && rv->no_score_reasons != NULL
+                                 ? rv->no_score_reasons[c]
+                                 : NULL));
         /* a no-score carries no confidence, nor a score given none (the
          * model holds 0 for both) */
         set(w, one, "confidence",
@@ -442,6 +484,9 @@ static json_t *review_json(struct jw *w, size_t i)
         /* "" when the call was loaded without comments */
         set(w, one, "comment",
             json_string(rv->comments != NULL && rv->comments[c] != NULL ? rv->comments[c] : ""));
+        /* only in a call with moderation: every score then has it */
+        if (call->change_count > 0)
+            set(w, one, "moderated", moderated_json(w, i, c));
         append(w, scores, one);
     }
     set(w, o, "scores", scores);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "merit/merit.h"
 #include "merit/model.h"
 #include "merit/result.h"
@@ -247,6 +249,226 @@ static void trail_replays(void **state)
     assert_int_equal(t_run_merit("out", "err", "replay", "trail.jsonl", (char *)NULL), 4);
 }
 
+/* Three changes, one each way: a score to a score (with a reason), a
+ * no-score to a score (r3 gave P08's cost a <no-score>, confidence of the
+ * review 3) and a score to a no-score (its reason required). */
+#define THREE_CHANGES                                                                              \
+    CHANGE("P03", "r1", "approach", "7.5", "3.5", "2026-11-28T14:00:00Z",                          \
+           "><reason>Not feasible.</reason></change>")                                             \
+    "  <change proposal=\"P08\" reviewer=\"r3\" criterion=\"cost\" from=\"-\" to=\"6\" "           \
+    "by=\"chair\" at=\"2026-11-28T14:00:00Z\" kind=\"consensus\"/>\n"                              \
+    "  <change proposal=\"P03\" reviewer=\"r3\" criterion=\"problem\" from=\"7.5\" to=\"-\" "      \
+    "by=\"chair\" at=\"2026-11-28T15:00:00Z\" kind=\"override\"><reason>Conflict found "           \
+    "late.</reason></change>\n"
+
+/* A no-score is moderated like a score. By hand from the sheets: P08's
+ * cost is r2 7, r3 no-score, r4 7.5, r5 7; with r3's 6 it is
+ * (7 + 6 + 7.5 + 7) / 4 = 55/8, and r3's score takes the review's
+ * confidence, 3. P03's problem is r1 7, r3 7.5, r5 7; without r3's it is
+ * (7 + 7) / 2 = 7, on two scores. */
+static void no_score_changes(void **state)
+{
+    struct t_scratch *s = *state;
+    write_moderation(THREE_CHANGES);
+    merit_call *c = NULL;
+    int rc = merit_call_load(s->ctx, "call", &c);
+    if (rc != 0)
+        t_print_diags(s->ctx);
+    assert_int_equal(rc, 0);
+    assert_int_equal(c->change_count, 3);
+    merit_result *res = NULL;
+    assert_int_equal(merit_call_rank(s->ctx, c, NULL, &res), 0);
+    const merit_proposal_result *p08 = result_of(c, res, "P08");
+    const merit_proposal_result *p03 = result_of(c, res, "P03");
+    /* cost is criterion 4, problem 0 (rubric order) */
+    mpq_t want;
+    mpq_init(want);
+    mpq_set_ui(want, 55, 8);
+    assert_int_equal(p08->criteria[4].count, 4);
+    assert_int_equal(mpq_cmp(p08->criteria[4].value, want), 0);
+    mpq_set_ui(want, 7, 1);
+    assert_int_equal(p03->criteria[0].count, 2);
+    assert_int_equal(mpq_cmp(p03->criteria[0].value, want), 0);
+    mpq_clear(want);
+    size_t n = 0;
+    const merit_moderation_change *ch = NULL;
+    for (size_t i = 0; i < c->review_count && ch == NULL; i++)
+        if (strcmp(c->proposals[c->reviews[i].proposal].id, "P08") == 0 &&
+            strcmp(c->reviewers[c->reviews[i].reviewer].id, "r3") == 0) {
+            ch = merit_call_score_changes(c, i, 4, &n);
+            assert_int_equal(c->reviews[i].confidences[4], 3);
+            assert_int_equal(c->reviews[i].original_steps[4], MERIT_NO_SCORE);
+        }
+    if (ch == NULL)
+        fail_msg("no change of P08 r3 cost");
+    else {
+        assert_int_equal(n, 1);
+        assert_int_equal(ch->from, MERIT_NO_SCORE);
+        assert_int_equal(ch->to, 12);
+    }
+    merit_result_free(res);
+    merit_call_free(c);
+}
+
+/* A change to a no-score without a reason is refused, as a sheet's
+ * <no-score> without one is. */
+static void no_score_needs_reason(void **state)
+{
+    struct t_scratch *s = *state;
+    write_moderation(CHANGE("P03", "r1", "approach", "7.5", "-", "2026-11-28T14:00:00Z", "/>"));
+    merit_call *c = NULL;
+    assert_int_equal(merit_call_load(s->ctx, "call", &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx,
+                   T_ERROR("call/moderation/panel.xml", 3, 3,
+                           "change of the 'approach' score of proposal 'P03' by 'r1' to a "
+                           "no-score gives no reason: a no-score needs one, as in a sheet"));
+}
+
+/* Edits a trail's first record of a type at one key (JSON text). */
+struct trail_edit {
+    const char *type, *key, *value;
+    const char *criterion; /* an aggregate: of this criterion and P03 */
+};
+
+static bool edit_one(json_t *rec, void *data)
+{
+    struct trail_edit *e = data;
+    if (e->type == NULL || strcmp(json_string_value(json_object_get(rec, "type")), e->type) != 0)
+        return false;
+    if (e->criterion != NULL) {
+        if (strcmp(json_string_value(json_object_get(rec, "proposal")), "P03") != 0 ||
+            strcmp(json_string_value(json_object_get(rec, "criterion")), e->criterion) != 0)
+            return false;
+        /* the first score: r1's */
+        rec = json_array_get(json_object_get(rec, "scores"), 0);
+    }
+    json_object_set_new(rec, e->key, json_loads(e->value, JSON_DECODE_ANY, NULL));
+    e->type = NULL;
+    return true;
+}
+
+/* The trail has a moderation record per change, in the order applied
+ * (by review, criterion, time: P03 r1, P03 r3, P08 r3), and the sheet's
+ * score beside each moderated one in its aggregate (null: a no-score);
+ * replay recomputes both, and an edit of either is a divergence. */
+static void trail_records_changes(void **state)
+{
+    (void)state;
+    write_moderation(THREE_CHANGES);
+    assert_int_equal(
+        t_run_merit("out", "err", "rank", "--audit", "trail.jsonl", "call", (char *)NULL), 0);
+    char *trail = t_read("trail.jsonl", NULL);
+    static const char *const want[] = {
+        "\"type\":\"moderation\",\"proposal\":\"P03\",\"reviewer\":\"r1\",\"criterion\":"
+        "\"approach\",\"from\":\"7.5\",\"to\":\"3.5\",\"by\":\"chair\",\"at\":\"2026-11-28T14:00:"
+        "00Z\",\"kind\":\"discussion\",\"reason\":\"Not feasible.\",\"file\":\"moderation/"
+        "panel.xml\",",
+        "\"type\":\"moderation\",\"proposal\":\"P03\",\"reviewer\":\"r3\",\"criterion\":"
+        "\"problem\",\"from\":\"7.5\",\"to\":null,\"by\":\"chair\",\"at\":\"2026-11-28T15:00:00Z\","
+        "\"kind\":\"override\",\"reason\":\"Conflict found late.\",\"file\":\"moderation/"
+        "panel.xml\",",
+        "\"type\":\"moderation\",\"proposal\":\"P08\",\"reviewer\":\"r3\",\"criterion\":\"cost\","
+        "\"from\":null,\"to\":\"6\",\"by\":\"chair\",\"at\":\"2026-11-28T14:00:00Z\",\"kind\":"
+        "\"consensus\",\"reason\":null,\"file\":\"moderation/panel.xml\",",
+        "{\"reviewer\":\"r1\",\"score\":\"3.5\",\"confidence\":3,\"original\":\"7.5\"}",
+        "{\"reviewer\":\"r3\",\"score\":\"6\",\"confidence\":3,\"original\":null}",
+        "\"criterion\":\"problem\",\"method\":\"mean\",\"scores\":[{\"reviewer\":\"r1\",\"score\":"
+        "\"7\",\"confidence\":3},{\"reviewer\":\"r5\",\"score\":\"7\",\"confidence\":3}],\"count\":"
+        "2",
+    };
+    const char *at = trail;
+    for (size_t i = 0; i < 3; i++) {
+        const char *hit = strstr(at, want[i]);
+        if (hit == NULL)
+            fail_msg("trail lacks, in order: %s", want[i]);
+        at = hit;
+    }
+    for (size_t i = 3; i < sizeof(want) / sizeof(want[0]); i++)
+        if (strstr(trail, want[i]) == NULL)
+            fail_msg("trail lacks: %s", want[i]);
+    free(trail);
+    assert_int_equal(t_run_merit("out", "err", "replay", "trail.jsonl", (char *)NULL), 0);
+    /* an edited moderation record, an edited original: both caught */
+    struct trail_edit reason = {"moderation", "reason", "\"Agreed.\"", NULL};
+    assert_int_equal(t_rechain_trail("trail.jsonl", "t1.jsonl", edit_one, &reason), 1);
+    assert_int_equal(t_run_merit("out", "err", "replay", "t1.jsonl", (char *)NULL), 4);
+    char *err = t_read("err", NULL);
+    if (strstr(err, "moderation (proposal P03, reviewer r1, criterion approach), diverged: "
+                    "recorded reason Agreed., recomputed Not feasible.") == NULL)
+        fail_msg("%s", err);
+    free(err);
+    struct trail_edit original = {"aggregate", "original", "\"8\"", "approach"};
+    assert_int_equal(t_rechain_trail("trail.jsonl", "t2.jsonl", edit_one, &original), 1);
+    assert_int_equal(t_run_merit("out", "err", "replay", "t2.jsonl", (char *)NULL), 4);
+    err = t_read("err", NULL);
+    if (strstr(err, "aggregate (proposal P03, criterion approach), diverged: recorded "
+                    "scores[0].original 8, recomputed 7.5") == NULL)
+        fail_msg("%s", err);
+    free(err);
+}
+
+/* Compares a file the test wrote with a golden file of tests/golden. */
+static void expect_golden(const char *path, const char *golden)
+{
+    char *want_path = t_sprintf("%s/tests/golden/%s", MERIT_SOURCE_DIR, golden);
+    size_t got_size, want_size;
+    char *got = t_read(path, &got_size);
+    char *want = t_read(want_path, &want_size);
+    if (got_size != want_size || memcmp(got, want, got_size) != 0)
+        fail_msg("%s differs from %s", path, want_path);
+    free(got);
+    free(want);
+    free(want_path);
+}
+
+/* The reports show every moderated score beside the sheet's, with who,
+ * when, what kind and why: merit explain, JSON (each score's "moderated",
+ * each ranking entry's "moderated_scores"), CSV (moderated_scores) and
+ * csv-detail (original_score and the last change). The goldens
+ * (tests/golden/moderated-*) were checked by hand against the changes:
+ * P03 r1 approach 7.5 -> 3.5, P03 r3 problem 7.5 -> no score, P08 r3
+ * cost no score -> 6, and P08 r2 approach 7 -> 6.5 -> 6, whose 'by' and
+ * reason hold a bidi override (U+202E) and a C1 CSI (U+009B): escaped on
+ * the terminal (\u202E\u009B), JSON's own escapes in JSON, as they are in
+ * CSV (a text, not a formula). P03 has two moderated scores, P08 two.
+ * By hand (weights: problem 1, approach 2, cost 1): P03's problem
+ * 43/6 -> (7 + 7) / 2 = 7 and approach 22/3 -> 6, so its total 841/12
+ * drops by 1/6 + 2 * 4/3 = 34/12 to 807/12 = 269/4 (67.25), below P10's
+ * 541/8, which is funded at rank 6; P08's approach 57/8 -> 55/8 (r2 one
+ * point lower over four) and cost 43/6 -> (7 + 6 + 7.5 + 7) / 4 = 55/8,
+ * so its total 3581/48 drops by 2 * 1/4 + 7/24 = 38/48 to 1181/16. */
+static void reports_show_changes(void **state)
+{
+    (void)state;
+    write_moderation(THREE_CHANGES
+                     "  <change proposal=\"P08\" reviewer=\"r2\" criterion=\"approach\" "
+                     "from=\"6.5\" to=\"6\" by=\"Chair &#x202E;evil\" at=\"2026-11-29T09:00:00Z\" "
+                     "kind=\"consensus\"><reason>Agreed &#x9B;31m at the panel.</reason></change>\n"
+                     "  <change proposal=\"P08\" reviewer=\"r2\" criterion=\"approach\" "
+                     "from=\"7\" to=\"6.5\" by=\"chair\" at=\"2026-11-28T09:00:00Z\" "
+                     "kind=\"discussion\"/>\n");
+    static const struct {
+        const char *format, *golden;
+    } outs[] = {{"json", "moderated-mfg-2026.json"},
+                {"csv", "moderated-mfg-2026.csv"},
+                {"csv-detail", "moderated-mfg-2026-detail.csv"}};
+    for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+        int rc =
+            t_run_merit("out", "err", "rank", "--format", outs[i].format, "call", (char *)NULL);
+        if (rc != 0) {
+            char *err = t_read("err", NULL);
+            print_error("%s", err);
+            free(err);
+        }
+        assert_int_equal(rc, 0);
+        expect_golden("out", outs[i].golden);
+    }
+    assert_int_equal(t_run_merit("out", "err", "explain", "call", "P03", (char *)NULL), 0);
+    expect_golden("out", "moderated-explain-P03.txt");
+    assert_int_equal(t_run_merit("out", "err", "explain", "call", "P08", (char *)NULL), 0);
+    expect_golden("out", "moderated-explain-P08.txt");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +477,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_changes_refused, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(same_time_refused, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(trail_replays, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(no_score_changes, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(no_score_needs_reason, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(trail_records_changes, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(reports_show_changes, setup, t_scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -439,6 +439,145 @@ static void test_replay_signed(void **state)
     free(trail);
 }
 
+/* --- signed moderation files (docs/signatures.md) ------------------------------ */
+
+/* The chair's key is the key of seed 6 (no reviewer's). */
+static char chair_pub[MERIT_SIGN_PUBLIC_TEXT];
+
+static void give_chair_key(void)
+{
+    unsigned char pk[32], sk[64];
+    keys_of(6, pk, sk);
+    merit_sign_public_text(pk, chair_pub);
+    char *to = t_sprintf("  <moderation chair-key=\"%s\"/>\n</call>", chair_pub);
+    t_copy_edited(".", "call/call.xml", "call/call.xml", "</call>", to);
+    free(to);
+}
+
+/* call/moderation/panel.xml with one change of P03's approach by r1 (7.5
+ * to 3.5) by each of the authors given ("chair", "r1", ...). The root is
+ * line 2, its call= at column 33; the changes from line 3. */
+static void write_changes(const char *by1, const char *by2)
+{
+    char *second =
+        by2 == NULL ? t_sprintf("%s", "")
+                    : t_sprintf("  <change proposal=\"P03\" reviewer=\"r3\" criterion=\"approach\" "
+                                "from=\"7\" to=\"6\" by=\"%s\" at=\"2026-11-28T15:00:00Z\" "
+                                "kind=\"discussion\"/>\n",
+                                by2);
+    char *text = t_sprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                           "<moderation xmlns=\"urn:merit:1\" call=\"MFG-2026-01\">\n"
+                           "  <change proposal=\"P03\" reviewer=\"r1\" criterion=\"approach\" "
+                           "from=\"7.5\" to=\"3.5\" by=\"%s\" at=\"2026-11-28T14:00:00Z\" "
+                           "kind=\"discussion\"/>\n%s</moderation>\n",
+                           by1, second);
+    t_write(".", "call/moderation/panel.xml", text);
+    free(text);
+    free(second);
+}
+
+#define PANEL "call/moderation/panel.xml"
+
+/* A file of the chair's changes, when the call gives the chair a key,
+ * is signed with it, checked like a sheet's: missing, by another key,
+ * malformed, then right (signed_by recorded on the file). */
+static void test_moderation_signed_by_chair(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_call *c = NULL;
+    give_chair_key();
+    write_changes("chair", NULL);
+    assert_int_equal(load(s, &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR(PANEL, 2, 33,
+                                   "the moderation file moderation/panel.xml is not signed: its "
+                                   "changes are by 'chair', for whom the call lists a key "
+                                   "(moderation/panel.xml.sig is missing)"));
+    sign_path(PANEL, 5);
+    assert_int_equal(load(s, &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR(PANEL, 2, 33,
+                                   "the moderation file moderation/panel.xml does not match its "
+                                   "signature moderation/panel.xml.sig: the file was altered "
+                                   "after signing, or signed by another key than the one the "
+                                   "call lists for 'chair'"));
+    t_write(".", PANEL ".sig", "not a signature\n");
+    assert_int_equal(load(s, &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR(PANEL, 2, 33,
+                                   "the signature of the moderation file moderation/panel.xml is "
+                                   "malformed: moderation/panel.xml.sig must hold one line of 88 "
+                                   "base64 characters, as merit sign writes it"));
+    sign_path(PANEL, 6);
+    assert_int_equal(load(s, &c), 0);
+    bool signed_ok = false, sig_listed = false;
+    for (size_t i = 0; i < c->file_count; i++) {
+        signed_ok |= strcmp(c->files[i].relpath, "moderation/panel.xml") == 0 &&
+                     strcmp(c->files[i].signed_by, chair_pub) == 0;
+        sig_listed |= strcmp(c->files[i].relpath, "moderation/panel.xml.sig") == 0;
+    }
+    assert_true(signed_ok);
+    assert_true(sig_listed);
+    merit_call_free(c);
+    /* the trail records the signer and the .sig; replay checks both */
+    assert_int_equal(
+        t_run_merit(NULL, "err", "rank", "call", "-o", "out.csv", "--audit", "trail.jsonl", NULL),
+        0);
+    char *trail = t_read("trail.jsonl", NULL);
+    char *want = t_sprintf("\"path\":\"moderation/panel.xml\",");
+    char *line = strstr(trail, want);
+    assert_non_null(line);
+    char *end = strchr(line, '\n');
+    assert_non_null(end);
+    *end = '\0';
+    char *signer = t_sprintf("\"signed_by\":\"%s\"", chair_pub);
+    assert_non_null(strstr(line, signer));
+    assert_non_null(strstr(end + 1, "\"path\":\"moderation/panel.xml.sig\""));
+    assert_int_equal(t_run_merit(NULL, "err", "replay", "trail.jsonl", "call", NULL), 0);
+    sign_path(PANEL, 5); /* another signature: the input changed */
+    assert_int_equal(t_run_merit(NULL, "err", "replay", "trail.jsonl", "call", NULL), 4);
+    free(signer);
+    free(want);
+    free(trail);
+}
+
+/* A change by a reviewer with a key (by="r1") is signed with r1's key;
+ * without a chair key, by="chair" needs no signature. */
+static void test_moderation_signed_by_reviewer(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_call *c = NULL;
+    give_keys("10000");
+    sign_sheet(1, 1);
+    write_changes("chair", NULL);
+    assert_int_equal(load(s, &c), 0);
+    merit_call_free(c);
+    write_changes("r1", NULL);
+    assert_int_equal(load(s, &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR(PANEL, 2, 33,
+                                   "the moderation file moderation/panel.xml is not signed: its "
+                                   "changes are by 'r1', for whom the call lists a key "
+                                   "(moderation/panel.xml.sig is missing)"));
+    sign_path(PANEL, 1);
+    assert_int_equal(load(s, &c), 0);
+    merit_call_free(c);
+}
+
+/* A file carries one signature: one that mixes authors, one of whom has
+ * a key, is refused at the first change by another author. Two authors
+ * without keys are fine. */
+static void test_moderation_mixed_authors(void **state)
+{
+    struct t_scratch *s = *state;
+    merit_call *c = NULL;
+    write_changes("chair", "r2");
+    assert_int_equal(load(s, &c), 0);
+    merit_call_free(c);
+    give_chair_key();
+    assert_int_equal(load(s, &c), MERIT_EINVALID);
+    T_EXPECT_DIAGS(s->ctx, T_ERROR(PANEL, 4, 3,
+                                   "this moderation file holds changes by 'chair' and by 'r2', and "
+                                   "'chair' has a key: a file carries one signature; keep the "
+                                   "changes of each signing author in a file of their own"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +592,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_keygen_and_sign, setup, t_scratch_teardown),
         cmocka_unit_test_setup_teardown(test_replay_signed, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_moderation_signed_by_chair, setup, t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_moderation_signed_by_reviewer, setup,
+                                        t_scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_moderation_mixed_authors, setup, t_scratch_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

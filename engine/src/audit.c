@@ -274,6 +274,41 @@ static void rejected(struct builder *b)
     }
 }
 
+/* A score as steps, exactly as written ("7.5"), or null for a no-score. */
+static json_t *steps_value(struct builder *b, int32_t steps)
+{
+    if (steps == MERIT_NO_SCORE)
+        return json_null();
+    mpq_t v;
+    mpq_init(v);
+    merit_score_value(b->rb, steps, v);
+    json_t *out = decimal(b, v);
+    mpq_clear(v);
+    return out;
+}
+
+/* The panel's changes to scores (docs/formats.md "Moderation"), one
+ * record each in the order applied: by review, criterion and time. */
+static void moderation_records(struct builder *b)
+{
+    const merit_call *call = b->call;
+    for (size_t i = 0; i < call->change_count && merit_sink_ok(b->sink); i++) {
+        const merit_moderation_change *ch = &call->changes[i];
+        const merit_review *rv = &call->reviews[ch->review];
+        json_t *o = record(b, "moderation");
+        set(b, o, "proposal", str(b, call->proposals[rv->proposal].id));
+        set(b, o, "reviewer", str(b, call->reviewers[rv->reviewer].id));
+        set(b, o, "criterion", str(b, b->rb->criteria[ch->criterion].id));
+        set(b, o, "from", steps_value(b, ch->from));
+        set(b, o, "to", steps_value(b, ch->to));
+        set(b, o, "by", str(b, ch->by));
+        set(b, o, "at", str(b, ch->at));
+        set(b, o, "kind", str(b, merit_moderation_kind_name(ch->kind)));
+        set(b, o, "reason", str(b, ch->reason));
+        set(b, o, "file", str(b, relative(call, ch->loc.file)));
+    }
+}
+
 /* z-score: per criterion, the panel's moments, then each reviewer's with
  * counted scores on it, and what was made of them. */
 static void standardise_steps(struct builder *b)
@@ -348,6 +383,12 @@ static void proposal_steps(struct builder *b, size_t i, size_t first, size_t las
                 rv->confidences[c] != 0 ? integer(b, rv->confidences[c]) : json_null());
             if (b->res->reviews[r].values != NULL)
                 set(b, s, "standardised", number(b, b->res->reviews[r].values[c]));
+            /* moderated: the sheet's own score beside it (null: a no-score) */
+            size_t changed = 0;
+            if (rv->original_steps != NULL)
+                (void)merit_call_score_changes(call, r, c, &changed);
+            if (changed > 0)
+                set(b, s, "original", steps_value(b, rv->original_steps[c]));
             append(b, scores, s);
         }
         set(b, o, "scores", scores);
@@ -699,6 +740,7 @@ static void build_all(struct builder *b, const merit_audit_info *info)
     header(b, info);
     inputs(b);
     rejected(b);
+    moderation_records(b);
     standardise_steps(b);
     size_t r = 0;
     for (size_t i = 0; i < b->call->proposal_count && merit_sink_ok(b->sink); i++) {
@@ -1360,8 +1402,8 @@ static bool input_name_ok(const char *rel, size_t index)
             continue;
         const char *name = rel + fl;
         size_t n = strlen(name);
-        /* a signed sheet's signature, reviews/NAME.xml.sig, too */
-        if (f == 1 && n >= 9 && strcmp(name + n - 4, ".sig") == 0)
+        /* a signature, reviews/NAME.xml.sig or moderation/NAME.xml.sig, too */
+        if (f >= 1 && n >= 9 && strcmp(name + n - 4, ".sig") == 0)
             n -= 4;
         return n >= 5 && name[0] != '.' && strchr(name, '/') == NULL &&
                strncmp(name + n - 4, ".xml", 4) == 0;

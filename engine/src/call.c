@@ -572,6 +572,18 @@ static int load_call_doc(struct loader *L, struct merit_xml_doc *doc, char **rub
         c->moderation.reasons_required = reasons != NULL && strcmp(reasons, "required") == 0;
         if (until != NULL && (c->moderation.until = merit__strdup(until)) == NULL)
             return merit__oom(ctx);
+        const char *chair = merit__xml_attr(moderation, "chair");
+        const char *key = merit__xml_attr(moderation, "chair-key");
+        if (chair != NULL && (c->moderation.chair = merit__strdup(chair)) == NULL)
+            return merit__oom(ctx);
+        if (key != NULL) {
+            c->moderation.has_chair_key =
+                merit_sign_public_parse(key, strlen(key), c->moderation.chair_key) == 0;
+            if (!c->moderation.has_chair_key) /* the schema checked its form */
+                rc = merit__error_at(ctx, merit__xml_loc(doc, moderation, "chair-key"),
+                                     "the chair's key is not an Ed25519 public key (write it "
+                                     "as 'merit keygen' prints it)");
+        }
     }
     int fl = load_funding_line(L, doc, merit__xml_child(root, "funding-line"));
     if (fl == MERIT_ENOMEM)
@@ -1303,6 +1315,53 @@ static ssize_t file_of(struct loader *L, const char *path)
     return -1;
 }
 
+/* What became of a FILE.sig (verify_file_signature). */
+enum { SIG_OK = 0, SIG_MISSING = 1, SIG_UNREADABLE, SIG_MISMATCH, SIG_MALFORMED };
+
+/* Reads FILE.sig beside call->files[f] once (an input of the call, hashed
+ * for the trail, registered as the last file: *sig_file) and checks it
+ * against the hash of f's bytes as they were read and ranked, with key.
+ * On success f's signed_by is set. Returns SIG_OK or another SIG_ for the
+ * caller to say (*errno_out for SIG_UNREADABLE), or MERIT_ENOMEM, or
+ * MERIT_EINVALID with its diagnostic given (a link out of the call). */
+static int verify_file_signature(struct loader *L, size_t f, const unsigned char key[32],
+                                 const merit_file **sig_file_out, int *errno_out)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_call *c = L->call;
+    char *path = merit__sprintf("%s.sig", c->files[f].path);
+    char *rel = merit__sprintf("%s.sig", c->files[f].relpath);
+    const char *display = path && rel ? add_file(L, path, rel) : NULL;
+    free(path);
+    free(rel);
+    if (display == NULL)
+        return merit__oom(ctx);
+    merit_file *sig_file = &c->files[c->file_count - 1];
+    *sig_file_out = sig_file;
+    int out = merit__root_check(ctx, L->root, display, MERIT_PLACE_UNKNOWN);
+    if (out != 0) {
+        sig_file->unread = MERIT_UNREAD_LINK_OUTSIDE;
+        return out == 1 ? MERIT_EINVALID : out;
+    }
+    char text[256];
+    size_t len;
+    unsigned char sig[MERIT_SIGN_BYTES];
+    if (merit__signature_read(display, text, sizeof(text), &len, sig_file, errno_out) != 0) {
+        if (sig_file->unread == MERIT_UNREAD_MISSING)
+            return SIG_MISSING;
+        if (sig_file->unread != MERIT_UNREAD_TOO_LARGE)
+            return SIG_UNREADABLE;
+        return SIG_MALFORMED;
+    }
+    if (merit_sign_parse(text, len, sig) != 0)
+        return SIG_MALFORMED;
+    const merit_file *signed_file = &c->files[f];
+    if (!signed_file->hashed || merit_sign_verify_digest(key, signed_file->sha256, sig) != 0)
+        return SIG_MISMATCH;
+    merit_sign_public_text(key, c->files[f].signed_by);
+    return SIG_OK;
+}
+
 /* Checks the signature of the file holding s, the sheet of reviewer rv,
  * who has a key: FILE.sig beside it is read once (an input of the call,
  * hashed for the trail) and checked against the hash of the sheet's bytes
@@ -1329,49 +1388,143 @@ static int check_signature(struct loader *L, const struct merit_raw_sheet *s, si
                                "signing reviewer in a file of their own",
                                c->reviewers[L->signer_of[f]].id, id, c->files[f].relpath);
     L->signer_of[f] = rv;
-    char *path = merit__sprintf("%s.sig", c->files[f].path);
-    char *rel = merit__sprintf("%s.sig", c->files[f].relpath);
-    const char *display = path && rel ? add_file(L, path, rel) : NULL;
-    free(path);
-    free(rel);
-    if (display == NULL)
-        return merit__oom(ctx);
-    merit_file *sig_file = &c->files[c->file_count - 1];
-    int out = merit__root_check(ctx, L->root, display, MERIT_PLACE_UNKNOWN);
-    if (out != 0) {
-        sig_file->unread = MERIT_UNREAD_LINK_OUTSIDE;
-        return out == 1 ? MERIT_EINVALID : out;
-    }
-    char text[256];
-    size_t len;
-    int e;
-    unsigned char sig[MERIT_SIGN_BYTES];
-    if (merit__signature_read(display, text, sizeof(text), &len, sig_file, &e) != 0) {
-        if (sig_file->unread == MERIT_UNREAD_MISSING)
-            return merit__error_at(ctx, s->loc,
-                                   "the sheet of reviewer '%s' is not signed: the call lists a "
-                                   "key for them (%s is missing)",
-                                   id, sig_file->relpath);
-        if (sig_file->unread != MERIT_UNREAD_TOO_LARGE)
-            return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, display, 0, 0,
-                               "cannot read the signature of the sheet of reviewer '%s': %s", id,
-                               e != 0 ? strerror(e) : merit_unread_name(sig_file->unread));
-    } else if (merit_sign_parse(text, len, sig) == 0) {
-        const merit_file *sheet = &c->files[f];
-        if (!sheet->hashed ||
-            merit_sign_verify_digest(c->reviewers[rv].key, sheet->sha256, sig) != 0)
-            return merit__error_at(ctx, s->loc,
-                                   "the sheet of reviewer '%s' does not match its signature "
-                                   "%s: the file was altered after signing, or signed by "
-                                   "another key than %s's",
-                                   id, sig_file->relpath, id);
-        merit_sign_public_text(c->reviewers[rv].key, c->files[f].signed_by);
+    const merit_file *sig_file = NULL;
+    int e = 0;
+    int got = verify_file_signature(L, f, c->reviewers[rv].key, &sig_file, &e);
+    switch (got) {
+    case SIG_OK:
         return 0;
+    case SIG_MISSING:
+        return merit__error_at(ctx, s->loc,
+                               "the sheet of reviewer '%s' is not signed: the call lists a "
+                               "key for them (%s is missing)",
+                               id, sig_file->relpath);
+    case SIG_UNREADABLE:
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, sig_file->path, 0, 0,
+                           "cannot read the signature of the sheet of reviewer '%s': %s", id,
+                           e != 0 ? strerror(e) : merit_unread_name(sig_file->unread));
+    case SIG_MISMATCH:
+        return merit__error_at(ctx, s->loc,
+                               "the sheet of reviewer '%s' does not match its signature "
+                               "%s: the file was altered after signing, or signed by "
+                               "another key than %s's",
+                               id, sig_file->relpath, id);
+    case SIG_MALFORMED:
+        return merit__error_at(ctx, s->loc,
+                               "the signature of the sheet of reviewer '%s' is malformed: %s must "
+                               "hold one line of 88 base64 characters, as merit sign writes it",
+                               id, sig_file->relpath);
+    default: /* MERIT_ENOMEM, or MERIT_EINVALID with its diagnostic given */
+        return got;
     }
-    return merit__error_at(ctx, s->loc,
-                           "the signature of the sheet of reviewer '%s' is malformed: %s must "
-                           "hold one line of 88 base64 characters, as merit sign writes it",
-                           id, sig_file->relpath);
+}
+
+/* --- signed moderation files (docs/signatures.md) --------------------------- */
+
+/* The key of the author of a change: a reviewer with a key by that id,
+ * else the call's chair (chair=, "chair" when not given) when the call
+ * gives the chair a key; NULL when the author has none. */
+static const unsigned char *author_key(const merit_call *c, const char *by)
+{
+    if (by == NULL) /* the schema requires it: not reached */
+        return NULL;
+    ssize_t rv = merit__find_reviewer(c, by);
+    if (rv >= 0 && c->reviewers[rv].has_key)
+        return c->reviewers[rv].key;
+    const char *chair = c->moderation.chair != NULL ? c->moderation.chair : "chair";
+    if (c->moderation.has_chair_key && strcmp(by, chair) == 0)
+        return c->moderation.chair_key;
+    return NULL;
+}
+
+/* Checks one moderation file's signature: changes[0..n) are all its
+ * changes. A file whose changes are all by one author with a key is
+ * signed with that key (FILE.sig beside it); one that mixes authors, one
+ * of them with a key, is an error. *cursor: where to look for the file in
+ * call->files (moderation files come in the order they were read). */
+static int check_moderation_file(struct loader *L, const struct merit_raw_change *changes, size_t n,
+                                 size_t *cursor)
+{
+    merit_ctx *ctx = L->ctx;
+    merit_call *c = L->call;
+    const char *author = changes[0].by;
+    const unsigned char *key = author_key(c, author);
+    for (size_t i = 1; i < n; i++) {
+        if (author == NULL || changes[i].by == NULL || strcmp(changes[i].by, author) == 0)
+            continue;
+        const unsigned char *other = author_key(c, changes[i].by);
+        if (key == NULL && other == NULL)
+            continue;
+        return merit__error_at(ctx, changes[i].loc,
+                               "this moderation file holds changes by '%s' and by '%s', and '%s' "
+                               "has a key: a file carries one signature; keep the changes of each "
+                               "signing author in a file of their own",
+                               author, changes[i].by, key != NULL ? author : changes[i].by);
+    }
+    if (key == NULL)
+        return 0;
+    size_t f = *cursor;
+    while (f < c->file_count && c->files[f].path != changes[0].loc.file)
+        f++;
+    if (f == c->file_count)
+        for (f = 0; f < c->file_count && c->files[f].path != changes[0].loc.file; f++)
+            ;
+    if (f == c->file_count)
+        return merit__error_at(ctx, changes[0].call_loc,
+                               "the moderation file is not known: its signature cannot be "
+                               "checked");
+    *cursor = f + 1;
+    const merit_file *sig_file = NULL;
+    int e = 0;
+    int got = verify_file_signature(L, f, key, &sig_file, &e);
+    switch (got) {
+    case SIG_OK:
+        return 0;
+    case SIG_MISSING:
+        return merit__error_at(ctx, changes[0].call_loc,
+                               "the moderation file %s is not signed: its changes are by '%s', "
+                               "for whom the call lists a key (%s is missing)",
+                               c->files[f].relpath, author, sig_file->relpath);
+    case SIG_UNREADABLE:
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, sig_file->path, 0, 0,
+                           "cannot read the signature of the moderation file %s: %s",
+                           c->files[f].relpath,
+                           e != 0 ? strerror(e) : merit_unread_name(sig_file->unread));
+    case SIG_MISMATCH:
+        return merit__error_at(ctx, changes[0].call_loc,
+                               "the moderation file %s does not match its signature %s: the file "
+                               "was altered after signing, or signed by another key than the "
+                               "one the call lists for '%s'",
+                               c->files[f].relpath, sig_file->relpath, author);
+    case SIG_MALFORMED:
+        return merit__error_at(ctx, changes[0].call_loc,
+                               "the signature of the moderation file %s is malformed: %s must "
+                               "hold one line of 88 base64 characters, as merit sign writes it",
+                               c->files[f].relpath, sig_file->relpath);
+    default:
+        return got;
+    }
+}
+
+/* Checks the signature of every moderation file that needs one, all in
+ * one run. Returns 0, MERIT_EINVALID, MERIT_EIO or MERIT_ENOMEM. */
+static int check_moderation_signatures(struct loader *L)
+{
+    const struct merit_raw_moderation *m = &L->moderation;
+    size_t cursor = 0;
+    int rc = 0;
+    for (size_t i = 0; i < m->count;) {
+        size_t j = i + 1;
+        while (j < m->count && m->changes[j].loc.file == m->changes[i].loc.file)
+            j++;
+        int one = check_moderation_file(L, &m->changes[i], j - i, &cursor);
+        if (one == MERIT_ENOMEM)
+            return one;
+        if (one != 0 && (rc == 0 || rc == MERIT_EINVALID))
+            rc = one;
+        i = j;
+    }
+    return rc;
 }
 
 /* Checks every sheet and conflict against the call: the reviewer on the
@@ -1745,8 +1898,14 @@ int merit_call_load(merit_ctx *ctx, const char *path, merit_call **out)
         bool present = lstat(mdir, &mst) == 0;
         free(mdir);
         one = present ? load_folder(&L, "moderation", MERIT_SCHEMA_MODERATION, add_moderation) : 0;
-        if (one == 0 && c->rubric != NULL && !L.panel_failed)
-            one = merit__moderation_apply(ctx, c, &L.moderation);
+        if (one == 0 && !L.panel_failed) {
+            /* every problem of the run: the signatures, then the changes */
+            int signed_rc = check_moderation_signatures(&L);
+            if (signed_rc != MERIT_ENOMEM && c->rubric != NULL)
+                one = merit__moderation_apply(ctx, c, &L.moderation);
+            if (one != MERIT_ENOMEM && signed_rc != 0)
+                one = signed_rc;
+        }
         if (one == MERIT_ENOMEM) {
             rc = one;
             goto done;

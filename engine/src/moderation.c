@@ -47,6 +47,8 @@ void merit__moderation_changes_free(merit_call *c)
     c->change_count = 0;
     free(c->moderation.until);
     c->moderation.until = NULL;
+    free(c->moderation.chair);
+    c->moderation.chair = NULL;
 }
 
 static char *dup_attr(const xmlNode *node, const char *name, bool *oom)
@@ -218,10 +220,12 @@ static int check_change(merit_ctx *ctx, merit_call *c, struct merit_raw_change *
         if (one == MERIT_ENOMEM || two == MERIT_ENOMEM)
             return MERIT_ENOMEM;
         rc = one ? one : two ? two : rc;
-        if (one == 0 && two == 0 && (from == MERIT_NO_SCORE || to == MERIT_NO_SCORE))
+        /* a no-score needs its reason, as a sheet's <no-score> does */
+        if (one == 0 && two == 0 && to == MERIT_NO_SCORE && r->reason == NULL)
             rc = merit__error_at(ctx, r->loc,
-                                 "a change to or from a no-score is not supported yet: the "
-                                 "reviewer's sheet must say it");
+                                 "change of the '%s' score of proposal '%s' by '%s' to a "
+                                 "no-score gives no reason: a no-score needs one, as in a sheet",
+                                 r->criterion, r->proposal, r->reviewer);
     }
     if (c->moderation.reasons_required && r->reason == NULL)
         rc = merit__error_at(ctx, r->loc,
@@ -330,8 +334,36 @@ int merit__moderation_apply(merit_ctx *ctx, merit_call *c, struct merit_raw_mode
             memcpy(r->original_steps, r->steps, rb->criterion_count * sizeof(int32_t));
         }
         r->steps[ch->criterion] = ch->to;
+        /* a no-score carries no confidence; a score made of one takes the
+         * review's (0 when it gives none) */
+        if (ch->to == MERIT_NO_SCORE)
+            r->confidences[ch->criterion] = 0;
+        else if (ch->from == MERIT_NO_SCORE)
+            r->confidences[ch->criterion] = r->confidence;
     }
     return rc;
+}
+
+const merit_moderation_change *merit_call_score_changes(const merit_call *c, size_t review,
+                                                        size_t criterion, size_t *count)
+{
+    /* changes are ordered by (review, criterion, at): one run, found by
+     * bisection */
+    size_t lo = 0, hi = c->change_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const merit_moderation_change *m = &c->changes[mid];
+        if (m->review < review || (m->review == review && m->criterion < criterion))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < c->change_count && c->changes[lo + n].review == review &&
+           c->changes[lo + n].criterion == criterion)
+        n++;
+    *count = n;
+    return n > 0 ? &c->changes[lo] : NULL;
 }
 
 size_t merit_call_moderated_count(const merit_call *c, size_t proposal)

@@ -525,6 +525,11 @@ typedef struct merit_moderation_change {
 typedef struct merit_moderation_rules {
     bool reasons_required;
     char *until; /* UTC as merit_moderation_change.at; NULL: no limit */
+    /* chair= as the changes' by= name the chair ("chair" when not given),
+     * and chair-key=: files of the chair's changes are signed with it */
+    char *chair;
+    bool has_chair_key;
+    unsigned char chair_key[32];
 } merit_moderation_rules;
 
 typedef struct merit_call {
@@ -566,6 +571,12 @@ void merit_call_free(merit_call *call);
 /* How many of a proposal's scores the panel changed (each score once,
  * however many changes it had); O(log changes + its changes). */
 size_t merit_call_moderated_count(const merit_call *call, size_t proposal);
+
+/* The changes of one score (review index, criterion index), in time order:
+ * the first's from is the sheet's, the last's to the score ranked. NULL
+ * and *count 0 when the panel changed none; O(log changes). */
+const merit_moderation_change *merit_call_score_changes(const merit_call *call, size_t review,
+                                                        size_t criterion, size_t *count);
 
 /* With keep-going, merit_call_load loads what is valid of a call whose
  * call.xml and rubric are valid, and lists every file, proposal, sheet,
