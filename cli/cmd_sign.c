@@ -125,10 +125,10 @@ int cmd_keygen(int argc, char **argv)
 static void sign_help(FILE *out)
 {
     fprintf(out, "usage: merit sign --key NAME.key FILE...\n\n"
-                 "Signs each FILE (a score sheet) with the secret key made by merit keygen\n"
-                 "and writes the signature beside it, FILE.sig: one line, the Ed25519\n"
-                 "signature of the file's exact bytes in base64. Sign a sheet when it is\n"
-                 "final: any change to it afterwards, even of one byte, makes the call\n"
+                 "Signs each FILE (a score sheet or a moderation file) with the secret\n"
+                 "key made by merit keygen and writes the signature beside it, FILE.sig:\n"
+                 "one line, the Ed25519 signature of the file's exact bytes in base64.\n"
+                 "Sign a sheet when it is final: any change to it afterwards, even of one byte, makes the call\n"
                  "fail to load until it is signed again. Never writes over an input.\n"
                  "What a signature proves, and what it does not: docs/signatures.md.\n\n"
                  "exit status: 0 signed, 2 usage, 3 I/O error (nothing is written then)\n");
