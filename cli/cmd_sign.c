@@ -128,8 +128,9 @@ static void sign_help(FILE *out)
                  "Signs each FILE (a score sheet or a moderation file) with the secret\n"
                  "key made by merit keygen and writes the signature beside it, FILE.sig:\n"
                  "one line, the Ed25519 signature of the file's exact bytes in base64.\n"
-                 "Sign a sheet when it is final: any change to it afterwards, even of one byte, makes the call\n"
-                 "fail to load until it is signed again. Never writes over an input.\n"
+                 "Sign a sheet when it is final: any change to it afterwards, even of one\n"
+                 "byte, makes the call fail to load until it is signed again. Never\n"
+                 "writes over an input.\n"
                  "What a signature proves, and what it does not: docs/signatures.md.\n\n"
                  "exit status: 0 signed, 2 usage, 3 I/O error (nothing is written then)\n");
 }
