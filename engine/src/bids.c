@@ -187,6 +187,7 @@ int merit_bids_from_table(merit_ctx *ctx, const merit_call *call, const merit_ta
                         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         }
         int16_t value = 0;
+        bool bad = false;
         char folded[16];
         int word = find_word(cell, folded, sizeof(folded));
         if (word >= 0) {
@@ -195,7 +196,7 @@ int merit_bids_from_table(merit_ctx *ctx, const merit_call *call, const merit_ta
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, number,
                         (uint32_t)col[2] + 1,
                         "no bid in the cell: a pair without a bid has no row");
-            failed = true;
+            bad = true;
         } else if (!parse_number(cell, &value)) {
             const char *near = merit__suggest_among(folded, words);
             merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, number,
@@ -203,9 +204,9 @@ int merit_bids_from_table(merit_ctx *ctx, const merit_call *call, const merit_ta
                         "bid '%s' is neither a whole number from -100 to 100 nor eager, willing, "
                         "in-a-pinch or unwilling%s%s%s",
                         cell, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
-            failed = true;
+            bad = true;
         }
-        if (rv < 0 || p < 0) {
+        if (rv < 0 || p < 0 || bad) {
             failed = true;
             continue;
         }
