@@ -217,6 +217,11 @@ int cli_assign_explain(int argc, char **argv)
     merit_limits limits = {0};
     merit_assign_options opt = {0};
     const char *calldir = NULL, *id = NULL, *assignment = NULL, *bids_path = NULL;
+    for (int i = 1; i < argc; i++) /* also `merit explain --assignment --help` */
+        if (cli_is_help(argv[i])) {
+            explain_help(stdout);
+            return EXIT_CLEAN;
+        }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;

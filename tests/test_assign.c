@@ -455,6 +455,40 @@ static void loads_before_bids(void **state)
 }
 
 /*
+ * Bids are ordered as their values: one proposal, one reviewer, three
+ * reviewers with no expertise, loads of at most one (--max-load 1, so the
+ * tiers do not decide). r1 in-a-pinch (-1, cost 101 M), r2 no bid (0, 100
+ * M), r3 15 (85 M): r3; without r3's row, r2 (no bid beats in-a-pinch,
+ * where the lower index would win a tie); with r3 at 1 and r2 at "Willing"
+ * (both 1), the tie goes to the lower index, r2.
+ */
+static void bids_ordered_by_value(void **state)
+{
+    struct t_scratch *s = *state;
+    write_call("<reviewer id=\"r1\"><name>A</name></reviewer>"
+               "<reviewer id=\"r2\"><name>B</name></reviewer>"
+               "<reviewer id=\"r3\"><name>C</name></reviewer>",
+               "");
+    write_proposal("P1", "x", "X");
+    merit_call *call = load(s->ctx);
+    const char *tables[] = {"reviewer,proposal,bid\nr1,P1,in-a-pinch\nr3,P1,15\n",
+                            "reviewer,proposal,bid\nr1,P1,In_A_Pinch\n",
+                            "reviewer,proposal,bid\nr3,P1,+1\nr2,P1,Willing\n"};
+    const char *want[] = {"r3", "r2", "r2"};
+    for (size_t k = 0; k < 3; k++) {
+        merit_bids *b = read_bids(s->ctx, call, tables[k]);
+        merit_assign_options opt = {1, 1, b};
+        merit_assign_result *a = NULL;
+        assert_int_equal(merit_assign(s->ctx, call, &opt, &a), 0);
+        assert_int_equal(a->count, 1);
+        assert_string_equal(rid(call, a, 0), want[k]);
+        merit_assign_result_free(a);
+        merit_bids_free(b);
+    }
+    merit_call_free(call);
+}
+
+/*
  * Unwilling is never assigned, like a conflict: two reviewers, two
  * proposals, one reviewer each. r1 is eager on both, r2 unwilling on P1
  * (the word) and -100 is the same: P1 must take r1, so P2 takes r2
@@ -659,6 +693,7 @@ int main(void)
         T(formula_like_ids_marked),
         T(bids_change_the_optimum),
         T(loads_before_bids),
+        T(bids_ordered_by_value),
         T(unwilling_never_assigned),
         T(explain_assignment_file),
         T(bids_survive_every_failed_allocation),
