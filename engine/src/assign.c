@@ -1,12 +1,14 @@
 /*
  * Reviewer assignment (merit/assign.h) as a minimum-cost flow: source ->
- * proposal (capacity K), proposal -> candidate reviewer (capacity 1, cost 0
- * for an expertise match, 1 otherwise; no edge for an excluded pair),
- * reviewer -> sink in three tiers (up to the floor of the mean load at cost
- * 0, up to its ceiling at cost B, up to the load limit at cost 2B, with B
- * more than any total expertise cost), so that the cheapest flow of P*K
- * units first spreads the loads as evenly as the candidates allow and then
- * has the fewest pairs without a match.
+ * proposal (capacity K), proposal -> candidate reviewer (capacity 1, cost
+ * (100 - bid) * M, plus 1 without an expertise match, M more than any total
+ * expertise cost, 0 without bids; no edge for an excluded pair, an
+ * unwilling bid included), reviewer -> sink in three tiers (up to the
+ * floor of the mean load at cost 0, up to its ceiling at cost B, up to the
+ * load limit at cost 2B, with B more than any total pair cost; `costs`),
+ * so that the cheapest flow of P*K units first spreads the loads as evenly
+ * as the candidates allow, then has the largest sum of bids, then the
+ * fewest pairs without a match.
  *
  * Solved by the primal-dual method (Ahuja, Magnanti & Orlin, Network
  * Flows, 1993, section 9.8): Dijkstra on reduced costs gives potentials,
@@ -16,7 +18,8 @@
  *
  * A complete bipartite graph of 10,000 proposals and 1,000 reviewers has
  * 10 million edges, so each proposal gets a candidate set first: up to C/2
- * reviewers whose expertise matches, then others, each taken in a rotation
+ * reviewers who bid on it above 0 (the highest first) or whose expertise
+ * matches, then others, each taken in a rotation
  * that starts at (p * K) mod R so that windows spread over the panel. The
  * flow is optimal over the candidates; when it falls short, C grows
  * fourfold until it holds every eligible reviewer, and only a shortfall

@@ -1,7 +1,8 @@
 /*
  * Reviewer assignment (`merit assign`): K reviewers for every proposal of a
- * call, never a conflicted pair, loads as even as the panel allows, and as
- * many expertise matches as that leaves, found as a minimum-cost flow
+ * call, never a conflicted pair (nor an unwilling bid), loads as even as the
+ * panel allows, then the best bids, then as many expertise matches as that
+ * leaves, found as a minimum-cost flow
  * (docs/cli.md "merit assign" says how, and what it does not do).
  *
  * Ownership as in merit.h: a result handed back through an _out parameter
