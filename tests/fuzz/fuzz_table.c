@@ -117,7 +117,8 @@ static void bids(merit_call *call, const char *path, char separator)
             fuzz_fail("cannot open /dev/null");
         merit_sink sink;
         merit_sink_init(&sink, out, false);
-        if (merit_assign_write_explain(&sink, call, a, b, 0) != 0)
+        if (merit_assign_write_explain(&sink, call, a, b, 0) != 0 ||
+            merit_sink_finish(&sink, NULL) != 0)
             fuzz_fail("merit_assign_write_explain failed");
         fclose(out);
     }
