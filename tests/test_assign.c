@@ -553,6 +553,35 @@ static void unwilling_never_assigned(void **state)
 }
 
 /*
+ * A long class is cut as merit explain cuts lists: 14 reviewers whose
+ * affiliation names P1's organisation, two others; K = 1. The line shows
+ * the first five, each with the organisation, and "and 9 more"; the
+ * count in the summary line is all 14.
+ */
+static void explain_cuts_long_lists(void **state)
+{
+    (void)state;
+    char panel[4096] = "";
+    for (int r = 1; r <= 16; r++) {
+        size_t o = strlen(panel);
+        snprintf(panel + o, sizeof(panel) - o,
+                 "<reviewer id=\"r%02d\"><name>N</name><affiliation>%s</affiliation></reviewer>", r,
+                 r <= 14 ? "Zeta Inc" : "Eta");
+    }
+    write_call(panel, "");
+    write_proposal("P1", "x", "Zeta Inc");
+    write_proposal("P2", "x", "Theta");
+    assert_int_equal(t_run_merit("out", "err", "assign", "c", "--per-proposal", "1", "--explain",
+                                 "P1", (char *)NULL),
+                     0);
+    char *e = t_read("out", NULL);
+    assert_non_null(strstr(e, "excluded: 14 reviewers: 0 conflicts, 14 same organisation\n"
+                              "  same organisation: r01 ('Zeta Inc'), r02 ('Zeta Inc'), r03 "
+                              "('Zeta Inc'), r04 ('Zeta Inc'), r05 ('Zeta Inc') and 9 more\n"));
+    free(e);
+}
+
+/*
  * merit explain --assignment: a proposal's row of an assignment file,
  * here one made by hand that breaks the rules merit assign keeps. Three
  * reviewers; P1 given r2 (unwilling on it) and r3 (who knows area 'x',
@@ -696,6 +725,7 @@ int main(void)
         T(bids_ordered_by_value),
         T(unwilling_never_assigned),
         T(explain_assignment_file),
+        T(explain_cuts_long_lists),
         T(bids_survive_every_failed_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
