@@ -42,6 +42,8 @@ int cmd_diff(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_sheets(int argc, char **argv);
 int cmd_assign(int argc, char **argv);
+/* merit explain CALLDIR --assignment FILE ID (cmd_assign.c) */
+int cli_assign_explain(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_summary(int argc, char **argv);

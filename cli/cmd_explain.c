@@ -18,6 +18,8 @@ static void help(FILE *out)
                  "options:\n"
                  "  --against ID   explain instead why one of the two proposals ranks above\n"
                  "                 the other, with their weighted contributions side by side\n"
+                 "  --assignment FILE  explain instead the proposal's reviewers in an\n"
+                 "                 assignment (merit explain --assignment --help)\n"
                  "  --full         list every proposal of a long list (a shared rank of\n"
                  "                 many), not their count and the first five\n"
                  "  --method M     aggregate reviewers with M instead of the rubric's method:\n"
@@ -103,6 +105,10 @@ int cli_explain_args(int argc, char **argv, cli_args *a)
 
 int cmd_explain(int argc, char **argv)
 {
+    /* an assignment's row, not a ranking: merit explain --assignment */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--assignment") == 0 || strncmp(argv[i], "--assignment=", 13) == 0)
+            return cli_assign_explain(argc, argv);
     cli_args args;
     if (cli_explain_args(argc, argv, &args) != EXIT_CLEAN)
         return EXIT_USAGE;

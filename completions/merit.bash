@@ -15,13 +15,13 @@ _merit_options() {
     init) echo "--rubric --copy-rubric --id --title --currency --budget --reviewers" ;;
     validate) echo "--call --assignment --limit" ;;
     rank) echo "--method --lottery --format -o --output --places --detail --width --top --around-line --keep-going --audit --resamples --level --seed --limit" ;;
-    explain) echo "--against --full --method --lottery --places --audit --resamples --level --seed --limit" ;;
+    explain) echo "--against --assignment --full --method --lottery --places --audit --resamples --level --seed --limit" ;;
     replay) echo "--limit" ;;
     diff) echo "" ;;
     summary) echo "-o --output --format --method --places --limit" ;;
     panel) echo "--format -o --output --method --places --limit" ;;
     stats) echo "--format -o --output --method --places --resamples --level --seed --limit" ;;
-    assign) echo "-o --output --per-proposal --max-load --explain --limit" ;;
+    assign) echo "-o --output --per-proposal --max-load --bids --explain --limit" ;;
     sheets) echo "-o --output --assignment --limit" ;;
     import) echo "--long --wide --call -o --output --column --ignore --reviewer-prefix --confidence --csv --tsv --limit --request" ;;
     schema) echo "" ;;
@@ -108,7 +108,7 @@ _merit() {
         esac
         return
         ;;
-    --audit | --assignment)
+    --audit | --assignment | --bids)
         COMPREPLY=($(compgen -f -- "$cur"))
         return
         ;;

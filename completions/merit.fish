@@ -76,6 +76,7 @@ complete -c merit -n "__fish_seen_subcommand_from rank" -l keep-going -d 'rank w
 
 # explain
 complete -c merit -n "__fish_seen_subcommand_from explain" -l against -x -d 'why one of two proposals ranks above the other'
+complete -c merit -n "__fish_seen_subcommand_from explain" -l assignment -r -F -d 'explain the proposal\'s reviewers in this assignment'
 complete -c merit -n "__fish_seen_subcommand_from explain" -l full -d 'list every proposal of a long list'
 
 # summary, panel, stats
@@ -86,6 +87,7 @@ complete -c merit -n "__fish_seen_subcommand_from stats" -l format -x -a 'text c
 # assign
 complete -c merit -n "__fish_seen_subcommand_from assign" -l per-proposal -x -d 'reviewers for each proposal'
 complete -c merit -n "__fish_seen_subcommand_from assign" -l max-load -x -d 'proposals for a reviewer at most'
+complete -c merit -n "__fish_seen_subcommand_from assign" -l bids -r -F -d 'the bid table (reviewer,proposal,bid)'
 complete -c merit -n "__fish_seen_subcommand_from assign" -l explain -x -d 'why this proposal got its reviewers'
 
 # import

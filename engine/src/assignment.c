@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "merit/sheets.h"
 #include "merit/table.h"
+#include "assign_internal.h"
 
 struct pair {
     size_t reviewer;
@@ -180,4 +181,15 @@ bool merit_assignment_has(const merit_assignment *a, size_t reviewer, size_t pro
     bool listed =
         a->count > 0 && bsearch(&key, a->pairs, a->count, sizeof(*a->pairs), compare_pairs) != NULL;
     return a->all_but ? !listed : listed;
+}
+
+size_t merit__assignment_count(const merit_assignment *a)
+{
+    return a->all_but ? 0 : a->count;
+}
+
+void merit__assignment_pair(const merit_assignment *a, size_t i, size_t *reviewer, size_t *proposal)
+{
+    *reviewer = a->pairs[i].reviewer;
+    *proposal = a->pairs[i].proposal;
 }

@@ -7,7 +7,9 @@
  * one request for a row that gives none; else scores, imported into the
  * example call (proposals/mfg-2026): long when the first line names a
  * column "criterion", wide by criterion when it names "reviewer", else
- * wide by reviewer. A table that imports must give files the call
+ * wide by reviewer; when it names a column "bid", a bid table for
+ * `merit assign --bids` against the example call, which must then assign
+ * (or say why) and explain its first proposal. A table that imports must give files the call
  * accepts: each sheet or bundle written is checked against the call
  * (merit_call_check_file) and must be valid; one that does not must say
  * why (fuzz_check), every diagnostic on a row and column of the table.
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "merit/assign.h"
 #include "merit/import.h"
 #include "merit/model.h"
 #include "merit/sheets.h"
@@ -88,6 +91,43 @@ static void proposals(const char *path, char separator, const char *bundle_path)
     merit_ctx_free(ctx);
 }
 
+/* A bid table: read, then assigned and explained with it. */
+static void bids(merit_call *call, const char *path, char separator)
+{
+    merit_ctx *ctx = merit_ctx_new();
+    if (ctx == NULL)
+        fuzz_fail("out of memory");
+    merit_table *table = NULL;
+    merit_bids *b = NULL;
+    merit_assign_result *a = NULL;
+    int rc = merit_table_read(ctx, path, separator, &table);
+    fuzz_check(ctx, rc, "merit_table_read");
+    if (rc == 0) {
+        rc = merit_bids_from_table(ctx, call, table, &b);
+        fuzz_check(ctx, rc, "merit_bids_from_table");
+    }
+    if (rc == 0) {
+        merit_assign_options o = {2, 0, b};
+        rc = merit_assign(ctx, call, &o, &a);
+        fuzz_check(ctx, rc, "merit_assign");
+    }
+    if (rc == 0) {
+        FILE *out = fopen("/dev/null", "w");
+        if (out == NULL)
+            fuzz_fail("cannot open /dev/null");
+        merit_sink sink;
+        merit_sink_init(&sink, out, false);
+        if (merit_assign_write_explain(&sink, call, a, b, 0) != 0 ||
+            merit_sink_finish(&sink, NULL) != 0)
+            fuzz_fail("merit_assign_write_explain failed");
+        fclose(out);
+    }
+    merit_assign_result_free(a);
+    merit_bids_free(b);
+    merit_table_free(table);
+    merit_ctx_free(ctx);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char *path, *sheet_path;
@@ -105,6 +145,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(line, data, first);
     line[first] = '\0';
     char separator = memchr(line, '\t', first) != NULL ? '\t' : ',';
+    if (strstr(line, "bid") != NULL) {
+        free(line);
+        bids(call, path, separator);
+        return 0;
+    }
     if (strstr(line, "title") != NULL) {
         free(line);
         proposals(path, separator, sheet_path);
