@@ -140,6 +140,12 @@ static int open_input(merit_ctx *ctx, const char *path, uint64_t *size, int *rc,
     return -1;
 }
 
+int merit__xml_open_file(merit_ctx *ctx, const char *path, uint64_t *size, int *rc)
+{
+    merit_unread why;
+    return open_input(ctx, path, size, rc, &why);
+}
+
 static int grew_past_limit(merit_ctx *ctx, const char *path)
 {
     return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, path, 0, 0,

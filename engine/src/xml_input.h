@@ -133,6 +133,13 @@ int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned cha
 int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned char sha256[32],
                          uint64_t *bytes_out, merit_unread *why_out);
 
+/* Opens path for reading by the same rules (regular files only, never
+ * blocking on a FIFO, the context's file-size limit) without reading it:
+ * returns the descriptor (the caller closes it) with the size fstat gives,
+ * or -1 after a diagnostic, *rc saying which error. The audit trail's
+ * replay reads its trail through it line by line. */
+int merit__xml_open_file(merit_ctx *ctx, const char *path, uint64_t *size, int *rc);
+
 /* Reads path (size-capped, regular files only) into doc->bytes, whole. */
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc);
 /* Parses doc->bytes into doc->doc, whole (no schema check). */
