@@ -51,9 +51,8 @@ measure() {
   local n=$1 i cpu=() rss=()
   shift
   for ((i = 0; i < n; i++)); do
-    local out
-    out=$( { /usr/bin/time -f '%U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1) || true
-    read -r u s m <<<"$out"
+    /usr/bin/time -o "$work/time.txt" -f '%U %S %M' "$@" >/dev/null 2>&1 || true
+    read -r u s m < <(tail -1 "$work/time.txt")
     cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')")
     rss+=("$m")
   done
@@ -61,8 +60,8 @@ measure() {
     "$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print r <= t ? "met" : "missed"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r <= t ? "met" : "missed")}'; }
 
 echo "bench: $size proposals, $reviewers reviewers; $runs runs each (median)" >&2
 read -r plain_t plain_m < <(measure "$runs" "$merit" rank "$call" --resamples 0 -o /dev/null)
