@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -48,6 +49,11 @@ struct builder {
                          somewhere, or a line refused) stops the trail */
     size_t written;   /* records written */
     char prev[65];    /* the hash of the last line written */
+    struct line_buf {
+        char *text; /* owned; the line being written, reused line after line */
+        size_t used, cap;
+        bool oom;
+    } line;
 };
 
 static void write_pending(struct builder *b);
@@ -676,23 +682,149 @@ static char *dump_json(json_t *v, size_t flags)
     return text;
 }
 
-/* One line: {"seq": n, ...record..., "prev": hex}. Malloc'd text. */
-static char *chain_line(json_t *rec, size_t seq, const char *prev)
+/* A trail's line is written here straight from the record, byte for byte
+ * as jansson 2.14's json_dumps gives it with JSON_COMPACT |
+ * JSON_PRESERVE_ORDER (the format of every trail written before): no
+ * spaces, members in the order they were set, strings as UTF-8 with only
+ * the quote, the backslash and the control characters escaped (\b \f \n
+ * \r \t, the others as \u00XX in capitals), integers in decimal. No
+ * tree is built for the line and nothing is dumped twice (a dump was a
+ * third of writing the trail, docs/performance.md); tests/test_audit.c
+ * checks the two agree on every kind of value the trail holds. */
+static void line_put(struct line_buf *l, const char *bytes, size_t n)
 {
-    json_t *line = json_object();
-    if (line == NULL)
-        return NULL;
-    int bad = json_object_set_new(line, "seq", json_integer((json_int_t)seq));
-    const char *key;
-    json_t *value;
-    json_object_foreach(rec, key, value)
-    {
-        bad |= json_object_set(line, key, value);
+    if (l->oom)
+        return;
+    if (l->cap - l->used < n + 1) {
+        size_t cap = l->cap * 2 > l->used + n + 1 ? l->cap * 2 : l->used + n + 4096;
+        char *p = merit__realloc(l->text, cap);
+        if (p == NULL) {
+            l->oom = true;
+            return;
+        }
+        l->text = p;
+        l->cap = cap;
     }
-    bad |= json_object_set_new(line, "prev", json_string(prev));
-    char *text = bad ? NULL : dump_json(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(line);
-    return text;
+    memcpy(l->text + l->used, bytes, n);
+    l->used += n;
+}
+
+static void line_string(struct line_buf *l, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    line_put(l, "\"", 1);
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        line_put(l, s + from, i - from);
+        from = i + 1;
+        char esc[6] = {'\\', 0};
+        size_t len = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            len = 6;
+        }
+        line_put(l, esc, len);
+    }
+    line_put(l, s + from, n - from);
+    line_put(l, "\"", 1);
+}
+
+static void line_value(struct line_buf *l, const json_t *v);
+
+/* An object's members, without its braces. */
+static void line_members(struct line_buf *l, const json_t *o)
+{
+    const char *sep = "";
+    for (void *it = json_object_iter((json_t *)(uintptr_t)o); it != NULL;
+         it = json_object_iter_next((json_t *)(uintptr_t)o, it)) {
+        line_put(l, sep, strlen(sep));
+        line_string(l, json_object_iter_key(it), json_object_iter_key_len(it));
+        line_put(l, ":", 1);
+        line_value(l, json_object_iter_value(it));
+        sep = ",";
+    }
+}
+
+static void line_value(struct line_buf *l, const json_t *v)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        line_put(l, "{", 1);
+        line_members(l, v);
+        line_put(l, "}", 1);
+        break;
+    case JSON_ARRAY:
+        line_put(l, "[", 1);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i > 0)
+                line_put(l, ",", 1);
+            line_value(l, json_array_get(v, i));
+        }
+        line_put(l, "]", 1);
+        break;
+    case JSON_STRING:
+        line_string(l, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        line_put(
+            l, num,
+            (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        break;
+    case JSON_TRUE:
+        line_put(l, "true", 4);
+        break;
+    case JSON_FALSE:
+        line_put(l, "false", 5);
+        break;
+    case JSON_NULL:
+        line_put(l, "null", 4);
+        break;
+    default:
+        l->oom = true; /* no record holds a real */
+    }
+}
+
+/* One line into l: {"seq":n,...record...,"prev":"hex"}, NUL-terminated. */
+static void chain_line(struct line_buf *l, const json_t *rec, size_t seq, const char *prev)
+{
+    char num[48];
+    l->used = 0;
+    line_put(l, num, (size_t)snprintf(num, sizeof(num), "{\"seq\":%zu,", seq));
+    line_members(l, rec);
+    line_put(l, ",\"prev\":", 8);
+    line_string(l, prev, strlen(prev));
+    line_put(l, "}", 2); /* with the closing NUL */
+    l->used--;
 }
 
 /* Writes the pending record as the next line of the chain and frees it.
@@ -717,20 +849,19 @@ static void write_pending(struct builder *b)
             merit_sink_fail(b->sink, rc);
         return;
     }
-    char *text = chain_line(rec, b->written + 1, b->prev);
+    struct line_buf *l = &b->line;
+    chain_line(l, rec, b->written + 1, b->prev);
     json_decref(rec);
     unsigned char digest[32];
-    if (text == NULL || merit_sha256(text, strlen(text), digest) != 0) {
-        free(text);
+    if (l->oom || merit_sha256(l->text, l->used, digest) != 0) {
         merit_sink_fail(b->sink, MERIT_ENOMEM);
         return;
     }
     merit_hex(digest, b->prev);
-    merit_sink_puts(b->sink, text);
-    merit_sink_putc(b->sink, '\n');
+    l->text[l->used] = '\n';
+    merit_sink_write(b->sink, l->text, l->used + 1);
     if (merit_sink_ok(b->sink))
         b->written++;
-    free(text);
 }
 
 /* Every record of the trail but the closing one, in the fixed order; the
@@ -821,6 +952,7 @@ int merit_audit_write_to(merit_ctx *ctx, const merit_result *res, const merit_au
     json_t *end = record(&b, "end");
     set(&b, end, "records", integer(&b, (long long)b.written + 1));
     write_pending(&b);
+    free(b.line.text);
     if (sink->error == MERIT_ENOMEM)
         return merit__oom(ctx);
     if (sink->error != 0)
@@ -844,33 +976,181 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
 
 /* --- replay --------------------------------------------------------------- */
 
+/* A trail read line by line, never more than its longest line held: the
+ * byte-order mark an editor adds is skipped, and a CR before the LF is
+ * taken off. Replay reads its trail so twice (its chain checked as it is
+ * read, then its steps as they are compared), never whole. */
+struct line_reader {
+    int fd;             /* owned; -1 when closed */
+    const char *path;   /* borrowed */
+    uint64_t max;       /* the file-size limit */
+    uint64_t total;     /* bytes read since the start */
+    unsigned char *buf; /* owned */
+    size_t cap, start, end;
+    size_t line; /* lines returned since the start */
+    bool eof;
+    bool bom; /* the file starts with a byte-order mark */
+};
+
+#define TRAIL_CHUNK (64u * 1024u)
+
+static void reader_close(struct line_reader *r)
+{
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+    free(r->buf);
+    r->buf = NULL;
+}
+
+/* Reads the next chunk after what is held, keeping the line begun. */
+static int reader_fill(merit_ctx *ctx, struct line_reader *r)
+{
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < TRAIL_CHUNK + 1) {
+        size_t cap = r->cap * 2 > r->end + TRAIL_CHUNK + 1 ? r->cap * 2 : r->end + TRAIL_CHUNK + 1;
+        unsigned char *p = merit__realloc(r->buf, cap);
+        if (p == NULL)
+            return merit__oom(ctx);
+        r->buf = p;
+        r->cap = cap;
+    }
+    ssize_t n;
+    do
+        n = read(r->fd, r->buf + r->end, TRAIL_CHUNK);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, r->path, 0, 0,
+                           "read error: %s", strerror(errno));
+    if (n == 0) {
+        r->eof = true;
+        return 0;
+    }
+    r->total += (uint64_t)n;
+    if (r->total > r->max)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_LIMIT, r->path, 0, 0,
+                           "file grew past the file-size limit of %llu bytes while read",
+                           (unsigned long long)r->max);
+    r->end += (size_t)n;
+    return 0;
+}
+
+/* Back to the start of the file, its first bytes read (at least 3 unless
+ * the file is shorter) and a byte-order mark skipped. */
+static int reader_rewind(merit_ctx *ctx, struct line_reader *r)
+{
+    if (lseek(r->fd, 0, SEEK_SET) != 0)
+        return merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, r->path, 0, 0,
+                           "cannot read it again: %s", strerror(errno));
+    r->total = 0;
+    r->start = r->end = 0;
+    r->line = 0;
+    r->eof = false;
+    while (!r->eof && r->end < 3) {
+        int rc = reader_fill(ctx, r);
+        if (rc != 0)
+            return rc;
+    }
+    r->bom = r->end >= 3 && r->buf[0] == 0xEF && r->buf[1] == 0xBB && r->buf[2] == 0xBF;
+    if (r->bom)
+        r->start = 3;
+    return 0;
+}
+
+static int reader_open(merit_ctx *ctx, const char *path, struct line_reader *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->path = path;
+    r->max = ctx->limits.max_file_bytes;
+    uint64_t size;
+    int rc = 0;
+    r->fd = merit__xml_open_file(ctx, path, &size, &rc);
+    if (r->fd < 0)
+        return rc;
+    rc = reader_rewind(ctx, r);
+    if (rc == 0 && r->end == 0)
+        rc =
+            merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_INVALID, path, 0, 0, "file is empty");
+    if (rc != 0)
+        reader_close(r);
+    return rc;
+}
+
+/* The next line, NUL-terminated, without its line end, in the reader's
+ * buffer until the next call; *line NULL at the end of the file. *cr says
+ * a CR was taken off, *unterminated that the file ends in this line. */
+static int reader_next(merit_ctx *ctx, struct line_reader *r, char **line, size_t *len, bool *cr,
+                       bool *unterminated)
+{
+    *line = NULL;
+    *cr = *unterminated = false;
+    size_t scanned = 0; /* bytes of the line already searched for its LF */
+    for (;;) {
+        unsigned char *p = r->buf + r->start;
+        size_t held = r->end - r->start;
+        unsigned char *nl = held > scanned ? memchr(p + scanned, '\n', held - scanned) : NULL;
+        if (nl != NULL) {
+            size_t n = (size_t)(nl - p);
+            r->start += n + 1;
+            if (n > 0 && p[n - 1] == '\r') {
+                n--;
+                *cr = true;
+            }
+            p[n] = '\0';
+            *line = (char *)p;
+            *len = n;
+            r->line++;
+            return 0;
+        }
+        if (r->eof) {
+            if (held == 0)
+                return 0;
+            /* the last line, without its LF: the buffer has room for a NUL */
+            r->start = r->end;
+            p[held] = '\0';
+            *line = (char *)p;
+            *len = held;
+            *unterminated = true;
+            r->line++;
+            return 0;
+        }
+        scanned = held;
+        int rc = reader_fill(ctx, r);
+        if (rc != 0)
+            return rc;
+    }
+}
+
 struct trail {
     const char *path;
-    char **lines; /* NUL-terminated copies, without the line end */
     json_t **records;
     size_t count;
-    /* lean (replay): a step's record is not kept (NULL; its line is parsed
-     * again when compared), only its seq and prev (prev "" when it is not
-     * 64 characters); the other records are kept whole */
+    /* lean (replay): a step's record is not kept (NULL), only the hash of
+     * its line: it is read again from the file and parsed when compared.
+     * The other records are kept whole. */
     bool lean;
-    unsigned char *raw; /* lean: the file's bytes (owned), which the lines
-                           point into, each ended by a NUL written there */
-    long long *seqs;
-    char (*prevs)[65];
+    long long *seqs;              /* each line's seq (-1: none) */
+    bool *prev_ok;                /* each line's prev is the hash of the line before */
+    unsigned char (*digests)[32]; /* each line's SHA-256, as first read */
+    size_t cap;
+    struct line_reader *reader; /* lean: the file, open for reading again */
 };
 
 static void trail_release(struct trail *t)
 {
-    for (size_t i = 0; i < t->count; i++) {
-        if (t->raw == NULL)
-            free(t->lines[i]);
+    for (size_t i = 0; i < t->count; i++)
         json_decref(t->records[i]);
-    }
-    free(t->raw);
-    free(t->lines);
     free(t->records);
     free(t->seqs);
-    free(t->prevs);
+    free(t->prev_ok);
+    free(t->digests);
+    if (t->reader != NULL)
+        reader_close(t->reader);
+    free(t->reader);
 }
 
 static int diverged(merit_ctx *ctx, const char *file, size_t line, const char *fmt, ...)
@@ -938,6 +1218,34 @@ static int not_a_record(merit_ctx *ctx, const struct trail *t, size_t line, cons
                     line, why);
 }
 
+/* Room for one line more in the trail's arrays. */
+static bool trail_grow(struct trail *t)
+{
+    if (t->count < t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    json_t **records = merit__realloc(t->records, cap * sizeof(*records));
+    if (records != NULL)
+        t->records = records;
+    long long *seqs = merit__realloc(t->seqs, cap * sizeof(*seqs));
+    if (seqs != NULL)
+        t->seqs = seqs;
+    bool *ok = merit__realloc(t->prev_ok, cap * sizeof(*ok));
+    if (ok != NULL)
+        t->prev_ok = ok;
+    unsigned char(*digests)[32] = merit__realloc(t->digests, cap * sizeof(*digests));
+    if (digests != NULL)
+        t->digests = digests;
+    if (records == NULL || seqs == NULL || ok == NULL || digests == NULL)
+        return false;
+    t->cap = cap;
+    return true;
+}
+
+/* Reads the trail line by line: each line parsed, its seq kept, its prev
+ * checked against the hash of the line before and its own hash kept (the
+ * chain is judged by check_chain, which names the first break). A lean
+ * trail keeps the file open and its steps unparsed. */
 static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
 {
     struct stat st;
@@ -945,35 +1253,37 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
         return diverged(ctx, path, 0,
                         "the file is empty: a merit audit trail holds at least a header and a "
                         "closing record (was it truncated, or written elsewhere?)");
-    struct merit_xml_doc raw; /* only its byte reader is used */
-    int rc = merit__xml_read_file(ctx, path, &raw);
-    if (rc != 0)
+    struct line_reader *r = merit__calloc(1, sizeof(*r));
+    if (r == NULL)
+        return merit__oom(ctx);
+    int rc = reader_open(ctx, path, r);
+    if (rc != 0) {
+        free(r);
         return rc;
-    const unsigned char *bytes = raw.bytes;
-    size_t size = raw.size;
-    if (is_utf16(bytes, size)) {
-        merit__xml_doc_release(&raw);
+    }
+    t->reader = r; /* released with the trail */
+    if (is_utf16(r->buf, r->end))
         return diverged(ctx, path, 0,
                         "the trail is UTF-16 text, not the UTF-8 merit writes: a copy converted "
                         "it (a PowerShell redirect does); convert it back to UTF-8 and replay "
                         "that");
-    }
-    if (size >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) {
+    if (r->bom)
         merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_DIVERGED, path, 1, 0,
                     "the trail starts with a byte-order mark, which an editor or a copy added "
                     "(merit writes none): it is left out, and the chain is checked without it");
-        bytes += 3;
-        size -= 3;
-    }
+    /* the line ends first, so that a copy's CRs are said before anything
+     * found in the lines */
     size_t lines = 0, crlf = 0, first_crlf = 0;
-    for (size_t i = 0; i < size; i++)
-        if (bytes[i] == '\n') {
-            lines++;
-            if (i > 0 && bytes[i - 1] == '\r' && crlf++ == 0)
-                first_crlf = lines;
-        }
-    if (size > 0 && bytes[size - 1] != '\n')
+    char *line;
+    size_t len;
+    bool cr, unterminated;
+    while ((rc = reader_next(ctx, r, &line, &len, &cr, &unterminated)) == 0 && line != NULL) {
         lines++;
+        if (cr && crlf++ == 0)
+            first_crlf = lines;
+    }
+    if (rc != 0)
+        return rc;
     if (crlf > 0)
         merit__diag(ctx, MERIT_SEVERITY_WARNING, MERIT_DIAG_DIVERGED, path, (uint32_t)first_crlf, 0,
                     "%s in CR LF, as after a copy in text mode or a Windows checkout (merit "
@@ -982,105 +1292,99 @@ static int read_trail(merit_ctx *ctx, const char *path, struct trail *t)
                     crlf == lines ? "every line of the trail ends"
                     : crlf == 1   ? "a line ends"
                                   : "some lines end");
-    t->lines = merit__calloc(lines + 1, sizeof(*t->lines));
-    t->records = merit__calloc(lines + 1, sizeof(*t->records));
-    if (t->lean) {
-        t->seqs = merit__calloc(lines + 1, sizeof(*t->seqs));
-        t->prevs = merit__calloc(lines + 1, sizeof(*t->prevs));
-    }
-    if (t->lines == NULL || t->records == NULL ||
-        (t->lean && (t->seqs == NULL || t->prevs == NULL))) {
-        merit__xml_doc_release(&raw);
-        return merit__oom(ctx);
-    }
-    const char *p = (const char *)bytes, *end = p + size;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (nl != NULL && len > 0 && p[len - 1] == '\r')
-            len--;
-        if (memchr(p, '\0', len) != NULL) {
+    rc = reader_rewind(ctx, r);
+    char prev[65] = ZERO_HASH;
+    while (rc == 0 && (rc = reader_next(ctx, r, &line, &len, &cr, &unterminated)) == 0 &&
+           line != NULL) {
+        if (memchr(line, '\0', len) != NULL) {
             rc = diverged(ctx, path, t->count + 1,
                           "line %zu holds a zero byte: the file is not text, so not a merit "
                           "audit trail, or it was damaged",
                           t->count + 1);
             break;
         }
-        char *line =
-            t->lean ? (char *)raw.bytes + (p - (const char *)raw.bytes) : merit__strndup(p, len);
-        if (t->lean)
-            line[len] = '\0'; /* the LF, the CR, or the reader's closing NUL */
-        if (line == NULL) {
+        if (!trail_grow(t)) {
             rc = merit__oom(ctx);
             break;
         }
-        t->lines[t->count] = line;
+        size_t i = t->count;
         json_error_t err;
         json_t *rec = json_loads(line, JSON_REJECT_DUPLICATES, &err);
         t->records[t->count++] = rec;
         if (rec == NULL || !json_is_object(rec)) {
-            rc = not_a_record(ctx, t, t->count, line, nl == NULL,
+            rc = not_a_record(ctx, t, t->count, line, unterminated,
                               rec == NULL ? err.text : "not an object");
             break;
         }
-        if (t->lean) {
-            size_t i = t->count - 1;
-            const json_t *seq = json_object_get(rec, "seq");
-            const char *prev = json_string_value(json_object_get(rec, "prev"));
-            t->seqs[i] = json_is_integer(seq) ? (long long)json_integer_value(seq) : -1;
-            if (prev != NULL && strlen(prev) == 64)
-                memcpy(t->prevs[i], prev, 65);
-            const char *type = json_string_value(json_object_get(rec, "type"));
-            if (i > 0 && is_step(type != NULL ? type : "?")) {
-                json_decref(rec);
-                t->records[i] = NULL;
-            }
+        const json_t *seq = json_object_get(rec, "seq");
+        const char *recorded = json_string_value(json_object_get(rec, "prev"));
+        t->seqs[i] = json_is_integer(seq) ? (long long)json_integer_value(seq) : -1;
+        t->prev_ok[i] = recorded != NULL && strcmp(recorded, prev) == 0;
+        if (merit_sha256(line, len, t->digests[i]) != 0) {
+            rc = merit__oom(ctx);
+            break;
         }
-        p = nl ? nl + 1 : end;
+        merit_hex(t->digests[i], prev);
+        const char *type = json_string_value(json_object_get(rec, "type"));
+        if (t->lean && i > 0 && is_step(type != NULL ? type : "?")) {
+            json_decref(rec);
+            t->records[i] = NULL;
+        }
     }
-    if (t->lean) {
-        t->raw = raw.bytes; /* the lines point into it */
-        raw.bytes = NULL;
+    if (!t->lean) {
+        reader_close(r);
+        free(r);
+        t->reader = NULL;
     }
-    merit__xml_doc_release(&raw);
     return rc;
-}
-
-static long long seq_of(const json_t *rec)
-{
-    const json_t *s = json_object_get(rec, "seq");
-    return json_is_integer(s) ? (long long)json_integer_value(s) : -1;
 }
 
 static long long seq_at(const struct trail *t, size_t i)
 {
-    return t->lean ? t->seqs[i] : seq_of(t->records[i]);
+    return t->seqs[i];
 }
 
-static const char *prev_at(const struct trail *t, size_t i)
+/* Record I whole into *out: kept, or (a step of a lean trail) read again
+ * from the file and parsed, its line checked against the hash it had when
+ * the chain was checked (a file changed between the two reads is said so,
+ * not compared); *parsed says the caller owns it. */
+static int record_at(merit_ctx *ctx, const struct trail *t, size_t i, json_t **out, bool *parsed)
 {
-    if (t->lean)
-        return t->prevs[i];
-    return json_string_value(json_object_get(t->records[i], "prev"));
-}
-
-/* Record I whole: kept, or (a step of a lean trail) parsed again from its
- * line; *parsed says the caller owns it. NULL when out of memory. */
-static json_t *record_at(const struct trail *t, size_t i, bool *parsed)
-{
-    *parsed = t->records[i] == NULL;
+    *out = t->records[i];
+    *parsed = *out == NULL;
     if (!*parsed)
-        return t->records[i];
-    return json_loads(t->lines[i], JSON_REJECT_DUPLICATES, NULL);
+        return 0;
+    struct line_reader *r = t->reader;
+    int rc = 0;
+    if (r->line > i)
+        rc = reader_rewind(ctx, r);
+    char *line = NULL;
+    size_t len = 0;
+    bool cr, unterminated;
+    while (rc == 0 && r->line <= i) {
+        rc = reader_next(ctx, r, &line, &len, &cr, &unterminated);
+        if (rc == 0 && line == NULL)
+            break;
+    }
+    if (rc != 0)
+        return rc;
+    unsigned char digest[32];
+    if (line != NULL && r->line == i + 1 && merit_sha256(line, len, digest) != 0)
+        return merit__oom(ctx);
+    if (line == NULL || r->line != i + 1 || memcmp(digest, t->digests[i], 32) != 0)
+        return diverged(ctx, t->path, i + 1,
+                        "the trail changed while replay read it: line %zu is not what it was "
+                        "when its chain was checked",
+                        i + 1);
+    *out = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+    return *out != NULL ? 0 : merit__oom(ctx);
 }
 
 /* Checks numbering and the hash chain; names the first line that breaks. */
 static int check_chain(merit_ctx *ctx, const struct trail *t)
 {
-    char prev[65] = ZERO_HASH;
     for (size_t i = 0; i < t->count; i++) {
         long long seq = seq_at(t, i);
-        const char *recorded = prev_at(t, i);
         if (seq != (long long)(i + 1)) {
             /* the record that belongs here: later in the file (reordered)
              * or nowhere (removed) */
@@ -1103,7 +1407,7 @@ static int check_chain(merit_ctx *ctx, const struct trail *t)
                             "reordered or repeated",
                             seq, i + 1);
         }
-        if (recorded == NULL || strcmp(recorded, prev) != 0) {
+        if (!t->prev_ok[i]) {
             if (i == 0)
                 return diverged(ctx, t->path, 1,
                                 "the chain breaks here: the first record does "
@@ -1113,10 +1417,6 @@ static int check_chain(merit_ctx *ctx, const struct trail *t)
                             "the value line %zu records)",
                             i, i + 1);
         }
-        unsigned char digest[32];
-        if (merit_sha256(t->lines[i], strlen(t->lines[i]), digest) != 0)
-            return merit__oom(ctx);
-        merit_hex(digest, prev);
     }
     const json_t *last = t->count ? t->records[t->count - 1] : NULL;
     const char *type = last ? json_string_value(json_object_get(last, "type")) : NULL;
@@ -1890,10 +2190,11 @@ static int step_each(void *user, json_t *fresh)
                         "the recomputation has a step the trail lacks: %s", what);
     }
     bool parsed;
-    json_t *recorded = record_at(t, s->next, &parsed);
-    if (recorded == NULL)
-        return MERIT_ENOMEM; /* build_each says it */
-    int rc = compare_step(s->ctx, t, s->h, s->next + 1, recorded, fresh);
+    json_t *recorded;
+    int rc = record_at(s->ctx, t, s->next, &recorded, &parsed);
+    if (rc != 0)
+        return rc; /* said, or out of memory (build_each says it) */
+    rc = compare_step(s->ctx, t, s->h, s->next + 1, recorded, fresh);
     if (parsed)
         json_decref(recorded);
     if (rc != 0)
@@ -1913,9 +2214,10 @@ static int compare_steps(merit_ctx *ctx, const struct trail *t, const struct hea
     for (size_t i = s.next; i < t->count; i++)
         if (is_step(rec_type(t->records[i]))) {
             bool parsed;
-            json_t *rec = record_at(t, i, &parsed);
-            if (rec == NULL)
-                return merit__oom(ctx);
+            json_t *rec;
+            rc = record_at(ctx, t, i, &rec, &parsed);
+            if (rc != 0)
+                return rc;
             rc = diverged(ctx, t->path, i + 1, "step %zu, %s: the recomputation has no such step",
                           i + 1, rec_type(rec));
             if (parsed)
@@ -2514,11 +2816,13 @@ int merit_replay_with(merit_ctx *ctx, const char *trail_path, const merit_replay
         /* the trail's steps parsed again, only now */
         for (size_t i = 0; i < t.count; i++) {
             bool parsed;
-            if (t.records[i] == NULL && (t.records[i] = record_at(&t, i, &parsed)) == NULL) {
+            json_t *rec;
+            rc = record_at(ctx, &t, i, &rec, &parsed);
+            if (rc != 0) {
                 free(recs);
-                rc = merit__oom(ctx);
                 goto done;
             }
+            t.records[i] = rec;
         }
         struct side a = {t.path, t.records, t.count}, b = {NULL, recs, n};
         merit__diag(ctx, MERIT_SEVERITY_NOTE, MERIT_DIAG_DIVERGED, t.path, 0, 0,

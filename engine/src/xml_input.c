@@ -188,6 +188,75 @@ static ssize_t read_some(int fd, unsigned char *into, size_t want)
     }
 }
 
+/* Copies a stream (standard input, a pipe) to an unlinked temporary file,
+ * at most the file-size limit, so that it can be read twice; closes in.
+ * Returns the copy's descriptor at offset 0, or -1 after a diagnostic. */
+static int spool_stream(merit_ctx *ctx, const char *path, int in, uint64_t *size, int *rc)
+{
+    FILE *copy = tmpfile();
+    int out = copy != NULL ? dup(fileno(copy)) : -1;
+    if (copy != NULL)
+        fclose(copy); /* the file stays, unlinked, while out is open */
+    if (out < 0) {
+        close(in);
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                          "cannot make a temporary copy of the stream: %s", strerror(errno));
+        return -1;
+    }
+    unsigned char buf[65536];
+    uint64_t total = 0;
+    for (;;) {
+        ssize_t n = read_some(in, buf, sizeof buf);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                              "read error: %s", strerror(errno));
+            goto fail;
+        }
+        total += (uint64_t)n;
+        if (total > ctx->limits.max_file_bytes) {
+            *rc = grew_past_limit(ctx, path);
+            goto fail;
+        }
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                *rc =
+                    merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                                "cannot write a temporary copy of the stream: %s", strerror(errno));
+                goto fail;
+            }
+            done += w;
+        }
+    }
+    close(in);
+    if (lseek(out, 0, SEEK_SET) != 0) {
+        *rc = merit__diag(ctx, MERIT_SEVERITY_ERROR, MERIT_DIAG_IO, path, 0, 0,
+                          "cannot read back a temporary copy of the stream: %s", strerror(errno));
+        close(out);
+        return -1;
+    }
+    *size = total;
+    return out;
+fail:
+    close(in);
+    close(out);
+    return -1;
+}
+
+int merit__xml_open_file(merit_ctx *ctx, const char *path, uint64_t *size, int *rc)
+{
+    merit_unread why;
+    int fd = open_input(ctx, path, true, size, rc, &why);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+        return spool_stream(ctx, path, fd, size, rc);
+    return fd;
+}
+
 int merit__xml_read_file(merit_ctx *ctx, const char *path, struct merit_xml_doc *doc)
 {
     doc_init(doc, path);

@@ -139,6 +139,16 @@ int merit__xml_stream_bytes(merit_ctx *ctx, const char *path, const unsigned cha
 int merit__xml_hash_file(merit_ctx *ctx, const char *path, bool input, unsigned char sha256[32],
                          uint64_t *bytes_out, merit_unread *why_out);
 
+/* Opens a file a user named for reading by the same rules (the context's
+ * file-size limit, never blocking on a FIFO) without reading it: returns
+ * the descriptor (the caller closes it) with the size fstat gives, or -1
+ * after a diagnostic, *rc saying which error. "-" is standard input; it, a
+ * pipe or a character device is first copied, to its end and under the
+ * size limit, to an unlinked temporary file, whose descriptor is returned,
+ * so that it can be read more than once. The audit trail's replay reads
+ * its trail through it line by line, twice. */
+int merit__xml_open_file(merit_ctx *ctx, const char *path, uint64_t *size, int *rc);
+
 /* Reads path (size-capped) into doc->bytes, whole. Its callers read a
  * file a user named (a table, an audit trail): "-" is standard input, and
  * a pipe, a socket or a character device is read once to its end, as for
