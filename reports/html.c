@@ -233,6 +233,9 @@ static void proposal_row(struct page *pg, const merit_proposal_result *pr, bool 
         merit_sink_puts(sink, "<abbr title=\"reviewers disagree\">D</abbr>");
     if (pr->tie_at_line)
         merit_sink_puts(sink, "<abbr title=\"a shared rank at the funding line\">T</abbr>");
+    if (merit_call_moderated_count(call, pr->proposal) > 0)
+        merit_sink_puts(sink, "<abbr title=\"the panel changed some of its scores after review "
+                              "(moderation)\">M</abbr>");
     merit_sink_puts(sink, "</td><td>");
     if (pr->status == MERIT_STATUS_FUNDED)
         money(pg, pr->cumulative);
@@ -691,6 +694,11 @@ static void notes(struct page *pg)
                           : res->ties == MERIT_TIES_FUND_WHOLE
                               ? "the call funds it whole within its overspend, or not at all."
                               : "merit does not break it.");
+    if (pg->call->change_count > 0)
+        merit_sink_puts(sink, "<li>M: the panel changed some of its scores after review "
+                              "(moderation): the ranking uses the changed scores, the sheets "
+                              "keep the reviewers' own; <code>merit explain</code> shows "
+                              "both.</li>\n");
     char *words = merit_report_funding_rule(res);
     if (words == NULL)
         merit_sink_fail(sink, MERIT_ENOMEM);

@@ -463,6 +463,25 @@ static void reports_show_changes(void **state)
         assert_int_equal(rc, 0);
         expect_golden("out", outs[i].golden);
     }
+    /* HTML: the flag M on the rows of P03 and P08 only, and its note */
+    assert_int_equal(t_run_merit("out", "err", "rank", "--format", "html", "call", (char *)NULL),
+                     0);
+    char *html = t_read("out", NULL);
+    assert_non_null(html);
+    static const char *const rows[] = {"P01", "P02", "P03", "P04", "P08", "P10"};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char start[32];
+        snprintf(start, sizeof(start), "<tr data-id=\"%s\"", rows[i]);
+        const char *row = strstr(html, start);
+        assert_non_null(row);
+        const char *end = strstr(row, "</tr>");
+        assert_non_null(end);
+        const char *flag = strstr(row, "(moderation)\">M</abbr>");
+        bool moderated = strcmp(rows[i], "P03") == 0 || strcmp(rows[i], "P08") == 0;
+        assert_int_equal(flag != NULL && flag < end, moderated);
+    }
+    assert_non_null(strstr(html, "<li>M: the panel changed some of its scores"));
+    free(html);
     assert_int_equal(t_run_merit("out", "err", "explain", "call", "P03", (char *)NULL), 0);
     expect_golden("out", "moderated-explain-P03.txt");
     assert_int_equal(t_run_merit("out", "err", "explain", "call", "P08", (char *)NULL), 0);
