@@ -116,7 +116,10 @@ const char *merit_assign_excluded(const merit_call *call, size_t reviewer, size_
     return NULL;
 }
 
-bool merit_assign_expertise_match(const merit_call *call, size_t reviewer, size_t proposal)
+/* The reviewer's expertise keyword that is the proposal's area, as the
+ * reviewer wrote it (trimmed): *kw_out, *kn_out; false when none. */
+static bool matched_keyword(const merit_call *call, size_t reviewer, size_t proposal,
+                            const char **kw_out, size_t *kn_out)
 {
     const char *exp = call->reviewers[reviewer].expertise;
     const char *area = call->proposals[proposal].area;
@@ -130,11 +133,21 @@ bool merit_assign_expertise_match(const merit_call *call, size_t reviewer, size_
         const char *kw = exp;
         size_t kn = n;
         trim(&kw, &kn);
-        if (kn > 0 && same_caseless(kw, kn, area, an))
+        if (kn > 0 && same_caseless(kw, kn, area, an)) {
+            *kw_out = kw;
+            *kn_out = kn;
             return true;
+        }
         exp += n + (end != NULL);
     }
     return false;
+}
+
+bool merit_assign_expertise_match(const merit_call *call, size_t reviewer, size_t proposal)
+{
+    const char *kw;
+    size_t kn;
+    return matched_keyword(call, reviewer, proposal, &kw, &kn);
 }
 
 /* --- the expertise index: (keyword, reviewer), sorted -------------------- */
@@ -807,33 +820,6 @@ static void put_cut(merit_sink *sink, const char *text, size_t cols)
         merit_sink_puts(sink, "...");
     }
     free(e);
-}
-
-/* The reviewer's expertise keyword that is the proposal's area, as the
- * reviewer wrote it (trimmed): *kw_out, *kn_out; false when none. */
-static bool matched_keyword(const merit_call *call, size_t reviewer, size_t proposal,
-                            const char **kw_out, size_t *kn_out)
-{
-    const char *exp = call->reviewers[reviewer].expertise;
-    const char *area = call->proposals[proposal].area;
-    if (exp == NULL || area == NULL)
-        return false;
-    size_t an = strlen(area);
-    trim(&area, &an);
-    while (*exp != '\0') {
-        const char *end = strchr(exp, ';');
-        size_t n = end != NULL ? (size_t)(end - exp) : strlen(exp);
-        const char *kw = exp;
-        size_t kn = n;
-        trim(&kw, &kn);
-        if (kn > 0 && same_caseless(kw, kn, area, an)) {
-            *kw_out = kw;
-            *kn_out = kn;
-            return true;
-        }
-        exp += n + (end != NULL);
-    }
-    return false;
 }
 
 enum why { CHOSEN, CONFLICT, ORGANISATION, UNWILLING, FULL, ROOM, WHY_COUNT };
