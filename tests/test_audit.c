@@ -1020,6 +1020,79 @@ static void test_diff_of_a_forged_trail(void **state)
     expect_diag(f->ctx, "old.jsonl", (uint32_t)(rank + 1), "status P01: funded -> (none)");
 }
 
+/* The trail's ranking record with its 12 entries given the ranks 1 to 12
+ * in order (shift 0), or entry k the rank k + 2 and the last entry rank 1
+ * (shift 1), then written back re-chained. */
+static void forge_ranks(int shift)
+{
+    size_t n;
+    char **lines = read_lines(&n);
+    size_t rank = line_of(lines, n, "\"type\":\"ranking\"");
+    json_t *o = json_loads(lines[rank], 0, NULL);
+    json_t *order = json_object_get(o, "order");
+    size_t count = json_array_size(order);
+    assert_int_equal(count, 12);
+    for (size_t k = 0; k < count; k++) {
+        json_t *e = json_array_get(order, k);
+        json_int_t r = shift == 0 ? (json_int_t)k + 1 : k + 1 < count ? (json_int_t)k + 2 : 1;
+        json_object_set_new(e, "rank", json_integer(r));
+        json_object_set_new(e, "shared", json_false());
+    }
+    free(lines[rank]);
+    lines[rank] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    rechain(lines, n);
+    write_lines(lines, n);
+    free_lines(lines, n);
+}
+
+/* A proposal that rises past many pushes each of them down one place:
+ * the change summary lists the largest moves first, at most 10, and
+ * counts the rest in one note, so that one moderated score in a call of
+ * thousands does not bury its own rank under hundreds of one-place moves
+ * (ICLR: 1 score moved 308 ranks). Forged: the last of 12 entries from
+ * rank 12 to 1 (11 places), the other 11 down one place each: listed the
+ * 11-place move, then the first 9 of the one-place moves in the ranking's
+ * order, then "and 2 more". Before, every one of the 12 was listed. */
+static void test_diff_lists_the_largest_rank_moves(void **state)
+{
+    struct fixture *f = *state;
+    size_t n;
+    char **lines = read_lines(&n);
+    json_t *o = json_loads(lines[line_of(lines, n, "\"type\":\"ranking\"")], 0, NULL);
+    json_t *order = json_object_get(o, "order");
+    const char *first = json_string_value(json_object_get(json_array_get(order, 0), "id"));
+    const char *ninth = json_string_value(json_object_get(json_array_get(order, 8), "id"));
+    const char *tenth = json_string_value(json_object_get(json_array_get(order, 9), "id"));
+    const char *last = json_string_value(json_object_get(json_array_get(order, 11), "id"));
+    free_lines(lines, n);
+    forge_ranks(0);
+    assert_int_equal(system("cp trail.jsonl old.jsonl"), 0);
+    forge_ranks(1);
+    merit_diff_summary d;
+    assert_int_equal(merit_trail_diff(f->ctx, "old.jsonl", "trail.jsonl", &d), MERIT_EDIVERGED);
+    assert_int_equal(d.changes.ranks, 12);
+    char note[128];
+    snprintf(note, sizeof(note), "rank %s: 12 -> 1", last);
+    expect_diag(f->ctx, "old.jsonl", 0, note);
+    snprintf(note, sizeof(note), "rank %s: 1 -> 2", first);
+    expect_diag(f->ctx, "old.jsonl", 0, note);
+    snprintf(note, sizeof(note), "rank %s: 9 -> 10", ninth);
+    expect_diag(f->ctx, "old.jsonl", 0, note);
+    expect_diag(f->ctx, "old.jsonl", 0, "and 2 more ranks moved, by 1 place each");
+    size_t rank_notes = 0;
+    bool tenth_listed = false;
+    snprintf(note, sizeof(note), "rank %s: ", tenth);
+    for (size_t i = 0; i < merit_ctx_diag_count(f->ctx); i++) {
+        const merit_diag *dg = merit_ctx_diag(f->ctx, i);
+        rank_notes += strncmp(dg->message, "rank ", 5) == 0;
+        tenth_listed = tenth_listed || strncmp(dg->message, note, strlen(note)) == 0;
+    }
+    assert_int_equal(rank_notes, 10);
+    assert_false(tenth_listed);
+    json_decref(o);
+}
+
 /* Replay reads the trail twice, never whole (issue 14): once for the
  * chain, once for the steps it compares. A trail rewritten between the two
  * reads (here by the header check, which runs between them) is said so at
@@ -1133,6 +1206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_faithful_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff_of_a_forged_trail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diff_lists_the_largest_rank_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_score_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sheet_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sheet_added, setup, teardown),

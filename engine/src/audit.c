@@ -2457,6 +2457,35 @@ static const char *rank_text(const json_t *e, char *buf, size_t size)
     return buf;
 }
 
+/* How far an entry's rank moved: |a - b| places, SIZE_MAX when it was or
+ * is unranked (or absent): that move is the largest of all. */
+static size_t rank_move(const json_t *ea, const json_t *eb)
+{
+    const json_t *x = json_object_get(ea, "rank"), *y = json_object_get(eb, "rank");
+    if (!json_is_integer(x) || !json_is_integer(y))
+        return SIZE_MAX;
+    json_int_t d = json_integer_value(x) - json_integer_value(y);
+    return (size_t)(d < 0 ? -d : d);
+}
+
+/* Rank notes listed at most: the largest moves first; the rest, often a
+ * block of proposals each pushed down one place by one that rose past
+ * them, are counted in one note (docs/audit.md, "What changed"). */
+#define RANK_NOTES_SHOWN 10
+
+struct rank_move {
+    size_t pair;  /* index into the pairing */
+    size_t moved; /* rank_move */
+};
+
+static int by_larger_move(const void *x, const void *y)
+{
+    const struct rank_move *a = x, *b = y;
+    if (a->moved != b->moved)
+        return a->moved > b->moved ? -1 : 1;
+    return a->pair < b->pair ? -1 : a->pair > b->pair; /* then in the ranking's order */
+}
+
 static void ranking_changes(struct changes *c, size_t ia, size_t ib)
 {
     const json_t *ra = ia != SIZE_MAX ? c->a->recs[ia] : NULL;
@@ -2464,30 +2493,46 @@ static void ranking_changes(struct changes *c, size_t ia, size_t ib)
     const json_t *oa = json_object_get(ra, "order"), *ob = json_object_get(rb, "order");
     size_t n;
     struct pairing *pairs = pair_arrays(oa, ob, "id", &n);
-    if (pairs == NULL) {
+    struct rank_move *moves = pairs != NULL ? merit__calloc(n + 1, sizeof(*moves)) : NULL;
+    if (moves == NULL) {
+        free(pairs);
         c->oom = true;
         return;
     }
-    for (int pass = 0; pass < 2; pass++) /* ranks, then statuses */
-        for (size_t k = 0; k < n; k++) {
-            const json_t *ea = json_array_get(oa, pairs[k].a), *eb = json_array_get(ob, pairs[k].b);
-            const char *id = rec_str(ea != NULL ? ea : eb, "id");
-            if (pass == 0) {
-                char x[32], y[32];
-                const char *tx = rank_text(ea, x, sizeof(x)), *ty = rank_text(eb, y, sizeof(y));
-                if (strcmp(tx, ty) != 0) {
-                    change_note(c, ia, ib, "rank %s: %s -> %s", id ? id : "?", tx, ty);
-                    c->count->ranks++;
-                }
-            } else {
-                char *s = pair(c, json_object_get(ea, "status"), json_object_get(eb, "status"));
-                if (s != NULL) {
-                    change_note(c, ia, ib, "status %s: %s", id ? id : "?", s);
-                    c->count->statuses++;
-                }
-                free(s);
-            }
+    size_t moved = 0;
+    for (size_t k = 0; k < n; k++) {
+        const json_t *ea = json_array_get(oa, pairs[k].a), *eb = json_array_get(ob, pairs[k].b);
+        char x[32], y[32];
+        if (strcmp(rank_text(ea, x, sizeof(x)), rank_text(eb, y, sizeof(y))) != 0)
+            moves[moved++] = (struct rank_move){k, rank_move(ea, eb)};
+    }
+    qsort(moves, moved, sizeof(*moves), by_larger_move);
+    c->count->ranks = moved;
+    for (size_t m = 0; m < moved && m < RANK_NOTES_SHOWN; m++) {
+        size_t k = moves[m].pair;
+        const json_t *ea = json_array_get(oa, pairs[k].a), *eb = json_array_get(ob, pairs[k].b);
+        const char *id = rec_str(ea != NULL ? ea : eb, "id");
+        char x[32], y[32];
+        change_note(c, ia, ib, "rank %s: %s -> %s", id ? id : "?", rank_text(ea, x, sizeof(x)),
+                    rank_text(eb, y, sizeof(y)));
+    }
+    if (moved > RANK_NOTES_SHOWN) {
+        size_t most = moves[RANK_NOTES_SHOWN].moved; /* the largest move not listed */
+        change_note(c, ia, ib, "and %zu more ranks moved, by %zu place%s%s",
+                    moved - RANK_NOTES_SHOWN, most, most == 1 ? "" : "s",
+                    most == 1 ? " each" : " or fewer each");
+    }
+    free(moves);
+    for (size_t k = 0; k < n; k++) { /* the statuses, all of them */
+        const json_t *ea = json_array_get(oa, pairs[k].a), *eb = json_array_get(ob, pairs[k].b);
+        const char *id = rec_str(ea != NULL ? ea : eb, "id");
+        char *s = pair(c, json_object_get(ea, "status"), json_object_get(eb, "status"));
+        if (s != NULL) {
+            change_note(c, ia, ib, "status %s: %s", id ? id : "?", s);
+            c->count->statuses++;
         }
+        free(s);
+    }
     free(pairs);
     static const char *const keys[] = {"funded", "awarded", "remaining"};
     for (size_t k = 0; k < 3; k++) {
