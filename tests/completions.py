@@ -13,6 +13,8 @@ static lists in them cannot drift from what merit takes:
   syntax when those shells are installed (skipped with a message if not:
   Debian's zsh and fish are some 18 MB each, more than a syntax check is
   worth to this project).
+- every option `merit CMD --help` gives a value is taken as --opt=VALUE
+  (cli/args.c's table of value options kept to the help texts).
 
 usage: completions.py MERIT SRCDIR
 """
@@ -229,6 +231,27 @@ if {w.rstrip("=") for w in lm.group(1).split()} != limits:
 fm = re.search(r"^set -l methods (.*)$", fish, re.M)
 if set(fm.group(1).split()) != methods:
     fail(f"fish: methods are not {sorted(methods)}")
+
+# --- --opt=VALUE for every option the help gives a value ----------------------
+# cli/args.c splits --opt=VALUE by a table of its own of the options that
+# take a value: an option added to a command's help but not to that table
+# would be refused as unknown when written --opt=VALUE. Each is run with no
+# other argument, in an empty folder: the command may refuse the line, but
+# never the option.
+import tempfile
+
+with tempfile.TemporaryDirectory() as empty:
+    for c in commands:
+        for line in helptext(c).splitlines():
+            m = re.match(r"^ {2,}(-.*?)(?: {2,}|$)", line)
+            if not m:
+                continue
+            for opt, _ in re.findall(r"(--[a-z][a-z-]*) ([A-Z][A-Z0-9_.=-]*)", m.group(1)):
+                p = subprocess.run([merit, c, opt + "=x"], capture_output=True, text=True,
+                                   cwd=empty, stdin=subprocess.DEVNULL)
+                if "unknown option" in p.stderr or "takes no value" in p.stderr:
+                    fail(f"'merit {c} {opt}=x': {p.stderr.strip().splitlines()[0]} "
+                         f"(cli/args.c's table lacks {opt})")
 
 # --- syntax, where the shell is installed ------------------------------------
 for shell, path in (("zsh", "_merit"), ("fish", "merit.fish")):
