@@ -72,6 +72,7 @@ typedef struct pairable {
     mpq_srcptr value;
     size_t unit; /* index of the unit among the pairable ones */
     size_t cls;  /* nominal: the rank of its distinct value */
+    size_t at;   /* its place in unit order, before the sort by value */
 } pairable;
 
 static int by_value(const void *a, const void *b)
@@ -139,6 +140,7 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
             for (size_t t = i; t < j; t++) {
                 p[k].value = r->items[t].value;
                 p[k].unit = u;
+                p[k].at = k;
                 k++;
             }
             u++;
@@ -151,8 +153,11 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
     mpq_inits(s1, s2, t1, t2, tmp, term, within, total, NULL);
     mpz_init(m);
 
-    /* classes: the distinct values in order, and (ordinal) their P */
-    qsort(p, n, sizeof(*p), by_value);
+    /* classes: the distinct values in order, and (ordinal) their P; the
+     * interval metric needs neither, only the values of each unit, and p is
+     * already in unit order */
+    if (metric != MERIT_METRIC_INTERVAL)
+        qsort(p, n, sizeof(*p), by_value);
     if (metric == MERIT_METRIC_ORDINAL) {
         mapped = merit__calloc(n, sizeof(*mapped));
         if (mapped == NULL) {
@@ -163,7 +168,7 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
         }
     }
     size_t below = 0, cls = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; metric != MERIT_METRIC_INTERVAL && i < n;) {
         size_t j = i;
         while (j < n && mpq_equal(p[j].value, p[i].value))
             j++;
@@ -181,7 +186,26 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
         cls++;
         i = j;
     }
-    qsort(p, n, sizeof(*p), by_unit_class);
+    if (metric == MERIT_METRIC_NOMINAL) {
+        qsort(p, n, sizeof(*p), by_unit_class);
+    } else if (metric == MERIT_METRIC_ORDINAL) {
+        /* back to unit order (the sums of a unit do not depend on the order
+         * of its values): each value to the place it had */
+        pairable *q = merit__calloc(n, sizeof(*q));
+        if (q == NULL) {
+            for (size_t i = 0; i < n; i++)
+                mpq_clear(mapped[i]);
+            free(mapped);
+            free(p);
+            mpq_clears(s1, s2, t1, t2, tmp, term, within, total, NULL);
+            mpz_clear(m);
+            return MERIT_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+            q[p[i].at] = p[i];
+        free(p);
+        p = q;
+    }
 
     mpq_set_ui(within, 0, 1);
     mpq_set_ui(s1, 0, 1);
