@@ -212,6 +212,40 @@ static void blocks_keep_order_and_hash(void **state)
     free(buf);
 }
 
+/* A sink without its running hash (merit_sink_init_unhashed, for the audit
+ * trail, whose file hash nobody asks for) writes the same bytes, across
+ * blocks, keeps the first error, and gives 32 zero bytes as its digest. */
+static void unhashed_sink(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    assert_non_null(mem);
+    size_t total = 2 * sizeof(((merit_sink *)NULL)->block) + 5;
+    merit_sink sink;
+    merit_sink_init_unhashed(&sink, mem, false);
+    for (size_t i = 0; i < total; i++)
+        merit_sink_putc(&sink, (char)('a' + i % 26));
+    unsigned char digest[32], zero[32] = {0};
+    memset(digest, 0xff, sizeof(digest));
+    assert_int_equal(merit_sink_finish(&sink, digest), 0);
+    assert_memory_equal(digest, zero, 32);
+    fflush(mem);
+    assert_int_equal(size, total);
+    for (size_t i = 0; i < total; i++)
+        assert_int_equal(buf[i], (char)('a' + i % 26));
+
+    merit_sink_init_unhashed(&sink, mem, false);
+    merit_sink_puts(&sink, "x");
+    merit_sink_fail(&sink, MERIT_EIO);
+    merit_sink_puts(&sink, "y");
+    assert_int_equal(merit_sink_finish(&sink, NULL), MERIT_EIO);
+    fclose(mem);
+    assert_int_equal(size, total);
+    free(buf);
+}
+
 static void long_printf_and_spaces(void **state)
 {
     (void)state;
@@ -302,6 +336,7 @@ int main(void)
         cmocka_unit_test(terminal_text),
         cmocka_unit_test(hash_and_first_error),
         cmocka_unit_test(blocks_keep_order_and_hash),
+        cmocka_unit_test(unhashed_sink),
         cmocka_unit_test(long_printf_and_spaces),
         cmocka_unit_test(colour_only_when_asked),
         cmocka_unit_test(cells),

@@ -70,8 +70,10 @@ void merit__alpha_clear(merit__alpha *a)
 /* One value of a pairable unit: where it came from and what it is. */
 typedef struct pairable {
     mpq_srcptr value;
-    size_t unit; /* index of the unit among the pairable ones */
-    size_t cls;  /* nominal: the rank of its distinct value */
+    size_t unit;  /* index of the unit among the pairable ones */
+    size_t cls;   /* nominal: the rank of its distinct value */
+    size_t at;    /* its place in unit order, before the sort by value */
+    size_t twice; /* ordinal: 2 P, an integer */
 } pairable;
 
 static int by_value(const void *a, const void *b)
@@ -139,6 +141,7 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
             for (size_t t = i; t < j; t++) {
                 p[k].value = r->items[t].value;
                 p[k].unit = u;
+                p[k].at = k;
                 k++;
             }
             u++;
@@ -151,8 +154,11 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
     mpq_inits(s1, s2, t1, t2, tmp, term, within, total, NULL);
     mpz_init(m);
 
-    /* classes: the distinct values in order, and (ordinal) their P */
-    qsort(p, n, sizeof(*p), by_value);
+    /* classes: the distinct values in order, and (ordinal) their P; the
+     * interval metric needs neither, only the values of each unit, and p is
+     * already in unit order */
+    if (metric != MERIT_METRIC_INTERVAL)
+        qsort(p, n, sizeof(*p), by_value);
     if (metric == MERIT_METRIC_ORDINAL) {
         mapped = merit__calloc(n, sizeof(*mapped));
         if (mapped == NULL) {
@@ -163,12 +169,13 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
         }
     }
     size_t below = 0, cls = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; metric != MERIT_METRIC_INTERVAL && i < n;) {
         size_t j = i;
         while (j < n && mpq_equal(p[j].value, p[i].value))
             j++;
         for (size_t t = i; t < j; t++) {
             p[t].cls = cls;
+            p[t].twice = 2 * below + (j - i);
             if (mapped != NULL) {
                 /* P = below + (j - i) / 2 */
                 mpq_init(mapped[t]);
@@ -181,7 +188,26 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
         cls++;
         i = j;
     }
-    qsort(p, n, sizeof(*p), by_unit_class);
+    if (metric == MERIT_METRIC_NOMINAL) {
+        qsort(p, n, sizeof(*p), by_unit_class);
+    } else if (metric == MERIT_METRIC_ORDINAL) {
+        /* back to unit order (the sums of a unit do not depend on the order
+         * of its values): each value to the place it had */
+        pairable *q = merit__calloc(n, sizeof(*q));
+        if (q == NULL) {
+            for (size_t i = 0; i < n; i++)
+                mpq_clear(mapped[i]);
+            free(mapped);
+            free(p);
+            mpq_clears(s1, s2, t1, t2, tmp, term, within, total, NULL);
+            mpz_clear(m);
+            return MERIT_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+            q[p[i].at] = p[i];
+        free(p);
+        p = q;
+    }
 
     mpq_set_ui(within, 0, 1);
     mpq_set_ui(s1, 0, 1);
@@ -227,6 +253,69 @@ int merit__alpha_compute(const merit__ratings *r, merit__metric metric, merit__a
             mpq_sub(total, total, tmp);
         }
         free(per_class);
+    } else if (metric == MERIT_METRIC_ORDINAL) {
+        /* The same sums as the interval metric below, in integers: with
+         * V = 2 P (an integer) and a unit's T1 = sum V, T2 = sum V^2, its
+         * term 2 (m t2 - t1^2) / (m - 1) is (m T2 - T1^2) / (2 (m - 1));
+         * the terms are summed per m first (acc[m - 1]), so only one
+         * fraction per unit size is added. total = (n S2 - S1^2) / 2. */
+        size_t most = 0;
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && p[j].unit == p[i].unit)
+                j++;
+            if (j - i > most)
+                most = j - i;
+            i = j;
+        }
+        mpz_t *acc = merit__calloc(most, sizeof(*acc));
+        if (acc == NULL) {
+            for (size_t i = 0; i < n; i++)
+                mpq_clear(mapped[i]);
+            free(mapped);
+            free(p);
+            mpq_clears(s1, s2, t1, t2, tmp, term, within, total, NULL);
+            mpz_clear(m);
+            return MERIT_ENOMEM;
+        }
+        for (size_t d = 0; d < most; d++)
+            mpz_init(acc[d]);
+        mpz_t z1, z2, big1, big2, v;
+        mpz_inits(z1, z2, big1, big2, v, NULL);
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            mpz_set_ui(z1, 0);
+            mpz_set_ui(z2, 0);
+            while (j < n && p[j].unit == p[i].unit) {
+                mpz_set_ui(v, p[j].twice);
+                mpz_add(z1, z1, v);
+                mpz_addmul(z2, v, v);
+                j++;
+            }
+            mpz_add(big1, big1, z1);
+            mpz_add(big2, big2, z2);
+            /* acc[m - 1] += m T2 - T1^2 */
+            mpz_addmul_ui(acc[j - i - 1], z2, (unsigned long)(j - i));
+            mpz_submul(acc[j - i - 1], z1, z1);
+            i = j;
+        }
+        for (size_t d = 1; d < most; d++) {
+            if (mpz_sgn(acc[d]) != 0) {
+                mpq_set_z(term, acc[d]);
+                mpz_mul_ui(mpq_denref(term), mpq_denref(term), 2 * (unsigned long)d);
+                mpq_canonicalize(term);
+                mpq_add(within, within, term);
+            }
+        }
+        mpz_mul_ui(big2, big2, (unsigned long)n);
+        mpz_submul(big2, big1, big1);
+        mpq_set_z(total, big2);
+        mpz_set_ui(mpq_denref(total), 2);
+        mpq_canonicalize(total);
+        for (size_t d = 0; d < most; d++)
+            mpz_clear(acc[d]);
+        free(acc);
+        mpz_clears(z1, z2, big1, big2, v, NULL);
     } else {
         for (size_t i = 0; i < n;) {
             size_t j = i;

@@ -966,7 +966,8 @@ int merit_audit_write(merit_ctx *ctx, const merit_result *res, const merit_audit
                       FILE *out, char final_hex[65])
 {
     merit_sink sink;
-    merit_sink_init(&sink, out, false);
+    /* the trail's lines are chained by their own hashes: the file's is not asked for */
+    merit_sink_init_unhashed(&sink, out, false);
     int rc = merit_audit_write_to(ctx, res, info, &sink, final_hex);
     int finished = merit_sink_finish(&sink, NULL);
     if (rc == 0 && finished != 0)

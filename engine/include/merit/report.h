@@ -41,7 +41,7 @@ extern "C" {
  * through the functions. */
 typedef struct merit_sink {
     FILE *out;     /* borrowed */
-    void *hash;    /* merit_sha256_begin's; NULL once finished */
+    void *hash;    /* merit_sha256_begin's; NULL once finished or unhashed */
     uint64_t size; /* bytes written */
     int error;     /* the first error: 0, MERIT_EIO or MERIT_ENOMEM */
     bool colour;   /* merit_sink_colour writes ANSI SGR sequences */
@@ -55,6 +55,10 @@ typedef struct merit_sink {
  * named colour slots are written (a terminal, NO_COLOR unset). A failed
  * allocation is kept as the sink's error. */
 void merit_sink_init(merit_sink *sink, FILE *out, bool colour);
+/* The same sink without the running SHA-256, for a writer whose hash nobody
+ * asks for (the audit trail chains its own lines): merit_sink_finish gives
+ * 32 zero bytes as its digest. */
+void merit_sink_init_unhashed(merit_sink *sink, FILE *out, bool colour);
 /* Ends the sink: flushes nothing (the stream is the caller's), releases the
  * hash, gives its digest in sha256_out when not NULL. Returns 0 or the
  * first error. Call it once for every merit_sink_init. */
